@@ -1,0 +1,47 @@
+// grove-server: parses flags, binds, prints its URL, serves until SIGTERM/SIGINT.
+#include <csignal>    // sigset_t, sigwait
+#include <cstdio>     // std::printf
+#include <pthread.h>  // pthread_sigmask
+#include <thread>     // std::thread
+
+#include "http_server.hpp"
+
+int main(int argc, char** argv) {
+    auto options = grove::parse_server_options(argc, argv);
+    if (!options) {
+        std::fprintf(stderr, "grove-server: %s\n", options.error().message.c_str());
+        return 2;
+    }
+    if (options->show_help) {
+        std::fputs(grove::server_usage().c_str(), stdout);
+        return 0;
+    }
+
+    // Signals go to one thread that waits for them, so stopping never runs in a signal handler.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    grove::HttpServer server(std::move(options).value());
+    if (server.bind() < 0) {
+        std::fprintf(stderr, "grove-server: cannot listen on the requested address and port (in use?)\n");
+        return 1;
+    }
+    std::thread waiter([&server, stop_signals] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        std::fprintf(stderr, "grove-server: stopping (signal %d)\n", sig);
+        server.stop();
+    });
+    std::printf("Grove listening on %s\n", server.url().c_str());
+    std::fflush(stdout);
+    const bool ok = server.listen();
+    // listen() returned: either a signal stopped it, or it failed; wake the waiter either way.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    std::fprintf(stderr, "grove-server: stopped\n");
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,137 @@
+#include "options.hpp"
+
+#include <cstdlib>    // std::getenv
+#include <fstream>    // std::ifstream
+#include <random>     // std::random_device
+#include <sstream>    // std::ostringstream
+
+#include "grove/utf8.hpp"
+
+namespace grove {
+
+namespace {
+
+ApiError usage_error(const std::string& message) { return ApiError::bad_request(message + " (see --help)"); }
+
+bool parse_int(const std::string& text, long min, long max, long& out) {
+    if (text.empty() || text.size() > 10) return false;
+    long v = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + (c - '0');
+    }
+    if (v < min || v > max) return false;
+    out = v;
+    return true;
+}
+
+std::string random_secret() {
+    std::random_device rd;
+    std::ostringstream s;
+    for (int i = 0; i < 8; ++i) s << std::hex << rd();
+    return s.str();
+}
+
+}  // namespace
+
+std::string server_usage() {
+    return R"(Usage: grove-server [options]
+
+Grove's REST API (see docs/API.md) on SQLite, plus the widget at /widget/ and the demo page at /.
+
+Options:
+  --port N                TCP port, 0 for any free port                      (default 8080)
+  --bind ADDR             address to listen on                               (default 127.0.0.1)
+  --db PATH               SQLite database file, created if missing           (default grove.db)
+  --jwt-secret-file PATH  file holding the HS256 secret; GROVE_JWT_SECRET is the alternative
+                          (required unless --dev)
+  --dev                   development mode: enables POST /api/v1/dev/token and uses a random
+                          secret when none is given
+  --allow-origin ORIGIN   CORS: an origin allowed to call the API, e.g. https://intranet.example
+                          (repeatable; default: same origin only)
+  --site-dir DIR          demo intranet served at /                          (default: host-page/)
+  --widget-dir DIR        built widget served at /widget/                    (default: build/wasm/dist/widget)
+  --max-body N            post length limit in characters (code points)      (default 500)
+  --writes-per-minute N   per-user write limit, then 429                     (default 30)
+  --auto-hide-flags N     distinct flags that hide a post until a curator decides, 0 = off (default 3)
+  --threads N             HTTP worker threads                                (default: from the core count)
+  --help                  show this help
+)";
+}
+
+Expected<ServerOptions> parse_server_options(int argc, const char* const argv[]) {
+    ServerOptions o;
+    o.site_dir = GROVE_DEFAULT_SITE_DIR;
+    o.widget_dir = GROVE_DEFAULT_WIDGET_DIR;
+    std::string secret_file;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](std::string& out) -> bool {
+            if (i + 1 >= argc) return false;
+            out = argv[++i];
+            return true;
+        };
+        auto number = [&](long min, long max, long& out) -> bool {
+            std::string v;
+            return value(v) && parse_int(v, min, max, out);
+        };
+        long n = 0;
+        std::string s;
+        if (arg == "--help" || arg == "-h") {
+            o.show_help = true;
+        } else if (arg == "--dev") {
+            o.dev = true;
+        } else if (arg == "--port") {
+            if (!number(0, 65535, n)) return usage_error("--port needs a number from 0 to 65535");
+            o.port = static_cast<int>(n);
+        } else if (arg == "--bind") {
+            if (!value(o.bind) || o.bind.empty()) return usage_error("--bind needs an address");
+        } else if (arg == "--db") {
+            if (!value(o.db) || o.db.empty()) return usage_error("--db needs a file path");
+        } else if (arg == "--jwt-secret-file") {
+            if (!value(secret_file) || secret_file.empty()) return usage_error("--jwt-secret-file needs a file path");
+        } else if (arg == "--allow-origin") {
+            if (!value(s) || s.empty() || s.find("://") == std::string::npos)
+                return usage_error("--allow-origin needs an origin like https://intranet.example");
+            while (!s.empty() && s.back() == '/') s.pop_back();
+            o.allow_origins.push_back(s);
+        } else if (arg == "--site-dir") {
+            if (!value(o.site_dir)) return usage_error("--site-dir needs a directory");
+        } else if (arg == "--widget-dir") {
+            if (!value(o.widget_dir)) return usage_error("--widget-dir needs a directory");
+        } else if (arg == "--max-body") {
+            if (!number(1, 100000, n)) return usage_error("--max-body needs a number from 1 to 100000");
+            o.max_body_code_points = static_cast<std::size_t>(n);
+        } else if (arg == "--writes-per-minute") {
+            if (!number(1, 1000000, n)) return usage_error("--writes-per-minute needs a number from 1 to 1000000");
+            o.writes_per_minute = static_cast<int>(n);
+        } else if (arg == "--auto-hide-flags") {
+            if (!number(0, 1000, n)) return usage_error("--auto-hide-flags needs a number from 0 to 1000");
+            o.auto_hide_flags = static_cast<int>(n);
+        } else if (arg == "--threads") {
+            if (!number(1, 1024, n)) return usage_error("--threads needs a number from 1 to 1024");
+            o.threads = static_cast<int>(n);
+        } else {
+            return usage_error("unknown option '" + arg + "'");
+        }
+    }
+    if (o.show_help) return o;
+
+    if (!secret_file.empty()) {
+        std::ifstream in(secret_file, std::ios::binary);
+        if (!in) return usage_error("cannot read the secret file '" + secret_file + "'");
+        std::ostringstream buf;
+        buf << in.rdbuf();
+        o.jwt_secret = trim(buf.str());
+        if (o.jwt_secret.empty()) return usage_error("the secret file '" + secret_file + "' is empty");
+    } else if (const char* env = std::getenv("GROVE_JWT_SECRET"); env && *env) {
+        o.jwt_secret = env;
+    } else if (o.dev) {
+        o.jwt_secret = random_secret();
+    } else {
+        return usage_error("a JWT secret is required: pass --jwt-secret-file PATH, set GROVE_JWT_SECRET, or use --dev");
+    }
+    return o;
+}
+
+}  // namespace grove

@@ -1,0 +1,56 @@
+// The domain: who writes (roles), what they write (kinds, posts), and what each role may do.
+#pragma once
+
+#include <cstdint>    // std::int64_t
+#include <optional>   // std::optional
+#include <string>     // std::string
+#include <string_view>
+
+namespace grove {
+
+constexpr int kProtocolVersion = 1;          // wire format version (api.md v1)
+constexpr std::size_t kDefaultMaxBodyCodePoints = 500;
+
+enum class Role { learner, curator, leader, admin };
+enum class Kind { insight, question, tip, leader_learning };
+
+std::string_view to_string(Role role);
+std::string_view to_string(Kind kind);
+std::optional<Role> role_from_string(std::string_view text);
+std::optional<Kind> kind_from_string(std::string_view text);
+
+// What each role may do (api.md "Identity: tokens").
+bool can_post_kind(Role role, Kind kind);    // leader_learning: leader/admin only
+bool can_moderate(Role role);                // pin, hide, flag queue: curator/admin
+bool can_read_stats(Role role);              // curator, leader, admin
+bool endorsement_is_trusted(Role role);      // leader or curator endorsements set leader_endorsed
+
+struct Author {
+    std::string id;
+    std::string name;
+    Role role = Role::learner;
+    bool operator==(const Author& o) const { return id == o.id && name == o.name && role == o.role; }
+};
+
+struct Post {
+    std::string id;
+    std::string module;
+    std::optional<std::string> parent_id;    // null for a top-level post
+    Kind kind = Kind::insight;
+    std::string body;                        // empty when deleted, or hidden for this reader
+    Author author;
+    std::int64_t created_at_ms = 0;          // Unix ms, UTC
+    std::optional<std::int64_t> edited_at_ms;
+    std::int64_t endorsements = 0;
+    bool endorsed_by_me = false;
+    bool leader_endorsed = false;
+    bool pinned = false;
+    bool hidden = false;
+    bool deleted = false;
+    std::int64_t rev = 0;
+
+    bool operator==(const Post& o) const;
+    bool operator!=(const Post& o) const { return !(*this == o); }
+};
+
+}  // namespace grove

@@ -1,0 +1,56 @@
+// The demo page in real Chromium: the widget mounts, says grove:ready, and really draws.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const dpr of [1, 2]) {
+  test(`demo page: grove:ready and a drawn canvas at devicePixelRatio ${dpr}`, async () => {
+    const context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width: 1000, height: 900 } });
+    await recordGroveEvents(context);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url + '/');
+    await waitForEvent(page, 'grove:ready');
+    const ready = await page.evaluate(() => window.__groveEvents.find((e) => e.name === 'grove:ready'));
+    assert.equal(ready.detail.module, 'fire-safety-101');
+
+    const canvas = page.locator('[data-grove-module] canvas');
+    const box = await canvas.evaluate((c) => ({ w: c.width, h: c.height, cw: c.clientWidth, ch: c.clientHeight }));
+    assert.ok(box.cw > 300, `canvas fills its container (${box.cw} css px)`);
+    assert.equal(box.w, Math.round(box.cw * dpr), 'drawing buffer is in device pixels (sharp text)');
+    assert.equal(box.h, Math.round(box.ch * dpr));
+
+    const stats = await pixelStats(page, canvas);
+    assert.ok(stats.colours > 8, `the canvas shows more than a flat fill (${stats.colours} colours)`);
+    assert.ok(stats.nonBackground > 0.01, `text and controls cover part of it (${(stats.nonBackground * 100).toFixed(1)}%)`);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('the widget follows its container when the page resizes', async () => {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  await recordGroveEvents(context);
+  const page = await context.newPage();
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'grove:ready');
+  const canvas = page.locator('[data-grove-module] canvas');
+  const before = await canvas.evaluate((c) => c.clientWidth);
+  await page.setViewportSize({ width: 600, height: 900 });
+  await page.waitForFunction((w) => {
+    const c = document.querySelector('[data-grove-module] canvas');
+    return c.clientWidth < w && c.width === Math.round(c.clientWidth * devicePixelRatio);
+  }, before);
+  await context.close();
+});

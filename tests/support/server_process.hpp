@@ -1,0 +1,41 @@
+// Runs the real grove-server binary for a test: on a free loopback port, with a fresh database
+// in a temporary folder; stopped by PID (SIGTERM, then SIGKILL) when the object goes away.
+#pragma once
+
+#include <sys/types.h>   // pid_t
+
+#include <string>   // std::string
+#include <vector>   // std::vector
+
+namespace grove::test {
+
+class ServerProcess {
+public:
+    // Extra flags are appended to: --port 0 --db <tmp>/grove.db
+    explicit ServerProcess(std::vector<std::string> extra_args = {"--dev"}, std::string db_path = {});
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    const std::string& host() const { return host_; }   // "127.0.0.1"
+    int port() const { return port_; }
+    const std::string& db_path() const { return db_path_; }
+    pid_t pid() const { return pid_; }
+
+    // Sends SIGTERM and waits; returns the exit status (or -1).
+    int stop();
+    // SIGKILL, no cleanup: for crash tests.
+    void kill_hard();
+
+private:
+    pid_t pid_ = -1;
+    std::string host_ = "127.0.0.1";
+    int port_ = 0;
+    std::string dir_;
+    std::string db_path_;
+};
+
+// A new empty temporary directory (removed by the caller or left for inspection on failure).
+std::string make_temp_dir();
+
+}  // namespace grove::test

@@ -1,0 +1,38 @@
+#include "js_bridge.hpp"
+
+#include <cstdlib>   // std::free
+
+extern "C" {
+// Implemented in library_grove.js.
+void grove_js_frame_done(int id, float content_height, int want_text, int want_keyboard, float caret_x,
+                         float caret_y, int cursor);
+void grove_js_emit(int id, const char* name, const char* detail_json);
+int grove_js_is_apple();
+void grove_js_clipboard_write(const char* text);
+char* grove_js_clipboard_read();   // malloc'ed UTF-8, caller frees
+}
+
+namespace grove {
+
+void js_frame_done(int id, const FrameReport& r) {
+    grove_js_frame_done(id, r.content_height_css, r.want_text_input, r.want_keyboard, r.caret_x_css, r.caret_y_css,
+                        r.mouse_cursor);
+}
+
+void js_emit(int id, const char* name, const std::string& detail) { grove_js_emit(id, name, detail.c_str()); }
+
+std::string js_canvas_selector(int id) { return "#grove-canvas-" + std::to_string(id); }
+
+bool js_is_apple_platform() { return grove_js_is_apple() != 0; }
+
+void js_clipboard_write(const char* text) { grove_js_clipboard_write(text); }
+
+const char* js_clipboard_read() {
+    static std::string last;
+    char* text = grove_js_clipboard_read();
+    last = text ? text : "";
+    std::free(text);
+    return last.c_str();
+}
+
+}  // namespace grove
