@@ -1,0 +1,89 @@
+// Discussion: everything the widget's UI reads and does for one module, and nothing else.
+// The sync engine (client store, outbox, changes feed) implements it; the UI (widget/app) only
+// ever talks to this interface, so it runs the same in the browser and in headless tests.
+#pragma once
+
+#include <cstddef>    // std::size_t
+#include <cstdint>    // std::int64_t, std::uint64_t
+#include <optional>   // std::optional
+#include <string>     // std::string
+#include <vector>     // std::vector
+
+#include "grove/expected.hpp"
+#include "grove/post.hpp"
+
+namespace grove {
+
+// Where a post (or the person's latest change to it) stands.
+enum class LocalState {
+    synced,    // the server has it
+    pending,   // queued or in flight: show a clock
+    failed,    // the server refused it for good: show `error` with Retry / Edit / Discard
+};
+
+// One post as the person sees it: the server's state with their queued writes applied on top.
+struct ShownPost {
+    Post post;
+    LocalState state = LocalState::synced;
+    std::string error;               // the server's message when state == failed
+    std::uint64_t failed_write = 0;  // the outbox entry to retry() or discard() when failed
+};
+
+struct FlagEntry {                   // one row of the curators' flag queue (GET /flags)
+    Post post;
+    int count = 0;
+    std::vector<std::string> reasons;
+};
+
+struct SyncStatus {
+    bool online = true;                       // the last request reached the server
+    std::size_t pending = 0;                  // queued writes not yet acknowledged
+    std::optional<std::int64_t> last_sync_ms; // last successful pull, Unix ms
+    bool syncing = false;                     // a request is in flight
+};
+
+struct Identity {                    // who is signed in, from the token
+    std::string id;
+    std::string name;
+    Role role = Role::learner;
+    bool known = false;              // false until a token has been read
+};
+
+class Discussion {
+public:
+    virtual ~Discussion() = default;
+
+    virtual const std::string& module() const = 0;
+    virtual const Identity& me() const = 0;
+    // Every post of the module that is not deleted, top-level and replies, in no particular order.
+    virtual const std::vector<ShownPost>& posts() const = 0;
+    // leader_learning posts of all modules from the last days, newest first (GET /spotlight).
+    virtual const std::vector<Post>& spotlight() const = 0;
+    // The flag queue; empty unless me() is a curator or admin.
+    virtual const std::vector<FlagEntry>& flags() const = 0;
+    virtual SyncStatus status() const = 0;
+    // Changes whenever anything above changes, so the UI can cache derived views.
+    virtual std::uint64_t revision() const = 0;
+
+    // The composer draft; survives reloads.
+    virtual const std::string& draft() const = 0;
+    virtual void set_draft(std::string text) = 0;
+
+    // Writes are checked with the shared/ rules first: an invalid one returns the error and
+    // queues nothing. A valid one is saved locally before it is sent, and shows at once.
+    virtual Expected<Post> create(Kind kind, std::string body, std::optional<std::string> parent_id) = 0;
+    virtual std::optional<ApiError> edit(const std::string& id, std::string body) = 0;
+    virtual std::optional<ApiError> remove(const std::string& id) = 0;
+    virtual std::optional<ApiError> endorse(const std::string& id, bool endorsed) = 0;
+    virtual std::optional<ApiError> flag(const std::string& id, std::string reason) = 0;
+    virtual std::optional<ApiError> pin(const std::string& id, bool pinned) = 0;     // curator/admin
+    virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
+
+    // A failed write: send it again as it is, or drop it (the post reverts to the server's state).
+    virtual void retry(std::uint64_t write) = 0;
+    virtual void discard(std::uint64_t write) = 0;
+    // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.
+    virtual void refresh_flags() = 0;
+};
+
+}  // namespace grove
