@@ -51,6 +51,20 @@
     return corePromise;
   }
 
+  // The person's API token from GroveConfig.getToken (a string or a Promise of one), shared by
+  // every widget on the page; forceRefresh asks again (after the API answered 401).
+  var tokenPromise = null;
+  function getToken(forceRefresh) {
+    if (!tokenPromise || forceRefresh) {
+      var source = config().getToken;
+      tokenPromise = Promise.resolve(typeof source === 'function' ? source() : '').then(function (t) {
+        return t ? String(t).trim() : '';
+      });
+      tokenPromise.catch(function () { tokenPromise = null; });   // a failed fetch is retried next time
+    }
+    return tokenPromise;
+  }
+
   function hasWebGL2() {
     try { return !!document.createElement('canvas').getContext('webgl2'); } catch (e) { return false; }
   }
@@ -120,7 +134,7 @@
     entry.ready = loadCore().then(function (core) {
       if (mounted.get(el) !== entry) return false;   // unmounted while loading
       attrs.config.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
-      entry.handle = core.groveAttach(entry.id, el, canvas, attrs.config);
+      entry.handle = core.groveAttach(entry.id, el, canvas, attrs.config, { getToken: getToken });
       return true;
     }).catch(function (err) {
       root.remove();

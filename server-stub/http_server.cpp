@@ -4,6 +4,7 @@
 
 #include <thread>      // std::thread::hardware_concurrency
 
+#include "static_files.hpp"
 #include "grove/wire.hpp"
 
 namespace grove {
@@ -33,10 +34,7 @@ void HttpServer::install_routes() {
         send_json(res, 200, Json{{"status", "ok"}, {"version", GROVE_VERSION}});
     });
 
-    http_->set_mount_point("/widget", options_.widget_dir);
-    http_->set_mount_point("/", options_.site_dir);
-    http_->set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
-    http_->set_file_extension_and_mimetype_mapping("js", "text/javascript; charset=utf-8");
+    install_static_files(*http_, options_);
 
     // Anything not matched: a JSON 404 for the API, plain for the rest.
     http_->set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -48,7 +48,7 @@ TEST_CASE("widget frame: draws the prompt and composer headless, at dpr 1 and 2"
     config.module = "fire-safety-101";
     config.prompt = "What will you do differently?";
     Headless h;
-    WidgetApp app(config, font);
+    WidgetApp app(config, font, nullptr);
     h.frame(app);
     h.frame(app);
     const ImDrawData* dd = ImGui::GetDrawData();

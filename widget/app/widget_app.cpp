@@ -7,7 +7,8 @@
 
 namespace grove {
 
-WidgetApp::WidgetApp(WidgetConfig config, FontData font) : config_(std::move(config)), font_(std::move(font)) {}
+WidgetApp::WidgetApp(WidgetConfig config, FontData font, Discussion* discussion)
+    : config_(std::move(config)), font_(std::move(font)), discussion_(discussion) {}
 
 void WidgetApp::set_scale(float scale) {
     if (scale <= 0.0f || scale == scale_) return;

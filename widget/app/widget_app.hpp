@@ -7,6 +7,7 @@
 #include <vector>   // std::vector
 
 #include "fonts.hpp"
+#include "grove/client/discussion.hpp"
 #include "theme.hpp"
 #include "widget_config.hpp"
 
@@ -16,7 +17,8 @@ using FontData = std::shared_ptr<const std::vector<unsigned char>>;
 
 class WidgetApp {
 public:
-    WidgetApp(WidgetConfig config, FontData font);
+    // `discussion` may be null (no data source): the UI then shows the composer only.
+    WidgetApp(WidgetConfig config, FontData font, Discussion* discussion);
 
     const WidgetConfig& config() const { return config_; }
 
@@ -39,6 +41,7 @@ public:
 private:
     WidgetConfig config_;
     FontData font_;
+    Discussion* discussion_;
     Fonts fonts_;
     float scale_ = 1.0f;
     bool style_dirty_ = true;

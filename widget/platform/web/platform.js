@@ -46,18 +46,22 @@ Module.groveFrameDone = function (id, contentHeight, wantText, wantKeyboard, car
 };
 
 // Mounts the widget on `canvas` (inside `element`); config is the validated attribute set.
+// hooks.getToken(forceRefresh) -> Promise<string> comes from the loader (GroveConfig.getToken);
+// the sync layer calls it through Module.groveMounts[id].hooks, again with true after a 401.
 // Returns a handle with detach(); throws {code, message} when the widget cannot start.
-Module.groveAttach = function (id, element, canvas, config) {
+Module.groveAttach = function (id, element, canvas, config, hooks) {
+  // Registered before grove_mount: the sync layer may ask for hooks while the mount starts.
+  var m = {
+    id: id, element: element, canvas: canvas, hooks: hooks || {}, contentHeight: 0, wantText: false,
+    wantKeyboard: false, composing: false, listeners: [], observers: [],
+  };
+  Module.groveMounts[id] = m;
   var ok = Module.ccall('grove_mount', 'number', ['number', 'string'], [id, JSON.stringify(config)]);
   if (!ok) {
+    delete Module.groveMounts[id];
     var err = JSON.parse(UTF8ToString(Module._grove_last_error()));
     throw err.error;
   }
-  var m = {
-    id: id, element: element, canvas: canvas, contentHeight: 0, wantText: false, wantKeyboard: false,
-    composing: false, listeners: [], observers: [],
-  };
-  Module.groveMounts[id] = m;
 
   // The text agent: a transparent textarea that holds focus while a text field is active, so
   // IME composition, mobile keyboards, paste and accessibility work as in any page input.

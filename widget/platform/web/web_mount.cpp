@@ -7,6 +7,7 @@
 #include <imgui_impl_opengl3.h>   // the renderer: one instance per ImGui context
 
 #include "js_bridge.hpp"
+#include "web_discussion.hpp"
 #include "grove/wire.hpp"
 
 namespace grove {
@@ -52,7 +53,8 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     io.GetClipboardTextFn = [](void*) { return js_clipboard_read(); };
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
-    app_ = std::make_unique<WidgetApp>(std::move(config), std::move(font));
+    discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
+    app_ = std::make_unique<WidgetApp>(std::move(config), std::move(font), discussion_.get());
 }
 
 WebMount::~WebMount() {

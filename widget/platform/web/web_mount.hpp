@@ -45,6 +45,7 @@ private:
     int id_;
     EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl_ = 0;
     ImGuiContext* imgui_ = nullptr;
+    std::unique_ptr<Discussion> discussion_;   // declared before app_, which points into it
     std::unique_ptr<WidgetApp> app_;
     float dpr_ = 1.0f;
     int width_px_ = 1, height_px_ = 1;
