@@ -1,126 +1,445 @@
 /* Grove loader: mounts the Grove discussion widget into every element with data-grove-module.
- * Contract: ../shared/spec/embed.md (mirrored in docs/EMBEDDING.md).
- * One wasm module serves every widget on the page; it is fetched and compiled once. */
+ * Contract: shared/spec/embed.md; for editors and admins: docs/EMBEDDING.md.
+ *
+ * [SECTION] Assets      one download and one compile of the wasm for the whole page
+ * [SECTION] Token       GroveConfig.getToken, shared by every widget, asked again after a 401
+ * [SECTION] Checks      GroveConfig, the mount element's attributes, WebGL 2
+ * [SECTION] Messages    what a person sees inside the element when Grove cannot start
+ * [SECTION] Mounting    Grove.mount / Grove.unmount, and the automatic mount on load
+ *
+ * It never blocks the page: load it with `defer`; everything heavy is fetched asynchronously. */
 (function () {
   'use strict';
-  if (window.Grove && window.Grove.version) return;   // loaded twice: keep the first
+  if (window.Grove && window.Grove.version) return;   // loaded twice: the first copy stays in charge
 
-  var script = document.currentScript;
-  var base = new URL('.', script && script.src ? script.src : location.href);
-  var MODULE_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
-  var HEX = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
-  var nextId = 1;
-  var mounted = new Map();   // element -> {id, handle, root}
-  var corePromise = null;
+  var VERSION = '0.1.0';
+  // The build (scripts/package_widget.mjs) replaces the null below with the content-hashed file
+  // names it produced, which browsers may cache for a year; the plain names are the fallback.
+  var HASHED_ASSETS = /*@GROVE_ASSETS@*/null;
+  var PLAIN_ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', font: 'grove-font.ttf' };
+  var DOCS = 'docs/EMBEDDING.md';
 
-  function config() { return window.GroveConfig || {}; }
+  var script = document.currentScript || findLoaderScript();
+  var base = new URL('.', script && script.src ? script.src : location.href);   // .../widget/
 
-  function apiBase() {
-    var api = config().api;
-    return (api ? String(api) : new URL('../api/v1', base).href).replace(/\/+$/, '');
+  function findLoaderScript() {   // loaded as a module or from a bundle: find the tag by name
+    var tags = document.querySelectorAll('script[src]');
+    for (var i = tags.length - 1; i >= 0; i--) if (/\/grove\.js(\?|#|$)/.test(tags[i].src)) return tags[i];
+    return null;
   }
 
-  // Loads grove-core.js, the wasm and the font in parallel, once for the whole page.
-  function loadCore() {
-    if (corePromise) return corePromise;
-    var glue = new Promise(function (resolve, reject) {
-      if (window.createGroveCore) return resolve(window.createGroveCore);
+  // ---------------------------------------------------------------------------------------------
+  // [SECTION] Assets
+  // ---------------------------------------------------------------------------------------------
+  var corePromise = null;
+  var cspViolations = [];   // seen while loading: they explain a failure better than the failure
+  document.addEventListener('securitypolicyviolation', function (e) {
+    var blocked = String(e.blockedURI || '');
+    if (blocked === 'wasm-eval' || blocked === 'eval' || blocked.indexOf(base.origin) === 0) {
+      cspViolations.push({ directive: e.effectiveDirective || e.violatedDirective, blocked: blocked });
+    }
+  });
+
+  function loadError(message, extra) {
+    var err = new Error(message);
+    for (var k in extra) err[k] = extra[k];
+    return err;
+  }
+
+  function fetchAsset(name) {
+    var url = new URL(name, base).href;
+    return fetch(url).then(function (res) {
+      if (!res.ok) throw loadError('The discussion could not be loaded: ' + url + ' answered HTTP ' + res.status + '.', { status: res.status });
+      return res;
+    }, function () {
+      throw loadError('The discussion could not be loaded: the Grove server at ' + base.origin +
+        ' did not answer. Check the connection and reload the page.', { network: true });
+    });
+  }
+
+  function compileWasm(name) {
+    return fetchAsset(name).then(function (res) {
+      var type = res.headers.get('Content-Type') || '';
+      if (WebAssembly.compileStreaming && type.indexOf('application/wasm') === 0) return WebAssembly.compileStreaming(res);
+      // Still one download, but compiled only once it has all arrived.
+      console.warn('Grove: ' + res.url + ' is served as "' + type + '"; serve .wasm files as application/wasm for a faster start.');
+      return res.arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
+    });
+  }
+
+  function loadScript(name) {
+    return new Promise(function (resolve, reject) {
+      var url = new URL(name, base).href;
       var s = document.createElement('script');
-      s.src = new URL('grove-core.js', base).href;
+      s.src = url;
       s.async = true;
-      s.onload = function () { resolve(window.createGroveCore); };
-      s.onerror = function () { reject(new Error('The discussion could not be loaded (grove-core.js).')); };
+      s.crossOrigin = 'anonymous';   // real error messages from a cross-origin glue
+      s.onload = function () {
+        if (typeof window.createGroveCore === 'function') resolve(window.createGroveCore);
+        else reject(loadError('The discussion could not be loaded: ' + url + ' is not Grove\'s grove-core.js.', {}));
+      };
+      s.onerror = function () {
+        reject(loadError('The discussion could not be loaded: ' + url + ' did not load.', { status: 404 }));
+      };
       document.head.appendChild(s);
     });
-    var font = fetch(new URL('grove-font.ttf', base).href).then(function (r) {
-      if (!r.ok) throw new Error('font ' + r.status);
-      return r.arrayBuffer();
-    }).catch(function () { return null; });   // the built-in font still works, if less pretty
-    corePromise = Promise.all([glue, font]).then(function (parts) {
-      return parts[0]({ locateFile: function (path) { return new URL(path, base).href; } }).then(function (core) {
-        if (parts[1]) {
-          var bytes = new Uint8Array(parts[1]);
-          var ptr = core._malloc(bytes.length);
-          core.HEAPU8.set(bytes, ptr);
-          core._grove_set_font(ptr, bytes.length);
-          core._free(ptr);
-        }
-        return core;
+  }
+
+  function loadFont(name) {
+    return fetchAsset(name).then(function (res) { return res.arrayBuffer(); }).catch(function (e) {
+      console.warn('Grove: the font did not load, using the built-in one (' + e.message + ')');
+      return null;
+    });
+  }
+
+  // The glue, the wasm and the font are fetched in parallel; the wasm compiles while it downloads.
+  function loadAssets(names) {
+    return Promise.all([loadScript(names.core), compileWasm(names.wasm), loadFont(names.font)]).then(function (parts) {
+      var factory = parts[0], wasmModule = parts[1], font = parts[2];
+      return new Promise(function (resolve, reject) {
+        factory({
+          locateFile: function (path) { return new URL(path, base).href; },
+          instantiateWasm: function (imports, receive) {
+            WebAssembly.instantiate(wasmModule, imports).then(function (instance) { receive(instance, wasmModule); }, reject);
+            return {};
+          },
+          onAbort: onCoreAbort,
+        }).then(function (core) {
+          if (font) {
+            var bytes = new Uint8Array(font);
+            var ptr = core._malloc(bytes.length);
+            core.HEAPU8.set(bytes, ptr);
+            core._grove_set_font(ptr, bytes.length);
+            core._free(ptr);
+          }
+          resolve(core);
+        }, reject);
       });
+    });
+  }
+
+  function loadCore() {
+    if (corePromise) return corePromise;
+    corePromise = loadAssets(HASHED_ASSETS || PLAIN_ASSETS).catch(function (err) {
+      // A loader cached from the previous release may name hashed files that are gone.
+      if (HASHED_ASSETS && err && err.status === 404) return loadAssets(PLAIN_ASSETS);
+      throw err;
+    }).catch(function (err) {
+      corePromise = null;   // a later Grove.mount tries again
+      return explainLoadFailure(err).then(function (e) { throw e; });
     });
     return corePromise;
   }
 
-  // The person's API token from GroveConfig.getToken (a string or a Promise of one), shared by
-  // every widget on the page; forceRefresh asks again (after the API answered 401).
-  var tokenPromise = null;
+  // Violation events arrive a moment after the failure they cause.
+  function explainLoadFailure(err) {
+    return new Promise(function (resolve) { setTimeout(resolve, 60); }).then(function () {
+      var text = String(err && (err.message || err));
+      var csp = cspViolations[0];
+      if (csp || /Content Security Policy|unsafe-eval/i.test(text)) {
+        var directive = csp ? csp.directive : 'script-src';
+        var fix = directive.indexOf('script') === 0 && (!csp || /eval/.test(csp.blocked))
+          ? "add 'wasm-unsafe-eval' to script-src"
+          : 'allow ' + base.origin + ' in ' + directive;
+        return loadError('The discussion cannot start because this page\'s Content-Security-Policy blocks it (' +
+          directive + '). For the intranet admin: ' + fix + ' (see ' + DOCS + ', "Content-Security-Policy").',
+          { code: 'blocked_by_csp' });
+      }
+      if (err instanceof Error && !(err instanceof WebAssembly.CompileError || err instanceof WebAssembly.LinkError)) {
+        err.code = err.code || 'load_failed';
+        return err;
+      }
+      return loadError('The discussion could not be started (' + text + '). Reload the page; if it keeps happening, ' +
+        'tell the intranet team.', { code: 'load_failed' });
+    });
+  }
+
+  // The wasm trapped: every widget on the page is gone with it; say so instead of freezing.
+  function onCoreAbort(what) {
+    console.error('Grove stopped: ' + what);
+    mounted.forEach(function (entry, el) {
+      if (!entry.handle) return;
+      entry.handle = null;   // nothing to detach from any more
+      showMessage(entry, 'crashed', 'The discussion stopped because of an unexpected error. Reload the page to continue; ' +
+        'anything you wrote is kept in this browser.');
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // [SECTION] Token
+  // ---------------------------------------------------------------------------------------------
+  // One token for every widget on the page. forceRefresh (after a 401) asks GroveConfig.getToken
+  // again, but widgets that hit the same 401 together share that one new request.
+  var TOKEN_TIMEOUT_MS = 20000;
+  var token = null;              // Promise<string> of the current token
+  var refreshedAt = 0;           // when the last forced refresh settled successfully
+  var refreshing = null;         // the forced refresh in flight
+  var warnedNoToken = false;
+
+  function askToken() {
+    var source = config().getToken;
+    if (typeof source === 'string') return Promise.resolve(source);
+    if (typeof source !== 'function') {
+      if (!warnedNoToken) {
+        warnedNoToken = true;
+        console.warn('Grove: window.GroveConfig.getToken is not set, so the discussion cannot sign the person in. See ' + DOCS + '.');
+      }
+      return Promise.resolve('');
+    }
+    var call;
+    try { call = Promise.resolve(source()); } catch (e) { call = Promise.reject(e); }
+    var timeout = new Promise(function (resolve, reject) {
+      setTimeout(function () { reject(new Error('GroveConfig.getToken did not answer within ' + TOKEN_TIMEOUT_MS / 1000 + ' s')); }, TOKEN_TIMEOUT_MS);
+    });
+    return Promise.race([call, timeout]).then(normalizeToken).catch(function (e) {
+      console.error('Grove: GroveConfig.getToken failed: ' + (e && e.message ? e.message : e));
+      throw e;
+    });
+  }
+
+  function normalizeToken(value) {
+    if (typeof Response !== 'undefined' && value instanceof Response) {
+      throw new Error('GroveConfig.getToken returned a fetch Response; return its text, e.g. fetch(url).then(r => r.text())');
+    }
+    if (value && typeof value === 'object' && typeof value.token === 'string') value = value.token;
+    if (typeof value !== 'string') throw new Error('GroveConfig.getToken must return a string (or a Promise of one), got ' + typeof value);
+    return value.trim().replace(/^Bearer\s+/i, '');
+  }
+
   function getToken(forceRefresh) {
-    if (!tokenPromise || forceRefresh) {
-      var source = config().getToken;
-      tokenPromise = Promise.resolve(typeof source === 'function' ? source() : '').then(function (t) {
-        return t ? String(t).trim() : '';
-      });
-      tokenPromise.catch(function () { tokenPromise = null; });   // a failed fetch is retried next time
+    if (forceRefresh) {
+      if (refreshing) return refreshing;
+      if (token && Date.now() - refreshedAt < 2000) return token;   // another widget just refreshed it
+      var p = askToken();
+      refreshing = p;
+      token = p;
+      p.then(function () { refreshedAt = Date.now(); }, function () { token = null; })
+        .then(function () { refreshing = null; });
+      return p;
     }
-    return tokenPromise;
+    if (!token) {
+      token = askToken();
+      token.catch(function () { token = null; });   // a failed attempt is retried next time
+    }
+    return token;
   }
 
-  function hasWebGL2() {
-    try { return !!document.createElement('canvas').getContext('webgl2'); } catch (e) { return false; }
+  // ---------------------------------------------------------------------------------------------
+  // [SECTION] Checks
+  // ---------------------------------------------------------------------------------------------
+  var ATTRIBUTES = ['data-grove-module', 'data-grove-prompt', 'data-grove-height', 'data-grove-theme', 'data-grove-accent'];
+  var MODULE_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+  var HEX_COLOUR = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+  var PROMPT_MAX = 300;
+
+  function config() {
+    var c = window.GroveConfig;
+    return c && typeof c === 'object' ? c : {};
   }
 
-  // Reads and checks the mount element's attributes; returns {config} or {error}.
+  // The API base: GroveConfig.api, else the API next to the widget folder (<origin>/api/v1 when
+  // grove.js is /widget/grove.js on the Grove server). Returns {api} or {error}.
+  function apiBase() {
+    var api = config().api;
+    if (api === undefined || api === null || api === '') return { api: new URL('../api/v1', base).href.replace(/\/+$/, '') };
+    var url = null;
+    try { url = new URL(String(api), location.href); } catch (e) { /* reported below */ }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      return { error: 'GroveConfig.api must be the web address of the Grove API, like "https://intranet.example/grove/api/v1" ' +
+        '(got "' + String(api) + '").' };
+    }
+    if (location.protocol === 'https:' && url.protocol === 'http:' && !/^(localhost|127\.0\.0\.1|\[::1\])$/.test(url.hostname)) {
+      return { error: 'GroveConfig.api is "' + url.href + '", an http:// address on an https:// page, which browsers block. Use https://.' };
+    }
+    return { api: url.href.replace(/\/+$/, '') };
+  }
+
+  function codePoints(s) { return Array.from(s).length; }
+
+  function editDistance(a, b) {
+    var prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      for (j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  // A misspelt attribute silently falls back to its default: say so in the console.
+  function warnUnknownAttributes(el) {
+    for (var i = 0; i < el.attributes.length; i++) {
+      var name = el.attributes[i].name;
+      if (name.indexOf('data-grove-') !== 0 || ATTRIBUTES.indexOf(name) >= 0) continue;
+      var guess = ATTRIBUTES.filter(function (a) { return editDistance(a, name) <= 2; })[0];
+      console.warn('Grove: unknown attribute ' + name + ' on ' + describe(el) + (guess ? '; did you mean ' + guess + '?' : '') +
+        ' Known attributes: ' + ATTRIBUTES.join(', ') + '.');
+    }
+  }
+
+  // Reads and checks the element's attributes: {config, height} or {error, field}.
   function readAttributes(el) {
-    var module = el.getAttribute('data-grove-module') || '';
+    var attr = function (name) { var v = el.getAttribute(name); return v === null ? '' : v.trim(); };
+    var bad = function (field, message) { return { error: message, field: field }; };
+
+    var module = attr('data-grove-module');
+    if (!module) return bad('data-grove-module', 'data-grove-module is empty: give the key of the learning module, like "fire-safety-101".');
     if (!MODULE_KEY.test(module)) {
-      return { error: 'data-grove-module must be 1 to 128 characters from A-Z a-z 0-9 . _ : - (got "' + module + '").' };
+      return bad('data-grove-module', 'data-grove-module must be 1 to 128 characters, using only letters A-Z and a-z, digits and . _ : - ' +
+        '(got "' + module + '"' + (/\s/.test(module) ? ', which has spaces' : '') + ').');
     }
-    var theme = el.getAttribute('data-grove-theme') || 'auto';
+    var prompt = attr('data-grove-prompt').replace(/\s+/g, ' ');
+    if (codePoints(prompt) > PROMPT_MAX) {
+      return bad('data-grove-prompt', 'data-grove-prompt is ' + codePoints(prompt) + ' characters long; keep the question under ' + PROMPT_MAX + ' characters.');
+    }
+    var theme = attr('data-grove-theme').toLowerCase() || 'auto';
     if (['light', 'dark', 'auto'].indexOf(theme) < 0) {
-      return { error: 'data-grove-theme must be light, dark or auto (got "' + theme + '").' };
+      return bad('data-grove-theme', 'data-grove-theme must be light, dark or auto (got "' + attr('data-grove-theme') + '").');
     }
-    var accent = el.getAttribute('data-grove-accent') || '';
-    if (accent && !HEX.test(accent)) {
-      return { error: 'data-grove-accent must be a hex colour like #0a66c2 (got "' + accent + '").' };
+    var accent = attr('data-grove-accent');
+    if (accent && !HEX_COLOUR.test(accent)) {
+      return bad('data-grove-accent', 'data-grove-accent must be a hex colour like #0a66c2 (got "' + accent + '").');
     }
-    var height = el.getAttribute('data-grove-height') || '640px';
-    if (!CSS.supports('max-height', height)) {
-      return { error: 'data-grove-height must be a CSS length like 640px (got "' + height + '").' };
+    var height = attr('data-grove-height') || '640px';
+    if (/^\d+(\.\d+)?$/.test(height)) {
+      return bad('data-grove-height', 'data-grove-height needs a unit: write "' + height + 'px" (got "' + height + '").');
     }
-    return {
-      config: { module: module, prompt: el.getAttribute('data-grove-prompt') || '', theme: theme, accent: accent,
-                api: apiBase() },
-      height: height,
-    };
+    if (/^(inherit|initial|unset|revert|revert-layer|auto)$/i.test(height) || !CSS.supports('max-height', height)) {
+      return bad('data-grove-height', 'data-grove-height must be a CSS length like 640px, 40rem or 80vh, or none (got "' + height + '").');
+    }
+    return { config: { module: module, prompt: prompt, theme: theme, accent: accent }, height: height };
   }
 
-  function showError(el, message) {
+  var webgl2 = null;   // probed once per page: every probe would hold a GL context until collected
+  function hasWebGL2() {
+    if (webgl2 === null) {
+      webgl2 = false;
+      try {
+        var gl = typeof WebGL2RenderingContext !== 'undefined' && document.createElement('canvas').getContext('webgl2');
+        if (gl) {
+          webgl2 = true;
+          var lose = gl.getExtension('WEBGL_lose_context');
+          if (lose) lose.loseContext();
+        }
+      } catch (e) { webgl2 = false; }
+    }
+    return webgl2;
+  }
+
+  function describe(el) {
+    if (!(el instanceof Element)) return el === null ? 'null' : typeof el;
+    return '<' + el.tagName.toLowerCase() + (el.id ? ' id="' + el.id + '"' : '') +
+      (el.hasAttribute('data-grove-module') ? ' data-grove-module="' + el.getAttribute('data-grove-module') + '"' : '') + '>';
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // [SECTION] Messages
+  // ---------------------------------------------------------------------------------------------
+  function prefersDark(theme) {
+    return theme === 'dark' || (theme !== 'light' && matchMedia('(prefers-color-scheme: dark)').matches);
+  }
+
+  function boxStyle(dark) {
+    return 'box-sizing:border-box;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;padding:12px 14px;' +
+      'border-radius:8px;border:1px solid ' + (dark ? '#3a4048' : '#d0d4da') + ';background:' + (dark ? '#1f2328' : '#f6f8fa') +
+      ';color:' + (dark ? '#e6e8eb' : '#1d2125') + ';';
+  }
+
+  function themeOf(el) { return (el.getAttribute('data-grove-theme') || 'auto').trim().toLowerCase(); }
+
+  // Shows `message` inside the element (replacing the widget) and tells the page with grove:error.
+  function showMessage(entry, code, message, field) {
+    var el = entry.element;
+    clearUi(entry);
     var box = document.createElement('div');
     box.className = 'grove-error';
     box.setAttribute('role', 'alert');
-    box.style.cssText = 'font:14px/1.4 system-ui,sans-serif;padding:12px 14px;border:1px solid #d0d4da;' +
-      'border-radius:8px;background:#fafbfc;color:#1d2125;';
-    box.textContent = message;
+    box.setAttribute('data-grove-error', code);
+    box.style.cssText = boxStyle(prefersDark(themeOf(el)));
+    var title = document.createElement('strong');
+    title.style.cssText = 'display:block;margin-bottom:2px;';
+    title.textContent = code === 'crashed' ? 'The discussion stopped' : 'The discussion cannot be shown';
+    var text = document.createElement('span');
+    text.textContent = message;
+    box.appendChild(title);
+    box.appendChild(text);
     el.appendChild(box);
-    el.dispatchEvent(new CustomEvent('grove:error', { bubbles: true, detail: { code: 'mount_failed', message: message } }));
+    entry.ui = box;
+    var detail = { code: code, message: message };
+    if (field) detail.field = field;
+    el.dispatchEvent(new CustomEvent('grove:error', { bubbles: true, detail: detail }));
+    return false;
+  }
+
+  function placeholder(dark) {
+    var p = document.createElement('div');
+    p.className = 'grove-loading';
+    p.setAttribute('role', 'status');
+    p.style.cssText = 'position:absolute;inset:0;display:flex;align-items:center;justify-content:center;' +
+      'font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:' + (dark ? '#aab1ba' : '#596069') + ';';
+    p.textContent = 'Loading the discussion…';
+    return p;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // [SECTION] Mounting
+  // ---------------------------------------------------------------------------------------------
+  var mounted = new Map();   // element -> entry
+  var nextId = 1;
+
+  function clearUi(entry) {
+    if (entry.ui) entry.ui.remove();
+    entry.ui = null;
+    entry.canvas = null;
+  }
+
+  // Frees the widget's memory in the wasm and its WebGL context now (browsers keep only about
+  // 16 live contexts; waiting for garbage collection would push out other widgets' contexts).
+  function detach(entry, contextAlreadyLost) {
+    var handle = entry.handle, canvas = entry.canvas;
+    entry.handle = null;
+    if (!handle) return;
+    try { handle.detach(); } catch (e) { console.error('Grove: unmount failed', e); }
+    if (canvas && !contextAlreadyLost) {
+      var gl = canvas.getContext('webgl2');
+      var lose = gl && gl.getExtension('WEBGL_lose_context');
+      if (lose) lose.loseContext();
+    }
   }
 
   function mount(el) {
-    if (!(el instanceof Element)) throw new TypeError('Grove.mount expects an element');
-    if (mounted.has(el)) return mounted.get(el).ready;
-    var attrs = readAttributes(el);
-    var entry = { id: nextId++, handle: null, root: null };
+    if (!(el instanceof Element)) throw new TypeError('Grove.mount(element) needs a DOM element, got ' + describe(el));
+    var existing = mounted.get(el);
+    if (existing) return existing.ready;
+    var entry = { id: nextId++, element: el, handle: null, ui: null, canvas: null, ready: null, lost: false };
     mounted.set(el, entry);
-    if (attrs.error) {
-      showError(el, 'Grove cannot start here: ' + attrs.error);
-      return (entry.ready = Promise.resolve(false));
+    watch(entry);
+    entry.ready = start(entry);
+    return entry.ready;
+  }
+
+  function start(entry) {
+    var el = entry.element;
+    stashContent(entry);
+    if (!el.isConnected || el.getRootNode() !== document) {
+      return Promise.resolve(showMessage(entry, 'not_in_page', 'Grove.mount needs an element that is in the page itself ' +
+        '(not detached, not inside a shadow root): ' + describe(el) + '.'));
     }
+    warnUnknownAttributes(el);
+    var api = apiBase();
+    if (api.error) return Promise.resolve(showMessage(entry, 'invalid_config', 'For the page editor: ' + api.error));
+    var attrs = readAttributes(el);
+    if (attrs.error) return Promise.resolve(showMessage(entry, 'invalid_attribute', 'For the page editor: ' + attrs.error, attrs.field));
     if (!hasWebGL2()) {
-      showError(el, 'This browser cannot show the discussion because WebGL 2 is turned off or not supported. ' +
-        'Try an up-to-date Chrome, Edge, Firefox or Safari.');
-      return (entry.ready = Promise.resolve(false));
+      return Promise.resolve(showMessage(entry, 'no_webgl2', 'This browser cannot draw it because WebGL 2 is turned off or not ' +
+        'supported. Try an up-to-date Chrome, Edge, Firefox or Safari, or turn on hardware acceleration in the browser settings.'));
     }
-    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
+    if (!el.hasAttribute('tabindex')) {
+      el.setAttribute('tabindex', '0');
+      entry.addedTabindex = true;
+    }
+    var dark = prefersDark(attrs.config.theme);
     var root = document.createElement('div');
     root.className = 'grove-root';
     root.style.cssText = 'position:relative;width:100%;';
@@ -128,37 +447,100 @@
     canvas.id = 'grove-canvas-' + entry.id;
     canvas.setAttribute('aria-hidden', 'true');
     canvas.style.cssText = 'display:block;width:100%;height:160px;max-height:' + attrs.height + ';touch-action:pan-y;outline:none;';
+    var loading = placeholder(dark);
     root.appendChild(canvas);
+    root.appendChild(loading);
     el.appendChild(root);
-    entry.root = root;
-    entry.ready = loadCore().then(function (core) {
-      if (mounted.get(el) !== entry) return false;   // unmounted while loading
-      attrs.config.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
-      entry.handle = core.groveAttach(entry.id, el, canvas, attrs.config, { getToken: getToken });
+    entry.ui = root;
+    entry.canvas = canvas;
+    var onReady = function () { el.removeEventListener('grove:ready', onReady); loading.remove(); };
+    el.addEventListener('grove:ready', onReady);
+    canvas.addEventListener('webglcontextlost', function (e) { onContextLost(entry, canvas, e); });
+
+    return loadCore().then(function (core) {
+      if (mounted.get(el) !== entry || entry.canvas !== canvas) return false;   // unmounted while loading
+      var cfg = attrs.config;
+      cfg.api = api.api;
+      cfg.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
+      entry.handle = core.groveAttach(entry.id, el, canvas, cfg, { getToken: getToken });
       return true;
     }).catch(function (err) {
-      root.remove();
-      showError(el, (err && err.message) || 'The discussion could not be started.');
-      return false;
+      if (mounted.get(el) !== entry) return false;
+      return showMessage(entry, (err && err.code) || 'load_failed', (err && err.message) || 'The discussion could not be started.');
     });
+  }
+
+  // The browser dropped this widget's GL context (too many on the page, GPU reset): offer to
+  // bring it back rather than leave a blank box.
+  function onContextLost(entry, canvas, e) {
+    if (mounted.get(entry.element) !== entry || entry.canvas !== canvas || !entry.handle) return;   // our own unmount
+    e.preventDefault();
+    detach(entry, true);
+    clearUi(entry);
+    var el = entry.element;
+    var box = document.createElement('button');
+    box.type = 'button';
+    box.className = 'grove-paused';
+    box.style.cssText = boxStyle(prefersDark(themeOf(el))) + 'width:100%;text-align:left;cursor:pointer;';
+    box.textContent = 'The discussion was paused to free graphics memory. Click to show it again.';
+    box.addEventListener('click', function () { remount(el); });
+    el.appendChild(box);
+    entry.ui = box;
+  }
+
+  function remount(el) {
+    var entry = mounted.get(el);
+    if (!entry) return Promise.resolve(false);
+    detach(entry);
+    clearUi(entry);
+    entry.id = nextId++;
+    entry.ready = start(entry);
     return entry.ready;
+  }
+
+  // The element's own content (say, a "needs JavaScript" note) is put aside while Grove shows.
+  function stashContent(entry) {
+    var el = entry.element;
+    if (entry.stash) return;
+    entry.stash = document.createDocumentFragment();
+    while (el.firstChild) entry.stash.appendChild(el.firstChild);
   }
 
   function unmount(el) {
     var entry = mounted.get(el);
-    if (!entry) return;
+    if (!entry) return false;
     mounted.delete(el);
-    if (entry.handle) entry.handle.detach();
-    if (entry.root) entry.root.remove();
-    var err = el.querySelector(':scope > .grove-error');
-    if (err) err.remove();
+    if (entry.observer) entry.observer.disconnect();
+    detach(entry);
+    clearUi(entry);
+    if (entry.stash) el.appendChild(entry.stash);
+    if (entry.addedTabindex) el.removeAttribute('tabindex');
+    return true;
   }
+
+  // Changing a data-grove-* attribute remounts the widget with the new value (the snippet
+  // builder's preview relies on it); removing the element from the page unmounts it.
+  function watch(entry) {
+    entry.observer = new MutationObserver(function () {
+      if (mounted.get(entry.element) !== entry) return;
+      if (!entry.element.hasAttribute('data-grove-module')) unmount(entry.element);
+      else remount(entry.element);
+    });
+    entry.observer.observe(entry.element, { attributes: true, attributeFilter: ATTRIBUTES });
+    if (!removalObserver) {
+      removalObserver = new MutationObserver(function () {
+        mounted.forEach(function (e, el) { if (!el.isConnected) unmount(el); });
+      });
+      removalObserver.observe(document.documentElement, { childList: true, subtree: true });
+    }
+  }
+  var removalObserver = null;
 
   function mountAll() {
     document.querySelectorAll('[data-grove-module]').forEach(function (el) { mount(el); });
   }
 
-  window.Grove = { version: '0.1.0', mount: mount, unmount: unmount };
+  window.Grove = { version: VERSION, mount: mount, unmount: unmount };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mountAll);
   else mountAll();
 })();

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Packages the built widget for serving (a build step of widget/CMakeLists.txt, after grove-core):
+//   1. copies grove-core.js, grove-core.wasm and grove-font.ttf to content-hashed names
+//      (grove-core.<sha256:12>.wasm, ...) that may be cached for a year, and removes older ones;
+//   2. writes the loader grove.js with those names filled in (it stays at /widget/grove.js);
+//   3. precompresses every file as .gz (zlib level 9) and .br (brotli quality 11), kept only
+//      when smaller, so the server never compresses on the fly;
+//   4. prints raw / gzip / brotli sizes.
+// Files are rewritten only when their content changes, so ETags (size + mtime) stay stable.
+// Usage: node package_widget.mjs --dist DIR --loader host-page/grove.js [--stamp FILE]
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+
+function args() {
+  const out = {};
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) {
+    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) fail(`bad argument list: ${argv.join(' ')}`);
+    out[argv[i].slice(2)] = argv[i + 1];
+  }
+  if (!out.dist || !out.loader) fail('usage: package_widget.mjs --dist DIR --loader grove.js [--stamp FILE]');
+  return out;
+}
+
+function fail(message) {
+  console.error(`package_widget: ${message}`);
+  process.exit(1);
+}
+
+// Writes only when different: unchanged files keep their mtime, hence their ETag.
+function writeIfChanged(path, bytes) {
+  if (existsSync(path) && readFileSync(path).equals(bytes)) return;
+  writeFileSync(path, bytes);
+}
+
+const ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', font: 'grove-font.ttf' };
+const HASHED = /^(grove-core|grove-font)\.[0-9a-f]{12}\.(js|wasm|ttf)(\.gz|\.br)?$/;
+const COMPRESSED = /\.(gz|br)$/;
+
+const { dist, loader, stamp } = args();
+
+// 1. Content-hashed copies.
+const names = {};
+for (const [key, file] of Object.entries(ASSETS)) {
+  const path = join(dist, file);
+  if (!existsSync(path)) fail(`${path} is missing (build grove-core and grove_font first)`);
+  const bytes = readFileSync(path);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const dot = file.indexOf('.');
+  names[key] = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
+  writeIfChanged(join(dist, names[key]), bytes);
+}
+const current = new Set(Object.values(names));
+for (const file of readdirSync(dist)) {
+  const m = file.match(HASHED);
+  if (m && !current.has(file.replace(COMPRESSED, ''))) rmSync(join(dist, file));
+}
+
+// 2. The loader, told the hashed names.
+const MARKER = '/*@GROVE_ASSETS@*/null';
+const source = readFileSync(loader, 'utf8');
+if (source.split(MARKER).length !== 2) fail(`${loader} must contain ${MARKER} exactly once`);
+writeIfChanged(join(dist, 'grove.js'), Buffer.from(source.replace(MARKER, JSON.stringify(names))));
+
+// 3. Precompressed variants.
+function brotliMode(file) {
+  if (file.endsWith('.ttf')) return zlib.BROTLI_MODE_FONT;
+  if (/\.(js|css|html|json|svg|txt)$/.test(file)) return zlib.BROTLI_MODE_TEXT;
+  return zlib.BROTLI_MODE_GENERIC;
+}
+const sizes = [];
+for (const file of readdirSync(dist).sort()) {
+  if (file.startsWith('.') || COMPRESSED.test(file)) continue;
+  const bytes = readFileSync(join(dist, file));
+  const variants = {
+    gz: gzipSync(bytes, { level: 9 }),
+    br: brotliCompressSync(bytes, {
+      params: {
+        [zlib.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.BROTLI_PARAM_MODE]: brotliMode(file),
+        [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
+    }),
+  };
+  const row = { file, raw: bytes.length };
+  for (const [ext, packed] of Object.entries(variants)) {
+    const path = join(dist, `${file}.${ext}`);
+    if (packed.length < bytes.length) {
+      writeIfChanged(path, packed);
+      row[ext] = packed.length;
+    } else {
+      rmSync(path, { force: true });
+      row[ext] = null;
+    }
+  }
+  sizes.push(row);
+}
+// Variants whose original is gone.
+for (const file of readdirSync(dist)) {
+  if (COMPRESSED.test(file) && !existsSync(join(dist, file.replace(COMPRESSED, '')))) rmSync(join(dist, file));
+}
+
+// 4. The numbers.
+const kb = (n) => (n === null ? '-' : (n / 1024).toFixed(1) + ' KiB');
+console.log('package_widget: ' + dist);
+console.log('  ' + 'file'.padEnd(34) + 'raw'.padStart(12) + 'gzip'.padStart(12) + 'brotli'.padStart(12));
+for (const r of sizes) {
+  if (HASHED.test(r.file)) continue;   // same bytes as the plain names
+  console.log('  ' + r.file.padEnd(34) + kb(r.raw).padStart(12) + kb(r.gz).padStart(12) + kb(r.br).padStart(12));
+}
+if (stamp) writeFileSync(stamp, JSON.stringify({ assets: names, sizes }, null, 2) + '\n');
