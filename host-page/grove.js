@@ -278,37 +278,37 @@
     }
   }
 
-  // Reads and checks the element's attributes: {config, height} or {error, field}.
+  // Reads and checks the element's attributes: {config, height, problems: [{field, message}]}.
   function readAttributes(el) {
     var attr = function (name) { var v = el.getAttribute(name); return v === null ? '' : v.trim(); };
-    var bad = function (field, message) { return { error: message, field: field }; };
+    var problems = [];
+    var bad = function (field, message) { problems.push({ field: field, message: message }); };
 
     var module = attr('data-grove-module');
-    if (!module) return bad('data-grove-module', 'data-grove-module is empty: give the key of the learning module, like "fire-safety-101".');
-    if (!MODULE_KEY.test(module)) {
-      return bad('data-grove-module', 'data-grove-module must be 1 to 128 characters, using only letters A-Z and a-z, digits and . _ : - ' +
+    if (!module) bad('data-grove-module', 'data-grove-module is empty: give the key of the learning module, like "fire-safety-101".');
+    else if (!MODULE_KEY.test(module)) {
+      bad('data-grove-module', 'data-grove-module must be 1 to 128 characters, using only letters A-Z and a-z, digits and . _ : - ' +
         '(got "' + module + '"' + (/\s/.test(module) ? ', which has spaces' : '') + ').');
     }
     var prompt = attr('data-grove-prompt').replace(/\s+/g, ' ');
     if (codePoints(prompt) > PROMPT_MAX) {
-      return bad('data-grove-prompt', 'data-grove-prompt is ' + codePoints(prompt) + ' characters long; keep the question under ' + PROMPT_MAX + ' characters.');
+      bad('data-grove-prompt', 'data-grove-prompt is ' + codePoints(prompt) + ' characters long; keep the question under ' + PROMPT_MAX + ' characters.');
     }
     var theme = attr('data-grove-theme').toLowerCase() || 'auto';
     if (['light', 'dark', 'auto'].indexOf(theme) < 0) {
-      return bad('data-grove-theme', 'data-grove-theme must be light, dark or auto (got "' + attr('data-grove-theme') + '").');
+      bad('data-grove-theme', 'data-grove-theme must be light, dark or auto (got "' + attr('data-grove-theme') + '").');
     }
     var accent = attr('data-grove-accent');
     if (accent && !HEX_COLOUR.test(accent)) {
-      return bad('data-grove-accent', 'data-grove-accent must be a hex colour like #0a66c2 (got "' + accent + '").');
+      bad('data-grove-accent', 'data-grove-accent must be a hex colour like #0a66c2 (got "' + accent + '").');
     }
     var height = attr('data-grove-height') || '640px';
     if (/^\d+(\.\d+)?$/.test(height)) {
-      return bad('data-grove-height', 'data-grove-height needs a unit: write "' + height + 'px" (got "' + height + '").');
+      bad('data-grove-height', 'data-grove-height needs a unit: write "' + height + 'px" (got "' + height + '").');
+    } else if (/^(inherit|initial|unset|revert|revert-layer|auto)$/i.test(height) || !CSS.supports('max-height', height)) {
+      bad('data-grove-height', 'data-grove-height must be a CSS length like 640px, 40rem or 80vh, or none (got "' + height + '").');
     }
-    if (/^(inherit|initial|unset|revert|revert-layer|auto)$/i.test(height) || !CSS.supports('max-height', height)) {
-      return bad('data-grove-height', 'data-grove-height must be a CSS length like 640px, 40rem or 80vh, or none (got "' + height + '").');
-    }
-    return { config: { module: module, prompt: prompt, theme: theme, accent: accent }, height: height };
+    return { config: { module: module, prompt: prompt, theme: theme, accent: accent }, height: height, problems: problems };
   }
 
   var webgl2 = null;   // probed once per page: every probe would hold a GL context until collected
@@ -430,7 +430,11 @@
     var api = apiBase();
     if (api.error) return Promise.resolve(showMessage(entry, 'invalid_config', 'For the page editor: ' + api.error));
     var attrs = readAttributes(el);
-    if (attrs.error) return Promise.resolve(showMessage(entry, 'invalid_attribute', 'For the page editor: ' + attrs.error, attrs.field));
+    if (attrs.problems.length) {
+      var first = attrs.problems[0];
+      return Promise.resolve(showMessage(entry, 'invalid_attribute', 'For the page editor: ' +
+        attrs.problems.map(function (p) { return p.message; }).join(' '), first.field));
+    }
     if (!hasWebGL2()) {
       return Promise.resolve(showMessage(entry, 'no_webgl2', 'This browser cannot draw it because WebGL 2 is turned off or not ' +
         'supported. Try an up-to-date Chrome, Edge, Firefox or Safari, or turn on hardware acceleration in the browser settings.'));
@@ -540,7 +544,14 @@
     document.querySelectorAll('[data-grove-module]').forEach(function (el) { mount(el); });
   }
 
-  window.Grove = { version: VERSION, mount: mount, unmount: unmount };
+  // The loader's own checks of an element's data-grove-* attributes, for tools such as the
+  // snippet builder: [] when fine, else [{field, message}].
+  function check(el) {
+    if (!(el instanceof Element)) throw new TypeError('Grove.check(element) needs a DOM element, got ' + describe(el));
+    return readAttributes(el).problems;
+  }
+
+  window.Grove = { version: VERSION, mount: mount, unmount: unmount, check: check };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mountAll);
   else mountAll();
 })();

@@ -1,0 +1,173 @@
+// How grove-server serves the widget and the demo pages, over real HTTP (no browser needed):
+// MIME types, precompressed brotli/gzip chosen by Accept-Encoding, ETag/304, cache lifetimes,
+// CORS on widget files, and nothing outside the served folders.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { startServer, WIDGET_DIST } from './lib/harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server?.stop(); });
+
+// Raw HTTP: no automatic decompression, paths sent exactly as given.
+function get(path, headers = {}, method = 'GET') {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function decode(res) {
+  const enc = res.headers['content-encoding'];
+  if (enc === 'br') return brotliDecompressSync(res.body);
+  if (enc === 'gzip') return gunzipSync(res.body);
+  assert.equal(enc, undefined, `unexpected Content-Encoding ${enc}`);
+  return res.body;
+}
+
+// The loader names the content-hashed files the build produced.
+function hashedAssets() {
+  const loader = readFileSync(join(WIDGET_DIST, 'grove.js'), 'utf8');
+  const m = loader.match(/var HASHED_ASSETS = (\{[^}]*\})/);
+  assert.ok(m, 'the built grove.js has the hashed asset names filled in');
+  return JSON.parse(m[1]);
+}
+
+test('widget files have the MIME types browsers require', async () => {
+  const assets = hashedAssets();
+  const cases = [
+    ['/widget/grove.js', /^text\/javascript/],
+    [`/widget/${assets.core}`, /^text\/javascript/],
+    [`/widget/${assets.wasm}`, /^application\/wasm$/],
+    ['/widget/grove-core.wasm', /^application\/wasm$/],
+    [`/widget/${assets.font}`, /^font\/ttf$/],
+    ['/', /^text\/html; charset=utf-8$/],
+    ['/intranet.css', /^text\/css/],
+    ['/snippet-builder.js', /^text\/javascript/],
+  ];
+  for (const [path, type] of cases) {
+    const res = await get(path);
+    assert.equal(res.status, 200, path);
+    assert.match(res.headers['content-type'], type, path);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff', path);
+  }
+});
+
+test('precompressed variants follow Accept-Encoding and decode to the original bytes', async () => {
+  const wasm = readFileSync(join(WIDGET_DIST, 'grove-core.wasm'));
+  const cases = [
+    ['gzip, deflate, br', 'br'],
+    ['gzip', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['gzip;q=0.9, br;q=0.5', 'gzip'],
+    ['*', 'br'],
+    ['identity', undefined],
+    ['', undefined],
+    ['deflate', undefined],
+  ];
+  for (const [accept, expected] of cases) {
+    const res = await get('/widget/grove-core.wasm', accept ? { 'Accept-Encoding': accept } : {});
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-encoding'], expected, `Accept-Encoding: "${accept}"`);
+    assert.equal(res.headers.vary, 'Accept-Encoding');
+    assert.equal(Number(res.headers['content-length']), res.body.length);
+    assert.ok(decode(res).equals(wasm), `"${accept}" decodes to grove-core.wasm`);
+    if (expected === 'br') assert.ok(res.body.length < wasm.length * 0.5, `brotli shrinks the wasm (${res.body.length} of ${wasm.length})`);
+  }
+});
+
+test('every widget file has smaller .br and .gz siblings', () => {
+  const files = readdirSync(WIDGET_DIST);
+  for (const f of files.filter((n) => /\.(js|wasm|ttf)$/.test(n))) {
+    assert.ok(files.includes(f + '.br'), `${f}.br`);
+    assert.ok(files.includes(f + '.gz'), `${f}.gz`);
+  }
+  for (const name of Object.values(hashedAssets())) assert.ok(files.includes(name), `${name} exists`);
+});
+
+test('ETags per encoding, and 304 when the browser already has the file', async () => {
+  const br = await get('/widget/grove.js', { 'Accept-Encoding': 'br' });
+  const plain = await get('/widget/grove.js');
+  assert.match(br.headers.etag, /^"[^"]+"$/);
+  assert.notEqual(br.headers.etag, plain.headers.etag, 'each representation has its own ETag');
+
+  const again = await get('/widget/grove.js', { 'Accept-Encoding': 'br', 'If-None-Match': br.headers.etag });
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  assert.equal(again.headers.etag, br.headers.etag);
+  assert.equal(again.headers['cache-control'], 'public, max-age=300');
+
+  const list = await get('/widget/grove.js', { 'Accept-Encoding': 'br', 'If-None-Match': `"nope", W/${br.headers.etag}` });
+  assert.equal(list.status, 304, 'a list of ETags, weak or strong, matches');
+  const stale = await get('/widget/grove.js', { 'Accept-Encoding': 'br', 'If-None-Match': '"something-else"' });
+  assert.equal(stale.status, 200);
+  const page = await get('/');
+  assert.equal((await get('/', { 'If-None-Match': page.headers.etag })).status, 304, 'pages revalidate too');
+});
+
+test('cache lifetimes: hashed files a year, grove.js five minutes, the rest revalidated', async () => {
+  const assets = hashedAssets();
+  for (const name of Object.values(assets)) {
+    const res = await get(`/widget/${name}`, { 'Accept-Encoding': 'br' });
+    assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable', name);
+  }
+  assert.equal((await get('/widget/grove.js')).headers['cache-control'], 'public, max-age=300');
+  assert.equal((await get('/widget/grove-core.wasm')).headers['cache-control'], 'public, no-cache');
+  assert.equal((await get('/')).headers['cache-control'], 'no-cache');
+  assert.equal((await get('/two-modules.html')).headers['cache-control'], 'no-cache');
+});
+
+test('widget files may be loaded by pages on other origins; pages and the API are not opened up', async () => {
+  const wasm = await get('/widget/grove-core.wasm', { Origin: 'http://intranet.example' });
+  assert.equal(wasm.headers['access-control-allow-origin'], '*');
+  assert.equal(wasm.headers['cross-origin-resource-policy'], 'cross-origin');
+  const page = await get('/', { Origin: 'http://intranet.example' });
+  assert.equal(page.headers['access-control-allow-origin'], undefined);
+  const health = await get('/api/v1/health', { Origin: 'http://intranet.example' });
+  assert.equal(health.headers['access-control-allow-origin'], undefined, 'no --allow-origin given');
+});
+
+test('HEAD answers the same headers without a body; Range requests get 206', async () => {
+  const head = await get('/widget/grove-core.wasm', { 'Accept-Encoding': 'br' }, 'HEAD');
+  const full = await get('/widget/grove-core.wasm', { 'Accept-Encoding': 'br' });
+  assert.equal(head.status, 200);
+  assert.equal(head.body.length, 0);
+  assert.equal(head.headers['content-type'], 'application/wasm');
+  assert.equal(head.headers['content-encoding'], 'br');
+  assert.equal(head.headers.etag, full.headers.etag);
+  assert.equal(head.headers['content-length'], full.headers['content-length']);
+
+  const part = await get('/widget/grove.js', { Range: 'bytes=0-9' });
+  assert.equal(part.status, 206);
+  assert.equal(part.body.toString(), readFileSync(join(WIDGET_DIST, 'grove.js')).subarray(0, 10).toString());
+});
+
+test('nothing outside the served folders, no hidden files, no directory listings', async () => {
+  for (const path of [
+    '/widget/../CMakeLists.txt', '/widget/%2e%2e/%2e%2e/CMakeLists.txt', '/../README.md', '/%2e%2e/README.md',
+    '/widget/..%2f..%2fCMakeLists.txt', '/widget/.hidden', '/.git/config', '/widget//grove.js', '/widget/',
+    '/widget/grove.js%00.txt', '/no-such-page.html',
+  ]) {
+    const res = await get(path);
+    assert.equal(res.status, 404, path);
+    assert.doesNotMatch(res.body.toString(), /cmake_minimum_required|# Grove/, path);
+  }
+});
+
+test('static routes never shadow the API: unknown API paths answer JSON 404', async () => {
+  const res = await get('/api/v1/no-such-route');
+  assert.equal(res.status, 404);
+  assert.match(res.headers['content-type'], /^application\/json/);
+  assert.equal(JSON.parse(res.body).error.code, 'not_found');
+  assert.equal((await get('/api/v1/health')).status, 200);
+});
