@@ -104,18 +104,30 @@
   function update(immediate) {
     var v = values();
     snippetBox.value = snippet(v);
+    fitSnippet();
     showProblems(problems(v));
-    copyStatus.textContent = '';
+    say('');
     if (previewTimer) clearTimeout(previewTimer);
     if (immediate) updatePreview(v);
     else previewTimer = setTimeout(function () { updatePreview(values()); }, PREVIEW_DELAY_MS);
+  }
+
+  // The whole snippet stays in view: editors should see what they copy.
+  function fitSnippet() {
+    snippetBox.style.height = 'auto';
+    snippetBox.style.height = (snippetBox.scrollHeight + 2) + 'px';
+  }
+
+  function say(text, warn) {
+    copyStatus.textContent = text;
+    copyStatus.classList.toggle('warn', !!warn);
   }
 
   function copy() {
     var v = values();
     var found = problems(v);
     if (Object.keys(found).length) {
-      copyStatus.textContent = 'Fix the fields marked in red first.';
+      say('Fix the fields marked in red first.', true);
       return;
     }
     var text = snippet(v);
@@ -124,11 +136,11 @@
       snippetBox.select();
       var ok = false;
       try { ok = document.execCommand('copy'); } catch (e) { ok = false; }
-      copyStatus.textContent = ok ? 'Copied. Paste it into the page\'s HTML.' : 'Press Ctrl+C (Cmd+C on a Mac) to copy the selected snippet.';
+      say(ok ? 'Copied. Paste it into the page\'s HTML.' : 'Press Ctrl+C (Cmd+C on a Mac) to copy the selected snippet.', !ok);
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
       navigator.clipboard.writeText(text).then(function () {
-        copyStatus.textContent = 'Copied. Paste it into the page\'s HTML.';
+        say('Copied. Paste it into the page\'s HTML.');
       }, fallback);
     } else {
       fallback();
@@ -154,6 +166,7 @@
     $('builder-form').addEventListener('change', function () { update(false); });
     $('builder-form').addEventListener('submit', function (e) { e.preventDefault(); });
     $('copy').addEventListener('click', copy);
+    window.addEventListener('resize', fitSnippet);
     update(true);
   }
 

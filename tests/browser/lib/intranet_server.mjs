@@ -36,7 +36,7 @@ export async function startIntranet(routes = {}) {
 // A bare page around an HTML fragment, the way an editor's paste ends up in a CMS page.
 export function blankPage(bodyHtml, { head = '' } = {}) {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Intranet page</title>${head}</head>\n` +
-    `<body style="margin:24px;font-family:sans-serif"><h1>Module page</h1><p>Some module content.</p>\n${bodyHtml}\n</body></html>\n`;
+    `<body><h1>Module page</h1><p>Some module content.</p>\n${bodyHtml}\n</body></html>\n`;
 }
 
 // Full-page screenshot into $GROVE_SCREENSHOT_DIR (when set), to look at what a test saw.
