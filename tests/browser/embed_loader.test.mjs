@@ -238,6 +238,23 @@ test('the page is never held up: it renders and takes input while the wasm is st
   await context.close();
 });
 
+test('a widget whose GL context the browser takes back offers to come back, and does', async () => {
+  const { context, page, errors } = await openPage('/');
+  await waitForEvent(page, 'grove:ready', readyFor('grove-fire-safety'));
+  await page.evaluate(() => document.querySelector('#grove-fire-safety canvas').getContext('webgl2')
+    .getExtension('WEBGL_lose_context').loseContext());
+  const paused = page.locator('#grove-fire-safety button.grove-paused');
+  await paused.waitFor();
+  assert.match(await paused.innerText(), /paused to free graphics memory\. Click to show it again/);
+  assert.equal(await page.locator('#grove-fire-safety canvas').count(), 0);
+  await paused.click();
+  await page.waitForFunction(() => window.__groveEvents.filter((e) => e.name === 'grove:ready').length === 2);
+  const stats = await pixelStats(page, page.locator('#grove-fire-safety canvas'));
+  assert.ok(stats.colours > 8, 'drawing again');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('changing an attribute remounts with the new value; removing the element unmounts it', async () => {
   const { context, page, errors } = await openPage('/');
   await waitForEvent(page, 'grove:ready', readyFor('grove-fire-safety'));
