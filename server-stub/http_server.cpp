@@ -66,13 +66,6 @@ void answer_and_close(ApiResponse api, httplib::Response& res) {
     });
 }
 
-ApiResponse error_of(const ApiError& e) {
-    ApiResponse r;
-    r.status = e.status;
-    r.headers.emplace("Content-Type", kJsonType);
-    r.body = dump(to_json(e));
-    return r;
-}
 
 bool is_chunked(const httplib::Request& req) {
     const std::string te = req.get_header_value("Transfer-Encoding");
@@ -124,29 +117,32 @@ HttpServer::HttpServer(ServerOptions options) : options_(std::move(options)) {
 HttpServer::~HttpServer() = default;
 
 void HttpServer::install_routes() {
+    // An API-style error (JSON, CORS headers) for errors found here, before ApiRouter.
+    auto error_of = [this](const httplib::Request& req, const ApiError& e) { return api_->reject(to_api(req, {}), e); };
+
     // Before any body is read: reject what must not be read at all.
-    http_->set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    http_->set_pre_routing_handler([error_of](const httplib::Request& req, httplib::Response& res) {
         const long long length = content_length(req);
         if (length == -2) {
-            answer_and_close(error_of(ApiError::bad_request("The Content-Length header is not a number.")), res);
+            answer_and_close(error_of(req, ApiError::bad_request("The Content-Length header is not a number.")), res);
             return httplib::Server::HandlerResponse::Handled;
         }
         if (length > static_cast<long long>(kMaxRequestBodyBytes)) {
-            answer_and_close(error_of(ApiError::payload_too_large()), res);
+            answer_and_close(error_of(req, ApiError::payload_too_large()), res);
             return httplib::Server::HandlerResponse::Handled;
         }
         // cpp-httplib reads no body for these methods; one left in the stream would be taken
         // for the next request.
         if (!expects_body(req.method) && (length > 0 || is_chunked(req))) {
-            answer_and_close(error_of(ApiError::bad_request("A " + req.method + " request cannot have a body.")), res);
+            answer_and_close(error_of(req, ApiError::bad_request("A " + req.method + " request cannot have a body.")), res);
             return httplib::Server::HandlerResponse::Handled;
         }
         return httplib::Server::HandlerResponse::Unhandled;
     });
 
-    http_->set_expect_100_continue_handler([](const httplib::Request& req, httplib::Response& res) {
+    http_->set_expect_100_continue_handler([error_of](const httplib::Request& req, httplib::Response& res) {
         if (content_length(req) > static_cast<long long>(kMaxRequestBodyBytes)) {
-            answer_and_close(error_of(ApiError::payload_too_large()), res);
+            answer_and_close(error_of(req, ApiError::payload_too_large()), res);
             return 413;
         }
         return 100;
@@ -159,7 +155,7 @@ void HttpServer::install_routes() {
     http_->Get(api_paths, plain);
     http_->Options(api_paths, plain);
 
-    auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    auto with_body = [this, error_of](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         std::string body;
         bool too_large = false;
         if (req.has_header("Content-Length") || is_chunked(req)) {
@@ -173,9 +169,10 @@ void HttpServer::install_routes() {
                 body.append(data, n);
                 return true;
             });
-            if (too_large) return answer_and_close(error_of(ApiError::payload_too_large()), res);
+            if (too_large) return answer_and_close(error_of(req, ApiError::payload_too_large()), res);
             if (!complete)
-                return answer_and_close(error_of(ApiError::bad_request("The request body ended early or timed out.")), res);
+                return answer_and_close(error_of(req, ApiError::bad_request("The request body ended early or timed out.")),
+                                        res);
         }
         from_api(api_->handle(to_api(req, std::move(body))), res);
     };

@@ -207,4 +207,11 @@ ApiResponse ApiRouter::handle(const ApiRequest& request) {
     return res;
 }
 
+ApiResponse ApiRouter::reject(const ApiRequest& request, const ApiError& error) const {
+    ApiResponse res = error_response(error);
+    impl_->cors.decorate(request, res);
+    res.headers.emplace("Cache-Control", "no-store");
+    return res;
+}
+
 }  // namespace grove

@@ -66,6 +66,10 @@ public:
     // Thread-safe: the HTTP front calls it from many worker threads at once.
     ApiResponse handle(const ApiRequest& request);
 
+    // An error answer for `request` with the headers every API answer carries (CORS included):
+    // for errors the HTTP front detects itself, such as a body over 64 KiB.
+    ApiResponse reject(const ApiRequest& request, const ApiError& error) const;
+
     // True when the HTTP front should route this path here ("/api/" and below).
     static bool is_api_path(std::string_view path);
 
