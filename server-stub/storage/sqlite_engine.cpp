@@ -414,14 +414,17 @@ SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, boo
 }
 
 SqliteTransaction::~SqliteTransaction() {
-    if (open_) sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-    engine_.finished(conn_, write_, open_ ? 0 : stamped_rev_);
+    if (!open_) return;
+    sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    engine_.finished(conn_, write_, 0);
 }
 
 void SqliteTransaction::commit() {
     if (!open_) throw StorageError("the transaction is already finished");
-    conn_.exec("COMMIT");
+    conn_.exec("COMMIT");   // on failure the destructor rolls back
     open_ = false;
+    engine_.finished(conn_, write_, stamped_rev_);
+    if (lock_.owns_lock()) lock_.unlock();   // the next writer may start
 }
 
 std::optional<Post> SqliteTransaction::find_post(const PostQuery& query) {

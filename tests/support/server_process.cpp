@@ -22,6 +22,12 @@ std::string make_temp_dir() {
     return templ;
 }
 
+void remove_temp_dir(const std::string& dir) {
+    if (dir.rfind("/tmp/grove-test-", 0) != 0) return;   // never anything else
+    const std::string cmd = "rm -rf '" + dir + "'";
+    if (std::system(cmd.c_str()) != 0) { /* leftovers in /tmp are harmless */ }
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> extra, std::string db_path) {
     dir_ = make_temp_dir();
     db_path_ = db_path.empty() ? dir_ + "/grove.db" : db_path;
@@ -67,8 +73,7 @@ ServerProcess::ServerProcess(std::vector<std::string> extra, std::string db_path
 
 ServerProcess::~ServerProcess() {
     stop();
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    if (std::system(cmd.c_str()) != 0) { /* leftovers in /tmp are harmless */ }
+    remove_temp_dir(dir_);
 }
 
 int ServerProcess::stop() {

@@ -37,5 +37,7 @@ private:
 
 // A new empty temporary directory (removed by the caller or left for inspection on failure).
 std::string make_temp_dir();
+// Removes a directory made by make_temp_dir, with everything in it.
+void remove_temp_dir(const std::string& dir);
 
 }  // namespace grove::test
