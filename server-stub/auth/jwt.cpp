@@ -56,13 +56,16 @@ std::optional<Json> decode_part(std::string_view part) {
 
 }  // namespace
 
+std::string sign_jws_hs256(std::string_view header_json, std::string_view payload_json, std::string_view secret) {
+    const std::string signing_input = base64url_encode(header_json) + "." + base64url_encode(payload_json);
+    return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
+}
+
 std::string sign_token(const TokenClaims& c, std::string_view secret) {
     Json payload{{"sub", c.sub}, {"name", c.name}, {"role", to_string(c.role)}, {"exp", c.exp}};
     if (c.nbf) payload["nbf"] = *c.nbf;
     if (c.team) payload["team"] = *c.team;
-    const std::string signing_input =
-        base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(dump(payload));
-    return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
+    return sign_jws_hs256(R"({"alg":"HS256","typ":"JWT"})", dump(payload), secret);
 }
 
 Expected<TokenClaims> verify_token(std::string_view token, std::string_view secret, std::int64_t now_s) {

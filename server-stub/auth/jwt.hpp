@@ -27,6 +27,8 @@ constexpr std::size_t kMaxTokenBytes = 8192;
 
 // A compact JWS: base64url(header).base64url(payload).base64url(HMAC-SHA256).
 std::string sign_token(const TokenClaims& claims, std::string_view secret);
+// The same for any header and payload text (tests craft odd tokens with it).
+std::string sign_jws_hs256(std::string_view header_json, std::string_view payload_json, std::string_view secret);
 // now_s: the current time in seconds since the epoch. Errors are 401 unauthorized, with a
 // message that says what was wrong (expired, bad signature, malformed, ...).
 Expected<TokenClaims> verify_token(std::string_view token, std::string_view secret, std::int64_t now_s);

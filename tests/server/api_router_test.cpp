@@ -142,7 +142,7 @@ TEST_CASE("api router: routes, methods and paths") {
     CHECK(t.call("POST", "/api/v1/modules/m/posts", token, std::string(64 * 1024 + 1, ' ')).status == 413);
 }
 
-TEST_CASE("api router: endorsed_by_me and hidden bodies are per reader; leader_endorsed by leaders and curators") {
+TEST_CASE("api router: endorsed_by_me and hidden bodies are per reader - leader_endorsed by leaders and curators") {
     InProcessApi t;
     const std::string ann = t.token("ann"), bob = t.token("bob"), cat = t.token("cat", Role::curator),
                       lea = t.token("lea", Role::leader), adm = t.token("adm", Role::admin);

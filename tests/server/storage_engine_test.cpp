@@ -159,7 +159,7 @@ TEST_CASE("storage engine: module posts by rev, with tombstones on request, in p
     });
 }
 
-TEST_CASE("storage engine: updates change only the given fields; unknown posts change nothing") {
+TEST_CASE("storage engine: updates change only the given fields - unknown posts change nothing") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         auto tx = engine.begin_write();
@@ -176,7 +176,7 @@ TEST_CASE("storage engine: updates change only the given fields; unknown posts c
     });
 }
 
-TEST_CASE("storage engine: endorsements are counted once per user; trusted ones set leader_endorsed") {
+TEST_CASE("storage engine: endorsements are counted once per user - trusted ones set leader_endorsed") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         auto tx = engine.begin_write();
@@ -275,7 +275,7 @@ TEST_CASE("storage engine: spotlight and module statistics") {
     });
 }
 
-TEST_CASE("storage engine: concurrent write transactions are serialized; revs are unique and gapless") {
+TEST_CASE("storage engine: concurrent write transactions are serialized - revs are unique and gapless") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t)
@@ -304,7 +304,7 @@ TEST_CASE("storage engine: a read transaction sees one snapshot while writes com
     });
 }
 
-TEST_CASE("storage engine: data survives reopening; the schema version is stored and checked") {
+TEST_CASE("storage engine: data survives reopening - the schema version is stored and checked") {
     for_each_engine([](const EngineKind& kind, StorageEngine& engine, const std::string& dir) {
         if (!kind.persistent) return;
         insert(engine, new_post("p"));
