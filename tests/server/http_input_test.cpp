@@ -12,6 +12,14 @@ using namespace grove::test;
 namespace {
 const std::string kAnn = HttpApi::token("ann");
 
+// A request body and the error api.md says it gets.
+struct Case {
+    const char* what;
+    std::string body;
+    const char* code;
+    const char* field;
+};
+
 std::string repeat(const std::string& s, int n) {
     std::string out;
     for (int i = 0; i < n; ++i) out += s;
@@ -21,12 +29,6 @@ std::string repeat(const std::string& s, int n) {
 
 TEST_CASE("http input: unparsable bodies, invalid UTF-8 and wrong types are 400 with the right code") {
     HttpApi api;
-    struct Case {
-        const char* what;
-        std::string body;
-        const char* code;
-        const char* field;
-    };
     const Case cases[] = {
         {"truncated JSON", R"({"kind":"tip","body":"x")", "invalid_json", ""},
         {"not JSON at all", "kind=tip&body=x", "invalid_json", ""},
@@ -60,12 +62,6 @@ TEST_CASE("http input: unparsable bodies, invalid UTF-8 and wrong types are 400 
 
 TEST_CASE("http input: validation errors are 422 with the field") {
     HttpApi api;
-    struct Case {
-        const char* what;
-        std::string body;
-        const char* code;
-        const char* field;
-    };
     const Case cases[] = {
         {"blank body", R"({"kind":"tip","body":" \n\t "})", "empty", "body"},
         {"unknown kind", R"({"kind":"rant","body":"x"})", "invalid_field", "kind"},
