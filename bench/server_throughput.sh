@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 B=${GROVE_BUILD:-build}
-SERVER="$B/native/server-stub/grove-server"
+SERVER=${GROVE_SERVER:-$B/native/server-stub/grove-server}
 [ -x "$SERVER" ] || { echo "bench: build first (./grove build); $SERVER is missing" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
