@@ -22,6 +22,13 @@
 // Connections: one writer (serialized by a mutex, BEGIN IMMEDIATE) and a pool of readers; WAL
 // lets readers work while the writer commits. Every statement is prepared once per connection.
 // ":memory:" uses a single connection for everything (a private database for tests).
+//
+// Index (search for "[SECTION] <name>"):
+//   Migrations                 the schema, one entry per version
+//   Connections and statements RAII for sqlite3 handles, the per-connection statement cache
+//   SQL                        every statement the engine runs
+//   The writers' queue         FIFO admission of write transactions
+//   Transactions               the StorageTransaction and StorageEngine implementations
 #include "storage/sqlite_engine.hpp"
 
 #include <sqlite3.h>   // the SQLite C API
