@@ -144,10 +144,12 @@ ApiResponse ApiRouter::Impl::dispatch(const ApiRequest& request) {
         return res;
     }
 
+    // HEAD is GET without the body (the HTTP front drops it).
+    const std::string& method = request.method == "HEAD" ? std::string("GET") : request.method;
     const Route* route = nullptr;
     std::vector<std::string> params;
     for (const Route& r : routes) {
-        if (r.method == request.method && matches(r.pattern, segments.value(), &params)) {
+        if (r.method == method && matches(r.pattern, segments.value(), &params)) {
             route = &r;
             break;
         }

@@ -131,6 +131,7 @@ TEST_CASE("api router: routes, methods and paths") {
     res = t.call("DELETE", "/api/v1/me", token);
     CHECK(res.status == 405);
     CHECK(res.header("Allow") == "GET, OPTIONS");
+    CHECK(t.call("HEAD", "/api/v1/me", token).status == 200);
     CHECK(t.call("POST", "/api/v1/dev/token", "", "{}").status == 404);   // not in dev mode
     // Percent-encoded segments are decoded; an encoded slash cannot smuggle a path.
     CHECK(t.call("POST", "/api/v1/modules/m%3A1/posts", token, create_body("a", "x")).status == 201);
