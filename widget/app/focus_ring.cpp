@@ -177,7 +177,8 @@ bool FocusRing::control(const char* label, ControlKind kind, bool checked, bool 
     if (fire) activate_ = 0;
     if (id == focused_) {
         focused_index_ = static_cast<int>(current_.size());
-        if (ring_) {
+        // A field being edited shows its own focus border (checked means "editing" for text).
+        if (ring_ && !(kind == ControlKind::text && checked)) {
             const float o = look_.gap + look_.thickness * 0.5f;
             ImGui::GetWindowDrawList()->AddRect(ImVec2(r.Min.x - o, r.Min.y - o), ImVec2(r.Max.x + o, r.Max.y + o),
                                                 look_.colour, look_.rounding + o, 0, look_.thickness);

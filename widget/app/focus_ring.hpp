@@ -22,7 +22,7 @@ struct Control {
     std::uint32_t id = 0;        // ImGuiID
     std::string label;           // what a person reads on it (ImGui's "##" suffix removed)
     ControlKind kind = ControlKind::button;
-    bool checked = false;        // toggles: on
+    bool checked = false;        // toggles: on; text fields: being edited
     bool disabled = false;
     bool visible = false;        // inside the widget's visible area
     float x = 0, y = 0, w = 0, h = 0;   // device pixels, relative to the canvas

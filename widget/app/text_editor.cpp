@@ -377,7 +377,7 @@ TextField text_field(Ui& ui, const char* label, std::string& text, TextEditState
         st.scroll_y = std::clamp(st.scroll_y, 0.0f, content_h - view_h);
     }
 
-    ui.focus->control(label, ControlKind::text);
+    ui.focus->control(label, ControlKind::text, editing);
 
     if (editing) {
         ui.editing_rect = ImVec4(bb.Min.x, bb.Min.y, bb.Max.x, bb.Max.y);
