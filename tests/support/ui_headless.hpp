@@ -24,6 +24,8 @@ public:
     HeadlessWidget& operator=(const HeadlessWidget&) = delete;
 
     WidgetApp& app() { return app_; }
+    const WidgetApp& app() const { return app_; }
+    const ThreadPanel& thread() const { return app_.thread(); }
     std::int64_t now_ms = 1'795'000'000'000;   // the app's clock
 
     void frame(int n = 1);

@@ -101,7 +101,7 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
 
     // The text.
-    const ui::TextField field = ui::text_field(ui, "##text", text_, edit_, width, 3, 10, placeholder_for(kind_));
+    const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, edit_, width, 3, 10, placeholder_for(kind_));
     field_id_ = field.id;
     if (field.changed) {
         error_.clear();

@@ -108,31 +108,40 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
         ui::wrapped_text(ui, body, inner, p.hidden ? pal.text_muted : pal.text, cut);
         y += ui::wrapped_height(ui.fonts.body, body, inner, cut) + ui.px(10);
         ImGui::PopFont();
-        // What to do about it.
-        const char* hide_label = p.hidden ? "Unhide###hide" : "Hide###hide";
-        ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-        if (ui::button(ui, hide_label, compact(ui::Tone::secondary, ui::Icon::eye_off))) {
-            Discussion* dp = &d;
-            ThreadState* s = &st;
-            const std::string id = p.id;
-            const bool on = !p.hidden;
-            ui.defer([dp, s, id, on] {
-                if (auto err = dp->hide(id, on)) s->say("Could not change it: " + err->message, NoticeTone::error);
-                else dp->refresh_flags();
-            });
+        // What to do about it: here for this module's posts (the queue covers every module).
+        if (p.module != d.module()) {
+            const std::string where = "Posted under " + p.module + ": hide or delete it from a page that shows that module.";
+            ImGui::PushFont(ui.fonts.small);
+            ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
+            ui::wrapped_text(ui, where.c_str(), inner, pal.text_muted);
+            y += ui::wrapped_height(ui.fonts.small, where.c_str(), inner) + pad;
+            ImGui::PopFont();
+        } else {
+            const char* hide_label = p.hidden ? "Unhide###hide" : "Hide###hide";
+            ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
+            if (ui::button(ui, hide_label, compact(ui::Tone::secondary, ui::Icon::eye_off))) {
+                Discussion* dp = &d;
+                ThreadState* s = &st;
+                const std::string id = p.id;
+                const bool on = !p.hidden;
+                ui.defer([dp, s, id, on] {
+                    if (auto err = dp->hide(id, on)) s->say("Could not change it: " + err->message, NoticeTone::error);
+                    else dp->refresh_flags();
+                });
+            }
+            const float hx = ui::button_size(ui, hide_label, compact(ui::Tone::secondary, ui::Icon::eye_off)).x;
+            ImGui::SetCursorScreenPos(ImVec2(c.x + pad + hx + ui.px(6), y));
+            if (ui::button(ui, "Delete", compact(ui::Tone::danger))) {
+                Discussion* dp = &d;
+                ThreadState* s = &st;
+                const std::string id = p.id;
+                ui.defer([dp, s, id] {
+                    if (auto err = dp->remove(id)) s->say("Could not delete: " + err->message, NoticeTone::error);
+                    else dp->refresh_flags();
+                });
+            }
+            y += ui::button_size(ui, "Delete", compact(ui::Tone::danger)).y + pad;
         }
-        const float hx = ui::button_size(ui, hide_label, compact(ui::Tone::secondary, ui::Icon::eye_off)).x;
-        ImGui::SetCursorScreenPos(ImVec2(c.x + pad + hx + ui.px(6), y));
-        if (ui::button(ui, "Delete", compact(ui::Tone::danger))) {
-            Discussion* dp = &d;
-            ThreadState* s = &st;
-            const std::string id = p.id;
-            ui.defer([dp, s, id] {
-                if (auto err = dp->remove(id)) s->say("Could not delete: " + err->message, NoticeTone::error);
-                else dp->refresh_flags();
-            });
-        }
-        y += ui::button_size(ui, "Delete", compact(ui::Tone::danger)).y + pad;
         dl->ChannelsSetCurrent(0);
         dl->AddRectFilled(c, ImVec2(c.x + width, y), ui::col(pal.surface), ui.px(10));
         dl->AddRect(c, ImVec2(c.x + width, y), ui::col(pal.border), ui.px(10), 0, ui.px(1));

@@ -36,13 +36,14 @@ const Control* FocusRing::focused_control() const {
     return i < 0 ? nullptr : &last_[static_cast<std::size_t>(i)];
 }
 
-void FocusRing::focus(std::uint32_t id, bool by_keyboard) {
+void FocusRing::focus(std::uint32_t id, bool by_keyboard, bool edit_text) {
     focused_ = id;
     ring_ = by_keyboard;
     scroll_to_focus_ = by_keyboard;
     const int i = index_of(id);
     if (i >= 0) focused_index_ = i;
-    if (by_keyboard && i >= 0 && last_[static_cast<std::size_t>(i)].kind == ControlKind::text) activate_text_ = id;
+    if (by_keyboard && edit_text && i >= 0 && last_[static_cast<std::size_t>(i)].kind == ControlKind::text)
+        activate_text_ = id;
 }
 
 void FocusRing::focus_row(int row, bool last) {

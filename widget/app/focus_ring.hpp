@@ -63,7 +63,9 @@ public:
     void end_frame();
 
     // ---- state -------------------------------------------------------------------------------
-    void focus(std::uint32_t id, bool by_keyboard);
+    // Focus a control; reaching a text field by keyboard also starts editing it, unless
+    // `edit_text` is false (Esc leaves the field but keeps the focus on it).
+    void focus(std::uint32_t id, bool by_keyboard, bool edit_text = true);
     // Focus the first (or last) control of a thread row once it is submitted.
     void focus_row(int row, bool last);
     void clear() { focused_ = 0; ring_ = false; }

@@ -272,7 +272,7 @@ float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     std::uint32_t field = 0;
     if (pen.draw) {
         ImGui::SetCursorScreenPos(pen.at(x, y));
-        const ui::TextField f = ui::text_field(ui, "##edit", st.edit_text, st.edit_edit, w, 3, 10, "Your post");
+        const ui::TextField f = ui::text_field(ui, "Edit your post###edit", st.edit_text, st.edit_edit, w, 3, 10, "Your post");
         field = f.id;
         if (f.changed) st.form_error.clear();
     }
@@ -617,7 +617,7 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
     std::uint32_t field = 0;
     if (draw) {
         ImGui::SetCursorScreenPos(pen.at(x + pad, y));
-        const ui::TextField f = ui::text_field(ui, "##reply", st.reply_text, st.reply_edit, inner, 2, 8,
+        const ui::TextField f = ui::text_field(ui, "Your reply###reply", st.reply_text, st.reply_edit, inner, 2, 8,
                                                "Write a reply…");
         field = f.id;
         if (f.changed) st.form_error.clear();

@@ -42,19 +42,17 @@ bool is_punct(unsigned c) {
 }
 int char_class(unsigned c) { return is_blank(c) ? 0 : is_punct(c) ? 1 : 2; }
 
+// Word moves skip blanks and punctuation, then one word: to the end of the next word (right)
+// or the start of the previous one (left).
 std::size_t word_right(const std::string& t, std::size_t p) {
-    while (p < t.size() && is_blank(cp_at(t, p))) p = next_cp(t, p);
-    if (p >= t.size()) return p;
-    const int cls = char_class(cp_at(t, p));
-    while (p < t.size() && char_class(cp_at(t, p)) == cls) p = next_cp(t, p);
+    while (p < t.size() && char_class(cp_at(t, p)) != 2) p = next_cp(t, p);
+    while (p < t.size() && char_class(cp_at(t, p)) == 2) p = next_cp(t, p);
     return p;
 }
 
 std::size_t word_left(const std::string& t, std::size_t p) {
-    while (p > 0 && is_blank(cp_at(t, prev_cp(t, p)))) p = prev_cp(t, p);
-    if (p == 0) return 0;
-    const int cls = char_class(cp_at(t, prev_cp(t, p)));
-    while (p > 0 && char_class(cp_at(t, prev_cp(t, p))) == cls) p = prev_cp(t, p);
+    while (p > 0 && char_class(cp_at(t, prev_cp(t, p))) != 2) p = prev_cp(t, p);
+    while (p > 0 && char_class(cp_at(t, prev_cp(t, p))) == 2) p = prev_cp(t, p);
     return p;
 }
 

@@ -54,7 +54,13 @@ unsigned ensure_contrast(unsigned fg, unsigned bg, double ratio) {
     return target;
 }
 
-unsigned text_on(unsigned bg) { return contrast_ratio(kInk, bg) >= contrast_ratio(kPaper, bg) ? kInk : kPaper; }
+unsigned text_on(unsigned bg) {
+    // Ink or white, whichever reads better; pure black for the mid-greys where ink falls short
+    // (black or white always reaches 4.58:1).
+    const unsigned best = contrast_ratio(kInk, bg) >= contrast_ratio(kPaper, bg) ? kInk : kPaper;
+    if (contrast_ratio(best, bg) >= kTextContrast) return best;
+    return contrast_ratio(0x000000, bg) >= contrast_ratio(kPaper, bg) ? 0x000000 : kPaper;
+}
 
 Palette make_palette(bool dark, unsigned accent) {
     Palette p;
@@ -91,7 +97,15 @@ Palette make_palette(bool dark, unsigned accent) {
     // In dark mode a deep accent reads poorly as text: start from a lighter version of it.
     p.link = readable(dark ? mix_rgb(accent, 0xffffff, 0.35f) : accent, kTextContrast);
     p.focus_ring = readable(dark ? mix_rgb(accent, 0xffffff, 0.25f) : accent, kNonTextContrast);
+    // The selection is drawn at 35% under the text: darken (dark theme) or lighten it until
+    // the text on it still reads.
     p.selection = accent;
+    for (int i = 0; i < 12; ++i) {
+        bool ok = true;
+        for (unsigned s : surfaces) ok = ok && contrast_ratio(p.text, mix_rgb(s, p.selection, 0.35f)) >= kTextContrast;
+        if (ok) break;
+        p.selection = mix_rgb(p.selection, dark ? 0x000000 : 0xffffff, 0.2f);
+    }
 
     const auto tinted = [&](unsigned hue, float amount, unsigned& bg, unsigned& fg) {
         bg = mix_rgb(p.surface, hue, amount);

@@ -2,6 +2,7 @@
 
 #include <cfloat>             // FLT_MAX
 #include <cmath>              // std::cos, std::sin
+#include <cstring>            // std::strlen
 
 #include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior, RenderText
 
@@ -9,6 +10,9 @@ namespace grove {
 namespace ui {
 
 namespace {
+
+std::string* g_log = nullptr;   // one frame is built at a time
+float g_log_y = 0;
 
 struct Metrics {
     ImFont* font;
@@ -30,10 +34,26 @@ ImU32 col(unsigned rgb, float alpha) {
     return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, a);
 }
 
+void set_screen_log(std::string* log) {
+    g_log = log;
+    g_log_y = -1e30f;
+    if (log) log->clear();
+}
+
+void log_text(const char* text, const char* end, float y) {
+    if (!g_log || !text) return;
+    if (!end) end = text + std::strlen(text);
+    if (end == text) return;
+    if (!g_log->empty()) g_log->push_back(y > g_log_y + 1.0f ? '\n' : ' ');
+    g_log_y = y;
+    g_log->append(text, end);
+}
+
 void text_at(ImVec2 pos, const char* text, unsigned colour, const char* end) {
     ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
     ImGui::RenderText(pos, text, end, false);
     ImGui::PopStyleColor();
+    log_text(text, end, pos.y);
 }
 
 float wrapped_height(ImFont* font, const char* text, float width, const char* end) {
@@ -47,6 +67,7 @@ void wrapped_text(Ui&, const char* text, float width, unsigned colour, const cha
     ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
     ImGui::RenderTextWrapped(pos, text, end, width);
     ImGui::PopStyleColor();
+    log_text(text, end, pos.y);
     ImGui::ItemSize(ImVec2(width, h));
 }
 
@@ -74,6 +95,7 @@ void tooltip(Ui& ui, const char* text) {
     ImGui::PushFont(ui.fonts.small);
     ImGui::PushTextWrapPos(ui.px(300));
     ImGui::PushStyleColor(ImGuiCol_Text, col(ui.pal->text));
+    log_text(text, nullptr, ImGui::GetCursorScreenPos().y);
     ImGui::TextUnformatted(text);
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
@@ -161,7 +183,8 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
             text_at(ImVec2(x, bb.Min.y + m.pad.y), label, fg, end);
             ImGui::PopFont();
         } else {
-            ImGui::LogText(" [%s] ", o.accessible ? o.accessible : "");
+            const std::string mark = std::string("[") + (o.accessible ? o.accessible : "") + "]";
+            log_text(mark.c_str(), nullptr, bb.Min.y + m.pad.y);
         }
     }
     const bool checked = o.tone == Tone::chip_on || o.tone == Tone::toggle_on;

@@ -90,6 +90,11 @@ void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon = Icon:
 
 void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float size, ImU32 colour, bool filled = false);
 
+// Screen text capture (tests, the page's debug API): every text drawn through this kit is
+// appended to `log` in drawing order until it is set back to nullptr.
+void set_screen_log(std::string* log);
+void log_text(const char* text, const char* end, float y);
+
 // Text in `colour` with the current font, logged as screen text. Not an item: no spacing.
 void text_at(ImVec2 screen_pos, const char* text, unsigned colour, const char* end = nullptr);
 // Wrapped text at the cursor, `width` wide, then the cursor moves below it.

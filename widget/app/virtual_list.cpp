@@ -30,7 +30,7 @@ void VirtualList::rebuild() const {
 }
 
 double VirtualList::offset(std::size_t i) const {
-    if (dirty_from_ < heights_.size() && i > dirty_from_) rebuild();
+    if (prefix_.size() != heights_.size() + 1 || (dirty_from_ < heights_.size() && i > dirty_from_)) rebuild();
     return prefix_[i];
 }
 

@@ -7,7 +7,7 @@
 #include <chrono>             // std::chrono::system_clock
 
 #include <imgui.h>
-#include <imgui_internal.h>   // GImGui->LogBuffer, LogToBuffer
+#include <imgui_internal.h>   // SetNextWindowScroll, ImMax
 
 #include "banners.hpp"
 #include "curator_queue.hpp"
@@ -125,7 +125,7 @@ KeyResult WidgetApp::key(int k, Mods m) {
             if (editing) {   // leave the field, keep its text and the focus on it
                 const std::uint32_t id = ui_.editing;
                 stop_editing();
-                focus_.focus(id, true);
+                focus_.focus(id, true, false);
                 return KeyResult::handled;
             }
             if (state_.any_form()) {
@@ -245,7 +245,6 @@ std::string WidgetApp::copy_selection(bool cut) {
 
 void WidgetApp::frame() {
     ImGuiIO& io = ImGui::GetIO();
-    ImGuiContext& g = *GImGui;
     ui_.fonts = fonts_;
     ui_.scale = scale_;
     ui_.now_ms = clock_();
@@ -284,7 +283,7 @@ void WidgetApp::frame() {
                      ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav |
                      ImGuiWindowFlags_NoScrollWithMouse);
-    if (capture_text_) ImGui::LogToBuffer();
+    ui::set_screen_log(capture_text_ ? &screen_text_ : nullptr);
     FocusRing::Look look;
     look.colour = ui::col(palette_.focus_ring);
     look.thickness = ui_.px(2);
@@ -322,11 +321,8 @@ void WidgetApp::frame() {
     scroll_y_ = ImGui::GetScrollY();
     scroll_max_ = ImGui::GetScrollMaxY();
     view_h_ = ImGui::GetWindowHeight();
-    if (capture_text_) {
-        screen_text_.assign(g.LogBuffer.c_str());
-        ImGui::LogFinish();
-    }
     ImGui::End();
+    ui::set_screen_log(nullptr);
     focus_.end_frame();
 
     // A click outside the field being edited ends the editing; any click hides the focus ring.
