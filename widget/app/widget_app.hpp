@@ -91,6 +91,7 @@ public:
     std::uint32_t editing() const { return ui_.editing; }
     // Every piece of text drawn in the last frame, in reading order (only while capturing).
     void set_capture_text(bool on) { capture_text_ = on; }
+    bool capturing_text() const { return capture_text_; }
     const std::string& screen_text() const { return screen_text_; }
     const ThreadPanel& thread() const { return thread_; }
     ThreadState& thread_state() { return state_; }

@@ -250,11 +250,17 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
 
   // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
   function resize() {
-    Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, window.devicePixelRatio || 1);
+    m.dpr = window.devicePixelRatio || 1;
+    Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, m.dpr);
   }
   var ro = new ResizeObserver(resize);
   ro.observe(canvas);
   m.observers.push(ro);
+  // Zoom and moving to another screen change devicePixelRatio: the resolution media query says
+  // so in most browsers, a window resize in the others.
+  on(window, 'resize', function () {
+    if ((window.devicePixelRatio || 1) !== m.dpr) resize();
+  });
   function watchDpr() {
     var mq = matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
     var onChange = function () { mq.removeEventListener('change', onChange); resize(); watchDpr(); };
@@ -280,12 +286,33 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
   on(document, 'visibilitychange', visibility);
   resize();
 
+  // What this widget shows, for tests and tools (and a future accessibility mirror).
+  element.groveDebug = {
+    controls: function () { return Module.groveControls(id); },
+    // A promise: the first call starts recording, and the text is there after the next frame.
+    screenText: function () {
+      var first = !m.capturing;
+      m.capturing = true;
+      var text = Module.groveScreenText(id, true);
+      if (!first) return Promise.resolve(text);
+      var start = m.frames;
+      return new Promise(function (resolve) {
+        (function wait() {
+          if (m.frames > start) resolve(Module.groveScreenText(id, true));
+          else requestAnimationFrame(wait);
+        })();
+      });
+    },
+    stats: function () { return Module.groveStats(id); },
+  };
+
   return {
     detach: function () {
       m.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
       m.observers.forEach(function (o) { o.disconnect(); });
       if (m.dprQuery) m.dprQuery[0].removeEventListener('change', m.dprQuery[1]);
       agent.remove();
+      delete element.groveDebug;
       delete Module.groveMounts[id];
       Module._grove_unmount(id);
     },

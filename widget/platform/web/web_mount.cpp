@@ -185,8 +185,8 @@ std::string WebMount::controls_json() const {
 }
 
 std::string WebMount::screen_text(bool capture) {
+    if (capture && !app_->capturing_text()) request_frames(1);   // the text shows from the next frame
     app_->set_capture_text(capture);
-    if (capture) request_frames(1);
     return app_->screen_text();
 }
 
