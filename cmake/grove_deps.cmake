@@ -44,6 +44,9 @@ if(NOT EMSCRIPTEN)
 endif()
 
 # Dear ImGui core, compiled once per build tree with Grove's config header.
+if(GROVE_FUZZ)
+  return()
+endif()
 if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
   message(FATAL_ERROR "IMGUI_DIR=${IMGUI_DIR} has no imgui.cpp; run ./grove setup or pass -DIMGUI_DIR=<ImGui 1.86 checkout>")
 endif()

@@ -197,7 +197,8 @@ Expected<CreatePostRequest> decode_create_post(const Json& j, Role role, std::si
 }
 
 Json to_json(const CreatePostRequest& r) {
-    Json j{{"id", r.id}, {"kind", to_string(r.kind)}, {"body", r.body}};
+    Json j{{"kind", to_string(r.kind)}, {"body", r.body}};
+    if (!r.id.empty()) j["id"] = r.id;   // no id: the server assigns one
     j["parent_id"] = r.parent_id ? Json(*r.parent_id) : Json(nullptr);
     return j;
 }
