@@ -33,7 +33,7 @@ std::size_t at(const HeadlessWidget& w, const std::string& text) { return w.scre
 
 }  // namespace
 
-TEST_CASE("frames: without a discussion the widget shows the prompt and composer, and why it cannot post") {
+TEST_CASE("frames: without a discussion the widget shows the prompt and composer and why it cannot post") {
     HeadlessWidget w(config(), nullptr);
     w.settle();
     CHECK(w.shows(kPrompt));
@@ -48,7 +48,7 @@ TEST_CASE("frames: without a discussion the widget shows the prompt and composer
     CHECK(w.control("Post")->disabled);
 }
 
-TEST_CASE("frames: typing keeps the draft and the counter; Ctrl+Enter posts and empties the composer") {
+TEST_CASE("frames: typing keeps the draft and the counter - Ctrl+Enter posts and empties the composer") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     HeadlessWidget w(config(), &d);
@@ -68,7 +68,7 @@ TEST_CASE("frames: typing keeps the draft and the counter; Ctrl+Enter posts and 
     CHECK(w.shows("You have shared here."));
 }
 
-TEST_CASE("frames: the counter warns near the limit, and Post explains why it is disabled when over") {
+TEST_CASE("frames: the counter warns near the limit and Post explains why it is disabled when over") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     HeadlessWidget w(config(), &d);
@@ -100,7 +100,7 @@ TEST_CASE("frames: a draft saved earlier shows in the composer when it arrives")
     CHECK(w.shows("25 / 500"));
 }
 
-TEST_CASE("frames: kind chips choose what is posted; only leaders get Leader learning") {
+TEST_CASE("frames: kind chips choose what is posted - only leaders get Leader learning") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     HeadlessWidget w(config(), &d);
@@ -126,7 +126,7 @@ TEST_CASE("frames: kind chips choose what is posted; only leaders get Leader lea
     CHECK(w.shows("In the spotlight"));   // a leader sees their spotlight post marked
 }
 
-TEST_CASE("frames: pinned posts come first; Top and Newest reorder the rest") {
+TEST_CASE("frames: pinned posts come first - Top and Newest reorder the rest") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     Post popular = d.make("p1", "Ana", "Popular and older", 2 * kDay);
@@ -148,7 +148,7 @@ TEST_CASE("frames: pinned posts come first; Top and Newest reorder the rest") {
     CHECK(w.shows("3 reflections"));
 }
 
-TEST_CASE("frames: a card shows who, their role, when, the kind and its endorsements") {
+TEST_CASE("frames: a card shows the author with a role badge - the time - the kind and the endorsements") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     Post p = d.make("p1", "Lee Leader", "Short and sharp.", 3 * kHour);
@@ -169,7 +169,7 @@ TEST_CASE("frames: a card shows who, their role, when, the kind and its endorsem
     CHECK(w.control("Endorse · 4"));
 }
 
-TEST_CASE("frames: endorsing by click, and no Endorse button on your own post") {
+TEST_CASE("frames: endorsing by click and no Endorse button on your own post") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     Post theirs = d.make("p1", "Ana", "Theirs", kHour);
@@ -191,7 +191,7 @@ TEST_CASE("frames: endorsing by click, and no Endorse button on your own post") 
     CHECK(called(d, "endorse p1 off"));
 }
 
-TEST_CASE("frames: replying, one level deep, and collapsing replies") {
+TEST_CASE("frames: replying one level deep and collapsing replies") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     d.add(d.make("p1", "Ana", "Top-level post", kHour));
@@ -213,7 +213,7 @@ TEST_CASE("frames: replying, one level deep, and collapsing replies") {
     CHECK(w.shows("Agreed, thanks"));
 }
 
-TEST_CASE("frames: the menu edits and deletes your own post, and flags someone else's") {
+TEST_CASE("frames: the menu edits and deletes your own post and flags someone else's") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     Post mine = d.make("p1", "Sam", "My first version", kHour);
@@ -262,7 +262,7 @@ TEST_CASE("frames: the menu edits and deletes your own post, and flags someone e
     }
 }
 
-TEST_CASE("frames: pending posts show a clock; failed ones the server's message with Retry, Edit, Discard") {
+TEST_CASE("frames: pending posts show a clock - failed ones the server's message with Retry Edit Discard") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     Post p = d.make("local-1", "Sam", "Refused post", kMin);
@@ -297,7 +297,7 @@ TEST_CASE("frames: pending posts show a clock; failed ones the server's message 
     }
 }
 
-TEST_CASE("frames: curators pin and hide on each card, and work through the Flags queue") {
+TEST_CASE("frames: curators pin and hide on each card and work through the Flags queue") {
     MemoryDiscussion d;
     d.sign_in("u-casey", "Casey", Role::curator);
     d.add(d.make("p1", "Ana", "Older post", 2 * kDay));
@@ -353,7 +353,7 @@ TEST_CASE("frames: learners and leaders see no curator controls") {
     }
 }
 
-TEST_CASE("frames: the spotlight shows this week's leader learnings; a leader's own are marked") {
+TEST_CASE("frames: the spotlight shows this week's leader learnings - a leader's own are marked") {
     MemoryDiscussion d;
     d.sign_in("u-lee", "Lee", Role::leader);
     std::vector<Post> spot;
@@ -381,7 +381,7 @@ TEST_CASE("frames: the spotlight shows this week's leader learnings; a leader's 
     CHECK(w.control("Show less"));
 }
 
-TEST_CASE("frames: empty, loading, cached and offline states") {
+TEST_CASE("frames: the empty - loading - cached and offline states") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     SyncStatus never;

@@ -45,7 +45,7 @@ struct Setup {
 
 }  // namespace
 
-TEST_CASE("keyboard: focus from the page goes into the composer; typing types; Esc leaves the field") {
+TEST_CASE("keyboard: focus from the page goes into the composer - typing types - Esc leaves the field") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
@@ -68,7 +68,7 @@ TEST_CASE("keyboard: focus from the page goes into the composer; typing types; E
     CHECK(w.app().editing() == w.control("Your reflection")->id);
 }
 
-TEST_CASE("keyboard: Tab and Shift+Tab walk every control in reading order, and out of the widget") {
+TEST_CASE("keyboard: Tab and Shift+Tab walk every control in reading order and out of the widget") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
@@ -143,7 +143,7 @@ TEST_CASE("keyboard: Enter and Space activate the focused control") {
     CHECK(w.control("Question")->checked);
 }
 
-TEST_CASE("keyboard: Ctrl+Enter posts from the composer and from a reply field; Cmd+Enter on a Mac") {
+TEST_CASE("keyboard: Ctrl+Enter posts from the composer and from a reply field - Cmd+Enter on a Mac") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
@@ -159,7 +159,7 @@ TEST_CASE("keyboard: Ctrl+Enter posts from the composer and from a reply field; 
     CHECK(called(s.d, "create insight reply-to p1 A reply from a Mac"));
 }
 
-TEST_CASE("keyboard: Enter without Ctrl makes a new line; Shift+arrows select; Backspace deletes") {
+TEST_CASE("keyboard: Enter without Ctrl makes a new line - Shift+arrows select - Backspace deletes") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
@@ -173,7 +173,7 @@ TEST_CASE("keyboard: Enter without Ctrl makes a new line; Shift+arrows select; B
     CHECK(s.d.draft() == "line one\nline ");
 }
 
-TEST_CASE("keyboard: a menu opens on Enter with its first item focused, Tab stays inside, Esc closes it") {
+TEST_CASE("keyboard: a menu opens on Enter with its first item focused - Tab stays inside - Esc closes it") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
@@ -267,7 +267,7 @@ TEST_CASE("keyboard: the arrows and Page keys scroll a long thread when no field
     CHECK_FALSE(w.app().wheel(-10));   // at the top: the page takes the wheel
 }
 
-TEST_CASE("keyboard: Tab reaches posts far down a virtualized thread, scrolling them into view") {
+TEST_CASE("keyboard: Tab reaches posts far down a virtualized thread scrolling them into view") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     for (int i = 0; i < 1000; ++i) d.add(d.make("p" + std::to_string(i), "Ana", "Post number " + std::to_string(i), (i + 1) * kMin));

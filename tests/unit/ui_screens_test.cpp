@@ -61,7 +61,7 @@ std::string shot(const char* name) { return std::string(GROVE_SCREENSHOT_DIR) + 
 
 }  // namespace
 
-TEST_CASE("screens: light, dark, curator and offline states render and show their state") {
+TEST_CASE("screens: the light - dark - curator and offline states render and show their state") {
     SUBCASE("light") {
         MemoryDiscussion d;
         seed(d);

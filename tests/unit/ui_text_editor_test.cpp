@@ -86,7 +86,7 @@ TEST_CASE("text field: lines wrap at word boundaries and at newlines") {
     CHECK(wrap_lines(f, "", 100).size() == 1);
 }
 
-TEST_CASE("text field: typing, deleting and moving over multi-byte characters") {
+TEST_CASE("text field: typing - deleting and moving over multi-byte characters") {
     FontContext fc;
     Field x(fc.fonts.body);
     x.type("Привет, ça va");
@@ -118,7 +118,7 @@ TEST_CASE("text field: typing, deleting and moving over multi-byte characters") 
     CHECK(x.text.substr(0, x.st.cursor) == "Привет");
 }
 
-TEST_CASE("text field: selection, select all, copy, cut, paste over a selection") {
+TEST_CASE("text field: selection - select all - copy - cut - paste over a selection") {
     FontContext fc;
     Field x(fc.fonts.body);
     x.type("one two three");
@@ -149,7 +149,7 @@ TEST_CASE("text field: selection, select all, copy, cut, paste over a selection"
     CHECK_FALSE(x.apply(del));   // nothing selected: nothing removed
 }
 
-TEST_CASE("text field: Up and Down move through wrapped lines, keeping the column") {
+TEST_CASE("text field: Up and Down move through wrapped lines keeping the column") {
     FontContext fc;
     Field x(fc.fonts.body);
     x.width = 150;
@@ -175,7 +175,7 @@ TEST_CASE("text field: Up and Down move through wrapped lines, keeping the colum
     CHECK(x.st.cursor == x.text.size());
 }
 
-TEST_CASE("text field: undo and redo; typed characters undo together") {
+TEST_CASE("text field: undo and redo - typed characters undo together") {
     FontContext fc;
     Field x(fc.fonts.body);
     x.type("hello");
@@ -207,7 +207,7 @@ TEST_CASE("text field: macOS keys use Cmd for shortcuts and Alt for words") {
     CHECK(x.st.has_selection());
 }
 
-TEST_CASE("text field: the text is capped far above the post limit, at a character boundary") {
+TEST_CASE("text field: the text is capped far above the post limit at a character boundary") {
     FontContext fc;
     Field x(fc.fonts.body);
     x.apply(text_of(std::string(kMaxFieldBytes - 1, 'a')));

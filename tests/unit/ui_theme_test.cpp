@@ -71,7 +71,7 @@ TEST_CASE("theme: light and dark palettes meet AA with any accent colour") {
     }
 }
 
-TEST_CASE("theme: light and dark really differ, and the page's accent is used as given") {
+TEST_CASE("theme: light and dark really differ and the page's accent is used as given") {
     const Palette light = make_palette(false, 0x0a66c2), dark = make_palette(true, 0x0a66c2);
     CHECK(relative_luminance(light.background) > 0.8);
     CHECK(relative_luminance(dark.background) < 0.05);

@@ -40,7 +40,7 @@ std::vector<std::string> order_of(const std::vector<ShownPost>& posts, const Thr
 
 }  // namespace
 
-TEST_CASE("view model: labels for kinds and roles, and the kinds each role may post") {
+TEST_CASE("view model: labels for kinds and roles and the kinds each role may post") {
     CHECK(kind_label(Kind::tip) == "Did you know");
     CHECK(kind_label(Kind::leader_learning) == "Leader learning");
     CHECK(role_badge(Role::learner).empty());
@@ -51,7 +51,7 @@ TEST_CASE("view model: labels for kinds and roles, and the kinds each role may p
     CHECK(composer_kinds(Role::admin).back() == Kind::leader_learning);
 }
 
-TEST_CASE("view model: relative time reads like a person would say it, exact time on hover") {
+TEST_CASE("view model: relative time reads like a person would say it exact time on hover") {
     CHECK(relative_time(kNow - 10'000, kNow) == "just now");
     CHECK(relative_time(kNow + 30'000, kNow) == "just now");   // a clock slightly ahead
     CHECK(relative_time(kNow - kMin, kNow) == "1 min ago");
@@ -72,7 +72,7 @@ TEST_CASE("view model: relative time reads like a person would say it, exact tim
     CHECK(last_synced_text(kNow - 3 * kMin, kNow) == "last synced 3 min ago");
 }
 
-TEST_CASE("view model: the counter counts characters, warns near 500 and says how far over") {
+TEST_CASE("view model: the counter counts characters warns near 500 and says how far over") {
     CHECK(composer_counter("").text == "0 / 500");
     CHECK(composer_counter("héllo").used == 5);                    // code points, not bytes
     CHECK(composer_counter("Привет").used == 6);
@@ -158,7 +158,7 @@ TEST_CASE("view model: which controls each role sees on a post") {
     }
 }
 
-TEST_CASE("view model: Top scores endorsements, trusted ones more, and decays with age") {
+TEST_CASE("view model: Top scores endorsements trusted ones more and decays with age") {
     Post a = post("a", "A", kHour, 3), b = post("b", "B", kHour, 3);
     b.leader_endorsed = true;
     CHECK(post_score(b, kNow) > post_score(a, kNow));
@@ -174,7 +174,7 @@ TEST_CASE("view model: Top scores endorsements, trusted ones more, and decays wi
     CHECK(post_score(post("e", "E", -kHour, 0), kNow) == doctest::Approx(1.0));
 }
 
-TEST_CASE("view model: the thread puts pinned posts first, then Top or Newest, replies under their post") {
+TEST_CASE("view model: the thread puts pinned posts first then Top or Newest replies under their post") {
     std::vector<ShownPost> posts;
     posts.push_back(shown(post("old-popular", "A", 3 * kDay, 9)));
     posts.push_back(shown(post("new-quiet", "B", 5 * kMin, 0)));
@@ -207,7 +207,7 @@ TEST_CASE("view model: the thread puts pinned posts first, then Top or Newest, r
     }
 }
 
-TEST_CASE("view model: hidden and deleted posts, as learners and curators see them") {
+TEST_CASE("view model: hidden and deleted posts as learners and curators see them") {
     std::vector<ShownPost> posts;
     Post hidden_with_reply = post("h1", "A", kDay);
     hidden_with_reply.hidden = true;
