@@ -27,26 +27,6 @@ double thread_cpu_us() {
     return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-void fill(MemoryDiscussion& d, int n) {
-    d.sign_in("u-sam", "Sam", Role::learner);
-    const char* bodies[] = {"Short and sharp.",
-                            "A medium length reflection about what the module changed in how I work with my team.",
-                            "A long one. The module made me realise how little I knew about the extinguishers on our "
-                            "floor: which class they are, where they hang, and who checks them. I walked the floor "
-                            "afterwards and found one behind a stack of boxes. We moved the boxes, and told facilities."};
-    for (int i = 0; i < n; ++i) {
-        Post p = d.make("p" + std::to_string(i), "Person " + std::to_string(i % 37), bodies[i % 3], (i + 1) * 60'000LL);
-        p.endorsements = i % 7;
-        p.leader_endorsed = i % 11 == 0;
-        d.add(p);
-        if (i % 10 == 0) {
-            Post r = d.make("r" + std::to_string(i), "Replier", "A reply to that.", i * 60'000LL);
-            r.parent_id = p.id;
-            d.add(r);
-        }
-    }
-}
-
 struct Case {
     int posts;
     MemoryDiscussion d;
@@ -78,7 +58,7 @@ int main(int argc, char** argv) {
     cases[0].posts = 100;
     cases[1].posts = 10'000;
     for (Case& c : cases) {
-        fill(c.d, c.posts);
+        c.d.fill_sample(c.posts);
         c.w = std::make_unique<HeadlessWidget>(config, &c.d, 640, 640);
         c.w->app().set_capture_text(false);
         const double t0 = thread_cpu_us();

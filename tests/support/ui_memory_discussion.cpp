@@ -40,6 +40,26 @@ Post MemoryDiscussion::make(std::string id, std::string author, std::string body
     return p;
 }
 
+void MemoryDiscussion::fill_sample(int n) {
+    sign_in("u-sam", "Sam", Role::learner);
+    const char* bodies[] = {"Short and sharp.",
+                            "A medium length reflection about what the module changed in how I work with my team.",
+                            "A long one. The module made me realise how little I knew about the extinguishers on our "
+                            "floor: which class they are, where they hang, and who checks them. I walked the floor "
+                            "afterwards and found one behind a stack of boxes. We moved the boxes, and told facilities."};
+    for (int i = 0; i < n; ++i) {
+        Post p = make("p" + std::to_string(i), "Person " + std::to_string(i % 37), bodies[i % 3], (i + 1) * 60'000LL);
+        p.endorsements = i % 7;
+        p.leader_endorsed = i % 11 == 0;
+        add(p);
+        if (i % 10 == 0) {
+            Post r = make("r" + std::to_string(i), "Replier", "A reply to that.", i * 60'000LL);
+            r.parent_id = p.id;
+            add(r);
+        }
+    }
+}
+
 void MemoryDiscussion::set_spotlight(std::vector<Post> posts) {
     spotlight_ = std::move(posts);
     ++revision_;

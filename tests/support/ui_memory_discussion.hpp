@@ -30,6 +30,9 @@ public:
     std::vector<std::string> calls;                           // "endorse p1 on", "create question ..."
     ShownPost* find(const std::string& id);
     void touch() { ++revision_; }
+    // A signed-in learner and `n` posts of three lengths by 37 people, a reply to every tenth:
+    // the thread the virtualization tests and the frame benchmark scroll through.
+    void fill_sample(int n);
 
     // ---- Discussion ----
     const std::string& module() const override { return module_; }

@@ -12,13 +12,6 @@ namespace grove {
 
 namespace {
 
-ui::ButtonOpts compact(ui::Tone tone, ui::Icon icon = ui::Icon::none) {
-    ui::ButtonOpts b;
-    b.tone = tone;
-    b.size = ui::Size::compact;
-    b.icon = icon;
-    return b;
-}
 
 // "Off-topic (2), Spam"
 std::string summarize(const std::vector<std::string>& reasons) {
@@ -42,7 +35,7 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
     const ImVec2 o = ImGui::GetCursorScreenPos();
     ui::text_at(o, flags.empty() ? "Flag queue" : "Flagged posts, most flagged first", pal.text);
     ImGui::PopFont();
-    ui::ButtonOpts refresh = compact(ui::Tone::ghost);
+    ui::ButtonOpts refresh = ui::compact(ui::Tone::ghost);
     const ImVec2 rs = ui::button_size(ui, "Refresh", refresh);
     ImGui::SetCursorScreenPos(ImVec2(o.x + width - rs.x, o.y - ui.px(3)));
     if (ui::button(ui, "Refresh", refresh)) {
@@ -119,7 +112,7 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
         } else {
             const char* hide_label = p.hidden ? "Unhide###hide" : "Hide###hide";
             ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-            if (ui::button(ui, hide_label, compact(ui::Tone::secondary, ui::Icon::eye_off))) {
+            if (ui::button(ui, hide_label, ui::compact(ui::Tone::secondary, ui::Icon::eye_off))) {
                 Discussion* dp = &d;
                 ThreadState* s = &st;
                 const std::string id = p.id;
@@ -129,9 +122,9 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
                     else dp->refresh_flags();
                 });
             }
-            const float hx = ui::button_size(ui, hide_label, compact(ui::Tone::secondary, ui::Icon::eye_off)).x;
+            const float hx = ui::button_size(ui, hide_label, ui::compact(ui::Tone::secondary, ui::Icon::eye_off)).x;
             ImGui::SetCursorScreenPos(ImVec2(c.x + pad + hx + ui.px(6), y));
-            if (ui::button(ui, "Delete", compact(ui::Tone::danger))) {
+            if (ui::button(ui, "Delete", ui::compact(ui::Tone::danger))) {
                 Discussion* dp = &d;
                 ThreadState* s = &st;
                 const std::string id = p.id;
@@ -140,7 +133,7 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
                     else dp->refresh_flags();
                 });
             }
-            y += ui::button_size(ui, "Delete", compact(ui::Tone::danger)).y + pad;
+            y += ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger)).y + pad;
         }
         dl->ChannelsSetCurrent(0);
         dl->AddRectFilled(c, ImVec2(c.x + width, y), ui::col(pal.surface), ui.px(10));

@@ -74,13 +74,6 @@ struct Flow {
 
 float text_w(ImFont* f, const char* t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t).x; }
 
-ui::ButtonOpts compact(ui::Tone tone, ui::Icon icon = ui::Icon::none) {
-    ui::ButtonOpts b;
-    b.tone = tone;
-    b.size = ui::Size::compact;
-    b.icon = icon;
-    return b;
-}
 
 void report(ThreadState& st, const std::optional<ApiError>& err, const char* what) {
     if (err) st.say(std::string(what) + ": " + err->message, NoticeTone::error);
@@ -94,11 +87,11 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     const Identity& me = c.d->me();
     ImFont* body = ui.fonts.body;
     ImFont* small = ui.fonts.small;
-    ui::ButtonOpts menu = compact(ui::Tone::ghost, ui::Icon::dots);
+    ui::ButtonOpts menu = ui::compact(ui::Tone::ghost, ui::Icon::dots);
     menu.accessible = "More actions";
     const PostControls ctl = controls_for(*c.post, me);
     const ImVec2 menu_size = ui::button_size(ui, "##menu", menu);
-    const float line_h = std::max(body->FontSize, ui::button_size(ui, "x", compact(ui::Tone::ghost)).y);
+    const float line_h = std::max(body->FontSize, ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
     Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
 
     const std::string name = p.author.name.empty() ? std::string("Someone") : p.author.name;
@@ -183,7 +176,7 @@ void menu(Ui& ui, const CardContext& c) {
     if (ctl.remove) items.push_back({"Delete…", ui::Icon::none, 3});
 
     float w = 0;
-    for (const Item& it : items) w = std::max(w, ui::button_size(ui, it.label, compact(ui::Tone::ghost, it.icon)).x);
+    for (const Item& it : items) w = std::max(w, ui::button_size(ui, it.label, ui::compact(ui::Tone::ghost, it.icon)).x);
     ImGui::SetNextWindowPos(ImVec2(st.menu_anchor_x, st.menu_anchor_y + ui.px(4)), ImGuiCond_Appearing, ImVec2(1, 0));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.px(6), ui.px(6)));
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, ui.px(2)));
@@ -199,7 +192,7 @@ void menu(Ui& ui, const CardContext& c) {
     int action = -1;
     std::uint32_t first = 0;
     for (const Item& it : items) {
-        ui::ButtonOpts b = compact(ui::Tone::ghost, it.icon);
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, it.icon);
         const ImVec2 pos = ImGui::GetCursorScreenPos();
         if (ui::button(ui, it.label, b)) action = it.action;
         if (!first) first = ImGui::GetItemID();
@@ -277,13 +270,13 @@ float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
         if (f.changed) st.form_error.clear();
     }
     y += field_h + ui.px(8);
-    ui::ButtonOpts save = compact(ui::Tone::primary);
+    ui::ButtonOpts save = ui::compact(ui::Tone::primary);
     const std::string reason = post_disabled_reason(st.edit_text, true);
     save.disabled = !reason.empty();
     save.tooltip = reason.empty() ? nullptr : reason.c_str();
     const ImVec2 bs = ui::button_size(ui, "Save", save);
     bool do_save = pen.button(x, y, "Save", save);
-    const bool cancel = pen.button(x + bs.x + ui.px(6), y, "Cancel", compact(ui::Tone::secondary));
+    const bool cancel = pen.button(x + bs.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
     if (pen.draw) {
         do_save = do_save || ui.take_submit(field);
         focus_form(ui, st, field, true);
@@ -307,16 +300,16 @@ float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y
     ThreadState& st = *c.st;
     const Palette& pal = *ui.pal;
     const char* q = "Delete this post? This cannot be undone.";
-    const ImVec2 db = ui::button_size(ui, "Delete", compact(ui::Tone::danger));
-    const ImVec2 cb = ui::button_size(ui, "Cancel", compact(ui::Tone::secondary));
+    const ImVec2 db = ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger));
+    const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
     const float qw = text_w(ui.fonts.small, q);
     Flow f(x, y, x + w, db.y, ui.px(8), ui.px(6));
     const ImVec2 qa = f.place(ImVec2(qw, ui.fonts.small->FontSize));
     pen.text(qa.x, qa.y, q, pal.danger_text, ui.fonts.small);
     const ImVec2 da = f.place(db);
-    const bool del = pen.button(da.x, da.y, "Delete", compact(ui::Tone::danger));
+    const bool del = pen.button(da.x, da.y, "Delete", ui::compact(ui::Tone::danger));
     const ImVec2 ca = f.place(cb);
-    const bool cancel = pen.button(ca.x, ca.y, "Cancel", compact(ui::Tone::secondary));
+    const bool cancel = pen.button(ca.x, ca.y, "Cancel", ui::compact(ui::Tone::secondary));
     if (pen.draw) focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
     if (pen.draw) {
         if (del) {
@@ -339,11 +332,11 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     const char* q = "Why should a curator look at this?";
     pen.text(x, y, q, pal.text, ui.fonts.small);
     y += ui.fonts.small->FontSize + ui.px(6);
-    const float chip_h = ui::button_size(ui, "x", compact(ui::Tone::chip)).y;
+    const float chip_h = ui::button_size(ui, "x", ui::compact(ui::Tone::chip)).y;
     Flow f(x, y, x + w, chip_h, ui.px(6), ui.px(6));
     std::uint32_t first = 0;
     for (int i = 0; i < static_cast<int>(sizeof kFlagReasons / sizeof kFlagReasons[0]); ++i) {
-        ui::ButtonOpts chip = compact(st.flag_reason == i ? ui::Tone::chip_on : ui::Tone::chip,
+        ui::ButtonOpts chip = ui::compact(st.flag_reason == i ? ui::Tone::chip_on : ui::Tone::chip,
                                       st.flag_reason == i ? ui::Icon::check : ui::Icon::none);
         chip.toggle = true;
         const ImVec2 a = f.place(ui::button_size(ui, kFlagReasons[i], chip));
@@ -352,12 +345,12 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     }
     if (pen.draw) focus_form(ui, st, first, false);
     y = f.bottom() + ui.px(8);
-    ui::ButtonOpts send = compact(ui::Tone::primary, ui::Icon::flag);
+    ui::ButtonOpts send = ui::compact(ui::Tone::primary, ui::Icon::flag);
     send.disabled = st.flag_reason < 0;
     send.tooltip = send.disabled ? "Choose a reason first." : nullptr;
     const ImVec2 sb = ui::button_size(ui, "Send to curators", send);
     const bool go = pen.button(x, y, "Send to curators", send);
-    const bool cancel = pen.button(x + sb.x + ui.px(6), y, "Cancel", compact(ui::Tone::secondary));
+    const bool cancel = pen.button(x + sb.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
     if (pen.draw) {
         if (go && st.flag_reason >= 0) {
             Discussion* d = c.d;
@@ -390,7 +383,7 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     const float icon = ui.fonts.small->FontSize;
     const float tw = w - pad * 2 - icon - ui.px(8);
     float h = pad + ui::wrapped_height(ui.fonts.small, msg.c_str(), tw) + ui.px(8);
-    const float bh = ui::button_size(ui, "Retry", compact(ui::Tone::secondary)).y;
+    const float bh = ui::button_size(ui, "Retry", ui::compact(ui::Tone::secondary)).y;
     h += bh + pad;
     if (pen.draw) {
         ImGui::GetWindowDrawList()->AddRectFilled(pen.at(x, y), pen.at(x + w, y + h), ui::col(pal.danger_bg), ui.px(8));
@@ -400,8 +393,8 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     float bx = x + pad + icon + ui.px(8);
     const float by = y + h - pad - bh;
     const auto put = [&](const char* label, ui::Tone tone) {
-        const bool hit = pen.button(bx, by, label, compact(tone));
-        bx += ui::button_size(ui, label, compact(tone)).x + ui.px(6);
+        const bool hit = pen.button(bx, by, label, ui::compact(tone));
+        bx += ui::button_size(ui, label, ui::compact(tone)).x + ui.px(6);
         return hit;
     };
     const bool retry = put("Retry", ui::Tone::secondary);
@@ -432,14 +425,14 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     ThreadState& st = *c.st;
     const Post& p = c.post->post;
     const PostControls ctl = controls_for(*c.post, c.d->me());
-    const float line_h = ui::button_size(ui, "x", compact(ui::Tone::ghost)).y;
+    const float line_h = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
     Flow f(x - ui.px(8), y, x + w, line_h, ui.px(4), ui.px(4));
     bool any = false;
 
     if (ctl.endorse) {
         const std::string label = std::string(p.endorsed_by_me ? "Endorsed" : "Endorse") +
                                   (p.endorsements > 0 ? " · " + std::to_string(p.endorsements) : std::string());
-        ui::ButtonOpts b = compact(p.endorsed_by_me ? ui::Tone::toggle_on : ui::Tone::ghost, ui::Icon::endorse);
+        ui::ButtonOpts b = ui::compact(p.endorsed_by_me ? ui::Tone::toggle_on : ui::Tone::ghost, ui::Icon::endorse);
         b.toggle = true;
         b.tooltip = p.endorsed_by_me ? "You endorsed this. Select to take it back." : "Endorse: this helped me";
         const std::string id = label + "###endorse";
@@ -467,7 +460,7 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         any = true;
     }
     if (ctl.reply) {
-        ui::ButtonOpts b = compact(ui::Tone::ghost, ui::Icon::reply);
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, ui::Icon::reply);
         const ImVec2 a = f.place(ui::button_size(ui, "Reply", b));
         if (pen.button(a.x, a.y, "Reply", b)) {
             st.close_forms();
@@ -484,7 +477,7 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     if (!c.reply && c.entry && !c.entry->replies.empty()) {
         const std::size_t n = c.entry->replies.size();
         const std::string label = (c.replies_open ? "Hide " : "") + std::to_string(n) + (n == 1 ? " reply" : " replies");
-        ui::ButtonOpts b = compact(ui::Tone::ghost, c.replies_open ? ui::Icon::chevron_down : ui::Icon::chevron_right);
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, c.replies_open ? ui::Icon::chevron_down : ui::Icon::chevron_right);
         b.toggle = true;
         const std::string id = label + "###replies";
         const ImVec2 a = f.place(ui::button_size(ui, id.c_str(), b));
@@ -495,32 +488,24 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         }
         any = true;
     }
-    if (ctl.pin) {
-        const char* label = p.pinned ? "Unpin###pin" : "Pin###pin";
-        const ui::ButtonOpts b = compact(ui::Tone::ghost, ui::Icon::pin);
+    // Curators: the same toggle for pinning and hiding.
+    using Write = std::optional<ApiError> (Discussion::*)(const std::string&, bool);
+    const auto moderate = [&](bool allowed, bool on, const char* label, ui::Icon icon, Write write, const char* what) {
+        if (!allowed) return;
+        const ui::ButtonOpts b = ui::compact(ui::Tone::ghost, icon);
         const ImVec2 a = f.place(ui::button_size(ui, label, b));
         if (pen.button(a.x, a.y, label, b)) {
             Discussion* d = c.d;
             ThreadState* s = &st;
-            const std::string pid = p.id;
-            const bool on = !p.pinned;
-            ui.defer([d, s, pid, on] { report(*s, d->pin(pid, on), on ? "Could not pin" : "Could not unpin"); });
+            const std::string pid = p.id, failed = std::string("Could not ") + what;
+            ui.defer([d, s, pid, on, write, failed] { report(*s, (d->*write)(pid, !on), failed.c_str()); });
         }
         any = true;
-    }
-    if (ctl.hide) {
-        const char* label = p.hidden ? "Unhide###hide" : "Hide###hide";
-        const ui::ButtonOpts b = compact(ui::Tone::ghost, ui::Icon::eye_off);
-        const ImVec2 a = f.place(ui::button_size(ui, label, b));
-        if (pen.button(a.x, a.y, label, b)) {
-            Discussion* d = c.d;
-            ThreadState* s = &st;
-            const std::string pid = p.id;
-            const bool on = !p.hidden;
-            ui.defer([d, s, pid, on] { report(*s, d->hide(pid, on), on ? "Could not hide" : "Could not unhide"); });
-        }
-        any = true;
-    }
+    };
+    moderate(ctl.pin, p.pinned, p.pinned ? "Unpin###pin" : "Pin###pin", ui::Icon::pin, &Discussion::pin,
+             p.pinned ? "unpin" : "pin");
+    moderate(ctl.hide, p.hidden, p.hidden ? "Unhide###hide" : "Hide###hide", ui::Icon::eye_off, &Discussion::hide,
+             p.hidden ? "unhide" : "hide");
     return any ? f.bottom() : y - ui.px(8);
 }
 
@@ -623,13 +608,13 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
         if (f.changed) st.form_error.clear();
     }
     y += field_h + ui.px(8);
-    ui::ButtonOpts send = compact(ui::Tone::primary);
+    ui::ButtonOpts send = ui::compact(ui::Tone::primary);
     const std::string reason = post_disabled_reason(st.reply_text, true);
     send.disabled = !reason.empty();
     send.tooltip = reason.empty() ? (ui.mac ? "Reply (Cmd+Enter)" : "Reply (Ctrl+Enter)") : reason.c_str();
     const ImVec2 sb = ui::button_size(ui, "Post reply", send);
     bool go = pen.button(x + pad, y, "Post reply", send);
-    const bool cancel = pen.button(x + pad + sb.x + ui.px(6), y, "Cancel", compact(ui::Tone::secondary));
+    const bool cancel = pen.button(x + pad + sb.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
     const CounterView counter = composer_counter(st.reply_text);
     if (counter.level != CounterView::Level::ok || !st.reply_text.empty()) {
         const float cw = text_w(ui.fonts.small, counter.text.c_str());

@@ -9,16 +9,6 @@
 
 namespace grove {
 
-namespace {
-ui::ButtonOpts compact(ui::Tone tone, ui::Icon icon = ui::Icon::none) {
-    ui::ButtonOpts b;
-    b.tone = tone;
-    b.size = ui::Size::compact;
-    b.icon = icon;
-    return b;
-}
-}  // namespace
-
 bool ThreadPanel::replies_open(const ThreadState& st, const ThreadEntry& e) const {
     const auto it = st.replies_open.find(e.id);
     if (it != st.replies_open.end()) return it->second;
@@ -102,8 +92,8 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
     if (d.me().known && can_moderate(d.me().role)) {
         const std::size_t flags = d.flags().size();
         const std::string flags_label = "Flags" + (flags ? " · " + std::to_string(flags) : std::string()) + "###flags";
-        ui::ButtonOpts a = compact(st.flags_view ? ui::Tone::chip : ui::Tone::chip_on);
-        ui::ButtonOpts b = compact(st.flags_view ? ui::Tone::chip_on : ui::Tone::chip, ui::Icon::flag);
+        ui::ButtonOpts a = ui::compact(st.flags_view ? ui::Tone::chip : ui::Tone::chip_on);
+        ui::ButtonOpts b = ui::compact(st.flags_view ? ui::Tone::chip_on : ui::Tone::chip, ui::Icon::flag);
         a.toggle = b.toggle = true;
         ImGui::SetCursorScreenPos(ImVec2(o.x, y));
         if (ui::button(ui, "Discussion", a)) st.flags_view = false;
@@ -122,8 +112,8 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
     }
 
     // "12 reflections" and the order.
-    ui::ButtonOpts top = compact(st.order == ThreadOrder::top ? ui::Tone::chip_on : ui::Tone::chip);
-    ui::ButtonOpts newest = compact(st.order == ThreadOrder::newest ? ui::Tone::chip_on : ui::Tone::chip);
+    ui::ButtonOpts top = ui::compact(st.order == ThreadOrder::top ? ui::Tone::chip_on : ui::Tone::chip);
+    ui::ButtonOpts newest = ui::compact(st.order == ThreadOrder::newest ? ui::Tone::chip_on : ui::Tone::chip);
     top.toggle = newest.toggle = true;
     top.tooltip = "Most endorsed first; leaders' and curators' endorsements count more, and newer posts rise";
     newest.tooltip = "Newest first";

@@ -104,6 +104,14 @@ void tooltip(Ui& ui, const char* text) {
     ImGui::PopStyleVar();
 }
 
+ButtonOpts compact(Tone tone, Icon icon) {
+    ButtonOpts b;
+    b.tone = tone;
+    b.size = Size::compact;
+    b.icon = icon;
+    return b;
+}
+
 ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& o) {
     const Metrics m = metrics(ui, o.size);
     const char* end = ImGui::FindRenderedTextEnd(label);

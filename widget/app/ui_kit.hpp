@@ -80,6 +80,9 @@ struct ButtonOpts {
     const char* accessible = nullptr;   // label for the focus list when the visible one is short
 };
 
+// The small buttons of cards, menus and forms.
+ButtonOpts compact(Tone tone, Icon icon = Icon::none);
+
 ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& opts);
 // Draws at the cursor; true when clicked or activated from the keyboard.
 bool button(Ui& ui, const char* label, const ButtonOpts& opts);
