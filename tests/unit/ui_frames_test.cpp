@@ -432,3 +432,40 @@ TEST_CASE("frames: the content height follows the content and scales with the pi
     w.settle();
     CHECK(w.app().content_height() == doctest::Approx(one * 2).epsilon(0.05));
 }
+
+TEST_CASE("frames: sync notices - writes the server refused - and a refused delete stays until discarded") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    Post mine = d.make("p1", "Sam", "Deleted, but the server said no", kHour);
+    mine.author.id = "u-sam";
+    mine.deleted = true;
+    mine.body.clear();
+    d.add(mine);
+    d.fail("p1", "This post is pinned: ask a curator to unpin it first.");
+    d.add(d.make("p2", "Ana", "Gone for good", kHour)).post.deleted = true;   // deleted: not shown
+    SyncStatus s;
+    s.last_sync_ms = d.now_ms - kMin;
+    s.failed = 1;
+    s.notice = "Sign in again to send your changes.";
+    d.set_status(s);
+    HeadlessWidget w(config(), &d, 640, 1200);
+    w.settle();
+    CHECK(w.shows("Sign in again to send your changes."));
+    CHECK(w.shows("1 change was not sent."));
+    CHECK(w.shows("This post is deleted."));
+    CHECK(w.shows("Deleted"));
+    CHECK(w.shows("Not sent: This post is pinned: ask a curator to unpin it first."));
+    CHECK_FALSE(w.shows("Gone for good"));
+    CHECK_FALSE(w.control("Edit"));   // nothing to edit on a deleted post; Retry or Discard
+    REQUIRE(w.click("Discard"));
+    CHECK(called(d, "discard p1"));
+
+    SyncStatus opening;
+    opening.loaded = false;
+    d.set_status(opening);
+    MemoryDiscussion empty;
+    empty.set_status(opening);
+    HeadlessWidget w2(config(), &empty);
+    w2.settle();
+    CHECK(w2.shows("Loading the discussion…"));
+}

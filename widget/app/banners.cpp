@@ -86,6 +86,15 @@ void draw_banners(Ui& ui, const Discussion* d, ThreadState& st, float width) {
             detail += ".";
             callout(ui, ui::Icon::warning, pal.warning_bg, pal.warning_text, "You're offline.", detail.c_str(), width);
         }
+        // Why changes cannot be sent even though the network is there (sign-in, storage).
+        if (!s.notice.empty())
+            callout(ui, ui::Icon::warning, pal.warning_bg, pal.warning_text, s.notice.c_str(), nullptr, width);
+        if (s.failed > 0) {
+            const std::string title = s.failed == 1 ? std::string("1 change was not sent.")
+                                                    : std::to_string(s.failed) + " changes were not sent.";
+            callout(ui, ui::Icon::warning, pal.danger_bg, pal.danger_text, title.c_str(),
+                    "The server refused them. Each post says why, with Retry, Edit and Discard.", width);
+        }
     }
     if (!st.notice.empty()) {
         const bool error = st.notice_tone == NoticeTone::error;

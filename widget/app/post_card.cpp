@@ -72,6 +72,8 @@ struct Flow {
     float bottom() const { return y + line_h; }
 };
 
+const std::string kDeletedBody = "This post is deleted.";
+
 float text_w(ImFont* f, const char* t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t).x; }
 
 
@@ -132,6 +134,7 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     put_badge(std::string(kind_label(p.kind)).c_str(), pal.chip_bg, pal.chip_text, ui::Icon::none);
     if (p.pinned && !c.reply) put_badge("Pinned", pal.curator_bg, pal.curator_text, ui::Icon::pin);
     if (p.hidden) put_badge("Hidden from learners", pal.danger_bg, pal.danger_text, ui::Icon::eye_off);
+    if (p.deleted) put_badge("Deleted", pal.danger_bg, pal.danger_text, ui::Icon::none);
     if (p.kind == Kind::leader_learning && ctl.own) put_badge("In the spotlight", pal.leader_bg, pal.leader_text, ui::Icon::star);
 
     // The menu, top right.
@@ -549,9 +552,10 @@ float post_row(Ui& ui, const CardContext& c, float width, bool draw) {
     if (st.editing == p.id) {
         y = edit_form(ui, pen, c, x + pad, y, inner);
     } else {
-        const bool muted = p.hidden;
-        pen.wrapped(x + pad, y, p.body, inner, muted ? pal.text_muted : pal.text, ui.fonts.body);
-        y += ui::wrapped_height(ui.fonts.body, p.body.c_str(), inner, p.body.c_str() + p.body.size());
+        // A deleted post shows only while the person's refused write to it waits (see failed_box).
+        const std::string& body = p.deleted ? kDeletedBody : p.body;
+        pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, ui.fonts.body);
+        y += ui::wrapped_height(ui.fonts.body, body.c_str(), inner, body.c_str() + body.size());
     }
     if (c.post->state == LocalState::failed) y = failed_box(ui, pen, c, x + pad, y + ui.px(10), inner);
     y = footer(ui, pen, c, x + pad, y + ui.px(8), inner);

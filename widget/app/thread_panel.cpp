@@ -179,7 +179,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     ui.focus->set_row_count(static_cast<int>(rows_.size()));
     if (rows_.empty()) {
         const SyncStatus s = d.status();
-        const char* text = !s.last_sync_ms && s.online ? "Loading the discussion…"
+        const char* text = !s.loaded || (!s.last_sync_ms && s.online) ? "Loading the discussion…"
                            : !s.last_sync_ms           ? "The discussion will appear when you are back online."
                                                        : "No reflections yet. Be the first to share what you took from this module.";
         ImGui::PushFont(ui.fonts.body);

@@ -181,7 +181,11 @@ double post_score(const Post& p, std::int64_t now_ms) {
 ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
                          std::int64_t now_ms, const std::unordered_set<std::string>* first) {
     const bool moderator = me.known && can_moderate(me.role);
-    const auto visible = [&](const Post& p) { return !p.deleted && (!p.hidden || moderator); };
+    // A deleted post stays while the person's refused write to it waits for Retry or Discard.
+    const auto visible = [&](const ShownPost& sp) {
+        const Post& p = sp.post;
+        return (!p.deleted || sp.state == LocalState::failed) && (!p.hidden || moderator);
+    };
 
     ThreadModel model;
     std::unordered_map<std::string, std::size_t> top_index;   // post id -> entry
@@ -190,8 +194,9 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
     std::vector<std::size_t> hidden_tops;
     for (std::size_t i = 0; i < posts.size(); ++i) {
         const Post& p = posts[i].post;
-        if (p.parent_id || p.deleted) continue;
-        if (!visible(p)) {
+        if (p.parent_id) continue;
+        if (!visible(posts[i])) {
+            if (p.deleted) continue;
             hidden_tops.push_back(i);
             continue;
         }
@@ -208,7 +213,7 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
     // Replies: under their parent; under a placeholder when the parent is not visible.
     for (std::size_t i = 0; i < posts.size(); ++i) {
         const Post& p = posts[i].post;
-        if (!p.parent_id || !visible(p)) continue;
+        if (!p.parent_id || !visible(posts[i])) continue;
         auto it = top_index.find(*p.parent_id);
         if (it == top_index.end()) {
             ThreadEntry e;

@@ -96,7 +96,7 @@ void WebMount::set_prefers_dark(bool dark) {
 void WebMount::set_visible(bool visible) {
     if (visible == visible_) return;
     visible_ = visible;
-    if (!visible && raf_ && first_frame_done_) {   // nothing to draw for nobody
+    if (!visible && raf_ && ready_sent_) {   // nothing to draw for nobody
         emscripten_cancel_animation_frame(raf_);
         raf_ = 0;
         dirty_ = true;
@@ -192,7 +192,7 @@ std::string WebMount::screen_text(bool capture) {
 
 void WebMount::request_frames(int frames) {
     if (frames > frames_wanted_) frames_wanted_ = frames;
-    if (!visible_ && first_frame_done_) {   // drawn when it is seen again
+    if (!visible_ && ready_sent_) {   // drawn when it is seen again (but grove:ready comes anyway)
         dirty_ = true;
         return;
     }
@@ -261,8 +261,10 @@ void WebMount::draw(double time_ms) {
     report.scroll_max_css = o.scroll_max / dpr_;
     js_frame_done(id_, report);
 
-    if (!first_frame_done_) {
-        first_frame_done_ = true;
+    first_frame_done_ = true;
+    // grove:ready once a frame shows what the cache holds (embed.md: "cached posts shown if any").
+    if (!ready_sent_ && (!discussion_ || discussion_->status().loaded)) {
+        ready_sent_ = true;
         js_emit(id_, "grove:ready", dump(Json{{"module", app_->config().module}}));
     }
 }

@@ -62,6 +62,7 @@ private:
     long tick_ = 0;           // pending one-minute timeout, 0 when none
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
+    bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
     bool visible_ = true;
     bool dirty_ = false;      // something changed while hidden: draw when shown
 };
