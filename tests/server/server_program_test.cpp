@@ -85,3 +85,41 @@ TEST_CASE("server program: SIGTERM stops it cleanly with exit status 0") {
     ServerProcess server;
     CHECK(server.stop() == 0);
 }
+
+TEST_CASE("server program: refuses to start on a database it cannot open, and says which") {
+    int status = 0;
+    const std::string out =
+        run(std::string(GROVE_SERVER_BINARY) + " --dev --port 0 --db /nonexistent-dir/grove.db", status);
+    CHECK(status != 0);
+    CHECK(out.find("/nonexistent-dir/grove.db") != std::string::npos);
+}
+
+TEST_CASE("server program: a write answered before SIGTERM is there after a restart on the same file") {
+    const std::string dir = grove::test::make_temp_dir();
+    const std::string db = dir + "/grove.db";
+    std::string token;
+    {
+        ServerProcess server({"--dev"}, db);
+        httplib::Client client(server.host(), server.port());
+        auto t = client.Post("/api/v1/dev/token", R"({"sub":"u1","name":"Ann","role":"learner"})", "application/json");
+        REQUIRE(t);
+        REQUIRE(t->status == 200);
+        token = grove::Json::parse(t->body)["token"].get<std::string>();
+        auto res = client.Post("/api/v1/modules/m/posts", {{"Authorization", "Bearer " + token}},
+                               R"({"id":"kept","kind":"tip","body":"still here"})", "application/json");
+        REQUIRE(res);
+        CHECK(res->status == 201);
+        CHECK(server.stop() == 0);
+    }
+    // A dev server without a secret makes up a new one, so sign in again after the restart.
+    ServerProcess server({"--dev"}, db);
+    httplib::Client client(server.host(), server.port());
+    auto t = client.Post("/api/v1/dev/token", R"({"sub":"u2","name":"Bo","role":"learner"})", "application/json");
+    REQUIRE(t);
+    token = grove::Json::parse(t->body)["token"].get<std::string>();
+    auto res = client.Get("/api/v1/posts/kept", {{"Authorization", "Bearer " + token}});
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(grove::Json::parse(res->body)["body"] == "still here");
+    grove::test::remove_temp_dir(dir);
+}

@@ -9,6 +9,8 @@
 
 #include <chrono>       // std::chrono
 #include <cstdlib>      // mkdtemp
+#include <fstream>      // std::ifstream
+#include <sstream>      // std::ostringstream
 #include <stdexcept>    // std::runtime_error
 #include <thread>       // std::this_thread
 
@@ -20,6 +22,12 @@ std::string make_temp_dir() {
     std::string templ = "/tmp/grove-test-XXXXXX";
     if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
     return templ;
+}
+
+void remove_temp_dir(const std::string& dir) {
+    if (dir.rfind("/tmp/grove-test-", 0) != 0) return;   // never anything else
+    const std::string cmd = "rm -rf '" + dir + "'";
+    if (std::system(cmd.c_str()) != 0) { /* leftovers in /tmp are harmless */ }
 }
 
 ServerProcess::ServerProcess(std::vector<std::string> extra, std::string db_path) {
@@ -36,6 +44,9 @@ ServerProcess::ServerProcess(std::vector<std::string> extra, std::string db_path
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    // stderr (request errors, "stopping") goes to a log next to the database, shown on failure.
+    log_path_ = dir_ + "/server.log";
+    posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addclose(&actions, out[0]);
     const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -60,15 +71,14 @@ ServerProcess::ServerProcess(std::vector<std::string> extra, std::string db_path
     const auto colon = line.rfind(':');
     if (line.find("listening on http://") == std::string::npos || colon == std::string::npos) {
         kill_hard();
-        throw std::runtime_error("grove-server did not print its URL; got: " + line);
+        throw std::runtime_error("grove-server did not print its URL; got: " + line + "\nlog: " + log());
     }
     port_ = std::atoi(line.c_str() + colon + 1);
 }
 
 ServerProcess::~ServerProcess() {
     stop();
-    std::string cmd = "rm -rf '" + dir_ + "'";
-    if (std::system(cmd.c_str()) != 0) { /* leftovers in /tmp are harmless */ }
+    remove_temp_dir(dir_);
 }
 
 int ServerProcess::stop() {
@@ -84,6 +94,13 @@ int ServerProcess::stop() {
     }
     kill_hard();
     return -1;
+}
+
+std::string ServerProcess::log() const {
+    std::ifstream in(log_path_);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
 }
 
 void ServerProcess::kill_hard() {

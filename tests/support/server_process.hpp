@@ -26,6 +26,8 @@ public:
     int stop();
     // SIGKILL, no cleanup: for crash tests.
     void kill_hard();
+    // What the server wrote to stderr so far.
+    std::string log() const;
 
 private:
     pid_t pid_ = -1;
@@ -33,9 +35,12 @@ private:
     int port_ = 0;
     std::string dir_;
     std::string db_path_;
+    std::string log_path_;
 };
 
 // A new empty temporary directory (removed by the caller or left for inspection on failure).
 std::string make_temp_dir();
+// Removes a directory made by make_temp_dir, with everything in it.
+void remove_temp_dir(const std::string& dir);
 
 }  // namespace grove::test
