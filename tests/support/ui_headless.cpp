@@ -42,6 +42,7 @@ void HeadlessWidget::frame(int n) {
         ImGui::NewFrame();
         app_.frame();
         ImGui::Render();
+        if (!app_.output().announce.empty()) announced.push_back(app_.output().announce);
     }
 }
 

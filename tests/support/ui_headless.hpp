@@ -45,6 +45,9 @@ public:
     void type(const std::string& utf8);   // text input, then settle
     const Control* focused() const;
 
+    // What the widget announced for screen readers, frame by frame.
+    std::vector<std::string> announced;
+
     // Text drawn in the last frame.
     const std::string& screen() const { return app_.screen_text(); }
     bool shows(const std::string& text) const { return screen().find(text) != std::string::npos; }

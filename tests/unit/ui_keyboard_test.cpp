@@ -290,3 +290,22 @@ TEST_CASE("keyboard: Tab reaches posts far down a virtualized thread scrolling t
     CHECK(w.focused()->row < max_row);
     CHECK(w.focused()->visible);
 }
+
+TEST_CASE("keyboard: screen readers hear where the focus went and what happened") {
+    Setup s;
+    HeadlessWidget w(config(), &s.d);
+    w.settle();
+    w.app().focus_entry(false);
+    w.type("Heard");
+    w.key(ImGuiKey_Tab);
+    REQUIRE_FALSE(w.announced.empty());
+    CHECK(w.announced.back() == "Post, button");
+    w.key(ImGuiKey_Tab);
+    CHECK(w.announced.back() == "Top, toggle button, on");
+    w.key(ImGuiKey_Tab, kShift);
+    w.key(ImGuiKey_Enter);
+    CHECK(w.announced.back() == "Posted.");
+    w.click("More actions", 1);
+    w.click("Copy text");
+    CHECK(w.announced.back() == "The post's text is copied.");
+}

@@ -37,6 +37,7 @@ void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
     const std::string reason = post_disabled_reason(text_, d != nullptr);
     if (!reason.empty()) {
         error_ = reason;
+        st.announce(reason);
         return;
     }
     // Runs after the frame (see Ui::defer); what was posted is what the person saw.
@@ -47,6 +48,7 @@ void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
         auto created = d->create(kind, body, std::nullopt);
         if (!created) {
             error_ = created.error().message;
+            s->announce(error_);
             return;
         }
         s->posted_here.insert(created.value().id);
@@ -60,6 +62,8 @@ void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
         error_.clear();
         if (kind == Kind::leader_learning)
             s->say("Posted. Your learning is in every widget's spotlight this week.", NoticeTone::info);
+        else
+            s->announce("Posted.");
     });
     ui.want_frame = true;
 }

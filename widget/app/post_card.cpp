@@ -26,7 +26,8 @@ struct Pen {
     bool draw;
     ImVec2 o;
 
-    ImVec2 at(float x, float y) const { return ImVec2(o.x + x, o.y + y); }
+    // Whole device pixels: edges of fills and icons stay sharp.
+    ImVec2 at(float x, float y) const { return ImVec2(ImFloor(o.x + x), ImFloor(o.y + y)); }
     bool button(float x, float y, const char* label, const ui::ButtonOpts& b) const {
         if (!draw) return false;
         ImGui::SetCursorScreenPos(at(x, y));
@@ -97,8 +98,13 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
 
     const std::string name = p.author.name.empty() ? std::string("Someone") : p.author.name;
-    ImVec2 at = f.place(ImVec2(text_w(body, name.c_str()), body->FontSize));
-    pen.text(at.x, at.y, name.c_str(), pal.text, body);
+    const float strong = ImMax(1.0f, ImFloor(ui.scale * 0.6f));
+    ImVec2 at = f.place(ImVec2(text_w(body, name.c_str()) + strong, body->FontSize));
+    if (pen.draw) {
+        ImGui::PushFont(body);
+        ui::strong_text_at(pen.at(at.x, at.y), name.c_str(), pal.text, strong);
+        ImGui::PopFont();
+    }
     const auto put_badge = [&](const char* t, unsigned bg, unsigned fg, ui::Icon icon) {
         const ImVec2 pos = f.place(ui::badge_size(ui, t, icon));
         pen.badge(pos.x, pos.y, t, bg, fg, icon);
@@ -651,6 +657,7 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
                     s->replies_open[parent] = true;
                     s->close_forms();
                     s->changed();
+                    s->announce("Reply posted.");
                 });
             }
         } else if (cancel || st.cancel_form) {

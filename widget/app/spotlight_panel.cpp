@@ -1,6 +1,7 @@
 #include "spotlight_panel.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>   // ImMax, ImFloor
 
 #include "view_model.hpp"
 
@@ -29,7 +30,8 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     ImGui::PushFont(ui.fonts.body);
     ui::draw_icon(dl, ui::Icon::star, ImVec2(inner_x + ui.px(8), y + ui.fonts.body->FontSize * 0.5f),
                   ui.fonts.body->FontSize, ui::col(pal.leader_text));
-    ui::text_at(ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text);
+    const float strong = ImMax(1.0f, ImFloor(ui.scale * 0.6f));
+    ui::strong_text_at(ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text, strong);
     ImGui::PopFont();
     y += ui.fonts.body->FontSize + ui.px(10);
 
@@ -45,8 +47,8 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         float x = inner_x;
         ImGui::PushFont(ui.fonts.body);
         const char* name = p.author.name.empty() ? "A leader" : p.author.name.c_str();
-        ui::text_at(ImVec2(x, y), name, pal.text);
-        x += ImGui::CalcTextSize(name).x + ui.px(8);
+        ui::strong_text_at(ImVec2(x, y), name, pal.text, strong);
+        x += ImGui::CalcTextSize(name).x + strong + ui.px(8);
         ImGui::PopFont();
         const float badge_y = y + (ui.fonts.body->FontSize - ui::badge_size(ui, "Leader").y) * 0.5f;
         const auto put_badge = [&](const char* text, unsigned bg, unsigned fg, ui::Icon icon) {

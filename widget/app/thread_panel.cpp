@@ -121,7 +121,8 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
     const std::size_t n = model_.visible_posts;
     const std::string count = n == 0 ? std::string("Reflections") : std::to_string(n) + (n == 1 ? " reflection" : " reflections");
     ImGui::PushFont(ui.fonts.body);
-    ui::text_at(ImVec2(o.x, y + (tsz.y - ui.fonts.body->FontSize) * 0.5f), count.c_str(), pal.text);
+    ui::strong_text_at(ImVec2(o.x, y + (tsz.y - ui.fonts.body->FontSize) * 0.5f), count.c_str(), pal.text,
+                       ImMax(1.0f, ImFloor(ui.scale * 0.6f)));
     ImGui::PopFont();
     ImGui::SetCursorScreenPos(ImVec2(o.x + width - tsz.x - nsz.x - ui.px(6), y));
     if (ui::button(ui, "Top", top)) st.order = ThreadOrder::top;

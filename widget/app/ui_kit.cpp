@@ -56,6 +56,14 @@ void text_at(ImVec2 pos, const char* text, unsigned colour, const char* end) {
     log_text(text, end, pos.y);
 }
 
+void strong_text_at(ImVec2 pos, const char* text, unsigned colour, float shift, const char* end) {
+    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
+    ImGui::RenderText(pos, text, end, false);
+    ImGui::RenderText(ImVec2(pos.x + shift, pos.y), text, end, false);
+    ImGui::PopStyleColor();
+    log_text(text, end, pos.y);
+}
+
 float wrapped_height(ImFont* font, const char* text, float width, const char* end) {
     return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text, end).y;
 }
@@ -128,7 +136,7 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
     ImGuiContext& g = *GImGui;
     const ImGuiID id = window->GetID(label);
     const ImVec2 size = button_size(ui, label, o);
-    const ImVec2 pos = window->DC.CursorPos;
+    const ImVec2 pos(ImFloor(window->DC.CursorPos.x), ImFloor(window->DC.CursorPos.y));
     const ImRect bb(pos, ImVec2(pos.x + size.x, pos.y + size.y));
     ImGui::ItemSize(size);
     ImGui::BeginDisabled(o.disabled);
@@ -265,8 +273,11 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 colour, bo
             dl->AddPolyline(head, 3, colour, 0, t);
             break;
         }
-        case Icon::dots:
-            for (int i = 0; i < 3; ++i) dl->AddCircleFilled(P(0.2f + 0.3f * i, 0.5f), s * 0.09f, colour, 8);
+        case Icon::dots:   // on pixel centres, so the three dots look alike
+            for (int i = 0; i < 3; ++i) {
+                const ImVec2 d = P(0.2f + 0.3f * i, 0.5f);
+                dl->AddCircleFilled(ImVec2(ImFloor(d.x) + 0.5f, ImFloor(d.y) + 0.5f), ImMax(1.3f, s * 0.09f), colour, 8);
+            }
             break;
         case Icon::chevron_down: {
             const ImVec2 pts[] = {P(0.22f, 0.36f), P(0.5f, 0.64f), P(0.78f, 0.36f)};

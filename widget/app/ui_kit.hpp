@@ -100,6 +100,9 @@ void log_text(const char* text, const char* end, float y);
 
 // Text in `colour` with the current font, logged as screen text. Not an item: no spacing.
 void text_at(ImVec2 screen_pos, const char* text, unsigned colour, const char* end = nullptr);
+// The same, a little heavier (names, headings): drawn twice, `shift` device px apart. The font
+// file has one weight; a second file for bold would cost another download.
+void strong_text_at(ImVec2 screen_pos, const char* text, unsigned colour, float shift, const char* end = nullptr);
 // Wrapped text at the cursor, `width` wide, then the cursor moves below it.
 void wrapped_text(Ui& ui, const char* text, float width, unsigned colour, const char* end = nullptr);
 // Height wrapped text takes in `font` (what wrapped_text draws).

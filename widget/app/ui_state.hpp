@@ -62,6 +62,14 @@ struct ThreadState {
     void say(std::string text, NoticeTone tone) {
         notice = std::move(text);
         notice_tone = tone;
+        announce(notice);
+    }
+    // For screen readers (the page's live region): what just happened.
+    std::string announcement;
+    std::uint64_t announcements = 0;
+    void announce(std::string text) {
+        announcement = std::move(text);
+        ++announcements;
     }
 };
 

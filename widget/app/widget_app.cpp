@@ -340,6 +340,20 @@ void WidgetApp::frame() {
     actions.swap(ui_.deferred);
     for (auto& a : actions) a();
 
+    // Screen readers: the focused control when the keyboard moved it, or the last thing said.
+    out_.announce.clear();
+    if (state_.announcements != announced_) {
+        announced_ = state_.announcements;
+        out_.announce = state_.announcement;
+    } else if (focus_.ring_visible() && focus_.focused() != announced_focus_) {
+        if (const Control* c = focus_.focused_control()) {
+            static const char* const kKinds[] = {"button", "toggle button", "text field", "link"};
+            out_.announce = c->label + ", " + kKinds[static_cast<int>(c->kind)];
+            if (c->kind == ControlKind::toggle) out_.announce += c->checked ? ", on" : ", off";
+            if (c->disabled) out_.announce += ", unavailable";
+        }
+    }
+    if (focus_.ring_visible()) announced_focus_ = focus_.focused();
     out_.want_text = ui_.editing != 0;
     if (ui_.caret.w > 0) {
         out_.caret_x = ui_.caret.x;

@@ -44,6 +44,9 @@ struct FrameOutput {
     int mouse_cursor = 0;               // ImGuiMouseCursor_
     float scroll_y = 0, scroll_max = 0; // device px: the page scrolls instead at either end
     bool wants_frame = false;           // layout or focus settles on the next frame
+    // For the page's live region (screen readers): where keyboard focus went, what happened.
+    // Set for one frame when there is something new to say.
+    std::string announce;
 };
 
 class WidgetApp {
@@ -128,6 +131,8 @@ private:
     float scroll_target_ = 0;
     float scroll_y_ = 0, scroll_max_ = 0, view_h_ = 0;
     FrameOutput out_;
+    std::uint32_t announced_focus_ = 0;
+    std::uint64_t announced_ = 0;
     bool capture_text_ = false;
     std::string screen_text_;
 };

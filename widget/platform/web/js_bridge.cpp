@@ -5,7 +5,7 @@
 extern "C" {
 // Implemented in library_grove.js.
 void grove_js_frame_done(int id, float content_height, int want_text, float caret_x, float caret_y, float caret_h,
-                         int cursor, float scroll_y, float scroll_max);
+                         int cursor, float scroll_y, float scroll_max, const char* announce);
 void grove_js_emit(int id, const char* name, const char* detail_json);
 int grove_js_is_apple();
 void grove_js_clipboard_write(const char* text);
@@ -16,7 +16,7 @@ namespace grove {
 
 void js_frame_done(int id, const FrameReport& r) {
     grove_js_frame_done(id, r.content_height_css, r.want_text_input, r.caret_x_css, r.caret_y_css, r.caret_h_css,
-                        r.mouse_cursor, r.scroll_y_css, r.scroll_max_css);
+                        r.mouse_cursor, r.scroll_y_css, r.scroll_max_css, r.announce.c_str());
 }
 
 void js_emit(int id, const char* name, const std::string& detail) { grove_js_emit(id, name, detail.c_str()); }

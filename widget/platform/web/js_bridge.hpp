@@ -11,6 +11,7 @@ struct FrameReport {
     float caret_x_css = 0, caret_y_css = 0, caret_h_css = 0;   // where IME windows should open
     int mouse_cursor = 0;           // ImGuiMouseCursor_
     float scroll_y_css = 0, scroll_max_css = 0;   // at either end the wheel scrolls the page
+    std::string announce;           // for the live region (screen readers), usually empty
 };
 
 void js_frame_done(int mount_id, const FrameReport& report);

@@ -36,10 +36,15 @@ Module.groveEmit = function (id, name, detailJson) {
   m.element.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: JSON.parse(detailJson) }));
 };
 
-Module.groveFrameDone = function (id, contentHeight, wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax) {
+Module.groveFrameDone = function (id, contentHeight, wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax,
+  announce) {
   var m = Module.groveMounts[id];
   if (!m) return;
   m.frames++;
+  if (announce) {   // screen readers: where the keyboard focus went, what just happened
+    m.live.textContent = '';
+    m.live.textContent = announce;
+  }
   var h = Math.max(1, Math.ceil(contentHeight));
   if (Math.abs(h - m.contentHeight) >= 1) {
     m.contentHeight = h;
@@ -100,6 +105,15 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
   agent.style.cssText = AGENT_STYLE;
   canvas.parentNode.insertBefore(agent, canvas.nextSibling);
   m.agent = agent;
+  // The canvas says nothing to screen readers; this live region says what focus and actions do.
+  var live = document.createElement('div');
+  live.className = 'grove-live';
+  live.setAttribute('role', 'status');
+  live.setAttribute('aria-live', 'polite');
+  live.style.cssText = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;' +
+    'clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;';
+  canvas.parentNode.insertBefore(live, agent.nextSibling);
+  m.live = live;
 
   function on(target, type, fn, opts) {
     target.addEventListener(type, fn, opts);
@@ -312,6 +326,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
       m.observers.forEach(function (o) { o.disconnect(); });
       if (m.dprQuery) m.dprQuery[0].removeEventListener('change', m.dprQuery[1]);
       agent.remove();
+      live.remove();
       delete element.groveDebug;
       delete Module.groveMounts[id];
       Module._grove_unmount(id);

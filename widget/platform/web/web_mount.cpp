@@ -259,6 +259,7 @@ void WebMount::draw(double time_ms) {
     report.mouse_cursor = o.mouse_cursor;
     report.scroll_y_css = o.scroll_y / dpr_;
     report.scroll_max_css = o.scroll_max / dpr_;
+    report.announce = o.announce;
     js_frame_done(id_, report);
 
     first_frame_done_ = true;
