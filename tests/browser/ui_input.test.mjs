@@ -27,6 +27,9 @@ test('focus() on the widget, then typing, types into the composer (keys and IME 
   assert.ok(screen.includes('Grüße, Привет, Γειά 日本語'), screen);
   const stats = await debug.stats(page);
   assert.equal(stats.wantText, true);
+  // Screen readers were told where the focus went (the canvas itself is hidden from them).
+  assert.equal(await page.locator('#w .grove-live').textContent(), 'Your reflection, text field');
+  assert.equal(await page.locator('#w canvas').getAttribute('aria-hidden'), 'true');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'grove-text-agent');
   assert.match(screen, /35 \/ 500/);   // 34 characters and a newline
   assert.deepEqual(errors, []);
