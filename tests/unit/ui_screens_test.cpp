@@ -102,3 +102,34 @@ TEST_CASE("screens: the light - dark - curator and offline states render and sho
         CHECK(w.save_png(shot("offline")));
     }
 }
+
+TEST_CASE("screens: a narrow widget and the open forms render") {
+    SUBCASE("narrow, 320 CSS px at DPR 2") {
+        MemoryDiscussion d;
+        seed(d);
+        d.sign_in("u-casey", "Casey Curator", Role::curator);
+        HeadlessWidget w(config(ThemeMode::light), &d, 320, 1500, 2.0f);
+        w.settle();
+        CHECK(w.control("Pin") != nullptr);
+        for (const Control& c : w.app().controls()) {   // nothing sticks out on the right
+            CAPTURE(c.label);
+            CHECK(c.x + c.w <= 320 * 2.0f);
+        }
+        CHECK(w.save_png(shot("narrow")));
+    }
+    SUBCASE("menu, reply, flag and a refused post") {
+        MemoryDiscussion d;
+        seed(d);
+        d.fail("local-9", "Posts are limited to 30 a minute; try again in a moment.");
+        HeadlessWidget w(config(ThemeMode::light), &d, 640, 1500);
+        w.settle();
+        REQUIRE(w.click("Reply", 2));
+        w.type("Thanks, that helps");
+        REQUIRE(w.click("More actions", 1));
+        REQUIRE(w.click("Flag for a curator…"));
+        REQUIRE(w.click("Off-topic"));
+        REQUIRE(w.click("More actions", 0));
+        CHECK(w.shows("Copy text"));
+        CHECK(w.save_png(shot("forms")));
+    }
+}

@@ -409,7 +409,7 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     const bool retry = put("Retry", ui::Tone::secondary);
     const bool own = controls_for(sp, c.d->me()).edit;
     const bool edit = own && put("Edit", ui::Tone::secondary);
-    const bool discard = put("Discard", ui::Tone::danger);
+    const bool discard = put("Discard", ui::Tone::secondary);
     if (pen.draw) {
         ThreadState& st = *c.st;
         Discussion* d = c.d;

@@ -273,12 +273,13 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 colour, bo
             dl->AddPolyline(head, 3, colour, 0, t);
             break;
         }
-        case Icon::dots:   // on pixel centres, so the three dots look alike
-            for (int i = 0; i < 3; ++i) {
-                const ImVec2 d = P(0.2f + 0.3f * i, 0.5f);
-                dl->AddCircleFilled(ImVec2(ImFloor(d.x) + 0.5f, ImFloor(d.y) + 0.5f), ImMax(1.3f, s * 0.09f), colour, 8);
-            }
+        case Icon::dots: {   // on pixel centres, whole pixels apart, so the three dots look alike
+            const float gap = ImMax(3.0f, ImFloor(s * 0.3f + 0.5f));
+            const ImVec2 mid(ImFloor(c.x) + 0.5f, ImFloor(c.y) + 0.5f);
+            for (int i = -1; i <= 1; ++i)
+                dl->AddCircleFilled(ImVec2(mid.x + gap * static_cast<float>(i), mid.y), ImMax(1.3f, s * 0.09f), colour, 12);
             break;
+        }
         case Icon::chevron_down: {
             const ImVec2 pts[] = {P(0.22f, 0.36f), P(0.5f, 0.64f), P(0.78f, 0.36f)};
             dl->AddPolyline(pts, 3, colour, 0, t * 1.2f);
