@@ -130,3 +130,19 @@ test('text typed while composing with an IME arrives once, when the composition 
   assert.match(screen, /3 \/ 500/);
   await context.close();
 });
+
+test('a quick click (pressed and released before the next frame) still clicks', async () => {
+  const { context, page } = await openHost(browser, server, hostPage());
+  await settle(page);
+  const { controls } = await debug.controls(page);
+  const chip = controls.find((c) => c.label === 'Question');
+  const box = await page.locator('#w canvas').boundingBox();
+  await page.mouse.move(box.x + chip.x + chip.w / 2, box.y + chip.y + chip.h / 2);
+  await settle(page);
+  await page.mouse.down();
+  await page.mouse.up();   // no frame in between
+  await settle(page);
+  const after = (await debug.controls(page)).controls.find((c) => c.label === 'Question');
+  assert.equal(after.checked, true);
+  await context.close();
+});

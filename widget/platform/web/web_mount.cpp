@@ -114,10 +114,20 @@ void WebMount::mouse_move(float x, float y) {
 }
 
 void WebMount::mouse_button(int button, bool down, Mods mods) {
-    if (button < 0 || button >= 5) return;
+    if (button < 0 || button >= kButtons) return;
     ImGui::SetCurrentContext(imgui_);
     ImGuiIO& io = ImGui::GetIO();
-    io.MouseDown[button] = down;
+    // ImGui 1.86 samples the button once per frame: a quick click (press and release before the
+    // next frame, as taps and fast clicks do) would vanish. Hold the press until a frame saw it.
+    if (down) {
+        unseen_press_[button] = true;
+        release_later_[button] = false;
+        io.MouseDown[button] = true;
+    } else if (unseen_press_[button]) {
+        release_later_[button] = true;
+    } else {
+        io.MouseDown[button] = false;
+    }
     io.KeyCtrl = mods.ctrl;
     io.KeyShift = mods.shift;
     io.KeyAlt = mods.alt;
@@ -242,6 +252,14 @@ void WebMount::draw(double time_ms) {
     ImGui::NewFrame();
     app_->frame();
     ImGui::Render();
+    for (int b = 0; b < kButtons; ++b) {   // presses seen: releases held back go now
+        unseen_press_[b] = false;
+        if (release_later_[b]) {
+            release_later_[b] = false;
+            io.MouseDown[b] = false;
+            request_frames();
+        }
+    }
 
     glViewport(0, 0, width_px_, height_px_);
     const unsigned bg = app_->palette().background;

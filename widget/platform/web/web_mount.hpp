@@ -65,6 +65,9 @@ private:
     bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
     bool visible_ = true;
     bool dirty_ = false;      // something changed while hidden: draw when shown
+    static constexpr int kButtons = 5;
+    bool unseen_press_[kButtons] = {};   // pressed since the last frame
+    bool release_later_[kButtons] = {};  // released before a frame saw the press
 };
 
 }  // namespace grove
