@@ -52,6 +52,10 @@ Module.groveFrameDone = function (id, contentHeight, wantText, caretX, caretY, c
   }
   m.scrollY = scrollY;
   m.scrollMax = scrollMax;
+  // Touch: a focused widget with more to show scrolls itself under a finger (see the touch
+  // handlers in groveAttach); otherwise fingers pan the page as usual.
+  var touchAction = scrollMax > 0 && m.element.contains(document.activeElement) ? 'none' : 'pan-y';
+  if (m.canvas.style.touchAction !== touchAction) m.canvas.style.touchAction = touchAction;
   m.canvas.style.cursor = GROVE_CURSORS[cursor] || 'default';
   if (wantText && caretH > 0) {   // IME candidate windows open at the caret
     m.agent.style.left = Math.max(0, caretX) + 'px';
@@ -237,7 +241,28 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
   });
 
   // Pointer: captured while a button is down, so drags that leave the canvas still end.
-  on(canvas, 'pointermove', pointer);
+  // A finger that moves more than a few pixels scrolls (the widget, then the page once the widget
+  // is at its end) and is not a tap: its press is released away from every control.
+  var touch = null;
+  function cancelPress() {
+    Module._grove_mouse_move(id, -1e6, -1e6);
+    Module._grove_mouse_button(id, 0, 0, 0);
+  }
+  on(canvas, 'pointermove', function (e) {
+    if (touch && e.pointerId === touch.id) {
+      var dy = touch.y - e.clientY;
+      if (!touch.moved && Math.abs(dy) > 8) {
+        touch.moved = true;
+        cancelPress();
+      }
+      if (touch.moved && dy) {
+        if (!Module._grove_wheel(id, dy)) window.scrollBy(0, dy);
+        touch.y = e.clientY;
+      }
+      return;
+    }
+    pointer(e);
+  });
   on(canvas, 'pointerdown', function (e) {
     if (!focused()) {
       pointerFocus = true;   // a click focuses the widget without opening the composer
@@ -246,12 +271,20 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
     }
     e.preventDefault();      // keeps the focus in the agent (no focus change to the canvas)
     canvas.setPointerCapture(e.pointerId);
+    if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
     pointer(e);
     Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
   });
   on(canvas, 'pointerup', function (e) {
+    var dragged = touch && touch.id === e.pointerId && touch.moved;
+    if (touch && touch.id === e.pointerId) touch = null;
+    if (dragged) return;     // released already, away from every control
     pointer(e);
     Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
+  });
+  on(canvas, 'pointercancel', function (e) {   // the browser took the gesture (page panning)
+    if (touch && touch.id === e.pointerId) touch = null;
+    cancelPress();
   });
   on(canvas, 'pointerleave', function () { Module._grove_mouse_move(id, -1e6, -1e6); });
   // The wheel scrolls the widget only while it has focus, and only while it can scroll that
