@@ -1,7 +1,8 @@
-// The HTTP front: routes, static files, CORS and limits on top of cpp-httplib.
+// The HTTP front: cpp-httplib adapting requests to ApiRouter, serving static files, and
+// enforcing what only a socket can (body size before reading it, timeouts, the worker pool).
 #pragma once
 
-#include <memory>   // std::unique_ptr
+#include <memory>   // std::unique_ptr, std::shared_ptr
 #include <string>   // std::string
 
 #include "options.hpp"
@@ -10,10 +11,14 @@ namespace httplib { class Server; }
 
 namespace grove {
 
+class ApiRouter;
+class StorageEngine;
+
 class HttpServer {
 public:
+    // Opens the database (throws StorageError with a sentence for the operator).
     explicit HttpServer(ServerOptions options);
-    ~HttpServer();
+    ~HttpServer();   // closes the database after the last request
 
     // Binds the socket (port 0 picks a free one); returns the bound port, or -1.
     int bind();
@@ -22,11 +27,15 @@ public:
     // Stops accepting and asks listen() to return; safe from another thread.
     void stop();
     std::string url() const;
+    int worker_threads() const { return threads_; }
 
 private:
     void install_routes();
 
     ServerOptions options_;
+    int threads_ = 0;
+    std::shared_ptr<StorageEngine> storage_;
+    std::unique_ptr<ApiRouter> api_;
     std::unique_ptr<httplib::Server> http_;
     int port_ = -1;
 };

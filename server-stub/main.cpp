@@ -1,10 +1,12 @@
 // grove-server: parses flags, binds, prints its URL, serves until SIGTERM/SIGINT.
 #include <csignal>    // sigset_t, sigwait
+#include <memory>     // std::unique_ptr
 #include <cstdio>     // std::printf
 #include <pthread.h>  // pthread_sigmask
 #include <thread>     // std::thread
 
 #include "http_server.hpp"
+#include "storage/storage_engine.hpp"
 
 int main(int argc, char** argv) {
     auto options = grove::parse_server_options(argc, argv);
@@ -25,7 +27,14 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    grove::HttpServer server(std::move(options).value());
+    std::unique_ptr<grove::HttpServer> server_ptr;
+    try {
+        server_ptr = std::make_unique<grove::HttpServer>(std::move(options).value());
+    } catch (const grove::StorageError& e) {
+        std::fprintf(stderr, "grove-server: %s\n", e.what());
+        return 1;
+    }
+    grove::HttpServer& server = *server_ptr;
     if (server.bind() < 0) {
         std::fprintf(stderr, "grove-server: cannot listen on the requested address and port (in use?)\n");
         return 1;
@@ -42,6 +51,7 @@ int main(int argc, char** argv) {
     // listen() returned: either a signal stopped it, or it failed; wake the waiter either way.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
+    server_ptr.reset();   // in-flight requests are answered; now the database closes
     std::fprintf(stderr, "grove-server: stopped\n");
     return ok ? 0 : 1;
 }

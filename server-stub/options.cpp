@@ -54,7 +54,11 @@ Options:
   --max-body N            post length limit in characters (code points)      (default 500)
   --writes-per-minute N   per-user write limit, then 429                     (default 30)
   --auto-hide-flags N     distinct flags that hide a post until a curator decides, 0 = off (default 3)
-  --threads N             HTTP worker threads                                (default: from the core count)
+  --threads N             HTTP worker threads; each open connection holds one (default: 64)
+  --sqlite-sync MODE      full: fsync every commit, survives power loss (default);
+                          normal: WAL without fsync per commit, survives a crash of this program
+  --request-timeout S     seconds a request may stall while being read or written (default 5)
+  --idle-timeout S        seconds an idle keep-alive connection stays open       (default 5)
   --help                  show this help
 )";
 }
@@ -108,6 +112,15 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--auto-hide-flags") {
             if (!number(0, 1000, n)) return usage_error("--auto-hide-flags needs a number from 0 to 1000");
             o.auto_hide_flags = static_cast<int>(n);
+        } else if (arg == "--sqlite-sync") {
+            if (!value(s) || (s != "full" && s != "normal")) return usage_error("--sqlite-sync needs full or normal");
+            o.sqlite_sync_full = s == "full";
+        } else if (arg == "--request-timeout") {
+            if (!number(1, 3600, n)) return usage_error("--request-timeout needs a number of seconds from 1 to 3600");
+            o.request_timeout_s = static_cast<int>(n);
+        } else if (arg == "--idle-timeout") {
+            if (!number(1, 3600, n)) return usage_error("--idle-timeout needs a number of seconds from 1 to 3600");
+            o.idle_timeout_s = static_cast<int>(n);
         } else if (arg == "--threads") {
             if (!number(1, 1024, n)) return usage_error("--threads needs a number from 1 to 1024");
             o.threads = static_cast<int>(n);

@@ -22,6 +22,9 @@ struct ServerOptions {
     int writes_per_minute = 30;
     int auto_hide_flags = 3;               // distinct flaggers that hide a post until reviewed
     int threads = 0;                       // 0: chosen from the core count
+    bool sqlite_sync_full = true;          // fsync every commit (--sqlite-sync full|normal)
+    int request_timeout_s = 5;             // a stalled read or write of a request ends the connection
+    int idle_timeout_s = 5;                // an idle keep-alive connection is closed after this
     bool show_help = false;
 };
 

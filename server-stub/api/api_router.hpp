@@ -1,0 +1,79 @@
+// ApiRouter: the whole REST API of api.md as a function from request to response, no sockets.
+//
+// Everything the API decides happens behind handle(): routing, CORS, body limits, token
+// verification, the per-user write limit, validation, the service rules and storage. The
+// cpp-httplib front (http_server.cpp) only adapts requests and responses and enforces transport
+// limits; tests and the sync engine's convergence test drive the real server logic in process:
+//
+//   auto storage = grove::open_sqlite_engine({":memory:"});
+//   grove::ServerOptions options;  options.dev = true;  options.jwt_secret = "secret";
+//   std::int64_t now = 1'800'000'000'000;
+//   grove::ApiRouter api(options, std::move(storage), [&] { return now; });
+//   grove::ApiRequest req{"POST", "/api/v1/dev/token", "", {}, R"({"sub":"u1","name":"Ann","role":"learner"})"};
+//   grove::ApiResponse res = api.handle(req);   // 200 {"token": "..."}
+#pragma once
+
+#include <cstdint>       // std::int64_t
+#include <map>           // std::multimap
+#include <memory>        // std::shared_ptr, std::unique_ptr
+#include <string>        // std::string
+#include <string_view>
+
+#include "options.hpp"
+#include "service/discussion_service.hpp"
+#include "storage/storage_engine.hpp"
+
+namespace grove {
+
+struct CaseInsensitiveLess {
+    bool operator()(const std::string& a, const std::string& b) const;
+};
+using ApiHeaders = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+struct ApiRequest {
+    std::string method;    // "GET", "POST", "PATCH", "PUT", "DELETE", "OPTIONS"
+    std::string path;      // as sent (percent-encoded), without the query: "/api/v1/modules/m1/posts"
+    std::string query;     // raw, without '?': "since=...&limit=50"
+    ApiHeaders headers;    // e.g. {"Authorization", "Bearer <token>"}, {"Origin", "https://..."}
+    std::string body;
+
+    std::string header(const std::string& name) const;   // first value, or ""
+};
+
+struct ApiResponse {
+    int status = 200;
+    ApiHeaders headers;    // Content-Type, Retry-After, Access-Control-*, Allow, Cache-Control
+    std::string body;      // JSON (empty for 204)
+
+    std::string header(const std::string& name) const;
+};
+
+constexpr std::size_t kMaxRequestBodyBytes = 64 * 1024;   // api.md "Limits"
+
+// The system clock in Unix ms.
+std::int64_t system_unix_ms();
+
+class ApiRouter {
+public:
+    // options: dev, jwt_secret, allow_origins, max_body_code_points, writes_per_minute,
+    // auto_hide_flags are used; clock: Unix ms, for token expiry, rate limits and timestamps.
+    ApiRouter(const ServerOptions& options, std::shared_ptr<StorageEngine> storage,
+              UnixMsClock clock = system_unix_ms);
+    ~ApiRouter();
+    ApiRouter(const ApiRouter&) = delete;
+    ApiRouter& operator=(const ApiRouter&) = delete;
+
+    // Thread-safe: the HTTP front calls it from many worker threads at once.
+    ApiResponse handle(const ApiRequest& request);
+
+    // True when the HTTP front should route this path here ("/api/" and below).
+    static bool is_api_path(std::string_view path);
+
+    DiscussionService& service();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace grove

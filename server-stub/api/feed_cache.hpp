@@ -1,0 +1,30 @@
+// A cache of serialized feed answers keyed by (module, cursor, limit, reader), valid while the
+// storage's committed rev is the one the answer was built at: any change to any post bumps the
+// rev, so a hit is byte-for-byte what a fresh read would give. Bounded; cleared when full.
+#pragma once
+
+#include <cstdint>         // std::int64_t
+#include <memory>          // std::shared_ptr
+#include <mutex>           // std::mutex
+#include <string>          // std::string
+#include <unordered_map>   // std::unordered_map
+
+namespace grove {
+
+class FeedCache {
+public:
+    // nullptr when absent or built at another rev.
+    std::shared_ptr<const std::string> find(const std::string& key, std::int64_t current_rev);
+    void store(const std::string& key, std::int64_t rev, std::shared_ptr<const std::string> body);
+
+private:
+    struct Entry {
+        std::int64_t rev = 0;
+        std::shared_ptr<const std::string> body;
+    };
+    static constexpr std::size_t kMaxEntries = 2048;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace grove

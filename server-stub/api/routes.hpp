@@ -1,0 +1,59 @@
+// The API's routes, split by audience like Remark42's handlers:
+//   routes_public.cpp      health (no token)
+//   routes_posts.cpp       any signed-in role: me, feed, create, edit, delete, endorse, flag, spotlight
+//   routes_moderation.cpp  curators/admins (flag queue) and curators/leaders/admins (stats)
+//   routes_dev.cpp         --dev only: mint tokens
+// A route names its method, its path pattern ("{}" is a parameter), whether it needs a token
+// and whether it is a write (counted by the per-user write limit).
+#pragma once
+
+#include <functional>   // std::function
+#include <string>       // std::string
+#include <vector>       // std::vector
+
+#include "api/api_router.hpp"
+#include "api/feed_cache.hpp"
+#include "api/query_params.hpp"
+#include "auth/caller.hpp"
+#include "service/discussion_service.hpp"
+
+namespace grove {
+
+struct RouteContext {
+    const ApiRequest& request;
+    const Caller* caller;                 // nullptr on public routes
+    std::vector<std::string> params;      // the "{}" segments, decoded, in order
+    const QueryParams& query;
+};
+
+using RouteHandler = std::function<ApiResponse(const RouteContext&)>;
+
+enum class Access { anyone, signed_in };
+
+struct Route {
+    std::string method;
+    std::vector<std::string> pattern;     // {"api", "v1", "posts", "{}"}
+    Access access = Access::signed_in;
+    bool is_write = false;
+    RouteHandler handler;
+};
+
+// What route handlers may use.
+struct ApiContext {
+    const ServerOptions& options;
+    DiscussionService& service;
+    FeedCache& feed_cache;
+    UnixMsClock clock;
+};
+
+std::vector<std::string> route_pattern(const std::string& path);   // "/api/v1/posts/{}" -> segments
+
+void add_public_routes(std::vector<Route>& routes, ApiContext& context);
+void add_post_routes(std::vector<Route>& routes, ApiContext& context);
+void add_moderation_routes(std::vector<Route>& routes, ApiContext& context);
+void add_dev_routes(std::vector<Route>& routes, ApiContext& context);
+
+// The request body as a JSON object (400 invalid_utf8 / invalid_json / bad_request otherwise).
+Expected<Json> json_body(const ApiRequest& request);
+
+}  // namespace grove

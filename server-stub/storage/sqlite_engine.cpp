@@ -1,0 +1,605 @@
+// SQLite storage engine.
+//
+// On-disk layout (schema version 1; the version lives in schema_migrations):
+//
+//   schema_migrations(version INTEGER PRIMARY KEY, applied_at_ms)
+//       one row per applied migration; a database newer than this program is refused.
+//   sequences(name TEXT PRIMARY KEY, value INTEGER)
+//       'rev': the last rev handed out. A write transaction bumps it and stamps the changed post
+//       in the same transaction, so revs are unique, increasing, and visible in commit order.
+//   posts(id TEXT PRIMARY KEY, module, parent_id NULL, kind, body, author_id, author_name,
+//         author_role, created_at_ms, edited_at_ms NULL, endorsements, trusted_endorsements,
+//         pinned, hidden, deleted, rev UNIQUE)
+//       one row per post, ever: deletes are tombstones (deleted = 1, body = '') so the changes
+//       feed can tell clients. endorsements/trusted_endorsements are counters kept in step with
+//       the endorsements table so a feed page is one indexed range scan.
+//       Indexes: (module, rev) for the feed, (kind, created_at_ms) for the spotlight.
+//   endorsements(post_id, user_id, trusted, created_at_ms) PRIMARY KEY (post_id, user_id)
+//       trusted = the endorser was a leader or curator (what sets leader_endorsed).
+//   flags(post_id, user_id, reason, created_at_ms, resolved_at_ms NULL) PRIMARY KEY (post_id, user_id)
+//       one flag per user and post; resolved_at_ms is set when a curator decides (hide/unhide).
+//
+// Connections: one writer (serialized by a mutex, BEGIN IMMEDIATE) and a pool of readers; WAL
+// lets readers work while the writer commits. Every statement is prepared once per connection.
+// ":memory:" uses a single connection for everything (a private database for tests).
+#include "storage/sqlite_engine.hpp"
+
+#include <sqlite3.h>   // the SQLite C API
+
+#include <algorithm>       // std::sort
+#include <atomic>          // std::atomic
+#include <mutex>           // std::mutex
+#include <unordered_map>   // std::unordered_map
+#include <utility>         // std::move
+
+namespace grove {
+
+namespace {
+
+// -- [SECTION] Migrations ------------------------------------------------------------------
+
+struct Migration {
+    int version;
+    const char* sql;
+};
+
+const Migration kMigrations[] = {
+    {1, R"sql(
+        CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO sequences (name, value) VALUES ('rev', 0);
+        CREATE TABLE posts (
+            id TEXT PRIMARY KEY,
+            module TEXT NOT NULL,
+            parent_id TEXT,
+            kind TEXT NOT NULL,
+            body TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            author_role TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            edited_at_ms INTEGER,
+            endorsements INTEGER NOT NULL DEFAULT 0,
+            trusted_endorsements INTEGER NOT NULL DEFAULT 0,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            rev INTEGER NOT NULL UNIQUE
+        );
+        CREATE INDEX posts_by_module_rev ON posts (module, rev);
+        CREATE INDEX posts_by_kind_created ON posts (kind, created_at_ms);
+        CREATE TABLE endorsements (
+            post_id TEXT NOT NULL REFERENCES posts (id),
+            user_id TEXT NOT NULL,
+            trusted INTEGER NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (post_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE flags (
+            post_id TEXT NOT NULL REFERENCES posts (id),
+            user_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at_ms INTEGER NOT NULL,
+            resolved_at_ms INTEGER,
+            PRIMARY KEY (post_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX flags_open ON flags (resolved_at_ms, post_id);
+    )sql"},
+};
+
+// -- [SECTION] Connections and statements --------------------------------------------------
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) {
+    throw StorageError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+class Connection;
+
+// A prepared statement borrowed from a connection's cache; reset and unbound when it goes away.
+class Query {
+public:
+    Query(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    ~Query() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    Query(const Query&) = delete;
+    Query& operator=(const Query&) = delete;
+
+    Query& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Query& bind(int i, int v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
+    Query& bind(int i, bool v) { return check(sqlite3_bind_int64(stmt_, i, v ? 1 : 0)); }
+    Query& bind(int i, const std::string& v) {
+        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    Query& bind(int i, std::string_view v) {
+        return check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    }
+    Query& bind_null(int i) { return check(sqlite3_bind_null(stmt_, i)); }
+    template <class T>
+    Query& bind(int i, const std::optional<T>& v) { return v ? bind(i, *v) : bind_null(i); }
+
+    // Steps once: true when a row is ready.
+    bool next() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        fail(db_, "query failed");
+    }
+    void run() {
+        while (next()) {
+        }
+    }
+
+    std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+    bool boolean(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+    }
+
+private:
+    Query& check(int rc) {
+        if (rc != SQLITE_OK) fail(db_, "binding a parameter failed");
+        return *this;
+    }
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+};
+
+class Connection {
+public:
+    Connection(const std::string& path, bool create, int busy_timeout_ms) {
+        const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+        if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+            std::string message = "cannot open the database '" + path + "'";
+            if (db_) message += std::string(": ") + sqlite3_errmsg(db_);
+            sqlite3_close(db_);
+            db_ = nullptr;
+            throw StorageError(message);
+        }
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, busy_timeout_ms);
+    }
+    ~Connection() {
+        for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+        sqlite3_close(db_);
+    }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    void exec(const char* sql) {
+        char* error = nullptr;
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+            std::string message = error ? error : sqlite3_errmsg(db_);
+            sqlite3_free(error);
+            throw StorageError(std::string("statement failed: ") + message);
+        }
+    }
+
+    // Prepared once per connection and kept (keyed by the SQL text's address: every SQL here is
+    // a constant with static storage).
+    Query query(const char* sql) {
+        auto it = statements_.find(sql);
+        if (it == statements_.end()) {
+            sqlite3_stmt* stmt = nullptr;
+            if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+                fail(db_, std::string("preparing a statement failed (") + sql + ")");
+            it = statements_.emplace(sql, stmt).first;
+        }
+        return Query(db_, it->second);
+    }
+
+    int changes() const { return sqlite3_changes(db_); }
+    sqlite3* handle() const { return db_; }
+
+private:
+    sqlite3* db_ = nullptr;
+    std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+// -- [SECTION] SQL ---------------------------------------------------------------------------
+
+#define GROVE_POST_COLUMNS                                                                           \
+    "p.id, p.module, p.parent_id, p.kind, p.body, p.author_id, p.author_name, p.author_role, "      \
+    "p.created_at_ms, p.edited_at_ms, p.endorsements, p.trusted_endorsements, p.pinned, p.hidden, " \
+    "p.deleted, p.rev, "                                                                             \
+    "EXISTS (SELECT 1 FROM endorsements e WHERE e.post_id = p.id AND e.user_id = ?1) "
+
+const char* const kFindPost = "SELECT " GROVE_POST_COLUMNS "FROM posts p WHERE p.id = ?2";
+const char* const kModulePosts = "SELECT " GROVE_POST_COLUMNS
+                                 "FROM posts p WHERE p.module = ?2 AND p.rev > ?3 AND (?4 OR p.deleted = 0) "
+                                 "ORDER BY p.rev LIMIT ?5";
+const char* const kSpotlight = "SELECT " GROVE_POST_COLUMNS
+                               "FROM posts p WHERE p.kind = ?2 AND p.created_at_ms >= ?3 AND p.deleted = 0 "
+                               "AND (?4 OR p.hidden = 0) ORDER BY p.created_at_ms DESC, p.rev DESC LIMIT ?5";
+const char* const kFlagged =
+    "SELECT f.post_id, COUNT(*) AS n, MAX(f.created_at_ms) AS latest FROM flags f JOIN posts p ON p.id = f.post_id "
+    "WHERE f.resolved_at_ms IS NULL AND p.deleted = 0 GROUP BY f.post_id ORDER BY n DESC, latest DESC LIMIT ?1";
+const char* const kFlagReasons =
+    "SELECT reason FROM flags WHERE post_id = ?1 AND resolved_at_ms IS NULL AND reason <> '' "
+    "ORDER BY created_at_ms, user_id";
+const char* const kOpenFlagCount = "SELECT COUNT(*) FROM flags WHERE post_id = ?1 AND resolved_at_ms IS NULL";
+const char* const kStatsTotals =
+    "SELECT COALESCE(SUM(parent_id IS NULL), 0), COALESCE(SUM(parent_id IS NOT NULL), 0), "
+    "COUNT(DISTINCT author_id), COALESCE(SUM(endorsements), 0) FROM posts WHERE module = ?1 AND deleted = 0";
+const char* const kStatsPostsPerDay =
+    "SELECT (created_at_ms / 86400000) * 86400000 AS day, COUNT(*) FROM posts "
+    "WHERE module = ?1 AND deleted = 0 AND created_at_ms >= ?2 GROUP BY day";
+const char* const kStatsEndorsementsPerDay =
+    "SELECT (e.created_at_ms / 86400000) * 86400000 AS day, COUNT(*) FROM endorsements e "
+    "JOIN posts p ON p.id = e.post_id WHERE p.module = ?1 AND p.deleted = 0 AND e.created_at_ms >= ?2 GROUP BY day";
+const char* const kLastRev = "SELECT value FROM sequences WHERE name = 'rev'";
+const char* const kNextRev = "UPDATE sequences SET value = value + 1 WHERE name = 'rev' RETURNING value";
+const char* const kInsertPost =
+    "INSERT INTO posts (id, module, parent_id, kind, body, author_id, author_name, author_role, created_at_ms, rev) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+const char* const kUpdatePost =
+    "UPDATE posts SET body = CASE WHEN ?6 THEN '' ELSE COALESCE(?2, body) END, "
+    "edited_at_ms = COALESCE(?3, edited_at_ms), pinned = COALESCE(?4, pinned), hidden = COALESCE(?5, hidden), "
+    "deleted = CASE WHEN ?6 THEN 1 ELSE deleted END, rev = ?7 WHERE id = ?1";
+const char* const kPostExists = "SELECT 1 FROM posts WHERE id = ?1";
+const char* const kInsertEndorsement =
+    "INSERT OR IGNORE INTO endorsements (post_id, user_id, trusted, created_at_ms) VALUES (?1, ?2, ?3, ?4)";
+const char* const kCountEndorsement =
+    "UPDATE posts SET endorsements = endorsements + ?2, trusted_endorsements = trusted_endorsements + ?3, rev = ?4 "
+    "WHERE id = ?1";
+const char* const kDeleteEndorsement =
+    "DELETE FROM endorsements WHERE post_id = ?1 AND user_id = ?2 RETURNING trusted";
+const char* const kInsertFlag =
+    "INSERT OR IGNORE INTO flags (post_id, user_id, reason, created_at_ms) VALUES (?1, ?2, ?3, ?4)";
+const char* const kResolveFlags =
+    "UPDATE flags SET resolved_at_ms = ?2 WHERE post_id = ?1 AND resolved_at_ms IS NULL";
+
+Post read_post(const Query& q) {
+    Post p;
+    p.id = q.text(0);
+    p.module = q.text(1);
+    if (!q.is_null(2)) p.parent_id = q.text(2);
+    const auto kind = kind_from_string(q.text(3));
+    const auto role = role_from_string(q.text(7));
+    if (!kind || !role) throw StorageError("the database holds a post with an unknown kind or role: " + p.id);
+    p.kind = *kind;
+    p.body = q.text(4);
+    p.author = Author{q.text(5), q.text(6), *role};
+    p.created_at_ms = q.int64(8);
+    if (!q.is_null(9)) p.edited_at_ms = q.int64(9);
+    p.endorsements = q.int64(10);
+    p.leader_endorsed = q.int64(11) > 0;
+    p.pinned = q.boolean(12);
+    p.hidden = q.boolean(13);
+    p.deleted = q.boolean(14);
+    p.rev = q.int64(15);
+    p.endorsed_by_me = q.boolean(16);
+    return p;
+}
+
+// -- [SECTION] Transactions ------------------------------------------------------------------
+
+class SqliteEngine;
+
+class SqliteTransaction final : public StorageTransaction {
+public:
+    SqliteTransaction(SqliteEngine& engine, Connection& conn, bool write, std::unique_lock<std::mutex> lock);
+    ~SqliteTransaction() override;
+
+    void commit() override;
+    std::optional<Post> find_post(const PostQuery& query) override;
+    ModulePostsPage list_module_posts(const ModulePostsQuery& query) override;
+    std::vector<Post> list_spotlight(const SpotlightQuery& query) override;
+    std::vector<FlaggedPostRow> list_flagged(const FlagQueueQuery& query) override;
+    ModuleStatsRow module_stats(const ModuleStatsQuery& query) override;
+    int count_open_flags(const std::string& post_id) override;
+    std::int64_t last_rev() override;
+    std::int64_t insert_post(const NewPost& post) override;
+    std::int64_t update_post(const PostUpdate& update) override;
+    std::int64_t add_endorsement(const EndorsementChange& change) override;
+    std::int64_t remove_endorsement(const EndorsementChange& change) override;
+    bool add_flag(const NewFlag& flag) override;
+    void resolve_flags(const std::string& post_id, std::int64_t at_ms) override;
+
+private:
+    void require_write(const char* what) const {
+        if (!write_) throw StorageError(std::string(what) + " needs a write transaction");
+    }
+    std::int64_t next_rev();
+
+    SqliteEngine& engine_;
+    Connection& conn_;
+    bool write_;
+    bool open_ = true;
+    std::int64_t stamped_rev_ = 0;
+    std::unique_lock<std::mutex> lock_;   // the writer's mutex (or the only connection's)
+};
+
+class SqliteEngine final : public StorageEngine {
+public:
+    explicit SqliteEngine(const SqliteOptions& options) : options_(options) {
+        single_ = options.path == ":memory:" || options.path.empty();
+        writer_ = std::make_unique<Connection>(single_ ? ":memory:" : options.path, true, options.busy_timeout_ms);
+        if (!single_) {
+            writer_->exec("PRAGMA journal_mode = WAL");
+            Query mode = writer_->query("PRAGMA journal_mode");
+            if (!mode.next() || mode.text(0) != "wal")
+                throw StorageError("cannot switch the database '" + options.path + "' to WAL mode");
+        }
+        writer_->exec(options.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        writer_->exec("PRAGMA foreign_keys = ON");
+        migrate();
+        Query q = writer_->query(kLastRev);
+        committed_rev_ = q.next() ? q.int64(0) : 0;
+    }
+
+    std::unique_ptr<StorageTransaction> begin_read() override {
+        if (single_) return std::make_unique<SqliteTransaction>(*this, *writer_, false, std::unique_lock(writer_mutex_));
+        return std::make_unique<SqliteTransaction>(*this, take_reader(), false, std::unique_lock<std::mutex>());
+    }
+
+    std::unique_ptr<StorageTransaction> begin_write() override {
+        return std::make_unique<SqliteTransaction>(*this, *writer_, true, std::unique_lock(writer_mutex_));
+    }
+
+    std::int64_t committed_rev() const override { return committed_rev_.load(std::memory_order_acquire); }
+    std::string name() const override { return "sqlite"; }
+
+    // Called when a transaction ends, while a writer still holds the writer mutex, so
+    // committed_rev_ only ever grows. committed_rev is 0 unless a write transaction committed.
+    void finished(Connection& conn, bool write, std::int64_t committed_rev) {
+        if (write && committed_rev > 0) committed_rev_.store(committed_rev, std::memory_order_release);
+        if (!write && !single_) {
+            std::lock_guard lock(readers_mutex_);
+            for (auto& r : readers_)
+                if (r.get() == &conn) idle_readers_.push_back(&conn);
+        }
+    }
+
+private:
+    Connection& take_reader() {
+        std::lock_guard lock(readers_mutex_);
+        if (!idle_readers_.empty()) {
+            Connection* c = idle_readers_.back();
+            idle_readers_.pop_back();
+            return *c;
+        }
+        readers_.push_back(std::make_unique<Connection>(options_.path, false, options_.busy_timeout_ms));
+        readers_.back()->exec("PRAGMA query_only = ON");
+        return *readers_.back();
+    }
+
+    void migrate() {
+        writer_->exec("BEGIN IMMEDIATE");
+        try {
+            writer_->exec("CREATE TABLE IF NOT EXISTS schema_migrations "
+                          "(version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)");
+            Query v = writer_->query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+            const std::int64_t current = v.next() ? v.int64(0) : 0;
+            if (current > kSqliteSchemaVersion)
+                throw StorageError("the database '" + options_.path + "' has schema version " +
+                                   std::to_string(current) + ", newer than this grove-server understands (" +
+                                   std::to_string(kSqliteSchemaVersion) + "); use a newer grove-server");
+            for (const Migration& m : kMigrations) {
+                if (m.version <= current) continue;
+                writer_->exec(m.sql);
+                Query done = writer_->query(
+                    "INSERT INTO schema_migrations (version, applied_at_ms) "
+                    "VALUES (?1, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");
+                done.bind(1, m.version).run();
+            }
+            writer_->exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+
+    SqliteOptions options_;
+    bool single_ = false;
+    std::unique_ptr<Connection> writer_;
+    std::mutex writer_mutex_;
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Connection>> readers_;
+    std::vector<Connection*> idle_readers_;
+    std::atomic<std::int64_t> committed_rev_{0};
+};
+
+SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, bool write,
+                                     std::unique_lock<std::mutex> lock)
+    : engine_(engine), conn_(conn), write_(write), lock_(std::move(lock)) {
+    try {
+        conn_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+    } catch (...) {
+        engine_.finished(conn_, write_, 0);
+        throw;
+    }
+}
+
+SqliteTransaction::~SqliteTransaction() {
+    if (open_) sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    engine_.finished(conn_, write_, open_ ? 0 : stamped_rev_);
+}
+
+void SqliteTransaction::commit() {
+    if (!open_) throw StorageError("the transaction is already finished");
+    conn_.exec("COMMIT");
+    open_ = false;
+}
+
+std::optional<Post> SqliteTransaction::find_post(const PostQuery& query) {
+    Query q = conn_.query(kFindPost);
+    q.bind(1, query.viewer_id).bind(2, query.id);
+    if (!q.next()) return std::nullopt;
+    return read_post(q);
+}
+
+ModulePostsPage SqliteTransaction::list_module_posts(const ModulePostsQuery& query) {
+    ModulePostsPage page;
+    Query q = conn_.query(kModulePosts);
+    q.bind(1, query.viewer_id).bind(2, query.module).bind(3, query.after_rev).bind(4, query.include_deleted);
+    q.bind(5, query.limit + 1);
+    page.posts.reserve(static_cast<std::size_t>(query.limit) < 256 ? static_cast<std::size_t>(query.limit) : 256);
+    while (q.next()) {
+        if (static_cast<int>(page.posts.size()) == query.limit) {
+            page.has_more = true;
+            break;
+        }
+        page.posts.push_back(read_post(q));
+    }
+    return page;
+}
+
+std::vector<Post> SqliteTransaction::list_spotlight(const SpotlightQuery& query) {
+    std::vector<Post> posts;
+    Query q = conn_.query(kSpotlight);
+    q.bind(1, query.viewer_id).bind(2, to_string(query.kind)).bind(3, query.created_since_ms);
+    q.bind(4, query.include_hidden).bind(5, query.limit);
+    while (q.next()) posts.push_back(read_post(q));
+    return posts;
+}
+
+std::vector<FlaggedPostRow> SqliteTransaction::list_flagged(const FlagQueueQuery& query) {
+    std::vector<std::pair<std::string, int>> ids;
+    {
+        Query q = conn_.query(kFlagged);
+        q.bind(1, query.limit);
+        while (q.next()) ids.emplace_back(q.text(0), static_cast<int>(q.int64(1)));
+    }
+    std::vector<FlaggedPostRow> rows;
+    for (auto& [id, count] : ids) {
+        auto post = find_post(PostQuery{id, query.viewer_id});
+        if (!post) continue;
+        FlaggedPostRow row{std::move(*post), count, {}};
+        Query r = conn_.query(kFlagReasons);
+        r.bind(1, id);
+        while (r.next()) row.reasons.push_back(r.text(0));
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+ModuleStatsRow SqliteTransaction::module_stats(const ModuleStatsQuery& query) {
+    ModuleStatsRow s;
+    {
+        Query q = conn_.query(kStatsTotals);
+        q.bind(1, query.module);
+        if (q.next()) {
+            s.posts = q.int64(0);
+            s.replies = q.int64(1);
+            s.contributors = q.int64(2);
+            s.endorsements = q.int64(3);
+        }
+    }
+    std::vector<DayActivity> days;
+    auto day = [&](std::int64_t start) -> DayActivity& {
+        for (auto& d : days)
+            if (d.day_start_ms == start) return d;
+        days.push_back(DayActivity{start, 0, 0});
+        return days.back();
+    };
+    {
+        Query q = conn_.query(kStatsPostsPerDay);
+        q.bind(1, query.module).bind(2, query.per_day_since_ms);
+        while (q.next()) day(q.int64(0)).posts = q.int64(1);
+    }
+    {
+        Query q = conn_.query(kStatsEndorsementsPerDay);
+        q.bind(1, query.module).bind(2, query.per_day_since_ms);
+        while (q.next()) day(q.int64(0)).endorsements = q.int64(1);
+    }
+    std::sort(days.begin(), days.end(),
+              [](const DayActivity& a, const DayActivity& b) { return a.day_start_ms < b.day_start_ms; });
+    s.per_day = std::move(days);
+    return s;
+}
+
+int SqliteTransaction::count_open_flags(const std::string& post_id) {
+    Query q = conn_.query(kOpenFlagCount);
+    q.bind(1, post_id);
+    return q.next() ? static_cast<int>(q.int64(0)) : 0;
+}
+
+std::int64_t SqliteTransaction::last_rev() {
+    Query q = conn_.query(kLastRev);
+    return q.next() ? q.int64(0) : 0;
+}
+
+std::int64_t SqliteTransaction::next_rev() {
+    Query q = conn_.query(kNextRev);
+    if (!q.next()) throw StorageError("the rev sequence is missing");
+    stamped_rev_ = q.int64(0);
+    q.run();
+    return stamped_rev_;
+}
+
+std::int64_t SqliteTransaction::insert_post(const NewPost& p) {
+    require_write("insert_post");
+    const std::int64_t rev = next_rev();
+    Query q = conn_.query(kInsertPost);
+    q.bind(1, p.id).bind(2, p.module).bind(3, p.parent_id).bind(4, to_string(p.kind)).bind(5, p.body);
+    q.bind(6, p.author.id).bind(7, p.author.name).bind(8, to_string(p.author.role)).bind(9, p.created_at_ms);
+    q.bind(10, rev).run();
+    return rev;
+}
+
+std::int64_t SqliteTransaction::update_post(const PostUpdate& u) {
+    require_write("update_post");
+    {
+        Query exists = conn_.query(kPostExists);
+        exists.bind(1, u.id);
+        if (!exists.next()) return 0;
+    }
+    const std::int64_t rev = next_rev();
+    Query q = conn_.query(kUpdatePost);
+    q.bind(1, u.id).bind(2, u.body).bind(3, u.edited_at_ms).bind(4, u.pinned).bind(5, u.hidden);
+    q.bind(6, u.mark_deleted).bind(7, rev).run();
+    return rev;
+}
+
+std::int64_t SqliteTransaction::add_endorsement(const EndorsementChange& c) {
+    require_write("add_endorsement");
+    {
+        Query q = conn_.query(kInsertEndorsement);
+        q.bind(1, c.post_id).bind(2, c.user_id).bind(3, c.trusted).bind(4, c.at_ms).run();
+        if (conn_.changes() == 0) return 0;
+    }
+    const std::int64_t rev = next_rev();
+    Query q = conn_.query(kCountEndorsement);
+    q.bind(1, c.post_id).bind(2, 1).bind(3, c.trusted ? 1 : 0).bind(4, rev).run();
+    return rev;
+}
+
+std::int64_t SqliteTransaction::remove_endorsement(const EndorsementChange& c) {
+    require_write("remove_endorsement");
+    bool trusted = false;
+    {
+        Query q = conn_.query(kDeleteEndorsement);
+        q.bind(1, c.post_id).bind(2, c.user_id);
+        if (!q.next()) return 0;
+        trusted = q.boolean(0);
+        q.run();
+    }
+    const std::int64_t rev = next_rev();
+    Query q = conn_.query(kCountEndorsement);
+    q.bind(1, c.post_id).bind(2, -1).bind(3, trusted ? -1 : 0).bind(4, rev).run();
+    return rev;
+}
+
+bool SqliteTransaction::add_flag(const NewFlag& f) {
+    require_write("add_flag");
+    Query q = conn_.query(kInsertFlag);
+    q.bind(1, f.post_id).bind(2, f.user_id).bind(3, f.reason).bind(4, f.at_ms).run();
+    return conn_.changes() > 0;
+}
+
+void SqliteTransaction::resolve_flags(const std::string& post_id, std::int64_t at_ms) {
+    require_write("resolve_flags");
+    Query q = conn_.query(kResolveFlags);
+    q.bind(1, post_id).bind(2, at_ms).run();
+}
+
+}  // namespace
+
+std::unique_ptr<StorageEngine> open_sqlite_engine(const SqliteOptions& options) {
+    return std::make_unique<SqliteEngine>(options);
+}
+
+}  // namespace grove
