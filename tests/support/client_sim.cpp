@@ -80,7 +80,9 @@ void MemoryStorage::load_outbox(const std::string& module, std::function<void(St
             out.ok = false;
             out.error = "simulated: IndexedDB is not available";
         } else {
-            for (const auto& [k, v] : modules[module].outbox) out.outbox.push_back({k, v});
+            const Module& m = modules[module];
+            for (const auto& [k, v] : m.outbox) out.outbox.push_back({k, v});
+            if (const auto it = m.meta.find("sync"); it != m.meta.end()) out.sync_meta = it->second;
         }
         done(std::move(out));
     });
@@ -159,6 +161,10 @@ void Channel::post(const std::string& message) {
     ++bus_.messages;
     for (Channel* c : bus_.members) {
         if (c == this) continue;
+        if (bus_.drop_probability > 0 && std::uniform_real_distribution<double>(0, 1)(bus_.rng) < bus_.drop_probability) {
+            ++bus_.dropped;
+            continue;
+        }
         std::weak_ptr<int> weak = c->alive_;
         loop_.post([c, weak, message] {
             if (!weak.expired()) c->deliver(message);

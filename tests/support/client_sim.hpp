@@ -132,7 +132,10 @@ private:
 class Bus {
 public:
     std::set<Channel*> members;
-    int messages = 0;
+    int messages = 0, dropped = 0;
+    // Messages a tab never gets (it was loading, frozen, closing): the engine must not depend on them.
+    double drop_probability = 0;
+    std::mt19937_64 rng{99};
 };
 
 class Page : public PageEvents {

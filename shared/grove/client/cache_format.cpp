@@ -193,7 +193,28 @@ std::string encode_sync_meta(const SyncMeta& m) {
     j["user"] = m.user.known ? identity_to_json(m.user) : Json(nullptr);
     j["cursor"] = m.cursor ? Json(*m.cursor) : Json(nullptr);
     j["last_sync"] = m.last_sync_ms ? Json(*m.last_sync_ms) : Json(nullptr);
+    j["commit"] = m.commit;
     return dump(j);
+}
+
+SyncMetaRead read_sync_meta(std::string_view text) {
+    SyncMetaRead out;
+    const Json j = parse(text);
+    const Json* format = j.is_object() ? member(j, "format") : nullptr;
+    if (!format || !format->is_number_integer()) return out;
+    if (format->get<int>() != kCacheFormat) {
+        out.result = SyncMetaRead::Result::other_format;
+        out.format = format->get<int>();
+        return out;
+    }
+    out.result = SyncMetaRead::Result::ok;
+    if (const Json* u = member(j, "user")) {
+        if (auto id = identity_from_json(*u)) out.meta.user = *id;
+    }
+    if (const Json* cur = member(j, "cursor"); cur && cur->is_string()) out.meta.cursor = cur->get<std::string>();
+    if (const Json* t = member(j, "last_sync"); t && t->is_number_integer()) out.meta.last_sync_ms = t->get<std::int64_t>();
+    read_string(j, "commit", out.meta.commit);
+    return out;
 }
 
 std::string encode_draft(const std::string& text) { return dump(Json{{"v", 1}, {"text", text}}); }
@@ -227,7 +248,10 @@ CacheContents decode_cache(const StoredModule& stored, const std::string& module
 
     const std::string* sync_text = nullptr;
     for (const StoredRecord& rec : stored.meta) {
-        if (rec.key == kMetaSync) sync_text = &rec.value;
+        if (rec.key == kMetaSync) {
+            sync_text = &rec.value;
+            c.sync_record = rec.value;
+        }
         if (rec.key == kMetaDraft) {
             const Json j = parse(rec.value);
             if (!j.is_object() || !member(j, "text") || !read_string(j, "text", c.draft)) {
@@ -254,26 +278,20 @@ CacheContents decode_cache(const StoredModule& stored, const std::string& module
             posts_usable = false;
         }
     } else {
-        const Json j = parse(*sync_text);
-        const Json* format = j.is_object() ? member(j, "format") : nullptr;
-        if (!format || !format->is_number_integer()) {
+        const SyncMetaRead read = read_sync_meta(*sync_text);
+        if (read.result == SyncMetaRead::Result::corrupt) {
             c.warnings.push_back(where + "the sync record is corrupt; cached posts were discarded (" +
                                  excerpt(*sync_text) + ")");
             posts_usable = false;
             c.rewrite_meta = true;
-        } else if (format->get<int>() != kCacheFormat) {
+        } else if (read.result == SyncMetaRead::Result::other_format) {
             // No older format was ever released; anything else was written by another version.
-            c.warnings.push_back(where + "cache format " + std::to_string(format->get<int>()) + " is not " +
+            c.warnings.push_back(where + "cache format " + std::to_string(read.format) + " is not " +
                                  std::to_string(kCacheFormat) + "; cached posts were discarded and will be fetched again");
             posts_usable = false;
             c.rewrite_meta = true;
         } else {
-            if (const Json* u = member(j, "user")) {
-                if (auto id = identity_from_json(*u)) c.meta.user = *id;
-            }
-            if (const Json* cur = member(j, "cursor"); cur && cur->is_string()) c.meta.cursor = cur->get<std::string>();
-            if (const Json* t = member(j, "last_sync"); t && t->is_number_integer())
-                c.meta.last_sync_ms = t->get<std::int64_t>();
+            c.meta = read.meta;
         }
     }
 

@@ -1,7 +1,8 @@
 // The persisted cache (IndexedDB in the browser), format version 1. Per module:
 //   posts   key [module, post id]  value: a compact JSON array (see encode_post_record)
 //   outbox  key [module, write key] value: {"v":1, "op":..., ...} (see encode_outbox_record)
-//   meta    key [module, "sync"]     {"format":1, "user":{id,name,role}, "cursor":..., "last_sync":ms}
+//   meta    key [module, "sync"]     {"format":1, "user":{id,name,role}, "cursor":..., "last_sync":ms,
+//                                     "commit":"<random tag of the last snapshot change>"}
 //           key [module, "draft"]    {"v":1, "text":"..."}
 //           key [module, "spotlight"] {"v":1, "posts":[wire posts], "at": ms}
 // Everything read back is external input: a record that is corrupt, from an older format or from
@@ -46,14 +47,24 @@ struct SyncMeta {
     Identity user;                          // whose view the cached posts are (endorsed_by_me, hidden bodies)
     std::optional<std::string> cursor;
     std::optional<std::int64_t> last_sync_ms;
+    // Changes with every stored change of the snapshot (a random tag), so a tab can tell whether
+    // the snapshot it holds is the stored one.
+    std::string commit;
 };
 std::string encode_sync_meta(const SyncMeta& meta);
+struct SyncMetaRead {
+    enum class Result { ok, corrupt, other_format } result = Result::corrupt;
+    SyncMeta meta;
+    int format = 0;   // when other_format
+};
+SyncMetaRead read_sync_meta(std::string_view text);
 std::string encode_draft(const std::string& text);
 std::string encode_spotlight(const std::vector<Post>& posts);
 
 // Everything read back for one module, already checked.
 struct CacheContents {
     SyncMeta meta;
+    std::string sync_record;                // the stored sync record as it was ("" if none)
     std::vector<Post> posts;
     std::vector<OutboxEntry> outbox;        // readable queued writes, in queue order
     std::string draft;

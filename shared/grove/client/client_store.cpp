@@ -232,7 +232,16 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
             case WriteOp::flag: break;
         }
     }
-    if (!exists || removed || shown.post.deleted) return std::nullopt;
+    // A deleted post stays visible only while a write of the person's to it was refused, so the
+    // refusal can be read and discarded; if the cache no longer has the post at all (a full
+    // resync lists no tombstones), a placeholder stands in for it.
+    if (!exists && failed) {
+        shown.post.id = id;
+        shown.post.module = module_;
+        shown.post.deleted = true;
+        exists = true;
+    }
+    if (!exists || removed || (shown.post.deleted && !failed)) return std::nullopt;
     if (failed) {
         shown.state = LocalState::failed;
         shown.error = failed_message;

@@ -60,6 +60,8 @@ public:
     virtual const std::string& module() const = 0;
     virtual const Identity& me() const = 0;
     // Every post of the module that is not deleted, top-level and replies, in no particular order.
+    // (Exception: a deleted post to which one of the person's writes was refused stays, with
+    // post.deleted true and state failed, until that write is discarded.)
     virtual const std::vector<ShownPost>& posts() const = 0;
     // leader_learning posts of all modules from the last days, newest first (GET /spotlight).
     virtual const std::vector<Post>& spotlight() const = 0;
@@ -84,6 +86,7 @@ public:
     virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
 
     // A failed write: send it again as it is, or drop it (the post reverts to the server's state).
+    // (Both act on every refused write of that post: the person sees them as one.)
     virtual void retry(std::uint64_t write) = 0;
     virtual void discard(std::uint64_t write) = 0;
     // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.

@@ -60,6 +60,7 @@ struct StoredOutbox {
     bool ok = true;
     std::string error;
     std::vector<StoredRecord> outbox;
+    std::optional<std::string> sync_meta;   // the meta record "sync", when there is one
 };
 
 struct StorageBatch {
@@ -80,6 +81,7 @@ class StoragePort {
 public:
     virtual ~StoragePort() = default;
     virtual void load(const std::string& module, std::function<void(StoredModule)> done) = 0;
+    // The outbox and the sync record only: cheap, read at the start of every sync.
     virtual void load_outbox(const std::string& module, std::function<void(StoredOutbox)> done) = 0;
     // All of the batch or none of it. `error` is empty on success.
     virtual void write(StorageBatch batch, std::function<void(std::string error)> done) = 0;

@@ -1,11 +1,15 @@
 // SyncEngine, part 1: lifecycle, scheduling, storage, other tabs, token and identity.
 #include "grove/client/sync_engine.hpp"
 
-#include "grove/client/token_claims.hpp"
+#include "grove/client/token_identity.hpp"
 #include "grove/time.hpp"    // format_rfc3339_ms
 #include "grove/wire.hpp"    // Json, dump, to_json
 
 namespace grove {
+
+namespace {
+const char* const kStaleRecord = "\x01 stale: another tab replaced the snapshot";
+}
 
 SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
     : options_(std::move(options)),
@@ -20,7 +24,7 @@ SyncEngine::~SyncEngine() {
     cancel_timer(retry_timer_);
     cancel_timer(poll_timer_);
     cancel_timer(push_timer_);
-    end_push();   // another tab may flush now
+    release_lock();   // another tab may sync now
 }
 
 void SyncEngine::start() {
@@ -41,6 +45,7 @@ void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
         CacheContents c = decode_cache(stored, options_.module);
         for (const std::string& w : c.warnings) ports_.page->warn(w);
         meta_ = c.meta;
+        known_meta_ = c.sync_record;
         store_.replace_snapshot(std::move(c.posts));
         store_.replace_outbox(std::move(c.outbox), epoch_at_read);
         if (!draft_touched_) draft_ = std::move(c.draft);
@@ -50,7 +55,11 @@ void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
         repair.module = options_.module;
         repair.clear_posts = c.clear_posts;
         repair.delete_outbox = std::move(c.delete_outbox);
-        if (c.rewrite_meta) repair.put_meta.push_back({kMetaSync, encode_sync_meta(meta_)});
+        if (c.rewrite_meta) {
+            meta_.commit = new_commit_tag();
+            known_meta_ = encode_sync_meta(meta_);
+            repair.put_meta.push_back({kMetaSync, known_meta_});
+        }
         write_storage(std::move(repair));
     }
     // The token may have been read first: compare it with whose cache this is.
@@ -156,7 +165,7 @@ void SyncEngine::request_cycle(bool urgent) {
 }
 
 void SyncEngine::run_cycle() {
-    with_token(guard([this] { me_phase(guard([this] { push_phase(); })); }));
+    with_token(guard([this] { me_phase(guard([this] { locked_phase(); })); }));
 }
 
 void SyncEngine::end_cycle() {
@@ -171,7 +180,7 @@ void SyncEngine::end_cycle() {
 }
 
 void SyncEngine::fail_cycle(std::int64_t retry_in_ms) {
-    end_push();
+    release_lock();
     busy_ = false;
     again_ = false;   // the backoff decides when to try again
     cancel_timer(retry_timer_);
@@ -208,10 +217,43 @@ void SyncEngine::write_storage(StorageBatch batch, std::function<void(bool)> the
     }));
 }
 
+std::string SyncEngine::new_commit_tag() {
+    static const char kHex[] = "0123456789abcdef";
+    std::uint64_t r = ports_.random();
+    std::string tag(16, '0');
+    for (char& c : tag) {
+        c = kHex[r & 15];
+        r >>= 4;
+    }
+    return tag;
+}
+
 void SyncEngine::persist_meta() {
+    meta_.commit = new_commit_tag();
+    known_meta_ = encode_sync_meta(meta_);
     StorageBatch b;
-    b.put_meta.push_back({kMetaSync, encode_sync_meta(meta_)});
+    b.put_meta.push_back({kMetaSync, known_meta_});
     write_storage(std::move(b));
+}
+
+void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts, bool full) {
+    const std::string from = known_meta_;
+    meta_.commit = new_commit_tag();   // a new record for every change: tabs that miss one notice
+    const std::string to = encode_sync_meta(meta_);
+    b.put_meta.push_back({kMetaSync, to});
+    known_meta_ = to;
+    write_storage(std::move(b));
+    Json message{{"type", "changed"}, {"module", options_.module}};
+    if (full) {
+        message["reload"] = true;   // too big to send: the others read storage
+    } else {
+        Json list = Json::array();
+        for (const Post& p : posts) list.push_back(to_json(p));
+        message["posts"] = std::move(list);
+        message["from"] = from;
+        message["to"] = to;
+    }
+    ports_.broadcast->post(dump(message));
 }
 
 void SyncEngine::set_draft(std::string text) {
@@ -238,29 +280,82 @@ void SyncEngine::persist_draft() {
     });
 }
 
-void SyncEngine::broadcast_outbox(const std::vector<Post>& posts) {
-    Json list = Json::array();
-    for (const Post& p : posts) list.push_back(to_json(p));
-    ports_.broadcast->post(dump(Json{{"type", "outbox"}, {"module", options_.module}, {"posts", std::move(list)}}));
+void SyncEngine::broadcast_outbox() {
+    ports_.broadcast->post(dump(Json{{"type", "changed"}, {"module", options_.module}}));
 }
 
-// Another tab changed the outbox (a new write, one sent, refused or discarded) and tells us the
-// posts the server answered with: take them, re-read the outbox, and send what is ours.
+// Another tab changed the outbox or the snapshot. Posts it got from the server are taken at once;
+// if this tab was at the sync record the change started from, it is now where that tab is;
+// otherwise the next cycle catches up from storage. The outbox is re-read either way.
 void SyncEngine::on_broadcast(const std::string& message) {
     const Json j = Json::parse(message, nullptr, false);
     if (!j.is_object() || !loaded_) return;
     const auto type = j.find("type");
-    if (type == j.end() || !type->is_string() || *type != "outbox") return;
+    if (type == j.end() || !type->is_string() || *type != "changed") return;
     if (const auto posts = j.find("posts"); posts != j.end() && posts->is_array()) {
         for (const Json& item : *posts) {
             auto p = post_from_json(item);
             if (p && p->module == options_.module) store_.merge(std::move(p).value());
         }
     }
-    reload_outbox(guard([this] {
+    const auto from = j.find("from");
+    const auto to = j.find("to");
+    const auto full = j.find("reload");
+    const bool reload = full != j.end() && full->is_boolean() && full->get<bool>();
+    if (reload) {
+        known_meta_ = kStaleRecord;   // matches no stored record: the next cycle reads storage
+    } else if (from != j.end() && to != j.end() && from->is_string() && to->is_string() && *from == known_meta_) {
+        const SyncMetaRead read = read_sync_meta(to->get_ref<const std::string&>());
+        if (read.result == SyncMetaRead::Result::ok) {
+            meta_ = read.meta;
+            known_meta_ = to->get<std::string>();
+        }
+    }
+    reload_outbox(guard([this, reload] {
         changed();
         emit_sync();
-        if (has_sendable()) request_cycle(false);
+        if (has_sendable() || reload) request_cycle(false);
+    }));
+}
+
+// At the start of a cycle, under the lock: the outbox as storage holds it, and the snapshot as
+// another tab may have left it.
+void SyncEngine::catch_up(std::function<void()> then) {
+    if (!storage_ok_) {
+        then();
+        return;
+    }
+    const std::uint64_t epoch = store_.epoch();
+    ports_.storage->load_outbox(options_.module, guard([this, epoch, then](StoredOutbox stored) {
+        if (!stored.ok) {
+            ports_.page->warn("Grove: could not read the queued changes: " + stored.error);
+            then();
+            return;
+        }
+        std::vector<OutboxEntry> entries;
+        for (const StoredRecord& rec : stored.outbox) {
+            DecodedOutboxRecord d = decode_outbox_record(rec);
+            if (d.result == DecodedOutboxRecord::Result::ok) entries.push_back(std::move(d.entry));
+        }
+        store_.replace_outbox(std::move(entries), epoch);
+        if (stored.sync_meta.value_or("") == known_meta_) {
+            then();
+            return;
+        }
+        const std::uint64_t epoch2 = store_.epoch();
+        ports_.storage->load(options_.module, guard([this, epoch2, then](StoredModule all) {
+            if (all.ok) {
+                CacheContents c = decode_cache(all, options_.module);
+                store_.replace_snapshot(std::move(c.posts));
+                store_.replace_outbox(std::move(c.outbox), epoch2);
+                meta_ = c.meta;
+                known_meta_ = c.sync_record;
+                full_resync_ = full_resync_ || c.full_resync;
+                if (store_.me().known) set_identity(store_.me());   // whose snapshot is it?
+                changed();
+            }
+            then();
+        }));
     }));
 }
 
@@ -305,7 +400,7 @@ void SyncEngine::take_token(std::optional<std::string> token, std::function<void
     const std::string previous = token_.value_or("");
     token_ = token.value_or("");
     token_exp_ms_.reset();
-    if (auto claims = read_token_claims(*token_)) {
+    if (auto claims = read_token_identity(*token_)) {
         token_exp_ms_ = claims->exp_ms;
         identity_from_token_ = true;
         set_identity(claims->identity);

@@ -1,16 +1,21 @@
 // SyncEngine: the offline-first Discussion. It opens from the cache, keeps every write in the
-// outbox (persisted before it is sent), and syncs in cycles:
-//   push   under a lock shared by the tabs of this browser: send the oldest queued write, apply the
-//          answer, repeat (sync_engine_push.cpp)
-//   pull   follow the changes feed from the saved cursor until has_more is false, persisting each
-//          page with its cursor in one transaction; then the spotlight and the flag queue
-//          (sync_engine_pull.cpp)
+// outbox (persisted before it is sent), and syncs in cycles. A cycle holds the module's sync lock,
+// shared by every tab of this browser, so one tab at a time changes the cached snapshot:
+//   catch up  if another tab synced since this one last looked (the stored sync record changed
+//             and no broadcast brought the same change), reload the snapshot from storage
+//   push      send the oldest queued write of this person, apply the answer, repeat
+//             (sync_engine_push.cpp)
+//   pull      follow the changes feed from the cursor while has_more is true, storing each page
+//             with its cursor in one transaction; then, without the lock, the spotlight and the
+//             flag queue (sync_engine_pull.cpp)
+// Each snapshot change is broadcast to the other tabs with the sync record before and after it,
+// so a tab that was at the same point takes the step without reading storage.
 // Failures: no answer, 408 and 5xx back off exponentially with jitter and try again for ever; 429
 // waits Retry-After; 401 asks the page for a new token once and resends; any other 4xx marks the
 // write failed with the server's message for the person to retry, edit or discard.
 // Cycles run at start, every poll interval while the page is visible, at once when it becomes
-// visible, gains focus or goes online, after each new write, and never while it is hidden.
-// The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
+// visible, gains focus or goes online, and after each new write; a hidden tab still sends its
+// writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
 #pragma once
 
 #include <cstdint>   // std::int64_t, std::uint64_t
@@ -95,6 +100,7 @@ private:
         };
     }
     void on_loaded(StoredModule stored, std::uint64_t epoch_at_read);
+    void storage_failed(const std::string& why);
     void changed();
     void emit_sync();
     void emit_error(const std::string& code, const std::string& message);
@@ -104,30 +110,38 @@ private:
     void fail_cycle(std::int64_t retry_in_ms);   // a transient failure: try again later
     void schedule_poll();
     void cancel_timer(std::uint64_t& id);
-    // Writes one batch; a failure is reported (and, for queued writes, ends persistence: see queue()).
+
+    // Storage and the other tabs.
+    // Writes one batch; `then` learns whether it was stored.
     void write_storage(StorageBatch batch, std::function<void(bool ok)> then = nullptr);
-    void persist_meta();
+    void persist_meta();       // the sync record, outside a cycle (identity changes)
+    std::string new_commit_tag();
     void persist_draft();
-    void storage_failed(const std::string& why);
-    void broadcast_outbox(const std::vector<Post>& posts);
+    // Under the lock: stores a snapshot change (with the sync record when it changed) and tells
+    // the other tabs. `full`: the whole snapshot was replaced.
+    void commit_snapshot(StorageBatch batch, const std::vector<Post>& posts, bool full = false);
+    void broadcast_outbox();   // a queued write was added, refused or discarded
     void on_broadcast(const std::string& message);
     void reload_outbox(std::function<void()> then);
+    void catch_up(std::function<void()> then);   // see "catch up" above
 
     // Token and identity.
     void with_token(std::function<void()> then);
     void take_token(std::optional<std::string> token, std::function<void()> then);
     void set_identity(const Identity& who);
+    void me_phase(std::function<void()> then);
     // Sends with the token; after a 401, asks for a fresh token once and resends.
     void send(HttpRequest request, std::function<void(HttpResponse)> done);
-    void note_answer(const HttpResponse& response);   // online/offline, auth notice
+    void note_answer(const HttpResponse& response);   // online/offline, sign-in notice
 
     // [SECTION] push (sync_engine_push.cpp)
+    void locked_phase();
+    void release_lock();
+    bool has_sendable() const;
     void push_phase();
     void push_next();
     void send_write(const OutboxEntry& entry);
     void on_write_answer(const OutboxEntry& entry, HttpResponse response);
-    void end_push();
-    bool has_sendable() const;
 
     // [SECTION] pull (sync_engine_pull.cpp)
     void pull_phase();
@@ -135,14 +149,13 @@ private:
     void on_page(HttpResponse response);
     void spotlight_phase();
     void flags_phase();
-    std::int64_t flags_at_ms_ = 0;
-    void me_phase(std::function<void()> then);
 
     // [SECTION] writes (sync_engine_writes.cpp)
     OutboxEntry new_entry(WriteOp op, const std::string& post_id);
     void queue(OutboxEntry entry);
     std::optional<ApiError> check_shown(const std::string& id, const ShownPost*& out) const;
     void drop_failed(const std::string& post_id, WriteOp op);
+    std::vector<std::string> refused_keys(std::uint64_t write);   // every refused write of that post
 
     SyncOptions options_;
     ClientPorts ports_;
@@ -154,12 +167,14 @@ private:
     bool started_ = false, loaded_ = false;
     bool storage_ok_ = true;         // false: memory only (the cache could not be read)
     SyncMeta meta_;
+    std::string known_meta_;         // the stored sync record this tab's snapshot matches
     std::string draft_;
     bool draft_touched_ = false;     // typed before the cache was read: keep what was typed
     bool draft_writing_ = false, draft_dirty_ = false;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
     std::int64_t spotlight_at_ms_ = 0;
+    std::int64_t flags_at_ms_ = 0;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
 
@@ -178,7 +193,7 @@ private:
     std::uint64_t retry_timer_ = 0, poll_timer_ = 0, push_timer_ = 0;
     std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this
     Backoff backoff_;
-    std::function<void()> release_lock_;
+    std::function<void()> release_lock_;   // set while this tab holds the sync lock
 
     // Pull state.
     bool full_resync_ = false;

@@ -46,6 +46,7 @@ std::optional<FeedPage> read_feed_page(const std::string& body, const std::strin
 
 void SyncEngine::pull_phase() {
     if (!visible_) {   // nothing while hidden: the next visibilitychange pulls
+        release_lock();
         end_cycle();
         return;
     }
@@ -74,7 +75,9 @@ void SyncEngine::on_page(HttpResponse r) {
         if (page->skipped)
             ports_.page->warn("Grove: skipped " + std::to_string(page->skipped) + " invalid post(s) in the changes feed");
         StorageBatch b;
-        if (full_in_progress_) {
+        std::vector<Post> changed_posts;
+        const bool full = full_in_progress_;
+        if (full) {
             for (Post& p : page->posts) full_posts_.push_back(std::move(p));
             page_cursor_ = page->cursor;
             if (page->has_more) {
@@ -91,24 +94,26 @@ void SyncEngine::on_page(HttpResponse r) {
         } else {
             for (Post& p : page->posts) {
                 const std::string id = p.id;
-                if (store_.merge(std::move(p))) b.put_posts.push_back({id, encode_post_record(*store_.server_post(id))});
+                if (store_.merge(std::move(p))) {
+                    const Post& now = *store_.server_post(id);
+                    b.put_posts.push_back({id, encode_post_record(now)});
+                    changed_posts.push_back(now);
+                }
             }
             page_cursor_ = page->cursor;
         }
         meta_.cursor = page->cursor;
         bad_cursor_restarts_ = 0;
         backoff_.reset();
-        if (page->has_more) {   // each page lands with its cursor
-            b.put_meta.push_back({kMetaSync, encode_sync_meta(meta_)});
-            write_storage(std::move(b));
-            changed();
+        if (!page->has_more) meta_.last_sync_ms = ports_.timers->now_ms();
+        // Each page lands with its cursor, in one transaction.
+        commit_snapshot(std::move(b), changed_posts, full);
+        changed();
+        if (page->has_more) {
             pull_page();
             return;
         }
-        meta_.last_sync_ms = ports_.timers->now_ms();
-        b.put_meta.push_back({kMetaSync, encode_sync_meta(meta_)});
-        write_storage(std::move(b));
-        changed();
+        release_lock();
         spotlight_phase();
         return;
     }

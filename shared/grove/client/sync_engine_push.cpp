@@ -1,6 +1,7 @@
-// SyncEngine, part 2: the pusher. Under the outbox lock (one tab of this browser at a time), it
-// re-reads the outbox from storage (other tabs add to it), sends the oldest write that is this
-// person's and not refused, applies the answer, and repeats until nothing is left to send.
+// SyncEngine, part 2: the sync lock and the pusher. A cycle takes the module's lock (one tab of
+// this browser at a time), catches up with what other tabs stored, then sends the oldest write
+// that is this person's and not refused, applies the answer, and repeats until nothing is left;
+// then it pulls (sync_engine_pull.cpp) and lets go of the lock.
 #include "grove/client/sync_engine.hpp"
 
 #include "grove/wire.hpp"   // Json, post_from_json, error_from_response
@@ -13,17 +14,12 @@ bool SyncEngine::has_sendable() const {
     return false;
 }
 
-void SyncEngine::push_phase() {
-    const std::int64_t now = ports_.timers->now_ms();
-    if (now < push_blocked_until_ms_) {   // rate-limited: reads may go on
-        pull_phase();
+void SyncEngine::locked_phase() {
+    if (!visible_ && !has_sendable()) {   // nothing to send, and no pulls while hidden
+        end_cycle();
         return;
     }
-    if (!has_sendable()) {
-        pull_phase();
-        return;
-    }
-    const std::string name = "grove-outbox:" + options_.api + "|" + options_.module;
+    const std::string name = "grove-sync:" + options_.api + "|" + options_.module;
     std::weak_ptr<int> weak = alive_;
     ports_.locks->acquire(name, [this, weak](std::function<void()> release) {
         if (weak.expired()) {   // gone while waiting: let the next tab in
@@ -31,15 +27,23 @@ void SyncEngine::push_phase() {
             return;
         }
         release_lock_ = std::move(release);
-        push_next();
+        catch_up(guard([this] { push_phase(); }));
     });
 }
 
-void SyncEngine::end_push() {
+void SyncEngine::release_lock() {
     if (!release_lock_) return;
     auto release = std::move(release_lock_);
     release_lock_ = nullptr;
     release();
+}
+
+void SyncEngine::push_phase() {
+    if (ports_.timers->now_ms() < push_blocked_until_ms_) {   // rate-limited: reads may go on
+        pull_phase();
+        return;
+    }
+    push_next();
 }
 
 void SyncEngine::push_next() {
@@ -49,7 +53,6 @@ void SyncEngine::push_next() {
             send_write(w.entry);
             return;
         }
-        end_push();
         pull_phase();
     }));
 }
@@ -70,8 +73,6 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
     if (r.status == 404 && (e.op == WriteOp::remove || (e.op == WriteOp::endorse && !e.value))) answer = Answer::ok;
 
     if (answer == Answer::ok) {
-        StorageBatch b;
-        std::vector<Post> answered;
         const Json j = Json::parse(r.body, nullptr, false);
         bool readable = true;
         switch (e.op) {
@@ -80,12 +81,9 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             case WriteOp::pin:
             case WriteOp::hide: {
                 auto post = post_from_json(j);
-                // A 2xx that is not the post (a captive portal's page, a proxy) did not reach us.
-                readable = post.ok() && post->id == e.post_id;
-                if (readable) {
-                    answered.push_back(post.value());
-                    store_.merge(std::move(post).value());
-                }
+                // A 2xx that is not the post (a captive portal's page, a proxy) did not reach the API.
+                readable = post.ok() && post->id == e.post_id && post->module == options_.module;
+                if (readable) store_.merge(std::move(post).value());
                 break;
             }
             case WriteOp::endorse: {
@@ -108,12 +106,18 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             fail_cycle(backoff_.next_delay_ms(ports_.random()));
             return;
         }
-        if (const Post* p = store_.server_post(e.post_id)) b.put_posts.push_back({p->id, encode_post_record(*p)});
+        // The snapshot caught up with storage when the lock was taken, so patching its copy of the
+        // post (same rev) and storing it is safe: the next pull brings the server's version.
+        StorageBatch b;
+        std::vector<Post> answered;
+        if (const Post* p = store_.server_post(e.post_id)) {
+            b.put_posts.push_back({p->id, encode_post_record(*p)});
+            answered.push_back(*p);
+        }
         b.delete_outbox.push_back(e.key);
         store_.remove(e.key);
         backoff_.reset();
-        write_storage(std::move(b));
-        broadcast_outbox(answered);
+        commit_snapshot(std::move(b), answered);
         changed();
         emit_sync();
         push_next();
@@ -124,7 +128,6 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
         case Answer::rate_limited: {
             const int wait_s = r.retry_after_s && *r.retry_after_s > 0 ? *r.retry_after_s : 5;
             push_blocked_until_ms_ = ports_.timers->now_ms() + wait_s * 1000LL;
-            end_push();
             cancel_timer(push_timer_);
             push_timer_ = ports_.timers->set_timeout(wait_s * 1000LL, guard([this] {
                 push_timer_ = 0;
@@ -144,7 +147,7 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             StorageBatch b;
             b.put_outbox.push_back({failed.key, encode_outbox_record(failed)});
             write_storage(std::move(b));
-            broadcast_outbox({});
+            broadcast_outbox();
             emit_error(err.code, err.message);
             changed();
             emit_sync();

@@ -39,7 +39,7 @@ void SyncEngine::queue(OutboxEntry entry) {
             storage_failed("the browser's storage refused a change");
         } else {
             store_.mark_persisted(key);
-            broadcast_outbox({});
+            broadcast_outbox();
         }
         request_cycle(true);
     });
@@ -189,40 +189,55 @@ std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
     return std::nullopt;
 }
 
-// Sent again as it is, at the end of the queue: it is now the person's latest intent.
-void SyncEngine::retry(std::uint64_t write) {
+// The person sees one refusal per post (ShownPost::failed_write), so Retry and Discard act on
+// every refused write of that post.
+std::vector<std::string> SyncEngine::refused_keys(std::uint64_t write) {
+    std::vector<std::string> keys;
     const QueuedWrite* w = store_.find(write);
-    if (!w || !w->entry.failed) return;
-    OutboxEntry again = w->entry;
-    const std::string old_key = again.key;
-    again.key = new_entry(again.op, again.post_id).key;
-    again.failed = false;
-    again.error_status = 0;
-    again.error_code.clear();
-    again.error_message.clear();
-    store_.remove(old_key);
+    if (!w || !w->entry.failed) return keys;   // queued writes may be in flight: only refused ones
+    const std::string post = w->entry.post_id;
+    for (const QueuedWrite& other : store_.outbox())
+        if (other.entry.post_id == post && other.entry.failed && store_.applies(other.entry))
+            keys.push_back(other.entry.key);
+    return keys;
+}
+
+// Sent again as they are, at the end of the queue: they are now the person's latest intent.
+void SyncEngine::retry(std::uint64_t write) {
     StorageBatch b;
-    b.delete_outbox.push_back(old_key);
+    std::vector<OutboxEntry> again;
+    for (const std::string& key : refused_keys(write)) {
+        OutboxEntry e = store_.find_key(key)->entry;
+        store_.remove(key);
+        b.delete_outbox.push_back(key);
+        e.key = new_entry(e.op, e.post_id).key;
+        e.failed = false;
+        e.error_status = 0;
+        e.error_code.clear();
+        e.error_message.clear();
+        again.push_back(std::move(e));
+    }
     write_storage(std::move(b));
-    queue(std::move(again));
+    for (OutboxEntry& e : again) queue(std::move(e));
 }
 
 void SyncEngine::discard(std::uint64_t write) {
+    std::vector<std::string> keys = refused_keys(write);
+    if (keys.empty()) return;
+    // A refused create takes the rest of that post's writes with it: they cannot succeed either.
     const QueuedWrite* w = store_.find(write);
-    if (!w || !w->entry.failed) return;   // queued writes may be in flight: only refused ones go
-    std::vector<std::string> keys{w->entry.key};
-    if (w->entry.op == WriteOp::create) {   // the rest of that post's writes cannot succeed either
+    if (w->entry.op == WriteOp::create || store_.find_key(keys[0])->entry.op == WriteOp::create) {
         const std::string post = w->entry.post_id;
+        keys.clear();
         for (const QueuedWrite& other : store_.outbox())
-            if (other.entry.post_id == post && other.entry.key != keys[0] && store_.applies(other.entry))
-                keys.push_back(other.entry.key);
+            if (other.entry.post_id == post && store_.applies(other.entry)) keys.push_back(other.entry.key);
     }
     StorageBatch b;
     for (const std::string& k : keys) {
         store_.remove(k);
         b.delete_outbox.push_back(k);
     }
-    write_storage(std::move(b), [this](bool) { broadcast_outbox({}); });
+    write_storage(std::move(b), [this](bool) { broadcast_outbox(); });
     changed();
     emit_sync();
 }

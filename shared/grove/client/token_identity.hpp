@@ -12,19 +12,19 @@
 
 namespace grove {
 
-struct TokenClaims {
+struct TokenIdentity {
     Identity identity;                    // known = true
     std::optional<std::int64_t> exp_ms;   // when it expires, Unix ms
 };
 
 // Decodes the middle part of a JWT (base64url JSON) and checks sub, name and role as the server
 // would. Returns nothing for anything else.
-std::optional<TokenClaims> read_token_claims(std::string_view token);
+std::optional<TokenIdentity> read_token_identity(std::string_view token);
 
 // GET /me answers {"id", "name", "role"}.
 std::optional<Identity> identity_from_me_response(std::string_view body);
 
 // RFC 4648 base64url without padding (padding accepted); nothing on a bad character.
-std::optional<std::string> base64url_decode(std::string_view text);
+std::optional<std::string> token_base64url_decode(std::string_view text);
 
 }  // namespace grove

@@ -1,4 +1,4 @@
-#include "grove/client/token_claims.hpp"
+#include "grove/client/token_identity.hpp"
 
 #include "grove/validation.hpp"   // is_valid_user_id, is_valid_display_name
 #include "grove/wire.hpp"         // Json
@@ -29,7 +29,7 @@ std::optional<Identity> identity_from(const Json& j, const char* id_field) {
 
 }  // namespace
 
-std::optional<std::string> base64url_decode(std::string_view in) {
+std::optional<std::string> token_base64url_decode(std::string_view in) {
     while (!in.empty() && in.back() == '=') in.remove_suffix(1);
     std::string out;
     out.reserve(in.size() * 3 / 4);
@@ -54,17 +54,17 @@ std::optional<std::string> base64url_decode(std::string_view in) {
     return out;
 }
 
-std::optional<TokenClaims> read_token_claims(std::string_view token) {
+std::optional<TokenIdentity> read_token_identity(std::string_view token) {
     const auto first = token.find('.');
     if (first == std::string_view::npos) return std::nullopt;
     const auto second = token.find('.', first + 1);
     if (second == std::string_view::npos) return std::nullopt;
-    const auto payload = base64url_decode(token.substr(first + 1, second - first - 1));
+    const auto payload = token_base64url_decode(token.substr(first + 1, second - first - 1));
     if (!payload) return std::nullopt;
     const Json j = Json::parse(payload->begin(), payload->end(), nullptr, false);
     auto identity = identity_from(j, "sub");
     if (!identity) return std::nullopt;
-    TokenClaims claims{*identity, std::nullopt};
+    TokenIdentity claims{*identity, std::nullopt};
     if (const auto exp = j.find("exp"); exp != j.end() && exp->is_number())
         claims.exp_ms = static_cast<std::int64_t>(exp->get<double>() * 1000.0);
     return claims;
