@@ -89,6 +89,9 @@ public:
     bool loaded() const { return loaded_; }
     // Nothing in flight, nothing queued that could be sent now, no retry waiting.
     bool settled() const;
+    // How long the last create took from the call until storage confirmed it (the benchmark).
+    std::optional<std::int64_t> last_create_persist_ms() const { return last_create_persist_ms_; }
+    std::uint64_t creates_persisted() const { return creates_persisted_; }
 
 private:
     // [SECTION] lifecycle and scheduling (sync_engine.cpp)
@@ -177,6 +180,9 @@ private:
     std::int64_t flags_at_ms_ = 0;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
+    std::int64_t create_started_ms_ = 0;
+    std::optional<std::int64_t> last_create_persist_ms_;
+    std::uint64_t creates_persisted_ = 0;
 
     // Token.
     std::optional<std::string> token_;   // nothing until the page answered

@@ -25,6 +25,7 @@ OutboxEntry SyncEngine::new_entry(WriteOp op, const std::string& post_id) {
 void SyncEngine::queue(OutboxEntry entry) {
     const std::string key = entry.key;
     const std::string record = encode_outbox_record(entry);
+    const bool op_is_create = entry.op == WriteOp::create;
     store_.enqueue(std::move(entry));
     changed();
     emit_sync();
@@ -34,7 +35,12 @@ void SyncEngine::queue(OutboxEntry entry) {
     }
     StorageBatch b;
     b.put_outbox.push_back({key, record});
-    write_storage(std::move(b), [this, key](bool ok) {
+    const bool is_create = op_is_create;
+    write_storage(std::move(b), [this, key, is_create](bool ok) {
+        if (ok && is_create) {
+            last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
+            ++creates_persisted_;
+        }
         if (!ok) {
             storage_failed("the browser's storage refused a change");
         } else {
@@ -66,6 +72,7 @@ void SyncEngine::drop_failed(const std::string& post_id, WriteOp op) {
 }
 
 Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std::string> parent_id) {
+    create_started_ms_ = ports_.timers->now_ms();
     auto checked = validate_body(body, options_.max_body);
     if (!checked) return checked.error();
     const Identity& me = store_.me();

@@ -47,23 +47,33 @@ mergeInto(LibraryManager.library, {
           var names = db.objectStoreNames;
           return names.contains('posts') && names.contains('outbox') && names.contains('meta');
         }
+        function createMissing(db) {
+          ['posts', 'outbox', 'meta'].forEach(function (store) {
+            if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
+          });
+        }
+        var repaired = false;
         function opened(db) {
           // Another tab upgrading the database: let it, and reopen on next use.
           db.onversionchange = function () { db.close(); delete GroveSync.dbs[name]; };
           db.onclose = function () { delete GroveSync.dbs[name]; };
-          if (!usable(db)) { db.close(); done(reject, new Error('the cache database has an unknown layout')); return; }
-          done(resolve, db);
+          if (usable(db)) { done(resolve, db); return; }
+          // Someone created the database without our stores (e.g. opened it without a version):
+          // add them in a version upgrade, keeping whatever is there.
+          var version = db.version + 1;
+          db.close();
+          if (repaired) { done(reject, new Error('the cache database has an unknown layout')); return; }
+          repaired = true;
+          var again = indexedDB.open(name, version);
+          again.onupgradeneeded = function () { createMissing(again.result); };
+          again.onsuccess = function () { opened(again.result); };
+          again.onerror = function () { done(reject, again.error); };
         }
         var req;
         try { req = indexedDB.open(name, 1); } catch (e) { done(reject, e); return; }
         req.onupgradeneeded = function (e) {
-          var db = req.result;
           // 0 -> 1: the three stores. Later versions add steps here; data is never dropped.
-          if (e.oldVersion < 1) {
-            if (!db.objectStoreNames.contains('posts')) db.createObjectStore('posts');
-            if (!db.objectStoreNames.contains('outbox')) db.createObjectStore('outbox');
-            if (!db.objectStoreNames.contains('meta')) db.createObjectStore('meta');
-          }
+          if (e.oldVersion < 1) createMissing(req.result);
         };
         req.onsuccess = function () { opened(req.result); };
         req.onerror = function (e) {

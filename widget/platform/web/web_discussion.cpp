@@ -113,6 +113,9 @@ EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id) {
                    {"last_sync", st.last_sync_ms ? Json(format_rfc3339_ms(*st.last_sync_ms)) : Json(nullptr)},
                    {"notice", st.notice},
                    {"draft", e.draft()},
+                   {"creates_persisted", e.creates_persisted()},
+                   {"last_create_persist_ms",
+                    e.last_create_persist_ms() ? Json(*e.last_create_persist_ms()) : Json(nullptr)},
                    {"posts", std::move(posts)}};
     }
     const std::string text = dump(out);
