@@ -66,9 +66,30 @@ void MemoryStorage::load(const std::string& module, std::function<void(StoredMod
             return;
         }
         const Module& m = modules[module];
-        for (const auto& [k, v] : m.posts) out.posts.push_back(v);
         for (const auto& [k, v] : m.outbox) out.outbox.push_back({k, v});
         for (const auto& [k, v] : m.meta) out.meta.push_back({k, v});
+        done(std::move(out));
+    });
+}
+
+void MemoryStorage::load_posts(const std::string& module, std::vector<std::string> ids,
+                               std::function<void(StoredPosts)> done) {
+    loop_.post([this, module, ids, done] {
+        StoredPosts out;
+        if (fail_open) {
+            out.ok = false;
+            out.error = "simulated: IndexedDB is not available";
+            done(std::move(out));
+            return;
+        }
+        const Module& m = modules[module];
+        if (ids.empty()) {
+            for (const auto& [k, v] : m.posts) out.records.push_back(v);
+        } else {
+            for (const std::string& id : ids)
+                if (const auto it = m.posts.find(id); it != m.posts.end()) out.records.push_back(it->second);
+        }
+        post_reads += static_cast<int>(out.records.size());
         done(std::move(out));
     });
 }

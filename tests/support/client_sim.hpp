@@ -53,6 +53,8 @@ class MemoryStorage : public StoragePort {
 public:
     explicit MemoryStorage(Loop& loop) : loop_(loop) {}
     void load(const std::string& module, std::function<void(StoredModule)> done) override;
+    void load_posts(const std::string& module, std::vector<std::string> ids, std::function<void(StoredPosts)> done) override;
+    int post_reads = 0;   // post records read (the packed copy spares them)
     void load_outbox(const std::string& module, std::function<void(StoredOutbox)> done) override;
     void write(StorageBatch batch, std::function<void(std::string)> done) override;
 

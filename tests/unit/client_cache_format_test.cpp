@@ -137,15 +137,14 @@ TEST_CASE("cache format: queued writes are read leniently, and kept for a newer 
 TEST_CASE("decode_cache: a good cache reads back whole") {
     StoredModule s = stored_with_sync_meta();
     const Post p = sample_post();
-    s.posts.push_back(encode_post_record(p));
     const OutboxEntry e = sample_entry(WriteOp::create);
     s.outbox.push_back({e.key, encode_outbox_record(e)});
     s.meta.push_back({kMetaDraft, encode_draft("half a thought")});
     s.meta.push_back({kMetaSpotlight, encode_spotlight({p})});
+    s.meta.push_back({kMetaPacked, encode_packed("TAG", {encode_post_record(p)})});
     const CacheContents c = decode_cache(s, p.module);
     CHECK(c.warnings.empty());
-    REQUIRE(c.posts.size() == 1);
-    CHECK(c.posts[0] == p);
+    CHECK(c.posts_usable);
     REQUIRE(c.outbox.size() == 1);
     CHECK(c.outbox[0] == e);
     CHECK(c.draft == "half a thought");
@@ -154,24 +153,24 @@ TEST_CASE("decode_cache: a good cache reads back whole") {
     CHECK(c.meta.cursor == std::optional<std::string>("CURSOR"));
     CHECK(c.meta.user.id == "u-1");
     CHECK(c.meta.last_sync_ms == std::optional<std::int64_t>(1'790'000'000'000));
+    CHECK(c.packed.rfind("grove-packed 1 TAG\n", 0) == 0);
     CHECK_FALSE(c.clear_posts);
-    CHECK_FALSE(c.full_resync);
     CHECK_FALSE(c.rewrite_meta);
 }
 
 TEST_CASE("decode_cache: a fresh cache is empty and quiet") {
     const CacheContents c = decode_cache(StoredModule{}, "m");
     CHECK(c.warnings.empty());
-    CHECK(c.posts.empty());
     CHECK(c.outbox.empty());
     CHECK_FALSE(c.meta.cursor);
     CHECK(c.rewrite_meta);
+    CHECK_FALSE(c.posts_usable);
 }
 
 TEST_CASE("decode_cache: damaged or foreign caches lose posts, never readable writes") {
     const OutboxEntry good = sample_entry(WriteOp::edit);
     StoredModule s;
-    s.posts.push_back(encode_post_record(sample_post()));
+    s.meta.push_back({kMetaPacked, encode_packed("T", {encode_post_record(sample_post())})});
     s.outbox.push_back({good.key, encode_outbox_record(good)});
     s.outbox.push_back({"K-bad", "{{{"});
     s.outbox.push_back({"K-newer", R"({"v":9,"op":"create","post":"P"})"});
@@ -181,8 +180,9 @@ TEST_CASE("decode_cache: damaged or foreign caches lose posts, never readable wr
     SUBCASE("another format") { s.meta.push_back({kMetaSync, R"({"format":99,"cursor":"X"})"}); }
 
     const CacheContents c = decode_cache(s, "fire-safety-101");
-    CHECK(c.posts.empty());
+    CHECK_FALSE(c.posts_usable);
     CHECK(c.clear_posts);
+    CHECK(c.packed.empty());
     CHECK_FALSE(c.meta.cursor);
     REQUIRE(c.outbox.size() == 1);
     CHECK(c.outbox[0] == good);
@@ -194,15 +194,60 @@ TEST_CASE("decode_cache: damaged or foreign caches lose posts, never readable wr
     CHECK(mentions_content);                // what was lost is in the console
 }
 
-TEST_CASE("decode_cache: one corrupt post keeps the others and asks for a full resync") {
-    StoredModule s = stored_with_sync_meta();
-    s.posts.push_back(encode_post_record(sample_post()));
-    s.posts.push_back("[\"truncated");
-    const CacheContents c = decode_cache(s, "fire-safety-101");
-    CHECK(c.posts.size() == 1);
-    CHECK(c.full_resync);
-    CHECK_FALSE(c.meta.cursor);
-    CHECK(c.warnings.size() == 1);
+TEST_CASE("packed copy: read back only with its tag; bad lines are counted, not kept") {
+    Post a = sample_post();
+    Post b = sample_post();
+    b.id = "SECOND";
+    b.body = "line\nbreaks are escaped, so one record is one line";
+    const std::string packed = encode_packed("T1", {encode_post_record(a), encode_post_record(b)});
+    auto back = decode_packed(packed, "T1", a.module);
+    REQUIRE(back);
+    REQUIRE(back->posts.size() == 2);
+    CHECK(back->posts[0] == a);
+    CHECK(back->posts[1] == b);
+    CHECK(back->bad == 0);
+    CHECK_FALSE(decode_packed(packed, "T2", a.module));   // another copy than the sync record names
+    CHECK_FALSE(decode_packed(packed, "", a.module));
+    CHECK_FALSE(decode_packed("garbage", "T1", a.module));
+    auto empty = decode_packed(encode_packed("T3", {}), "T3", a.module);
+    REQUIRE(empty);
+    CHECK(empty->posts.empty());
+    auto damaged = decode_packed(packed + "\n[\"truncated", "T1", a.module);
+    REQUIRE(damaged);
+    CHECK(damaged->posts.size() == 2);
+    CHECK(damaged->bad == 1);
+    CHECK_FALSE(damaged->first_problem.empty());
+}
+
+TEST_CASE("sync record: the dirty list and packed tag round-trip; an untrusted list drops the copy") {
+    SyncMeta m;
+    m.packed = "TAG";
+    m.dirty = {"A", "B"};
+    m.commit = "C";
+    auto back = read_sync_meta(encode_sync_meta(m));
+    REQUIRE(back.result == SyncMetaRead::Result::ok);
+    CHECK(back.meta.packed == "TAG");
+    CHECK(back.meta.dirty == std::vector<std::string>{"A", "B"});
+    CHECK(back.meta.commit == "C");
+    auto bad = read_sync_meta(R"({"format":1,"packed":"TAG","dirty":["ok","not an id!"]})");
+    REQUIRE(bad.result == SyncMetaRead::Result::ok);
+    CHECK(bad.meta.packed.empty());   // then every post record is read instead
+}
+
+TEST_CASE("post records: the fast reader and the general one agree") {
+    Post p = sample_post();
+    p.body = "tab\there, quote \" backslash \\ control \x01 emoji 😀 é";
+    const std::string rec = encode_post_record(p);
+    auto fast = decode_post_record(rec, p.module);
+    REQUIRE(fast.ok());
+    CHECK(fast.value() == p);
+    // Escaped forms another writer might use are read too.
+    const std::string escaped =
+        R"(["P1",null,"tip","\u00e9 \ud83d\ude00 \/","u","N","learner",5,null,0,0,9])";
+    auto e = decode_post_record(escaped, "m");
+    REQUIRE(e.ok());
+    CHECK(e->body == "é 😀 /");
+    CHECK_FALSE(decode_post_record(R"(["P1",null,"tip","\ud83d","u","N","learner",5,null,0,0,9])", "m").ok());
 }
 
 TEST_CASE("decode_cache: a corrupt draft is dropped with a warning") {

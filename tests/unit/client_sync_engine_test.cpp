@@ -529,3 +529,67 @@ TEST_CASE("sync: curators get the flag queue; everyone gets the spotlight") {
     CHECK(leader->engine->spotlight()[0].id == learning->id);
     CHECK(leader->engine->flags().empty());
 }
+
+TEST_CASE("sync: startup reads the packed copy and the few posts changed since, not every record") {
+    World w;
+    auto& b1 = w.browser();
+    auto& b2 = w.browser();
+    auto writer = w.tab(b1, kBob, w.options());
+    w.loop.advance(100);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 300; ++i) ids.push_back(writer->engine->create(Kind::insight, "post " + std::to_string(i), std::nullopt)->id);
+    settle(w, *writer, 600'000);
+    auto reader = w.tab(b2, kAnn, w.options());   // a first visit: one full pull, packed at once
+    w.loop.advance(100);
+    settle(w, *reader);
+    REQUIRE(reader->engine->posts().size() == 300);
+    auto& m = b2.storage.modules["m1"];
+    CHECK(m.posts.size() == 300);
+    REQUIRE(m.meta.count(kMetaPacked));
+
+    b2.storage.post_reads = 0;
+    reader->reload();
+    w.loop.advance(100);
+    CHECK(reader->engine->posts().size() == 300);
+    CHECK(b2.storage.post_reads == 0);   // one packed record, no post records
+
+    REQUIRE_FALSE(writer->engine->edit(ids[3], "post 3, edited"));
+    REQUIRE_FALSE(writer->engine->edit(ids[7], "post 7, edited"));
+    settle(w, *writer);
+    reader->engine->sync_now();
+    settle(w, *reader);
+    b2.storage.post_reads = 0;
+    reader->reload();
+    w.loop.advance(100);
+    CHECK(b2.storage.post_reads == 2);   // the packed copy plus the two changed posts
+    CHECK(shown(*reader, ids[3])->post.body == "post 3, edited");
+    CHECK(shown(*reader, ids[7])->post.body == "post 7, edited");
+
+    SUBCASE("a damaged post record: the rest shows, everything is fetched again") {
+        m.posts[ids[7]] = "[\"truncated";
+        reader->reload();
+        w.loop.advance(100);
+        CHECK(reader->engine->posts().size() == 300);   // its older packed version stands in
+        bool warned = false;
+        for (const auto& text : reader->page.warnings) warned = warned || text.find("could not be read") != std::string::npos;
+        CHECK(warned);
+        settle(w, *reader);
+        CHECK(reader->engine->posts().size() == 300);
+        CHECK(shown(*reader, ids[7])->post.body == "post 7, edited");
+        CHECK(m.posts[ids[7]].find("post 7, edited") != std::string::npos);
+    }
+    SUBCASE("many changes: the copy is packed again and the dirty list stays short") {
+        for (int i = 0; i < 280; ++i) REQUIRE_FALSE(writer->engine->edit(ids[i], "again " + std::to_string(i)));
+        settle(w, *writer, 600'000);
+        reader->engine->sync_now();
+        settle(w, *reader);
+        const auto meta = read_sync_meta(m.meta[kMetaSync]);
+        CHECK(meta.meta.dirty.size() < 10);
+        b2.storage.post_reads = 0;
+        reader->reload();
+        w.loop.advance(100);
+        CHECK(b2.storage.post_reads < 10);
+        CHECK(shown(*reader, ids[279])->post.body == "again 279");
+        CHECK(shown(*reader, ids[7])->post.body == "again 7");
+    }
+}

@@ -60,7 +60,170 @@ std::string encode_post_record(const Post& p) {
     return dump(j);
 }
 
+namespace {
+
+// Reads exactly what encode_post_record writes, without building a JSON tree: with 10,000 cached
+// posts this is most of the startup cost. Anything unexpected returns false, and the general
+// decoder below then reads it (or says what is wrong).
+class RecordScanner {
+public:
+    explicit RecordScanner(std::string_view s) : s_(s) {}
+    bool at(char c) {
+        skip();
+        if (i_ < s_.size() && s_[i_] == c) {
+            ++i_;
+            return true;
+        }
+        return false;
+    }
+    bool null() {
+        skip();
+        if (s_.substr(i_, 4) != "null") return false;
+        i_ += 4;
+        return true;
+    }
+    bool integer(std::int64_t& out) {
+        skip();
+        const bool neg = i_ < s_.size() && s_[i_] == '-';
+        if (neg) ++i_;
+        const std::size_t start = i_;
+        std::int64_t v = 0;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
+            if (i_ - start >= 18) return false;
+            v = v * 10 + (s_[i_++] - '0');
+        }
+        if (i_ == start) return false;
+        out = neg ? -v : v;
+        return true;
+    }
+    bool string(std::string& out) {
+        if (!at('"')) return false;
+        out.clear();
+        for (;;) {
+            const std::size_t run = i_;
+            while (i_ < s_.size() && s_[i_] != '"' && s_[i_] != '\\' && static_cast<unsigned char>(s_[i_]) >= 0x20) ++i_;
+            out.append(s_.data() + run, i_ - run);
+            if (i_ >= s_.size() || static_cast<unsigned char>(s_[i_]) < 0x20) return false;
+            if (s_[i_++] == '"') return is_valid_utf8(out);
+            if (i_ >= s_.size()) return false;
+            const char e = s_[i_++];
+            switch (e) {
+                case '"': out += '"'; break;
+                case '\\': out += '\\'; break;
+                case '/': out += '/'; break;
+                case 'b': out += '\b'; break;
+                case 'f': out += '\f'; break;
+                case 'n': out += '\n'; break;
+                case 'r': out += '\r'; break;
+                case 't': out += '\t'; break;
+                case 'u': {
+                    unsigned cp;
+                    if (!hex4(cp)) return false;
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {   // a surrogate pair
+                        unsigned low;
+                        if (i_ + 2 > s_.size() || s_[i_] != '\\' || s_[i_ + 1] != 'u') return false;
+                        i_ += 2;
+                        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        return false;
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default: return false;
+            }
+        }
+    }
+    bool end() {
+        skip();
+        return i_ == s_.size();
+    }
+
+private:
+    void skip() {
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    }
+    bool hex4(unsigned& out) {
+        if (i_ + 4 > s_.size()) return false;
+        out = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = s_[i_++];
+            out <<= 4;
+            if (c >= '0' && c <= '9') out |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') out |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') out |= static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+        }
+        return true;
+    }
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+bool scan_post_record(std::string_view record, const std::string& module, Post& p) {
+    RecordScanner r(record);
+    std::string kind, role, parent;
+    std::int64_t bits = 0;
+    if (!r.at('[') || !r.string(p.id) || !is_valid_post_id(p.id) || !r.at(',')) return false;
+    if (r.null()) {
+        p.parent_id.reset();
+    } else if (r.string(parent) && is_valid_post_id(parent)) {
+        p.parent_id = std::move(parent);
+    } else {
+        return false;
+    }
+    if (!r.at(',') || !r.string(kind) || !r.at(',') || !r.string(p.body) || !r.at(',') || !r.string(p.author.id) ||
+        !r.at(',') || !r.string(p.author.name) || !r.at(',') || !r.string(role) || !r.at(',') ||
+        !r.integer(p.created_at_ms) || !r.at(','))
+        return false;
+    const auto k = kind_from_string(kind);
+    const auto ro = role_from_string(role);
+    if (!k || !ro) return false;
+    p.kind = *k;
+    p.author.role = *ro;
+    std::int64_t edited = 0;
+    if (r.null()) {
+        p.edited_at_ms.reset();
+    } else if (r.integer(edited)) {
+        p.edited_at_ms = edited;
+    } else {
+        return false;
+    }
+    if (!r.at(',') || !r.integer(p.endorsements) || !r.at(',') || !r.integer(bits) || !r.at(',') || !r.integer(p.rev) ||
+        !r.at(']') || !r.end())
+        return false;
+    p.module = module;
+    p.endorsed_by_me = bits & kEndorsedByMe;
+    p.leader_endorsed = bits & kLeaderEndorsed;
+    p.pinned = bits & kPinned;
+    p.hidden = bits & kHidden;
+    p.deleted = bits & kDeleted;
+    return true;
+}
+
+}  // namespace
+
 Expected<Post> decode_post_record(std::string_view record, const std::string& module) {
+    Post fast;
+    if (scan_post_record(record, module, fast)) return fast;
     const Json j = parse(record);
     auto bad = [](const char* why) { return ApiError::bad_request(std::string("cached post: ") + why); };
     if (!j.is_array() || j.size() != 12) return bad("not a 12-field array");
@@ -194,6 +357,8 @@ std::string encode_sync_meta(const SyncMeta& m) {
     j["cursor"] = m.cursor ? Json(*m.cursor) : Json(nullptr);
     j["last_sync"] = m.last_sync_ms ? Json(*m.last_sync_ms) : Json(nullptr);
     j["commit"] = m.commit;
+    j["packed"] = m.packed;
+    j["dirty"] = m.dirty;
     return dump(j);
 }
 
@@ -214,6 +379,70 @@ SyncMetaRead read_sync_meta(std::string_view text) {
     if (const Json* cur = member(j, "cursor"); cur && cur->is_string()) out.meta.cursor = cur->get<std::string>();
     if (const Json* t = member(j, "last_sync"); t && t->is_number_integer()) out.meta.last_sync_ms = t->get<std::int64_t>();
     read_string(j, "commit", out.meta.commit);
+    read_string(j, "packed", out.meta.packed);
+    if (const Json* d = member(j, "dirty"); d && d->is_array()) {
+        for (const Json& id : *d) {
+            if (!id.is_string() || !is_valid_post_id(id.get_ref<const std::string&>())) {
+                out.meta.packed.clear();   // a dirty list we cannot trust: read every post
+                out.meta.dirty.clear();
+                break;
+            }
+            out.meta.dirty.push_back(id.get<std::string>());
+        }
+    } else {
+        out.meta.packed.clear();
+    }
+    return out;
+}
+
+std::string encode_packed(const std::string& tag, const std::vector<std::string>& records) {
+    std::size_t size = 32 + tag.size();
+    for (const std::string& r : records) size += r.size() + 1;
+    std::string out;
+    out.reserve(size);
+    out += "grove-packed 1 ";
+    out += tag;
+    for (const std::string& r : records) {
+        out += '\n';
+        out += r;
+    }
+    return out;
+}
+
+DecodedPosts decode_post_records(const std::vector<std::string>& records, const std::string& module) {
+    DecodedPosts out;
+    out.posts.reserve(records.size());
+    for (const std::string& rec : records) {
+        auto p = decode_post_record(rec, module);
+        if (p) {
+            out.posts.push_back(std::move(p).value());
+        } else if (out.bad++ == 0) {
+            out.first_problem = p.error().message + ": " + excerpt(rec);
+        }
+    }
+    return out;
+}
+
+std::optional<DecodedPosts> decode_packed(std::string_view packed, const std::string& tag, const std::string& module) {
+    const std::string header = "grove-packed 1 " + tag;
+    if (tag.empty() || packed.substr(0, header.size()) != header ||
+        (packed.size() > header.size() && packed[header.size()] != '\n'))
+        return std::nullopt;
+    DecodedPosts out;
+    out.posts.reserve(packed.size() / 200);
+    std::size_t start = header.size() + 1;
+    while (start < packed.size()) {
+        std::size_t end = packed.find('\n', start);
+        if (end == std::string_view::npos) end = packed.size();
+        const std::string_view line = packed.substr(start, end - start);
+        auto p = decode_post_record(line, module);
+        if (p) {
+            out.posts.push_back(std::move(p).value());
+        } else if (out.bad++ == 0) {
+            out.first_problem = p.error().message + ": " + excerpt(line);
+        }
+        start = end + 1;
+    }
     return out;
 }
 
@@ -225,7 +454,7 @@ std::string encode_spotlight(const std::vector<Post>& posts) {
     return dump(Json{{"v", 1}, {"posts", std::move(list)}});
 }
 
-CacheContents decode_cache(const StoredModule& stored, const std::string& module) {
+CacheContents decode_cache(StoredModule stored, const std::string& module) {
     CacheContents c;
     const std::string where = "Grove cache (" + module + "): ";
 
@@ -247,11 +476,12 @@ CacheContents decode_cache(const StoredModule& stored, const std::string& module
                              " queued change(s) were saved by a newer version of Grove; they are kept for it");
 
     const std::string* sync_text = nullptr;
-    for (const StoredRecord& rec : stored.meta) {
+    for (StoredRecord& rec : stored.meta) {
         if (rec.key == kMetaSync) {
             sync_text = &rec.value;
             c.sync_record = rec.value;
         }
+        if (rec.key == kMetaPacked) c.packed = std::move(rec.value);
         if (rec.key == kMetaDraft) {
             const Json j = parse(rec.value);
             if (!j.is_object() || !member(j, "text") || !read_string(j, "text", c.draft)) {
@@ -269,54 +499,36 @@ CacheContents decode_cache(const StoredModule& stored, const std::string& module
         }
     }
 
-    // The sync record says whose posts these are and where the changes feed stands.
-    bool posts_usable = true;
+    // The sync record says whose posts these are and where the changes feed stands. Without it
+    // the cached posts cannot be trusted (they are cleared and fetched again).
     if (!sync_text) {
         c.rewrite_meta = true;
-        if (!stored.posts.empty()) {
+        c.posts_usable = false;
+        c.clear_posts = true;
+        if (!c.packed.empty())
             c.warnings.push_back(where + "cached posts without a sync record were discarded; they will be fetched again");
-            posts_usable = false;
-        }
     } else {
         const SyncMetaRead read = read_sync_meta(*sync_text);
         if (read.result == SyncMetaRead::Result::corrupt) {
             c.warnings.push_back(where + "the sync record is corrupt; cached posts were discarded (" +
                                  excerpt(*sync_text) + ")");
-            posts_usable = false;
-            c.rewrite_meta = true;
+            c.posts_usable = false;
         } else if (read.result == SyncMetaRead::Result::other_format) {
             // No older format was ever released; anything else was written by another version.
             c.warnings.push_back(where + "cache format " + std::to_string(read.format) + " is not " +
                                  std::to_string(kCacheFormat) + "; cached posts were discarded and will be fetched again");
-            posts_usable = false;
-            c.rewrite_meta = true;
+            c.posts_usable = false;
         } else {
             c.meta = read.meta;
         }
+        if (!c.posts_usable) {
+            c.rewrite_meta = true;
+            c.clear_posts = true;
+        }
     }
-
-    if (posts_usable) {
-        c.posts.reserve(stored.posts.size());
-        int bad = 0;
-        std::string first_problem;
-        for (const std::string& rec : stored.posts) {
-            auto p = decode_post_record(rec, module);
-            if (p) {
-                c.posts.push_back(std::move(p).value());
-            } else if (bad++ == 0) {
-                first_problem = p.error().message + ": " + excerpt(rec);
-            }
-        }
-        if (bad) {
-            c.warnings.push_back(where + std::to_string(bad) + " cached post(s) could not be read (" + first_problem +
-                                 "); all posts will be fetched again");
-            c.full_resync = true;
-            c.meta.cursor.reset();
-        }
-    } else {
-        c.clear_posts = !stored.posts.empty();
-        c.meta.cursor.reset();
-        c.meta.last_sync_ms.reset();
+    if (!c.posts_usable) {
+        c.packed.clear();
+        c.meta = SyncMeta{};
     }
     return c;
 }

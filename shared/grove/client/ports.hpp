@@ -48,12 +48,19 @@ struct StoredRecord {
     std::string value;
 };
 
+// What opening a module reads: small (queued writes and the meta records, which include the
+// packed copy of the posts; see cache_format.hpp).
 struct StoredModule {
     bool ok = true;                      // false: the storage could not be read (error says why)
     std::string error;
-    std::vector<std::string> posts;      // values only, in key order
     std::vector<StoredRecord> outbox;    // in key order = queue order
     std::vector<StoredRecord> meta;
+};
+
+struct StoredPosts {
+    bool ok = true;
+    std::string error;
+    std::vector<std::string> records;    // values, in key order; unknown ids are left out
 };
 
 struct StoredOutbox {
@@ -80,7 +87,11 @@ struct StorageBatch {
 class StoragePort {
 public:
     virtual ~StoragePort() = default;
+    // The outbox and every meta record of the module.
     virtual void load(const std::string& module, std::function<void(StoredModule)> done) = 0;
+    // The posts with these ids; every post of the module when `ids` is empty.
+    virtual void load_posts(const std::string& module, std::vector<std::string> ids,
+                            std::function<void(StoredPosts)> done) = 0;
     // The outbox and the sync record only: cheap, read at the start of every sync.
     virtual void load_outbox(const std::string& module, std::function<void(StoredOutbox)> done) = 0;
     // All of the batch or none of it. `error` is empty on success.

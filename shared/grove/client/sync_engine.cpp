@@ -1,6 +1,9 @@
 // SyncEngine, part 1: lifecycle, scheduling, storage, other tabs, token and identity.
 #include "grove/client/sync_engine.hpp"
 
+#include <algorithm>       // std::find
+#include <unordered_map>   // std::unordered_map
+
 #include "grove/client/token_identity.hpp"
 #include "grove/time.hpp"    // format_rfc3339_ms
 #include "grove/wire.hpp"    // Json, dump, to_json
@@ -38,35 +41,106 @@ void SyncEngine::start() {
 }
 
 void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
-    loaded_ = true;
     if (!stored.ok) {
+        loaded_ = true;
         storage_failed("the browser's storage could not be opened (" + stored.error + ")");
-    } else {
-        CacheContents c = decode_cache(stored, options_.module);
-        for (const std::string& w : c.warnings) ports_.page->warn(w);
-        meta_ = c.meta;
-        known_meta_ = c.sync_record;
-        store_.replace_snapshot(std::move(c.posts));
-        store_.replace_outbox(std::move(c.outbox), epoch_at_read);
-        if (!draft_touched_) draft_ = std::move(c.draft);
-        if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
-        full_resync_ = full_resync_ || c.full_resync;
-        StorageBatch repair;
-        repair.module = options_.module;
-        repair.clear_posts = c.clear_posts;
-        repair.delete_outbox = std::move(c.delete_outbox);
-        if (c.rewrite_meta) {
-            meta_.commit = new_commit_tag();
-            known_meta_ = encode_sync_meta(meta_);
-            repair.put_meta.push_back({kMetaSync, known_meta_});
-        }
-        write_storage(std::move(repair));
+        if (store_.me().known) set_identity(store_.me());
+        changed();
+        emit_sync();
+        request_cycle(false);
+        return;
     }
+    auto c = std::make_shared<CacheContents>(decode_cache(std::move(stored), options_.module));
+    for (const std::string& w : c->warnings) ports_.page->warn(w);
+    if (!c->posts_usable) {
+        apply_cache(*c, {}, epoch_at_read);
+        return;
+    }
+    read_posts(std::move(c->packed), c->meta, guard([this, c, epoch_at_read](DecodedPosts posts, bool repack) {
+        needs_pack_ = needs_pack_ || repack;
+        apply_cache(*c, std::move(posts), epoch_at_read);
+    }));
+}
+
+// The cache is read: show it, repair what decode_cache asked for, and start syncing.
+void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t epoch_at_read) {
+    meta_ = c.meta;
+    known_meta_ = c.sync_record;
+    if (posts.bad) {
+        ports_.page->warn("Grove cache (" + options_.module + "): " + std::to_string(posts.bad) +
+                          " cached post(s) could not be read (" + posts.first_problem + "); all posts will be fetched again");
+        full_resync_ = true;
+        meta_.cursor.reset();
+        needs_pack_ = true;
+    }
+    store_.replace_snapshot(std::move(posts.posts));
+    store_.replace_outbox(std::move(c.outbox), epoch_at_read);
+    if (!draft_touched_) draft_ = std::move(c.draft);
+    if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
+    StorageBatch repair;
+    repair.clear_posts = c.clear_posts;
+    repair.delete_outbox = std::move(c.delete_outbox);
+    if (c.rewrite_meta) {
+        meta_.commit = new_commit_tag();
+        known_meta_ = encode_sync_meta(meta_);
+        repair.put_meta.push_back({kMetaSync, known_meta_});
+    }
+    write_storage(std::move(repair));
+    loaded_ = true;
     // The token may have been read first: compare it with whose cache this is.
     if (store_.me().known) set_identity(store_.me());
     changed();
     emit_sync();
     request_cycle(false);
+}
+
+// The packed copy plus the few posts changed since, or (without a usable copy) every post record.
+void SyncEngine::read_posts(std::string packed, const SyncMeta& meta, std::function<void(DecodedPosts, bool)> done) {
+    const std::string module = options_.module;
+    if (auto copy = decode_packed(packed, meta.packed, module)) {
+        if (meta.dirty.empty()) {
+            done(std::move(*copy), false);
+            return;
+        }
+        auto base = std::make_shared<DecodedPosts>(std::move(*copy));
+        ports_.storage->load_posts(module, meta.dirty, guard([this, base, done](StoredPosts stored) {
+            if (!stored.ok) {   // the copy lacks the newest changes: fetch everything again
+                ports_.page->warn("Grove: could not read cached posts: " + stored.error);
+                base->posts.clear();
+                ++base->bad;
+                base->first_problem = stored.error;
+                done(std::move(*base), true);
+                return;
+            }
+            DecodedPosts newer = decode_post_records(stored.records, options_.module);
+            std::unordered_map<std::string, std::size_t> at;
+            at.reserve(base->posts.size());
+            for (std::size_t i = 0; i < base->posts.size(); ++i) at.emplace(base->posts[i].id, i);
+            for (Post& p : newer.posts) {
+                const auto it = at.find(p.id);
+                if (it != at.end()) {
+                    base->posts[it->second] = std::move(p);
+                } else {
+                    base->posts.push_back(std::move(p));
+                }
+            }
+            if (newer.bad && !base->bad) base->first_problem = newer.first_problem;
+            base->bad += newer.bad;
+            done(std::move(*base), false);
+        }));
+        return;
+    }
+    ports_.storage->load_posts(module, {}, guard([this, done](StoredPosts stored) {
+        if (!stored.ok) {
+            ports_.page->warn("Grove: could not read cached posts: " + stored.error);
+            DecodedPosts none;
+            none.bad = 1;
+            none.first_problem = stored.error;
+            done(std::move(none), true);
+            return;
+        }
+        done(decode_post_records(stored.records, options_.module), true);
+    }));
 }
 
 void SyncEngine::storage_failed(const std::string& why) {
@@ -137,7 +211,7 @@ void SyncEngine::focused() { request_cycle(true); }
 void SyncEngine::sync_now() { request_cycle(true); }
 
 bool SyncEngine::settled() const {
-    return loaded_ && !busy_ && !in_flight_ && retry_timer_ == 0 && push_timer_ == 0 && !has_sendable();
+    return loaded_ && !busy_ && !in_flight_ && retry_timer_ == 0 && push_timer_ == 0 && store_.pending_count() == 0;
 }
 
 // ---- scheduling -----------------------------------------------------------------------------------
@@ -238,6 +312,25 @@ void SyncEngine::persist_meta() {
 
 void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts, bool full) {
     const std::string from = known_meta_;
+    // Keep the packed copy and the dirty list in step with the posts store (cache_format.hpp).
+    if (!full && !needs_pack_) {
+        for (const StoredRecord& r : b.put_posts)
+            if (std::find(meta_.dirty.begin(), meta_.dirty.end(), r.key) == meta_.dirty.end()) meta_.dirty.push_back(r.key);
+    }
+    if (full || needs_pack_ || meta_.dirty.size() > kMaxDirty) {
+        std::vector<std::string> records;
+        if (full) {
+            records.reserve(b.put_posts.size());
+            for (const StoredRecord& r : b.put_posts) records.push_back(r.value);
+        } else {
+            records.reserve(store_.snapshot_size());
+            for (const auto& [id, p] : store_.snapshot()) records.push_back(encode_post_record(p));
+        }
+        meta_.packed = new_commit_tag();
+        meta_.dirty.clear();
+        b.put_meta.push_back({kMetaPacked, encode_packed(meta_.packed, records)});
+        needs_pack_ = false;
+    }
     meta_.commit = new_commit_tag();   // a new record for every change: tabs that miss one notice
     const std::string to = encode_sync_meta(meta_);
     b.put_meta.push_back({kMetaSync, to});
@@ -344,17 +437,39 @@ void SyncEngine::catch_up(std::function<void()> then) {
         }
         const std::uint64_t epoch2 = store_.epoch();
         ports_.storage->load(options_.module, guard([this, epoch2, then](StoredModule all) {
-            if (all.ok) {
-                CacheContents c = decode_cache(all, options_.module);
-                store_.replace_snapshot(std::move(c.posts));
-                store_.replace_outbox(std::move(c.outbox), epoch2);
-                meta_ = c.meta;
-                known_meta_ = c.sync_record;
-                full_resync_ = full_resync_ || c.full_resync;
+            if (!all.ok) {
+                then();
+                return;
+            }
+            auto c = std::make_shared<CacheContents>(decode_cache(std::move(all), options_.module));
+            if (!c->posts_usable) {   // the stored snapshot cannot be trusted: fetch everything again
+                for (const std::string& w : c->warnings) ports_.page->warn(w);
+                meta_ = c->meta;
+                known_meta_ = c->sync_record;
+                meta_.cursor.reset();
+                full_resync_ = true;
+                store_.replace_snapshot({});
+                store_.replace_outbox(std::move(c->outbox), epoch2);
+                if (store_.me().known) set_identity(store_.me());
+                changed();
+                then();
+                return;
+            }
+            read_posts(std::move(c->packed), c->meta, guard([this, c, epoch2, then](DecodedPosts posts, bool repack) {
+                needs_pack_ = needs_pack_ || repack;
+                meta_ = c->meta;
+                known_meta_ = c->sync_record;
+                if (posts.bad) {
+                    full_resync_ = true;
+                    meta_.cursor.reset();
+                    needs_pack_ = true;
+                }
+                store_.replace_snapshot(std::move(posts.posts));
+                store_.replace_outbox(std::move(c->outbox), epoch2);
                 if (store_.me().known) set_identity(store_.me());   // whose snapshot is it?
                 changed();
-            }
-            then();
+                then();
+            }));
         }));
     }));
 }

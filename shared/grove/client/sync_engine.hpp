@@ -103,6 +103,8 @@ private:
         };
     }
     void on_loaded(StoredModule stored, std::uint64_t epoch_at_read);
+    void apply_cache(CacheContents& cache, DecodedPosts posts, std::uint64_t epoch_at_read);
+    void read_posts(std::string packed, const SyncMeta& meta, std::function<void(DecodedPosts, bool repack)> done);
     void storage_failed(const std::string& why);
     void changed();
     void emit_sync();
@@ -171,6 +173,7 @@ private:
     bool storage_ok_ = true;         // false: memory only (the cache could not be read)
     SyncMeta meta_;
     std::string known_meta_;         // the stored sync record this tab's snapshot matches
+    bool needs_pack_ = false;        // write the packed copy at the next commit (cache_format.hpp)
     std::string draft_;
     bool draft_touched_ = false;     // typed before the cache was read: keep what was typed
     bool draft_writing_ = false, draft_dirty_ = false;

@@ -27,7 +27,10 @@ void SyncEngine::locked_phase() {
             return;
         }
         release_lock_ = std::move(release);
-        catch_up(guard([this] { push_phase(); }));
+        catch_up(guard([this] {
+            if (needs_pack_ && storage_ok_) commit_snapshot(StorageBatch{}, {});   // next startup reads one record
+            push_phase();
+        }));
     });
 }
 

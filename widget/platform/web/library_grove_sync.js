@@ -18,6 +18,7 @@ mergeInto(LibraryManager.library, {
     channels: {},     // channel id -> BroadcastChannel
     watchers: {},     // engine id -> listeners
     nextLock: 1,
+    lastWrite: null,  // {ms, error} of the last write batch (the benchmark reads it)
     warnedLocks: false,
 
     // A JS string as malloc'ed UTF-8 for C++ (which frees it); 0 for null.
@@ -55,8 +56,8 @@ mergeInto(LibraryManager.library, {
         var repaired = false;
         function opened(db) {
           // Another tab upgrading the database: let it, and reopen on next use.
-          db.onversionchange = function () { db.close(); delete GroveSync.dbs[name]; };
-          db.onclose = function () { delete GroveSync.dbs[name]; };
+          db.onversionchange = function () { db.close(); delete GroveSync.dbs[name]; delete GroveSync.handles[name]; };
+          db.onclose = function () { delete GroveSync.dbs[name]; delete GroveSync.handles[name]; };
           if (usable(db)) { done(resolve, db); return; }
           // Someone created the database without our stores (e.g. opened it without a version):
           // add them in a version upgrade, keeping whatever is there.
@@ -98,23 +99,54 @@ mergeInto(LibraryManager.library, {
       return p;
     },
 
+    handles: {},      // database name -> IDBDatabase, once open: writes start in the same task
+
+    // Runs fn(db) at once when the database is open, else when it opens.
+    withStores: function (name, fn, fail) {
+      var db = GroveSync.handles[name];
+      if (db) {
+        try { fn(db); } catch (e) { delete GroveSync.handles[name]; GroveSync.openStores(name).then(fn).catch(fail); }
+        return;
+      }
+      GroveSync.openStores(name).then(function (opened) { GroveSync.handles[name] = opened; fn(opened); }).catch(fail);
+    },
+
     range: function (module) {
       return IDBKeyRange.bound([module], [module, []]);   // every [module, string]: arrays sort after strings
     },
 
-    // One line per record: the C++ side splits on '\n' (the cache format never writes one).
-    asLine: function (v) {
+    // Records for C++ as one malloc'ed UTF-8 buffer: "key\0value\0..." (or values only), with its
+    // length in bytes. Values are the strings the cache format wrote; anything else is passed as
+    // JSON so that C++ reports it as unreadable.
+    text: function (v) {
       var s = typeof v === 'string' ? v : JSON.stringify(v);
-      return s === undefined ? '' : s.replace(/[\r\n]/g, ' ');
+      if (s === undefined) return '';
+      return s.indexOf('\0') < 0 ? s : s.replace(/\0/g, ' ');
     },
-
+    encoder: null,
+    // The browser's own UTF-8 encoder: megabytes (the packed posts) in a few milliseconds.
+    buffer: function (parts) {
+      var s = parts.join('\0');
+      if (parts.length) s += '\0';
+      if (typeof TextEncoder !== 'function') {
+        var n = lengthBytesUTF8(s);
+        var q = _malloc(n + 1);
+        stringToUTF8(s, q, n + 1);
+        return [q, n];
+      }
+      var bytes = (GroveSync.encoder || (GroveSync.encoder = new TextEncoder())).encode(s);
+      var p = _malloc(bytes.length + 1);
+      HEAPU8.set(bytes, p);   // HEAPU8 read after _malloc: the heap may have grown
+      HEAPU8[p + bytes.length] = 0;
+      return [p, bytes.length];
+    },
     pairs: function (keys, values) {
-      var out = [];
+      var parts = [];
       for (var i = 0; i < keys.length; i++) {
         var k = keys[i];
-        out.push([Array.isArray(k) ? String(k[1]) : String(k), typeof values[i] === 'string' ? values[i] : JSON.stringify(values[i]) || '']);
+        parts.push(GroveSync.text(Array.isArray(k) ? k[1] : k), GroveSync.text(values[i]));
       }
-      return out;
+      return GroveSync.buffer(parts);
     },
   },
 
@@ -122,53 +154,115 @@ mergeInto(LibraryManager.library, {
   grove_js_storage_load__deps: ['$GroveSync'],
   grove_js_storage_load: function (dbName, modulePtr, cb) {
     var name = UTF8ToString(dbName), module = UTF8ToString(modulePtr);
-    function fail(e) { Module['_grove_port_storage_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0, 0); }
-    GroveSync.openStores(name).then(function (db) {
-      var tx = db.transaction(['posts', 'outbox', 'meta'], 'readonly');
+    function fail(e) { Module['_grove_port_storage_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0, 0, 0, 0, 0, 0); }
+    GroveSync.withStores(name, function (db) {
+      var tx = db.transaction(['outbox', 'meta'], 'readonly');
       var r = GroveSync.range(module), out = {};
-      tx.objectStore('posts').getAll(r).onsuccess = function (e) { out.posts = e.target.result; };
       tx.objectStore('outbox').getAllKeys(r).onsuccess = function (e) { out.outboxKeys = e.target.result; };
       tx.objectStore('outbox').getAll(r).onsuccess = function (e) { out.outbox = e.target.result; };
       tx.objectStore('meta').getAllKeys(r).onsuccess = function (e) { out.metaKeys = e.target.result; };
       tx.objectStore('meta').getAll(r).onsuccess = function (e) { out.meta = e.target.result; };
       tx.oncomplete = function () {
-        var posts = out.posts.map(GroveSync.asLine).join('\n');
-        Module['_grove_port_storage_loaded'](cb, 1, 0, GroveSync.cstr(posts),
-          GroveSync.cstr(JSON.stringify(GroveSync.pairs(out.outboxKeys, out.outbox))),
-          GroveSync.cstr(JSON.stringify(GroveSync.pairs(out.metaKeys, out.meta))));
+        // A value stored as bytes (the packed copy of the posts) goes to C++ as it is: no
+        // string conversion of megabytes.
+        var keys = [], values = [], blobKey = 0, blob = [0, 0], chunks = {};
+        for (var i = 0; i < out.metaKeys.length; i++) {
+          var key = String(out.metaKeys[i][1]), v = out.meta[i], cut = key.indexOf('\u0001');
+          if (cut >= 0) {   // a piece of a value stored in chunks
+            (chunks[key.slice(0, cut)] = chunks[key.slice(0, cut)] || []).push(v);
+            continue;
+          }
+          if (v && typeof v === 'object' && typeof v.grove_chunks === 'number') {
+            chunks[key] = chunks[key] || [];
+            chunks[key].header = v;
+            continue;
+          }
+          keys.push(out.metaKeys[i]);
+          values.push(v);
+        }
+        // Values stored as bytes (the packed copy of the posts) go to C++ as they are: no string
+        // conversion of megabytes. At most one such value: the packed copy.
+        Object.keys(chunks).forEach(function (name) {
+          var parts = chunks[name], h = parts.header;
+          if (blobKey || !h || parts.length !== h.grove_chunks) return;   // incomplete: as if absent
+          var total = 0;
+          parts.forEach(function (c) { total += c.byteLength; });
+          var p = _malloc(total + 1), at = p;
+          parts.forEach(function (c) { HEAPU8.set(c instanceof Uint8Array ? c : new Uint8Array(c), at); at += c.byteLength; });
+          HEAPU8[p + total] = 0;
+          blob = [p, total];
+          blobKey = GroveSync.cstr(name);
+        });
+        var o = GroveSync.pairs(out.outboxKeys, out.outbox), m = GroveSync.pairs(keys, values);
+        Module['_grove_port_storage_loaded'](cb, 1, 0, o[0], o[1], m[0], m[1], blobKey, blob[0], blob[1]);
       };
       tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(tx.error); };
       tx.onabort = function () { fail(tx.error || new Error('the read was aborted')); };
-    }).catch(fail);
+    }, fail);
+  },
+
+  // ids: JSON array of post ids; [] means every post of the module.
+  grove_js_storage_load_posts__deps: ['$GroveSync'],
+  grove_js_storage_load_posts: function (dbName, modulePtr, idsPtr, cb) {
+    var name = UTF8ToString(dbName), module = UTF8ToString(modulePtr), ids = JSON.parse(UTF8ToString(idsPtr));
+    function fail(e) { Module['_grove_port_posts_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0); }
+    GroveSync.withStores(name, function (db) {
+      var tx = db.transaction(['posts'], 'readonly');
+      var store = tx.objectStore('posts'), values = [];
+      if (!ids.length) {
+        store.getAll(GroveSync.range(module)).onsuccess = function (e) { values = e.target.result; };
+      } else {
+        ids.forEach(function (id) {
+          store.get([module, id]).onsuccess = function (e) { if (e.target.result !== undefined) values.push(e.target.result); };
+        });
+      }
+      tx.oncomplete = function () {
+        var b = GroveSync.buffer(values.map(GroveSync.text));
+        Module['_grove_port_posts_loaded'](cb, 1, 0, b[0], b[1]);
+      };
+      tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(tx.error); };
+      tx.onabort = function () { fail(tx.error || new Error('the read was aborted')); };
+    }, fail);
   },
 
   grove_js_storage_load_outbox__deps: ['$GroveSync'],
   grove_js_storage_load_outbox: function (dbName, modulePtr, cb) {
     var name = UTF8ToString(dbName), module = UTF8ToString(modulePtr);
-    function fail(e) { Module['_grove_port_outbox_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0); }
-    GroveSync.openStores(name).then(function (db) {
+    function fail(e) { Module['_grove_port_outbox_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0, 0); }
+    GroveSync.withStores(name, function (db) {
       var tx = db.transaction(['outbox', 'meta'], 'readonly');
       var r = GroveSync.range(module), out = {};
       tx.objectStore('outbox').getAllKeys(r).onsuccess = function (e) { out.keys = e.target.result; };
       tx.objectStore('outbox').getAll(r).onsuccess = function (e) { out.values = e.target.result; };
       tx.objectStore('meta').get([module, 'sync']).onsuccess = function (e) { out.sync = e.target.result; };
       tx.oncomplete = function () {
-        var sync = out.sync === undefined ? null : (typeof out.sync === 'string' ? out.sync : JSON.stringify(out.sync));
-        Module['_grove_port_outbox_loaded'](cb, 1, 0, GroveSync.cstr(JSON.stringify(GroveSync.pairs(out.keys, out.values))),
-          GroveSync.cstr(sync));
+        var o = GroveSync.pairs(out.keys, out.values);
+        Module['_grove_port_outbox_loaded'](cb, 1, 0, o[0], o[1], out.sync === undefined ? 0 : GroveSync.cstr(GroveSync.text(out.sync)));
       };
       tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); fail(tx.error); };
       tx.onabort = function () { fail(tx.error || new Error('the read was aborted')); };
-    }).catch(fail);
+    }, fail);
   },
 
   // batch: {"module", "clear_posts", "put_posts": [[k, v]], "delete_posts": [k], "put_outbox", ...}
   grove_js_storage_write__deps: ['$GroveSync'],
-  grove_js_storage_write: function (dbName, batchPtr, cb) {
+  // Large values come as bytes ({"blob": i} in the batch, i into blobs: int32 [pointer, length]
+  // pairs) and are stored as a Uint8Array, copied out of the heap before this returns.
+  grove_js_storage_write: function (dbName, batchPtr, cb, blobsPtr, blobCount) {
     var name = UTF8ToString(dbName);
     var b = JSON.parse(UTF8ToString(batchPtr));
-    function finish(error) { Module['_grove_port_storage_written'](cb, GroveSync.cstr(error || '')); }
-    GroveSync.openStores(name).then(function (db) {
+    var blobs = [];
+    for (var i = 0; i < blobCount; i++) {
+      var at = HEAP32[(blobsPtr >> 2) + 2 * i], len = HEAP32[(blobsPtr >> 2) + 2 * i + 1];
+      blobs.push(HEAPU8.slice(at, at + len));
+    }
+    function isBlob(v) { return v !== null && typeof v === 'object' && 'blob' in v; }
+    var started = performance.now();
+    function finish(error) {
+      GroveSync.lastWrite = { ms: performance.now() - started, error: error || '' };
+      Module['_grove_port_storage_written'](cb, GroveSync.cstr(error || ''));
+    }
+    GroveSync.withStores(name, function (db) {
       var stores = [];
       if (b.clear_posts || b.put_posts.length || b.delete_posts.length) stores.push('posts');
       if (b.put_outbox.length || b.delete_outbox.length) stores.push('outbox');
@@ -189,12 +283,29 @@ mergeInto(LibraryManager.library, {
       }
       if (stores.indexOf('meta') >= 0) {
         var meta = tx.objectStore('meta');
-        b.put_meta.forEach(function (r) { meta.put(r[1], [m, r[0]]); });
+        b.put_meta.forEach(function (r) {
+          // Pieces of an earlier value stored in chunks go in either case (an empty range is cheap).
+          var pieces = IDBKeyRange.bound([m, r[0] + '\u0001'], [m, r[0] + '\u0002'], false, true);
+          if (!isBlob(r[1])) {
+            meta.delete(pieces);
+            meta.put(r[1], [m, r[0]]);
+            return;
+          }
+          // Stored in pieces under 60 KB: Chromium keeps those inline, while a bigger value
+          // becomes a separate blob file that is much slower to read back.
+          var bytes = blobs[r[1].blob], size = 60000, n = Math.ceil(bytes.length / size);
+          meta.delete(pieces);
+          for (var i = 0; i < n; i++) {
+            // slice, not subarray: a view would store its whole underlying buffer every time.
+            meta.put(bytes.slice(i * size, Math.min(bytes.length, (i + 1) * size)), [m, r[0] + '\u0001' + ('00000' + i).slice(-6)]);
+          }
+          meta.put({ grove_chunks: n, bytes: bytes.length }, [m, r[0]]);
+        });
       }
       tx.oncomplete = function () { finish(''); };
       tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
       tx.onabort = function () { finish(GroveSync.message(tx.error || new Error('the write was aborted'))); };
-    }).catch(function (e) { finish(GroveSync.message(e)); });
+    }, function (e) { finish(GroveSync.message(e)); });
   },
 
   // ---- HTTP ---------------------------------------------------------------------------------------
@@ -366,7 +477,9 @@ mergeInto(LibraryManager.library, {
       var p = Module['_grove_sync_state'](engineId);
       var s = UTF8ToString(p);
       _free(p);
-      return JSON.parse(s);
+      var state = JSON.parse(s);
+      state.last_storage_write_ms = GroveSync.lastWrite ? GroveSync.lastWrite.ms : null;   // for the benchmark
+      return state;
     };
     fn.engine = engineId;
     m.element.groveSyncState = fn;

@@ -2,6 +2,7 @@
 
 #include <emscripten/emscripten.h>   // EMSCRIPTEN_KEEPALIVE
 
+#include <cstdint>         // std::uintptr_t
 #include <cstdlib>         // std::free
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move
@@ -14,7 +15,8 @@ extern "C" {
 // Implemented in library_grove_sync.js.
 void grove_js_storage_load(const char* db, const char* module, int cb);
 void grove_js_storage_load_outbox(const char* db, const char* module, int cb);
-void grove_js_storage_write(const char* db, const char* batch_json, int cb);
+void grove_js_storage_load_posts(const char* db, const char* module, const char* ids_json, int cb);
+void grove_js_storage_write(const char* db, const char* batch_json, int cb, const int* blobs, int blob_count);
 void grove_js_http_send(const char* request_json, int id);
 void grove_js_http_cancel(int id);
 void grove_js_timer_set(int id, double delay_ms);
@@ -35,6 +37,8 @@ void grove_js_token_get(int mount_id, int force, int cb);
 namespace grove {
 
 namespace {
+
+constexpr std::size_t kBlobBytes = 32 * 1024;   // meta values at least this big are stored as bytes
 
 int next_id() {
     static int n = 0;
@@ -72,13 +76,26 @@ std::string adopt(char* s) {
     return out;
 }
 
-std::vector<StoredRecord> records_from_pairs(const std::string& json) {
+// Takes a malloc'ed "a\0b\0c\0" buffer from JS apart (and frees it).
+std::vector<std::string> adopt_parts(char* buffer, int length) {
+    std::vector<std::string> parts;
+    if (!buffer) return parts;
+    std::size_t start = 0;
+    const std::size_t n = length > 0 ? static_cast<std::size_t>(length) : 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (buffer[i] != '\0') continue;
+        parts.emplace_back(buffer + start, i - start);
+        start = i + 1;
+    }
+    std::free(buffer);
+    return parts;
+}
+
+std::vector<StoredRecord> adopt_pairs(char* buffer, int length) {
+    std::vector<std::string> parts = adopt_parts(buffer, length);
     std::vector<StoredRecord> out;
-    const Json j = Json::parse(json, nullptr, false);
-    if (!j.is_array()) return out;
-    for (const Json& pair : j)
-        if (pair.is_array() && pair.size() == 2 && pair[0].is_string() && pair[1].is_string())
-            out.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+    out.reserve(parts.size() / 2);
+    for (std::size_t i = 0; i + 1 < parts.size(); i += 2) out.push_back({std::move(parts[i]), std::move(parts[i + 1])});
     return out;
 }
 
@@ -89,6 +106,7 @@ Json pairs_json(const std::vector<StoredRecord>& records) {
 }
 
 using LoadDone = std::function<void(StoredModule)>;
+using PostsDone = std::function<void(StoredPosts)>;
 using OutboxDone = std::function<void(StoredOutbox)>;
 using WriteDone = std::function<void(std::string)>;
 using HttpDone = std::function<void(HttpResponse)>;
@@ -109,6 +127,7 @@ std::unordered_map<int, SyncEngine*>& watched() {
 WebStorage::~WebStorage() {
     for (int id : pending_) {   // one id counter for every kind, so erasing from all is exact
         waiting<LoadDone>().erase(id);
+        waiting<PostsDone>().erase(id);
         waiting<OutboxDone>().erase(id);
         waiting<WriteDone>().erase(id);
     }
@@ -122,6 +141,16 @@ void WebStorage::load(const std::string& module, LoadDone done) {
         done(std::move(m));
     };
     grove_js_storage_load(db_.c_str(), module.c_str(), id);
+}
+
+void WebStorage::load_posts(const std::string& module, std::vector<std::string> ids, PostsDone done) {
+    const int id = next_id();
+    pending_.insert(id);
+    waiting<PostsDone>()[id] = [this, id, done = std::move(done)](StoredPosts p) {
+        pending_.erase(id);
+        done(std::move(p));
+    };
+    grove_js_storage_load_posts(db_.c_str(), module.c_str(), dump(Json(ids)).c_str(), id);
 }
 
 void WebStorage::load_outbox(const std::string& module, OutboxDone done) {
@@ -141,14 +170,26 @@ void WebStorage::write(StorageBatch b, WriteDone done) {
         pending_.erase(id);
         done(std::move(error));
     };
+    // Large meta values (the packed posts) are stored as bytes: handed over by pointer, not JSON.
+    std::vector<int> blobs;
+    Json meta = Json::array();
+    for (const StoredRecord& r : b.put_meta) {
+        if (r.value.size() < kBlobBytes) {
+            meta.push_back(Json::array({r.key, r.value}));
+            continue;
+        }
+        meta.push_back(Json::array({r.key, Json{{"blob", blobs.size() / 2}}}));
+        blobs.push_back(static_cast<int>(reinterpret_cast<std::uintptr_t>(r.value.data())));
+        blobs.push_back(static_cast<int>(r.value.size()));
+    }
     Json batch{{"module", b.module},
                {"clear_posts", b.clear_posts},
                {"put_posts", pairs_json(b.put_posts)},
                {"delete_posts", b.delete_posts},
                {"put_outbox", pairs_json(b.put_outbox)},
                {"delete_outbox", b.delete_outbox},
-               {"put_meta", pairs_json(b.put_meta)}};
-    grove_js_storage_write(db_.c_str(), dump(batch).c_str(), id);
+               {"put_meta", std::move(meta)}};
+    grove_js_storage_write(db_.c_str(), dump(batch).c_str(), id, blobs.data(), static_cast<int>(blobs.size() / 2));
 }
 
 // ---- HTTP ---------------------------------------------------------------------------------------
@@ -279,27 +320,37 @@ using namespace grove;
 
 extern "C" {
 
-EMSCRIPTEN_KEEPALIVE void grove_port_storage_loaded(int cb, int ok, char* error, char* posts, char* outbox, char* meta) {
+EMSCRIPTEN_KEEPALIVE void grove_port_storage_loaded(int cb, int ok, char* error, char* outbox, int outbox_len,
+                                                    char* meta, int meta_len, char* blob_key, char* blob,
+                                                    int blob_len) {
     StoredModule m;
     m.ok = ok != 0;
     m.error = adopt(error);
-    const std::string all = adopt(posts);
-    for (std::size_t start = 0; start < all.size();) {
-        std::size_t end = all.find('\n', start);
-        if (end == std::string::npos) end = all.size();
-        if (end > start) m.posts.emplace_back(all, start, end - start);
-        start = end + 1;
+    m.outbox = adopt_pairs(outbox, outbox_len);
+    m.meta = adopt_pairs(meta, meta_len);
+    if (blob_key && blob) {   // a meta value stored as bytes (the packed posts)
+        m.meta.push_back({adopt(blob_key), std::string(blob, static_cast<std::size_t>(blob_len > 0 ? blob_len : 0))});
+        std::free(blob);
+    } else {
+        std::free(blob_key);
+        std::free(blob);
     }
-    m.outbox = records_from_pairs(adopt(outbox));
-    m.meta = records_from_pairs(adopt(meta));
     if (auto done = take<LoadDone>(cb)) done(std::move(m));
 }
 
-EMSCRIPTEN_KEEPALIVE void grove_port_outbox_loaded(int cb, int ok, char* error, char* outbox, char* sync) {
+EMSCRIPTEN_KEEPALIVE void grove_port_posts_loaded(int cb, int ok, char* error, char* records, int length) {
+    StoredPosts p;
+    p.ok = ok != 0;
+    p.error = adopt(error);
+    p.records = adopt_parts(records, length);
+    if (auto done = take<PostsDone>(cb)) done(std::move(p));
+}
+
+EMSCRIPTEN_KEEPALIVE void grove_port_outbox_loaded(int cb, int ok, char* error, char* outbox, int outbox_len, char* sync) {
     StoredOutbox o;
     o.ok = ok != 0;
     o.error = adopt(error);
-    o.outbox = records_from_pairs(adopt(outbox));
+    o.outbox = adopt_pairs(outbox, outbox_len);
     if (sync) o.sync_meta = adopt(sync);
     if (auto done = take<OutboxDone>(cb)) done(std::move(o));
 }

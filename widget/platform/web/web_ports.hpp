@@ -24,6 +24,8 @@ public:
     explicit WebStorage(std::string db_name) : db_(std::move(db_name)) {}
     ~WebStorage() override;
     void load(const std::string& module, std::function<void(StoredModule)> done) override;
+    void load_posts(const std::string& module, std::vector<std::string> ids,
+                    std::function<void(StoredPosts)> done) override;
     void load_outbox(const std::string& module, std::function<void(StoredOutbox)> done) override;
     void write(StorageBatch batch, std::function<void(std::string)> done) override;
 
