@@ -38,11 +38,6 @@ void require(bool ok) {
     if (!ok) std::abort();
 }
 
-bool same_claims(const TokenClaims& a, const TokenClaims& b) {
-    return a.sub == b.sub && a.name == b.name && a.role == b.role && a.exp == b.exp && a.nbf == b.nbf &&
-           a.team == b.team;
-}
-
 // Checks one verification and returns whether the token was accepted.
 bool check(std::string_view token) {
     const auto v = verify_token(token, kSecret, kNowSeconds);
