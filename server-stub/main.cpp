@@ -1,4 +1,6 @@
 // grove-server: parses flags, binds, prints its URL, serves until SIGTERM/SIGINT.
+#include <atomic>     // std::atomic
+#include <chrono>     // std::chrono::milliseconds
 #include <csignal>    // sigset_t, sigwait
 #include <memory>     // std::unique_ptr
 #include <cstdio>     // std::printf
@@ -20,6 +22,9 @@ int main(int argc, char** argv) {
     }
 
     // Signals go to one thread that waits for them, so stopping never runs in a signal handler.
+    // A parent may have started us with them ignored; a stop request must never be lost.
+    std::signal(SIGTERM, SIG_DFL);
+    std::signal(SIGINT, SIG_DFL);
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
     sigaddset(&stop_signals, SIGTERM);
@@ -42,15 +47,22 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "grove-server: cannot listen on the requested address and port (in use?)\n");
         return 1;
     }
-    std::thread waiter([&server, stop_signals] {
+    // A signal may arrive before listen() has started, when stop() alone would be lost: keep
+    // asking until listen() has returned.
+    std::atomic<bool> listening_done{false};
+    std::thread waiter([&server, &listening_done, stop_signals] {
         int sig = 0;
         sigwait(&stop_signals, &sig);
-        std::fprintf(stderr, "grove-server: stopping (signal %d)\n", sig);
-        server.stop();
+        if (!listening_done) std::fprintf(stderr, "grove-server: stopping (signal %d)\n", sig);
+        while (!listening_done) {
+            server.stop();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
     });
     std::printf("Grove listening on %s\n", server.url().c_str());
     std::fflush(stdout);
     const bool ok = server.listen();
+    listening_done = true;
     // listen() returned: either a signal stopped it, or it failed; wake the waiter either way.
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
