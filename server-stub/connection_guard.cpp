@@ -91,9 +91,10 @@ ConnectionGuard::Scope::~Scope() {
     current = nullptr;
 }
 
-void ConnectionGuard::set_phase(Phase phase) {
+bool ConnectionGuard::set_phase(Phase phase) {
     std::lock_guard lock(mutex_);
     Watched& w = *current;
+    if (w.ended) return false;
     w.phase = phase;
     w.since = Clock::now();
     if (phase == Phase::head) {
@@ -102,14 +103,13 @@ void ConnectionGuard::set_phase(Phase phase) {
         w.consumed = bytes_of(w.fd, received, unread) ? received - unread : 0;
         w.reading = false;
     }
+    return true;
 }
 
-void ConnectionGuard::request_parsed(bool body_follows) {
-    if (current_guard) current_guard->set_phase(body_follows ? Phase::body : Phase::working);
+bool ConnectionGuard::request_parsed(bool body_follows) {
+    return !current_guard || current_guard->set_phase(body_follows ? Phase::body : Phase::working);
 }
-void ConnectionGuard::body_read() {
-    if (current_guard) current_guard->set_phase(Phase::working);
-}
+bool ConnectionGuard::body_read() { return !current_guard || current_guard->set_phase(Phase::working); }
 void ConnectionGuard::responding() {
     if (current_guard) current_guard->set_phase(Phase::responding);
 }

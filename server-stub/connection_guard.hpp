@@ -67,14 +67,17 @@ public:
     };
 
     // Where the connection served by the calling thread is; no-ops outside a Scope.
-    static void request_parsed(bool body_follows);
-    static void body_read();
+    // request_parsed() and body_read() return false when the guard has already ended the
+    // connection (its deadline passed just as the request came in): the request must then not
+    // be carried out, since the client was told it timed out.
+    static bool request_parsed(bool body_follows);
+    static bool body_read();
     static void responding();
     static void responded();
 
 private:
     enum class Phase { head, body, working, responding };
-    void set_phase(Phase phase);
+    bool set_phase(Phase phase);   // false: the connection was ended
     void watch();
     void end(Watched& w, int status);
 

@@ -210,6 +210,9 @@ long long content_length(const httplib::Request& req) {
     return n;
 }
 
+// What the guard answers a request that did not arrive in time (connection_guard.cpp).
+ApiError timed_out() { return ApiError{408, "request_timeout", "The request did not arrive in time; send it again.", {}}; }
+
 bool expects_body(const std::string& method) {
     return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
 }
@@ -271,7 +274,9 @@ void HttpServer::install_routes() {
         // for the next request.
         if (!expects_body(req.method) && (length > 0 || is_chunked(req)))
             return refuse(ApiError::bad_request("A " + req.method + " request cannot have a body."));
-        ConnectionGuard::request_parsed(expects_body(req.method) && (length > 0 || is_chunked(req)));
+        // Timed out by the guard just as the head arrived: the client was told so; do nothing.
+        if (!ConnectionGuard::request_parsed(expects_body(req.method) && (length > 0 || is_chunked(req))))
+            return refuse(timed_out());
         return httplib::Server::HandlerResponse::Unhandled;
     });
     // The guard's view of the connection: the answer is being written, then it was.
@@ -311,7 +316,8 @@ void HttpServer::install_routes() {
                 body.append(data, n);
                 return true;
             });
-            ConnectionGuard::body_read();
+            if (!ConnectionGuard::body_read())   // timed out by the guard: the client was told so
+                return answer_and_close(error_of(req, timed_out()), res);
             if (too_large) return answer_and_close(error_of(req, ApiError::payload_too_large()), res);
             if (!complete)
                 return answer_and_close(error_of(req, ApiError::bad_request("The request body ended early or timed out.")),

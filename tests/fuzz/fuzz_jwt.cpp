@@ -16,7 +16,7 @@
 //   - the Authenticator (with its cache of verified tokens) agrees with verify_token, and a
 //     second call (a cache hit) gives the same answer.
 #include <cstddef>   // std::size_t
-#include <cstdint>   // std::uint8_t
+#include <cstdint>   // std::uint8_t, INT64_MAX
 #include <cstdlib>   // std::abort
 #include <string>
 #include <string_view>
@@ -72,7 +72,7 @@ bool check(std::string_view token) {
         require(first.error().status == 401 && second.error().status == 401);
     }
     // Once expired, never accepted again, even from the cache.
-    if (v) require(!auth.authenticate(header, v->exp * 1000));
+    if (v && v->exp < INT64_MAX / 1000) require(!auth.authenticate(header, v->exp * 1000));
     return bool(v);
 }
 
@@ -97,9 +97,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string token = sign_jws_hs256(header, payload, kSecret);
     const bool accepted = check(token);
 
-    // A well-formed HS256 header with valid claims must be accepted (no false refusals).
-    const Json h = Json::parse(header, nullptr, false);
-    const Json p = Json::parse(payload, nullptr, false);
+    // A well-formed HS256 header with valid claims must be accepted (no false refusals). JSON
+    // text is judged by the server's own strict reader (UTF-8, no NUL, one object).
+    const auto h_parsed = parse_json_object(header);
+    const auto p_parsed = parse_json_object(payload);
+    const Json h = h_parsed ? h_parsed.value() : Json();
+    const Json p = p_parsed ? p_parsed.value() : Json();
     if (h == Json{{"alg", "HS256"}, {"typ", "JWT"}} && p.is_object() && p.size() == 4 && p.contains("sub") &&
         p["sub"].is_string() && is_valid_user_id(p["sub"].get<std::string>()) && p.contains("name") &&
         p["name"].is_string() && is_valid_display_name(p["name"].get<std::string>()) && p.contains("role") &&

@@ -207,3 +207,15 @@ TEST_CASE("sql: metacharacters in token claims, reasons, ids and parameters are 
     CHECK(posts.size() >= 2);
     CHECK(api.call("GET", "/api/v1/posts/a1", ann).json()["endorsements"] == 1);
 }
+
+TEST_CASE("json: a NUL byte does not end a body - whatever follows it is not ignored") {
+    // nlohmann/json stops reading at a raw NUL; found by fuzzing (tests/fuzz/regressions/jwt/).
+    HttpApi api;
+    const std::string ann = HttpApi::token("ann");
+    const std::string smuggled = create_json("after-nul", "x") + std::string(1, '\0') + R"({"id":"other","kind":"tip","body":"y"})";
+    const auto res = api.call("POST", "/api/v1/modules/m/posts", ann, smuggled);
+    CHECK(res.status == 400);
+    CHECK(res.code() == "invalid_json");
+    CHECK(api.call("GET", "/api/v1/posts/after-nul", ann).status == 404);
+    CHECK(api.call("PATCH", "/api/v1/posts/x", ann, std::string(R"({"body":"z"})") + std::string(1, '\0')).code() == "invalid_json");
+}

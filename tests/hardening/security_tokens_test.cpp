@@ -97,6 +97,9 @@ TEST_CASE("tokens: alg none and every other algorithm is refused, however it is 
         refused(t.call("GET", "/api/v1/me", base64url_encode(header) + "." + good.payload + "." + good.signature));
     }
     refused(t.call("GET", "/api/v1/me", base64url_encode(R"({"typ":"JWT"})") + "." + good.payload + "." + good.signature));
+    // JSON with bytes after a NUL, even validly signed, is malformed (found by fuzzing).
+    refused(t.call("GET", "/api/v1/me", sign_jws_hs256(std::string(kHeader) + std::string(1, '\0') + "junk", payload, t.options.jwt_secret)));
+    refused(t.call("GET", "/api/v1/me", sign_jws_hs256(kHeader, payload + std::string(1, '\0') + "}", t.options.jwt_secret)));
     // An empty secret never verifies anything: a token signed with "" is refused.
     refused(t.call("GET", "/api/v1/me", sign_jws_hs256(kHeader, payload, "")));
 }
