@@ -338,7 +338,7 @@ int main(int argc, char** argv) {
                                                      {}, {}},
                                          kSecret);
     std::vector<std::string> problems;
-    long checked = 0;
+    long checked_posts = 0, checked_endorsements = 0;
     std::map<std::string, Json> stored;
     std::map<std::string, int> seen;
     for (int m = 0; m < o.modules; ++m) {
@@ -354,7 +354,7 @@ int main(int argc, char** argv) {
     std::map<std::string, long> uncertain_endorsements;
     for (const ClientRecord& r : records) {
         for (const auto& [id, body] : r.body) {
-            ++checked;
+            ++checked_posts;
             const auto it = stored.find(id);
             if (it == stored.end()) {
                 problems.push_back("acknowledged post " + id + " is missing");
@@ -366,7 +366,7 @@ int main(int argc, char** argv) {
                 problems.push_back("post " + id + " lost its acknowledged edit");
         }
         for (const auto& [id, on] : r.endorsed) {
-            ++checked;
+            ++checked_endorsements;
             if (r.endorsement_uncertain.count(id)) uncertain_endorsements[id]++;
             else if (on) expected_endorsements[id]++;
         }
@@ -399,15 +399,17 @@ int main(int argc, char** argv) {
     std::printf("server RSS KiB: start %ld, first-half peak %ld, second-half peak %ld, end %ld (%s); samples:", rss_start,
                 first_half_peak, second_half_peak, rss_end, rss_stable ? "stable" : "GROWING");
     for (long s : rss_samples) std::printf(" %ld", s);
-    std::printf("\nchecked: %ld acknowledged writes against %zu stored posts; server stopped with status %d\n", checked,
-                stored.size(), stop_status);
+    std::printf("\nchecked against %zu stored posts: %ld acknowledged posts (present once, author, module, last "
+                "acknowledged body) and %ld endorsement states (counts per post); server stopped with status %d\n",
+                stored.size(), checked_posts, checked_endorsements, stop_status);
     for (const std::string& e : totals.error_samples) std::printf("error: %s\n", e.c_str());
     for (std::size_t i = 0; i < problems.size() && i < 20; ++i) std::printf("problem: %s\n", problems[i].c_str());
-    const bool ok = totals.errors == 0 && problems.empty() && rss_stable && stop_status == 0 && checked > 0;
-    std::printf("grove_load: %d clients, %.0f s, %ld requests, %ld 429s, %ld errors, %ld acknowledged writes checked, "
-                "%zu problems, RSS %ld -> %ld KiB: %s\n",
-                o.clients, elapsed, totals.requests.load(), totals.rate_limited.load(), totals.errors.load(), checked,
-                problems.size(), rss_start, rss_end, ok ? "passed" : "FAILED");
+    const bool ok = totals.errors == 0 && problems.empty() && rss_stable && stop_status == 0 && checked_posts > 0;
+    std::printf("grove_load: %d clients, %.0f s, %ld requests, %ld 429s, %ld errors, %ld acknowledged writes (%ld posts "
+                "and %ld endorsement states checked), %zu problems, RSS %ld -> %ld KiB: %s\n",
+                o.clients, elapsed, totals.requests.load(), totals.rate_limited.load(), totals.errors.load(),
+                totals.acknowledged.load(), checked_posts, checked_endorsements, problems.size(), rss_start, rss_end,
+                ok ? "passed" : "FAILED");
     server.reset();
     if (std::system(("rm -rf '" + dir + "'").c_str()) != 0) std::fprintf(stderr, "grove_load: could not remove %s\n", dir.c_str());
     return ok ? 0 : 1;
