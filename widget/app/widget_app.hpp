@@ -3,7 +3,9 @@
 // owns the context, feeds input and renders the draw lists.
 #pragma once
 
+#include <cstdint>  // std::uint64_t
 #include <memory>   // std::shared_ptr
+#include <string>   // std::string
 #include <vector>   // std::vector
 
 #include "fonts.hpp"
@@ -48,6 +50,10 @@ private:
     float content_height_ = 0.0f;
     bool focus_composer_ = false;
     char draft_[2048] = {};
+    std::string last_draft_;                  // the draft as the discussion last knew it
+    std::string post_error_;
+    std::uint64_t order_revision_ = 0;        // the post order below is for this revision
+    std::vector<std::size_t> order_;
 };
 
 }  // namespace grove

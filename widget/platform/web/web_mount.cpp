@@ -206,8 +206,10 @@ void WebMount::draw(double time_ms) {
         request_frames();
     }
 
-    if (!first_frame_done_) {
-        first_frame_done_ = true;
+    first_frame_done_ = true;
+    // grove:ready once a frame shows what the cache holds (embed.md: "cached posts shown if any").
+    if (!ready_sent_ && (!discussion_ || discussion_->status().loaded)) {
+        ready_sent_ = true;
         js_emit(id_, "grove:ready", dump(Json{{"module", app_->config().module}}));
     }
 }

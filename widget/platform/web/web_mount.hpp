@@ -53,6 +53,7 @@ private:
     long raf_ = 0;            // pending requestAnimationFrame id, 0 when none
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
+    bool ready_sent_ = false;             // grove:ready waits for the cache (sync engine, issue 4)
     std::string pending_text_;           // typed before a text field was active
     float caret_x_ = 0, caret_y_ = 0;     // device px, from ImGui's IME hook
     static WebMount* drawing_;            // the mount whose frame is being built
