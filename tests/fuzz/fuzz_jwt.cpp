@@ -17,6 +17,7 @@
 //     second call (a cache hit) gives the same answer.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t, INT64_MAX
+#include <cstdio>    // std::fprintf
 #include <cstdlib>   // std::abort
 #include <string>
 #include <string_view>
@@ -34,8 +35,11 @@ namespace {
 constexpr const char* kSecret = "fuzz-secret-0123456789";
 constexpr std::int64_t kNowSeconds = 1'800'000'000;
 
-void require(bool ok) {
-    if (!ok) std::abort();
+// Aborts (a crash for libFuzzer) naming the property that failed.
+void require(bool ok, int line = __builtin_LINE()) {
+    if (ok) return;
+    std::fprintf(stderr, "fuzz property failed: %s:%d\n", __FILE__, line);
+    std::abort();
 }
 
 // Checks one verification and returns whether the token was accepted.
