@@ -20,8 +20,6 @@
 //     strictly increasing, and posts that decode and obey the length rules.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t
-#include <cstdio>    // std::fprintf
-#include <cstdlib>   // std::abort
 #include <map>       // std::map
 #include <set>       // std::set
 #include <string>
@@ -34,6 +32,7 @@
 #include "grove/validation.hpp"
 #include "grove/wire.hpp"
 #include "storage/sqlite_engine.hpp"
+#include "fuzz_require.hpp"
 
 using namespace grove;
 
@@ -42,13 +41,6 @@ namespace {
 constexpr const char* kSecret = "fuzz-router-secret";
 constexpr const char* kAllowedOrigin = "https://intranet.example";
 constexpr std::int64_t kStartMs = 1'800'000'000'000;
-
-// Aborts (a crash for libFuzzer) naming the property that failed.
-void require(bool ok, int line = __builtin_LINE()) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz property failed: %s:%d\n", __FILE__, line);
-    std::abort();
-}
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> out;

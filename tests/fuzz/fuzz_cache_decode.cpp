@@ -16,8 +16,6 @@
 //     is still in storage afterwards.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t
-#include <cstdio>    // std::fprintf
-#include <cstdlib>   // std::abort
 #include <set>       // std::set
 #include <string>
 #include <string_view>
@@ -25,19 +23,13 @@
 
 #include "client_sim.hpp"
 #include "grove/client/cache_format.hpp"
+#include "fuzz_require.hpp"
 
 using namespace grove;
 
 namespace {
 
 constexpr const char* kModule = "m1";
-
-// Aborts (a crash for libFuzzer) naming the property that failed.
-void require(bool ok, int line = __builtin_LINE()) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz property failed: %s:%d\n", __FILE__, line);
-    std::abort();
-}
 
 bool same_meta(const SyncMeta& a, const SyncMeta& b) {
     return a.user.id == b.user.id && a.user.name == b.user.name && a.user.role == b.user.role &&

@@ -14,8 +14,6 @@
 //     page (a new engine on the same storage, offline) shows exactly what was shown before.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t
-#include <cstdio>    // std::fprintf
-#include <cstdlib>   // std::abort
 #include <map>       // std::map
 #include <set>       // std::set
 #include <string>
@@ -26,6 +24,7 @@
 #include "client_sim.hpp"
 #include "grove/client/cache_format.hpp"
 #include "grove/wire.hpp"
+#include "fuzz_require.hpp"
 
 using namespace grove;
 
@@ -33,13 +32,6 @@ namespace {
 
 constexpr const char* kModule = "m1";
 constexpr const char* kApi = "https://grove.test/api/v1";
-
-// Aborts (a crash for libFuzzer) naming the property that failed.
-void require(bool ok, int line = __builtin_LINE()) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz property failed: %s:%d\n", __FILE__, line);
-    std::abort();
-}
 
 Post cached_post(const std::string& id, const std::string& author, std::int64_t rev, std::optional<std::string> parent = {}) {
     Post p;

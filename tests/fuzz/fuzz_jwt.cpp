@@ -17,8 +17,6 @@
 //     second call (a cache hit) gives the same answer.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t, INT64_MAX
-#include <cstdio>    // std::fprintf
-#include <cstdlib>   // std::abort
 #include <string>
 #include <string_view>
 
@@ -27,6 +25,7 @@
 #include "auth/jwt.hpp"
 #include "grove/validation.hpp"
 #include "grove/wire.hpp"
+#include "fuzz_require.hpp"
 
 using namespace grove;
 
@@ -34,13 +33,6 @@ namespace {
 
 constexpr const char* kSecret = "fuzz-secret-0123456789";
 constexpr std::int64_t kNowSeconds = 1'800'000'000;
-
-// Aborts (a crash for libFuzzer) naming the property that failed.
-void require(bool ok, int line = __builtin_LINE()) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz property failed: %s:%d\n", __FILE__, line);
-    std::abort();
-}
 
 // Checks one verification and returns whether the token was accepted.
 bool check(std::string_view token) {

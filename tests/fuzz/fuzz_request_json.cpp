@@ -3,24 +3,16 @@
 // same value, and every accepted body obeys the length and UTF-8 rules.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t
-#include <cstdio>    // std::fprintf
-#include <cstdlib>   // std::abort
 #include <string_view>
 
 #include "grove/utf8.hpp"
 #include "grove/validation.hpp"
 #include "grove/wire.hpp"
+#include "fuzz_require.hpp"
 
 using namespace grove;
 
 namespace {
-
-// Aborts (a crash for libFuzzer) naming the property that failed.
-void require(bool ok, int line = __builtin_LINE()) {
-    if (ok) return;
-    std::fprintf(stderr, "fuzz property failed: %s:%d\n", __FILE__, line);
-    std::abort();
-}
 
 void check_body(const std::string& body, std::size_t max) {
     require(is_valid_utf8(body));
