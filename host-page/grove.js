@@ -240,8 +240,16 @@
 
   // The API base: GroveConfig.api, else the API next to the widget folder (<origin>/api/v1 when
   // grove.js is /widget/grove.js on the Grove server). Returns {api} or {error}.
+  var warnedFileOrigin = false;
   function apiBase() {
     var api = config().api;
+    // A page opened from a file has the origin "null", which no server can allow (CORS): the
+    // discussion would only ever say "offline". Say why in the console, once.
+    if (location.protocol === 'file:' && !warnedFileOrigin) {
+      warnedFileOrigin = true;
+      console.warn('Grove: this page was opened from a file (file://), so browsers let it call no API and the discussion ' +
+        'stays offline. Open it from a web server whose origin grove-server allows (--allow-origin). See ' + DOCS + '.');
+    }
     if (api === undefined || api === null || api === '') return { api: new URL('../api/v1', base).href.replace(/\/+$/, '') };
     var url = null;
     try { url = new URL(String(api), location.href); } catch (e) { /* reported below */ }

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 import { startIntranet, blankPage, saveScreenshot } from './lib/intranet_server.mjs';
+import { syncState, postAsPerson } from './lib/posting.mjs';
 
 const SECRET = 'embed-posting-test-secret-' + process.pid;
 let server, browser, intranet, secretDir;
@@ -53,29 +54,8 @@ async function serverPosts(module) {
   return (await r.json()).posts.map((p) => ({ body: p.body, author: p.author.id, module: p.module ?? module }));
 }
 
-const state = (page, sel) => page.locator(sel).evaluate((el) => el.groveSyncState());
-
-async function until(page, sel, predicate, what, timeout = 60000) {
-  const start = Date.now();
-  for (;;) {
-    const s = await state(page, sel);
-    if (predicate(s)) return s;
-    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 800)}`);
-    await page.waitForTimeout(200);
-  }
-}
-
-// Focus the widget, type, wait until the composer holds every character (ImGui 1.86 drops text
-// still queued when a frame sees Ctrl held), then Ctrl+Enter held for a moment as a person does.
-async function post(page, sel, text) {
-  await page.locator(sel).scrollIntoViewIfNeeded();
-  await page.locator(sel).focus();
-  await page.keyboard.type(text);
-  await until(page, sel, (s) => s.draft.endsWith(text), `"${text}" in the composer of ${sel}`, 15000);
-  await page.keyboard.press('Control+Enter', { delay: 80 });
-  return until(page, sel, (s) => s.pending === 0 && s.posts.some((p) => p.body === text && p.state === 'synced'),
-    `"${text}" to reach the server from ${sel}`);
-}
+const state = syncState;
+const post = postAsPerson;
 
 async function newPage(viewport = { width: 1000, height: 1800 }) {
   const context = await browser.newContext({ viewport });
