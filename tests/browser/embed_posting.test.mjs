@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
 import { startIntranet, blankPage, saveScreenshot } from './lib/intranet_server.mjs';
 import { syncState, postAsPerson } from './lib/posting.mjs';
 
@@ -187,6 +187,11 @@ test("the builder's snippet pasted into a blank page on another origin mounts a 
   const answer = await create.response();
   assert.equal(answer.status(), 201);
   assert.equal((await answer.allHeaders())['access-control-allow-origin'], intranet.url);
+  // Everything came from the Grove server; nothing is expected on the intranet's origin.
+  assert.ok(requests.some((r) => r.url().startsWith(server.url) && /\.wasm$/.test(r.url())), 'the wasm came from the Grove server');
+  assert.ok(!requests.some((r) => r.url().startsWith(intranet.url + '/widget/')), 'no widget file asked of the intranet');
+  const stats = await pixelStats(page, page.locator('[data-grove-module] canvas'));
+  assert.ok(stats.colours > 8 && stats.nonBackground > 0.01, 'the pasted widget draws');
   await saveScreenshot(page, 'embed-pasted-posted');
   assert.deepEqual(errors, []);
   await context.close();
