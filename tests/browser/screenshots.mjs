@@ -43,7 +43,7 @@ const shots = [
   { name: 'curator', person: 'casey', theme: 'light', what: 'a curator: Discussion / Flags switch, Pin and Hide on each card' },
   { name: 'curator-flags', person: 'casey', theme: 'light', flags: true, what: 'a curator\'s Flags view with the queue' },
   { name: 'leader-dark', person: 'lee', theme: 'dark', what: 'a leader, dark: the Leader learning kind, own spotlight posts marked' },
-  { name: 'offline', person: 'sam', theme: 'light', offline: true, what: 'offline banner (last synced 1 min ago) and a pending post with its clock' },
+  { name: 'offline', person: 'sam', theme: 'light', offline: true, what: 'offline banner ("Last synced N min ago") and a pending post with its clock' },
   { name: 'failed', person: 'sam', theme: 'light', failed: true, what: 'a post the server refused (too long for it), with Retry, Edit, Discard' },
   { name: 'dpr-1', person: 'sam', theme: 'light', dpr: 1, narrow: true, what: 'devicePixelRatio 1, narrow column' },
   { name: 'dpr-2', person: 'sam', theme: 'light', dpr: 2, narrow: true, what: 'devicePixelRatio 2, narrow column' },
@@ -69,7 +69,7 @@ async function take(browser, server, s) {
     await page.keyboard.press('Control+Enter', { delay: 80 });
     await waitForText(page, "You're offline.");
     await page.keyboard.press('Escape');
-    await waitForText(page, 'last synced 1 min ago', '#w', 180000);   // relative times move once a minute
+    await waitForText(page, ' min ago · 1 change waiting', '#w', 180000);   // relative times move once a minute
   }
   if (s.failed) {
     await page.locator('#w').focus();
