@@ -1,13 +1,46 @@
-// Colours and sizes: light or dark, with the host page's accent colour.
+// Colours and sizes: light or dark, with the host page's accent colour, and every text colour
+// checked against the colour it sits on (WCAG 2.1 AA: 4.5:1 for text, 3:1 for the focus ring
+// and control outlines). The accent comes from the page, so colours derived from it are adjusted
+// until they pass instead of being trusted.
 #pragma once
 
 #include "widget_config.hpp"
 
 namespace grove {
 
+// Colours are 0xRRGGBB.
+double relative_luminance(unsigned rgb);
+double contrast_ratio(unsigned a, unsigned b);
+// `fg` moved towards black or white (whichever the background allows) until it reaches `ratio`
+// against `bg`; unchanged when it already does.
+unsigned ensure_contrast(unsigned fg, unsigned bg, double ratio);
+// Black-ish or white, whichever reads better on `bg`.
+unsigned text_on(unsigned bg);
+unsigned mix_rgb(unsigned a, unsigned b, float t);
+
+constexpr double kTextContrast = 4.5;      // WCAG AA, normal text
+constexpr double kNonTextContrast = 3.0;   // WCAG AA, focus indicators and control boundaries
+
 struct Palette {
-    unsigned background, surface, text, text_muted, border, accent, accent_text;
-    bool dark;
+    bool dark = false;
+    unsigned background;      // the widget
+    unsigned surface;         // cards
+    unsigned surface_alt;     // spotlight, replies, inline forms
+    unsigned text;
+    unsigned text_muted;      // meta lines: readable on background, surface and surface_alt
+    unsigned border;          // card edges (decorative)
+    unsigned control_border;  // text field and outline-button edges: 3:1 on background
+    unsigned accent;          // filled buttons, selected chips
+    unsigned accent_text;     // text on accent
+    unsigned link;            // accent used as text (toggles, ghost buttons): 4.5:1 on surfaces
+    unsigned focus_ring;      // keyboard focus: 3:1 on every surface
+    unsigned selection;       // text selection background (drawn at 35% alpha)
+    unsigned chip_bg, chip_text;                  // unselected chips and kind chips
+    unsigned leader_bg, leader_text;              // Leader badge, "Endorsed by a leader", spotlight
+    unsigned curator_bg, curator_text;            // Curator badge, pinned marker
+    unsigned warning_bg, warning_text;            // counter near the limit, offline banner
+    unsigned danger_bg, danger_text;              // over the limit, failed posts, hidden posts
+    unsigned disabled_bg, disabled_text;          // disabled Post button (still legible)
 };
 
 Palette make_palette(bool dark, unsigned accent_rgb);

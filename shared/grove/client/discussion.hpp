@@ -40,6 +40,10 @@ struct SyncStatus {
     std::size_t pending = 0;                  // queued writes not yet acknowledged
     std::optional<std::int64_t> last_sync_ms; // last successful pull, Unix ms
     bool syncing = false;                     // a request is in flight
+    // Added by the sync engine (issue 4):
+    std::size_t failed = 0;                   // writes the server refused: they wait for Retry/Edit/Discard
+    bool loaded = true;                       // false while the cache is still being read
+    std::string notice;                       // why changes cannot be sent now (sign-in, storage), for a banner
 };
 
 struct Identity {                    // who is signed in, from the token
@@ -56,6 +60,8 @@ public:
     virtual const std::string& module() const = 0;
     virtual const Identity& me() const = 0;
     // Every post of the module that is not deleted, top-level and replies, in no particular order.
+    // (Exception: a deleted post to which one of the person's writes was refused stays, with
+    // post.deleted true and state failed, until that write is discarded.)
     virtual const std::vector<ShownPost>& posts() const = 0;
     // leader_learning posts of all modules from the last days, newest first (GET /spotlight).
     virtual const std::vector<Post>& spotlight() const = 0;
@@ -80,6 +86,7 @@ public:
     virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
 
     // A failed write: send it again as it is, or drop it (the post reverts to the server's state).
+    // (Both act on every refused write of that post: the person sees them as one.)
     virtual void retry(std::uint64_t write) = 0;
     virtual void discard(std::uint64_t write) = 0;
     // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.

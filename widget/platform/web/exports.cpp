@@ -29,7 +29,12 @@ grove::WebMount* find(int id) {
     return it == mounts().end() ? nullptr : it->second.get();
 }
 
+grove::Mods mods_from(int bits) {
+    return grove::Mods{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0};
+}
+
 std::string last_error;
+std::string returned;   // the last string handed to JS (valid until the next call)
 
 }  // namespace
 
@@ -62,6 +67,10 @@ EMSCRIPTEN_KEEPALIVE const char* grove_last_error() { return last_error.c_str();
 
 EMSCRIPTEN_KEEPALIVE void grove_unmount(int id) { mounts().erase(id); }
 
+EMSCRIPTEN_KEEPALIVE void grove_set_env(int id, int mac, int utc_offset_minutes) {
+    if (auto* m = find(id)) m->set_environment(mac != 0, utc_offset_minutes);
+}
+
 EMSCRIPTEN_KEEPALIVE void grove_resize(int id, float css_w, float css_h, float dpr) {
     if (auto* m = find(id)) m->resize(css_w, css_h, dpr);
 }
@@ -70,26 +79,40 @@ EMSCRIPTEN_KEEPALIVE void grove_set_prefers_dark(int id, int dark) {
     if (auto* m = find(id)) m->set_prefers_dark(dark != 0);
 }
 
+// On screen and the tab visible: 1; otherwise no frames are drawn.
+EMSCRIPTEN_KEEPALIVE void grove_set_visible(int id, int visible) {
+    if (auto* m = find(id)) m->set_visible(visible != 0);
+}
+
 EMSCRIPTEN_KEEPALIVE void grove_mouse_move(int id, float x, float y) {
     if (auto* m = find(id)) m->mouse_move(x, y);
 }
 
-EMSCRIPTEN_KEEPALIVE void grove_mouse_button(int id, int button, int down) {
-    if (auto* m = find(id)) m->mouse_button(button, down != 0);
+// mods: bit 0 ctrl, 1 shift, 2 alt, 3 meta.
+EMSCRIPTEN_KEEPALIVE void grove_mouse_button(int id, int button, int down, int mods) {
+    if (auto* m = find(id)) m->mouse_button(button, down != 0, mods_from(mods));
 }
 
-EMSCRIPTEN_KEEPALIVE void grove_mouse_wheel(int id, float dx, float dy) {
-    if (auto* m = find(id)) m->mouse_wheel(dx, dy);
+// Returns 1 when the widget scrolled (the page should not).
+EMSCRIPTEN_KEEPALIVE int grove_wheel(int id, float dy_css) {
+    auto* m = find(id);
+    return m && m->wheel(dy_css) ? 1 : 0;
 }
 
-// Returns 1 when the widget handles the key (the page should not): mods bit 0 ctrl, 1 shift,
-// 2 alt, 3 meta.
-EMSCRIPTEN_KEEPALIVE int grove_key(int id, const char* dom_key, int down, int mods) {
+// A key press. Returns 0 ignored (the page keeps it), 1 handled (prevent the default), 2/3 leave
+// the widget forwards/backwards (the page moves focus to the next/previous element).
+EMSCRIPTEN_KEEPALIVE int grove_key(int id, const char* dom_key, int mods) {
     auto* m = find(id);
     if (!m) return 0;
     const int key = grove::imgui_key_from_dom(dom_key ? dom_key : "");
-    const bool wanted = m->key(key, down != 0, mods & 1, mods & 2, mods & 4, mods & 8);
-    return key >= 0 && wanted ? 1 : 0;
+    if (key < 0) return 0;
+    switch (m->key(key, mods_from(mods))) {
+        case grove::KeyResult::ignored: return 0;
+        case grove::KeyResult::handled: return 1;
+        case grove::KeyResult::leave_forward: return 2;
+        case grove::KeyResult::leave_backward: return 3;
+    }
+    return 0;
 }
 
 EMSCRIPTEN_KEEPALIVE void grove_text(int id, const char* utf8) {
@@ -100,8 +123,30 @@ EMSCRIPTEN_KEEPALIVE void grove_focus(int id, int focused) {
     if (auto* m = find(id)) m->focus(focused != 0);
 }
 
-EMSCRIPTEN_KEEPALIVE void grove_focus_composer(int id) {
-    if (auto* m = find(id)) m->focus_composer();
+// Focus arrived from the page: into the composer, or (from_end) onto the last control.
+EMSCRIPTEN_KEEPALIVE void grove_focus_entry(int id, int from_end) {
+    if (auto* m = find(id)) m->focus_entry(from_end != 0);
+}
+
+// The selection of the field being edited, for the page's copy (cut = 0) and cut (1) events.
+EMSCRIPTEN_KEEPALIVE const char* grove_copy(int id, int cut) {
+    auto* m = find(id);
+    returned = m ? m->copy_selection(cut != 0) : std::string();
+    return returned.c_str();
+}
+
+// What is on screen, as JSON: the controls with their labels, states and boxes (CSS px).
+EMSCRIPTEN_KEEPALIVE const char* grove_controls(int id) {
+    auto* m = find(id);
+    returned = m ? m->controls_json() : std::string("{\"controls\":[]}");
+    return returned.c_str();
+}
+
+// The text drawn in the last frame (capture = 1 starts recording it).
+EMSCRIPTEN_KEEPALIVE const char* grove_screen_text(int id, int capture) {
+    auto* m = find(id);
+    returned = m ? m->screen_text(capture != 0) : std::string();
+    return returned.c_str();
 }
 
 }  // extern "C"

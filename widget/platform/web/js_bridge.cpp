@@ -4,8 +4,8 @@
 
 extern "C" {
 // Implemented in library_grove.js.
-void grove_js_frame_done(int id, float content_height, int want_text, int want_keyboard, float caret_x,
-                         float caret_y, int cursor);
+void grove_js_frame_done(int id, float content_height, int want_text, float caret_x, float caret_y, float caret_h,
+                         int cursor, float scroll_y, float scroll_max, const char* announce);
 void grove_js_emit(int id, const char* name, const char* detail_json);
 int grove_js_is_apple();
 void grove_js_clipboard_write(const char* text);
@@ -15,8 +15,8 @@ char* grove_js_clipboard_read();   // malloc'ed UTF-8, caller frees
 namespace grove {
 
 void js_frame_done(int id, const FrameReport& r) {
-    grove_js_frame_done(id, r.content_height_css, r.want_text_input, r.want_keyboard, r.caret_x_css, r.caret_y_css,
-                        r.mouse_cursor);
+    grove_js_frame_done(id, r.content_height_css, r.want_text_input, r.caret_x_css, r.caret_y_css, r.caret_h_css,
+                        r.mouse_cursor, r.scroll_y_css, r.scroll_max_css, r.announce.c_str());
 }
 
 void js_emit(int id, const char* name, const std::string& detail) { grove_js_emit(id, name, detail.c_str()); }

@@ -7,10 +7,11 @@ namespace grove {
 
 struct FrameReport {
     float content_height_css = 0;   // height the content wants; the loader sizes the canvas
-    bool want_text_input = false;   // a text field is active: focus the text agent
-    bool want_keyboard = false;     // ImGui uses the keyboard (navigation or text)
-    float caret_x_css = 0, caret_y_css = 0;
+    bool want_text_input = false;   // a text field is being edited: the text agent takes the keys
+    float caret_x_css = 0, caret_y_css = 0, caret_h_css = 0;   // where IME windows should open
     int mouse_cursor = 0;           // ImGuiMouseCursor_
+    float scroll_y_css = 0, scroll_max_css = 0;   // at either end the wheel scrolls the page
+    std::string announce;           // for the live region (screen readers), usually empty
 };
 
 void js_frame_done(int mount_id, const FrameReport& report);

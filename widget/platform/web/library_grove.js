@@ -1,7 +1,8 @@
 // C++ -> page calls (see js_bridge.hpp). Each forwards to the mount's handlers in platform.js.
 mergeInto(LibraryManager.library, {
-  grove_js_frame_done: function (id, contentHeight, wantText, wantKeyboard, caretX, caretY, cursor) {
-    Module.groveFrameDone(id, contentHeight, !!wantText, !!wantKeyboard, caretX, caretY, cursor);
+  grove_js_frame_done: function (id, contentHeight, wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax, announce) {
+    Module.groveFrameDone(id, contentHeight, !!wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax,
+      HEAPU8[announce] ? UTF8ToString(announce) : '');
   },
   grove_js_emit: function (id, name, detailJson) {
     Module.groveEmit(id, UTF8ToString(name), UTF8ToString(detailJson));

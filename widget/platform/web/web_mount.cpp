@@ -1,6 +1,7 @@
 #include "web_mount.hpp"
 
 #include <GLES3/gl3.h>            // glViewport, glClear
+#include <emscripten/eventloop.h> // emscripten_set_timeout
 #include <emscripten/html5.h>     // WebGL contexts, requestAnimationFrame
 
 #include <imgui.h>                // ImGui::*
@@ -12,7 +13,9 @@
 
 namespace grove {
 
-WebMount* WebMount::drawing_ = nullptr;
+namespace {
+constexpr double kTickMs = 60'000;   // relative times ("3 min ago") change once a minute
+}
 
 WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, FontData font) : id_(id) {
     EmscriptenWebGLContextAttributes attrs;
@@ -35,30 +38,21 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;           // no file I/O in a browser
     io.LogFilename = nullptr;
-    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
-    io.ConfigInputTextCursorBlink = false;   // a blinking caret would keep the widget drawing
     io.BackendPlatformName = "grove_web";
     io.BackendFlags |= ImGuiBackendFlags_HasMouseCursors;
-    for (int k = 0; k < ImGuiKey_COUNT; ++k) io.KeyMap[k] = k;
     io.ConfigMacOSXBehaviors = js_is_apple_platform();
-    // ImGui reports the caret while a text field is active: the text agent (a hidden textarea)
-    // follows it so IME candidate windows open in the right place.
-    io.ImeSetInputScreenPosFn = [](int x, int y) {
-        if (drawing_) {
-            drawing_->caret_x_ = static_cast<float>(x);
-            drawing_->caret_y_ = static_cast<float>(y);
-        }
-    };
     io.SetClipboardTextFn = [](void*, const char* text) { js_clipboard_write(text); };
     io.GetClipboardTextFn = [](void*) { return js_clipboard_read(); };
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
     app_ = std::make_unique<WidgetApp>(std::move(config), std::move(font), discussion_.get());
+    app_->set_mac(io.ConfigMacOSXBehaviors);
 }
 
 WebMount::~WebMount() {
     if (raf_) emscripten_cancel_animation_frame(raf_);
+    if (tick_) emscripten_clear_timeout(tick_);
     if (imgui_) {
         emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
@@ -71,6 +65,14 @@ WebMount::~WebMount() {
 void WebMount::activate() {
     emscripten_webgl_make_context_current(gl_);
     ImGui::SetCurrentContext(imgui_);
+}
+
+void WebMount::set_environment(bool mac, int utc_offset_minutes) {
+    ImGui::SetCurrentContext(imgui_);
+    ImGui::GetIO().ConfigMacOSXBehaviors = mac;
+    app_->set_mac(mac);
+    app_->set_utc_offset(utc_offset_minutes);
+    request_frames();
 }
 
 void WebMount::resize(float css_w, float css_h, float dpr) {
@@ -91,52 +93,64 @@ void WebMount::set_prefers_dark(bool dark) {
     request_frames();
 }
 
+void WebMount::set_visible(bool visible) {
+    if (visible == visible_) return;
+    visible_ = visible;
+    if (!visible && raf_ && ready_sent_) {   // nothing to draw for nobody
+        emscripten_cancel_animation_frame(raf_);
+        raf_ = 0;
+        dirty_ = true;
+    }
+    if (visible && (dirty_ || frames_wanted_ > 0)) {
+        dirty_ = false;
+        request_frames();
+    }
+}
+
 void WebMount::mouse_move(float x, float y) {
     ImGui::SetCurrentContext(imgui_);
     ImGui::GetIO().MousePos = ImVec2(x * dpr_, y * dpr_);
     request_frames();
 }
 
-void WebMount::mouse_button(int button, bool down) {
-    if (button < 0 || button >= 5) return;
-    ImGui::SetCurrentContext(imgui_);
-    ImGui::GetIO().MouseDown[button] = down;
-    request_frames();
-}
-
-void WebMount::mouse_wheel(float dx, float dy) {
-    ImGui::SetCurrentContext(imgui_);
-    ImGui::GetIO().MouseWheelH -= dx;
-    ImGui::GetIO().MouseWheel -= dy;
-    request_frames();
-}
-
-bool WebMount::key(int imgui_key, bool down, bool ctrl, bool shift, bool alt, bool super) {
+void WebMount::mouse_button(int button, bool down, Mods mods) {
+    if (button < 0 || button >= kButtons) return;
     ImGui::SetCurrentContext(imgui_);
     ImGuiIO& io = ImGui::GetIO();
-    io.KeyCtrl = ctrl;
-    io.KeyShift = shift;
-    io.KeyAlt = alt;
-    io.KeySuper = super;
-    if (imgui_key >= 0 && imgui_key < static_cast<int>(IM_ARRAYSIZE(io.KeysDown))) io.KeysDown[imgui_key] = down;
-    request_frames();
-    return io.WantCaptureKeyboard;
-}
-
-void WebMount::text(const char* utf8) {
-    ImGui::SetCurrentContext(imgui_);
-    ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput && pending_text_.empty()) {
-        io.AddInputCharactersUTF8(utf8);
-    } else {   // no field active yet: keep it until the composer takes focus
-        pending_text_ += utf8;
-        if (!io.WantTextInput) app_->request_composer_focus();
+    // ImGui 1.86 samples the button once per frame: a quick click (press and release before the
+    // next frame, as taps and fast clicks do) would vanish. Hold the press until a frame saw it.
+    if (down) {
+        unseen_press_[button] = true;
+        release_later_[button] = false;
+        io.MouseDown[button] = true;
+    } else if (unseen_press_[button]) {
+        release_later_[button] = true;
+    } else {
+        io.MouseDown[button] = false;
     }
+    io.KeyCtrl = mods.ctrl;
+    io.KeyShift = mods.shift;
+    io.KeyAlt = mods.alt;
+    io.KeySuper = mods.super;
     request_frames();
 }
 
-void WebMount::focus_composer() {
-    app_->request_composer_focus();
+bool WebMount::wheel(float dy_css) {
+    const bool taken = app_->wheel(dy_css);
+    if (taken) request_frames();
+    return taken;
+}
+
+KeyResult WebMount::key(int imgui_key, Mods mods) {
+    ImGui::SetCurrentContext(imgui_);
+    const KeyResult r = app_->key(imgui_key, mods);
+    if (r != KeyResult::ignored) request_frames();
+    return r;
+}
+
+void WebMount::text(const std::string& utf8) {
+    ImGui::SetCurrentContext(imgui_);
+    app_->text(utf8);
     request_frames();
 }
 
@@ -144,15 +158,54 @@ void WebMount::focus(bool focused) {
     ImGui::SetCurrentContext(imgui_);
     ImGuiIO& io = ImGui::GetIO();
     io.AddFocusEvent(focused);
-    if (!focused) {   // keys held while focus left would otherwise stay down
-        for (bool& k : io.KeysDown) k = false;
-        io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
-    }
+    if (!focused) io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
+    app_->focus_changed(focused);
     request_frames();
+}
+
+void WebMount::focus_entry(bool from_end) {
+    app_->focus_entry(from_end);
+    request_frames();
+}
+
+std::string WebMount::copy_selection(bool cut) {
+    std::string s = app_->copy_selection(cut);
+    if (cut && !s.empty()) request_frames();
+    return s;
+}
+
+std::string WebMount::controls_json() const {
+    Json list = Json::array();
+    const char* kinds[] = {"button", "toggle", "text", "link"};
+    for (const Control& c : app_->controls()) {
+        list.push_back(Json{{"label", c.label},
+                            {"kind", kinds[static_cast<int>(c.kind)]},
+                            {"checked", c.checked},
+                            {"disabled", c.disabled},
+                            {"visible", c.visible},
+                            {"focused", c.id == app_->focused()},
+                            {"editing", c.id == app_->editing()},
+                            {"row", c.row},
+                            {"x", c.x / dpr_},
+                            {"y", c.y / dpr_},
+                            {"w", c.w / dpr_},
+                            {"h", c.h / dpr_}});
+    }
+    return dump(Json{{"controls", list}, {"ring", app_->focus_ring_visible()}});
+}
+
+std::string WebMount::screen_text(bool capture) {
+    if (capture && !app_->capturing_text()) request_frames(1);   // the text shows from the next frame
+    app_->set_capture_text(capture);
+    return app_->screen_text();
 }
 
 void WebMount::request_frames(int frames) {
     if (frames > frames_wanted_) frames_wanted_ = frames;
+    if (!visible_ && ready_sent_) {   // drawn when it is seen again (but grove:ready comes anyway)
+        dirty_ = true;
+        return;
+    }
     if (!raf_) raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
 }
 
@@ -160,8 +213,21 @@ int WebMount::on_animation_frame(double time_ms, void* user_data) {
     auto* self = static_cast<WebMount*>(user_data);
     self->raf_ = 0;
     self->draw(time_ms);
+    if (self->app_->output().wants_frame && self->frames_wanted_ < 2) self->frames_wanted_ = 2;
     if (--self->frames_wanted_ > 0) self->request_frames(0);
+    else self->schedule_tick();
     return 0;   // never loop: the next frame is requested only when something changes
+}
+
+void WebMount::schedule_tick() {
+    if (tick_) emscripten_clear_timeout(tick_);
+    tick_ = emscripten_set_timeout(&WebMount::on_minute, kTickMs, this);
+}
+
+void WebMount::on_minute(void* user_data) {
+    auto* self = static_cast<WebMount*>(user_data);
+    self->tick_ = 0;
+    self->request_frames(1);
 }
 
 void WebMount::draw(double time_ms) {
@@ -169,45 +235,55 @@ void WebMount::draw(double time_ms) {
     if (app_->prepare_frame()) {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        ImGui::GetIO().Fonts->ClearTexData();   // the GPU has it; free the heap copy
     }
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(width_px_), static_cast<float>(height_px_));
     io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
+    // Real elapsed time (double-click detection needs it); 1.86 asserts DeltaTime > 0 and some
+    // browsers repeat timestamps.
     double dt = last_time_ms_ > 0 ? (time_ms - last_time_ms_) / 1000.0 : 1.0 / 60.0;
-    if (dt <= 0.0) dt = 1e-4;   // 1.86 asserts DeltaTime > 0; some browsers repeat timestamps
-    if (dt > 0.25) dt = 0.25;
+    if (dt <= 0.0) dt = 1e-4;
+    if (dt > 3600.0) dt = 3600.0;
     io.DeltaTime = static_cast<float>(dt);
     last_time_ms_ = time_ms;
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
-    drawing_ = this;
     app_->frame();
     ImGui::Render();
-    drawing_ = nullptr;
+    for (int b = 0; b < kButtons; ++b) {   // presses seen: releases held back go now
+        unseen_press_[b] = false;
+        if (release_later_[b]) {
+            release_later_[b] = false;
+            io.MouseDown[b] = false;
+            request_frames();
+        }
+    }
 
     glViewport(0, 0, width_px_, height_px_);
-    glClearColor(0, 0, 0, 0);
+    const unsigned bg = app_->palette().background;
+    glClearColor(((bg >> 16) & 0xFF) / 255.0f, ((bg >> 8) & 0xFF) / 255.0f, (bg & 0xFF) / 255.0f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 
+    const FrameOutput& o = app_->output();
     FrameReport report;
-    report.content_height_css = app_->content_height() / dpr_;
-    report.want_text_input = io.WantTextInput;
-    report.want_keyboard = io.WantCaptureKeyboard;
-    report.caret_x_css = caret_x_ / dpr_;
-    report.caret_y_css = caret_y_ / dpr_;
-    report.mouse_cursor = ImGui::GetMouseCursor();
+    report.content_height_css = o.content_height / dpr_;
+    report.want_text_input = o.want_text;
+    report.caret_x_css = o.caret_x / dpr_;
+    report.caret_y_css = o.caret_y / dpr_;
+    report.caret_h_css = o.caret_h / dpr_;
+    report.mouse_cursor = o.mouse_cursor;
+    report.scroll_y_css = o.scroll_y / dpr_;
+    report.scroll_max_css = o.scroll_max / dpr_;
+    report.announce = o.announce;
     js_frame_done(id_, report);
 
-    if (io.WantTextInput && !pending_text_.empty()) {   // the field is active now: deliver
-        io.AddInputCharactersUTF8(pending_text_.c_str());
-        pending_text_.clear();
-        request_frames();
-    }
-
-    if (!first_frame_done_) {
-        first_frame_done_ = true;
+    first_frame_done_ = true;
+    // grove:ready once a frame shows what the cache holds (embed.md: "cached posts shown if any").
+    if (!ready_sent_ && (!discussion_ || discussion_->status().loaded)) {
+        ready_sent_ = true;
         js_emit(id_, "grove:ready", dump(Json{{"module", app_->config().module}}));
     }
 }

@@ -1,5 +1,6 @@
 // One widget mounted in the page: its WebGL2 context, its ImGui context and its app.
-// Frames are drawn on demand (input, data, resize), never in a permanent loop.
+// Frames are drawn on demand (input, data, resize, a minute passing for "3 min ago"), never in
+// a permanent loop, and not at all while the widget is off screen or the tab is hidden.
 #pragma once
 
 #include <emscripten/html5.h>   // EMSCRIPTEN_WEBGL_CONTEXT_HANDLE
@@ -24,23 +25,30 @@ public:
     bool ok() const { return gl_ > 0 && imgui_ != nullptr; }
     int id() const { return id_; }
 
+    void set_environment(bool mac, int utc_offset_minutes);
     void resize(float css_width, float css_height, float device_pixel_ratio);
     void set_prefers_dark(bool dark);
+    void set_visible(bool visible);
     void mouse_move(float css_x, float css_y);
-    void mouse_button(int button, bool down);
-    void mouse_wheel(float dx, float dy);     // in lines; positive dy scrolls down
-    bool key(int imgui_key, bool down, bool ctrl, bool shift, bool alt, bool super);
-    void text(const char* utf8);
+    void mouse_button(int button, bool down, Mods mods);
+    bool wheel(float dy_css);
+    KeyResult key(int imgui_key, Mods mods);
+    void text(const std::string& utf8);
     void focus(bool focused);
-    void focus_composer();
+    void focus_entry(bool from_end);
+    std::string copy_selection(bool cut);
+    std::string controls_json() const;
+    std::string screen_text(bool capture);
 
     // Asks for `frames` more frames (input needs a few: ImGui settles over 2-3 frames).
     void request_frames(int frames = 3);
 
 private:
     static int on_animation_frame(double time_ms, void* user_data);
+    static void on_minute(void* user_data);
     void draw(double time_ms);
     void activate();
+    void schedule_tick();
 
     int id_;
     EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl_ = 0;
@@ -51,11 +59,15 @@ private:
     int width_px_ = 1, height_px_ = 1;
     int frames_wanted_ = 0;
     long raf_ = 0;            // pending requestAnimationFrame id, 0 when none
+    long tick_ = 0;           // pending one-minute timeout, 0 when none
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
-    std::string pending_text_;           // typed before a text field was active
-    float caret_x_ = 0, caret_y_ = 0;     // device px, from ImGui's IME hook
-    static WebMount* drawing_;            // the mount whose frame is being built
+    bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
+    bool visible_ = true;
+    bool dirty_ = false;      // something changed while hidden: draw when shown
+    static constexpr int kButtons = 5;
+    bool unseen_press_[kButtons] = {};   // pressed since the last frame
+    bool release_later_[kButtons] = {};  // released before a frame saw the press
 };
 
 }  // namespace grove

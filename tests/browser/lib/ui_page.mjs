@@ -1,0 +1,106 @@
+// A plain host page for the widget's UI tests, served at the test server's origin (so the
+// loader and the API are same-origin): a host input before the widget, a button after it, and
+// room to scroll. Helpers read what the widget shows through element.groveDebug.
+import { recordGroveEvents, waitForEvent } from './harness.mjs';
+
+export function hostPage({ module = 'ui-test', prompt = 'What will you do differently?', theme = '', accent = '',
+  height = '', extraHead = '' } = {}) {
+  const attrs = [`data-grove-module="${module}"`, `data-grove-prompt="${prompt}"`];
+  if (theme) attrs.push(`data-grove-theme="${theme}"`);
+  if (accent) attrs.push(`data-grove-accent="${accent}"`);
+  if (height) attrs.push(`data-grove-height="${height}"`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>UI test host</title>
+<style>body{font:16px system-ui,sans-serif;margin:24px;max-width:760px}#spacer{height:3000px}</style>${extraHead}</head>
+<body><h1>Host page</h1>
+<label>Host input <input id="before" value="host text"></label>
+<div id="w" ${attrs.join(' ')}></div>
+<button id="after">After the widget</button>
+<div id="spacer"></div>
+<script src="/widget/grove.js" defer></script></body></html>`;
+}
+
+// Opens `html` at <server>/ui-test.html and waits for grove:ready.
+export async function openHost(browser, server, html, contextOptions = {}) {
+  const context = await browser.newContext({ viewport: { width: 900, height: 800 }, ...contextOptions });
+  await recordGroveEvents(context);
+  await context.route(server.url + '/ui-test.html', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url + '/ui-test.html');
+  await waitForEvent(page, 'grove:ready');
+  return { context, page, errors };
+}
+
+export const debug = {
+  controls: (page, sel = '#w') => page.evaluate((s) => document.querySelector(s).groveDebug.controls(), sel),
+  text: (page, sel = '#w') => page.evaluate((s) => document.querySelector(s).groveDebug.screenText(), sel),
+  stats: (page, sel = '#w') => page.evaluate((s) => document.querySelector(s).groveDebug.stats(), sel),
+};
+
+// The focused control's label, after the widget has drawn the frames the last input asked for.
+export async function focusedLabel(page, sel = '#w') {
+  await settle(page, sel);
+  const { controls } = await debug.controls(page, sel);
+  const c = controls.find((x) => x.focused);
+  return c ? c.label : null;
+}
+
+// Waits until the widget has stopped drawing (it draws a few frames after each input).
+export async function settle(page, sel = '#w') {
+  let last = -1;
+  for (let i = 0; i < 50; i++) {
+    const { frames } = await debug.stats(page, sel);
+    if (frames === last) return;
+    last = frames;
+    await page.waitForTimeout(60);
+  }
+}
+
+// Waits until the screen text contains `text`; returns the screen text.
+export async function waitForText(page, text, sel = '#w', timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let screen = '';
+  while (Date.now() < deadline) {
+    screen = await debug.text(page, sel);
+    if (screen.includes(text)) return screen;
+    await page.waitForTimeout(80);
+  }
+  throw new Error(`"${text}" did not appear; the widget shows:\n${screen}`);
+}
+
+// Clicks the centre of a control found by its label (nth match).
+export async function clickControl(page, label, nth = 0, sel = '#w') {
+  await settle(page, sel);
+  const { controls } = await debug.controls(page, sel);
+  const matches = controls.filter((c) => c.label === label);
+  const c = matches[nth];
+  if (!c) throw new Error(`no control "${label}" (#${nth}); there are: ${controls.map((x) => x.label).join(', ')}`);
+  const box = await page.locator(sel + ' canvas').boundingBox();
+  await page.mouse.click(box.x + c.x + c.w / 2, box.y + c.y + c.h / 2);
+  await settle(page, sel);
+}
+
+// Colours (0xRRGGBB) at CSS-pixel points of an element's screenshot.
+export async function pixelsAt(page, locator, points) {
+  const png = await locator.screenshot();
+  const scale = await page.evaluate(() => devicePixelRatio);
+  return page.evaluate(async ([b64, pts, s]) => {
+    const img = new Image();
+    img.src = 'data:image/png;base64,' + b64;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width; c.height = img.height;
+    const g = c.getContext('2d');
+    g.drawImage(img, 0, 0);
+    return pts.map(([x, y]) => {
+      const d = g.getImageData(Math.round(x * s), Math.round(y * s), 1, 1).data;
+      return (d[0] << 16) | (d[1] << 8) | d[2];
+    });
+  }, [png.toString('base64'), points, scale]);
+}
+
+export function screenshotDir() {
+  return process.env.GROVE_SCREENSHOT_DIR || '/tmp/grove-screenshots';
+}

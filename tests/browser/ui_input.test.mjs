@@ -1,0 +1,148 @@
+// The widget's text and keyboard input in real Chromium: focus, typing (keys and IME-style
+// insertText), Esc, Tab through controls and out to the page, paste and copy through the page's
+// clipboard events, and the host page's own input keeping its keys.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser } from './lib/harness.mjs';
+import { hostPage, openHost, debug, focusedLabel, settle, waitForText } from './lib/ui_page.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('focus() on the widget, then typing, types into the composer (keys and IME text)', async () => {
+  const { context, page, errors } = await openHost(browser, server, hostPage());
+  await page.locator('#w').focus();
+  await page.keyboard.type('Grüße, Привет, Γειά');
+  await page.keyboard.insertText(' 日本語');   // what an IME commits
+  await page.keyboard.press('Enter');           // a new line, not a post
+  await page.keyboard.type('second line');
+  const screen = await waitForText(page, 'second line');
+  assert.ok(screen.includes('Grüße, Привет, Γειά 日本語'), screen);
+  const stats = await debug.stats(page);
+  assert.equal(stats.wantText, true);
+  // Screen readers were told where the focus went (the canvas itself is hidden from them).
+  assert.equal(await page.locator('#w .grove-live').textContent(), 'Your reflection, text field');
+  assert.equal(await page.locator('#w canvas').getAttribute('aria-hidden'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'grove-text-agent');
+  assert.match(screen, /35 \/ 500/);   // 34 characters and a newline
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Esc leaves the text field and keeps the text; Tab walks the controls and leaves the widget', async () => {
+  const { context, page } = await openHost(browser, server, hostPage());
+  await page.locator('#w').focus();
+  await page.keyboard.type('Kept after Esc');
+  await page.keyboard.press('Escape');
+  await settle(page);
+  assert.equal((await debug.stats(page)).wantText, false);
+  assert.ok((await debug.text(page)).includes('Kept after Esc'));
+  const { ring } = await debug.controls(page);
+  assert.equal(ring, true, 'a visible focus ring while using the keyboard');
+  assert.equal(await focusedLabel(page), 'Your reflection');
+
+  // Forward through every control, then out to the page's next element.
+  const seen = [];
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Tab');
+    const inside = await page.evaluate(() => document.querySelector('#w').contains(document.activeElement));
+    if (!inside) break;
+    seen.push(await focusedLabel(page));
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'after', `went through ${seen.join(' > ')}`);
+  assert.ok(!seen.includes(null), 'every Tab stop inside is a control');
+
+  // Shift+Tab from the page comes back in on the last control, then up to the first and out.
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focusedLabel(page), seen.length ? seen[seen.length - 1] : 'Your reflection');
+  for (let i = 0; i < 20; i++) {
+    await page.keyboard.press('Shift+Tab');
+    const inside = await page.evaluate(() => document.querySelector('#w').contains(document.activeElement));
+    if (!inside) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'before');
+  await context.close();
+});
+
+test('keys typed in the host page\'s own input are not taken: Backspace and Tab still work there', async () => {
+  const { context, page } = await openHost(browser, server, hostPage());
+  const input = page.locator('#before');
+  await input.click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('!');
+  assert.equal(await input.inputValue(), 'host te!');
+  await settle(page);
+  assert.ok(!(await debug.text(page)).includes('host'), 'the widget saw none of it');
+  assert.equal((await debug.stats(page)).wantText, false);
+  // Tab moves on from the input, as on any page: into the widget (the next element).
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.querySelector('#w').contains(document.activeElement)), true);
+  await context.close();
+});
+
+test('paste and copy go through the page\'s clipboard events, any Unicode intact', async () => {
+  const { context, page } = await openHost(browser, server, hostPage());
+  await page.locator('#w').focus();
+  const pasted = 'Pasted: naïve café — Ελληνικά, Русский, 中文, emoji 🙂';
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', text);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, pasted);
+  await waitForText(page, pasted);
+  // Select all and copy: the widget hands its selection to the page's copy event.
+  await page.evaluate(() => {
+    window.__copied = null;
+    document.addEventListener('copy', (e) => { window.__copied = e.clipboardData.getData('text/plain'); });
+  });
+  await page.keyboard.press('Control+A');
+  await settle(page);
+  await page.keyboard.press('Control+C');
+  await page.waitForFunction(() => window.__copied !== null);
+  assert.equal(await page.evaluate(() => window.__copied), pasted);
+  // Cut empties the composer.
+  await page.keyboard.press('Control+X');
+  await settle(page);
+  assert.match(await debug.text(page), /0 \/ 500/);
+  await context.close();
+});
+
+test('text typed while composing with an IME arrives once, when the composition ends', async () => {
+  const { context, page } = await openHost(browser, server, hostPage());
+  await page.locator('#w').focus();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+  await cdp.send('Input.imeSetComposition', { text: 'にほんご', selectionStart: 4, selectionEnd: 4 });
+  await settle(page);
+  assert.ok(!(await debug.text(page)).includes('にほ'), 'nothing while composing');
+  await cdp.send('Input.insertText', { text: '日本語' });
+  const screen = await waitForText(page, '日本語');
+  assert.ok(!screen.includes('にほ'), screen);
+  assert.match(screen, /3 \/ 500/);
+  await context.close();
+});
+
+test('a quick click (pressed and released before the next frame) still clicks', async () => {
+  const { context, page } = await openHost(browser, server, hostPage());
+  await settle(page);
+  const { controls } = await debug.controls(page);
+  const chip = controls.find((c) => c.label === 'Question');
+  const box = await page.locator('#w canvas').boundingBox();
+  await page.mouse.move(box.x + chip.x + chip.w / 2, box.y + chip.y + chip.h / 2);
+  await settle(page);
+  await page.mouse.down();
+  await page.mouse.up();   // no frame in between
+  await settle(page);
+  const after = (await debug.controls(page)).controls.find((c) => c.label === 'Question');
+  assert.equal(after.checked, true);
+  await context.close();
+});

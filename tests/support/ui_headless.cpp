@@ -1,0 +1,134 @@
+#include "ui_headless.hpp"
+
+#include <fstream>    // std::ifstream
+#include <iterator>   // std::istreambuf_iterator
+
+#include "ui_raster.hpp"
+
+namespace grove::testing {
+
+FontData load_widget_font() {
+    static FontData font = [] {
+        std::ifstream in(GROVE_FONT_FILE, std::ios::binary);
+        return std::make_shared<const std::vector<unsigned char>>(std::istreambuf_iterator<char>(in),
+                                                                  std::istreambuf_iterator<char>());
+    }();
+    return font;
+}
+
+HeadlessWidget::HeadlessWidget(WidgetConfig config, Discussion* d, float w, float h, float scale)
+    : ctx_(ImGui::CreateContext()), app_(std::move(config), load_widget_font(), d) {
+    use();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.LogFilename = nullptr;
+    io.DeltaTime = 1.0f / 60;
+    io.DisplaySize = ImVec2(w * scale, h * scale);
+    app_.set_scale(scale);
+    app_.set_capture_text(true);
+    app_.set_clock([this] { return now_ms; });
+}
+
+HeadlessWidget::~HeadlessWidget() { ImGui::DestroyContext(ctx_); }
+
+void HeadlessWidget::frame(int n) {
+    use();
+    for (int i = 0; i < n; ++i) {
+        if (app_.prepare_frame()) {
+            unsigned char* px;
+            int w, h;
+            ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+        }
+        ImGui::NewFrame();
+        app_.frame();
+        ImGui::Render();
+        if (!app_.output().announce.empty()) announced.push_back(app_.output().announce);
+    }
+}
+
+int HeadlessWidget::settle(int max) {
+    int n = 0;
+    do {
+        frame();
+        ++n;
+    } while (n < max && app_.output().wants_frame);
+    frame();   // one more, as the web platform draws a few after any change
+    return n + 1;
+}
+
+void HeadlessWidget::resize(float w, float h) {
+    use();
+    ImGui::GetIO().DisplaySize = ImVec2(w * app_.scale(), h * app_.scale());
+}
+
+void HeadlessWidget::set_scale(float scale) {
+    use();
+    const ImVec2 css(ImGui::GetIO().DisplaySize.x / app_.scale(), ImGui::GetIO().DisplaySize.y / app_.scale());
+    app_.set_scale(scale);
+    ImGui::GetIO().DisplaySize = ImVec2(css.x * scale, css.y * scale);
+}
+
+const Control* HeadlessWidget::control(const std::string& label, int nth) const {
+    for (const Control& c : app_.controls())
+        if (c.label == label && nth-- == 0) return &c;
+    return nullptr;
+}
+
+int HeadlessWidget::count(const std::string& label) const {
+    int n = 0;
+    for (const Control& c : app_.controls()) n += c.label == label ? 1 : 0;
+    return n;
+}
+
+const Control* HeadlessWidget::focused() const {
+    for (const Control& c : app_.controls())
+        if (c.id == app_.focused()) return &c;
+    return nullptr;
+}
+
+void HeadlessWidget::hover(const Control& c) {
+    use();
+    ImGui::GetIO().MousePos = ImVec2(c.x + c.w * 0.5f, c.y + c.h * 0.5f);
+    frame();
+}
+
+void HeadlessWidget::click(const Control& target) {
+    use();
+    const Control c = target;   // the list changes under us
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = ImVec2(c.x + c.w * 0.5f, c.y + c.h * 0.5f);
+    frame();
+    io.MouseDown[0] = true;
+    frame();
+    io.MouseDown[0] = false;
+    settle();
+}
+
+bool HeadlessWidget::click(const std::string& label, int nth) {
+    const Control* c = control(label, nth);
+    if (!c) return false;
+    click(*c);
+    return true;
+}
+
+KeyResult HeadlessWidget::key(int k, Mods mods) {
+    use();
+    const KeyResult r = app_.key(k, mods);
+    settle();
+    return r;
+}
+
+void HeadlessWidget::type(const std::string& utf8) {
+    use();
+    app_.text(utf8);
+    settle();
+}
+
+bool HeadlessWidget::save_png(const std::string& path) const {
+    use();
+    const ImDrawData* dd = ImGui::GetDrawData();
+    if (!dd || !dd->Valid) return false;
+    return write_png(rasterize(dd, app_.palette().background), path);
+}
+
+}  // namespace grove::testing

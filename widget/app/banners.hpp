@@ -1,0 +1,19 @@
+// Banners at the top of the widget: offline (with "last synced 3 min ago" and what is waiting),
+// and the last notice for the person (a refused action, a flag sent), which they can dismiss.
+#pragma once
+
+#include "grove/client/discussion.hpp"
+#include "ui_kit.hpp"
+#include "ui_state.hpp"
+
+namespace grove {
+
+// A tinted box with an icon and wrapped text; `dismiss` adds a close button (returns true when
+// pressed). Height for the same arguments without drawing: callout_height.
+bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title, const char* detail, float width,
+             const char* dismiss_id = nullptr);
+float callout_height(const Ui& ui, const char* title, const char* detail, float width, bool dismissable);
+
+void draw_banners(Ui& ui, const Discussion* discussion, ThreadState& state, float width);
+
+}  // namespace grove

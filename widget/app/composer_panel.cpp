@@ -1,0 +1,178 @@
+#include "composer_panel.hpp"
+
+#include <algorithm>   // std::find
+
+#include <imgui.h>
+
+#include "view_model.hpp"
+
+namespace grove {
+
+namespace {
+
+const char* placeholder_for(Kind k) {
+    switch (k) {
+        case Kind::insight: return "Share what you will take from this…";
+        case Kind::question: return "Ask the group a question…";
+        case Kind::tip: return "Share something others may not know…";
+        case Kind::leader_learning: return "Share what you learned this week…";
+    }
+    return "";
+}
+
+}  // namespace
+
+void ComposerPanel::sync_draft(Discussion* d, bool editing) {
+    if (!d) return;
+    const std::string& draft = d->draft();
+    // The draft arrives from the browser's storage after the widget opens, or from another tab:
+    // take it unless the person is typing here (their text is written back on the next change).
+    if (draft == draft_seen_ || editing) return;
+    text_ = draft;
+    edit_.cursor = edit_.anchor = text_.size();
+    draft_seen_ = draft;
+}
+
+void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
+    const std::string reason = post_disabled_reason(text_, d != nullptr);
+    if (!reason.empty()) {
+        error_ = reason;
+        st.announce(reason);
+        return;
+    }
+    // Runs after the frame (see Ui::defer); what was posted is what the person saw.
+    ThreadState* s = &st;
+    const Kind kind = kind_;
+    const std::string body = text_;
+    ui.defer([this, d, s, kind, body] {
+        auto created = d->create(kind, body, std::nullopt);
+        if (!created) {
+            error_ = created.error().message;
+            s->announce(error_);
+            return;
+        }
+        s->posted_here.insert(created.value().id);
+        s->changed();
+        if (text_ == body) {   // typed nothing more meanwhile
+            text_.clear();
+            edit_ = TextEditState{};
+            d->set_draft("");
+            draft_seen_.clear();
+        }
+        error_.clear();
+        if (kind == Kind::leader_learning)
+            s->say("Posted. Your learning is in every widget's spotlight this week.", NoticeTone::info);
+        else
+            s->announce("Posted.");
+    });
+    ui.want_frame = true;
+}
+
+void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetConfig& config, float width) {
+    const Palette& pal = *ui.pal;
+    const bool editing_before = field_id_ != 0 && ui.editing == field_id_;
+    sync_draft(d, editing_before);
+    ImGui::PushID("composer");
+
+    // The prompt.
+    ImGui::PushFont(ui.fonts.body);
+    ui::wrapped_text(ui, config.prompt.c_str(), width, pal.text);
+    ImGui::PopFont();
+
+    // Kind chips.
+    const Identity me = d ? d->me() : Identity{};
+    const std::vector<Kind> kinds = composer_kinds(me.role);
+    if (std::find(kinds.begin(), kinds.end(), kind_) == kinds.end()) kind_ = Kind::insight;
+    const float x0 = ImGui::GetCursorScreenPos().x;
+    float x = x0;
+    float y = ImGui::GetCursorScreenPos().y;
+    for (Kind k : kinds) {
+        ui::ButtonOpts chip;
+        chip.tone = k == kind_ ? ui::Tone::chip_on : ui::Tone::chip;
+        chip.size = ui::Size::compact;
+        chip.toggle = true;
+        chip.icon = k == kind_ ? ui::Icon::check : ui::Icon::none;
+        const std::string label(kind_label(k));
+        const ImVec2 size = ui::button_size(ui, label.c_str(), chip);
+        if (x > x0 && x + size.x > x0 + width) {
+            x = x0;
+            y += size.y + ui.px(6);
+        }
+        ImGui::SetCursorScreenPos(ImVec2(x, y));
+        if (ui::button(ui, label.c_str(), chip)) kind_ = k;
+        x += size.x + ui.px(6);
+    }
+    ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
+
+    // The text.
+    const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, edit_, width, 3, 10, placeholder_for(kind_));
+    field_id_ = field.id;
+    if (field.changed) {
+        error_.clear();
+        if (d) {
+            d->set_draft(text_);
+            draft_seen_ = text_;
+        }
+    }
+    const bool submit = ui.take_submit(field.id);
+
+    // Counter, hint and the Post button on one line.
+    const CounterView counter = composer_counter(text_);
+    const std::string reason = post_disabled_reason(text_, d != nullptr);
+    ui::ButtonOpts post_btn;
+    post_btn.tone = ui::Tone::primary;
+    post_btn.disabled = !reason.empty();
+    post_btn.tooltip = reason.empty() ? (ui.mac ? "Post (Cmd+Enter)" : "Post (Ctrl+Enter)") : reason.c_str();
+    const ImVec2 btn = ui::button_size(ui, "Post", post_btn);
+    const ImVec2 row = ImGui::GetCursorScreenPos();
+    ImGui::PushFont(ui.fonts.small);
+    const unsigned counter_colour = counter.level == CounterView::Level::over   ? pal.danger_text
+                                    : counter.level == CounterView::Level::near ? pal.warning_text
+                                                                                : pal.text_muted;
+    const float text_y = row.y + (btn.y - ui.fonts.small->FontSize) * 0.5f;
+    if (counter.level != CounterView::Level::ok) {
+        const float s = ui.fonts.small->FontSize;
+        ui::draw_icon(ImGui::GetWindowDrawList(), ui::Icon::warning, ImVec2(row.x + s * 0.5f, text_y + s * 0.5f), s,
+                      ui::col(counter_colour));
+        ui::text_at(ImVec2(row.x + s + ui.px(4), text_y), counter.text.c_str(), counter_colour);
+    } else {
+        ui::text_at(ImVec2(row.x, text_y), counter.text.c_str(), counter_colour);
+    }
+    if (reason.empty()) {
+        const char* hint = ui.mac ? "Cmd+Enter to post" : "Ctrl+Enter to post";
+        const float hw = ImGui::CalcTextSize(hint).x;
+        const float hx = row.x + width - btn.x - ui.px(12) - hw;
+        if (hx > row.x + ImGui::CalcTextSize(counter.text.c_str()).x + ui.px(40))
+            ui::text_at(ImVec2(hx, text_y), hint, pal.text_muted);
+    }
+    ImGui::PopFont();
+    ImGui::SetCursorScreenPos(ImVec2(row.x + width - btn.x, row.y));
+    const bool clicked = ui::button(ui, "Post", post_btn);
+    if (clicked || submit) post(ui, d, st);
+
+    // Why it cannot post (once there is something to say about it), or why posting failed.
+    const std::string& why = !error_.empty() ? error_ : (!text_.empty() ? reason : error_);
+    if (!why.empty()) {
+        ImGui::PushFont(ui.fonts.small);
+        ui::wrapped_text(ui, why.c_str(), width, !error_.empty() || counter.level == CounterView::Level::over
+                                                     ? pal.danger_text
+                                                     : pal.text_muted);
+        ImGui::PopFont();
+    }
+
+    // Who has shared here.
+    if (d) {
+        ImGui::PushFont(ui.fonts.small);
+        if (participation_rev_ != d->revision()) {   // O(posts): once per change, not per frame
+            participation_rev_ = d->revision();
+            participation_line_ = participation_line(participation(d->posts(), me));
+        }
+        const std::string& line = participation_line_;
+        ImGui::SetCursorScreenPos(ImVec2(row.x, ImGui::GetCursorScreenPos().y + ui.px(2)));
+        ui::wrapped_text(ui, line.c_str(), width, pal.text_muted);
+        ImGui::PopFont();
+    }
+    ImGui::PopID();
+}
+
+}  // namespace grove

@@ -1,0 +1,680 @@
+// [SECTION] Pen and Flow: placing things relative to a row, measuring or drawing
+// [SECTION] Header: author, badges, time, menu
+// [SECTION] Menu
+// [SECTION] Forms: edit, delete, flag, reply
+// [SECTION] Rows
+#include "post_card.hpp"
+
+#include <algorithm>          // std::max
+#include <cfloat>             // FLT_MAX
+#include <string>             // std::string
+
+#include <imgui.h>
+#include <imgui_internal.h>   // ImGui::GetCurrentWindow
+
+#include "banners.hpp"        // callout
+
+namespace grove {
+
+namespace {
+
+// [SECTION] Pen and Flow ---------------------------------------------------------------------
+
+// Draws at positions relative to the row's top-left corner, or only measures when !draw.
+struct Pen {
+    Ui& ui;
+    bool draw;
+    ImVec2 o;
+
+    // Whole device pixels: edges of fills and icons stay sharp.
+    ImVec2 at(float x, float y) const { return ImVec2(ImFloor(o.x + x), ImFloor(o.y + y)); }
+    bool button(float x, float y, const char* label, const ui::ButtonOpts& b) const {
+        if (!draw) return false;
+        ImGui::SetCursorScreenPos(at(x, y));
+        return ui::button(ui, label, b);
+    }
+    void badge(float x, float y, const char* text, unsigned bg, unsigned fg, ui::Icon icon) const {
+        if (!draw) return;
+        ImGui::SetCursorScreenPos(at(x, y));
+        ui::badge(ui, text, bg, fg, icon);
+    }
+    void text(float x, float y, const char* t, unsigned colour, ImFont* f) const {
+        if (!draw) return;
+        ImGui::PushFont(f);
+        ui::text_at(at(x, y), t, colour);
+        ImGui::PopFont();
+    }
+    void wrapped(float x, float y, const std::string& t, float w, unsigned colour, ImFont* f) const {
+        if (!draw) return;
+        ImGui::PushFont(f);
+        ImGui::SetCursorScreenPos(at(x, y));
+        ui::wrapped_text(ui, t.c_str(), w, colour, t.c_str() + t.size());
+        ImGui::PopFont();
+    }
+    void icon(ui::Icon i, float cx, float cy, float size, unsigned colour, bool filled = false) const {
+        if (draw) ui::draw_icon(ImGui::GetWindowDrawList(), i, at(cx, cy), size, ui::col(colour), filled);
+    }
+};
+
+// Left to right with wrapping; every line is line_h tall and items are centred in it.
+struct Flow {
+    float x0, x, y, right, line_h, gap, row_gap;
+    Flow(float left, float top, float right_edge, float line, float g, float rg)
+        : x0(left), x(left), y(top), right(right_edge), line_h(line), gap(g), row_gap(rg) {}
+    ImVec2 place(ImVec2 size) {
+        if (x > x0 && x + size.x > right) {
+            x = x0;
+            y += line_h + row_gap;
+        }
+        const ImVec2 p(x, y + (line_h - size.y) * 0.5f);
+        x += size.x + gap;
+        return p;
+    }
+    float bottom() const { return y + line_h; }
+};
+
+const std::string kDeletedBody = "This post is deleted.";
+
+float text_w(ImFont* f, const char* t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t).x; }
+
+
+void report(ThreadState& st, const std::optional<ApiError>& err, const char* what) {
+    if (err) st.say(std::string(what) + ": " + err->message, NoticeTone::error);
+}
+
+// [SECTION] Header ---------------------------------------------------------------------------
+
+float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inner, float y) {
+    const Palette& pal = *ui.pal;
+    const Post& p = c.post->post;
+    const Identity& me = c.d->me();
+    ImFont* body = ui.fonts.body;
+    ImFont* small = ui.fonts.small;
+    ui::ButtonOpts menu = ui::compact(ui::Tone::ghost, ui::Icon::dots);
+    menu.accessible = "More actions";
+    const PostControls ctl = controls_for(*c.post, me);
+    const ImVec2 menu_size = ui::button_size(ui, "##menu", menu);
+    const float line_h = std::max(body->FontSize, ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
+    Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
+
+    const std::string name = p.author.name.empty() ? std::string("Someone") : p.author.name;
+    const float strong = ImMax(1.0f, ImFloor(ui.scale * 0.6f));
+    ImVec2 at = f.place(ImVec2(text_w(body, name.c_str()) + strong, body->FontSize));
+    if (pen.draw) {
+        ImGui::PushFont(body);
+        ui::strong_text_at(pen.at(at.x, at.y), name.c_str(), pal.text, strong);
+        ImGui::PopFont();
+    }
+    const auto put_badge = [&](const char* t, unsigned bg, unsigned fg, ui::Icon icon) {
+        const ImVec2 pos = f.place(ui::badge_size(ui, t, icon));
+        pen.badge(pos.x, pos.y, t, bg, fg, icon);
+    };
+    if (!role_badge(p.author.role).empty()) {
+        const bool curator = p.author.role == Role::curator || p.author.role == Role::admin;
+        put_badge(std::string(role_badge(p.author.role)).c_str(), curator ? pal.curator_bg : pal.leader_bg,
+                  curator ? pal.curator_text : pal.leader_text, ui::Icon::none);
+    }
+
+    // When: relative, exact on hover; "edited"; pending.
+    std::string when = relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
+    if (p.edited_at_ms) when += " · edited";
+    const ImVec2 when_size(text_w(small, when.c_str()), small->FontSize);
+    at = f.place(when_size);
+    if (pen.draw) {
+        pen.text(at.x, at.y, when.c_str(), pal.text_muted, small);
+        ImGui::SetCursorScreenPos(pen.at(at.x, at.y));
+        ImGui::InvisibleButton("##when", ImVec2(when_size.x > 1 ? when_size.x : 1, when_size.y));
+        std::string exact = exact_time(p.created_at_ms, ui.utc_offset_minutes);
+        if (p.edited_at_ms) exact += "\nEdited " + exact_time(*p.edited_at_ms, ui.utc_offset_minutes);
+        ui::tooltip(ui, exact.c_str());
+    }
+    if (c.post->state == LocalState::pending) {
+        const char* label = c.online ? "Sending…" : "Waiting to send";
+        const float s = small->FontSize;
+        at = f.place(ImVec2(s + ui.px(4) + text_w(small, label), s));
+        pen.icon(ui::Icon::clock, at.x + s * 0.5f, at.y + s * 0.5f, s, pal.text_muted);
+        pen.text(at.x + s + ui.px(4), at.y, label, pal.text_muted, small);
+    }
+
+    // What it is.
+    put_badge(std::string(kind_label(p.kind)).c_str(), pal.chip_bg, pal.chip_text, ui::Icon::none);
+    if (p.pinned && !c.reply) put_badge("Pinned", pal.curator_bg, pal.curator_text, ui::Icon::pin);
+    if (p.hidden) put_badge("Hidden from learners", pal.danger_bg, pal.danger_text, ui::Icon::eye_off);
+    if (p.deleted) put_badge("Deleted", pal.danger_bg, pal.danger_text, ui::Icon::none);
+    if (p.kind == Kind::leader_learning && ctl.own) put_badge("In the spotlight", pal.leader_bg, pal.leader_text, ui::Icon::star);
+
+    // The menu, top right.
+    if (ctl.menu() && pen.draw) {
+        const float mx = pad + inner - menu_size.x + ui.px(4);
+        const float my = y + (line_h - menu_size.y) * 0.5f;
+        ImGui::SetCursorScreenPos(pen.at(mx, my));
+        const bool keyboard = ui.focus->ring_visible();
+        const bool pressed = ui::button(ui, "##menu", menu);
+        if (c.st->return_focus_to_menu && c.st->menu_return == p.id) {
+            ui.focus->focus(ImGui::GetItemID(), true);
+            c.st->return_focus_to_menu = false;
+        }
+        if (pressed) {
+            c.st->menu_for = p.id;
+            c.st->menu_by_keyboard = keyboard;
+            c.st->menu_return = p.id;
+            ImGui::OpenPopup("menu");
+        }
+        c.st->menu_anchor_y = pen.at(0, my + menu_size.y).y;
+        c.st->menu_anchor_x = pen.at(mx + menu_size.x, 0).x;
+    }
+    return f.bottom();
+}
+
+// [SECTION] Menu -----------------------------------------------------------------------------
+
+void menu(Ui& ui, const CardContext& c) {
+    ThreadState& st = *c.st;
+    const Post& p = c.post->post;
+    if (st.menu_for != p.id) return;
+    const PostControls ctl = controls_for(*c.post, c.d->me());
+    struct Item {
+        const char* label;
+        ui::Icon icon;
+        int action;
+    };
+    std::vector<Item> items;
+    if (ctl.edit) items.push_back({"Edit", ui::Icon::none, 0});
+    if (ctl.copy) items.push_back({"Copy text", ui::Icon::none, 1});
+    if (ctl.flag) items.push_back({"Flag for a curator…", ui::Icon::flag, 2});
+    if (ctl.remove) items.push_back({"Delete…", ui::Icon::none, 3});
+
+    float w = 0;
+    for (const Item& it : items) w = std::max(w, ui::button_size(ui, it.label, ui::compact(ui::Tone::ghost, it.icon)).x);
+    ImGui::SetNextWindowPos(ImVec2(st.menu_anchor_x, st.menu_anchor_y + ui.px(4)), ImGuiCond_Appearing, ImVec2(1, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.px(6), ui.px(6)));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, ui.px(2)));
+    ImGui::PushStyleColor(ImGuiCol_Border, ui::col(ui.pal->border));
+    const bool open = ImGui::BeginPopup("menu");
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(2);
+    if (!open) {   // closed by a click elsewhere
+        st.menu_for.clear();
+        return;
+    }
+    ui.focus->set_layer(1);
+    int action = -1;
+    std::uint32_t first = 0;
+    for (const Item& it : items) {
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, it.icon);
+        const ImVec2 pos = ImGui::GetCursorScreenPos();
+        if (ui::button(ui, it.label, b)) action = it.action;
+        if (!first) first = ImGui::GetItemID();
+        ImGui::SetCursorScreenPos(ImVec2(pos.x, ImGui::GetCursorScreenPos().y));
+        ImGui::Dummy(ImVec2(w, 0));
+    }
+    ui.focus->set_layer(0);
+    if (st.menu_by_keyboard && first) {
+        ui.focus->focus(first, true);
+        st.menu_by_keyboard = false;
+    }
+    const bool close = action >= 0 || st.close_menu;
+    st.close_menu = false;
+    if (close) {
+        ImGui::CloseCurrentPopup();
+        st.menu_for.clear();
+        st.return_focus_to_menu = action < 0;   // Esc: back to the button that opened it
+    }
+    ImGui::EndPopup();
+    switch (action) {
+        case 0:
+            st.close_forms();
+            st.editing = p.id;
+            st.edit_text = p.body;
+            st.edit_edit = TextEditState{};
+            st.edit_edit.cursor = st.edit_edit.anchor = st.edit_text.size();
+            st.focus_form = true;
+            break;
+        case 1:
+            ImGui::SetClipboardText(p.body.c_str());
+            st.say("The post's text is copied.", NoticeTone::info);
+            break;
+        case 2:
+            st.close_forms();
+            st.flagging = p.id;
+            st.focus_form = true;
+            break;
+        case 3:
+            st.close_forms();
+            st.confirm_delete = p.id;
+            st.focus_form = true;
+            break;
+        default: break;
+    }
+    if (action >= 0) ui.want_frame = true;
+}
+
+// [SECTION] Forms ----------------------------------------------------------------------------
+
+// Puts the caret in the form's field (or the focus on its first button) once, when it opens.
+void focus_form(Ui& ui, ThreadState& st, std::uint32_t id, bool text) {
+    if (!st.focus_form || id == 0) return;
+    st.focus_form = false;
+    const bool keyboard = ui.focus->ring_visible();
+    ui.focus->focus(id, keyboard);
+    if (text) ui.editing = id;
+    ui.want_frame = true;
+}
+
+float form_error(Ui& ui, const Pen& pen, ThreadState& st, float x, float y, float w) {
+    if (st.form_error.empty()) return y;
+    y += ui.px(6);
+    pen.wrapped(x, y, st.form_error, w, ui.pal->danger_text, ui.fonts.small);
+    return y + ui::wrapped_height(ui.fonts.small, st.form_error.c_str(), w);
+}
+
+float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
+    ThreadState& st = *c.st;
+    const float field_h = ui::text_field_height(ui, st.edit_text, w, 3, 10);
+    std::uint32_t field = 0;
+    if (pen.draw) {
+        ImGui::SetCursorScreenPos(pen.at(x, y));
+        const ui::TextField f = ui::text_field(ui, "Edit your post###edit", st.edit_text, st.edit_edit, w, 3, 10, "Your post");
+        field = f.id;
+        if (f.changed) st.form_error.clear();
+    }
+    y += field_h + ui.px(8);
+    ui::ButtonOpts save = ui::compact(ui::Tone::primary);
+    const std::string reason = post_disabled_reason(st.edit_text, true);
+    save.disabled = !reason.empty();
+    save.tooltip = reason.empty() ? nullptr : reason.c_str();
+    const ImVec2 bs = ui::button_size(ui, "Save", save);
+    bool do_save = pen.button(x, y, "Save", save);
+    const bool cancel = pen.button(x + bs.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
+    if (pen.draw) {
+        do_save = do_save || ui.take_submit(field);
+        focus_form(ui, st, field, true);
+        if (do_save && reason.empty()) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            ui.defer([d, s] {
+                if (auto err = d->edit(s->editing, s->edit_text)) s->form_error = err->message;
+                else s->close_forms();
+            });
+        } else if (cancel || st.cancel_form) {
+            st.cancel_form = false;
+            st.close_forms();
+        }
+    }
+    y += bs.y;
+    return form_error(ui, pen, st, x, y, w);
+}
+
+float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
+    ThreadState& st = *c.st;
+    const Palette& pal = *ui.pal;
+    const char* q = "Delete this post? This cannot be undone.";
+    const ImVec2 db = ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger));
+    const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
+    const float qw = text_w(ui.fonts.small, q);
+    Flow f(x, y, x + w, db.y, ui.px(8), ui.px(6));
+    const ImVec2 qa = f.place(ImVec2(qw, ui.fonts.small->FontSize));
+    pen.text(qa.x, qa.y, q, pal.danger_text, ui.fonts.small);
+    const ImVec2 da = f.place(db);
+    const bool del = pen.button(da.x, da.y, "Delete", ui::compact(ui::Tone::danger));
+    const ImVec2 ca = f.place(cb);
+    const bool cancel = pen.button(ca.x, ca.y, "Cancel", ui::compact(ui::Tone::secondary));
+    if (pen.draw) focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
+    if (pen.draw) {
+        if (del) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            const std::string id = st.confirm_delete;
+            st.close_forms();
+            ui.defer([d, s, id] { report(*s, d->remove(id), "Could not delete"); });
+        } else if (cancel || st.cancel_form) {
+            st.cancel_form = false;
+            st.close_forms();
+        }
+    }
+    return f.bottom();
+}
+
+float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
+    ThreadState& st = *c.st;
+    const Palette& pal = *ui.pal;
+    const char* q = "Why should a curator look at this?";
+    pen.text(x, y, q, pal.text, ui.fonts.small);
+    y += ui.fonts.small->FontSize + ui.px(6);
+    const float chip_h = ui::button_size(ui, "x", ui::compact(ui::Tone::chip)).y;
+    Flow f(x, y, x + w, chip_h, ui.px(6), ui.px(6));
+    std::uint32_t first = 0;
+    for (int i = 0; i < static_cast<int>(sizeof kFlagReasons / sizeof kFlagReasons[0]); ++i) {
+        ui::ButtonOpts chip = ui::compact(st.flag_reason == i ? ui::Tone::chip_on : ui::Tone::chip,
+                                      st.flag_reason == i ? ui::Icon::check : ui::Icon::none);
+        chip.toggle = true;
+        const ImVec2 a = f.place(ui::button_size(ui, kFlagReasons[i], chip));
+        if (pen.button(a.x, a.y, kFlagReasons[i], chip)) st.flag_reason = i;
+        if (pen.draw && !first) first = ImGui::GetItemID();
+    }
+    if (pen.draw) focus_form(ui, st, first, false);
+    y = f.bottom() + ui.px(8);
+    ui::ButtonOpts send = ui::compact(ui::Tone::primary, ui::Icon::flag);
+    send.disabled = st.flag_reason < 0;
+    send.tooltip = send.disabled ? "Choose a reason first." : nullptr;
+    const ImVec2 sb = ui::button_size(ui, "Send to curators", send);
+    const bool go = pen.button(x, y, "Send to curators", send);
+    const bool cancel = pen.button(x + sb.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
+    if (pen.draw) {
+        if (go && st.flag_reason >= 0) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            const std::string id = st.flagging;
+            const std::string reason = kFlagReasons[st.flag_reason];
+            ui.defer([d, s, id, reason] {
+                if (auto err = d->flag(id, reason)) {
+                    s->form_error = err->message;
+                } else {
+                    s->close_forms();
+                    s->say("Thanks. A curator will look at this post.", NoticeTone::info);
+                }
+            });
+        } else if (cancel || st.cancel_form) {
+            st.cancel_form = false;
+            st.close_forms();
+        }
+    }
+    y += sb.y;
+    return form_error(ui, pen, st, x, y, w);
+}
+
+// A failed write: the server's message and what the person can do about it.
+float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
+    const Palette& pal = *ui.pal;
+    const ShownPost& sp = *c.post;
+    const std::string msg = "Not sent: " + (sp.error.empty() ? std::string("the server refused this change.") : sp.error);
+    const float pad = ui.px(10);
+    const float icon = ui.fonts.small->FontSize;
+    const float tw = w - pad * 2 - icon - ui.px(8);
+    float h = pad + ui::wrapped_height(ui.fonts.small, msg.c_str(), tw) + ui.px(8);
+    const float bh = ui::button_size(ui, "Retry", ui::compact(ui::Tone::secondary)).y;
+    h += bh + pad;
+    if (pen.draw) {
+        ImGui::GetWindowDrawList()->AddRectFilled(pen.at(x, y), pen.at(x + w, y + h), ui::col(pal.danger_bg), ui.px(8));
+        pen.icon(ui::Icon::warning, x + pad + icon * 0.5f, y + pad + icon * 0.5f, icon, pal.danger_text);
+        pen.wrapped(x + pad + icon + ui.px(8), y + pad, msg, tw, pal.danger_text, ui.fonts.small);
+    }
+    float bx = x + pad + icon + ui.px(8);
+    const float by = y + h - pad - bh;
+    const auto put = [&](const char* label, ui::Tone tone) {
+        const bool hit = pen.button(bx, by, label, ui::compact(tone));
+        bx += ui::button_size(ui, label, ui::compact(tone)).x + ui.px(6);
+        return hit;
+    };
+    const bool retry = put("Retry", ui::Tone::secondary);
+    const bool own = controls_for(sp, c.d->me()).edit;
+    const bool edit = own && put("Edit", ui::Tone::secondary);
+    const bool discard = put("Discard", ui::Tone::secondary);
+    if (pen.draw) {
+        ThreadState& st = *c.st;
+        Discussion* d = c.d;
+        const std::uint64_t write = sp.failed_write;
+        if (retry) ui.defer([d, write] { d->retry(write); });
+        if (edit) {
+            st.close_forms();
+            st.editing = sp.post.id;
+            st.edit_text = sp.post.body;
+            st.edit_edit = TextEditState{};
+            st.edit_edit.cursor = st.edit_edit.anchor = st.edit_text.size();
+            st.focus_form = true;
+        }
+        if (discard) ui.defer([d, write] { d->discard(write); });
+    }
+    return y + h;
+}
+
+// The footer: endorse, reply, replies, curator actions.
+float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
+    const Palette& pal = *ui.pal;
+    ThreadState& st = *c.st;
+    const Post& p = c.post->post;
+    const PostControls ctl = controls_for(*c.post, c.d->me());
+    const float line_h = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
+    Flow f(x - ui.px(8), y, x + w, line_h, ui.px(4), ui.px(4));
+    bool any = false;
+
+    if (ctl.endorse) {
+        const std::string label = std::string(p.endorsed_by_me ? "Endorsed" : "Endorse") +
+                                  (p.endorsements > 0 ? " · " + std::to_string(p.endorsements) : std::string());
+        ui::ButtonOpts b = ui::compact(p.endorsed_by_me ? ui::Tone::toggle_on : ui::Tone::ghost, ui::Icon::endorse);
+        b.toggle = true;
+        b.tooltip = p.endorsed_by_me ? "You endorsed this. Select to take it back." : "Endorse: this helped me";
+        const std::string id = label + "###endorse";
+        const ImVec2 a = f.place(ui::button_size(ui, id.c_str(), b));
+        if (pen.button(a.x, a.y, id.c_str(), b)) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            const std::string pid = p.id;
+            const bool on = !p.endorsed_by_me;
+            ui.defer([d, s, pid, on] { report(*s, d->endorse(pid, on), "Could not endorse"); });
+        }
+        any = true;
+    } else if (p.endorsements > 0) {
+        const std::string t = std::to_string(p.endorsements) + (p.endorsements == 1 ? " endorsement" : " endorsements");
+        const float s = ui.fonts.small->FontSize;
+        const ImVec2 a = f.place(ImVec2(s + ui.px(4) + text_w(ui.fonts.small, t.c_str()) + ui.px(16), s));
+        pen.icon(ui::Icon::endorse, a.x + ui.px(8) + s * 0.5f, a.y + s * 0.5f, s, pal.text_muted);
+        pen.text(a.x + ui.px(8) + s + ui.px(4), a.y, t.c_str(), pal.text_muted, ui.fonts.small);
+        any = true;
+    }
+    if (p.leader_endorsed) {
+        const char* t = "Endorsed by a leader";
+        const ImVec2 a = f.place(ui::badge_size(ui, t, ui::Icon::check));
+        pen.badge(a.x, a.y, t, pal.leader_bg, pal.leader_text, ui::Icon::check);
+        any = true;
+    }
+    if (ctl.reply) {
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, ui::Icon::reply);
+        const ImVec2 a = f.place(ui::button_size(ui, "Reply", b));
+        if (pen.button(a.x, a.y, "Reply", b)) {
+            st.close_forms();
+            st.reply_to = p.id;
+            st.reply_text.clear();
+            st.reply_edit = TextEditState{};
+            st.focus_form = true;
+            st.replies_open[p.id] = true;
+            st.changed();
+            ui.want_frame = true;
+        }
+        any = true;
+    }
+    if (!c.reply && c.entry && !c.entry->replies.empty()) {
+        const std::size_t n = c.entry->replies.size();
+        const std::string label = (c.replies_open ? "Hide " : "") + std::to_string(n) + (n == 1 ? " reply" : " replies");
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, c.replies_open ? ui::Icon::chevron_down : ui::Icon::chevron_right);
+        b.toggle = true;
+        const std::string id = label + "###replies";
+        const ImVec2 a = f.place(ui::button_size(ui, id.c_str(), b));
+        if (pen.button(a.x, a.y, id.c_str(), b)) {
+            st.replies_open[p.id] = !c.replies_open;
+            if (c.replies_open && st.reply_to == p.id) st.close_forms();
+            st.changed();
+        }
+        any = true;
+    }
+    // Curators: the same toggle for pinning and hiding.
+    using Write = std::optional<ApiError> (Discussion::*)(const std::string&, bool);
+    const auto moderate = [&](bool allowed, bool on, const char* label, ui::Icon icon, Write write, const char* what) {
+        if (!allowed) return;
+        const ui::ButtonOpts b = ui::compact(ui::Tone::ghost, icon);
+        const ImVec2 a = f.place(ui::button_size(ui, label, b));
+        if (pen.button(a.x, a.y, label, b)) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            const std::string pid = p.id, failed = std::string("Could not ") + what;
+            ui.defer([d, s, pid, on, write, failed] { report(*s, (d->*write)(pid, !on), failed.c_str()); });
+        }
+        any = true;
+    };
+    moderate(ctl.pin, p.pinned, p.pinned ? "Unpin###pin" : "Pin###pin", ui::Icon::pin, &Discussion::pin,
+             p.pinned ? "unpin" : "pin");
+    moderate(ctl.hide, p.hidden, p.hidden ? "Unhide###hide" : "Hide###hide", ui::Icon::eye_off, &Discussion::hide,
+             p.hidden ? "unhide" : "hide");
+    return any ? f.bottom() : y - ui.px(8);
+}
+
+// Background of a row: cards have a border; replies a guide line on their left.
+void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool reply, bool pinned) {
+    if (!pen.draw) return;
+    const Palette& pal = *ui.pal;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float r = ui.px(10);
+    if (reply) {
+        dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface_alt), r);
+        dl->AddRectFilled(pen.at(x - ui.px(14), 0), pen.at(x - ui.px(12), h), ui::col(pal.border));
+        return;
+    }
+    dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface), r);
+    dl->AddRect(pen.at(x, 0), pen.at(x + w, h), ui::col(pinned ? pal.curator_text : pal.border), r, 0,
+                ui.px(pinned ? 1.5f : 1.0f));
+}
+
+}  // namespace
+
+// [SECTION] Rows -----------------------------------------------------------------------------
+
+float post_row(Ui& ui, const CardContext& c, float width, bool draw) {
+    const Palette& pal = *ui.pal;
+    ThreadState& st = *c.st;
+    const Post& p = c.post->post;
+    const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+    const float x = c.reply ? ui.px(28) : 0.0f;
+    const float w = width - x;
+    const float pad = ui.px(c.reply ? 12 : 14);
+    const float inner = w - pad * 2;
+    ImDrawList* dl = draw ? ImGui::GetWindowDrawList() : nullptr;
+    if (draw) {
+        ImGui::PushID(p.id.c_str());
+        dl->ChannelsSplit(2);   // content on top, the card behind it once its height is known
+        dl->ChannelsSetCurrent(1);
+    }
+    float y = header(ui, pen, c, x + pad, inner, pad) + ui.px(8);
+
+    if (st.editing == p.id) {
+        y = edit_form(ui, pen, c, x + pad, y, inner);
+    } else {
+        // A deleted post shows only while the person's refused write to it waits (see failed_box).
+        const std::string& body = p.deleted ? kDeletedBody : p.body;
+        pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, ui.fonts.body);
+        y += ui::wrapped_height(ui.fonts.body, body.c_str(), inner, body.c_str() + body.size());
+    }
+    if (c.post->state == LocalState::failed) y = failed_box(ui, pen, c, x + pad, y + ui.px(10), inner);
+    y = footer(ui, pen, c, x + pad, y + ui.px(8), inner);
+    if (st.confirm_delete == p.id) y = delete_form(ui, pen, c, x + pad, y + ui.px(10), inner);
+    if (st.flagging == p.id) y = flag_form(ui, pen, c, x + pad, y + ui.px(10), inner);
+    y += pad;
+    if (draw) {
+        menu(ui, c);
+        dl->ChannelsSetCurrent(0);
+        card_background(ui, pen, x, w, y, c.reply, p.pinned);
+        dl->ChannelsMerge();
+        ImGui::PopID();
+    }
+    return y + ui.px(c.reply ? 8 : 12);
+}
+
+float placeholder_row(Ui& ui, const CardContext& c, float width, bool draw) {
+    const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+    const float pad = ui.px(12);
+    const char* text = c.entry && c.entry->parent_hidden ? "This post was hidden by a curator."
+                                                         : "This post was deleted.";
+    const float h = pad * 2 + ui.fonts.small->FontSize;
+    if (draw) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRect(pen.at(0, 0), pen.at(width, h), ui::col(ui.pal->border), ui.px(10), 0, ui.px(1));
+        pen.icon(ui::Icon::eye_off, pad + ui.fonts.small->FontSize * 0.5f, pad + ui.fonts.small->FontSize * 0.5f,
+                 ui.fonts.small->FontSize, ui.pal->text_muted);
+        pen.text(pad + ui.fonts.small->FontSize + ui.px(8), pad, text, ui.pal->text_muted, ui.fonts.small);
+    }
+    return h + ui.px(12);
+}
+
+float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
+    ThreadState& st = *c.st;
+    const Palette& pal = *ui.pal;
+    const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+    const float x = ui.px(28), w = width - x, pad = ui.px(12), inner = w - pad * 2;
+    const std::string to = "Reply to " + (c.post->post.author.name.empty() ? std::string("this post") : c.post->post.author.name);
+    float y = pad;
+    if (draw) {
+        ImGui::PushID(("reply:" + c.post->post.id).c_str());
+        ImGui::GetWindowDrawList()->ChannelsSplit(2);
+        ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
+    }
+    pen.text(x + pad, y, to.c_str(), pal.text_muted, ui.fonts.small);
+    y += ui.fonts.small->FontSize + ui.px(6);
+    const float field_h = ui::text_field_height(ui, st.reply_text, inner, 2, 8);
+    std::uint32_t field = 0;
+    if (draw) {
+        ImGui::SetCursorScreenPos(pen.at(x + pad, y));
+        const ui::TextField f = ui::text_field(ui, "Your reply###reply", st.reply_text, st.reply_edit, inner, 2, 8,
+                                               "Write a reply…");
+        field = f.id;
+        if (f.changed) st.form_error.clear();
+    }
+    y += field_h + ui.px(8);
+    ui::ButtonOpts send = ui::compact(ui::Tone::primary);
+    const std::string reason = post_disabled_reason(st.reply_text, true);
+    send.disabled = !reason.empty();
+    send.tooltip = reason.empty() ? (ui.mac ? "Reply (Cmd+Enter)" : "Reply (Ctrl+Enter)") : reason.c_str();
+    const ImVec2 sb = ui::button_size(ui, "Post reply", send);
+    bool go = pen.button(x + pad, y, "Post reply", send);
+    const bool cancel = pen.button(x + pad + sb.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
+    const CounterView counter = composer_counter(st.reply_text);
+    if (counter.level != CounterView::Level::ok || !st.reply_text.empty()) {
+        const float cw = text_w(ui.fonts.small, counter.text.c_str());
+        const float cx = x + pad + inner - cw;
+        if (cx > x + pad + sb.x + ui.px(90))
+            pen.text(cx, y + (sb.y - ui.fonts.small->FontSize) * 0.5f, counter.text.c_str(),
+                     counter.level == CounterView::Level::over   ? pal.danger_text
+                     : counter.level == CounterView::Level::near ? pal.warning_text
+                                                                 : pal.text_muted,
+                     ui.fonts.small);
+    }
+    y += sb.y;
+    if (draw) {
+        go = go || ui.take_submit(field);
+        focus_form(ui, st, field, true);
+        if (go) {
+            if (!reason.empty()) {
+                st.form_error = reason;
+            } else {
+                Discussion* d = c.d;
+                ThreadState* s = &st;
+                const std::string parent = c.post->post.id;
+                ui.defer([d, s, parent] {
+                    auto created = d->create(Kind::insight, s->reply_text, parent);
+                    if (!created) {
+                        s->form_error = created.error().message;
+                        return;
+                    }
+                    s->posted_here.insert(created.value().id);
+                    s->replies_open[parent] = true;
+                    s->close_forms();
+                    s->changed();
+                    s->announce("Reply posted.");
+                });
+            }
+        } else if (cancel || st.cancel_form) {
+            st.cancel_form = false;
+            st.close_forms();
+        }
+    }
+    y = form_error(ui, pen, st, x + pad, y, inner) + pad;
+    if (draw) {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->ChannelsSetCurrent(0);
+        dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, y), ui::col(pal.surface_alt), ui.px(10));
+        dl->AddRectFilled(pen.at(x - ui.px(14), 0), pen.at(x - ui.px(12), y), ui::col(pal.border));
+        dl->ChannelsMerge();
+        ImGui::PopID();
+    }
+    return y + ui.px(12);
+}
+
+}  // namespace grove

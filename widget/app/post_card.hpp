@@ -1,0 +1,40 @@
+// One row of the thread: a post card (top-level or reply), a placeholder for a parent the reader
+// cannot see, or the reply form. Each function lays the row out and returns its height; with
+// draw=false it only measures (no ImGui items, no state changes), which is how the virtualized
+// thread learns exact heights before a row is shown. Both paths run the same code, so the
+// measured height is the drawn height.
+//
+// A card: author, role badge, relative time (exact time on hover), kind, pinned/hidden/spotlight
+// markers, a "More actions" menu (edit/delete own posts, flag others', copy); the wrapped body
+// (or its editor); a failed write's message with Retry / Edit / Discard; the footer: Endorse
+// with its count, "Endorsed by a leader", Reply, the replies toggle, and for curators Pin and
+// Hide; then the delete confirmation or the flag form when open.
+#pragma once
+
+#include <cstddef>   // std::size_t
+
+#include "grove/client/discussion.hpp"
+#include "ui_kit.hpp"
+#include "ui_state.hpp"
+#include "view_model.hpp"
+
+namespace grove {
+
+struct CardContext {
+    Discussion* d = nullptr;
+    ThreadState* st = nullptr;
+    const ShownPost* post = nullptr;     // the card's post (the parent, for the reply form)
+    const ThreadEntry* entry = nullptr;  // the top-level entry the row belongs to
+    bool reply = false;
+    bool replies_open = false;
+    bool online = true;
+};
+
+float post_row(Ui& ui, const CardContext& c, float width, bool draw);
+float placeholder_row(Ui& ui, const CardContext& c, float width, bool draw);
+float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw);
+
+// Replies are shown without asking when there are this many or fewer.
+constexpr std::size_t kRepliesOpenByDefault = 3;
+
+}  // namespace grove

@@ -1,0 +1,124 @@
+#include "spotlight_panel.hpp"
+
+#include <imgui.h>
+#include <imgui_internal.h>   // ImMax, ImFloor
+
+#include "view_model.hpp"
+
+namespace grove {
+
+namespace {
+constexpr std::size_t kShownAtFirst = 2;
+constexpr int kClampLines = 3;
+}  // namespace
+
+void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
+    const std::vector<Post>& posts = d.spotlight();
+    if (posts.empty()) return;
+    const Palette& pal = *ui.pal;
+    const Identity& me = d.me();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const float pad = ui.px(14), bar = ui.px(4);
+    const float inner_x = origin.x + pad + bar, inner_w = width - pad * 2 - bar;
+
+    // Content first (channel 1), then the box behind it once its height is known (channel 0).
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    ImGui::PushID("spotlight");
+    float y = origin.y + pad;
+    ImGui::PushFont(ui.fonts.body);
+    ui::draw_icon(dl, ui::Icon::star, ImVec2(inner_x + ui.px(8), y + ui.fonts.body->FontSize * 0.5f),
+                  ui.fonts.body->FontSize, ui::col(pal.leader_text));
+    const float strong = ImMax(1.0f, ImFloor(ui.scale * 0.6f));
+    ui::strong_text_at(ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text, strong);
+    ImGui::PopFont();
+    y += ui.fonts.body->FontSize + ui.px(10);
+
+    const std::size_t shown = show_all_ ? posts.size() : std::min(posts.size(), kShownAtFirst);
+    for (std::size_t i = 0; i < shown; ++i) {
+        const Post& p = posts[i];
+        ImGui::PushID(p.id.c_str());
+        if (i > 0) {
+            dl->AddLine(ImVec2(inner_x, y - ui.px(6)), ImVec2(inner_x + inner_w, y - ui.px(6)), ui::col(pal.border));
+            y += ui.px(4);
+        }
+        // Who, where, when.
+        float x = inner_x;
+        ImGui::PushFont(ui.fonts.body);
+        const char* name = p.author.name.empty() ? "A leader" : p.author.name.c_str();
+        ui::strong_text_at(ImVec2(x, y), name, pal.text, strong);
+        x += ImGui::CalcTextSize(name).x + strong + ui.px(8);
+        ImGui::PopFont();
+        const float badge_y = y + (ui.fonts.body->FontSize - ui::badge_size(ui, "Leader").y) * 0.5f;
+        const auto put_badge = [&](const char* text, unsigned bg, unsigned fg, ui::Icon icon) {
+            ImGui::SetCursorScreenPos(ImVec2(x, badge_y));
+            ui::badge(ui, text, bg, fg, icon);
+            x += ui::badge_size(ui, text, icon).x + ui.px(6);
+        };
+        if (!role_badge(p.author.role).empty())
+            put_badge(std::string(role_badge(p.author.role)).c_str(), pal.leader_bg, pal.leader_text, ui::Icon::none);
+        if (is_own(p, me)) put_badge("Your post", pal.chip_bg, pal.chip_text, ui::Icon::star);
+        ImGui::PushFont(ui.fonts.small);
+        const std::string meta = (p.module != d.module() ? "in " + p.module + " · " : std::string()) +
+                                 relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
+        const float meta_w = ImGui::CalcTextSize(meta.c_str()).x;
+        if (x + meta_w > inner_x + inner_w) {   // no room on this line: the next one
+            x = inner_x;
+            y += ui.fonts.body->FontSize + ui.px(2);
+        }
+        const float meta_y = y + (ui.fonts.body->FontSize - ui.fonts.small->FontSize) * 0.5f;
+        ui::text_at(ImVec2(x, meta_y), meta.c_str(), pal.text_muted);
+        ImGui::PopFont();
+        y += ui.fonts.body->FontSize + ui.px(4);
+
+        // The learning itself, clamped.
+        ImGui::PushFont(ui.fonts.body);
+        const char* body = p.body.c_str();
+        const char* end = body + p.body.size();
+        const bool open = expanded_.count(p.id) > 0;
+        const char* cut = open ? end : ui::clamp_lines(ui.fonts.body, body, end, inner_w, kClampLines);
+        ImGui::SetCursorScreenPos(ImVec2(inner_x, y));
+        ui::wrapped_text(ui, body, inner_w, pal.text, cut);
+        y += ui::wrapped_height(ui.fonts.body, body, inner_w, cut);
+        ImGui::PopFont();
+        if (cut < end || open) {
+            ui::ButtonOpts more;
+            more.tone = ui::Tone::ghost;
+            more.size = ui::Size::compact;
+            more.icon = open ? ui::Icon::chevron_down : ui::Icon::chevron_right;
+            ImGui::SetCursorScreenPos(ImVec2(inner_x - ui.px(6), y + ui.px(2)));
+            if (ui::button(ui, open ? "Show less" : "Read more", more)) {
+                if (open) expanded_.erase(p.id);
+                else expanded_.insert(p.id);
+            }
+            y += ui::button_size(ui, "Read more", more).y + ui.px(2);
+        }
+        y += ui.px(12);
+        ImGui::PopID();
+    }
+    if (posts.size() > kShownAtFirst) {
+        ui::ButtonOpts all;
+        all.tone = ui::Tone::ghost;
+        all.size = ui::Size::compact;
+        all.icon = show_all_ ? ui::Icon::chevron_down : ui::Icon::chevron_right;
+        const std::string label = show_all_ ? std::string("Show fewer")
+                                            : "Show all " + std::to_string(posts.size()) + " leader learnings";
+        ImGui::SetCursorScreenPos(ImVec2(inner_x - ui.px(6), y - ui.px(6)));
+        if (ui::button(ui, label.c_str(), all)) show_all_ = !show_all_;
+        y += ui::button_size(ui, "Show", all).y;
+    }
+    y += pad - ui.px(8);
+    ImGui::PopID();
+
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(origin, ImVec2(origin.x + width, y), ui::col(pal.surface_alt), ui.px(10));
+    dl->AddRectFilled(origin, ImVec2(origin.x + bar + ui.px(4), y), ui::col(pal.leader_text), ui.px(10),
+                      ImDrawFlags_RoundCornersLeft);
+    dl->AddRectFilled(ImVec2(origin.x + bar, origin.y), ImVec2(origin.x + bar + ui.px(4), y), ui::col(pal.surface_alt));
+    dl->ChannelsMerge();
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
+    ImGui::Dummy(ImVec2(width, 0));
+}
+
+}  // namespace grove

@@ -1,0 +1,237 @@
+#include "thread_panel.hpp"
+
+#include <algorithm>          // std::count
+#include <cmath>              // std::ceil
+#include <unordered_map>      // std::unordered_map
+
+#include <imgui.h>
+#include <imgui_internal.h>   // ImGuiWindow (Scroll, InnerRect)
+
+namespace grove {
+
+bool ThreadPanel::replies_open(const ThreadState& st, const ThreadEntry& e) const {
+    const auto it = st.replies_open.find(e.id);
+    if (it != st.replies_open.end()) return it->second;
+    return e.replies.size() <= kRepliesOpenByDefault || !e.post;
+}
+
+void ThreadPanel::rebuild(Ui& ui, const Discussion& d, const ThreadState& st, float width) {
+    ++rebuilds_;
+    // Heights already known (by row key) are kept as estimates for the new rows.
+    std::unordered_map<std::string, float> known;
+    known.reserve(rows_.size());
+    for (std::size_t i = 0; i < rows_.size(); ++i) known.emplace(rows_[i].key, list_.height(i));
+
+    const std::vector<ShownPost>& posts = d.posts();
+    model_ = build_thread(posts, st.order, d.me(), ui.now_ms, &st.posted_here);
+    rows_.clear();
+    rows_.reserve(model_.visible_posts + 8);
+    for (std::size_t e = 0; e < model_.entries.size(); ++e) {
+        const ThreadEntry& entry = model_.entries[e];
+        if (entry.post) rows_.push_back({Row::Kind::post, e, *entry.post, entry.id});
+        else rows_.push_back({Row::Kind::placeholder, e, 0, "placeholder:" + entry.id});
+        if (replies_open(st, entry))
+            for (std::size_t r : entry.replies) rows_.push_back({Row::Kind::reply, e, r, posts[r].post.id});
+        if (entry.post && st.reply_to == entry.id) rows_.push_back({Row::Kind::reply_form, e, 0, "reply:" + entry.id});
+    }
+    std::vector<float> heights(rows_.size());
+    index_.clear();
+    index_.reserve(rows_.size());
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+        const auto it = known.find(rows_[i].key);
+        heights[i] = it != known.end() ? it->second : estimate(ui, d, rows_[i], width);
+        index_.emplace(rows_[i].key, i);
+    }
+    list_.assign(std::move(heights));
+}
+
+float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, float width) const {
+    if (r.kind == Row::Kind::placeholder) return ui.px(52);
+    if (r.kind == Row::Kind::reply_form) return ui.px(150);
+    const Post& p = d.posts()[r.post].post;
+    const float inner = width - ui.px(r.kind == Row::Kind::reply ? 52 : 28);
+    const float avg = ui.fonts.body->FontSize * 0.5f;   // DejaVu Sans: about half an em per character
+    const float chars = static_cast<float>(p.body.size());
+    const float lines = std::ceil(chars * avg / (inner > 1 ? inner : 1)) +
+                        static_cast<float>(std::count(p.body.begin(), p.body.end(), '\n'));
+    return ui.px(r.kind == Row::Kind::reply ? 84 : 96) + lines * ui.fonts.body->FontSize;
+}
+
+float ThreadPanel::row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, bool draw) {
+    const Row& r = rows_[i];
+    const std::vector<ShownPost>& posts = d.posts();
+    CardContext c;
+    c.d = &d;
+    c.st = &st;
+    c.entry = &model_.entries[r.entry];
+    c.online = online_;
+    switch (r.kind) {
+        case Row::Kind::post:
+            c.post = &posts[r.post];
+            c.replies_open = replies_open(st, *c.entry);
+            return post_row(ui, c, width, draw);
+        case Row::Kind::reply:
+            c.post = &posts[r.post];
+            c.reply = true;
+            return post_row(ui, c, width, draw);
+        case Row::Kind::placeholder: return placeholder_row(ui, c, width, draw);
+        case Row::Kind::reply_form:
+            c.post = &posts[*c.entry->post];
+            return reply_form_row(ui, c, width, draw);
+    }
+    return 0.0f;
+}
+
+void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float width) {
+    const Palette& pal = *ui.pal;
+    ImGui::PushID("thread");
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    float y = o.y;
+
+    // Curators: the discussion or the flag queue.
+    if (d.me().known && can_moderate(d.me().role)) {
+        const std::size_t flags = d.flags().size();
+        const std::string flags_label = "Flags" + (flags ? " · " + std::to_string(flags) : std::string()) + "###flags";
+        ui::ButtonOpts a = ui::compact(st.flags_view ? ui::Tone::chip : ui::Tone::chip_on);
+        ui::ButtonOpts b = ui::compact(st.flags_view ? ui::Tone::chip_on : ui::Tone::chip, ui::Icon::flag);
+        a.toggle = b.toggle = true;
+        ImGui::SetCursorScreenPos(ImVec2(o.x, y));
+        if (ui::button(ui, "Discussion", a)) st.flags_view = false;
+        ImGui::SetCursorScreenPos(ImVec2(o.x + ui::button_size(ui, "Discussion", a).x + ui.px(6), y));
+        if (ui::button(ui, flags_label.c_str(), b) && !st.flags_view) {
+            st.flags_view = true;
+            Discussion* dp = &d;
+            ui.defer([dp] { dp->refresh_flags(); });
+        }
+        y += ui::button_size(ui, "Discussion", a).y + ui.px(12);
+    }
+    if (st.flags_view) {
+        ImGui::SetCursorScreenPos(ImVec2(o.x, y));
+        ImGui::PopID();
+        return;
+    }
+
+    // "12 reflections" and the order.
+    ui::ButtonOpts top = ui::compact(st.order == ThreadOrder::top ? ui::Tone::chip_on : ui::Tone::chip);
+    ui::ButtonOpts newest = ui::compact(st.order == ThreadOrder::newest ? ui::Tone::chip_on : ui::Tone::chip);
+    top.toggle = newest.toggle = true;
+    top.tooltip = "Most endorsed first; leaders' and curators' endorsements count more, and newer posts rise";
+    newest.tooltip = "Newest first";
+    const ImVec2 tsz = ui::button_size(ui, "Top", top), nsz = ui::button_size(ui, "Newest", newest);
+    const std::size_t n = model_.visible_posts;
+    const std::string count = n == 0 ? std::string("Reflections") : std::to_string(n) + (n == 1 ? " reflection" : " reflections");
+    ImGui::PushFont(ui.fonts.body);
+    ui::strong_text_at(ImVec2(o.x, y + (tsz.y - ui.fonts.body->FontSize) * 0.5f), count.c_str(), pal.text,
+                       ImMax(1.0f, ImFloor(ui.scale * 0.6f)));
+    ImGui::PopFont();
+    ImGui::SetCursorScreenPos(ImVec2(o.x + width - tsz.x - nsz.x - ui.px(6), y));
+    if (ui::button(ui, "Top", top)) st.order = ThreadOrder::top;
+    ImGui::SetCursorScreenPos(ImVec2(o.x + width - nsz.x, y));
+    if (ui::button(ui, "Newest", newest)) st.order = ThreadOrder::newest;
+    ImGui::SetCursorScreenPos(ImVec2(o.x, y + tsz.y + ui.px(12)));
+    ImGui::Dummy(ImVec2(width, 0));
+    ImGui::PopID();
+}
+
+void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width) {
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    const float left = ImGui::GetCursorPosX();
+    const float top = ImGui::GetCursorPosY();   // the list's top, in content coordinates
+    online_ = d.status().online;
+    double view_top = win->Scroll.y - top;
+    const float view_h = win->InnerRect.GetHeight();
+
+    // Rebuild when the data, the order or the open forms change, keeping the first visible row
+    // where it was (new posts arriving above do not push what the person reads away).
+    BuildKey key{d.revision(), st.order, d.me().id + ":" + std::string(to_string(d.me().role)), st.layout_version};
+    if (!(key == built_)) {
+        std::string anchor;
+        double into = 0;
+        if (view_top > 0 && !rows_.empty()) {
+            const std::size_t a = list_.row_at(view_top);
+            anchor = rows_[a].key;
+            into = view_top - list_.offset(a);
+        }
+        rebuild(ui, d, st, width);
+        built_ = key;
+        if (!anchor.empty()) {
+            const auto it = index_.find(anchor);
+            if (it != index_.end()) {
+                const double moved = list_.offset(it->second) + into;
+                win->Scroll.y = static_cast<float>(top + moved);
+                view_top = moved;
+            }
+        }
+    }
+    if (width != width_ || ui.scale != scale_) {
+        list_.mark_all_inexact();
+        width_ = width;
+        scale_ = ui.scale;
+    }
+    // Rows whose height follows typing or an open form are measured again every frame.
+    for (const std::string* id : {&st.reply_to, &st.editing, &st.confirm_delete, &st.flagging}) {
+        if (id->empty()) continue;
+        const auto it = index_.find(*id);
+        if (it != index_.end()) list_.set_height(it->second, list_.height(it->second), false);
+        const auto form = index_.find("reply:" + *id);
+        if (form != index_.end()) list_.set_height(form->second, list_.height(form->second), false);
+    }
+
+    ui.focus->set_row_count(static_cast<int>(rows_.size()));
+    if (rows_.empty()) {
+        const SyncStatus s = d.status();
+        const char* text = !s.loaded || (!s.last_sync_ms && s.online) ? "Loading the discussion…"
+                           : !s.last_sync_ms           ? "The discussion will appear when you are back online."
+                                                       : "No reflections yet. Be the first to share what you took from this module.";
+        ImGui::PushFont(ui.fonts.body);
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float h = ui::wrapped_height(ui.fonts.body, text, width - ui.px(32)) + ui.px(36);
+        ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + width, p.y + h), ui::col(ui.pal->border), ui.px(10), 0,
+                                            ui.px(1));
+        ImGui::SetCursorScreenPos(ImVec2(p.x + ui.px(16), p.y + ui.px(18)));
+        ui::wrapped_text(ui, text, width - ui.px(32), ui.pal->text_muted);
+        ImGui::PopFont();
+        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
+        ImGui::Dummy(ImVec2(width, 0));
+        rows_drawn_ = 0;
+        return;
+    }
+
+    // Exact heights near the visible area, keeping the first visible row in place.
+    const double margin = view_h;
+    const double settled = list_.settle(view_top, view_h, margin, [&](std::size_t i) { return row(ui, d, st, i, width, false); });
+    if (view_top > 0 && settled != view_top) {
+        win->Scroll.y += static_cast<float>(settled - view_top);
+        view_top = settled;
+    }
+    // Keyboard focus asked for a row that is not near: scroll to it (it shows next frame).
+    const int want = ui.focus->pending_row();
+    if (want >= 0 && want < static_cast<int>(rows_.size())) {
+        const double y = list_.offset(static_cast<std::size_t>(want));
+        if (y < view_top - margin || y > view_top + view_h + margin - ui.px(40)) {
+            ImGui::SetScrollY(static_cast<float>(top + y - ui.px(16)));
+            ui.want_frame = true;
+        }
+    }
+
+    const std::size_t first = list_.row_at(view_top - margin);
+    std::size_t last = first, drawn = 0;
+    for (std::size_t i = first; i < rows_.size() && list_.offset(i) < view_top + view_h + margin; ++i) {
+        ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.offset(i))));
+        ui.focus->set_row(static_cast<int>(i));
+        const float h = row(ui, d, st, i, width, true);
+        if (h != list_.height(i)) {
+            list_.set_height(i, h, true);
+            ui.want_frame = true;
+        }
+        last = i;
+        ++drawn;
+    }
+    ui.focus->set_row(-1);
+    ui.focus->set_row_range(static_cast<int>(first), drawn ? static_cast<int>(last) : static_cast<int>(first) - 1);
+    rows_drawn_ = drawn;
+    ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.total())));
+    ImGui::Dummy(ImVec2(width, 0));
+}
+
+}  // namespace grove

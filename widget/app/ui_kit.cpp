@@ -1,0 +1,321 @@
+#include "ui_kit.hpp"
+
+#include <cfloat>             // FLT_MAX
+#include <cmath>              // std::cos, std::sin
+#include <cstring>            // std::strlen
+
+#include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior, RenderText
+
+namespace grove {
+namespace ui {
+
+namespace {
+
+std::string* g_log = nullptr;   // one frame is built at a time
+float g_log_y = 0;
+
+struct Metrics {
+    ImFont* font;
+    ImVec2 pad;
+    float icon, gap;
+};
+
+Metrics metrics(const Ui& ui, Size size) {
+    if (size == Size::compact) return {ui.fonts.small, ImVec2(ui.px(8), ui.px(4)), ui.fonts.small->FontSize, ui.px(5)};
+    return {ui.fonts.body, ImVec2(ui.px(14), ui.px(7)), ui.fonts.body->FontSize, ui.px(6)};
+}
+
+bool is_chip(Tone t) { return t == Tone::chip || t == Tone::chip_on; }
+
+}  // namespace
+
+ImU32 col(unsigned rgb, float alpha) {
+    const unsigned a = static_cast<unsigned>(alpha * 255.0f + 0.5f);
+    return IM_COL32((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF, a);
+}
+
+void set_screen_log(std::string* log) {
+    g_log = log;
+    g_log_y = -1e30f;
+    if (log) log->clear();
+}
+
+void log_text(const char* text, const char* end, float y) {
+    if (!g_log || !text) return;
+    if (!end) end = text + std::strlen(text);
+    if (end == text) return;
+    if (!g_log->empty()) g_log->push_back(y > g_log_y + 1.0f ? '\n' : ' ');
+    g_log_y = y;
+    g_log->append(text, end);
+}
+
+void text_at(ImVec2 pos, const char* text, unsigned colour, const char* end) {
+    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
+    ImGui::RenderText(pos, text, end, false);
+    ImGui::PopStyleColor();
+    log_text(text, end, pos.y);
+}
+
+void strong_text_at(ImVec2 pos, const char* text, unsigned colour, float shift, const char* end) {
+    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
+    ImGui::RenderText(pos, text, end, false);
+    ImGui::RenderText(ImVec2(pos.x + shift, pos.y), text, end, false);
+    ImGui::PopStyleColor();
+    log_text(text, end, pos.y);
+}
+
+float wrapped_height(ImFont* font, const char* text, float width, const char* end) {
+    return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text, end).y;
+}
+
+void wrapped_text(Ui&, const char* text, float width, unsigned colour, const char* end) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImFont* font = ImGui::GetFont();
+    const float h = wrapped_height(font, text, width, end);
+    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
+    ImGui::RenderTextWrapped(pos, text, end, width);
+    ImGui::PopStyleColor();
+    log_text(text, end, pos.y);
+    ImGui::ItemSize(ImVec2(width, h));
+}
+
+const char* clamp_lines(ImFont* font, const char* text, const char* end, float width, int max_lines) {
+    const char* s = text;
+    for (int line = 0; line < max_lines && s < end; ++line) {
+        const char* nl = s;
+        while (nl < end && *nl != '\n') ++nl;
+        const char* e = font->CalcWordWrapPositionA(1.0f, s, nl, width);
+        if (e <= s) e = s + 1;
+        if (e >= nl) {
+            s = nl < end ? nl + 1 : end;
+            continue;
+        }
+        s = e;
+        while (s < end && *s == ' ') ++s;
+    }
+    return s >= end ? end : s;
+}
+
+void tooltip(Ui& ui, const char* text) {
+    if (!text || !*text || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.px(10), ui.px(6)));
+    ImGui::BeginTooltip();
+    ImGui::PushFont(ui.fonts.small);
+    ImGui::PushTextWrapPos(ui.px(300));
+    ImGui::PushStyleColor(ImGuiCol_Text, col(ui.pal->text));
+    log_text(text, nullptr, ImGui::GetCursorScreenPos().y);
+    ImGui::TextUnformatted(text);
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    ImGui::PopFont();
+    ImGui::EndTooltip();
+    ImGui::PopStyleVar();
+}
+
+ButtonOpts compact(Tone tone, Icon icon) {
+    ButtonOpts b;
+    b.tone = tone;
+    b.size = Size::compact;
+    b.icon = icon;
+    return b;
+}
+
+ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& o) {
+    const Metrics m = metrics(ui, o.size);
+    const char* end = ImGui::FindRenderedTextEnd(label);
+    const float text_w = end > label ? m.font->CalcTextSizeA(m.font->FontSize, FLT_MAX, 0.0f, label, end).x : 0.0f;
+    float w = text_w;
+    if (o.icon != Icon::none) w += m.icon + (text_w > 0 ? m.gap : 0.0f);
+    const float pad_x = text_w > 0 ? m.pad.x : m.pad.y + ui.px(3);   // icon-only buttons are square-ish
+    return ImVec2(ImFloor(w + pad_x * 2 + 0.5f), ImFloor(m.font->FontSize + m.pad.y * 2 + 0.5f));
+}
+
+bool button(Ui& ui, const char* label, const ButtonOpts& o) {
+    ImGuiWindow* window = ImGui::GetCurrentWindow();
+    if (window->SkipItems) return false;
+    ImGuiContext& g = *GImGui;
+    const ImGuiID id = window->GetID(label);
+    const ImVec2 size = button_size(ui, label, o);
+    const ImVec2 pos(ImFloor(window->DC.CursorPos.x), ImFloor(window->DC.CursorPos.y));
+    const ImRect bb(pos, ImVec2(pos.x + size.x, pos.y + size.y));
+    ImGui::ItemSize(size);
+    ImGui::BeginDisabled(o.disabled);
+    const bool visible = ImGui::ItemAdd(bb, id);
+    bool hovered = false, held = false, pressed = false;
+    if (!o.disabled) pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+    else hovered = visible && g.HoveredWindow == window && ImGui::IsMouseHoveringRect(bb.Min, bb.Max);
+    ImGui::EndDisabled();
+
+    if (visible) {
+        const Palette& p = *ui.pal;
+        unsigned bg = 0, fg = p.text, border = 0;
+        bool fill = true;
+        const unsigned shade = p.dark ? 0xffffff : 0x000000;
+        switch (o.tone) {
+            case Tone::primary: bg = mix_rgb(p.accent, shade, held ? 0.24f : hovered ? 0.12f : 0.0f); break;
+            case Tone::secondary:
+            case Tone::chip:
+                bg = mix_rgb(p.surface, p.accent, held ? 0.14f : hovered ? 0.07f : 0.0f);
+                border = hovered ? p.text_muted : p.control_border;
+                break;
+            case Tone::ghost:
+                bg = mix_rgb(p.surface, p.accent, held ? 0.14f : 0.08f);
+                fill = hovered || held;
+                break;
+            case Tone::chip_on: bg = mix_rgb(p.accent, shade, held ? 0.2f : hovered ? 0.1f : 0.0f); break;
+            case Tone::toggle_on: bg = mix_rgb(p.chip_bg, p.accent, held ? 0.2f : hovered ? 0.1f : 0.0f); break;
+            case Tone::danger: bg = mix_rgb(p.danger_bg, p.danger_text, held ? 0.16f : hovered ? 0.08f : 0.0f); break;
+        }
+        if (o.disabled) {
+            bg = p.disabled_bg;
+            border = 0;
+            fill = o.tone != Tone::ghost;
+            fg = p.disabled_text;
+        } else if (o.tone == Tone::primary || o.tone == Tone::chip_on) {
+            fg = text_on(bg);
+        } else if (o.tone == Tone::toggle_on) {
+            fg = ensure_contrast(p.chip_text, bg, kTextContrast);
+        } else if (o.tone == Tone::danger) {
+            fg = ensure_contrast(p.danger_text, bg, kTextContrast);
+        } else {
+            fg = ensure_contrast(p.text, fill ? bg : p.surface, kTextContrast);
+        }
+        ImDrawList* dl = window->DrawList;
+        const float rounding = is_chip(o.tone) ? size.y * 0.5f : ui.px(6);
+        if (fill) dl->AddRectFilled(bb.Min, bb.Max, col(bg), rounding);
+        if (border) dl->AddRect(bb.Min, bb.Max, col(border), rounding, 0, ui.px(1));
+
+        const Metrics m = metrics(ui, o.size);
+        const char* end = ImGui::FindRenderedTextEnd(label);
+        const bool has_text = end > label;
+        float x = bb.Min.x + (has_text ? m.pad.x : (size.x - m.icon) * 0.5f);
+        if (o.icon != Icon::none) {
+            const bool filled_icon = o.tone == Tone::toggle_on || o.tone == Tone::chip_on;
+            draw_icon(dl, o.icon, ImVec2(x + m.icon * 0.5f, bb.Min.y + size.y * 0.5f), m.icon, col(fg), filled_icon);
+            x += m.icon + m.gap;
+        }
+        if (has_text) {
+            ImGui::PushFont(m.font);
+            text_at(ImVec2(x, bb.Min.y + m.pad.y), label, fg, end);
+            ImGui::PopFont();
+        } else {
+            const std::string mark = std::string("[") + (o.accessible ? o.accessible : "") + "]";
+            log_text(mark.c_str(), nullptr, bb.Min.y + m.pad.y);
+        }
+    }
+    const bool checked = o.tone == Tone::chip_on || o.tone == Tone::toggle_on;
+    const bool key = ui.focus->control(o.accessible ? o.accessible : label,
+                                       o.toggle ? ControlKind::toggle : ControlKind::button, checked, o.disabled);
+    if (hovered && !o.disabled) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    if (o.tooltip) tooltip(ui, o.tooltip);
+    return !o.disabled && (pressed || key);
+}
+
+ImVec2 badge_size(const Ui& ui, const char* text, Icon icon) {
+    ImFont* f = ui.fonts.small;
+    float w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text).x + ui.px(8) * 2;
+    if (icon != Icon::none) w += f->FontSize * 0.9f + ui.px(4);
+    return ImVec2(ImFloor(w + 0.5f), ImFloor(f->FontSize + ui.px(2) * 2 + 0.5f));
+}
+
+void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon) {
+    ImGuiWindow* window = ImGui::GetCurrentWindow();
+    const ImVec2 size = badge_size(ui, text, icon);
+    const ImVec2 pos = window->DC.CursorPos;
+    ImGui::ItemSize(size);
+    if (!ImGui::IsRectVisible(pos, ImVec2(pos.x + size.x, pos.y + size.y))) return;
+    ImDrawList* dl = window->DrawList;
+    dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), col(bg), size.y * 0.5f);
+    float x = pos.x + ui.px(8);
+    ImFont* f = ui.fonts.small;
+    if (icon != Icon::none) {
+        const float s = f->FontSize * 0.9f;
+        draw_icon(dl, icon, ImVec2(x + s * 0.5f, pos.y + size.y * 0.5f), s, col(fg), true);
+        x += s + ui.px(4);
+    }
+    ImGui::PushFont(f);
+    text_at(ImVec2(x, pos.y + ui.px(2)), text, fg);
+    ImGui::PopFont();
+}
+
+void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 colour, bool filled) {
+    const float s = size, t = ImMax(1.0f, s * 0.09f);   // stroke
+    const auto P = [&](float x, float y) { return ImVec2(c.x + (x - 0.5f) * s, c.y + (y - 0.5f) * s); };
+    switch (icon) {
+        case Icon::none: break;
+        case Icon::clock:
+            dl->AddCircle(c, s * 0.40f, colour, 20, t);
+            dl->AddLine(c, P(0.5f, 0.25f), colour, t);
+            dl->AddLine(c, P(0.70f, 0.58f), colour, t);
+            break;
+        case Icon::pin:   // a push pin: head, collar, needle
+            dl->AddCircleFilled(P(0.5f, 0.30f), s * 0.20f, colour, 16);
+            dl->AddRectFilled(P(0.32f, 0.46f), P(0.68f, 0.54f), colour, s * 0.04f);
+            dl->AddLine(P(0.5f, 0.54f), P(0.5f, 0.92f), colour, t);
+            break;
+        case Icon::check: {
+            const ImVec2 pts[] = {P(0.18f, 0.52f), P(0.40f, 0.74f), P(0.82f, 0.28f)};
+            dl->AddPolyline(pts, 3, colour, 0, t * 1.3f);
+            break;
+        }
+        case Icon::endorse: {   // an arrow up: "this helped"
+            const ImVec2 a = P(0.5f, 0.12f), b = P(0.86f, 0.52f), d = P(0.14f, 0.52f);
+            if (filled) dl->AddTriangleFilled(a, b, d, colour);
+            else dl->AddTriangle(a, b, d, colour, t);
+            if (filled) dl->AddRectFilled(P(0.36f, 0.50f), P(0.64f, 0.88f), colour);
+            else dl->AddRect(P(0.36f, 0.52f), P(0.64f, 0.88f), colour, 0, 0, t);
+            break;
+        }
+        case Icon::reply: {
+            const ImVec2 shaft[] = {P(0.85f, 0.82f), P(0.85f, 0.55f), P(0.20f, 0.55f)};
+            dl->AddPolyline(shaft, 3, colour, 0, t);
+            const ImVec2 head[] = {P(0.42f, 0.32f), P(0.18f, 0.55f), P(0.42f, 0.78f)};
+            dl->AddPolyline(head, 3, colour, 0, t);
+            break;
+        }
+        case Icon::dots: {   // on pixel centres, whole pixels apart, so the three dots look alike
+            const float gap = ImMax(3.0f, ImFloor(s * 0.3f + 0.5f));
+            const ImVec2 mid(ImFloor(c.x) + 0.5f, ImFloor(c.y) + 0.5f);
+            for (int i = -1; i <= 1; ++i)
+                dl->AddCircleFilled(ImVec2(mid.x + gap * static_cast<float>(i), mid.y), ImMax(1.3f, s * 0.09f), colour, 12);
+            break;
+        }
+        case Icon::chevron_down: {
+            const ImVec2 pts[] = {P(0.22f, 0.36f), P(0.5f, 0.64f), P(0.78f, 0.36f)};
+            dl->AddPolyline(pts, 3, colour, 0, t * 1.2f);
+            break;
+        }
+        case Icon::chevron_right: {
+            const ImVec2 pts[] = {P(0.36f, 0.22f), P(0.64f, 0.5f), P(0.36f, 0.78f)};
+            dl->AddPolyline(pts, 3, colour, 0, t * 1.2f);
+            break;
+        }
+        case Icon::warning:
+            dl->AddTriangle(P(0.5f, 0.10f), P(0.92f, 0.86f), P(0.08f, 0.86f), colour, t);
+            dl->AddLine(P(0.5f, 0.38f), P(0.5f, 0.62f), colour, t * 1.2f);
+            dl->AddCircleFilled(P(0.5f, 0.74f), t * 0.9f, colour, 8);
+            break;
+        case Icon::flag:
+            dl->AddLine(P(0.24f, 0.10f), P(0.24f, 0.92f), colour, t);
+            if (filled) dl->AddRectFilled(P(0.24f, 0.12f), P(0.80f, 0.52f), colour);
+            else dl->AddRect(P(0.24f, 0.12f), P(0.80f, 0.52f), colour, 0, 0, t);
+            break;
+        case Icon::eye_off:
+            dl->AddCircle(c, s * 0.30f, colour, 16, t);
+            dl->AddLine(P(0.12f, 0.12f), P(0.88f, 0.88f), colour, t);
+            break;
+        case Icon::star: {
+            ImVec2 pts[10];
+            for (int i = 0; i < 10; ++i) {
+                const float r = (i % 2 ? 0.20f : 0.46f) * s;
+                const float a = -IM_PI / 2 + i * IM_PI / 5;
+                pts[i] = ImVec2(c.x + std::cos(a) * r, c.y + std::sin(a) * r);
+            }
+            for (int i = 0; i < 10; ++i) dl->AddTriangleFilled(c, pts[i], pts[(i + 1) % 10], colour);
+            break;
+        }
+    }
+}
+
+}  // namespace ui
+}  // namespace grove

@@ -1,0 +1,119 @@
+// Grove's controls on top of ImGui: buttons in a few tones, chips, badges, drawn icons, a
+// multi-line text field bound to a std::string, wrapped text and tooltips. Every control
+// registers with the FocusRing, so Tab reaches it and Enter/Space activate it.
+// All sizes are CSS pixels times Ui::scale.
+#pragma once
+
+#include <cstdint>      // std::int64_t, std::uint32_t
+#include <functional>   // std::function
+#include <string>       // std::string
+#include <vector>    // std::vector
+
+#include <imgui.h>   // ImVec2, ImFont, ImU32
+
+#include "focus_ring.hpp"
+#include "fonts.hpp"
+#include "text_editor.hpp"
+#include "theme.hpp"
+
+namespace grove {
+
+// What every panel needs to draw one frame. WidgetApp owns it; fields marked "per frame" are
+// reset before each frame.
+struct Ui {
+    const Palette* pal = nullptr;
+    Fonts fonts;
+    float scale = 1.0f;
+    FocusRing* focus = nullptr;
+    std::int64_t now_ms = 0;
+    int utc_offset_minutes = 0;
+    bool mac = false;                          // macOS key conventions (Cmd for shortcuts)
+
+    // Text editing: one field at a time takes the typed input.
+    std::uint32_t editing = 0;                 // the field being edited, 0 when none
+    std::vector<InputEvent>* events = nullptr; // input waiting for that field
+    std::uint32_t submit_id = 0;               // the field that got Ctrl/Cmd+Enter (per frame)
+    bool edit_clicked = false;                 // a click landed in a text field (per frame)
+    ImVec4 caret{0, 0, 0, 0};                  // x, y, height, valid (per frame)
+    ImVec4 editing_rect{0, 0, 0, 0};           // the edited field's box (per frame)
+    std::string* editing_text = nullptr;       // the edited field's text and state, for copy and
+    TextEditState* editing_state = nullptr;    // cut requested by the page between frames
+    float editing_width = 0;
+    bool want_frame = false;                   // draw another frame (per frame)
+    // Changes to the discussion run after the frame is drawn, so rows drawn later in the same
+    // frame never see the data change under them (per frame).
+    std::vector<std::function<void()>> deferred;
+    void defer(std::function<void()> f) { deferred.push_back(std::move(f)); }
+
+    float px(float css) const { return css * scale; }
+    // True (once) when Ctrl/Cmd+Enter was pressed in this text field.
+    bool take_submit(std::uint32_t id) {
+        if (id == 0 || submit_id != id) return false;
+        submit_id = 0;
+        return true;
+    }
+};
+
+namespace ui {
+
+ImU32 col(unsigned rgb, float alpha = 1.0f);
+
+enum class Tone {
+    primary,     // filled accent: Post
+    secondary,   // outlined: Cancel, Retry
+    ghost,       // text only until hovered: Reply, menu
+    chip,        // outlined pill, off
+    chip_on,     // filled pill, on (a selected kind, the active sort)
+    toggle_on,   // tinted: Endorsed
+    danger,      // tinted red: Delete, Discard
+};
+enum class Size { regular, compact };
+enum class Icon { none, clock, pin, check, endorse, reply, dots, chevron_down, chevron_right, warning, flag, eye_off, star };
+
+struct ButtonOpts {
+    Tone tone = Tone::secondary;
+    Size size = Size::regular;
+    Icon icon = Icon::none;
+    bool disabled = false;
+    bool toggle = false;            // reported as a toggle (checked = tone is *_on)
+    const char* tooltip = nullptr;  // shown on hover (also when disabled: it says why)
+    const char* accessible = nullptr;   // label for the focus list when the visible one is short
+};
+
+// The small buttons of cards, menus and forms.
+ButtonOpts compact(Tone tone, Icon icon = Icon::none);
+
+ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& opts);
+// Draws at the cursor; true when clicked or activated from the keyboard.
+bool button(Ui& ui, const char* label, const ButtonOpts& opts);
+
+// A small rounded label ("Leader", "Pinned", a kind).
+ImVec2 badge_size(const Ui& ui, const char* text, Icon icon = Icon::none);
+void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon = Icon::none);
+
+void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float size, ImU32 colour, bool filled = false);
+
+// Screen text capture (tests, the page's debug API): every text drawn through this kit is
+// appended to `log` in drawing order until it is set back to nullptr.
+void set_screen_log(std::string* log);
+void log_text(const char* text, const char* end, float y);
+
+// Text in `colour` with the current font, logged as screen text. Not an item: no spacing.
+void text_at(ImVec2 screen_pos, const char* text, unsigned colour, const char* end = nullptr);
+// The same, a little heavier (names, headings): drawn twice, `shift` device px apart. The font
+// file has one weight; a second file for bold would cost another download.
+void strong_text_at(ImVec2 screen_pos, const char* text, unsigned colour, float shift, const char* end = nullptr);
+// Wrapped text at the cursor, `width` wide, then the cursor moves below it.
+void wrapped_text(Ui& ui, const char* text, float width, unsigned colour, const char* end = nullptr);
+// Height wrapped text takes in `font` (what wrapped_text draws).
+float wrapped_height(ImFont* font, const char* text, float width, const char* end = nullptr);
+// The end of the first `max_lines` wrapped lines of `text`; `text_end` when it fits.
+const char* clamp_lines(ImFont* font, const char* text, const char* text_end, float width, int max_lines);
+
+// A tooltip for the last item while it is hovered (also when disabled).
+void tooltip(Ui& ui, const char* text);
+
+
+
+}  // namespace ui
+}  // namespace grove

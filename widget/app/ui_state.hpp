@@ -1,0 +1,80 @@
+// What the person has opened, chosen or is typing in the thread: the sort, which replies are
+// shown, the one inline form that is open (reply, edit, flag, delete), the open menu, and the
+// last message for them. Panels read and change it; WidgetApp owns it.
+#pragma once
+
+#include <cstdint>         // std::uint64_t
+#include <string>          // std::string
+#include <unordered_map>   // std::unordered_map
+#include <unordered_set>   // std::unordered_set
+
+#include "text_editor.hpp"
+#include "view_model.hpp"
+
+namespace grove {
+
+enum class NoticeTone { info, error };
+
+struct ThreadState {
+    ThreadOrder order = ThreadOrder::top;
+    bool flags_view = false;                                // curators: the flag queue instead
+    std::unordered_map<std::string, bool> replies_open;     // the person's choice per post
+    std::unordered_set<std::string> posted_here;            // created in this session: shown first
+
+    // At most one inline form at a time.
+    std::string reply_to;            // the post being replied to
+    std::string reply_text;
+    TextEditState reply_edit;
+    std::string editing;             // the post being edited
+    std::string edit_text;
+    TextEditState edit_edit;
+    std::string confirm_delete;      // "Delete this post?" shown for this post
+    std::string flagging;            // the flag form is open for this post
+    int flag_reason = -1;
+    std::string form_error;          // why the open form's last attempt was refused
+    bool focus_form = false;         // put the caret in the form's field when it shows
+
+    std::string menu_for;            // the post whose "More actions" menu is open
+    bool menu_by_keyboard = false;   // focus its first item
+    std::string menu_return;         // focus goes back to this post's menu button when it closes
+    bool return_focus_to_menu = false;
+    float menu_anchor_x = 0, menu_anchor_y = 0;   // screen position under the menu button
+
+    std::string notice;              // the last thing the person should know
+    NoticeTone notice_tone = NoticeTone::info;
+    bool close_menu = false;         // Esc: close the open menu
+    bool cancel_form = false;        // Esc outside a text field: close the open form
+    std::uint64_t layout_version = 0;   // bumped when rows appear or go (replies shown, a form opens)
+
+    void changed() { ++layout_version; }
+    void close_forms() {
+        if (!reply_to.empty()) changed();
+        reply_to.clear();
+        editing.clear();
+        confirm_delete.clear();
+        flagging.clear();
+        flag_reason = -1;
+        form_error.clear();
+    }
+    bool any_form() const {
+        return !reply_to.empty() || !editing.empty() || !confirm_delete.empty() || !flagging.empty();
+    }
+    void say(std::string text, NoticeTone tone) {
+        notice = std::move(text);
+        notice_tone = tone;
+        announce(notice);
+    }
+    // For screen readers (the page's live region): what just happened.
+    std::string announcement;
+    std::uint64_t announcements = 0;
+    void announce(std::string text) {
+        announcement = std::move(text);
+        ++announcements;
+    }
+};
+
+// Flag reasons offered to the person (sent as the reason text).
+constexpr const char* kFlagReasons[] = {"Off-topic", "Inappropriate or disrespectful", "Incorrect or misleading",
+                                        "Spam"};
+
+}  // namespace grove

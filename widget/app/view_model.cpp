@@ -1,0 +1,287 @@
+#include "view_model.hpp"
+
+#include <algorithm>       // std::stable_sort
+#include <cmath>           // std::pow
+#include <cstdio>          // std::snprintf
+#include <unordered_map>   // std::unordered_map
+#include <unordered_set>   // std::unordered_set
+
+#include "grove/utf8.hpp"        // count_code_points, trim
+#include "grove/validation.hpp"  // validate_body
+
+namespace grove {
+
+// [SECTION] Labels ---------------------------------------------------------------------------
+
+std::string_view kind_label(Kind kind) {
+    switch (kind) {
+        case Kind::insight: return "Insight";
+        case Kind::question: return "Question";
+        case Kind::tip: return "Did you know";
+        case Kind::leader_learning: return "Leader learning";
+    }
+    return "Insight";
+}
+
+std::string_view role_badge(Role role) {
+    switch (role) {
+        case Role::leader: return "Leader";
+        case Role::curator: return "Curator";
+        case Role::admin: return "Admin";
+        case Role::learner: return {};
+    }
+    return {};
+}
+
+std::vector<Kind> composer_kinds(Role role) {
+    std::vector<Kind> kinds{Kind::insight, Kind::question, Kind::tip};
+    if (can_post_kind(role, Kind::leader_learning)) kinds.push_back(Kind::leader_learning);
+    return kinds;
+}
+
+// [SECTION] Time -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::int64_t kMinute = 60'000, kHour = 60 * kMinute, kDay = 24 * kHour;
+
+struct Civil {
+    std::int64_t year;
+    unsigned month, day, weekday;   // month 1..12, weekday 0 = Sunday
+    unsigned hour, minute;
+};
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// Howard Hinnant's civil_from_days (public domain), proleptic Gregorian.
+Civil civil(std::int64_t ms, int utc_offset_minutes) {
+    const std::int64_t local = ms + static_cast<std::int64_t>(utc_offset_minutes) * kMinute;
+    std::int64_t z = floor_div(local, kDay);
+    const std::int64_t in_day = local - z * kDay;
+    Civil c{};
+    c.weekday = static_cast<unsigned>(((z % 7) + 11) % 7);   // 1970-01-01 was a Thursday
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    c.day = doy - (153 * mp + 2) / 5 + 1;
+    c.month = mp < 10 ? mp + 3 : mp - 9;
+    c.year = static_cast<std::int64_t>(yoe) + era * 400 + (c.month <= 2 ? 1 : 0);
+    c.hour = static_cast<unsigned>(in_day / kHour);
+    c.minute = static_cast<unsigned>((in_day % kHour) / kMinute);
+    return c;
+}
+
+const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+const char* const kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
+std::string plural(std::int64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string relative_time(std::int64_t then_ms, std::int64_t now_ms, int utc_offset_minutes) {
+    const std::int64_t age = now_ms - then_ms;
+    if (age < kMinute) return "just now";   // also slightly in the future (clock skew)
+    if (age < kHour) return std::to_string(age / kMinute) + " min ago";
+    if (age < kDay) return std::to_string(age / kHour) + " h ago";
+    const Civil then = civil(then_ms, utc_offset_minutes), now = civil(now_ms, utc_offset_minutes);
+    const std::int64_t calendar_days = floor_div(now_ms + utc_offset_minutes * kMinute, kDay) -
+                                       floor_div(then_ms + utc_offset_minutes * kMinute, kDay);
+    if (calendar_days <= 1) return "yesterday";
+    if (calendar_days < 7) return plural(calendar_days, "day", "days") + " ago";
+    char buf[32];
+    if (then.year == now.year) std::snprintf(buf, sizeof buf, "%u %s", then.day, kMonths[then.month - 1]);
+    else std::snprintf(buf, sizeof buf, "%u %s %lld", then.day, kMonths[then.month - 1], static_cast<long long>(then.year));
+    return buf;
+}
+
+std::string exact_time(std::int64_t ms, int utc_offset_minutes) {
+    const Civil c = civil(ms, utc_offset_minutes);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s %u %s %lld, %02u:%02u", kWeekdays[c.weekday], c.day, kMonths[c.month - 1],
+                  static_cast<long long>(c.year), c.hour, c.minute);
+    return buf;
+}
+
+std::string last_synced_text(std::optional<std::int64_t> last_sync_ms, std::int64_t now_ms) {
+    if (!last_sync_ms) return "not synced yet";
+    return "last synced " + relative_time(*last_sync_ms, now_ms);
+}
+
+// [SECTION] Composer -------------------------------------------------------------------------
+
+CounterView composer_counter(std::string_view draft, std::size_t max) {
+    CounterView c;
+    c.max = max;
+    c.used = is_valid_utf8(draft) ? count_code_points(draft) : draft.size();
+    if (c.used > max) {
+        c.level = CounterView::Level::over;
+        c.text = std::to_string(c.used - max) + " over the limit";
+    } else if (max - c.used <= kCounterWarnRemaining) {
+        c.level = CounterView::Level::near;
+        c.text = plural(static_cast<std::int64_t>(max - c.used), "character", "characters") + " left";
+    } else {
+        c.text = std::to_string(c.used) + " / " + std::to_string(max);
+    }
+    return c;
+}
+
+std::string post_disabled_reason(std::string_view draft, bool can_send, std::size_t max) {
+    if (!can_send) return "Posting is not available: the discussion service is not connected.";
+    if (!is_valid_utf8(draft)) return "The text contains characters that cannot be sent.";
+    const std::string body = trim(draft);
+    if (body.empty()) return "Write something first.";
+    const std::size_t n = count_code_points(body);
+    if (n > max) {
+        return "Too long: remove " + plural(static_cast<std::int64_t>(n - max), "character", "characters") +
+               " (the limit is " + std::to_string(max) + ").";
+    }
+    return {};
+}
+
+// [SECTION] Controls -------------------------------------------------------------------------
+
+bool is_own(const Post& post, const Identity& me) { return me.known && !me.id.empty() && post.author.id == me.id; }
+
+PostControls controls_for(const ShownPost& sp, const Identity& me) {
+    const Post& p = sp.post;
+    PostControls c;
+    c.own = is_own(p, me);
+    if (p.deleted) return c;
+    const bool moderator = me.known && can_moderate(me.role);
+    const bool readable = !p.hidden || moderator;   // learners get hidden posts without a body
+    // A post the server does not have yet cannot be endorsed, flagged or moderated.
+    const bool on_server = p.rev > 0;
+    c.endorse = !c.own && readable && on_server;
+    c.reply = !p.parent_id && readable && !p.hidden;
+    c.edit = c.own;
+    c.remove = c.own || (moderator && on_server);
+    c.flag = !c.own && readable && on_server && me.known;
+    c.pin = moderator && on_server && !p.parent_id;
+    c.hide = moderator && on_server;
+    c.copy = readable && !p.body.empty();
+    return c;
+}
+
+// [SECTION] Thread ---------------------------------------------------------------------------
+
+double post_score(const Post& p, std::int64_t now_ms) {
+    const double endorsements = static_cast<double>(p.endorsements < 0 ? 0 : p.endorsements);
+    // leader_endorsed says at least one of the endorsements is trusted: count it as that many.
+    const double weight = endorsements + (p.leader_endorsed ? kTrustedEndorsementWeight - 1.0 : 0.0) + 1.0;
+    double age_hours = static_cast<double>(now_ms - p.created_at_ms) / static_cast<double>(kHour);
+    if (age_hours < 0) age_hours = 0;
+    return weight * std::pow(0.5, age_hours / kScoreHalfLifeHours);
+}
+
+ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
+                         std::int64_t now_ms, const std::unordered_set<std::string>* first) {
+    const bool moderator = me.known && can_moderate(me.role);
+    // A deleted post stays while the person's refused write to it waits for Retry or Discard.
+    const auto visible = [&](const ShownPost& sp) {
+        const Post& p = sp.post;
+        return (!p.deleted || sp.state == LocalState::failed) && (!p.hidden || moderator);
+    };
+
+    ThreadModel model;
+    std::unordered_map<std::string, std::size_t> top_index;   // post id -> entry
+    top_index.reserve(posts.size());
+    // Top-level posts first (visible ones, and hidden ones kept as possible placeholders).
+    std::vector<std::size_t> hidden_tops;
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        const Post& p = posts[i].post;
+        if (p.parent_id) continue;
+        if (!visible(posts[i])) {
+            if (p.deleted) continue;
+            hidden_tops.push_back(i);
+            continue;
+        }
+        top_index.emplace(p.id, model.entries.size());
+        ThreadEntry e;
+        e.post = i;
+        e.id = p.id;
+        e.pinned = p.pinned;
+        model.entries.push_back(std::move(e));
+    }
+    std::unordered_map<std::string, std::size_t> hidden_index;
+    for (std::size_t i : hidden_tops) hidden_index.emplace(posts[i].post.id, i);
+
+    // Replies: under their parent; under a placeholder when the parent is not visible.
+    for (std::size_t i = 0; i < posts.size(); ++i) {
+        const Post& p = posts[i].post;
+        if (!p.parent_id || !visible(posts[i])) continue;
+        auto it = top_index.find(*p.parent_id);
+        if (it == top_index.end()) {
+            ThreadEntry e;
+            e.id = *p.parent_id;
+            const auto h = hidden_index.find(*p.parent_id);
+            if (h != hidden_index.end()) {   // learners: the hidden parent shows as a placeholder
+                e.pinned = posts[h->second].post.pinned;
+                e.parent_hidden = true;
+            }
+            it = top_index.emplace(*p.parent_id, model.entries.size()).first;
+            model.entries.push_back(std::move(e));
+        }
+        model.entries[it->second].replies.push_back(i);
+    }
+
+    const auto created = [&](const ThreadEntry& e) -> std::int64_t {
+        if (e.post) return posts[*e.post].post.created_at_ms;
+        return e.replies.empty() ? 0 : posts[e.replies.front()].post.created_at_ms;
+    };
+    for (ThreadEntry& e : model.entries) {
+        std::stable_sort(e.replies.begin(), e.replies.end(), [&](std::size_t a, std::size_t b) {
+            const Post &pa = posts[a].post, &pb = posts[b].post;
+            return pa.created_at_ms != pb.created_at_ms ? pa.created_at_ms < pb.created_at_ms : pa.id < pb.id;
+        });
+        model.visible_posts += (e.post ? 1 : 0) + e.replies.size();
+    }
+    // Scores once per entry (the sort compares each many times).
+    std::vector<double> score(model.entries.size(), 0.0);
+    if (order == ThreadOrder::top)
+        for (std::size_t i = 0; i < model.entries.size(); ++i)
+            if (model.entries[i].post) score[i] = post_score(posts[*model.entries[i].post].post, now_ms);
+    std::vector<std::size_t> idx(model.entries.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    const auto is_first = [&](const ThreadEntry& e) { return first && !e.pinned && first->count(e.id) > 0; };
+    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+        const ThreadEntry &ea = model.entries[a], &eb = model.entries[b];
+        if (ea.pinned != eb.pinned) return ea.pinned;
+        if (is_first(ea) != is_first(eb)) return is_first(ea);
+        if (order == ThreadOrder::top && !ea.pinned && score[a] != score[b]) return score[a] > score[b];
+        const std::int64_t ca = created(ea), cb = created(eb);
+        return ca != cb ? ca > cb : ea.id > eb.id;
+    });
+    std::vector<ThreadEntry> sorted;
+    sorted.reserve(idx.size());
+    for (std::size_t i : idx) sorted.push_back(std::move(model.entries[i]));
+    model.entries = std::move(sorted);
+    for (const ThreadEntry& e : model.entries) model.pinned += e.pinned ? 1 : 0;
+    return model;
+}
+
+Participation participation(const std::vector<ShownPost>& posts, const Identity& me) {
+    std::unordered_set<std::string> authors;
+    Participation p;
+    for (const ShownPost& sp : posts) {
+        if (sp.post.deleted || sp.post.hidden) continue;
+        authors.insert(sp.post.author.id);
+        if (is_own(sp.post, me)) p.includes_me = true;
+    }
+    p.authors = authors.size();
+    return p;
+}
+
+std::string participation_line(const Participation& p) {
+    if (p.authors == 0) return "Be the first to share here.";
+    const std::size_t others = p.authors - (p.includes_me ? 1 : 0);
+    const std::string colleagues = plural(static_cast<std::int64_t>(others), "colleague", "colleagues");
+    if (p.includes_me) return others == 0 ? "You have shared here." : "You and " + colleagues + " have shared here.";
+    return colleagues + (others == 1 ? " has" : " have") + " shared here.";
+}
+
+}  // namespace grove

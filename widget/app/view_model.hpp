@@ -1,0 +1,120 @@
+// The widget's view model: pure functions from the discussion's data to what the UI shows.
+// No ImGui here, so every rule (ordering, scoring, times, the counter, who sees which control)
+// is tested natively on its own.
+//
+// [SECTION] Labels        kinds, roles
+// [SECTION] Time          relative ("3 min ago") and exact ("Tue 25 Nov 2026, 22:40")
+// [SECTION] Composer      the live counter and why Post is disabled
+// [SECTION] Controls      which controls a person sees on a post
+// [SECTION] Thread        Top score, pinned first, Top / Newest, replies, participation
+#pragma once
+
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <unordered_set>  // std::unordered_set
+#include <vector>       // std::vector
+
+#include "grove/client/discussion.hpp"
+
+namespace grove {
+
+// [SECTION] Labels ---------------------------------------------------------------------------
+
+std::string_view kind_label(Kind kind);          // "Insight", "Question", "Did you know", "Leader learning"
+// The badge shown next to an author's name; empty for learners.
+std::string_view role_badge(Role role);          // "Leader", "Curator", "Admin"
+// Kinds offered by the composer to this role, in chip order.
+std::vector<Kind> composer_kinds(Role role);
+
+// [SECTION] Time -----------------------------------------------------------------------------
+
+// "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then "12 Mar" or "12 Mar 2025".
+// utc_offset_minutes is the reader's time zone (minutes east of UTC), used for calendar dates.
+std::string relative_time(std::int64_t then_ms, std::int64_t now_ms, int utc_offset_minutes = 0);
+// "Tue 25 Nov 2026, 22:40" in the reader's time zone: shown when hovering a relative time.
+std::string exact_time(std::int64_t ms, int utc_offset_minutes = 0);
+// "last synced 3 min ago", "last synced just now", or "not synced yet".
+std::string last_synced_text(std::optional<std::int64_t> last_sync_ms, std::int64_t now_ms);
+
+// [SECTION] Composer -------------------------------------------------------------------------
+
+struct CounterView {
+    enum class Level { ok, near, over };
+    std::size_t used = 0;        // code points typed (as the person sees them, before trimming)
+    std::size_t max = kDefaultMaxBodyCodePoints;
+    Level level = Level::ok;
+    std::string text;            // "120 / 500", "12 left", "25 over the limit"
+};
+constexpr std::size_t kCounterWarnRemaining = 50;   // "near" from 450 of 500
+CounterView composer_counter(std::string_view draft, std::size_t max = kDefaultMaxBodyCodePoints);
+
+// Why the Post button is disabled (a sentence for the person), or empty when it can post.
+std::string post_disabled_reason(std::string_view draft, bool can_send, std::size_t max = kDefaultMaxBodyCodePoints);
+
+// [SECTION] Controls -------------------------------------------------------------------------
+
+struct PostControls {
+    bool own = false;        // written by the person reading
+    bool endorse = false;    // the Endorse toggle (not on your own post, not before the server has it)
+    bool reply = false;      // one level deep: top-level posts only
+    bool edit = false;       // own posts
+    bool remove = false;     // own posts; curators and admins any
+    bool flag = false;       // others' posts
+    bool pin = false;        // curators and admins, top-level posts
+    bool hide = false;       // curators and admins
+    bool copy = false;       // copy the text
+    bool menu() const { return edit || remove || flag || copy; }
+};
+PostControls controls_for(const ShownPost& post, const Identity& me);
+bool is_own(const Post& post, const Identity& me);
+
+// [SECTION] Thread ---------------------------------------------------------------------------
+
+enum class ThreadOrder { top, newest };
+
+// Top's score: endorsements, where a leader's or curator's endorsement (leader_endorsed) counts
+// kTrustedEndorsementWeight times, plus one so fresh posts compete, halving every
+// kScoreHalfLifeHours of age.
+constexpr double kTrustedEndorsementWeight = 3.0;
+constexpr double kScoreHalfLifeHours = 7 * 24.0;
+double post_score(const Post& post, std::int64_t now_ms);
+
+// One top-level entry of the thread: a post (index into Discussion::posts()) and its replies,
+// oldest first. A placeholder stands in for a parent the reader cannot see (deleted, or hidden
+// from learners) so its replies keep their context.
+struct ThreadEntry {
+    std::optional<std::size_t> post;         // empty for a placeholder
+    std::string id;                          // the top-level post's id (also for placeholders)
+    std::vector<std::size_t> replies;
+    bool pinned = false;
+    bool parent_hidden = false;              // placeholder: hidden by a curator (else deleted)
+};
+
+struct ThreadModel {
+    std::vector<ThreadEntry> entries;        // pinned first, then in the chosen order
+    std::size_t pinned = 0;                  // how many entries at the front are pinned
+    std::size_t visible_posts = 0;           // posts and replies the reader sees
+};
+
+// Builds the thread as `me` sees it: hidden posts only for curators/admins (learners see a
+// placeholder when a hidden post has replies), pinned first (newest first among them), then
+// Top (score, ties newest first) or Newest.
+// Ids in `first` (posts the person created in this session) come right after the pinned ones,
+// so a new post is seen where it was written whatever the order.
+ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
+                         std::int64_t now_ms, const std::unordered_set<std::string>* first = nullptr);
+
+// Distinct authors of the posts the reader can see, and whether `me` is one of them.
+struct Participation {
+    std::size_t authors = 0;
+    bool includes_me = false;
+};
+Participation participation(const std::vector<ShownPost>& posts, const Identity& me);
+// "Be the first to share here", "You have shared here", "12 colleagues have shared here",
+// "You and 3 colleagues have shared here".
+std::string participation_line(const Participation& p);
+
+}  // namespace grove
