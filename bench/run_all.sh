@@ -64,7 +64,8 @@ if [ ! -f "$NATIVE/CMakeCache.txt" ]; then
   cmake -S . -B "$NATIVE" -DCMAKE_BUILD_TYPE=Release -DGROVE_WIDGET_DIST="$WIDGET_DIST" >/dev/null
 fi
 targets=(--target grove-server)
-if cmake --build "$NATIVE" --target help | grep -q 'grove_ui_frame_bench'; then targets+=(--target grove_ui_frame_bench); fi
+help=$(cmake --build "$NATIVE" --target help)   # (no pipe into grep -q: SIGPIPE + pipefail)
+if grep -q 'grove_ui_frame_bench' <<<"$help"; then targets+=(--target grove_ui_frame_bench); fi
 cmake --build "$NATIVE" -j "$JOBS" "${targets[@]}"
 export GROVE_SERVER_BINARY="$(cd "$NATIVE/server-stub" && pwd)/grove-server"
 export GROVE_WIDGET_DIST="$WIDGET_DIST"
