@@ -8,6 +8,14 @@ function(grove_warnings target)
   endif()
 endfunction()
 
+# Fuzzing: everything in the build tree (grove_shared, grove_server_core, the targets) carries
+# libFuzzer's coverage instrumentation and ASan/UBSan, so the fuzzer sees into the libraries it
+# drives; the fuzz targets alone link libFuzzer's main (tests/fuzz/CMakeLists.txt).
+if(GROVE_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(GROVE_SANITIZE AND NOT EMSCRIPTEN)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   add_link_options(-fsanitize=address,undefined)

@@ -12,6 +12,7 @@ namespace httplib { class Server; }
 namespace grove {
 
 class ApiRouter;
+class ConnectionGuard;
 class StorageEngine;
 
 class HttpServer {
@@ -36,7 +37,9 @@ private:
     int threads_ = 0;
     std::shared_ptr<StorageEngine> storage_;
     std::unique_ptr<ApiRouter> api_;
-    std::unique_ptr<httplib::Server> http_;
+    std::unique_ptr<ConnectionGuard> guard_;      // outlives both servers (their connections use it)
+    std::unique_ptr<httplib::Server> http_;       // routes and settings; serves connections
+    std::unique_ptr<httplib::Server> listener_;   // binds and accepts; hands connections to http_
     int port_ = -1;
 };
 

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+    // A file size limit (ulimit -f, systemd's LimitFSIZE) must fail the write, which SQLite
+    // reports and the API answers with 503, instead of killing the server with SIGXFSZ.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     std::unique_ptr<grove::HttpServer> server_ptr;
     try {

@@ -57,7 +57,7 @@ Options:
   --threads N             HTTP worker threads; each open connection holds one (default: 64)
   --sqlite-sync MODE      full: fsync every commit, survives power loss (default);
                           normal: WAL without fsync per commit, survives a crash of this program
-  --request-timeout S     seconds a request may stall while being read or written (default 5)
+  --request-timeout S     seconds a request's head, or its body, may take to arrive (default 5)
   --idle-timeout S        seconds an idle keep-alive connection stays open       (default 5)
   --help                  show this help
 )";

@@ -5,7 +5,8 @@
 //   4. body limit (64 KiB, 413), even when the HTTP front already checked it
 //   5. token (401) for every route but health and dev/token
 //   6. per-user write limit for writes (429 + Retry-After)
-//   7. the route handler (service rules, storage); storage failures become 503, bugs 500
+//   7. the route handler (service rules, storage); storage failures become 503 (saying whether
+//      the disk is full or read-only), bugs 500
 //   8. CORS headers and Cache-Control on every answer, errors included
 #include "api/api_router.hpp"
 
@@ -73,6 +74,20 @@ std::vector<std::string> route_pattern(const std::string& path) {
     }
     return segments;
 }
+
+namespace {
+// What a person reads when storage fails; the operator's details go to the log.
+std::string unavailable_message(StorageError::Kind kind) {
+    switch (kind) {
+        case StorageError::Kind::full:
+            return "The server's storage is full, so this change was not saved. Try again later.";
+        case StorageError::Kind::read_only:
+            return "The server's storage is read-only right now, so this change was not saved. Try again later.";
+        case StorageError::Kind::failed: break;
+    }
+    return "The database is not available right now, so nothing was saved; try again shortly.";
+}
+}  // namespace
 
 Expected<Json> json_body(const ApiRequest& request) {
     if (request.body.empty()) return ApiError::invalid_json("The request body is empty; send a JSON object.");
@@ -197,8 +212,9 @@ ApiResponse ApiRouter::handle(const ApiRequest& request) {
     } catch (const StorageError& e) {
         std::fprintf(stderr, "grove-server: storage error on %s %s: %s\n", request.method.c_str(),
                      request.path.c_str(), e.what());
-        res = error_response(ApiError::unavailable("The database is not available right now; try again shortly."));
-        res.headers.emplace("Retry-After", "5");
+        res = error_response(ApiError::unavailable(unavailable_message(e.kind)));
+        // A full or read-only disk is not fixed in seconds: clients need not hurry back.
+        res.headers.emplace("Retry-After", e.kind == StorageError::Kind::failed ? "5" : "30");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "grove-server: internal error on %s %s: %s\n", request.method.c_str(),
                      request.path.c_str(), e.what());

@@ -31,9 +31,14 @@
 //   Transactions               the StorageTransaction and StorageEngine implementations
 #include "storage/sqlite_engine.hpp"
 
-#include <sqlite3.h>   // the SQLite C API
+#include <sqlite3.h>       // the SQLite C API
+#include <sys/resource.h>  // getrlimit (the file size limit)
+#include <sys/stat.h>      // stat
+#include <sys/statvfs.h>   // statvfs (free disk space)
 
 #include <algorithm>       // std::sort
+#include <cerrno>          // ENOSPC, EFBIG, EDQUOT, EROFS
+#include <cstring>         // std::strerror
 #include <atomic>          // std::atomic
 #include <condition_variable>  // std::condition_variable
 #include <deque>           // std::deque
@@ -97,8 +102,57 @@ const Migration kMigrations[] = {
 
 // -- [SECTION] Connections and statements --------------------------------------------------
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-    throw StorageError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+// After an I/O error: is the database's disk full, or its files at the process's file size
+// limit (RLIMIT_FSIZE)? SQLite reports ENOSPC as SQLITE_FULL, but EFBIG and EDQUOT only as
+// "disk I/O error", and by then errno may belong to a later call.
+bool files_look_full(sqlite3* db) {
+    const char* path = sqlite3_db_filename(db, "main");
+    if (!path || !*path) return false;
+    const std::string db_path = path;
+    const std::string dir = db_path.substr(0, db_path.find_last_of('/') + 1);
+    struct statvfs fs {};
+    if (statvfs(dir.empty() ? "." : dir.c_str(), &fs) == 0 &&
+        static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize < 1024 * 1024)
+        return true;
+    rlimit limit{};
+    if (getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return false;
+    for (const std::string& file : {db_path, db_path + "-wal"}) {
+        struct stat st {};
+        if (stat(file.c_str(), &st) == 0 && static_cast<rlim_t>(st.st_size) + 64 * 1024 >= limit.rlim_cur) return true;
+    }
+    return false;
+}
+
+// SQLite's last error on `db` as a StorageError: the message (with the operating system's
+// reason when there is one, e.g. "No space left on device") and the kind callers act on.
+StorageError storage_error(sqlite3* db, const std::string& what) {
+    if (!db) return StorageError(what + ": out of memory");
+    std::string message = what + ": " + sqlite3_errmsg(db);
+    const int primary = sqlite3_extended_errcode(db) & 0xff;
+    // The OS error belongs to this failure only when the failure is about files.
+    const bool about_files = primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN ||
+                             primary == SQLITE_READONLY;
+    const int os_error = about_files ? sqlite3_system_errno(db) : 0;
+    if (os_error != 0) message += std::string(" (") + std::strerror(os_error) + ")";
+    StorageError::Kind kind = StorageError::Kind::failed;
+    if (primary == SQLITE_FULL || os_error == ENOSPC || os_error == EFBIG || os_error == EDQUOT) {
+        kind = StorageError::Kind::full;
+    } else if (primary == SQLITE_IOERR && files_look_full(db)) {
+        kind = StorageError::Kind::full;
+        message += " (the disk is full or the files reached the file size limit)";
+    } else if (primary == SQLITE_READONLY || os_error == EROFS) {
+        kind = StorageError::Kind::read_only;
+    }
+    return StorageError(message, kind);
+}
+
+[[noreturn]] void fail(sqlite3* db, const std::string& what) { throw storage_error(db, what); }
+
+// The start of a statement, for messages: "CREATE TABLE sequences (name TEXT PRIMARY ..."
+std::string first_words(const char* sql) {
+    std::string s(sql);
+    s.erase(0, s.find_first_not_of(" \n\t"));
+    return s.size() > 40 ? s.substr(0, 40) + "..." : s;
 }
 
 class Connection;
@@ -161,11 +215,10 @@ public:
     Connection(const std::string& path, bool create, int busy_timeout_ms) {
         const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
         if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-            std::string message = "cannot open the database '" + path + "'";
-            if (db_) message += std::string(": ") + sqlite3_errmsg(db_);
+            StorageError e = storage_error(db_, "cannot open the database '" + path + "'");
             sqlite3_close(db_);
             db_ = nullptr;
-            throw StorageError(message);
+            throw e;
         }
         sqlite3_extended_result_codes(db_, 1);
         sqlite3_busy_timeout(db_, busy_timeout_ms);
@@ -178,12 +231,8 @@ public:
     Connection& operator=(const Connection&) = delete;
 
     void exec(const char* sql) {
-        char* error = nullptr;
-        if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
-            std::string message = error ? error : sqlite3_errmsg(db_);
-            sqlite3_free(error);
-            throw StorageError(std::string("statement failed: ") + message);
-        }
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+            throw storage_error(db_, "statement failed (" + first_words(sql) + ")");
     }
 
     // Prepared once per connection and kept (keyed by the SQL text's address: every SQL here is
@@ -366,6 +415,11 @@ public:
     explicit SqliteEngine(const SqliteOptions& options) : options_(options) {
         single_ = options.path == ":memory:" || options.path.empty();
         writer_ = std::make_unique<Connection>(single_ ? ":memory:" : options.path, true, options.busy_timeout_ms);
+        // SQLite opens a file it may not write read-only instead of failing: say so plainly.
+        if (sqlite3_db_readonly(writer_->handle(), "main") == 1)
+            throw StorageError("the database '" + options.path +
+                                   "' is read-only (the file, its folder or its filesystem); grove-server needs to write it",
+                               StorageError::Kind::read_only);
         if (!single_) {
             writer_->exec("PRAGMA journal_mode = WAL");
             Query mode = writer_->query("PRAGMA journal_mode");

@@ -13,7 +13,8 @@
 //   - every change to a post's visible state stamps the post with the next `rev` of one
 //     database-wide sequence, in the same transaction, so revs become visible in order;
 //   - a read transaction sees one consistent snapshot.
-// Failures (disk full, I/O errors, a locked database) throw StorageError.
+// Failures (disk full, I/O errors, a locked database) throw StorageError, whose kind says
+// whether the storage is full or read-only.
 #pragma once
 
 #include <cstdint>     // std::int64_t
@@ -28,7 +29,12 @@
 namespace grove {
 
 struct StorageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    // What the caller can tell the person: the storage is full (disk or file size limit),
+    // read-only, or failed in some other way. The text (what()) is for the operator's log.
+    enum class Kind { failed, full, read_only };
+
+    explicit StorageError(const std::string& what, Kind kind = Kind::failed) : std::runtime_error(what), kind(kind) {}
+    Kind kind;
 };
 
 // -- reads ---------------------------------------------------------------------------------

@@ -64,6 +64,10 @@ bool get_time(const Json& j, const char* name, std::int64_t& out, ApiError& err)
 
 Expected<Json> parse_json_object(std::string_view bytes) {
     if (!is_valid_utf8(bytes)) return ApiError::invalid_utf8();
+    // nlohmann/json stops at a NUL byte as if the text ended there, so '{...}\0anything' would
+    // pass. JSON never has a raw NUL (inside strings it is written \u0000).
+    if (bytes.find('\0') != std::string_view::npos)
+        return ApiError::invalid_json("The request body is not valid JSON (it contains a NUL byte).");
     Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return ApiError::invalid_json("The request body is not valid JSON.");
     if (!j.is_object()) return ApiError::bad_request("The request body must be a JSON object.");

@@ -3,20 +3,16 @@
 // same value, and every accepted body obeys the length and UTF-8 rules.
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t
-#include <cstdlib>   // std::abort
 #include <string_view>
 
 #include "grove/utf8.hpp"
 #include "grove/validation.hpp"
 #include "grove/wire.hpp"
+#include "fuzz_require.hpp"
 
 using namespace grove;
 
 namespace {
-
-void require(bool ok) {
-    if (!ok) std::abort();
-}
 
 void check_body(const std::string& body, std::size_t max) {
     require(is_valid_utf8(body));

@@ -1,8 +1,127 @@
+// make_web_discussion: the sync engine (shared/grove/client) with the browser's ports.
 #include "web_discussion.hpp"
+
+#include <emscripten/emscripten.h>   // EMSCRIPTEN_KEEPALIVE
+
+#include <cstdlib>         // std::malloc
+#include <cstring>         // std::memcpy
+#include <unordered_map>   // std::unordered_map
+
+#include "grove/client/sync_engine.hpp"
+#include "grove/time.hpp"
+#include "grove/wire.hpp"
+#include "web_ports.hpp"
+
+extern "C" void grove_js_expose_state(int mount_id, int engine_id, int expose);
 
 namespace grove {
 
-// Placeholder until the sync engine lands (issue 4): no data source yet.
-std::unique_ptr<Discussion> make_web_discussion(int, const WidgetConfig&, std::function<void()>) { return nullptr; }
+namespace {
+
+std::unordered_map<int, SyncEngine*>& engines() {
+    static std::unordered_map<int, SyncEngine*> m;
+    return m;
+}
+
+// mount element.groveSyncState(): what the sync engine holds, for support and browser tests.
+struct StateHook {
+    int mount = 0, id = 0;
+    void expose(int mount_id, SyncEngine* engine) {
+        static int next = 0;
+        mount = mount_id;
+        id = ++next;
+        engines()[id] = engine;
+        grove_js_expose_state(mount, id, 1);
+    }
+    ~StateHook() {
+        if (!id) return;
+        engines().erase(id);
+        grove_js_expose_state(mount, id, 0);
+    }
+};
+
+// Everything one mounted widget's engine talks to; owned by the engine (ClientPorts::owner), so
+// it outlives every use the engine makes of it.
+struct WebPorts {
+    WebPorts(int mount_id, const WidgetConfig& config, std::function<void()> on_change)
+        : storage("grove-cache:" + config.api),
+          token(mount_id),
+          channel("grove:" + config.api + "|" + config.module),
+          page(mount_id, std::move(on_change)) {}
+    WebStorage storage;
+    WebHttp http;
+    WebTimers timers;
+    WebToken token;
+    WebLocks locks;
+    WebChannel channel;
+    WebPage page;
+    WebPageWatch watch;
+    StateHook hook;
+};
+
+}  // namespace
+
+std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig& config,
+                                                std::function<void()> on_change) {
+    auto ports = std::make_shared<WebPorts>(mount_id, config, std::move(on_change));
+    ClientPorts p;
+    p.owner = ports;
+    p.storage = &ports->storage;
+    p.http = &ports->http;
+    p.timers = &ports->timers;
+    p.token = &ports->token;
+    p.locks = &ports->locks;
+    p.broadcast = &ports->channel;
+    p.page = &ports->page;
+    p.random = web_random64;
+    SyncOptions options;
+    options.api = config.api;
+    options.module = config.module;
+    auto engine = std::make_unique<SyncEngine>(std::move(options), std::move(p));
+    ports->watch.start(engine.get());   // online and visible before the first cycle
+    ports->hook.expose(mount_id, engine.get());
+    engine->start();
+    return engine;
+}
 
 }  // namespace grove
+
+extern "C" {
+
+// JSON of the engine's status, draft and view; malloc'ed, the caller frees it.
+EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id) {
+    using namespace grove;
+    Json out = Json::object();
+    const auto it = engines().find(engine_id);
+    if (it != engines().end()) {
+        const SyncEngine& e = *it->second;
+        const SyncStatus st = e.status();
+        Json posts = Json::array();
+        for (const ShownPost& p : e.posts()) {
+            Json j = to_json(p.post);
+            j["state"] = p.state == LocalState::synced ? "synced" : p.state == LocalState::pending ? "pending" : "failed";
+            if (!p.error.empty()) j["error"] = p.error;
+            posts.push_back(std::move(j));
+        }
+        out = Json{{"module", e.module()},
+                   {"me", e.me().known ? Json{{"id", e.me().id}, {"name", e.me().name}, {"role", to_string(e.me().role)}}
+                                       : Json(nullptr)},
+                   {"loaded", st.loaded},
+                   {"online", st.online},
+                   {"pending", st.pending},
+                   {"failed", st.failed},
+                   {"last_sync", st.last_sync_ms ? Json(format_rfc3339_ms(*st.last_sync_ms)) : Json(nullptr)},
+                   {"notice", st.notice},
+                   {"draft", e.draft()},
+                   {"creates_persisted", e.creates_persisted()},
+                   {"last_create_persist_ms",
+                    e.last_create_persist_ms() ? Json(*e.last_create_persist_ms()) : Json(nullptr)},
+                   {"posts", std::move(posts)}};
+    }
+    const std::string text = dump(out);
+    char* p = static_cast<char*>(std::malloc(text.size() + 1));
+    std::memcpy(p, text.c_str(), text.size() + 1);
+    return p;
+}
+
+}  // extern "C"

@@ -11,7 +11,7 @@
 namespace grove {
 
 // `on_change` is called whenever the discussion's revision() changes, so the mount draws a frame.
-// Returns nullptr until the sync engine is linked in (the UI then shows the composer only).
+// The cache is read asynchronously: status().loaded is false until it is (grove:ready waits).
 std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig& config,
                                                 std::function<void()> on_change);
 

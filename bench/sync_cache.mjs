@@ -1,0 +1,183 @@
+// Benchmark of the widget's cache (issue 4), in real Chromium against the real grove-server.
+// Not part of ./grove test: it prints numbers.
+//   ready    navigation start -> grove:ready (the first frame showing the cache), with an empty
+//            cache and with 10,000 cached posts. Runs alternate between two origins of the same
+//            server (127.0.0.1 keeps 10,000 posts cached; localhost's cache is deleted before each
+//            run), so both see the same machine load; the cost of the cache is the median of the
+//            paired differences.
+//   persist  create() -> the new post's outbox record committed in IndexedDB (the engine's own
+//            measure, which includes the rest of the frame that handled Ctrl+Enter), and the
+//            IndexedDB transaction alone, with an empty module and with 10,000 cached posts.
+// Targets: ready with 10,000 cached <= 300 ms more than with an empty cache; persist < 20 ms.
+// Chromium draws with SwiftShader here (WebGL on the CPU): frames cost far more than on a GPU.
+// Run after ./grove build:  node bench/sync_cache.mjs [--posts 10000] [--pairs 12]
+import { startServer, launchBrowser, recordGroveEvents } from '../tests/browser/lib/harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def);
+const POSTS = opt('--posts', 10000);
+const PAIRS = opt('--pairs', 12);
+const MODULE = 'fire-safety-101';
+const SERVER_ARGS = ['--writes-per-minute', '1000000', '--sqlite-sync', 'normal'];
+
+const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]; };
+const median = (xs) => quantile(xs, 0.5);
+const fmt = (xs, digits = 0) =>
+  `median ${median(xs).toFixed(digits)} ms, p25 ${quantile(xs, 0.25).toFixed(digits)}, p75 ${quantile(xs, 0.75).toFixed(digits)} (${xs.length} runs)`;
+
+async function token(server, sub, name) {
+  const r = await fetch(server.url + '/api/v1/dev/token', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub, name, role: 'learner' }),
+  });
+  return (await r.json()).token;
+}
+
+// n posts from 20 people, replies to every fifth, bodies of realistic length.
+async function seed(server, n) {
+  const tokens = [];
+  for (let i = 0; i < 20; i++) tokens.push(await token(server, `bench-${i}`, `Bench Person ${i}`));
+  const words = 'extinguisher exit alarm drill label class smoke door stairs assembly point warden check weekly'.split(' ');
+  let next = 0, parents = [];
+  async function worker() {
+    for (;;) {
+      const i = next++;
+      if (i >= n) return;
+      let body = `Reflection ${i}:`;
+      while (body.length < 120 + (i % 7) * 40) body += ' ' + words[(i * 7 + body.length) % words.length];
+      const parent = i % 5 === 4 && parents.length ? parents[i % parents.length] : null;
+      const r = await fetch(`${server.url}/api/v1/modules/${MODULE}/posts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + tokens[i % 20] },
+        body: JSON.stringify({ id: `bench-${i}`, kind: 'insight', body, parent_id: parent }),
+      });
+      if (r.status !== 201) throw new Error(`seeding post ${i}: HTTP ${r.status} ${await r.text()}`);
+      if (!parent) parents.push(`bench-${i}`);
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+const state = (page) => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState());
+
+async function cachedCount(page) {
+  return page.evaluate(async (api) => new Promise(async (resolve) => {
+    // Opening a database that does not exist would create it: look first.
+    if (!(await indexedDB.databases()).some((d) => d.name === 'grove-cache:' + api)) { resolve(0); return; }
+    const open = indexedDB.open('grove-cache:' + api);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('posts')) { db.close(); resolve(0); return; }
+      const c = db.transaction('posts').objectStore('posts').count();
+      c.onsuccess = () => { db.close(); resolve(c.result); };
+    };
+    open.onerror = () => resolve(-1);
+  }), new URL('/api/v1', page.url()).href);
+}
+
+async function readyMs(page, url) {
+  await page.goto(url);
+  await page.waitForFunction(() => (window.__groveEvents || []).some((e) => e.name === 'grove:ready'), null, { timeout: 60000 });
+  return page.evaluate(() => window.__groveEvents.find((e) => e.name === 'grove:ready').t);
+}
+
+async function clearCache(page, origin) {
+  await page.goto(origin + '/api/v1/health');   // same origin, no widget holding the database
+  await page.evaluate((name) => new Promise((resolve, reject) => {
+    const r = indexedDB.deleteDatabase(name);
+    r.onsuccess = resolve;
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => setTimeout(resolve, 2000);
+  }), 'grove-cache:' + origin + '/api/v1');
+}
+
+async function populate(page, origin, n) {
+  await page.goto(origin + '/');
+  const start = Date.now();
+  while ((await cachedCount(page)) < n) {
+    if (Date.now() - start > 180000) throw new Error('the cache did not fill');
+    await page.waitForTimeout(250);
+  }
+  await page.waitForTimeout(2000);   // the packed copy and the first poll settle
+}
+
+async function persist(page, times) {
+  const engine = [], storage = [];
+  await page.bringToFront();
+  for (let i = 0; i < times; i++) {
+    const before = (await state(page)).creates_persisted;
+    await page.locator('[data-grove-module]').focus();
+    const text = `Benchmark post ${i} ${Date.now()}`;
+    await page.keyboard.type(text);
+    while (!(await state(page)).draft.endsWith(text)) await page.waitForTimeout(20);
+    await page.keyboard.press('Control+Enter', { delay: 50 });
+    for (;;) {
+      const s = await state(page);
+      if (s.creates_persisted > before) {
+        engine.push(s.last_create_persist_ms);
+        storage.push(s.last_storage_write_ms);
+        break;
+      }
+      await page.waitForTimeout(10);
+    }
+    await page.waitForTimeout(300);
+  }
+  return { engine, storage };
+}
+
+const server = await startServer(SERVER_ARGS);
+const empty = await startServer(SERVER_ARGS);
+const browser = await launchBrowser();
+try {
+  console.log(`seeding ${POSTS} posts...`);
+  const t0 = Date.now();
+  await seed(server, POSTS);
+  console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const cached = server.url;                                   // keeps the cache
+  const uncached = server.url.replace('127.0.0.1', 'localhost');   // same server, its own (emptied) cache
+
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  await recordGroveEvents(context);
+  const page = await context.newPage();
+  if (process.env.PROF) page.on('console', (m) => { if (m.text().startsWith('PROF') || m.text().startsWith('Grove')) console.log(page.url().slice(7, 16), m.text().slice(0, 200)); });
+  await populate(page, cached, POSTS);
+  await readyMs(page, uncached + '/');   // warm the HTTP cache of both origins
+  const withCache = [], withoutCache = [], diff = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const a = await readyMs(page, cached + '/');
+    const s = await state(page);
+    if (s.posts.length < POSTS) throw new Error(`ready showed ${s.posts.length} posts, not ${POSTS}`);
+    await page.waitForTimeout(1500);   // its first sync (a small pull) is done
+    await clearCache(page, uncached);
+    const b = await readyMs(page, uncached + '/');
+    // Let the fresh page finish fetching and storing all posts: background IndexedDB work would
+    // otherwise slow the next run down.
+    while ((await state(page)).posts.length < POSTS) await page.waitForTimeout(200);
+    await page.waitForTimeout(1500);
+    if (process.env.PROF) console.log('pair', a.toFixed(0), b.toFixed(0));
+    withCache.push(a);
+    withoutCache.push(b);
+    diff.push(a - b);
+  }
+
+  // Persisting one post: with 10,000 cached (settled), and in an empty module.
+  await page.goto(cached + '/');
+  await page.waitForFunction(() => window.__groveEvents.some((e) => e.name === 'grove:ready'));
+  await page.waitForTimeout(2000);
+  const pFull = await persist(page, 9);
+  await page.goto(empty.url + '/');
+  await page.waitForFunction(() => window.__groveEvents.some((e) => e.name === 'grove:ready'));
+  await page.waitForTimeout(2000);
+  const pEmpty = await persist(page, 9);
+
+  console.log('');
+  console.log(`grove:ready, empty cache:         ${fmt(withoutCache)}`);
+  console.log(`grove:ready, ${POSTS} cached:       ${fmt(withCache)}`);
+  console.log(`  cost of the cache (paired):     ${fmt(diff)}   target <= 300 ms`);
+  console.log(`persist one post, empty module:   ${fmt(pEmpty.engine)}; IndexedDB transaction ${fmt(pEmpty.storage, 1)}`);
+  console.log(`persist one post, ${POSTS} cached:  ${fmt(pFull.engine)}; IndexedDB transaction ${fmt(pFull.storage, 1)}   target < 20 ms`);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+  await empty.stop();
+}

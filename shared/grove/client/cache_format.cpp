@@ -1,0 +1,536 @@
+#include "grove/client/cache_format.hpp"
+
+#include "grove/utf8.hpp"         // is_valid_utf8
+#include "grove/validation.hpp"   // is_valid_post_id
+#include "grove/wire.hpp"         // Json, dump, post_from_json
+
+namespace grove {
+
+namespace {
+
+// Post record flags, one bit each.
+enum : int { kEndorsedByMe = 1, kLeaderEndorsed = 2, kPinned = 4, kHidden = 8, kDeleted = 16 };
+
+Json parse(std::string_view text) { return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false); }
+
+std::string excerpt(std::string_view text) {
+    std::string s(prefix_code_points(is_valid_utf8(text) ? text : std::string_view{}, 200));
+    return s.size() < text.size() ? s + "..." : s;
+}
+
+const Json* member(const Json& j, const char* name) {
+    const auto it = j.find(name);
+    return it == j.end() ? nullptr : &*it;
+}
+
+bool read_string(const Json& j, const char* name, std::string& out) {
+    const Json* f = member(j, name);
+    if (!f || !f->is_string()) return false;
+    out = f->get<std::string>();
+    return true;
+}
+
+Json identity_to_json(const Identity& id) {
+    return Json{{"id", id.id}, {"name", id.name}, {"role", to_string(id.role)}};
+}
+
+std::optional<Identity> identity_from_json(const Json& j) {
+    if (!j.is_object()) return std::nullopt;
+    Identity id;
+    std::string role;
+    if (!read_string(j, "id", id.id) || !read_string(j, "name", id.name) || !read_string(j, "role", role))
+        return std::nullopt;
+    const auto r = role_from_string(role);
+    if (!r || id.id.empty()) return std::nullopt;
+    id.role = *r;
+    id.known = true;
+    return id;
+}
+
+}  // namespace
+
+// [id, parent_id|null, kind, body, author id, author name, author role, created ms, edited ms|null,
+//  endorsements, flag bits, rev]: about half the size of the wire format and much faster to read.
+std::string encode_post_record(const Post& p) {
+    const int bits = (p.endorsed_by_me ? kEndorsedByMe : 0) | (p.leader_endorsed ? kLeaderEndorsed : 0) |
+                     (p.pinned ? kPinned : 0) | (p.hidden ? kHidden : 0) | (p.deleted ? kDeleted : 0);
+    Json j = Json::array({p.id, p.parent_id ? Json(*p.parent_id) : Json(nullptr), to_string(p.kind), p.body,
+                          p.author.id, p.author.name, to_string(p.author.role), p.created_at_ms,
+                          p.edited_at_ms ? Json(*p.edited_at_ms) : Json(nullptr), p.endorsements, bits, p.rev});
+    return dump(j);
+}
+
+namespace {
+
+// Reads exactly what encode_post_record writes, without building a JSON tree: with 10,000 cached
+// posts this is most of the startup cost. Anything unexpected returns false, and the general
+// decoder below then reads it (or says what is wrong).
+class RecordScanner {
+public:
+    explicit RecordScanner(std::string_view s) : s_(s) {}
+    bool at(char c) {
+        skip();
+        if (i_ < s_.size() && s_[i_] == c) {
+            ++i_;
+            return true;
+        }
+        return false;
+    }
+    bool null() {
+        skip();
+        if (s_.substr(i_, 4) != "null") return false;
+        i_ += 4;
+        return true;
+    }
+    bool integer(std::int64_t& out) {
+        skip();
+        const bool neg = i_ < s_.size() && s_[i_] == '-';
+        if (neg) ++i_;
+        const std::size_t start = i_;
+        std::int64_t v = 0;
+        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
+            if (i_ - start >= 18) return false;
+            v = v * 10 + (s_[i_++] - '0');
+        }
+        if (i_ == start) return false;
+        out = neg ? -v : v;
+        return true;
+    }
+    bool string(std::string& out) {
+        if (!at('"')) return false;
+        out.clear();
+        for (;;) {
+            const std::size_t run = i_;
+            while (i_ < s_.size() && s_[i_] != '"' && s_[i_] != '\\' && static_cast<unsigned char>(s_[i_]) >= 0x20) ++i_;
+            out.append(s_.data() + run, i_ - run);
+            if (i_ >= s_.size() || static_cast<unsigned char>(s_[i_]) < 0x20) return false;
+            if (s_[i_++] == '"') return is_valid_utf8(out);
+            if (i_ >= s_.size()) return false;
+            const char e = s_[i_++];
+            switch (e) {
+                case '"': out += '"'; break;
+                case '\\': out += '\\'; break;
+                case '/': out += '/'; break;
+                case 'b': out += '\b'; break;
+                case 'f': out += '\f'; break;
+                case 'n': out += '\n'; break;
+                case 'r': out += '\r'; break;
+                case 't': out += '\t'; break;
+                case 'u': {
+                    unsigned cp;
+                    if (!hex4(cp)) return false;
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {   // a surrogate pair
+                        unsigned low;
+                        if (i_ + 2 > s_.size() || s_[i_] != '\\' || s_[i_ + 1] != 'u') return false;
+                        i_ += 2;
+                        if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        return false;
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default: return false;
+            }
+        }
+    }
+    bool end() {
+        skip();
+        return i_ == s_.size();
+    }
+
+private:
+    void skip() {
+        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+    }
+    bool hex4(unsigned& out) {
+        if (i_ + 4 > s_.size()) return false;
+        out = 0;
+        for (int k = 0; k < 4; ++k) {
+            const char c = s_[i_++];
+            out <<= 4;
+            if (c >= '0' && c <= '9') out |= static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') out |= static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') out |= static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+        }
+        return true;
+    }
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+bool scan_post_record(std::string_view record, const std::string& module, Post& p) {
+    RecordScanner r(record);
+    std::string kind, role, parent;
+    std::int64_t bits = 0;
+    if (!r.at('[') || !r.string(p.id) || !is_valid_post_id(p.id) || !r.at(',')) return false;
+    if (r.null()) {
+        p.parent_id.reset();
+    } else if (r.string(parent) && is_valid_post_id(parent)) {
+        p.parent_id = std::move(parent);
+    } else {
+        return false;
+    }
+    if (!r.at(',') || !r.string(kind) || !r.at(',') || !r.string(p.body) || !r.at(',') || !r.string(p.author.id) ||
+        !r.at(',') || !r.string(p.author.name) || !r.at(',') || !r.string(role) || !r.at(',') ||
+        !r.integer(p.created_at_ms) || !r.at(','))
+        return false;
+    const auto k = kind_from_string(kind);
+    const auto ro = role_from_string(role);
+    if (!k || !ro) return false;
+    p.kind = *k;
+    p.author.role = *ro;
+    std::int64_t edited = 0;
+    if (r.null()) {
+        p.edited_at_ms.reset();
+    } else if (r.integer(edited)) {
+        p.edited_at_ms = edited;
+    } else {
+        return false;
+    }
+    if (!r.at(',') || !r.integer(p.endorsements) || !r.at(',') || !r.integer(bits) || !r.at(',') || !r.integer(p.rev) ||
+        !r.at(']') || !r.end())
+        return false;
+    p.module = module;
+    p.endorsed_by_me = bits & kEndorsedByMe;
+    p.leader_endorsed = bits & kLeaderEndorsed;
+    p.pinned = bits & kPinned;
+    p.hidden = bits & kHidden;
+    p.deleted = bits & kDeleted;
+    return true;
+}
+
+}  // namespace
+
+Expected<Post> decode_post_record(std::string_view record, const std::string& module) {
+    Post fast;
+    if (scan_post_record(record, module, fast)) return fast;
+    const Json j = parse(record);
+    auto bad = [](const char* why) { return ApiError::bad_request(std::string("cached post: ") + why); };
+    if (!j.is_array() || j.size() != 12) return bad("not a 12-field array");
+    Post p;
+    p.module = module;
+    if (!j[0].is_string() || !is_valid_post_id(j[0].get_ref<const std::string&>())) return bad("bad id");
+    p.id = j[0].get<std::string>();
+    if (j[1].is_string()) {
+        if (!is_valid_post_id(j[1].get_ref<const std::string&>())) return bad("bad parent id");
+        p.parent_id = j[1].get<std::string>();
+    } else if (!j[1].is_null()) {
+        return bad("bad parent id");
+    }
+    const auto kind = j[2].is_string() ? kind_from_string(j[2].get_ref<const std::string&>()) : std::nullopt;
+    if (!kind) return bad("bad kind");
+    p.kind = *kind;
+    if (!j[3].is_string() || !j[4].is_string() || !j[5].is_string() || !j[6].is_string()) return bad("bad text field");
+    p.body = j[3].get<std::string>();
+    p.author.id = j[4].get<std::string>();
+    p.author.name = j[5].get<std::string>();
+    const auto role = role_from_string(j[6].get_ref<const std::string&>());
+    if (!role) return bad("bad role");
+    p.author.role = *role;
+    if (!j[7].is_number_integer()) return bad("bad created time");
+    p.created_at_ms = j[7].get<std::int64_t>();
+    if (j[8].is_number_integer()) {
+        p.edited_at_ms = j[8].get<std::int64_t>();
+    } else if (!j[8].is_null()) {
+        return bad("bad edited time");
+    }
+    if (!j[9].is_number_integer() || !j[10].is_number_integer() || !j[11].is_number_integer())
+        return bad("bad counter");
+    p.endorsements = j[9].get<std::int64_t>();
+    const int bits = j[10].get<int>();
+    p.endorsed_by_me = bits & kEndorsedByMe;
+    p.leader_endorsed = bits & kLeaderEndorsed;
+    p.pinned = bits & kPinned;
+    p.hidden = bits & kHidden;
+    p.deleted = bits & kDeleted;
+    p.rev = j[11].get<std::int64_t>();
+    return p;
+}
+
+std::string encode_outbox_record(const OutboxEntry& e) {
+    Json j{{"v", kOutboxRecordVersion}, {"key", e.key},          {"user", e.user},
+           {"op", to_string(e.op)},     {"post", e.post_id},     {"at", e.created_ms},
+           {"attempts", e.attempts}};
+    switch (e.op) {
+        case WriteOp::create:
+            j["kind"] = to_string(e.kind);
+            j["parent"] = e.parent_id ? Json(*e.parent_id) : Json(nullptr);
+            j["body"] = e.body;
+            break;
+        case WriteOp::edit: j["body"] = e.body; break;
+        case WriteOp::endorse:
+        case WriteOp::pin:
+        case WriteOp::hide: j["value"] = e.value; break;
+        case WriteOp::flag: j["reason"] = e.reason; break;
+        case WriteOp::remove: break;
+    }
+    if (e.failed)
+        j["failed"] = Json{{"status", e.error_status}, {"code", e.error_code}, {"message", e.error_message}};
+    return dump(j);
+}
+
+DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
+    DecodedOutboxRecord out;
+    auto unreadable = [&](const std::string& why) {
+        out.result = DecodedOutboxRecord::Result::unreadable;
+        out.problem = why + ": " + excerpt(rec.value);
+        return out;
+    };
+    const Json j = parse(rec.value);
+    if (!j.is_object()) return unreadable("not a JSON object");
+    // A newer widget wrote it: leave it for that widget rather than guess what it means.
+    if (const Json* v = member(j, "v"); v && v->is_number_integer() && v->get<int>() > kOutboxRecordVersion) {
+        out.result = DecodedOutboxRecord::Result::newer;
+        out.problem = "written by a newer version (v" + std::to_string(v->get<int>()) + ")";
+        return out;
+    }
+    // Version 1 and anything unversioned: read every field we understand, leniently, because a
+    // queued write that can be read must never be lost.
+    OutboxEntry& e = out.entry;
+    e.key = rec.key;
+    std::string op;
+    if (!read_string(j, "op", op) || !write_op_from_string(op)) return unreadable("unknown operation");
+    e.op = *write_op_from_string(op);
+    if (!read_string(j, "post", e.post_id) || !is_valid_post_id(e.post_id)) return unreadable("no valid post id");
+    read_string(j, "user", e.user);
+    if (const Json* at = member(j, "at"); at && at->is_number_integer()) e.created_ms = at->get<std::int64_t>();
+    if (const Json* n = member(j, "attempts"); n && n->is_number_integer()) e.attempts = n->get<int>();
+    switch (e.op) {
+        case WriteOp::create: {
+            std::string kind;
+            e.kind = read_string(j, "kind", kind) && kind_from_string(kind) ? *kind_from_string(kind) : Kind::insight;
+            if (const Json* parent = member(j, "parent"); parent && parent->is_string()) {
+                if (!is_valid_post_id(parent->get_ref<const std::string&>())) return unreadable("bad parent id");
+                e.parent_id = parent->get<std::string>();
+            }
+            if (!read_string(j, "body", e.body) || e.body.empty()) return unreadable("no body");
+            break;
+        }
+        case WriteOp::edit:
+            if (!read_string(j, "body", e.body) || e.body.empty()) return unreadable("no body");
+            break;
+        case WriteOp::endorse:
+        case WriteOp::pin:
+        case WriteOp::hide: {
+            const Json* v = member(j, "value");
+            if (!v || !v->is_boolean()) return unreadable("no value");
+            e.value = v->get<bool>();
+            break;
+        }
+        case WriteOp::flag: read_string(j, "reason", e.reason); break;
+        case WriteOp::remove: break;
+    }
+    if (const Json* f = member(j, "failed"); f && f->is_object()) {
+        e.failed = true;
+        if (const Json* s = member(*f, "status"); s && s->is_number_integer()) e.error_status = s->get<int>();
+        read_string(*f, "code", e.error_code);
+        read_string(*f, "message", e.error_message);
+        if (e.error_message.empty()) e.error_message = "The server refused this change.";
+    }
+    out.result = DecodedOutboxRecord::Result::ok;
+    return out;
+}
+
+std::string encode_sync_meta(const SyncMeta& m) {
+    Json j{{"format", kCacheFormat}};
+    j["user"] = m.user.known ? identity_to_json(m.user) : Json(nullptr);
+    j["cursor"] = m.cursor ? Json(*m.cursor) : Json(nullptr);
+    j["last_sync"] = m.last_sync_ms ? Json(*m.last_sync_ms) : Json(nullptr);
+    j["commit"] = m.commit;
+    j["packed"] = m.packed;
+    j["dirty"] = m.dirty;
+    return dump(j);
+}
+
+SyncMetaRead read_sync_meta(std::string_view text) {
+    SyncMetaRead out;
+    const Json j = parse(text);
+    const Json* format = j.is_object() ? member(j, "format") : nullptr;
+    if (!format || !format->is_number_integer()) return out;
+    if (format->get<int>() != kCacheFormat) {
+        out.result = SyncMetaRead::Result::other_format;
+        out.format = format->get<int>();
+        return out;
+    }
+    out.result = SyncMetaRead::Result::ok;
+    if (const Json* u = member(j, "user")) {
+        if (auto id = identity_from_json(*u)) out.meta.user = *id;
+    }
+    if (const Json* cur = member(j, "cursor"); cur && cur->is_string()) out.meta.cursor = cur->get<std::string>();
+    if (const Json* t = member(j, "last_sync"); t && t->is_number_integer()) out.meta.last_sync_ms = t->get<std::int64_t>();
+    read_string(j, "commit", out.meta.commit);
+    read_string(j, "packed", out.meta.packed);
+    if (const Json* d = member(j, "dirty"); d && d->is_array()) {
+        for (const Json& id : *d) {
+            if (!id.is_string() || !is_valid_post_id(id.get_ref<const std::string&>())) {
+                out.meta.packed.clear();   // a dirty list we cannot trust: read every post
+                out.meta.dirty.clear();
+                break;
+            }
+            out.meta.dirty.push_back(id.get<std::string>());
+        }
+    } else {
+        out.meta.packed.clear();
+    }
+    return out;
+}
+
+std::string encode_packed(const std::string& tag, const std::vector<std::string>& records) {
+    std::size_t size = 32 + tag.size();
+    for (const std::string& r : records) size += r.size() + 1;
+    std::string out;
+    out.reserve(size);
+    out += "grove-packed 1 ";
+    out += tag;
+    for (const std::string& r : records) {
+        out += '\n';
+        out += r;
+    }
+    return out;
+}
+
+DecodedPosts decode_post_records(const std::vector<std::string>& records, const std::string& module) {
+    DecodedPosts out;
+    out.posts.reserve(records.size());
+    for (const std::string& rec : records) {
+        auto p = decode_post_record(rec, module);
+        if (p) {
+            out.posts.push_back(std::move(p).value());
+        } else if (out.bad++ == 0) {
+            out.first_problem = p.error().message + ": " + excerpt(rec);
+        }
+    }
+    return out;
+}
+
+std::optional<DecodedPosts> decode_packed(std::string_view packed, const std::string& tag, const std::string& module) {
+    const std::string header = "grove-packed 1 " + tag;
+    if (tag.empty() || packed.substr(0, header.size()) != header ||
+        (packed.size() > header.size() && packed[header.size()] != '\n'))
+        return std::nullopt;
+    DecodedPosts out;
+    out.posts.reserve(packed.size() / 200);
+    std::size_t start = header.size() + 1;
+    while (start < packed.size()) {
+        std::size_t end = packed.find('\n', start);
+        if (end == std::string_view::npos) end = packed.size();
+        const std::string_view line = packed.substr(start, end - start);
+        auto p = decode_post_record(line, module);
+        if (p) {
+            out.posts.push_back(std::move(p).value());
+        } else if (out.bad++ == 0) {
+            out.first_problem = p.error().message + ": " + excerpt(line);
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
+std::string encode_draft(const std::string& text) { return dump(Json{{"v", 1}, {"text", text}}); }
+
+std::string encode_spotlight(const std::vector<Post>& posts) {
+    Json list = Json::array();
+    for (const Post& p : posts) list.push_back(to_json(p));
+    return dump(Json{{"v", 1}, {"posts", std::move(list)}});
+}
+
+CacheContents decode_cache(StoredModule stored, const std::string& module) {
+    CacheContents c;
+    const std::string where = "Grove cache (" + module + "): ";
+
+    // Queued writes first: they matter most and are read whatever state the rest is in.
+    int newer = 0;
+    for (const StoredRecord& rec : stored.outbox) {
+        DecodedOutboxRecord d = decode_outbox_record(rec);
+        switch (d.result) {
+            case DecodedOutboxRecord::Result::ok: c.outbox.push_back(std::move(d.entry)); break;
+            case DecodedOutboxRecord::Result::newer: ++newer; break;
+            case DecodedOutboxRecord::Result::unreadable:
+                c.warnings.push_back(where + "discarded a queued change that cannot be read (" + d.problem + ")");
+                c.delete_outbox.push_back(rec.key);
+                break;
+        }
+    }
+    if (newer)
+        c.warnings.push_back(where + std::to_string(newer) +
+                             " queued change(s) were saved by a newer version of Grove; they are kept for it");
+
+    const std::string* sync_text = nullptr;
+    for (StoredRecord& rec : stored.meta) {
+        if (rec.key == kMetaSync) {
+            sync_text = &rec.value;
+            c.sync_record = rec.value;
+        }
+        if (rec.key == kMetaPacked) c.packed = std::move(rec.value);
+        if (rec.key == kMetaDraft) {
+            const Json j = parse(rec.value);
+            if (!j.is_object() || !member(j, "text") || !read_string(j, "text", c.draft)) {
+                c.warnings.push_back(where + "the saved draft could not be read: " + excerpt(rec.value));
+                c.draft.clear();
+            }
+        }
+        if (rec.key == kMetaSpotlight) {
+            const Json j = parse(rec.value);
+            const Json* list = j.is_object() ? member(j, "posts") : nullptr;
+            if (list && list->is_array()) {
+                for (const Json& item : *list)
+                    if (auto p = post_from_json(item)) c.spotlight.push_back(std::move(p).value());
+            }
+        }
+    }
+
+    // The sync record says whose posts these are and where the changes feed stands. Without it
+    // the cached posts cannot be trusted (they are cleared and fetched again).
+    if (!sync_text) {
+        c.rewrite_meta = true;
+        c.posts_usable = false;
+        c.clear_posts = true;
+        if (!c.packed.empty())
+            c.warnings.push_back(where + "cached posts without a sync record were discarded; they will be fetched again");
+    } else {
+        const SyncMetaRead read = read_sync_meta(*sync_text);
+        if (read.result == SyncMetaRead::Result::corrupt) {
+            c.warnings.push_back(where + "the sync record is corrupt; cached posts were discarded (" +
+                                 excerpt(*sync_text) + ")");
+            c.posts_usable = false;
+        } else if (read.result == SyncMetaRead::Result::other_format) {
+            // No older format was ever released; anything else was written by another version.
+            c.warnings.push_back(where + "cache format " + std::to_string(read.format) + " is not " +
+                                 std::to_string(kCacheFormat) + "; cached posts were discarded and will be fetched again");
+            c.posts_usable = false;
+        } else {
+            c.meta = read.meta;
+        }
+        if (!c.posts_usable) {
+            c.rewrite_meta = true;
+            c.clear_posts = true;
+        }
+    }
+    if (!c.posts_usable) {
+        c.packed.clear();
+        c.meta = SyncMeta{};
+    }
+    return c;
+}
+
+}  // namespace grove

@@ -1,0 +1,624 @@
+// SyncEngine, part 1: lifecycle, scheduling, storage, other tabs, token and identity.
+#include "grove/client/sync_engine.hpp"
+
+#include <algorithm>       // std::find
+#include <unordered_map>   // std::unordered_map
+
+#include "grove/client/token_identity.hpp"
+#include "grove/time.hpp"    // format_rfc3339_ms
+#include "grove/wire.hpp"    // Json, dump, to_json
+
+namespace grove {
+
+namespace {
+const char* const kStaleRecord = "\x01 stale: another tab replaced the snapshot";
+}
+
+SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
+    : options_(std::move(options)),
+      ports_(std::move(ports)),
+      store_(options_.module),
+      backoff_(options_.backoff_base_ms, options_.backoff_cap_ms) {
+    while (!options_.api.empty() && options_.api.back() == '/') options_.api.pop_back();
+    tab_ = static_cast<std::uint32_t>(ports_.random());
+}
+
+SyncEngine::~SyncEngine() {
+    cancel_timer(retry_timer_);
+    cancel_timer(poll_timer_);
+    cancel_timer(push_timer_);
+    release_lock();   // another tab may sync now
+}
+
+void SyncEngine::start() {
+    if (started_) return;
+    started_ = true;
+    ports_.broadcast->on_message(guard([this](const std::string& m) { on_broadcast(m); }));
+    const std::uint64_t epoch = store_.epoch();
+    ports_.storage->load(options_.module,
+                         guard([this, epoch](StoredModule stored) { on_loaded(std::move(stored), epoch); }));
+    with_token([] {});   // who is signed in, for the first frames
+}
+
+void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
+    if (!stored.ok) {
+        loaded_ = true;
+        storage_failed("the browser's storage could not be opened (" + stored.error + ")");
+        if (store_.me().known) set_identity(store_.me());
+        changed();
+        emit_sync();
+        request_cycle(false);
+        return;
+    }
+    auto c = std::make_shared<CacheContents>(decode_cache(std::move(stored), options_.module));
+    for (const std::string& w : c->warnings) ports_.page->warn(w);
+    if (!c->posts_usable) {
+        apply_cache(*c, {}, epoch_at_read);
+        return;
+    }
+    read_posts(std::move(c->packed), c->meta, guard([this, c, epoch_at_read](DecodedPosts posts, bool repack) {
+        needs_pack_ = needs_pack_ || repack;
+        apply_cache(*c, std::move(posts), epoch_at_read);
+    }));
+}
+
+// The cache is read: show it, repair what decode_cache asked for, and start syncing.
+void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t epoch_at_read) {
+    meta_ = c.meta;
+    known_meta_ = c.sync_record;
+    if (posts.bad) {
+        ports_.page->warn("Grove cache (" + options_.module + "): " + std::to_string(posts.bad) +
+                          " cached post(s) could not be read (" + posts.first_problem + "); all posts will be fetched again");
+        full_resync_ = true;
+        meta_.cursor.reset();
+        needs_pack_ = true;
+    }
+    store_.replace_snapshot(std::move(posts.posts));
+    store_.replace_outbox(std::move(c.outbox), epoch_at_read);
+    if (!draft_touched_) draft_ = std::move(c.draft);
+    if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
+    StorageBatch repair;
+    repair.clear_posts = c.clear_posts;
+    repair.delete_outbox = std::move(c.delete_outbox);
+    if (c.rewrite_meta) {
+        meta_.commit = new_commit_tag();
+        known_meta_ = encode_sync_meta(meta_);
+        repair.put_meta.push_back({kMetaSync, known_meta_});
+    }
+    write_storage(std::move(repair));
+    loaded_ = true;
+    // The token may have been read first: compare it with whose cache this is.
+    if (store_.me().known) set_identity(store_.me());
+    changed();
+    emit_sync();
+    request_cycle(false);
+}
+
+// The packed copy plus the few posts changed since, or (without a usable copy) every post record.
+void SyncEngine::read_posts(std::string packed, const SyncMeta& meta, std::function<void(DecodedPosts, bool)> done) {
+    const std::string module = options_.module;
+    if (auto copy = decode_packed(packed, meta.packed, module)) {
+        if (meta.dirty.empty()) {
+            done(std::move(*copy), false);
+            return;
+        }
+        auto base = std::make_shared<DecodedPosts>(std::move(*copy));
+        ports_.storage->load_posts(module, meta.dirty, guard([this, base, done](StoredPosts stored) {
+            if (!stored.ok) {   // the copy lacks the newest changes: fetch everything again
+                ports_.page->warn("Grove: could not read cached posts: " + stored.error);
+                base->posts.clear();
+                ++base->bad;
+                base->first_problem = stored.error;
+                done(std::move(*base), true);
+                return;
+            }
+            DecodedPosts newer = decode_post_records(stored.records, options_.module);
+            std::unordered_map<std::string, std::size_t> at;
+            at.reserve(base->posts.size());
+            for (std::size_t i = 0; i < base->posts.size(); ++i) at.emplace(base->posts[i].id, i);
+            for (Post& p : newer.posts) {
+                const auto it = at.find(p.id);
+                if (it != at.end()) {
+                    base->posts[it->second] = std::move(p);
+                } else {
+                    base->posts.push_back(std::move(p));
+                }
+            }
+            if (newer.bad && !base->bad) base->first_problem = newer.first_problem;
+            base->bad += newer.bad;
+            done(std::move(*base), false);
+        }));
+        return;
+    }
+    ports_.storage->load_posts(module, {}, guard([this, done](StoredPosts stored) {
+        if (!stored.ok) {
+            ports_.page->warn("Grove: could not read cached posts: " + stored.error);
+            DecodedPosts none;
+            none.bad = 1;
+            none.first_problem = stored.error;
+            done(std::move(none), true);
+            return;
+        }
+        done(decode_post_records(stored.records, options_.module), true);
+    }));
+}
+
+void SyncEngine::storage_failed(const std::string& why) {
+    if (!storage_ok_) return;
+    storage_ok_ = false;
+    storage_notice_ = "Changes are kept only until this page closes: " + why + ".";
+    ports_.page->warn("Grove: " + storage_notice_);
+    emit_error("storage_unavailable", storage_notice_);
+}
+
+// ---- page events and status -----------------------------------------------------------------------
+
+void SyncEngine::changed() {
+    ++revision_;
+    ports_.page->changed();
+}
+
+SyncStatus SyncEngine::status() const {
+    SyncStatus s;
+    s.online = browser_online_ && reached_;
+    s.pending = store_.pending_count();
+    s.failed = store_.failed_count();
+    s.last_sync_ms = meta_.last_sync_ms;
+    s.syncing = in_flight_;
+    s.loaded = loaded_;
+    s.notice = !notice_.empty() ? notice_ : storage_notice_;
+    return s;
+}
+
+void SyncEngine::emit_sync() {
+    const SyncStatus s = status();
+    Json detail{{"module", options_.module},
+                {"pending", s.pending},
+                {"online", s.online},
+                {"last_sync", s.last_sync_ms ? Json(format_rfc3339_ms(*s.last_sync_ms)) : Json(nullptr)},
+                {"failed", s.failed}};
+    ports_.page->emit("grove:sync", dump(detail));
+}
+
+void SyncEngine::emit_error(const std::string& code, const std::string& message) {
+    ports_.page->emit("grove:error", dump(Json{{"code", code}, {"message", message}, {"module", options_.module}}));
+}
+
+void SyncEngine::set_browser_online(bool online) {
+    if (online == browser_online_) return;
+    browser_online_ = online;
+    if (online) {
+        backoff_.reset();
+        request_cycle(true);
+    } else {
+        reached_ = false;
+        emit_sync();
+        changed();
+    }
+}
+
+void SyncEngine::set_visible(bool visible) {
+    if (visible == visible_) return;
+    visible_ = visible;
+    if (visible) {
+        request_cycle(true);
+    } else {
+        cancel_timer(poll_timer_);
+    }
+}
+
+void SyncEngine::focused() { request_cycle(true); }
+void SyncEngine::sync_now() { request_cycle(true); }
+
+bool SyncEngine::settled() const {
+    return loaded_ && !busy_ && !in_flight_ && retry_timer_ == 0 && push_timer_ == 0 && store_.pending_count() == 0;
+}
+
+// ---- scheduling -----------------------------------------------------------------------------------
+
+void SyncEngine::cancel_timer(std::uint64_t& id) {
+    if (id) ports_.timers->cancel(id);
+    id = 0;
+}
+
+void SyncEngine::request_cycle(bool urgent) {
+    if (!started_ || !loaded_) return;   // on_loaded starts the first cycle
+    if (busy_) {
+        again_ = true;
+        return;
+    }
+    if (retry_timer_) {
+        if (!urgent) return;   // the retry timer will run it
+        cancel_timer(retry_timer_);
+    }
+    if (!browser_online_) return;   // the online event starts it
+    cancel_timer(poll_timer_);
+    busy_ = true;
+    again_ = false;
+    run_cycle();
+}
+
+void SyncEngine::run_cycle() {
+    with_token(guard([this] { me_phase(guard([this] { locked_phase(); })); }));
+}
+
+void SyncEngine::end_cycle() {
+    busy_ = false;
+    emit_sync();
+    changed();
+    schedule_poll();
+    if (again_) {
+        again_ = false;
+        request_cycle(false);
+    }
+}
+
+void SyncEngine::fail_cycle(std::int64_t retry_in_ms) {
+    release_lock();
+    busy_ = false;
+    again_ = false;   // the backoff decides when to try again
+    cancel_timer(retry_timer_);
+    cancel_timer(poll_timer_);
+    if (retry_in_ms < 1) retry_in_ms = 1;
+    retry_timer_ = ports_.timers->set_timeout(retry_in_ms, guard([this] {
+        retry_timer_ = 0;
+        request_cycle(false);
+    }));
+    emit_sync();
+    changed();
+}
+
+void SyncEngine::schedule_poll() {
+    cancel_timer(poll_timer_);
+    if (!visible_) return;
+    poll_timer_ = ports_.timers->set_timeout(options_.poll_ms, guard([this] {
+        poll_timer_ = 0;
+        request_cycle(false);
+    }));
+}
+
+// ---- storage and other tabs -------------------------------------------------------------------------
+
+void SyncEngine::write_storage(StorageBatch batch, std::function<void(bool)> then) {
+    if (batch.empty() || !storage_ok_) {
+        if (then) then(storage_ok_ || batch.empty());
+        return;
+    }
+    batch.module = options_.module;
+    ports_.storage->write(std::move(batch), guard([this, then](std::string error) {
+        if (!error.empty()) ports_.page->warn("Grove: could not save to the browser's storage: " + error);
+        if (then) then(error.empty());
+    }));
+}
+
+std::string SyncEngine::new_commit_tag() {
+    static const char kHex[] = "0123456789abcdef";
+    std::uint64_t r = ports_.random();
+    std::string tag(16, '0');
+    for (char& c : tag) {
+        c = kHex[r & 15];
+        r >>= 4;
+    }
+    return tag;
+}
+
+void SyncEngine::persist_meta() {
+    meta_.commit = new_commit_tag();
+    known_meta_ = encode_sync_meta(meta_);
+    StorageBatch b;
+    b.put_meta.push_back({kMetaSync, known_meta_});
+    write_storage(std::move(b));
+}
+
+void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts, bool full) {
+    const std::string from = known_meta_;
+    // Keep the packed copy and the dirty list in step with the posts store (cache_format.hpp).
+    if (!full && !needs_pack_) {
+        for (const StoredRecord& r : b.put_posts)
+            if (std::find(meta_.dirty.begin(), meta_.dirty.end(), r.key) == meta_.dirty.end()) meta_.dirty.push_back(r.key);
+    }
+    if (full || needs_pack_ || meta_.dirty.size() > kMaxDirty) {
+        std::vector<std::string> records;
+        if (full) {
+            records.reserve(b.put_posts.size());
+            for (const StoredRecord& r : b.put_posts) records.push_back(r.value);
+        } else {
+            records.reserve(store_.snapshot_size());
+            for (const auto& [id, p] : store_.snapshot()) records.push_back(encode_post_record(p));
+        }
+        meta_.packed = new_commit_tag();
+        meta_.dirty.clear();
+        b.put_meta.push_back({kMetaPacked, encode_packed(meta_.packed, records)});
+        needs_pack_ = false;
+    }
+    meta_.commit = new_commit_tag();   // a new record for every change: tabs that miss one notice
+    const std::string to = encode_sync_meta(meta_);
+    b.put_meta.push_back({kMetaSync, to});
+    known_meta_ = to;
+    write_storage(std::move(b));
+    Json message{{"type", "changed"}, {"module", options_.module}};
+    if (full) {
+        message["reload"] = true;   // too big to send: the others read storage
+    } else {
+        Json list = Json::array();
+        for (const Post& p : posts) list.push_back(to_json(p));
+        message["posts"] = std::move(list);
+        message["from"] = from;
+        message["to"] = to;
+    }
+    ports_.broadcast->post(dump(message));
+}
+
+void SyncEngine::set_draft(std::string text) {
+    if (text == draft_) return;
+    draft_ = std::move(text);
+    draft_touched_ = true;
+    ++revision_;   // the UI set it: no redraw needed, but derived views may depend on it
+    persist_draft();
+}
+
+// One draft write at a time, always the latest text: typing fast never queues a write per key.
+void SyncEngine::persist_draft() {
+    if (draft_writing_) {
+        draft_dirty_ = true;
+        return;
+    }
+    draft_writing_ = true;
+    draft_dirty_ = false;
+    StorageBatch b;
+    b.put_meta.push_back({kMetaDraft, encode_draft(draft_)});
+    write_storage(std::move(b), [this](bool) {
+        draft_writing_ = false;
+        if (draft_dirty_) persist_draft();
+    });
+}
+
+void SyncEngine::broadcast_outbox() {
+    ports_.broadcast->post(dump(Json{{"type", "changed"}, {"module", options_.module}}));
+}
+
+// Another tab changed the outbox or the snapshot. Posts it got from the server are taken at once;
+// if this tab was at the sync record the change started from, it is now where that tab is;
+// otherwise the next cycle catches up from storage. The outbox is re-read either way.
+void SyncEngine::on_broadcast(const std::string& message) {
+    const Json j = Json::parse(message, nullptr, false);
+    if (!j.is_object() || !loaded_) return;
+    const auto type = j.find("type");
+    if (type == j.end() || !type->is_string() || *type != "changed") return;
+    if (const auto posts = j.find("posts"); posts != j.end() && posts->is_array()) {
+        for (const Json& item : *posts) {
+            auto p = post_from_json(item);
+            if (p && p->module == options_.module) store_.merge(std::move(p).value());
+        }
+    }
+    const auto from = j.find("from");
+    const auto to = j.find("to");
+    const auto full = j.find("reload");
+    const bool reload = full != j.end() && full->is_boolean() && full->get<bool>();
+    if (reload) {
+        known_meta_ = kStaleRecord;   // matches no stored record: the next cycle reads storage
+    } else if (from != j.end() && to != j.end() && from->is_string() && to->is_string() && *from == known_meta_) {
+        const SyncMetaRead read = read_sync_meta(to->get_ref<const std::string&>());
+        if (read.result == SyncMetaRead::Result::ok) {
+            meta_ = read.meta;
+            known_meta_ = to->get<std::string>();
+        }
+    }
+    reload_outbox(guard([this, reload] {
+        changed();
+        emit_sync();
+        if (has_sendable() || reload) request_cycle(false);
+    }));
+}
+
+// At the start of a cycle, under the lock: the outbox as storage holds it, and the snapshot as
+// another tab may have left it.
+void SyncEngine::catch_up(std::function<void()> then) {
+    if (!storage_ok_) {
+        then();
+        return;
+    }
+    const std::uint64_t epoch = store_.epoch();
+    ports_.storage->load_outbox(options_.module, guard([this, epoch, then](StoredOutbox stored) {
+        if (!stored.ok) {
+            ports_.page->warn("Grove: could not read the queued changes: " + stored.error);
+            then();
+            return;
+        }
+        std::vector<OutboxEntry> entries;
+        for (const StoredRecord& rec : stored.outbox) {
+            DecodedOutboxRecord d = decode_outbox_record(rec);
+            if (d.result == DecodedOutboxRecord::Result::ok) entries.push_back(std::move(d.entry));
+        }
+        store_.replace_outbox(std::move(entries), epoch);
+        if (stored.sync_meta.value_or("") == known_meta_) {
+            then();
+            return;
+        }
+        const std::uint64_t epoch2 = store_.epoch();
+        ports_.storage->load(options_.module, guard([this, epoch2, then](StoredModule all) {
+            if (!all.ok) {
+                then();
+                return;
+            }
+            auto c = std::make_shared<CacheContents>(decode_cache(std::move(all), options_.module));
+            if (!c->posts_usable) {   // the stored snapshot cannot be trusted: fetch everything again
+                for (const std::string& w : c->warnings) ports_.page->warn(w);
+                meta_ = c->meta;
+                known_meta_ = c->sync_record;
+                meta_.cursor.reset();
+                full_resync_ = true;
+                store_.replace_snapshot({});
+                store_.replace_outbox(std::move(c->outbox), epoch2);
+                if (store_.me().known) set_identity(store_.me());
+                changed();
+                then();
+                return;
+            }
+            read_posts(std::move(c->packed), c->meta, guard([this, c, epoch2, then](DecodedPosts posts, bool repack) {
+                needs_pack_ = needs_pack_ || repack;
+                meta_ = c->meta;
+                known_meta_ = c->sync_record;
+                if (posts.bad) {
+                    full_resync_ = true;
+                    meta_.cursor.reset();
+                    needs_pack_ = true;
+                }
+                store_.replace_snapshot(std::move(posts.posts));
+                store_.replace_outbox(std::move(c->outbox), epoch2);
+                if (store_.me().known) set_identity(store_.me());   // whose snapshot is it?
+                changed();
+                then();
+            }));
+        }));
+    }));
+}
+
+void SyncEngine::reload_outbox(std::function<void()> then) {
+    if (!storage_ok_) {
+        then();
+        return;
+    }
+    const std::uint64_t epoch = store_.epoch();
+    ports_.storage->load_outbox(options_.module, guard([this, epoch, then](StoredOutbox stored) {
+        if (stored.ok) {
+            std::vector<OutboxEntry> entries;
+            entries.reserve(stored.outbox.size());
+            for (const StoredRecord& rec : stored.outbox) {
+                DecodedOutboxRecord d = decode_outbox_record(rec);
+                if (d.result == DecodedOutboxRecord::Result::ok) entries.push_back(std::move(d.entry));
+            }
+            store_.replace_outbox(std::move(entries), epoch);
+        } else {
+            ports_.page->warn("Grove: could not read the queued changes: " + stored.error);
+        }
+        then();
+    }));
+}
+
+// ---- token and identity -------------------------------------------------------------------------
+
+void SyncEngine::with_token(std::function<void()> then) {
+    const bool expiring =
+        token_exp_ms_ && ports_.timers->now_ms() + options_.token_refresh_margin_ms >= *token_exp_ms_;
+    if (token_ && !expiring) {
+        then();
+        return;
+    }
+    ports_.token->get(expiring, guard([this, then](std::optional<std::string> token, std::string error) {
+        if (!error.empty()) ports_.page->warn("Grove: the page's getToken failed: " + error);
+        take_token(std::move(token), then);
+    }));
+}
+
+void SyncEngine::take_token(std::optional<std::string> token, std::function<void()> then) {
+    const std::string previous = token_.value_or("");
+    token_ = token.value_or("");
+    token_exp_ms_.reset();
+    if (auto claims = read_token_identity(*token_)) {
+        token_exp_ms_ = claims->exp_ms;
+        identity_from_token_ = true;
+        set_identity(claims->identity);
+    } else {
+        identity_from_token_ = false;
+        if (*token_ != previous) me_fetched_ = false;   // an opaque token: ask GET /me
+    }
+    then();
+}
+
+void SyncEngine::set_identity(const Identity& who) {
+    store_.set_me(who);
+    if (!loaded_) return;   // on_loaded compares again with the cache
+    bool meta_dirty = false;
+    if (meta_.user.known && (meta_.user.id != who.id || meta_.user.role != who.role)) {
+        // Someone else (or another role) reads now: endorsed_by_me and hidden bodies differ. Keep
+        // showing the cache until a full pull replaces it.
+        meta_.cursor.reset();
+        full_resync_ = true;
+        meta_dirty = true;
+    }
+    if (!meta_.user.known || meta_.user.id != who.id || meta_.user.role != who.role || meta_.user.name != who.name) {
+        meta_.user = who;
+        meta_dirty = true;
+    }
+    if (meta_dirty) persist_meta();
+    // Writes made before the token was read are this person's.
+    StorageBatch b;
+    for (const QueuedWrite& w : store_.outbox()) {
+        if (!w.entry.user.empty()) continue;
+        OutboxEntry e = w.entry;
+        e.user = who.id;
+        store_.update(e);
+        if (w.persisted) b.put_outbox.push_back({e.key, encode_outbox_record(e)});
+    }
+    write_storage(std::move(b));
+    changed();
+}
+
+void SyncEngine::me_phase(std::function<void()> then) {
+    if (identity_from_token_ || me_fetched_ || token_.value_or("").empty()) {
+        then();
+        return;
+    }
+    me_fetched_ = true;
+    HttpRequest r{"GET", options_.api + "/me", {}, {}, 0};
+    send(std::move(r), [this, then](HttpResponse resp) {
+        if (classify_status(resp.status) == Answer::ok) {
+            if (auto who = identity_from_me_response(resp.body)) set_identity(*who);
+        } else {
+            me_fetched_ = false;
+        }
+        then();
+    });
+}
+
+void SyncEngine::send(HttpRequest request, std::function<void(HttpResponse)> done) {
+    auto attach = [this](HttpRequest& r) {
+        for (auto it = r.headers.begin(); it != r.headers.end();)
+            it = it->first == "Authorization" ? r.headers.erase(it) : it + 1;
+        if (token_ && !token_->empty()) r.headers.emplace_back("Authorization", "Bearer " + *token_);
+    };
+    request.timeout_ms = options_.request_timeout_ms;
+    attach(request);
+    in_flight_ = true;
+    changed();
+    ports_.http->send(request, guard([this, request, done, attach](HttpResponse resp) mutable {
+        in_flight_ = false;
+        if (resp.status != 401) {
+            note_answer(resp);
+            done(std::move(resp));
+            return;
+        }
+        // 401: the token expired or was revoked. Ask the page for a new one, once, and resend.
+        ports_.token->get(true, guard([this, request, done, attach](std::optional<std::string> token,
+                                                                   std::string error) mutable {
+            if (!error.empty()) ports_.page->warn("Grove: the page's getToken failed: " + error);
+            take_token(std::move(token), [] {});
+            attach(request);
+            in_flight_ = true;
+            ports_.http->send(request, guard([this, done](HttpResponse again) {
+                in_flight_ = false;
+                note_answer(again);
+                done(std::move(again));
+            }));
+        }));
+    }));
+}
+
+void SyncEngine::note_answer(const HttpResponse& r) {
+    reached_ = r.status != 0;
+    if (r.status == 0 && !r.transport_error.empty())
+        ports_.page->warn("Grove: the API did not answer (" + r.transport_error + ")");
+    if (r.status == 401) {
+        if (!auth_failed_) {
+            auth_failed_ = true;
+            notice_ = "Sign in again to send your changes: the server did not accept your sign-in.";
+            emit_error("unauthorized", notice_);
+        }
+    } else if (r.status != 0 && auth_failed_) {
+        auth_failed_ = false;
+        notice_.clear();
+    }
+}
+
+}  // namespace grove

@@ -1,0 +1,215 @@
+// SyncEngine: the offline-first Discussion. It opens from the cache, keeps every write in the
+// outbox (persisted before it is sent), and syncs in cycles. A cycle holds the module's sync lock,
+// shared by every tab of this browser, so one tab at a time changes the cached snapshot:
+//   catch up  if another tab synced since this one last looked (the stored sync record changed
+//             and no broadcast brought the same change), reload the snapshot from storage
+//   push      send the oldest queued write of this person, apply the answer, repeat
+//             (sync_engine_push.cpp)
+//   pull      follow the changes feed from the cursor while has_more is true, storing each page
+//             with its cursor in one transaction; then, without the lock, the spotlight and the
+//             flag queue (sync_engine_pull.cpp)
+// Each snapshot change is broadcast to the other tabs with the sync record before and after it,
+// so a tab that was at the same point takes the step without reading storage.
+// Failures: no answer, 408 and 5xx back off exponentially with jitter and try again for ever; 429
+// waits Retry-After; 401 asks the page for a new token once and resends; any other 4xx marks the
+// write failed with the server's message for the person to retry, edit or discard.
+// Cycles run at start, every poll interval while the page is visible, at once when it becomes
+// visible, gains focus or goes online, and after each new write; a hidden tab still sends its
+// writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
+#pragma once
+
+#include <cstdint>   // std::int64_t, std::uint64_t
+#include <memory>    // std::shared_ptr
+#include <optional>  // std::optional
+#include <string>    // std::string
+#include <utility>   // std::forward, std::move
+#include <vector>    // std::vector
+
+#include "grove/client/cache_format.hpp"   // SyncMeta
+#include "grove/client/client_store.hpp"
+#include "grove/client/discussion.hpp"
+#include "grove/client/ports.hpp"
+#include "grove/client/retry_policy.hpp"
+
+namespace grove {
+
+struct SyncOptions {
+    std::string api;                           // base URL, e.g. "https://intranet.example/grove/api/v1"
+    std::string module;
+    std::int64_t poll_ms = 20000;              // pull this often while visible
+    int request_timeout_ms = 15000;
+    std::int64_t backoff_base_ms = 1000;
+    std::int64_t backoff_cap_ms = 60000;
+    int page_limit = 500;                      // posts per changes-feed page (api.md allows 1..1000)
+    int spotlight_days = 7;
+    std::int64_t spotlight_every_ms = 5 * 60 * 1000;
+    std::int64_t token_refresh_margin_ms = 30000;   // ask for a new token this long before exp
+    std::size_t max_body = kDefaultMaxBodyCodePoints;
+};
+
+class SyncEngine final : public Discussion {
+public:
+    SyncEngine(SyncOptions options, ClientPorts ports);
+    ~SyncEngine() override;
+    SyncEngine(const SyncEngine&) = delete;
+    SyncEngine& operator=(const SyncEngine&) = delete;
+
+    // Reads the cache and the token, then syncs. Call once, after construction.
+    void start();
+
+    // ---- the page tells us ----
+    void set_browser_online(bool online);   // online / offline events
+    void set_visible(bool visible);         // visibilitychange
+    void focused();                         // window focus: pull now
+    void sync_now();                        // a cycle as soon as possible (backoff waits are skipped)
+
+    // ---- Discussion ----
+    const std::string& module() const override { return options_.module; }
+    const Identity& me() const override { return store_.me(); }
+    const std::vector<ShownPost>& posts() const override { return store_.view(); }
+    const std::vector<Post>& spotlight() const override { return spotlight_; }
+    const std::vector<FlagEntry>& flags() const override { return flags_; }
+    SyncStatus status() const override;
+    std::uint64_t revision() const override { return revision_; }
+    const std::string& draft() const override { return draft_; }
+    void set_draft(std::string text) override;
+    Expected<Post> create(Kind kind, std::string body, std::optional<std::string> parent_id) override;
+    std::optional<ApiError> edit(const std::string& id, std::string body) override;
+    std::optional<ApiError> remove(const std::string& id) override;
+    std::optional<ApiError> endorse(const std::string& id, bool endorsed) override;
+    std::optional<ApiError> flag(const std::string& id, std::string reason) override;
+    std::optional<ApiError> pin(const std::string& id, bool pinned) override;
+    std::optional<ApiError> hide(const std::string& id, bool hidden) override;
+    void retry(std::uint64_t write) override;
+    void discard(std::uint64_t write) override;
+    void refresh_flags() override;
+
+    // ---- for tests and the benchmark ----
+    const ClientStore& store() const { return store_; }
+    bool loaded() const { return loaded_; }
+    // Nothing in flight, nothing queued that could be sent now, no retry waiting.
+    bool settled() const;
+    // How long the last create took from the call until storage confirmed it (the benchmark).
+    std::optional<std::int64_t> last_create_persist_ms() const { return last_create_persist_ms_; }
+    std::uint64_t creates_persisted() const { return creates_persisted_; }
+
+private:
+    // [SECTION] lifecycle and scheduling (sync_engine.cpp)
+    // Wraps a port callback so it does nothing once this engine is gone.
+    template <class F>
+    auto guard(F f) {
+        return [weak = std::weak_ptr<int>(alive_), f = std::move(f)](auto&&... args) mutable {
+            if (!weak.expired()) f(std::forward<decltype(args)>(args)...);
+        };
+    }
+    void on_loaded(StoredModule stored, std::uint64_t epoch_at_read);
+    void apply_cache(CacheContents& cache, DecodedPosts posts, std::uint64_t epoch_at_read);
+    void read_posts(std::string packed, const SyncMeta& meta, std::function<void(DecodedPosts, bool repack)> done);
+    void storage_failed(const std::string& why);
+    void changed();
+    void emit_sync();
+    void emit_error(const std::string& code, const std::string& message);
+    void request_cycle(bool urgent);
+    void run_cycle();
+    void end_cycle();
+    void fail_cycle(std::int64_t retry_in_ms);   // a transient failure: try again later
+    void schedule_poll();
+    void cancel_timer(std::uint64_t& id);
+
+    // Storage and the other tabs.
+    // Writes one batch; `then` learns whether it was stored.
+    void write_storage(StorageBatch batch, std::function<void(bool ok)> then = nullptr);
+    void persist_meta();       // the sync record, outside a cycle (identity changes)
+    std::string new_commit_tag();
+    void persist_draft();
+    // Under the lock: stores a snapshot change (with the sync record when it changed) and tells
+    // the other tabs. `full`: the whole snapshot was replaced.
+    void commit_snapshot(StorageBatch batch, const std::vector<Post>& posts, bool full = false);
+    void broadcast_outbox();   // a queued write was added, refused or discarded
+    void on_broadcast(const std::string& message);
+    void reload_outbox(std::function<void()> then);
+    void catch_up(std::function<void()> then);   // see "catch up" above
+
+    // Token and identity.
+    void with_token(std::function<void()> then);
+    void take_token(std::optional<std::string> token, std::function<void()> then);
+    void set_identity(const Identity& who);
+    void me_phase(std::function<void()> then);
+    // Sends with the token; after a 401, asks for a fresh token once and resends.
+    void send(HttpRequest request, std::function<void(HttpResponse)> done);
+    void note_answer(const HttpResponse& response);   // online/offline, sign-in notice
+
+    // [SECTION] push (sync_engine_push.cpp)
+    void locked_phase();
+    void release_lock();
+    bool has_sendable() const;
+    void push_phase();
+    void push_next();
+    void send_write(const OutboxEntry& entry);
+    void on_write_answer(const OutboxEntry& entry, HttpResponse response);
+
+    // [SECTION] pull (sync_engine_pull.cpp)
+    void pull_phase();
+    void pull_page();
+    void on_page(HttpResponse response);
+    void spotlight_phase();
+    void flags_phase();
+
+    // [SECTION] writes (sync_engine_writes.cpp)
+    OutboxEntry new_entry(WriteOp op, const std::string& post_id);
+    void queue(OutboxEntry entry);
+    std::optional<ApiError> check_shown(const std::string& id, const ShownPost*& out) const;
+    void drop_failed(const std::string& post_id, WriteOp op);
+    std::vector<std::string> refused_keys(std::uint64_t write);   // every refused write of that post
+
+    SyncOptions options_;
+    ClientPorts ports_;
+    std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+    ClientStore store_;
+    std::uint32_t tab_ = 0;          // random per instance: part of write keys
+    std::uint32_t counter_ = 0;
+
+    bool started_ = false, loaded_ = false;
+    bool storage_ok_ = true;         // false: memory only (the cache could not be read)
+    SyncMeta meta_;
+    std::string known_meta_;         // the stored sync record this tab's snapshot matches
+    bool needs_pack_ = false;        // write the packed copy at the next commit (cache_format.hpp)
+    std::string draft_;
+    bool draft_touched_ = false;     // typed before the cache was read: keep what was typed
+    bool draft_writing_ = false, draft_dirty_ = false;
+    std::vector<Post> spotlight_;
+    std::vector<FlagEntry> flags_;
+    std::int64_t spotlight_at_ms_ = 0;
+    std::int64_t flags_at_ms_ = 0;
+    bool flags_wanted_ = false;
+    std::uint64_t revision_ = 1;
+    std::int64_t create_started_ms_ = 0;
+    std::optional<std::int64_t> last_create_persist_ms_;
+    std::uint64_t creates_persisted_ = 0;
+
+    // Token.
+    std::optional<std::string> token_;   // nothing until the page answered
+    std::optional<std::int64_t> token_exp_ms_;
+    bool identity_from_token_ = false;
+    bool me_fetched_ = false;
+    bool auth_failed_ = false;           // the API refused even a fresh token
+    std::string notice_;                 // why syncing cannot go on (sign-in, storage)
+    std::string storage_notice_;
+
+    // Scheduling.
+    bool browser_online_ = true, reached_ = true, visible_ = true;
+    bool busy_ = false, again_ = false, in_flight_ = false;
+    std::uint64_t retry_timer_ = 0, poll_timer_ = 0, push_timer_ = 0;
+    std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this
+    Backoff backoff_;
+    std::function<void()> release_lock_;   // set while this tab holds the sync lock
+
+    // Pull state.
+    bool full_resync_ = false;
+    bool full_in_progress_ = false;
+    std::vector<Post> full_posts_;       // a full resync collects every page, then replaces the snapshot
+    std::optional<std::string> page_cursor_;
+    int bad_cursor_restarts_ = 0;
+};
+
+}  // namespace grove

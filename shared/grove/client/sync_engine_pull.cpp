@@ -1,0 +1,203 @@
+// SyncEngine, part 3: the puller. Follows the changes feed (api.md "Sync: the changes feed") from
+// the saved cursor while has_more is true; each page and its cursor are stored in one transaction,
+// so the cache never claims a cursor whose posts it lacks. Without a cursor (first visit, another
+// person signed in, an unusable cache or cursor) it fetches every post and then replaces the
+// snapshot at once. Then the spotlight and, for curators, the flag queue.
+#include "grove/client/sync_engine.hpp"
+
+#include "grove/wire.hpp"   // Json, post_from_json, error_from_response
+
+namespace grove {
+
+namespace {
+
+struct FeedPage {
+    std::vector<Post> posts;
+    std::string cursor;
+    bool has_more = false;
+    int skipped = 0;   // posts that were not valid or not of this module
+};
+
+std::optional<FeedPage> read_feed_page(const std::string& body, const std::string& module) {
+    const Json j = Json::parse(body, nullptr, false);
+    if (!j.is_object()) return std::nullopt;
+    const auto posts = j.find("posts");
+    const auto cursor = j.find("cursor");
+    const auto more = j.find("has_more");
+    if (posts == j.end() || !posts->is_array() || cursor == j.end() || !cursor->is_string() || more == j.end() ||
+        !more->is_boolean())
+        return std::nullopt;
+    FeedPage page;
+    page.cursor = cursor->get<std::string>();
+    page.has_more = more->get<bool>();
+    page.posts.reserve(posts->size());
+    for (const Json& item : *posts) {
+        auto p = post_from_json(item);
+        if (p && p->module == module) {
+            page.posts.push_back(std::move(p).value());
+        } else {
+            ++page.skipped;
+        }
+    }
+    return page;
+}
+
+}  // namespace
+
+void SyncEngine::pull_phase() {
+    if (!visible_) {   // nothing while hidden: the next visibilitychange pulls
+        release_lock();
+        end_cycle();
+        return;
+    }
+    full_in_progress_ = full_resync_ || !meta_.cursor;
+    page_cursor_ = full_in_progress_ ? std::nullopt : meta_.cursor;
+    full_posts_.clear();
+    pull_page();
+}
+
+void SyncEngine::pull_page() {
+    std::string url = options_.api + "/modules/" + url_encode(options_.module) +
+                      "/posts?limit=" + std::to_string(options_.page_limit);
+    if (page_cursor_) url += "&since=" + url_encode(*page_cursor_);
+    send(HttpRequest{"GET", std::move(url), {}, {}, 0}, [this](HttpResponse r) { on_page(std::move(r)); });
+}
+
+void SyncEngine::on_page(HttpResponse r) {
+    const Answer answer = classify_status(r.status);
+    if (answer == Answer::ok) {
+        auto page = read_feed_page(r.body, options_.module);
+        if (!page) {
+            ports_.page->warn("Grove: the changes feed answered something that is not a page of posts");
+            fail_cycle(backoff_.next_delay_ms(ports_.random()));
+            return;
+        }
+        if (page->skipped)
+            ports_.page->warn("Grove: skipped " + std::to_string(page->skipped) + " invalid post(s) in the changes feed");
+        StorageBatch b;
+        std::vector<Post> changed_posts;
+        const bool full = full_in_progress_;
+        if (full) {
+            for (Post& p : page->posts) full_posts_.push_back(std::move(p));
+            page_cursor_ = page->cursor;
+            if (page->has_more) {
+                pull_page();
+                return;
+            }
+            b.clear_posts = true;
+            b.put_posts.reserve(full_posts_.size());
+            for (const Post& p : full_posts_) b.put_posts.push_back({p.id, encode_post_record(p)});
+            store_.replace_snapshot(std::move(full_posts_));
+            full_posts_.clear();
+            full_resync_ = false;
+            full_in_progress_ = false;
+        } else {
+            for (Post& p : page->posts) {
+                const std::string id = p.id;
+                if (store_.merge(std::move(p))) {
+                    const Post& now = *store_.server_post(id);
+                    b.put_posts.push_back({id, encode_post_record(now)});
+                    changed_posts.push_back(now);
+                }
+            }
+            page_cursor_ = page->cursor;
+        }
+        meta_.cursor = page->cursor;
+        bad_cursor_restarts_ = 0;
+        backoff_.reset();
+        if (!page->has_more) meta_.last_sync_ms = ports_.timers->now_ms();
+        // Each page lands with its cursor, in one transaction.
+        commit_snapshot(std::move(b), changed_posts, full);
+        changed();
+        if (page->has_more) {
+            pull_page();
+            return;
+        }
+        release_lock();
+        spotlight_phase();
+        return;
+    }
+    const ApiError err = error_from_response(r.status, r.body);
+    if (answer == Answer::permanent && r.status == 400 && err.field == "since" && bad_cursor_restarts_ < 1) {
+        // The server no longer knows our cursor (e.g. its database was restored): start over.
+        ++bad_cursor_restarts_;
+        ports_.page->warn("Grove: the server did not accept the saved cursor; fetching every post again");
+        full_resync_ = true;
+        meta_.cursor.reset();
+        pull_phase();
+        return;
+    }
+    if (answer == Answer::permanent) emit_error(err.code, err.message);
+    if (answer == Answer::rate_limited) {
+        fail_cycle((r.retry_after_s && *r.retry_after_s > 0 ? *r.retry_after_s : 5) * 1000LL);
+        return;
+    }
+    fail_cycle(backoff_.next_delay_ms(ports_.random()));
+}
+
+// The spotlight changes rarely: fetched at most every few minutes, kept in the cache for offline.
+void SyncEngine::spotlight_phase() {
+    const std::int64_t now = ports_.timers->now_ms();
+    if (spotlight_at_ms_ && now - spotlight_at_ms_ < options_.spotlight_every_ms) {
+        flags_phase();
+        return;
+    }
+    const std::string url = options_.api + "/spotlight?days=" + std::to_string(options_.spotlight_days);
+    send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
+        if (classify_status(r.status) == Answer::ok) {
+            const Json j = Json::parse(r.body, nullptr, false);
+            const auto list = j.is_object() ? j.find("posts") : j.end();
+            if (j.is_object() && list != j.end() && list->is_array()) {
+                std::vector<Post> posts;
+                for (const Json& item : *list)
+                    if (auto p = post_from_json(item)) posts.push_back(std::move(p).value());
+                spotlight_at_ms_ = now;
+                if (!(posts == spotlight_)) {
+                    spotlight_ = std::move(posts);
+                    StorageBatch b;
+                    b.put_meta.push_back({kMetaSpotlight, encode_spotlight(spotlight_)});
+                    write_storage(std::move(b));
+                    changed();
+                }
+            }
+        }
+        flags_phase();   // the spotlight is a nicety: its failures do not hold up the rest
+    });
+}
+
+void SyncEngine::flags_phase() {
+    const std::int64_t now = ports_.timers->now_ms();
+    const bool stale = flags_at_ms_ == 0 || now - flags_at_ms_ >= options_.spotlight_every_ms;
+    if (!can_moderate(store_.me().role) || !store_.me().known || !(flags_wanted_ || stale)) {
+        end_cycle();
+        return;
+    }
+    send(HttpRequest{"GET", options_.api + "/flags", {}, {}, 0}, [this, now](HttpResponse r) {
+        if (classify_status(r.status) == Answer::ok) {
+            const Json j = Json::parse(r.body, nullptr, false);
+            const auto list = j.is_object() ? j.find("flags") : j.end();
+            if (j.is_object() && list != j.end() && list->is_array()) {
+                std::vector<FlagEntry> flags;
+                for (const Json& item : *list) {
+                    if (!item.is_object() || !item.contains("post")) continue;
+                    auto p = post_from_json(item["post"]);
+                    if (!p) continue;
+                    FlagEntry f;
+                    f.post = std::move(p).value();
+                    if (const auto n = item.find("count"); n != item.end() && n->is_number_integer()) f.count = n->get<int>();
+                    if (const auto rs = item.find("reasons"); rs != item.end() && rs->is_array())
+                        for (const Json& reason : *rs)
+                            if (reason.is_string()) f.reasons.push_back(reason.get<std::string>());
+                    flags.push_back(std::move(f));
+                }
+                flags_ = std::move(flags);
+                flags_at_ms_ = now;
+                flags_wanted_ = false;
+                changed();
+            }
+        }
+        end_cycle();
+    });
+}
+
+}  // namespace grove

@@ -1,0 +1,168 @@
+// SyncEngine, part 2: the sync lock and the pusher. A cycle takes the module's lock (one tab of
+// this browser at a time), catches up with what other tabs stored, then sends the oldest write
+// that is this person's and not refused, applies the answer, and repeats until nothing is left;
+// then it pulls (sync_engine_pull.cpp) and lets go of the lock.
+#include "grove/client/sync_engine.hpp"
+
+#include "grove/wire.hpp"   // Json, post_from_json, error_from_response
+
+namespace grove {
+
+bool SyncEngine::has_sendable() const {
+    for (const QueuedWrite& w : store_.outbox())
+        if (!w.entry.failed && store_.applies(w.entry) && (w.persisted || !storage_ok_)) return true;
+    return false;
+}
+
+void SyncEngine::locked_phase() {
+    if (!visible_ && !has_sendable()) {   // nothing to send, and no pulls while hidden
+        end_cycle();
+        return;
+    }
+    const std::string name = "grove-sync:" + options_.api + "|" + options_.module;
+    std::weak_ptr<int> weak = alive_;
+    ports_.locks->acquire(name, [this, weak](std::function<void()> release) {
+        if (weak.expired()) {   // gone while waiting: let the next tab in
+            release();
+            return;
+        }
+        release_lock_ = std::move(release);
+        catch_up(guard([this] {
+            if (needs_pack_ && storage_ok_) commit_snapshot(StorageBatch{}, {});   // next startup reads one record
+            push_phase();
+        }));
+    });
+}
+
+void SyncEngine::release_lock() {
+    if (!release_lock_) return;
+    auto release = std::move(release_lock_);
+    release_lock_ = nullptr;
+    release();
+}
+
+void SyncEngine::push_phase() {
+    if (ports_.timers->now_ms() < push_blocked_until_ms_) {   // rate-limited: reads may go on
+        pull_phase();
+        return;
+    }
+    push_next();
+}
+
+void SyncEngine::push_next() {
+    reload_outbox(guard([this] {
+        for (const QueuedWrite& w : store_.outbox()) {
+            if (w.entry.failed || !store_.applies(w.entry) || !(w.persisted || !storage_ok_)) continue;
+            send_write(w.entry);
+            return;
+        }
+        pull_phase();
+    }));
+}
+
+void SyncEngine::send_write(const OutboxEntry& queued) {
+    OutboxEntry e = queued;
+    if (e.user.empty() && store_.me().known) e.user = store_.me().id;
+    ++e.attempts;
+    store_.set_in_flight(e.key, true);
+    send(to_http_request(e, options_.api, options_.module),
+         [this, e](HttpResponse response) { on_write_answer(e, std::move(response)); });
+}
+
+void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
+    store_.set_in_flight(e.key, false);
+    Answer answer = classify_status(r.status);
+    // Deleting what is already gone reached its goal.
+    if (r.status == 404 && (e.op == WriteOp::remove || (e.op == WriteOp::endorse && !e.value))) answer = Answer::ok;
+
+    if (answer == Answer::ok) {
+        const Json j = Json::parse(r.body, nullptr, false);
+        bool readable = true;
+        switch (e.op) {
+            case WriteOp::create:
+            case WriteOp::edit:
+            case WriteOp::pin:
+            case WriteOp::hide: {
+                auto post = post_from_json(j);
+                // A 2xx that is not the post (a captive portal's page, a proxy) did not reach the API.
+                readable = post.ok() && post->id == e.post_id && post->module == options_.module;
+                if (readable) store_.merge(std::move(post).value());
+                break;
+            }
+            case WriteOp::endorse: {
+                if (r.status == 404) break;
+                const auto n = j.is_object() ? j.find("endorsements") : j.end();
+                const auto mine = j.is_object() ? j.find("endorsed_by_me") : j.end();
+                readable = j.is_object() && n != j.end() && n->is_number_integer() && mine != j.end() &&
+                           mine->is_boolean();
+                if (readable) store_.apply_endorsement_answer(e.post_id, n->get<std::int64_t>(), mine->get<bool>());
+                break;
+            }
+            case WriteOp::remove:
+                store_.apply_delete_answer(e.post_id);
+                break;
+            case WriteOp::flag: break;
+        }
+        if (!readable) {
+            ports_.page->warn("Grove: the answer to a " + std::string(to_string(e.op)) +
+                              " was not the API's; it will be sent again");
+            fail_cycle(backoff_.next_delay_ms(ports_.random()));
+            return;
+        }
+        // The snapshot caught up with storage when the lock was taken, so patching its copy of the
+        // post (same rev) and storing it is safe: the next pull brings the server's version.
+        StorageBatch b;
+        std::vector<Post> answered;
+        if (const Post* p = store_.server_post(e.post_id)) {
+            b.put_posts.push_back({p->id, encode_post_record(*p)});
+            answered.push_back(*p);
+        }
+        b.delete_outbox.push_back(e.key);
+        store_.remove(e.key);
+        backoff_.reset();
+        commit_snapshot(std::move(b), answered);
+        changed();
+        emit_sync();
+        push_next();
+        return;
+    }
+
+    switch (answer) {
+        case Answer::rate_limited: {
+            const int wait_s = r.retry_after_s && *r.retry_after_s > 0 ? *r.retry_after_s : 5;
+            push_blocked_until_ms_ = ports_.timers->now_ms() + wait_s * 1000LL;
+            cancel_timer(push_timer_);
+            push_timer_ = ports_.timers->set_timeout(wait_s * 1000LL, guard([this] {
+                push_timer_ = 0;
+                request_cycle(true);
+            }));
+            pull_phase();   // reads are not limited
+            return;
+        }
+        case Answer::permanent: {
+            const ApiError err = error_from_response(r.status, r.body);
+            OutboxEntry failed = e;
+            failed.failed = true;
+            failed.error_status = r.status;
+            failed.error_code = err.code;
+            failed.error_message = err.message;
+            store_.update(failed);
+            StorageBatch b;
+            b.put_outbox.push_back({failed.key, encode_outbox_record(failed)});
+            write_storage(std::move(b));
+            broadcast_outbox();
+            emit_error(err.code, err.message);
+            changed();
+            emit_sync();
+            push_next();
+            return;
+        }
+        case Answer::unauthorized:   // even a fresh token was refused: note_answer told the person
+        case Answer::transient:
+        case Answer::ok:
+            fail_cycle(backoff_.next_delay_ms(ports_.random()));
+            return;
+    }
+}
+
+}  // namespace grove

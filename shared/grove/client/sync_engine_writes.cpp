@@ -1,0 +1,257 @@
+// SyncEngine, part 4: what the person does. Every write is checked with the shared rules first (an
+// invalid one queues nothing and says why), then shown at once, saved to storage, and sent by the
+// pusher once saved. Refused writes wait for retry(), an edit, or discard().
+#include "grove/client/sync_engine.hpp"
+
+#include "grove/utf8.hpp"         // trim, count_code_points, is_valid_utf8
+#include "grove/validation.hpp"   // validate_body
+#include "grove/wire.hpp"         // Json, dump, to_json
+
+namespace grove {
+
+OutboxEntry SyncEngine::new_entry(WriteOp op, const std::string& post_id) {
+    OutboxEntry e;
+    const std::int64_t now = ports_.timers->now_ms();
+    e.key = make_write_key(now, tab_, ++counter_);
+    e.user = store_.me().known ? store_.me().id : std::string();
+    e.op = op;
+    e.post_id = post_id;
+    e.created_ms = now;
+    return e;
+}
+
+// Shows the write, then saves it; only a saved write is sent (the pusher reads storage), so what
+// the server has is always also in the browser.
+void SyncEngine::queue(OutboxEntry entry) {
+    const std::string key = entry.key;
+    const std::string record = encode_outbox_record(entry);
+    const bool op_is_create = entry.op == WriteOp::create;
+    store_.enqueue(std::move(entry));
+    changed();
+    emit_sync();
+    if (!storage_ok_) {
+        request_cycle(true);
+        return;
+    }
+    StorageBatch b;
+    b.put_outbox.push_back({key, record});
+    const bool is_create = op_is_create;
+    write_storage(std::move(b), [this, key, is_create](bool ok) {
+        if (ok && is_create) {
+            last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
+            ++creates_persisted_;
+        }
+        if (!ok) {
+            storage_failed("the browser's storage refused a change");
+        } else {
+            store_.mark_persisted(key);
+            broadcast_outbox();
+        }
+        request_cycle(true);
+    });
+}
+
+std::optional<ApiError> SyncEngine::check_shown(const std::string& id, const ShownPost*& out) const {
+    out = store_.shown(id);
+    if (!out) return ApiError::not_found("This post no longer exists.");
+    return std::nullopt;
+}
+
+// A newer write of the same kind to the same post replaces a refused one.
+void SyncEngine::drop_failed(const std::string& post_id, WriteOp op) {
+    StorageBatch b;
+    std::vector<std::string> keys;
+    for (const QueuedWrite& w : store_.outbox())
+        if (w.entry.failed && w.entry.post_id == post_id && w.entry.op == op && store_.applies(w.entry))
+            keys.push_back(w.entry.key);
+    for (const std::string& k : keys) {
+        store_.remove(k);
+        b.delete_outbox.push_back(k);
+    }
+    write_storage(std::move(b));
+}
+
+Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std::string> parent_id) {
+    create_started_ms_ = ports_.timers->now_ms();
+    auto checked = validate_body(body, options_.max_body);
+    if (!checked) return checked.error();
+    const Identity& me = store_.me();
+    if (!can_post_kind(me.role, kind))
+        return me.known ? ApiError::forbidden("Only leaders can post leader learnings.")
+                        : ApiError::forbidden("Still checking who you are; try again in a moment.");
+    if (parent_id) {
+        const ShownPost* parent = store_.shown(*parent_id);
+        if (!parent) return ApiError::not_found("The post you are replying to no longer exists.");
+        if (parent->post.parent_id)
+            return ApiError::invalid_field("parent_id", "Replies are one level deep: reply to the top-level post.");
+    }
+    const std::string id = make_post_id(ports_.timers->now_ms(), ports_.random(), ports_.random());
+    OutboxEntry e = new_entry(WriteOp::create, id);
+    e.kind = kind;
+    e.parent_id = std::move(parent_id);
+    e.body = std::move(checked).value();
+    queue(std::move(e));
+    const ShownPost* shown = store_.shown(id);
+    Post post = shown ? shown->post : Post{};
+    ports_.page->emit("grove:post", dump(Json{{"post", to_json(post)}, {"module", options_.module}}));
+    return post;
+}
+
+std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body) {
+    auto checked = validate_body(body, options_.max_body);
+    if (!checked) return checked.error();
+    const ShownPost* shown;
+    if (auto err = check_shown(id, shown)) return err;
+    if (shown->post.author.id != store_.me().id) return ApiError::forbidden("You can only edit your own posts.");
+    if (shown->post.body == checked.value() && shown->state != LocalState::failed) return std::nullopt;
+    // A refused create is edited in place and queued again: nothing of it is on the server.
+    for (const QueuedWrite& w : store_.outbox()) {
+        if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed && store_.applies(w.entry)) {
+            OutboxEntry again = w.entry;
+            const std::string old_key = again.key;
+            OutboxEntry fresh = new_entry(WriteOp::create, id);
+            again.key = fresh.key;
+            again.body = std::move(checked).value();
+            again.failed = false;
+            again.error_status = 0;
+            again.error_code.clear();
+            again.error_message.clear();
+            store_.remove(old_key);
+            StorageBatch b;
+            b.delete_outbox.push_back(old_key);
+            write_storage(std::move(b));
+            queue(std::move(again));
+            return std::nullopt;
+        }
+    }
+    drop_failed(id, WriteOp::edit);
+    OutboxEntry e = new_entry(WriteOp::edit, id);
+    e.body = std::move(checked).value();
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::remove(const std::string& id) {
+    const ShownPost* shown;
+    if (auto err = check_shown(id, shown)) return err;
+    if (shown->post.author.id != store_.me().id && !can_moderate(store_.me().role))
+        return ApiError::forbidden("You can only delete your own posts.");
+    // Never reached the server: forgetting it is the whole deletion.
+    for (const QueuedWrite& w : store_.outbox()) {
+        if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed && store_.applies(w.entry)) {
+            discard(w.handle);
+            return std::nullopt;
+        }
+    }
+    queue(new_entry(WriteOp::remove, id));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed) {
+    const ShownPost* shown;
+    if (auto err = check_shown(id, shown)) return err;
+    if (shown->post.author.id == store_.me().id) return ApiError::own_post();
+    if (shown->post.endorsed_by_me == endorsed) return std::nullopt;
+    drop_failed(id, WriteOp::endorse);
+    OutboxEntry e = new_entry(WriteOp::endorse, id);
+    e.value = endorsed;
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason) {
+    if (!is_valid_utf8(reason)) return ApiError::invalid_utf8("The reason is not valid UTF-8.");
+    const ShownPost* shown;
+    if (auto err = check_shown(id, shown)) return err;
+    std::string trimmed = trim(reason);
+    if (count_code_points(trimmed) > kMaxFlagReasonCodePoints)
+        return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
+    OutboxEntry e = new_entry(WriteOp::flag, id);
+    e.reason = std::move(trimmed);
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::pin(const std::string& id, bool pinned) {
+    if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can pin posts.");
+    const ShownPost* shown;
+    if (auto err = check_shown(id, shown)) return err;
+    if (shown->post.pinned == pinned) return std::nullopt;
+    drop_failed(id, WriteOp::pin);
+    OutboxEntry e = new_entry(WriteOp::pin, id);
+    e.value = pinned;
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
+    if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can hide posts.");
+    const ShownPost* shown;
+    if (auto err = check_shown(id, shown)) return err;
+    if (shown->post.hidden == hidden) return std::nullopt;
+    drop_failed(id, WriteOp::hide);
+    OutboxEntry e = new_entry(WriteOp::hide, id);
+    e.value = hidden;
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+// The person sees one refusal per post (ShownPost::failed_write), so Retry and Discard act on
+// every refused write of that post.
+std::vector<std::string> SyncEngine::refused_keys(std::uint64_t write) {
+    std::vector<std::string> keys;
+    const QueuedWrite* w = store_.find(write);
+    if (!w || !w->entry.failed) return keys;   // queued writes may be in flight: only refused ones
+    const std::string post = w->entry.post_id;
+    for (const QueuedWrite& other : store_.outbox())
+        if (other.entry.post_id == post && other.entry.failed && store_.applies(other.entry))
+            keys.push_back(other.entry.key);
+    return keys;
+}
+
+// Sent again as they are, at the end of the queue: they are now the person's latest intent.
+void SyncEngine::retry(std::uint64_t write) {
+    StorageBatch b;
+    std::vector<OutboxEntry> again;
+    for (const std::string& key : refused_keys(write)) {
+        OutboxEntry e = store_.find_key(key)->entry;
+        store_.remove(key);
+        b.delete_outbox.push_back(key);
+        e.key = new_entry(e.op, e.post_id).key;
+        e.failed = false;
+        e.error_status = 0;
+        e.error_code.clear();
+        e.error_message.clear();
+        again.push_back(std::move(e));
+    }
+    write_storage(std::move(b));
+    for (OutboxEntry& e : again) queue(std::move(e));
+}
+
+void SyncEngine::discard(std::uint64_t write) {
+    std::vector<std::string> keys = refused_keys(write);
+    if (keys.empty()) return;
+    // A refused create takes the rest of that post's writes with it: they cannot succeed either.
+    const QueuedWrite* w = store_.find(write);
+    if (w->entry.op == WriteOp::create || store_.find_key(keys[0])->entry.op == WriteOp::create) {
+        const std::string post = w->entry.post_id;
+        keys.clear();
+        for (const QueuedWrite& other : store_.outbox())
+            if (other.entry.post_id == post && store_.applies(other.entry)) keys.push_back(other.entry.key);
+    }
+    StorageBatch b;
+    for (const std::string& k : keys) {
+        store_.remove(k);
+        b.delete_outbox.push_back(k);
+    }
+    write_storage(std::move(b), [this](bool) { broadcast_outbox(); });
+    changed();
+    emit_sync();
+}
+
+void SyncEngine::refresh_flags() {
+    flags_wanted_ = true;
+    request_cycle(true);
+}
+
+}  // namespace grove

@@ -1,0 +1,123 @@
+// Fuzz target: decoding a cached state from IndexedDB (shared/grove/client/cache_format.*), then
+// opening the sync engine on it. Whatever an older, newer or damaged widget left in the browser
+// is external input.
+//
+// Input: records separated by 0x1E. A record's first byte says where it lives ('p' posts,
+// 'o' outbox, 'm' meta, anything else: posts), the rest is "<key>\x1F<value>" (posts: the value
+// alone). Example: m sync\x1F{"format":1,"user":null,"cursor":"C","last_sync":null,"commit":""}
+// Properties beyond "no crash":
+//   - every queued write is accounted for: read (kept), unreadable (deleted, with a warning) or
+//     written by a newer version (left in storage, with a warning); nothing else is dropped;
+//   - dropping cached posts always comes with a warning and without a cursor (so they are fetched
+//     again);
+//   - what was read is stable: writing it back with the encoders and reading again gives the
+//     same posts, writes, draft, spotlight and sync record, with no warning;
+//   - the engine opens on the cache (offline) and never loses a readable queued write: every one
+//     is still in storage afterwards.
+#include <cstddef>   // std::size_t
+#include <cstdint>   // std::uint8_t
+#include <set>       // std::set
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client_sim.hpp"
+#include "grove/client/cache_format.hpp"
+#include "fuzz_require.hpp"
+
+using namespace grove;
+
+namespace {
+
+constexpr const char* kModule = "m1";
+
+bool same_meta(const SyncMeta& a, const SyncMeta& b) {
+    return a.user.id == b.user.id && a.user.name == b.user.name && a.user.role == b.user.role &&
+           a.user.known == b.user.known && a.cursor == b.cursor && a.last_sync_ms == b.last_sync_ms &&
+           a.commit == b.commit;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size > 128 * 1024) return 0;
+    const std::string_view input(reinterpret_cast<const char*>(data), size);
+    sim::Loop loop;
+    sim::MemoryStorage storage(loop);
+    auto& module = storage.modules[kModule];
+    std::size_t start = 0, n = 0;
+    while (start <= input.size() && ++n <= 256) {
+        auto end = input.find('\x1e', start);
+        if (end == std::string_view::npos) end = input.size();
+        const std::string_view rec = input.substr(start, end - start);
+        start = end + 1;
+        if (rec.empty()) continue;
+        const char where = rec[0];
+        const std::string_view rest = rec.substr(1);
+        const auto sep = rest.find('\x1f');
+        const std::string key(rest.substr(0, sep));
+        const std::string value(sep == std::string_view::npos ? std::string_view() : rest.substr(sep + 1));
+        if (where == 'o') module.outbox[key] = value;
+        else if (where == 'm') module.meta[key] = value;
+        else module.posts[key.empty() ? std::to_string(n) : key] = sep == std::string_view::npos ? key : value;
+    }
+
+    StoredModule stored;
+    for (const auto& [k, v] : module.posts) stored.posts.push_back(v);
+    for (const auto& [k, v] : module.outbox) stored.outbox.push_back({k, v});
+    for (const auto& [k, v] : module.meta) stored.meta.push_back({k, v});
+    const CacheContents c = decode_cache(stored, kModule);
+
+    // Every queued write accounted for.
+    std::size_t newer = 0;
+    std::set<std::string> readable;
+    for (const StoredRecord& rec : stored.outbox) {
+        const DecodedOutboxRecord d = decode_outbox_record(rec);
+        if (d.result == DecodedOutboxRecord::Result::newer) ++newer;
+        if (d.result == DecodedOutboxRecord::Result::ok) readable.insert(rec.key);
+    }
+    require(c.outbox.size() + c.delete_outbox.size() + newer == stored.outbox.size());
+    require(c.outbox.size() == readable.size());
+    if (!c.delete_outbox.empty() || newer) require(!c.warnings.empty());
+    // Posts dropped: said so, and fetched again.
+    if (c.posts.size() < stored.posts.size()) {
+        require(!c.warnings.empty());
+        require(!c.meta.cursor);
+    }
+    if (c.clear_posts) require(c.posts.empty());
+    for (const Post& p : c.posts) require(p.module == kModule);
+
+    // Stable: write back what was read, read it again.
+    StoredModule again;
+    for (const Post& p : c.posts) again.posts.push_back(encode_post_record(p));
+    for (const OutboxEntry& e : c.outbox) again.outbox.push_back({e.key, encode_outbox_record(e)});
+    again.meta.push_back({kMetaSync, encode_sync_meta(c.meta)});
+    again.meta.push_back({kMetaDraft, encode_draft(c.draft)});
+    again.meta.push_back({kMetaSpotlight, encode_spotlight(c.spotlight)});
+    const CacheContents c2 = decode_cache(again, kModule);
+    require(c2.warnings.empty());
+    require(c2.posts == c.posts);
+    require(c2.outbox == c.outbox);
+    require(c2.draft == c.draft);
+    require(c2.spotlight == c.spotlight);
+    require(same_meta(c2.meta, c.meta));
+    require(!c2.clear_posts && !c2.full_resync && c2.delete_outbox.empty());
+
+    // The engine opens on it, offline, and keeps every readable queued write.
+    sim::Locks locks(loop);
+    sim::Bus bus;
+    auto offline = [](const HttpRequest&) { return HttpResponse{0, {}, {}, "offline"}; };
+    auto mint = [](bool) { return sim::unsigned_token("u-ann", "Ann", "learner", 1'889'000'000); };
+    SyncOptions options;
+    options.api = "https://grove.test/api/v1";
+    options.module = kModule;
+    {
+        sim::Tab tab(loop, storage, locks, bus, offline, mint, options, 3);
+        loop.advance(10'000);
+        require(tab.engine->loaded());
+        std::set<std::string> shown;
+        for (const ShownPost& s : tab.engine->posts()) require(shown.insert(s.post.id).second);
+    }
+    for (const std::string& key : readable) require(storage.modules[kModule].outbox.count(key) == 1);
+    return 0;
+}

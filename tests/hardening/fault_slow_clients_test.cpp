@@ -1,0 +1,196 @@
+// Slow, idle and oversized clients against the real binary, with a small worker pool so a few
+// misbehaving connections would take every worker. tests/server/http_limits_test.cpp covers a
+// client that stalls (sends half a request, then nothing): the per-read timeout handles that.
+// These are the harder cases: a client that trickles a byte now and then (each read succeeds, so
+// no per-read timeout ever fires), idle keep-alive connections holding every worker, URLs and
+// headers past any sensible size, and a flood of header lines meant to exhaust memory.
+#include <doctest/doctest.h>
+
+#include <algorithm>   // std::max
+#include <atomic>      // std::atomic
+#include <thread>      // std::thread
+
+#include "hardening_support.hpp"
+
+using namespace grove;
+using namespace grove::test;
+using namespace std::chrono;
+
+namespace {
+
+// A health request on a fresh connection: how long it took, and the status (0: no answer).
+std::pair<int, milliseconds> timed_health(int port) {
+    const auto start = steady_clock::now();
+    httplib::Client client("127.0.0.1", port);
+    client.set_connection_timeout(15, 0);
+    client.set_read_timeout(15, 0);
+    auto res = client.Get("/api/v1/health");
+    return {res ? res->status : 0, duration_cast<milliseconds>(steady_clock::now() - start)};
+}
+
+// Sends `prefix`, then one byte of `trickle` every `every` on each connection until the server
+// closes it or `limit` passes; returns for each connection how long the server let it live.
+std::vector<milliseconds> trickle(std::vector<std::unique_ptr<RawConnection>>& conns, const std::string& prefix,
+                                  const std::string& trickle, milliseconds every, milliseconds limit) {
+    std::vector<milliseconds> lived(conns.size(), limit);
+    std::vector<bool> open(conns.size(), true);
+    const auto start = steady_clock::now();
+    for (auto& c : conns) REQUIRE(c->send_all(prefix));
+    for (std::size_t step = 0; steady_clock::now() - start < limit; ++step) {
+        bool any = false;
+        for (std::size_t i = 0; i < conns.size(); ++i) {
+            if (!open[i]) continue;
+            std::string got;
+            const bool alive = conns[i]->read_some(got, milliseconds(0)) &&
+                               conns[i]->send_all(std::string(1, trickle[step % trickle.size()]));
+            if (!alive) {
+                open[i] = false;
+                lived[i] = duration_cast<milliseconds>(steady_clock::now() - start);
+            }
+            any = any || open[i];
+        }
+        if (!any) break;
+        std::this_thread::sleep_for(every);
+    }
+    return lived;
+}
+
+}  // namespace
+
+TEST_CASE("slow clients: a request head trickled a byte at a time is cut off, and nobody else waits for it") {
+    // 4 workers, 6 slowloris connections; reads never stall for a whole second, so only a
+    // deadline for the whole request head can end them.
+    HttpApi api({"--threads", "4", "--request-timeout", "2", "--idle-timeout", "2"});
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    for (int i = 0; i < 6; ++i) slow.push_back(std::make_unique<RawConnection>(api.port()));
+
+    std::atomic<bool> done{false};
+    std::vector<std::pair<int, milliseconds>> others;
+    std::thread normal([&] {
+        pause_ms(300);
+        while (!done) {
+            others.push_back(timed_health(api.port()));
+            pause_ms(250);
+        }
+    });
+    const auto lived = trickle(slow, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ", "abcdefgh", milliseconds(400),
+                               seconds(12));
+    done = true;
+    normal.join();
+
+    for (const auto& l : lived) CHECK_MESSAGE(l < seconds(5), "a slow client lived " << l.count() << " ms");
+    int with_408 = 0;
+    for (const auto& c : slow) {
+        CHECK(c->received().find("200 OK") == std::string::npos);
+        with_408 += c->received().rfind("HTTP/1.1 408", 0) == 0 ? 1 : 0;
+    }
+    MESSAGE(with_408 << " of 6 slow clients read the 408 before the connection closed");
+    REQUIRE(!others.empty());
+    milliseconds worst{0};
+    for (const auto& [status, took] : others) {
+        CHECK(status == 200);
+        worst = std::max(worst, took);
+    }
+    MESSAGE(others.size() << " ordinary requests meanwhile, the slowest took " << worst.count() << " ms");
+    CHECK(worst < seconds(6));   // at most one request deadline (2 s) plus a loaded machine's slack
+}
+
+TEST_CASE("slow clients: a request body trickled a byte at a time is cut off and nothing is stored") {
+    HttpApi api({"--threads", "4", "--request-timeout", "2", "--idle-timeout", "2"});
+    const std::string body = create_json("trickled", std::string(150, 'x'));
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    slow.push_back(std::make_unique<RawConnection>(api.port()));
+    const std::string head = "POST /api/v1/modules/m/posts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                             HttpApi::token("ann") + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                             std::to_string(body.size()) + "\r\n\r\n";
+    const auto lived = trickle(slow, head, body, milliseconds(400), seconds(12));
+    CHECK_MESSAGE(lived[0] < seconds(5), "the slow body lived " << lived[0].count() << " ms");
+    CHECK(api.call("GET", "/api/v1/posts/trickled", HttpApi::token("ann")).status == 404);
+    CHECK(api.call("GET", "/api/v1/health").status == 200);
+}
+
+TEST_CASE("slow clients: idle keep-alive connections give way when every worker is taken") {
+    // 3 workers and a long idle timeout: three browsers that made one request each and keep
+    // their connections open would otherwise hold every worker for 30 s.
+    HttpApi api({"--threads", "3", "--idle-timeout", "30", "--request-timeout", "5"});
+    std::vector<std::unique_ptr<RawConnection>> idle;
+    for (int i = 0; i < 3; ++i) {
+        idle.push_back(std::make_unique<RawConnection>(api.port()));
+        REQUIRE(idle.back()->send_all("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+        std::string got;
+        for (int t = 0; t < 100 && got.find("\r\n\r\n") == std::string::npos; ++t) idle.back()->read_some(got, milliseconds(50));
+        REQUIRE(got.rfind("HTTP/1.1 200", 0) == 0);
+    }
+    pause_ms(300);
+    const auto [status, took] = timed_health(api.port());
+    CHECK(status == 200);
+    CHECK_MESSAGE(took < seconds(3), "a new client waited " << took.count() << " ms behind idle connections");
+    int closed = 0;
+    for (auto& c : idle) closed += c->closed_within(milliseconds(200)) ? 1 : 0;
+    CHECK(closed >= 1);   // the server closed idle ones to make room
+
+    // A keep-alive client whose idle connection was closed simply reconnects.
+    httplib::Client browser("127.0.0.1", api.port());
+    browser.set_keep_alive(true);
+    for (int i = 0; i < 3; ++i) {
+        auto res = browser.Get("/api/v1/health");
+        REQUIRE(res);
+        CHECK(res->status == 200);
+    }
+}
+
+TEST_CASE("oversized requests: a URL over 8 KiB is 414 with a JSON error, again and again, at no cost") {
+    HttpApi api;
+    const long rss_before = rss_kib(api.server().pid());
+    const std::string target = "/api/v1/modules/" + std::string(9000, 'm') + "/posts";
+    const auto res = api.call("GET", target, HttpApi::token("ann"));
+    CHECK(res.status == 414);
+    CHECK(res.code() == "uri_too_long");
+    for (int i = 0; i < 300; ++i) REQUIRE(api.call("GET", target + "?" + std::to_string(i)).status == 414);
+    const auto raw_long = api.call("GET", "/widget/" + std::string(20000, 'w'));
+    CHECK(raw_long.status == 414);
+    CHECK(api.call("GET", "/api/v1/health").status == 200);
+    const long rss_after = rss_kib(api.server().pid());
+    MESSAGE("server RSS " << rss_before << " KiB before, " << rss_after << " KiB after 300 oversized URLs");
+    CHECK(rss_after - rss_before < 16 * 1024);
+}
+
+TEST_CASE("oversized requests: a header line over 8 KiB is 400; a flood of header lines is cut off early") {
+    HttpApi api({"--request-timeout", "5"});
+    {
+        RawConnection c(api.port());
+        REQUIRE(c.send_all("GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(9000, 'b') + "\r\n\r\n"));
+        const std::string answer = c.read_until_closed(seconds(10));
+        CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
+    }
+
+    // 48 MB of short header lines, each within every per-line limit, sent as fast as the server
+    // reads them. Without a budget for the whole request head, they all pile up in memory.
+    const int pid = api.server().pid();
+    const long rss_before = rss_kib(pid);
+    long rss_peak = rss_before;
+    std::atomic<bool> sending{true};
+    std::size_t sent = 0;
+    std::thread flood([&] {
+        RawConnection c(api.port());
+        std::string chunk;
+        for (int i = 0; chunk.size() < 64 * 1024; ++i) chunk += "X-Fill-" + std::to_string(i) + ": " + std::string(80, 'f') + "\r\n";
+        bool ok = c.send_all("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n");
+        const auto start = steady_clock::now();
+        while (ok && sent < 48u * 1024 * 1024 && steady_clock::now() - start < seconds(25)) {
+            ok = c.send_all(chunk);
+            if (ok) sent += chunk.size();
+        }
+        sending = false;
+    });
+    while (sending) {
+        rss_peak = std::max(rss_peak, rss_kib(pid));
+        pause_ms(50);
+    }
+    flood.join();
+    MESSAGE("the server took " << sent / 1024 << " KiB of header lines before closing; RSS " << rss_before << " -> peak "
+                               << rss_peak << " KiB");
+    CHECK(sent < 8u * 1024 * 1024);
+    CHECK(rss_peak - rss_before < 64 * 1024);
+    CHECK(api.call("GET", "/api/v1/health").status == 200);
+}
