@@ -67,7 +67,8 @@ if (!ss || ss.failed) {
   if (ss.grove_scroll) {
     const g = ss.grove_scroll;
     row(`3. Grove in Chromium, ${n} posts: frame interval while scrolling (wheel)`,
-      `median ${g.median.toFixed(1)} ms, p95 ${g.p95.toFixed(1)} ms, ${g.over_50ms}/${g.frames} over 50 ms (WebGL on SwiftShader, CPU)`);
+      `median ${g.median.toFixed(1)} ms, p95 ${g.p95.toFixed(1)} ms, ${g.over_50ms}/${g.frames} over 50 ms; ` +
+      `${g.widget_frames} widget frames, scrolled ${Math.round(g.scrolled_px)} px (WebGL on SwiftShader: the GPU's work on the CPU)`, 'context');
   }
   if (!ss.sync) {
     missing(`5. first pull of ${n} posts`, ss.notes.join('; '));

@@ -169,8 +169,15 @@ try {
     // page's frame intervals (requestAnimationFrame deltas), as for the DOM list.
     await readyMs(page, url);
     await eventTime(page, 'grove:sync', FRESH_SYNC);
-    const box = await page.locator('[data-grove-module]').boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height - 20, 500));
+    // The wheel scrolls the widget only while it has focus (it never steals the page's scrolling).
+    const widget = page.locator('[data-grove-module]');
+    await widget.focus();
+    await widget.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const box = await widget.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 400));
+    await page.waitForTimeout(500);
+    const stats = () => widget.evaluate((el) => el.groveDebug.stats());
+    const before = await stats();
     await page.evaluate(() => {
       window.__deltas = [];
       let last = null;
@@ -178,15 +185,19 @@ try {
       const step = (now) => { if (last !== null) window.__deltas.push(now - last); last = now; if (!window.__stopRaf) requestAnimationFrame(step); };
       requestAnimationFrame(step);
     });
+    let deepest = 0;
     for (let i = 0; i < 120; i++) {
       await page.mouse.wheel(0, i < 60 ? 40 : -40);
       await page.waitForTimeout(16);
+      if (i === 59) deepest = (await stats()).scrollY;
     }
     const deltas = await page.evaluate(() => { window.__stopRaf = true; return window.__deltas; });
+    const after = await stats();
     const sorted = [...deltas].sort((a, b) => a - b);
     result.grove_scroll = {
       median: median(deltas), p95: sorted[Math.floor((sorted.length - 1) * 0.95)],
       over_50ms: deltas.filter((d) => d > 50).length, frames: deltas.length,
+      widget_frames: after.frames - before.frames, scrolled_px: deepest - before.scrollY, scroll_max: after.scrollMax,
     };
   }
   if (sync) {
