@@ -40,7 +40,16 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
 fi
 
 mkdir -p "$RES" "$OUTDIR/peers"
-rm -f "$RES"/*.json "$RES"/*.txt
+# Fresh results for the parts this run measures; the others keep their last ones (BENCH_ONLY).
+part_files() {
+  case $1 in
+    payload) echo payload ;;
+    startup|sync) echo startup_sync ;;
+    render) echo frame idle dom_list ;;
+    server) echo server ;;
+  esac
+}
+for part in $ONLY; do for f in $(part_files "$part"); do rm -f "$RES/$f".*; done; done
 if wants payload; then
   step "setup: peer widgets from npm into $OUTDIR/peers (@waline/client, artalk, twikoo)"
   cp bench/peers/package.json "$OUTDIR/peers/package.json"

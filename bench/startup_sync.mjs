@@ -103,7 +103,7 @@ const feedRequests = (page) => page.evaluate(() => performance.getEntriesByType(
   .filter((e) => /\/api\/v1\/modules\/[^/]+\/posts\?/.test(e.name))
   .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize })));
 
-const server = await startServer(['--writes-per-minute', '100000000', '--sqlite-sync', 'normal']);
+const server = await startServer(['--writes-per-minute', '1000000', '--sqlite-sync', 'normal']);
 const browser = await launchBrowser();
 const result = { posts: POSTS, rounds: ROUNDS, startup: {}, sync: null, notes: [] };
 try {
