@@ -30,6 +30,24 @@ async function devToken(server, sub, name) {
   return (await r.json()).token;
 }
 
+// POST with retries: the server may close an idle keep-alive connection just as the client reuses
+// it ("other side closed"); the client-chosen id makes a retry idempotent (200 instead of 201).
+async function createPost(server, token, post) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(`${server.url}/api/v1/modules/${MODULE}/posts`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+        body: JSON.stringify(post),
+      });
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      retriedSeeds++;
+    }
+  }
+}
+let retriedSeeds = 0;
+
 // n posts from 20 people, replies to every fifth, bodies of realistic length (120-360 chars).
 async function seed(server, n) {
   const tokens = [];
@@ -44,12 +62,8 @@ async function seed(server, n) {
       let body = `Reflection ${i}:`;
       while (body.length < 120 + (i % 7) * 40) body += ' ' + words[(i * 7 + body.length) % words.length];
       const parent = i % 5 === 4 && parents.length ? parents[i % parents.length] : null;
-      const r = await fetch(`${server.url}/api/v1/modules/${MODULE}/posts`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + tokens[i % 20] },
-        body: JSON.stringify({ id: `bench-${i}`, kind: 'insight', body, parent_id: parent }),
-      });
-      if (r.status !== 201) throw new Error(`seeding post ${i}: HTTP ${r.status} ${await r.text()}`);
+      const r = await createPost(server, tokens[i % 20], { id: `bench-${i}`, kind: 'insight', body, parent_id: parent });
+      if (r.status !== 201 && r.status !== 200) throw new Error(`seeding post ${i}: HTTP ${r.status} ${await r.text()}`);
       if (!parent) parents.push(`bench-${i}`);
     }
   }
@@ -111,6 +125,8 @@ try {
   const t0 = Date.now();
   await seed(server, POSTS);
   result.seed_s = (Date.now() - t0) / 1000;
+  result.seed_retries = retriedSeeds;
+  if (retriedSeeds) result.notes.push(`seeding: ${retriedSeeds} POSTs retried after the server closed a keep-alive connection`);
   log(`seeded in ${result.seed_s.toFixed(1)} s`);
 
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
