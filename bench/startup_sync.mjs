@@ -12,6 +12,7 @@
 //   node bench/startup_sync.mjs --out results/startup_sync.json [--posts 10000] [--rounds 3]
 import { writeFileSync } from 'node:fs';
 import { startServer, launchBrowser, recordGroveEvents } from '../tests/browser/lib/harness.mjs';
+import { seedPosts } from './lib/seed.mjs';
 
 const argv = process.argv.slice(2);
 const arg = (name, def) => (argv.includes('--' + name) ? argv[argv.indexOf('--' + name) + 1] : def);
@@ -21,54 +22,6 @@ const ROUNDS = Number(arg('rounds', 3));
 const MODULE = 'fire-safety-101';   // the module of host-page/index.html
 const log = (s) => console.log(`  ${s}`);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : null; };
-
-async function devToken(server, sub, name) {
-  const r = await fetch(server.url + '/api/v1/dev/token', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub, name, role: 'learner' }),
-  });
-  if (!r.ok) throw new Error(`dev token: HTTP ${r.status}`);
-  return (await r.json()).token;
-}
-
-// POST with retries: the server may close an idle keep-alive connection just as the client reuses
-// it ("other side closed"); the client-chosen id makes a retry idempotent (200 instead of 201).
-async function createPost(server, token, post) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fetch(`${server.url}/api/v1/modules/${MODULE}/posts`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
-        body: JSON.stringify(post),
-      });
-    } catch (e) {
-      if (attempt >= 5) throw e;
-      retriedSeeds++;
-    }
-  }
-}
-let retriedSeeds = 0;
-
-// n posts from 20 people, replies to every fifth, bodies of realistic length (120-360 chars).
-async function seed(server, n) {
-  const tokens = [];
-  for (let i = 0; i < 20; i++) tokens.push(await devToken(server, `bench-${i}`, `Bench Person ${i}`));
-  const words = 'extinguisher exit alarm drill label class smoke door stairs assembly point warden check weekly'.split(' ');
-  let next = 0;
-  const parents = [];
-  async function worker() {
-    for (;;) {
-      const i = next++;
-      if (i >= n) return;
-      let body = `Reflection ${i}:`;
-      while (body.length < 120 + (i % 7) * 40) body += ' ' + words[(i * 7 + body.length) % words.length];
-      const parent = i % 5 === 4 && parents.length ? parents[i % parents.length] : null;
-      const r = await createPost(server, tokens[i % 20], { id: `bench-${i}`, kind: 'insight', body, parent_id: parent });
-      if (r.status !== 201 && r.status !== 200) throw new Error(`seeding post ${i}: HTTP ${r.status} ${await r.text()}`);
-      if (!parent) parents.push(`bench-${i}`);
-    }
-  }
-  await Promise.all(Array.from({ length: 8 }, worker));
-}
 
 const cacheName = (server) => 'grove-cache:' + server.url + '/api/v1';
 
@@ -123,7 +76,7 @@ const result = { posts: POSTS, rounds: ROUNDS, startup: {}, sync: null, notes: [
 try {
   log(`seeding ${POSTS} posts...`);
   const t0 = Date.now();
-  await seed(server, POSTS);
+  const retriedSeeds = await seedPosts(server, MODULE, POSTS);
   result.seed_s = (Date.now() - t0) / 1000;
   result.seed_retries = retriedSeeds;
   if (retriedSeeds) result.notes.push(`seeding: ${retriedSeeds} POSTs retried after the server closed a keep-alive connection`);
