@@ -2,6 +2,7 @@
  * Contract: shared/spec/embed.md; for editors and admins: docs/EMBEDDING.md.
  *
  * [SECTION] Assets      one download and one compile of the wasm for the whole page
+ * [SECTION] Cache       the widget's IndexedDB cache, read while the wasm downloads
  * [SECTION] Token       GroveConfig.getToken, shared by every widget, asked again after a 401
  * [SECTION] Checks      GroveConfig, the mount element's attributes, WebGL 2
  * [SECTION] Messages    what a person sees inside the element when Grove cannot start
@@ -104,6 +105,7 @@
             return {};
           },
           onAbort: onCoreAbort,
+          groveCache: cachePrefetch,
         }).then(function (core) {
           if (font) {
             var bytes = new Uint8Array(font);
@@ -162,6 +164,67 @@
       entry.handle = null;   // nothing to detach from any more
       showMessage(entry, 'crashed', 'The discussion stopped because of an unexpected error. Reload the page to continue; ' +
         'anything you wrote is kept in this browser.');
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // [SECTION] Cache
+  // ---------------------------------------------------------------------------------------------
+  // The widget keeps each module's posts, queued writes and draft in IndexedDB (layout: see
+  // widget/platform/web/library_grove_sync.js). With 10,000 cached posts reading them takes a few
+  // hundred ms, mostly waiting for the browser's storage: started here, as soon as an element is
+  // mounted, that wait overlaps the download and compile of the wasm instead of following it.
+  // The core takes the open database and each module's first read (Module.groveCache), checks
+  // every record itself, and reads again whenever a prefetch did not work out.
+  var cachePrefetch = { dbs: {}, reads: {} };
+
+  function prefetchCache(api, module) {
+    if (typeof indexedDB === 'undefined' || !indexedDB || typeof IDBKeyRange === 'undefined') return;
+    var name = 'grove-cache:' + api;
+    var db = cachePrefetch.dbs[name] || (cachePrefetch.dbs[name] = openCache(name));
+    cachePrefetch.reads[name + '\n' + module] = db.then(function (d) { return d ? readCachedModule(d, module) : null; });
+  }
+
+  // Resolves to the open database, or null (the core then opens it itself and reports problems).
+  function openCache(name) {
+    return new Promise(function (resolve) {
+      var settled = false, req;
+      function done(db) { if (!settled) { settled = true; resolve(db); } else if (db) db.close(); }
+      try { req = indexedDB.open(name, 1); } catch (e) { done(null); return; }
+      req.onupgradeneeded = function (e) {   // the same first version the core creates
+        if (e.oldVersion >= 1) return;
+        ['posts', 'outbox', 'meta'].forEach(function (store) {
+          if (!req.result.objectStoreNames.contains(store)) req.result.createObjectStore(store);
+        });
+      };
+      req.onsuccess = function () {
+        var db = req.result, stores = db.objectStoreNames;
+        if (!(stores.contains('posts') && stores.contains('outbox') && stores.contains('meta'))) { db.close(); done(null); return; }
+        // Another tab upgrading: let it (the core reopens when it takes over a closed handle).
+        db.onversionchange = function () { db.groveClosed = true; db.close(); };
+        done(db);
+      };
+      req.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); done(null); };   // e.g. a newer version
+      req.onblocked = function () { done(null); };
+    });
+  }
+
+  // Everything of the module the core reads at startup except the post records: its queued writes
+  // and meta records (the packed copy of the posts among them). Null when the read failed.
+  function readCachedModule(db, module) {
+    return new Promise(function (resolve) {
+      var out = {};
+      try {
+        var tx = db.transaction(['outbox', 'meta'], 'readonly');
+        var range = IDBKeyRange.bound([module], [module, []]);
+        tx.objectStore('outbox').getAllKeys(range).onsuccess = function (e) { out.outboxKeys = e.target.result; };
+        tx.objectStore('outbox').getAll(range).onsuccess = function (e) { out.outbox = e.target.result; };
+        tx.objectStore('meta').getAllKeys(range).onsuccess = function (e) { out.metaKeys = e.target.result; };
+        tx.objectStore('meta').getAll(range).onsuccess = function (e) { out.meta = e.target.result; };
+        tx.oncomplete = function () { resolve(out); };
+        tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
+        tx.onabort = function () { resolve(null); };
+      } catch (e) { resolve(null); }
     });
   }
 
@@ -470,6 +533,7 @@
     el.addEventListener('grove:ready', onReady);
     canvas.addEventListener('webglcontextlost', function (e) { onContextLost(entry, canvas, e); });
 
+    prefetchCache(api.api, attrs.config.module);
     return loadCore().then(function (core) {
       if (mounted.get(el) !== entry || entry.canvas !== canvas) return false;   // unmounted while loading
       var cfg = attrs.config;

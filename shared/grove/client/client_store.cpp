@@ -257,9 +257,18 @@ void ClientStore::refresh() const {
         view_.clear();
         view_index_.clear();
         view_.reserve(snapshot_.size() + outbox_.size());
-        std::unordered_set<std::string> ids;
+        view_index_.reserve(snapshot_.size() + outbox_.size());
+        // Most posts have no queued write: they are shown as the server has them, without
+        // looking through the outbox for each (startup with 10,000 cached posts rebuilds them all).
+        std::unordered_set<std::string> written;
+        for (const QueuedWrite& w : outbox_)
+            if (applies(w.entry)) written.insert(w.entry.post_id);
         for (const auto& [id, post] : snapshot_) {
-            if (auto s = compute(id)) {
+            if (!written.count(id)) {
+                if (post.deleted) continue;
+                view_index_.emplace(id, view_.size());
+                view_.push_back(ShownPost{post, LocalState::synced, {}, 0});
+            } else if (auto s = compute(id)) {
                 view_index_.emplace(id, view_.size());
                 view_.push_back(std::move(*s));
             }

@@ -1,0 +1,116 @@
+// Startup from a large cache in real Chromium against the real grove-server: the loader reads the
+// widget's IndexedDB records while the wasm downloads (grove.js, "Cache"), and the widget opens
+// from that read with every cached post, even when the API is unreachable. The packed copy of
+// 4,000 posts (~1.4 MB) is stored in two 1 MiB pieces; a copy written in the 60 KB pieces of the
+// previous version is still read.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { seedPosts } from '../../bench/lib/seed.mjs';
+
+const MODULE = 'fire-safety-101';
+const POSTS = 4000;
+let server, browser, context, page;
+
+const state = () => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState());
+
+// The packed copy's pieces as stored: [{key, bytes}] (keys are [module, "packed\u0001<n>"]).
+function packedPieces() {
+  return page.evaluate(([name, module]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('meta');
+      const range = IDBKeyRange.bound([module, 'packed\u0001'], [module, 'packed\u0002'], false, true);
+      const keys = tx.objectStore('meta').getAllKeys(range), values = tx.objectStore('meta').getAll(range);
+      tx.oncomplete = () => {
+        db.close();
+        resolve(keys.result.map((k, i) => ({ key: k[1], bytes: values.result[i].byteLength })));
+      };
+    };
+  }), ['grove-cache:' + server.url + '/api/v1', MODULE]);
+}
+
+async function apiDown() {
+  await context.route('**/api/v1/**', (route) =>
+    route.request().url().includes('/api/v1/dev/token') ? route.continue() : route.abort('internetdisconnected'));
+}
+
+before(async () => {
+  server = await startServer(['--writes-per-minute', '1000000']);
+  browser = await launchBrowser();
+  await seedPosts(server, MODULE, POSTS);
+  context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+  await recordGroveEvents(context);
+  page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'grove:ready');
+  // The first pull stores every post, then the packed copy that the next startup reads.
+  const deadline = Date.now() + 90000;
+  while ((await state()).posts.length < POSTS || (await packedPieces()).length < 2) {
+    assert.ok(Date.now() < deadline, 'the cache did not fill within 90 s');
+    await page.waitForTimeout(250);
+  }
+});
+after(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the packed copy of 4,000 posts is stored in pieces of at most 1 MiB', async () => {
+  const pieces = await packedPieces();
+  assert.equal(pieces.length, 2, JSON.stringify(pieces));
+  assert.equal(pieces[0].bytes, 1 << 20);
+  assert.ok(pieces[1].bytes > 0 && pieces[1].bytes <= 1 << 20);
+});
+
+test('a reload with the API unreachable opens from the loader\'s read, with every cached post', async () => {
+  await apiDown();
+  await page.reload();
+  await waitForEvent(page, 'grove:ready');
+  const s = await state();
+  assert.equal(s.posts.length, POSTS, 'every cached post is there when grove:ready fires');
+  assert.deepEqual(s.cache_reads, { prefetched: 1, direct: 0 });
+  await context.unroute('**/api/v1/**');
+});
+
+test('a packed copy in the 60 KB pieces of the previous version is still read', async () => {
+  // Rewrite the stored copy as the previous version did: pieces under 60 KB and a header saying
+  // how many; from a page of the same origin without the widget, so nothing else writes meanwhile.
+  await page.goto(server.url + '/api/v1/health');
+  const n = await page.evaluate(([name, module]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction('meta', 'readwrite');
+      const meta = tx.objectStore('meta');
+      const range = IDBKeyRange.bound([module, 'packed\u0001'], [module, 'packed\u0002'], false, true);
+      const values = meta.getAll(range);
+      let count = 0;
+      values.onsuccess = () => {
+        const parts = values.result;
+        const whole = new Uint8Array(parts.reduce((t, p) => t + p.byteLength, 0));
+        let at = 0;
+        for (const p of parts) { whole.set(p, at); at += p.byteLength; }
+        meta.delete(range);
+        const size = 60000;
+        count = Math.ceil(whole.length / size);
+        for (let i = 0; i < count; i++) meta.put(whole.slice(i * size, (i + 1) * size), [module, 'packed\u0001' + String(i).padStart(6, '0')]);
+        meta.put({ grove_chunks: count, bytes: whole.length }, [module, 'packed']);
+      };
+      tx.oncomplete = () => { db.close(); resolve(count); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }), ['grove-cache:' + server.url + '/api/v1', MODULE]);
+  assert.ok(n > 20, `rewritten in ${n} pieces`);
+  await apiDown();
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'grove:ready');
+  const s = await state();
+  assert.equal(s.posts.length, POSTS);
+  await context.unroute('**/api/v1/**');
+});
