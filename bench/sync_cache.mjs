@@ -110,11 +110,12 @@ try {
   if (process.env.PROF) page.on('console', (m) => { if (m.text().startsWith('PROF') || m.text().startsWith('Grove')) console.log(page.url().slice(7, 16), m.text().slice(0, 200)); });
   await populate(page, cached, POSTS);
   await readyMs(page, uncached + '/');   // warm the HTTP cache of both origins
-  const withCache = [], withoutCache = [], diff = [];
+  const withCache = [], withoutCache = [], diff = [], takeIn = [];
   for (let i = 0; i < PAIRS; i++) {
     const a = await readyMs(page, cached + '/');
     const s = await state(page);
     if (s.posts.length < POSTS) throw new Error(`ready showed ${s.posts.length} posts, not ${POSTS}`);
+    takeIn.push(s.cache_reads.ms);
     await page.waitForTimeout(1500);   // its first sync (a small pull) is done
     await clearCache(page, uncached);
     const b = await readyMs(page, uncached + '/');
@@ -122,7 +123,7 @@ try {
     // otherwise slow the next run down.
     while ((await state(page)).posts.length < POSTS) await page.waitForTimeout(200);
     await page.waitForTimeout(1500);
-    if (process.env.PROF) console.log('pair', a.toFixed(0), b.toFixed(0));
+    if (process.env.PROF) console.log("pair", a.toFixed(0), b.toFixed(0), JSON.stringify(s.cache_reads));
     withCache.push(a);
     withoutCache.push(b);
     diff.push(a - b);
@@ -142,6 +143,7 @@ try {
   console.log(`grove:ready, empty cache:         ${fmt(withoutCache)}`);
   console.log(`grove:ready, ${POSTS} cached:       ${fmt(withCache)}`);
   console.log(`  cost of the cache (paired):     ${fmt(diff)}   target <= 300 ms`);
+  console.log(`  of which taking the read in (join, decode, store): ${fmt(takeIn)}`);
   console.log(`persist one post, empty module:   ${fmt(pEmpty.engine)}; IndexedDB transaction ${fmt(pEmpty.storage, 1)}`);
   console.log(`persist one post, ${POSTS} cached:  ${fmt(pFull.engine)}; IndexedDB transaction ${fmt(pFull.storage, 1)}   target < 20 ms`);
   await context.close();

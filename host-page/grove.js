@@ -213,15 +213,17 @@
   // and meta records (the packed copy of the posts among them). Null when the read failed.
   function readCachedModule(db, module) {
     return new Promise(function (resolve) {
-      var out = {};
+      var out = {}, waiting = 4;
+      // A read-only transaction's results are final when they arrive: not waiting for its
+      // complete event saves a round trip to the browser's storage process.
+      function got(field) { return function (e) { out[field] = e.target.result; if (--waiting === 0) resolve(out); }; }
       try {
         var tx = db.transaction(['outbox', 'meta'], 'readonly');
         var range = IDBKeyRange.bound([module], [module, []]);
-        tx.objectStore('outbox').getAllKeys(range).onsuccess = function (e) { out.outboxKeys = e.target.result; };
-        tx.objectStore('outbox').getAll(range).onsuccess = function (e) { out.outbox = e.target.result; };
-        tx.objectStore('meta').getAllKeys(range).onsuccess = function (e) { out.metaKeys = e.target.result; };
-        tx.objectStore('meta').getAll(range).onsuccess = function (e) { out.meta = e.target.result; };
-        tx.oncomplete = function () { resolve(out); };
+        tx.objectStore('outbox').getAllKeys(range).onsuccess = got('outboxKeys');
+        tx.objectStore('outbox').getAll(range).onsuccess = got('outbox');
+        tx.objectStore('meta').getAllKeys(range).onsuccess = got('metaKeys');
+        tx.objectStore('meta').getAll(range).onsuccess = got('meta');
         tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
         tx.onabort = function () { resolve(null); };
       } catch (e) { resolve(null); }
