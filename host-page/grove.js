@@ -209,24 +209,43 @@
     });
   }
 
-  // Everything of the module the core reads at startup except the post records: its queued writes
-  // and meta records (the packed copy of the posts among them). Null when the read failed.
+  // What the core reads at startup: the module's queued writes and meta records (the packed copy
+  // of the posts among them), and the few posts changed since that copy was packed (the "dirty"
+  // ids of the sync record) as out.dirty = {ids, values}. Null when the read failed.
   function readCachedModule(db, module) {
     return new Promise(function (resolve) {
-      var out = {}, waiting = 4;
+      var out = {}, waiting = 4, tx;
       // A read-only transaction's results are final when they arrive: not waiting for its
       // complete event saves a round trip to the browser's storage process.
       function got(field) { return function (e) { out[field] = e.target.result; if (--waiting === 0) resolve(out); }; }
       try {
-        var tx = db.transaction(['outbox', 'meta'], 'readonly');
+        tx = db.transaction(['outbox', 'meta', 'posts'], 'readonly');
         var range = IDBKeyRange.bound([module], [module, []]);
         tx.objectStore('outbox').getAllKeys(range).onsuccess = got('outboxKeys');
         tx.objectStore('outbox').getAll(range).onsuccess = got('outbox');
         tx.objectStore('meta').getAllKeys(range).onsuccess = got('metaKeys');
         tx.objectStore('meta').getAll(range).onsuccess = got('meta');
+        waiting++;
+        tx.objectStore('meta').get([module, 'sync']).onsuccess = function (e) { readDirty(e.target.result); };
         tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
-        tx.onabort = function () { resolve(null); };
+        tx.onabort = function () { if (waiting > 0) { waiting = -1; resolve(null); } };
       } catch (e) { resolve(null); }
+
+      function readDirty(sync) {
+        var ids = [];
+        try { ids = JSON.parse(sync).dirty; } catch (e) { /* the core reports a damaged record */ }
+        if (!Array.isArray(ids) || ids.length > 256 || !ids.every(function (id) { return typeof id === 'string'; })) ids = [];
+        var values = [], left = ids.length;
+        out.dirty = { ids: ids, values: values };
+        if (!left) { if (--waiting === 0) resolve(out); return; }
+        var posts = tx.objectStore('posts');
+        ids.forEach(function (id) {
+          posts.get([module, id]).onsuccess = function (e) {
+            if (e.target.result !== undefined) values.push(e.target.result);
+            if (--left === 0 && --waiting === 0) resolve(out);
+          };
+        });
+      }
     });
   }
 

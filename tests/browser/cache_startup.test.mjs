@@ -6,10 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
-import { seedPosts } from '../../bench/lib/seed.mjs';
+import { seedPosts, devToken } from '../../bench/lib/seed.mjs';
 
 const MODULE = 'fire-safety-101';
 const POSTS = 4000;
+const NEWER = 3;   // posts made after the packed copy was written
 let server, browser, context, page;
 
 const state = () => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState());
@@ -78,6 +79,49 @@ test('a reload with the API unreachable opens from the loader\'s read, with ever
   await context.unroute('**/api/v1/**');
 });
 
+// The sync record as stored (JSON text), from a page of the same origin.
+function syncRecord() {
+  return page.evaluate(([name, module]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction('meta').objectStore('meta').get([module, 'sync']);
+      get.onsuccess = () => { db.close(); resolve(JSON.parse(get.result)); };
+    };
+  }), ['grove-cache:' + server.url + '/api/v1', MODULE]);
+}
+
+test('posts changed since the packed copy are read by the loader too', async () => {
+  const token = await devToken(server, 'cache-tester', 'Cache Tester');
+  for (let i = 0; i < NEWER; i++) {
+    const r = await fetch(`${server.url}/api/v1/modules/${MODULE}/posts`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+      body: JSON.stringify({ id: `newer-${i}`, kind: 'insight', body: `Written after the packed copy, number ${i}.` }),
+    });
+    assert.equal(r.status, 201);
+  }
+  await page.reload();   // pulls the three at once
+  await waitForEvent(page, 'grove:ready');
+  const deadline = Date.now() + 30000;
+  while ((await state()).posts.length < POSTS + NEWER || (await syncRecord()).dirty.length < NEWER) {
+    assert.ok(Date.now() < deadline, 'the new posts did not reach the cache');
+    await page.waitForTimeout(200);
+  }
+  const dirty = (await syncRecord()).dirty;
+  assert.ok(dirty.length < 256, 'still the packed copy plus a few changed posts');
+  await apiDown();
+  await page.reload();
+  await waitForEvent(page, 'grove:ready');
+  const s = await state();
+  assert.equal(s.posts.length, POSTS + NEWER, 'the packed posts and the changed ones');
+  assert.equal(s.cache_reads.prefetched, 1);
+  assert.equal(s.cache_reads.prefetchedPosts, 1, 'the changed posts came with the loader\'s read');
+  assert.equal(s.cache_reads.direct, 0);
+  assert.ok(s.posts.some((p) => p.id === 'newer-2'));
+  await context.unroute('**/api/v1/**');
+});
+
 test('a packed copy in the 60 KB pieces of the previous version is still read', async () => {
   // Rewrite the stored copy as the previous version did: pieces under 60 KB and a header saying
   // how many; from a page of the same origin without the widget, so nothing else writes meanwhile.
@@ -112,6 +156,6 @@ test('a packed copy in the 60 KB pieces of the previous version is still read', 
   await page.goto(server.url + '/');
   await waitForEvent(page, 'grove:ready');
   const s = await state();
-  assert.equal(s.posts.length, POSTS);
+  assert.equal(s.posts.length, POSTS + NEWER);
   await context.unroute('**/api/v1/**');
 });

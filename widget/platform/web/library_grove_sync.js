@@ -21,7 +21,8 @@ mergeInto(LibraryManager.library, {
     lastWrite: null,  // {ms, error} of the last write batch (the benchmark reads it)
     // How reads of a module's cache were answered (the first one from the loader's read if it
     // worked), and the ms the last one took to take in: join, decode, store (tests, benchmarks).
-    startupReads: { prefetched: 0, direct: 0, ms: 0 },
+    startupReads: { prefetched: 0, direct: 0, ms: 0, prefetchedPosts: 0 },
+    prefetchedPosts: {},   // "db\nmodule" -> {ids, values}: the loader's read of the posts changed since the packed copy
     warnedLocks: false,
 
     // A JS string as malloc'ed UTF-8 for C++ (which frees it); 0 for null.
@@ -198,6 +199,7 @@ mergeInto(LibraryManager.library, {
       pre.then(function (out) {
         if (!(out && out.outboxKeys && out.outbox && out.metaKeys && out.meta)) { read(); return; }
         GroveSync.startupReads.prefetched++;
+        if (out.dirty) GroveSync.prefetchedPosts[key] = out.dirty;   // for the load_posts call that follows
         deliver(out);
       }, read);
     } else {
@@ -244,6 +246,17 @@ mergeInto(LibraryManager.library, {
   grove_js_storage_load_posts: function (dbName, modulePtr, idsPtr, cb) {
     var name = UTF8ToString(dbName), module = UTF8ToString(modulePtr), ids = JSON.parse(UTF8ToString(idsPtr));
     function fail(e) { Module['_grove_port_posts_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0); }
+    // Right after startup: the loader read exactly these posts in the same transaction as the rest.
+    var key = name + '\n' + module, pre = GroveSync.prefetchedPosts[key];
+    delete GroveSync.prefetchedPosts[key];
+    if (pre && ids.length && pre.ids.length === ids.length && pre.ids.every(function (id, i) { return id === ids[i]; })) {
+      GroveSync.startupReads.prefetchedPosts++;
+      Promise.resolve().then(function () {
+        var b = GroveSync.buffer(pre.values.map(GroveSync.text));
+        Module['_grove_port_posts_loaded'](cb, 1, 0, b[0], b[1]);
+      });
+      return;
+    }
     GroveSync.withStores(name, function (db) {
       var tx = db.transaction(['posts'], 'readonly');
       var store = tx.objectStore('posts'), values = [];
