@@ -110,12 +110,13 @@ try {
   if (process.env.PROF) page.on('console', (m) => { if (m.text().startsWith('PROF') || m.text().startsWith('Grove')) console.log(page.url().slice(7, 16), m.text().slice(0, 200)); });
   await populate(page, cached, POSTS);
   await readyMs(page, uncached + '/');   // warm the HTTP cache of both origins
-  const withCache = [], withoutCache = [], diff = [], takeIn = [];
+  const withCache = [], withoutCache = [], diff = [], takeIn = [], waited = [];
   for (let i = 0; i < PAIRS; i++) {
     const a = await readyMs(page, cached + '/');
     const s = await state(page);
     if (s.posts.length < POSTS) throw new Error(`ready showed ${s.posts.length} posts, not ${POSTS}`);
     takeIn.push(s.cache_reads.ms);
+    waited.push(s.cache_reads.waited);
     await page.waitForTimeout(1500);   // its first sync (a small pull) is done
     await clearCache(page, uncached);
     const b = await readyMs(page, uncached + '/');
@@ -144,6 +145,7 @@ try {
   console.log(`grove:ready, ${POSTS} cached:       ${fmt(withCache)}`);
   console.log(`  cost of the cache (paired):     ${fmt(diff)}   target <= 300 ms`);
   console.log(`  of which taking the read in (join, decode, store): ${fmt(takeIn)}`);
+  console.log(`  waiting for IndexedDB after the engine started:    ${fmt(waited)}`);
   console.log(`persist one post, empty module:   ${fmt(pEmpty.engine)}; IndexedDB transaction ${fmt(pEmpty.storage, 1)}`);
   console.log(`persist one post, ${POSTS} cached:  ${fmt(pFull.engine)}; IndexedDB transaction ${fmt(pFull.storage, 1)}   target < 20 ms`);
   await context.close();

@@ -21,7 +21,9 @@ mergeInto(LibraryManager.library, {
     lastWrite: null,  // {ms, error} of the last write batch (the benchmark reads it)
     // How reads of a module's cache were answered (the first one from the loader's read if it
     // worked), and the ms the last one took to take in: join, decode, store (tests, benchmarks).
-    startupReads: { prefetched: 0, direct: 0, ms: 0, prefetchedPosts: 0 },
+    // waited: ms between the engine asking and the records being there (0 when the loader's read
+    // was done before the engine started).
+    startupReads: { prefetched: 0, direct: 0, ms: 0, waited: 0, prefetchedPosts: 0 },
     prefetchedPosts: {},   // "db\nmodule" -> {ids, values}: the loader's read of the posts changed since the packed copy
     warnedLocks: false,
 
@@ -172,7 +174,7 @@ mergeInto(LibraryManager.library, {
   // ---- storage ------------------------------------------------------------------------------------
   grove_js_storage_load__deps: ['$GroveSync'],
   grove_js_storage_load: function (dbName, modulePtr, cb) {
-    var name = UTF8ToString(dbName), module = UTF8ToString(modulePtr);
+    var name = UTF8ToString(dbName), module = UTF8ToString(modulePtr), asked = performance.now();
     function fail(e) { Module['_grove_port_storage_loaded'](cb, 0, GroveSync.cstr(GroveSync.message(e)), 0, 0, 0, 0, 0, 0, 0); }
     function read() {
       GroveSync.startupReads.direct++;
@@ -207,6 +209,7 @@ mergeInto(LibraryManager.library, {
     }
     function deliver(out) {
       var started = performance.now();
+      GroveSync.startupReads.waited = started - asked;
       var keys = [], values = [], blobKey = 0, blob = [0, 0], chunks = {};
       for (var i = 0; i < out.metaKeys.length; i++) {
         var key = String(out.metaKeys[i][1]), v = out.meta[i], cut = key.indexOf('\u0001');
