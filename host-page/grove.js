@@ -528,6 +528,7 @@
       return Promise.resolve(showMessage(entry, 'invalid_attribute', 'For the page editor: ' +
         attrs.problems.map(function (p) { return p.message; }).join(' '), first.field));
     }
+    prefetchCache(api.api, attrs.config.module);   // before the WebGL probe: the storage works meanwhile
     if (!hasWebGL2()) {
       return Promise.resolve(showMessage(entry, 'no_webgl2', 'This browser cannot draw it because WebGL 2 is turned off or not ' +
         'supported. Try an up-to-date Chrome, Edge, Firefox or Safari, or turn on hardware acceleration in the browser settings.'));
@@ -554,7 +555,6 @@
     el.addEventListener('grove:ready', onReady);
     canvas.addEventListener('webglcontextlost', function (e) { onContextLost(entry, canvas, e); });
 
-    prefetchCache(api.api, attrs.config.module);
     return loadCore().then(function (core) {
       if (mounted.get(el) !== entry || entry.canvas !== canvas) return false;   // unmounted while loading
       var cfg = attrs.config;
