@@ -30,7 +30,25 @@ export async function openHost(browser, server, html, contextOptions = {}) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url + '/ui-test.html');
   await waitForEvent(page, 'grove:ready');
+  await firstSyncOver(page);
   return { context, page, errors };
+}
+
+// grove:ready can come before the first sync attempt has ended (the cache is read while the wasm
+// loads); its outcome can still change the layout (a sign-in notice above the composer), so tests
+// that click at a control's position wait for it: synced, or a notice, or a grove:error.
+async function firstSyncOver(page, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const over = await page.evaluate(() => {
+      const el = document.querySelector('[data-grove-module]');
+      const s = el && el.groveSyncState ? el.groveSyncState() : null;
+      return !s || s.last_sync !== null || s.notice !== '' || (window.__groveEvents || []).some((e) => e.name === 'grove:error');
+    });
+    if (over) return;
+    if (Date.now() > deadline) throw new Error('the widget\'s first sync did not end within ' + timeout / 1000 + ' s');
+    await page.waitForTimeout(50);
+  }
 }
 
 export const debug = {
