@@ -25,17 +25,17 @@ OutboxEntry SyncEngine::new_entry(WriteOp op, const std::string& post_id) {
 void SyncEngine::queue(OutboxEntry entry) {
     const std::string key = entry.key;
     const std::string record = encode_outbox_record(entry);
-    const bool op_is_create = entry.op == WriteOp::create;
+    const bool is_create = entry.op == WriteOp::create;
     store_.enqueue(std::move(entry));
-    changed();
-    emit_sync();
     if (!storage_ok_) {
+        changed();
+        emit_sync();
         request_cycle(true);
         return;
     }
+    // Saved first, then shown and announced: the storage write starts before anything else runs.
     StorageBatch b;
     b.put_outbox.push_back({key, record});
-    const bool is_create = op_is_create;
     write_storage(std::move(b), [this, key, is_create](bool ok) {
         if (ok && is_create) {
             last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
@@ -49,6 +49,8 @@ void SyncEngine::queue(OutboxEntry entry) {
         }
         request_cycle(true);
     });
+    changed();
+    emit_sync();
 }
 
 std::optional<ApiError> SyncEngine::check_shown(const std::string& id, const ShownPost*& out) const {

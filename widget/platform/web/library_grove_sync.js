@@ -258,8 +258,13 @@ mergeInto(LibraryManager.library, {
     }
     function isBlob(v) { return v !== null && typeof v === 'object' && 'blob' in v; }
     var started = performance.now();
+    // The benchmark's measure of persisting a new post: this call (made right after the outbox
+    // append) to the transaction's complete event, for the batch that saves a queued create.
+    var creates = b.put_outbox.some(function (r) { return typeof r[1] === 'string' && r[1].indexOf('"op":"create"') >= 0; });
     function finish(error) {
-      GroveSync.lastWrite = { ms: performance.now() - started, error: error || '' };
+      var ms = performance.now() - started;
+      GroveSync.lastWrite = { ms: ms, error: error || '' };
+      if (creates && !error) GroveSync.lastCreateWrite = { ms: ms };
       Module['_grove_port_storage_written'](cb, GroveSync.cstr(error || ''));
     }
     GroveSync.withStores(name, function (db) {
@@ -305,6 +310,9 @@ mergeInto(LibraryManager.library, {
       tx.oncomplete = function () { finish(''); };
       tx.onerror = function (e) { if (e && e.preventDefault) e.preventDefault(); };
       tx.onabort = function () { finish(GroveSync.message(tx.error || new Error('the write was aborted'))); };
+      // Everything is requested: commit now rather than when this task ends (a write made while
+      // a frame is drawn would otherwise wait for the rest of that frame).
+      if (typeof tx.commit === 'function') tx.commit();
     }, function (e) { finish(GroveSync.message(e)); });
   },
 
@@ -478,7 +486,9 @@ mergeInto(LibraryManager.library, {
       var s = UTF8ToString(p);
       _free(p);
       var state = JSON.parse(s);
-      state.last_storage_write_ms = GroveSync.lastWrite ? GroveSync.lastWrite.ms : null;   // for the benchmark
+      // For the benchmark: the last write batch of any kind, and the last one that saved a new post.
+      state.last_storage_write_ms = GroveSync.lastWrite ? GroveSync.lastWrite.ms : null;
+      state.last_create_write_ms = GroveSync.lastCreateWrite ? GroveSync.lastCreateWrite.ms : null;
       return state;
     };
     fn.engine = engineId;
