@@ -16,6 +16,7 @@
 // Chromium draws with SwiftShader here (WebGL on the CPU): frames cost far more than on a GPU.
 // Run after ./grove build:  node bench/sync_cache.mjs [--posts 10000] [--pairs 12]
 import { startServer, launchBrowser, recordGroveEvents } from '../tests/browser/lib/harness.mjs';
+import { seedPosts } from './lib/seed.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, def) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : def);
@@ -28,38 +29,6 @@ const quantile = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[
 const median = (xs) => quantile(xs, 0.5);
 const fmt = (xs, digits = 0) =>
   `median ${median(xs).toFixed(digits)} ms, p25 ${quantile(xs, 0.25).toFixed(digits)}, p75 ${quantile(xs, 0.75).toFixed(digits)} (${xs.length} runs)`;
-
-async function token(server, sub, name) {
-  const r = await fetch(server.url + '/api/v1/dev/token', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sub, name, role: 'learner' }),
-  });
-  return (await r.json()).token;
-}
-
-// n posts from 20 people, replies to every fifth, bodies of realistic length.
-async function seed(server, n) {
-  const tokens = [];
-  for (let i = 0; i < 20; i++) tokens.push(await token(server, `bench-${i}`, `Bench Person ${i}`));
-  const words = 'extinguisher exit alarm drill label class smoke door stairs assembly point warden check weekly'.split(' ');
-  let next = 0, parents = [];
-  async function worker() {
-    for (;;) {
-      const i = next++;
-      if (i >= n) return;
-      let body = `Reflection ${i}:`;
-      while (body.length < 120 + (i % 7) * 40) body += ' ' + words[(i * 7 + body.length) % words.length];
-      const parent = i % 5 === 4 && parents.length ? parents[i % parents.length] : null;
-      const r = await fetch(`${server.url}/api/v1/modules/${MODULE}/posts`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + tokens[i % 20] },
-        body: JSON.stringify({ id: `bench-${i}`, kind: 'insight', body, parent_id: parent }),
-      });
-      if (r.status !== 201) throw new Error(`seeding post ${i}: HTTP ${r.status} ${await r.text()}`);
-      if (!parent) parents.push(`bench-${i}`);
-    }
-  }
-  await Promise.all(Array.from({ length: 8 }, worker));
-}
 
 const state = (page) => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState());
 
@@ -134,7 +103,7 @@ const browser = await launchBrowser();
 try {
   console.log(`seeding ${POSTS} posts...`);
   const t0 = Date.now();
-  await seed(server, POSTS);
+  await seedPosts(server, MODULE, POSTS);
   console.log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const cached = server.url;                                   // keeps the cache
   const uncached = server.url.replace('127.0.0.1', 'localhost');   // same server, its own (emptied) cache

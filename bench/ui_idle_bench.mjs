@@ -7,7 +7,7 @@
 import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from '../tests/browser/lib/harness.mjs';
 
 const seconds = Number(process.argv[2] || 10);
-const server = await startServer();
+const server = await startServer(['--writes-per-minute', '1000000']);   // all 100 seed posts, not the default 30
 const browser = await launchBrowser();
 const frames = (page) => page.evaluate(() => document.querySelector('[data-grove-module]').groveDebug.stats().frames);
 async function rate(page, label) {

@@ -169,14 +169,15 @@
   // [SECTION] Token
   // ---------------------------------------------------------------------------------------------
   // One token for every widget on the page. forceRefresh (after a 401) asks GroveConfig.getToken
-  // again, but widgets that hit the same 401 together share that one new request.
+  // again, passing it `true` so that an intranet caching its tokens fetches a new one; widgets that
+  // hit the same 401 together share that one new request.
   var TOKEN_TIMEOUT_MS = 20000;
   var token = null;              // Promise<string> of the current token
   var refreshedAt = 0;           // when the last forced refresh settled successfully
   var refreshing = null;         // the forced refresh in flight
   var warnedNoToken = false;
 
-  function askToken() {
+  function askToken(forceRefresh) {
     var source = config().getToken;
     if (typeof source === 'string') return Promise.resolve(source);
     if (typeof source !== 'function') {
@@ -187,7 +188,7 @@
       return Promise.resolve('');
     }
     var call;
-    try { call = Promise.resolve(source()); } catch (e) { call = Promise.reject(e); }
+    try { call = Promise.resolve(source(forceRefresh === true)); } catch (e) { call = Promise.reject(e); }
     var timeout = new Promise(function (resolve, reject) {
       setTimeout(function () { reject(new Error('GroveConfig.getToken did not answer within ' + TOKEN_TIMEOUT_MS / 1000 + ' s')); }, TOKEN_TIMEOUT_MS);
     });
@@ -210,7 +211,7 @@
     if (forceRefresh) {
       if (refreshing) return refreshing;
       if (token && Date.now() - refreshedAt < 2000) return token;   // another widget just refreshed it
-      var p = askToken();
+      var p = askToken(true);
       refreshing = p;
       token = p;
       p.then(function () { refreshedAt = Date.now(); }, function () { token = null; })
@@ -218,7 +219,7 @@
       return p;
     }
     if (!token) {
-      token = askToken();
+      token = askToken(false);
       token.catch(function () { token = null; });   // a failed attempt is retried next time
     }
     return token;
@@ -239,8 +240,16 @@
 
   // The API base: GroveConfig.api, else the API next to the widget folder (<origin>/api/v1 when
   // grove.js is /widget/grove.js on the Grove server). Returns {api} or {error}.
+  var warnedFileOrigin = false;
   function apiBase() {
     var api = config().api;
+    // A page opened from a file has the origin "null", which no server can allow (CORS): the
+    // discussion would only ever say "offline". Say why in the console, once.
+    if (location.protocol === 'file:' && !warnedFileOrigin) {
+      warnedFileOrigin = true;
+      console.warn('Grove: this page was opened from a file (file://), so browsers let it call no API and the discussion ' +
+        'stays offline. Open it from a web server whose origin grove-server allows (--allow-origin). See ' + DOCS + '.');
+    }
     if (api === undefined || api === null || api === '') return { api: new URL('../api/v1', base).href.replace(/\/+$/, '') };
     var url = null;
     try { url = new URL(String(api), location.href); } catch (e) { /* reported below */ }

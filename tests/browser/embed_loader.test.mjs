@@ -3,6 +3,9 @@
 // and a page that is never held up by the widget.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
 import { saveScreenshot } from './lib/intranet_server.mjs';
 
@@ -275,4 +278,23 @@ test('changing an attribute remounts with the new value; removing the element un
   assert.equal(freed.remounted, false, 'mounting a detached element fails politely');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a page opened from a file (file://) says in the console why the discussion stays offline', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'grove-file-page-'));
+  try {
+    await writeFile(join(dir, 'page.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>file</title></head><body>
+<script>window.GroveConfig = { api: ${JSON.stringify(server.url + '/api/v1')}, getToken: () => 'x' };</script>
+<div id="w" data-grove-module="from-a-file"></div>
+<script src="${server.url}/widget/grove.js" defer></script></body></html>`);
+    const { context, page, console: logs } = await openPage(null);
+    await page.goto('file://' + join(dir, 'page.html'));
+    await waitForEvent(page, 'grove:ready', readyFor('w'));
+    const warnings = logs.filter((l) => /opened from a file \(file:\/\/\)/.test(l));
+    assert.equal(warnings.length, 1, logs.join('\n'));
+    assert.match(warnings[0], /^warning: .*stays offline\. Open it from a web server whose origin grove-server allows \(--allow-origin\)/);
+    await context.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

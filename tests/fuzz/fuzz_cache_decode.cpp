@@ -8,10 +8,11 @@
 // Properties beyond "no crash":
 //   - every queued write is accounted for: read (kept), unreadable (deleted, with a warning) or
 //     written by a newer version (left in storage, with a warning); nothing else is dropped;
-//   - dropping cached posts always comes with a warning and without a cursor (so they are fetched
-//     again);
+//   - cached posts that cannot be trusted are cleared, without a cursor (so they are fetched
+//     again); every post record is read or counted as unreadable;
 //   - what was read is stable: writing it back with the encoders and reading again gives the
-//     same posts, writes, draft, spotlight and sync record, with no warning;
+//     same posts (one record each and packed), writes, draft, spotlight and sync record, with no
+//     warning;
 //   - the engine opens on the cache (offline) and never loses a readable queued write: every one
 //     is still in storage afterwards.
 #include <cstddef>   // std::size_t
@@ -63,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     StoredModule stored;
-    for (const auto& [k, v] : module.posts) stored.posts.push_back(v);
+    std::vector<std::string> post_values;
+    for (const auto& [k, v] : module.posts) post_values.push_back(v);
     for (const auto& [k, v] : module.outbox) stored.outbox.push_back({k, v});
     for (const auto& [k, v] : module.meta) stored.meta.push_back({k, v});
     const CacheContents c = decode_cache(stored, kModule);
@@ -79,29 +81,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(c.outbox.size() + c.delete_outbox.size() + newer == stored.outbox.size());
     require(c.outbox.size() == readable.size());
     if (!c.delete_outbox.empty() || newer) require(!c.warnings.empty());
-    // Posts dropped: said so, and fetched again.
-    if (c.posts.size() < stored.posts.size()) {
-        require(!c.warnings.empty());
+    // Unusable posts: forgotten, without a cursor (so they are fetched again).
+    if (!c.posts_usable) {
+        require(c.clear_posts);
         require(!c.meta.cursor);
+        require(c.packed.empty());
     }
-    if (c.clear_posts) require(c.posts.empty());
-    for (const Post& p : c.posts) require(p.module == kModule);
+
+    // Posts, one record each and packed: each record read or counted as unreadable, only this
+    // module's, and stable when written back.
+    const DecodedPosts posts = decode_post_records(post_values, kModule);
+    require(posts.posts.size() + static_cast<std::size_t>(posts.bad) == post_values.size());
+    for (const Post& p : posts.posts) require(p.module == kModule);
+    std::vector<std::string> records;
+    for (const Post& p : posts.posts) records.push_back(encode_post_record(p));
+    const DecodedPosts posts2 = decode_post_records(records, kModule);
+    require(posts2.bad == 0);
+    require(posts2.posts == posts.posts);
+    if (auto packed = decode_packed(c.packed, c.meta.packed, kModule)) {
+        for (const Post& p : packed->posts) require(p.module == kModule);
+        std::vector<std::string> again;
+        for (const Post& p : packed->posts) again.push_back(encode_post_record(p));
+        const auto repacked = decode_packed(encode_packed(c.meta.packed, again), c.meta.packed, kModule);
+        require(repacked.has_value());
+        require(repacked->bad == 0);
+        require(repacked->posts == packed->posts);
+    }
 
     // Stable: write back what was read, read it again.
     StoredModule again;
-    for (const Post& p : c.posts) again.posts.push_back(encode_post_record(p));
     for (const OutboxEntry& e : c.outbox) again.outbox.push_back({e.key, encode_outbox_record(e)});
     again.meta.push_back({kMetaSync, encode_sync_meta(c.meta)});
     again.meta.push_back({kMetaDraft, encode_draft(c.draft)});
     again.meta.push_back({kMetaSpotlight, encode_spotlight(c.spotlight)});
     const CacheContents c2 = decode_cache(again, kModule);
     require(c2.warnings.empty());
-    require(c2.posts == c.posts);
     require(c2.outbox == c.outbox);
     require(c2.draft == c.draft);
     require(c2.spotlight == c.spotlight);
     require(same_meta(c2.meta, c.meta));
-    require(!c2.clear_posts && !c2.full_resync && c2.delete_outbox.empty());
+    require(!c2.clear_posts && c2.delete_outbox.empty());
 
     // The engine opens on it, offline, and keeps every readable queued write.
     sim::Locks locks(loop);

@@ -144,11 +144,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // What was stored reads back cleanly.
     StoredModule stored;
-    for (const auto& [k, v] : storage.modules[kModule].posts) stored.posts.push_back(v);
+    std::vector<std::string> post_values;
+    for (const auto& [k, v] : storage.modules[kModule].posts) post_values.push_back(v);
     for (const auto& [k, v] : storage.modules[kModule].outbox) stored.outbox.push_back({k, v});
     for (const auto& [k, v] : storage.modules[kModule].meta) stored.meta.push_back({k, v});
     const CacheContents contents = decode_cache(stored, kModule);
     require(contents.warnings.empty());
+    require(contents.posts_usable);
+    require(decode_post_records(post_values, kModule).bad == 0);
 
     // A reload, offline, shows the same.
     const auto before = seen(tab.engine->posts());

@@ -57,6 +57,15 @@ std::vector<milliseconds> trickle(std::vector<std::unique_ptr<RawConnection>>& c
 
 }  // namespace
 
+// Under AddressSanitizer freed memory waits in a quarantine (up to 256 MB), so the server's RSS
+// grows with every request whatever the code does: the memory bounds are checked in the plain
+// build, which runs the same tests.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kMemoryIsMeasurable = false;
+#else
+constexpr bool kMemoryIsMeasurable = true;
+#endif
+
 TEST_CASE("slow clients: a request head trickled a byte at a time is cut off, and nobody else waits for it") {
     // 4 workers, 6 slowloris connections; reads never stall for a whole second, so only a
     // deadline for the whole request head can end them.
@@ -152,6 +161,7 @@ TEST_CASE("oversized requests: a URL over 8 KiB is 414 with a JSON error, again 
     CHECK(api.call("GET", "/api/v1/health").status == 200);
     const long rss_after = rss_kib(api.server().pid());
     MESSAGE("server RSS " << rss_before << " KiB before, " << rss_after << " KiB after 300 oversized URLs");
+    if (!kMemoryIsMeasurable) return;   // see kMemoryIsMeasurable
     CHECK(rss_after - rss_before < 16 * 1024);
 }
 
@@ -191,6 +201,6 @@ TEST_CASE("oversized requests: a header line over 8 KiB is 400; a flood of heade
     MESSAGE("the server took " << sent / 1024 << " KiB of header lines before closing; RSS " << rss_before << " -> peak "
                                << rss_peak << " KiB");
     CHECK(sent < 8u * 1024 * 1024);
-    CHECK(rss_peak - rss_before < 64 * 1024);
+    if (kMemoryIsMeasurable) CHECK(rss_peak - rss_before < 64 * 1024);
     CHECK(api.call("GET", "/api/v1/health").status == 200);
 }

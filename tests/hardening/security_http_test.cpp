@@ -108,8 +108,15 @@ TEST_CASE("cors: origins that only look allowed get no allow headers, and none e
     res = api.call("GET", "/api/v1/me", ann, "", {{"Origin", "https://intranet.example"}});
     CHECK(res.header("Access-Control-Allow-Origin") == "https://intranet.example");
     CHECK_FALSE(res.headers.count("Access-Control-Allow-Credentials"));
-    // Static files (the widget, the demo page) carry no CORS headers at all.
-    res = api.call("GET", "/widget/grove.js", "", "", {{"Origin", "https://intranet.example"}});
+    // The widget's files are public and fetched by pages on other origins (the wasm with
+    // compileStreaming needs CORS): '*' without credentials, so no cookie or token ever rides
+    // along. The demo page and the API's own answers never get '*'.
+    res = api.call("GET", "/widget/grove.js", "", "", {{"Origin", "https://evil.example"}});
+    CHECK(res.header("Access-Control-Allow-Origin") == "*");
+    CHECK_FALSE(res.headers.count("Access-Control-Allow-Credentials"));
+    res = api.call("GET", "/", "", "", {{"Origin", "https://evil.example"}});
+    CHECK_FALSE(res.headers.count("Access-Control-Allow-Origin"));
+    res = api.call("GET", "/api/v1/me", ann, "", {{"Origin", "https://evil.example"}});
     CHECK_FALSE(res.headers.count("Access-Control-Allow-Origin"));
     // Without --allow-origin nothing is allowed, however close the origin is to the server's own.
     HttpApi closed;

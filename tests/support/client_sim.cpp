@@ -55,13 +55,22 @@ bool Loop::run_until(const std::function<bool()>& done, std::int64_t max_ms) {
 
 // ---- Storage --------------------------------------------------------------------------------------
 
+namespace {
+// A storage that could not be opened (fail_open) answers every read the same way.
+template <typename Read>
+bool refuse_when_closed(bool fail_open, Read& out) {
+    if (!fail_open) return false;
+    out.ok = false;
+    out.error = "simulated: IndexedDB is not available";
+    return true;
+}
+}  // namespace
+
 void MemoryStorage::load(const std::string& module, std::function<void(StoredModule)> done) {
     // The read happens when the task runs, like an IndexedDB transaction queued behind earlier ones.
     loop_.post([this, module, done] {
         StoredModule out;
-        if (fail_open) {
-            out.ok = false;
-            out.error = "simulated: IndexedDB is not available";
+        if (refuse_when_closed(fail_open, out)) {
             done(std::move(out));
             return;
         }
@@ -76,9 +85,7 @@ void MemoryStorage::load_posts(const std::string& module, std::vector<std::strin
                                std::function<void(StoredPosts)> done) {
     loop_.post([this, module, ids, done] {
         StoredPosts out;
-        if (fail_open) {
-            out.ok = false;
-            out.error = "simulated: IndexedDB is not available";
+        if (refuse_when_closed(fail_open, out)) {
             done(std::move(out));
             return;
         }
@@ -97,10 +104,7 @@ void MemoryStorage::load_posts(const std::string& module, std::vector<std::strin
 void MemoryStorage::load_outbox(const std::string& module, std::function<void(StoredOutbox)> done) {
     loop_.post([this, module, done] {
         StoredOutbox out;
-        if (fail_open) {
-            out.ok = false;
-            out.error = "simulated: IndexedDB is not available";
-        } else {
+        if (!refuse_when_closed(fail_open, out)) {
             const Module& m = modules[module];
             for (const auto& [k, v] : m.outbox) out.outbox.push_back({k, v});
             if (const auto it = m.meta.find("sync"); it != m.meta.end()) out.sync_meta = it->second;

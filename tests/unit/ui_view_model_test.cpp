@@ -148,6 +148,11 @@ TEST_CASE("view model: which controls each role sees on a post") {
         CHECK_FALSE(c.remove);
         const PostControls mine = controls_for(shown(p, LocalState::pending), who("u-sam", Role::learner));
         CHECK(mine.edit);
+        CHECK(mine.reply);        // a reply to a queued post is queued after it
+        const PostControls refused = controls_for(shown(p, LocalState::failed), who("u-sam", Role::learner));
+        CHECK_FALSE(refused.reply);   // its create was refused: it will never have replies
+        CHECK(refused.edit);
+        CHECK(refused.remove);
         CHECK(mine.remove);
     }
     SUBCASE("nobody signed in yet: reading only") {

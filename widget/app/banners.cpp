@@ -93,7 +93,9 @@ void draw_banners(Ui& ui, const Discussion* d, ThreadState& st, float width) {
             const std::string title = s.failed == 1 ? std::string("1 change was not sent.")
                                                     : std::to_string(s.failed) + " changes were not sent.";
             callout(ui, ui::Icon::warning, pal.danger_bg, pal.danger_text, title.c_str(),
-                    "The server refused them. Each post says why, with Retry, Edit and Discard.", width);
+                    s.failed == 1 ? "The server refused it. The post says why, with Retry, Edit and Discard."
+                                  : "The server refused them. Each post says why, with Retry, Edit and Discard.",
+                    width);
         }
     }
     if (!st.notice.empty()) {

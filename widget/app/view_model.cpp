@@ -157,7 +157,9 @@ PostControls controls_for(const ShownPost& sp, const Identity& me) {
     // A post the server does not have yet cannot be endorsed, flagged or moderated.
     const bool on_server = p.rev > 0;
     c.endorse = !c.own && readable && on_server;
-    c.reply = !p.parent_id && readable && !p.hidden;
+    // A post whose create the server refused will never have replies: fix or discard it first.
+    const bool refused = sp.state == LocalState::failed && !on_server;
+    c.reply = !p.parent_id && readable && !p.hidden && !refused;
     c.edit = c.own;
     c.remove = c.own || (moderator && on_server);
     c.flag = !c.own && readable && on_server && me.known;

@@ -59,7 +59,7 @@ std::string post_disabled_reason(std::string_view draft, bool can_send, std::siz
 struct PostControls {
     bool own = false;        // written by the person reading
     bool endorse = false;    // the Endorse toggle (not on your own post, not before the server has it)
-    bool reply = false;      // one level deep: top-level posts only
+    bool reply = false;      // one level deep: top-level posts only, not one whose create was refused
     bool edit = false;       // own posts
     bool remove = false;     // own posts; curators and admins any
     bool flag = false;       // others' posts

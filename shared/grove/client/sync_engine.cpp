@@ -268,6 +268,12 @@ void SyncEngine::fail_cycle(std::int64_t retry_in_ms) {
     changed();
 }
 
+// Even a fresh token was refused (or the page has no getToken): retrying sooner than the regular
+// poll cannot help and would keep an idle widget busy. Focus and `online` still try at once.
+std::int64_t SyncEngine::auth_retry_delay_ms() {
+    return std::max(backoff_.next_delay_ms(ports_.random()), options_.poll_ms);
+}
+
 void SyncEngine::schedule_poll() {
     cancel_timer(poll_timer_);
     if (!visible_) return;

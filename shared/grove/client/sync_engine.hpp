@@ -112,6 +112,7 @@ private:
     void request_cycle(bool urgent);
     void run_cycle();
     void end_cycle();
+    std::int64_t auth_retry_delay_ms();
     void fail_cycle(std::int64_t retry_in_ms);   // a transient failure: try again later
     void schedule_poll();
     void cancel_timer(std::uint64_t& id);

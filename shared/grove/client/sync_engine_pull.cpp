@@ -128,6 +128,10 @@ void SyncEngine::on_page(HttpResponse r) {
         return;
     }
     if (answer == Answer::permanent) emit_error(err.code, err.message);
+    if (answer == Answer::unauthorized) {
+        fail_cycle(auth_retry_delay_ms());
+        return;
+    }
     if (answer == Answer::rate_limited) {
         fail_cycle((r.retry_after_s && *r.retry_after_s > 0 ? *r.retry_after_s : 5) * 1000LL);
         return;

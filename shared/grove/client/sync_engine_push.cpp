@@ -158,6 +158,8 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             return;
         }
         case Answer::unauthorized:   // even a fresh token was refused: note_answer told the person
+            fail_cycle(auth_retry_delay_ms());
+            return;
         case Answer::transient:
         case Answer::ok:
             fail_cycle(backoff_.next_delay_ms(ports_.random()));

@@ -67,10 +67,23 @@ export async function recordGroveEvents(context) {
   });
 }
 
+// `predicate` is the source of a function of the recorded event ({name, target, detail}). It runs
+// here in node on a copy of the events: evaluated in the page, it would be an eval that a page's
+// Content-Security-Policy blocks (Playwright's first check is exempt, its later polls are not).
 export async function waitForEvent(page, name, predicate = '() => true', timeout = 30000) {
-  await page.waitForFunction(
-    ([n, p]) => (window.__groveEvents || []).some((e) => e.name === n && (0, eval)(p)(e)),
-    [name, predicate], { timeout });
+  const test = (0, eval)(predicate);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    let events = [];
+    try {
+      events = await page.evaluate(() => window.__groveEvents || []);
+    } catch (e) {
+      if (!/Execution context was destroyed|navigat/i.test(e.message)) throw e;   // a reload in progress
+    }
+    if (events.some((e) => e.name === name && test(e))) return;
+    if (Date.now() > deadline) throw new Error(`waitForEvent: no ${name} matching ${predicate} within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 // Pixel statistics of an element's screenshot, decoded in the page (no PNG library needed):

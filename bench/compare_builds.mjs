@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// Two or more widget builds side by side (e.g. -O3 vs -Oz, with and without LTO), interleaved in
+// one run: payload gzip, navigation -> grove:ready (warm HTTP cache), and the main-thread script
+// time per frame while the pointer moves over the widget (each move draws one frame; Chromium's
+// ScriptDuration covers the wasm and its glue). Used to choose the flags in
+// cmake/grove_wasm_flags.cmake; not part of ./grove bench.
+//   node bench/compare_builds.mjs [--rounds 5] [--posts 10000] label=build/wasm/dist/widget label2=build/x/dist/widget ...
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { startServer, launchBrowser, recordGroveEvents } from '../tests/browser/lib/harness.mjs';
+
+const argv = process.argv.slice(2);
+const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 5;
+const posts = argv.includes('--posts') ? Number(argv[argv.indexOf('--posts') + 1]) : 0;
+const builds = argv.filter((a) => a.includes('=')).map((a) => ({ label: a.split('=')[0], dist: a.split('=')[1] }));
+
+// --posts N: each build's server gets N posts and the widget's cache is filled before measuring,
+// so grove:ready includes reading N cached posts (decode + first frame): the CPU-heavy start.
+async function seed(server, n) {
+  const t = await fetch(server.url + '/api/v1/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sub: 'bench', name: 'Bench Person', role: 'learner' }) });
+  const { token } = await t.json();
+  let next = 0;
+  async function worker() {
+    for (let i = next++; i < n; i = next++) {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const r = await fetch(`${server.url}/api/v1/modules/fire-safety-101/posts`, { method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+            body: JSON.stringify({ id: `bench-${i}`, kind: 'insight', body: `Reflection ${i}: ` + 'smoke door stairs assembly point warden '.repeat(4) }) });
+          if (r.status !== 201 && r.status !== 200) throw new Error(`seed ${i}: HTTP ${r.status}`);
+          break;
+        } catch (e) { if (attempt > 4) throw e; }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+if (builds.length < 1) { console.error('usage: compare_builds.mjs [--rounds N] label=DIST ...'); process.exit(2); }
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+for (const b of builds) {
+  const loader = readFileSync(join(b.dist, 'grove.js'), 'utf8');
+  const assets = JSON.parse(loader.match(/\{"core":[^}]*\}/)[0]);
+  b.gzip = [join(b.dist, 'grove.js'), ...Object.values(assets).map((f) => join(b.dist, f))]
+    .map((f) => gzipSync(readFileSync(f), { level: 9 }).length).reduce((x, y) => x + y, 0);
+  b.wasmGzip = gzipSync(readFileSync(join(b.dist, assets.wasm)), { level: 9 }).length;
+  b.ready = [];
+  b.scriptPerFrame = [];
+  b.server = await startServer(['--widget-dir', b.dist, '--writes-per-minute', '1000000', '--sqlite-sync', 'normal']);
+  if (posts) await seed(b.server, posts);
+}
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  await recordGroveEvents(context);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const scriptSeconds = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration').value;
+  for (const b of builds) {   // warm every HTTP cache once; with --posts, wait until the cache holds them
+    await page.goto(b.server.url + '/');
+    if (posts) {
+      await page.waitForFunction(() => (window.__groveEvents || []).some((e) => e.name === 'grove:sync' && e.detail && e.detail.last_sync), null, { timeout: 120000 });
+      await page.waitForTimeout(1000);
+    }
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const b of builds) {
+      await page.goto(b.server.url + '/');
+      await page.waitForFunction(() => (window.__groveEvents || []).some((e) => e.name === 'grove:ready'));
+      b.ready.push(await page.evaluate(() => window.__groveEvents.find((e) => e.name === 'grove:ready').t));
+      const box = await page.locator('[data-grove-module]').boundingBox();
+      await page.waitForTimeout(300);
+      const frames = () => page.locator('[data-grove-module]').evaluate((el) => el.groveDebug.stats().frames);
+      const f0 = await frames();
+      const s0 = await scriptSeconds();
+      for (let i = 0; i < 60; i++) {
+        await page.mouse.move(box.x + 20 + (i % 30) * 10, box.y + 40 + (i % 7) * 30);
+        await page.waitForTimeout(20);
+      }
+      const s1 = await scriptSeconds();
+      const f1 = await frames();
+      b.scriptPerFrame.push(((s1 - s0) * 1000) / Math.max(1, f1 - f0));
+    }
+  }
+} finally {
+  await browser.close();
+  for (const b of builds) await b.server.stop();
+}
+if (posts) console.log(`(${posts} posts cached: ready includes reading them)`);
+console.log('build'.padEnd(14) + 'total gzip'.padStart(12) + 'wasm gzip'.padStart(12) + 'ready warm'.padStart(12) + 'script/frame'.padStart(14));
+for (const b of builds) {
+  console.log(b.label.padEnd(14) + `${(b.gzip / 1000).toFixed(1)} KB`.padStart(12) + `${(b.wasmGzip / 1000).toFixed(1)} KB`.padStart(12) +
+    `${median(b.ready).toFixed(0)} ms`.padStart(12) + `${median(b.scriptPerFrame).toFixed(2)} ms`.padStart(14));
+}

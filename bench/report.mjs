@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// ./grove bench, last step: one markdown table (figure | value | target | result) from the JSON
+// and text each part left in the results folder; printed and written to --out.
+//   node bench/report.mjs --results build/bench/results --out build/bench/results.md
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+
+const argv = process.argv.slice(2);
+const arg = (name, def) => (argv.includes('--' + name) ? argv[argv.indexOf('--' + name) + 1] : def);
+const dir = arg('results');
+const out = arg('out');
+
+const json = (name) => {
+  const p = join(dir, name);
+  if (!existsSync(p)) return null;
+  const j = JSON.parse(readFileSync(p, 'utf8'));
+  return j && j.failed ? { failed: true } : j;
+};
+const text = (name) => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
+
+const rows = [];
+const row = (figure, value, target = '', result = '') => rows.push({ figure, value, target, result });
+const verdict = (ok) => (ok === null || ok === undefined ? 'n/a' : ok ? 'pass' : '**FAIL**');
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+const ms = (n) => (n === null || n === undefined ? 'n/a' : `${Math.round(n)} ms`);
+const missing = (figure, why) => row(figure, `not measured: ${why}`, '', 'n/a');
+const int = (n) => Math.round(n).toLocaleString('en-US');
+
+// 1. Payload
+const payload = json('payload.json');
+if (!payload || payload.failed) {
+  missing('1. payload', payload ? 'payload.mjs failed (see payload.log)' : 'not run');
+} else {
+  for (const f of payload.grove) {
+    row(`1. Grove ${f.name}`, `${kb(f.raw)} raw, ${kb(f.gzip)} gzip, ${kb(f.brotli)} brotli`);
+  }
+  const t = payload.total;
+  row('1. Grove total (loader + glue + wasm + font)', `${kb(t.raw)} raw, **${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`,
+    '<= 200 KB gzip', verdict(t.gzip <= 200000));
+  for (const p of payload.peers) {
+    if (p.missing) { missing(`1. peer ${p.name}`, 'npm package not installed'); continue; }
+    const files = p.files.map((f) => f.file.replace(/^dist\//, '')).join(' + ');
+    row(`1. peer ${p.name} (${files})`, `${kb(p.raw)} raw, ${kb(p.gzip)} gzip, ${kb(p.brotli)} brotli`,
+      'context', `Grove ${(t.gzip / p.gzip).toFixed(2)}x its gzip`);
+  }
+}
+
+// 2. Startup and 5. sync
+const ss = json('startup_sync.json');
+if (!ss || ss.failed) {
+  missing('2. startup / 5. sync', ss ? 'startup_sync.mjs failed (see startup_sync.log)' : 'not run');
+} else {
+  const s = ss.startup;
+  const runs = (k) => (s[k] && s[k].runs.length ? ` (runs ${s[k].runs.map((x) => Math.round(x)).join(', ')})` : '');
+  const n = int(ss.posts);
+  row('2. navigation -> grove:ready, cold HTTP cache, 0 cached posts', ms(s.cold_empty.median_ms) + runs('cold_empty'));
+  row('2. navigation -> grove:ready, warm HTTP cache, 0 cached posts', ms(s.warm_empty.median_ms) + runs('warm_empty'));
+  if (s.cold_full.median_ms === null) {
+    missing(`2. grove:ready with ${n} cached posts`, ss.notes.join('; '));
+  } else {
+    row(`2. navigation -> grove:ready, cold HTTP cache, ${n} cached posts`, ms(s.cold_full.median_ms) + runs('cold_full'));
+    const extra = s.warm_full.median_ms - s.warm_empty.median_ms;
+    row(`2. navigation -> grove:ready, warm HTTP cache, ${n} cached posts`, ms(s.warm_full.median_ms) + runs('warm_full'),
+      '<= empty + 300 ms', `${verdict(extra <= 300)} (+${Math.round(extra)} ms)`);
+  }
+  if (ss.grove_scroll) {
+    const g = ss.grove_scroll;
+    row(`3. Grove in Chromium, ${n} posts: frame interval while scrolling (wheel)`,
+      `median ${g.median.toFixed(1)} ms, p95 ${g.p95.toFixed(1)} ms, ${g.over_50ms}/${g.frames} over 50 ms; ` +
+      `${g.widget_frames} widget frames, scrolled ${Math.round(g.scrolled_px)} px (WebGL on SwiftShader: the GPU's work on the CPU)`, 'context');
+  }
+  if (!ss.sync) {
+    missing(`5. first pull of ${n} posts`, ss.notes.join('; '));
+  } else {
+    const y = ss.sync;
+    row(`5. first pull of ${n} posts, empty cache: navigation -> all stored in IndexedDB and shown`,
+      `${ms(y.first_pull_ms.median_ms)} (${y.first_pull_requests} requests, ${kb(y.first_pull_bytes)} on the wire)`);
+    row('5. incremental pull, nothing new: grove:ready -> pull done',
+      `${ms(y.incremental_after_ready_ms.median_ms)} (${y.incremental_bytes} bytes on the wire)`);
+  }
+}
+
+// 3. Rendering
+const frame = text('frame.txt');
+const frameRows = [...frame.matchAll(/^(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s*$/gm)]
+  .map((m) => ({ posts: +m[1], steady: +m[4], p95: +m[5], scroll: +m[6], rebuild: +m[7] }));
+if (!frameRows.length) {
+  missing('3. frame CPU time', frame.trim() || 'not run');
+} else {
+  const base = frameRows.find((r) => r.posts === 100) || frameRows[0];
+  for (const r of frameRows) {
+    const ratio = Math.max(r.steady / base.steady, r.scroll / base.scroll);
+    row(`3. frame CPU time, ${int(r.posts)} posts (headless ImGui, native)`,
+      `steady ${r.steady} us, scrolling ${r.scroll} us, rebuild ${r.rebuild} ms`,
+      r === base ? '' : '<= 1.5x the 100-post frame', r === base ? '' : `${verdict(ratio <= 1.5)} (${ratio.toFixed(2)}x)`);
+  }
+}
+const idle = text('idle.txt');
+const worst = idle.match(/worst idle rate ([\d.]+) frames\/s/);
+if (worst) row('3. idle widget in Chromium: frames/s (worst of unfocused, focused, off screen)', `${worst[1]} frames/s`, '<= 1', verdict(+worst[1] <= 1));
+else missing('3. idle frames/s', idle.trim().split('\n').pop() || 'not run');
+const dom = json('dom_list.json');
+if (!dom || dom.failed) missing('3. DOM list', dom ? 'dom_list.mjs failed' : 'not run');
+else {
+  for (const [n, d] of Object.entries(dom)) {
+    row(`3. plain DOM list in Chromium, ${int(+n)} posts`,
+      `first render ${ms(d.first_render_ms)}; scrolling frame median ${d.scroll_frame_ms.median.toFixed(1)} ms, p95 ${d.scroll_frame_ms.p95.toFixed(1)} ms`,
+      'context');
+  }
+}
+
+// 4. Server
+const srv = json('server.json');
+if (!srv || srv.failed) missing('4. server', srv ? 'server_bench.sh failed (see server.log)' : 'not run');
+else {
+  const w = (r) => `${int(r.rps)} req/s, p99 ${r.p99_ms.toFixed(1)} ms` + (r.non2xx || r.socket_errors ? `, ${r.non2xx} non-2xx, ${r.socket_errors} socket errors` : '');
+  if (srv.nginx_static) row('4. nginx, static 10 KB file (ceiling of this machine)', w(srv.nginx_static), 'context');
+  const ceiling = (r) => (srv.nginx_static ? ` (${Math.round((100 * r.rps) / srv.nginx_static.rps)}% of nginx's)` : '');
+  row(`4. grove-server GET feed, 200 posts (${kb(srv.feed_bytes)})`, w(srv.get_feed) + ceiling(srv.get_feed), '>= 10,000 req/s', verdict(srv.get_feed.rps >= 10000 && !srv.get_feed.non2xx));
+  row('4. grove-server POST create, --sqlite-sync normal', w(srv.post_normal) + ceiling(srv.post_normal), '>= 2,000 req/s', verdict(srv.post_normal.rps >= 2000 && !srv.post_normal.non2xx));
+  row('4. grove-server POST create, --sqlite-sync full (default)', w(srv.post_full) + ceiling(srv.post_full), '>= 2,000 req/s', verdict(srv.post_full.rps >= 2000 && !srv.post_full.non2xx));
+}
+
+const head = `Grove benchmarks, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${cpus().length} cores ` +
+  `(${cpus()[0] ? cpus()[0].model.trim() : 'unknown CPU'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end. ` +
+  'The machine is shared and noisy: compare figures measured side by side in this run, not across runs.';
+const md = [head, '', '| figure | value | target | result |', '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.figure} | ${r.value} | ${r.target} | ${r.result} |`)].join('\n') + '\n';
+writeFileSync(out, md);
+process.stdout.write(md);

@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+// Row groups 2 and 5 of ./grove bench, in real Chromium against the real grove-server seeded with
+// 10,000 posts in the page's module:
+//   startup  navigation start -> grove:ready, cold and warm HTTP cache, with 0 and with 10,000
+//            posts in the widget's IndexedDB cache; the four cases interleaved, round after round,
+//            so the shared machine's noise hits them alike; medians.
+//   sync     first pull: empty cache -> every post stored in IndexedDB and shown (grove:sync with
+//            last_sync set, then counted); incremental pull with nothing new: a reload with the
+//            full cache -> the pull's request and answer.
+// Writes JSON to --out. Needs the sync engine (groveSyncState on the mount element); without it
+// the cached-post and sync figures are reported as unavailable.
+//   node bench/startup_sync.mjs --out results/startup_sync.json [--posts 10000] [--rounds 3]
+import { writeFileSync } from 'node:fs';
+import { startServer, launchBrowser, recordGroveEvents } from '../tests/browser/lib/harness.mjs';
+import { seedPosts } from './lib/seed.mjs';
+
+const argv = process.argv.slice(2);
+const arg = (name, def) => (argv.includes('--' + name) ? argv[argv.indexOf('--' + name) + 1] : def);
+const OUT = arg('out');
+const POSTS = Number(arg('posts', 10000));
+const ROUNDS = Number(arg('rounds', 3));
+const MODULE = 'fire-safety-101';   // the module of host-page/index.html
+const log = (s) => console.log(`  ${s}`);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : null; };
+
+const cacheName = (server) => 'grove-cache:' + server.url + '/api/v1';
+
+async function cachedCount(page, server) {
+  return page.evaluate((name) => new Promise(async (resolve) => {
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) { resolve(0); return; }
+    const open = indexedDB.open(name);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('posts')) { db.close(); resolve(0); return; }
+      const c = db.transaction('posts').objectStore('posts').count();
+      c.onsuccess = () => { db.close(); resolve(c.result); };
+      c.onerror = () => { db.close(); resolve(-1); };
+    };
+    open.onerror = () => resolve(-1);
+  }), cacheName(server));
+}
+
+// Deletes the widget's IndexedDB cache from a page of the same origin that holds no widget.
+async function clearIndexedDb(page, server) {
+  await page.goto(server.url + '/api/v1/health');
+  await page.evaluate((name) => new Promise((resolve, reject) => {
+    const r = indexedDB.deleteDatabase(name);
+    r.onsuccess = resolve;
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => setTimeout(resolve, 2000);
+  }), cacheName(server));
+}
+
+const eventTime = (page, name, pred = '() => true') => page.waitForFunction(
+  ([n, p]) => { const e = (window.__groveEvents || []).find((x) => x.name === n && (0, eval)(p)(x)); return e ? e.t : false; },
+  [name, pred], { timeout: 120000, polling: 50 }).then((h) => h.jsonValue());
+
+async function readyMs(page, url) {
+  await page.goto(url);
+  return eventTime(page, 'grove:ready');
+}
+
+// A grove:sync whose last_sync is from this page view (a pull finished), not from the cache.
+const FRESH_SYNC = '(e) => e.detail && e.detail.last_sync && Date.parse(e.detail.last_sync) >= Math.floor(performance.timeOrigin)';
+const hasSyncEngine = (page) => page.locator('[data-grove-module]').evaluate((el) => typeof el.groveSyncState === 'function');
+const shownPosts = (page) => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState().posts.length);
+
+// Every feed request of the page so far: [{url, start, end, bytes}] (Resource Timing).
+const feedRequests = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .filter((e) => /\/api\/v1\/modules\/[^/]+\/posts\?/.test(e.name))
+  .map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd, bytes: e.encodedBodySize })));
+
+const server = await startServer(['--writes-per-minute', '1000000', '--sqlite-sync', 'normal']);
+const browser = await launchBrowser();
+const result = { posts: POSTS, rounds: ROUNDS, startup: {}, sync: null, notes: [] };
+try {
+  log(`seeding ${POSTS} posts...`);
+  const t0 = Date.now();
+  const retriedSeeds = await seedPosts(server, MODULE, POSTS);
+  result.seed_s = (Date.now() - t0) / 1000;
+  result.seed_retries = retriedSeeds;
+  if (retriedSeeds) result.notes.push(`seeding: ${retriedSeeds} POSTs retried after the server closed a keep-alive connection`);
+  log(`seeded in ${result.seed_s.toFixed(1)} s`);
+
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  await recordGroveEvents(context);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const coldCache = () => cdp.send('Network.clearBrowserCache');
+  const url = server.url + '/';
+
+  // Is there a sync engine? (Without it the widget has no cache to fill.)
+  await readyMs(page, url);
+  const sync = await hasSyncEngine(page);
+  if (!sync) result.notes.push('this build has no sync engine (groveSyncState): no cache, no pull');
+
+  // --- Sync: first pull (empty cache -> all stored and shown), each round; this fills the cache.
+  const firstPull = [], firstPullBytes = [], firstPullRequests = [];
+  const incremental = [], incrementalAfterReady = [], incrementalBytes = [];
+  const runs = { cold_empty: [], warm_empty: [], cold_full: [], warm_full: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    log(`round ${round + 1}/${ROUNDS}`);
+    // Empty cache: cold then warm HTTP cache.
+    await clearIndexedDb(page, server);
+    await coldCache();
+    runs.cold_empty.push(await readyMs(page, url));
+    await clearIndexedDb(page, server);
+    runs.warm_empty.push(await readyMs(page, url));
+    if (!sync) continue;
+    // First pull: the page just loaded with an empty cache; wait for the pull to land.
+    const synced = await eventTime(page, 'grove:sync', FRESH_SYNC);
+    const stored = await cachedCount(page, server);
+    const shown = await shownPosts(page);
+    if (stored < POSTS || shown < POSTS) throw new Error(`first pull: ${stored} stored, ${shown} shown, not ${POSTS}`);
+    const reqs = await feedRequests(page);
+    firstPull.push(synced);
+    firstPullBytes.push(reqs.reduce((a, r) => a + r.bytes, 0));
+    firstPullRequests.push(reqs.length);
+    // Full cache (10,000): cold then warm HTTP cache; the warm one also times the incremental pull.
+    await coldCache();
+    runs.cold_full.push(await readyMs(page, url));
+    const ready = await readyMs(page, url);
+    runs.warm_full.push(ready);
+    const done = await eventTime(page, 'grove:sync', FRESH_SYNC);
+    const inc = await feedRequests(page);
+    incremental.push(done);
+    incrementalAfterReady.push(done - ready);
+    incrementalBytes.push(inc.reduce((a, r) => a + r.bytes, 0));
+    if (round === 0) {
+      const n = await shownPosts(page);
+      if (n < POSTS) throw new Error(`ready with a full cache showed ${n} posts, not ${POSTS}`);
+    }
+  }
+  for (const [k, v] of Object.entries(runs)) result.startup[k] = { median_ms: median(v), runs: v };
+  if (sync) {
+    // Scrolling the widget's thread of 10,000 posts with the wheel, 40 px a frame for 2 s: the
+    // page's frame intervals (requestAnimationFrame deltas), as for the DOM list.
+    await readyMs(page, url);
+    await eventTime(page, 'grove:sync', FRESH_SYNC);
+    // The wheel scrolls the widget only while it has focus (it never steals the page's scrolling).
+    const widget = page.locator('[data-grove-module]');
+    await widget.focus();
+    await widget.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    const box = await widget.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 400));
+    await page.waitForTimeout(500);
+    const stats = () => widget.evaluate((el) => el.groveDebug.stats());
+    const before = await stats();
+    await page.evaluate(() => {
+      window.__deltas = [];
+      let last = null;
+      window.__stopRaf = false;
+      const step = (now) => { if (last !== null) window.__deltas.push(now - last); last = now; if (!window.__stopRaf) requestAnimationFrame(step); };
+      requestAnimationFrame(step);
+    });
+    let deepest = 0;
+    for (let i = 0; i < 120; i++) {
+      await page.mouse.wheel(0, i < 60 ? 40 : -40);
+      await page.waitForTimeout(16);
+      if (i === 59) deepest = (await stats()).scrollY;
+    }
+    const deltas = await page.evaluate(() => { window.__stopRaf = true; return window.__deltas; });
+    const after = await stats();
+    const sorted = [...deltas].sort((a, b) => a - b);
+    result.grove_scroll = {
+      median: median(deltas), p95: sorted[Math.floor((sorted.length - 1) * 0.95)],
+      over_50ms: deltas.filter((d) => d > 50).length, frames: deltas.length,
+      widget_frames: after.frames - before.frames, scrolled_px: deepest - before.scrollY, scroll_max: after.scrollMax,
+    };
+  }
+  if (sync) {
+    result.sync = {
+      first_pull_ms: { median_ms: median(firstPull), runs: firstPull },
+      first_pull_bytes: median(firstPullBytes),
+      first_pull_requests: median(firstPullRequests),
+      incremental_ms: { median_ms: median(incremental), runs: incremental },
+      incremental_after_ready_ms: { median_ms: median(incrementalAfterReady), runs: incrementalAfterReady },
+      incremental_bytes: median(incrementalBytes),
+    };
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
+writeFileSync(OUT, JSON.stringify(result, null, 2));
+for (const [k, v] of Object.entries(result.startup)) {
+  log(`ready ${k.padEnd(11)} ${v.median_ms === null ? 'n/a' : v.median_ms.toFixed(0) + ' ms'} (runs ${v.runs.map((x) => x.toFixed(0)).join(', ')})`);
+}
+if (result.sync) log(`first pull ${result.sync.first_pull_ms.median_ms.toFixed(0)} ms, incremental ${result.sync.incremental_after_ready_ms.median_ms.toFixed(0)} ms after ready`);
