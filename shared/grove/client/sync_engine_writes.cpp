@@ -36,10 +36,15 @@ void SyncEngine::queue(OutboxEntry entry) {
     // Saved first, then shown and announced: the storage write starts before anything else runs.
     StorageBatch b;
     b.put_outbox.push_back({key, record});
+    if (is_create) ++creates_saving_;
     write_storage(std::move(b), [this, key, is_create](bool ok) {
-        if (ok && is_create) {
-            last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
-            ++creates_persisted_;
+        if (is_create) {
+            --creates_saving_;
+            if (ok) {
+                last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
+                ++creates_persisted_;
+            }
+            if (creates_saving_ == 0) ports_.page->changed();   // the frames held meanwhile (saving_new_post)
         }
         if (!ok) {
             storage_failed("the browser's storage refused a change");
