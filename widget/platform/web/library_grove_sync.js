@@ -474,6 +474,7 @@ mergeInto(LibraryManager.library, {
 
   // mount element.groveSyncState() -> {module, me, loaded, online, pending, failed, last_sync,
   // notice, draft, posts: [Post + state]}: for support and browser tests.
+  // groveSyncState({posts: false}) leaves the posts out (an empty list): cheap enough to poll.
   grove_js_expose_state: function (mountId, engineId, expose) {
     var m = Module.groveMounts && Module.groveMounts[mountId];
     if (!m || !m.element) return;
@@ -481,8 +482,8 @@ mergeInto(LibraryManager.library, {
       if (m.element.groveSyncState && m.element.groveSyncState.engine === engineId) delete m.element.groveSyncState;
       return;
     }
-    var fn = function () {
-      var p = Module['_grove_sync_state'](engineId);
+    var fn = function (opts) {
+      var p = Module['_grove_sync_state'](engineId, opts && opts.posts === false ? 0 : 1);
       var s = UTF8ToString(p);
       _free(p);
       var state = JSON.parse(s);
