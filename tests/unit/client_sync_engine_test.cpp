@@ -593,3 +593,33 @@ TEST_CASE("sync: startup reads the packed copy and the few posts changed since, 
         CHECK(shown(*reader, ids[7])->post.body == "again 7");
     }
 }
+
+// The web frame loop holds its next frame while a new post is saved (the browser delivers the
+// write's completion only when the main thread is free); the engine says when, and asks for a
+// frame once the write is answered, also when storage refuses it.
+TEST_CASE("sync: saving_new_post holds from create() until storage answers, then asks for a frame") {
+    World w;
+    auto& browser = w.browser();
+    auto tab = w.tab(browser, kAnn, w.options());
+    w.loop.advance(100);
+    REQUIRE(tab->engine->loaded());
+    CHECK_FALSE(tab->engine->saving_new_post());
+
+    REQUIRE(tab->engine->create(Kind::insight, "Saved before the next frame", std::nullopt).ok());
+    CHECK(tab->engine->saving_new_post());
+    const int changes = tab->page.changes;
+    w.loop.run_ready();   // the storage write is answered
+    CHECK_FALSE(tab->engine->saving_new_post());
+    CHECK(tab->page.changes > changes);
+
+    // An edit is not a new post: nothing is held for it.
+    const std::string id = tab->engine->posts().front().post.id;
+    REQUIRE_FALSE(tab->engine->edit(id, "Edited"));
+    CHECK_FALSE(tab->engine->saving_new_post());
+
+    browser.storage.fail_writes = true;
+    REQUIRE(tab->engine->create(Kind::insight, "Storage refuses this one", std::nullopt).ok());
+    CHECK(tab->engine->saving_new_post());
+    w.loop.run_ready();
+    CHECK_FALSE(tab->engine->saving_new_post());   // refused: frames go on (the banner says why)
+}

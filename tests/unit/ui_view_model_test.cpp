@@ -1,6 +1,9 @@
 // The widget's view model: what the UI shows for given data, without ImGui.
 #include <doctest/doctest.h>
 
+#include <algorithm>   // std::find
+#include <random>      // std::mt19937
+
 #include "view_model.hpp"
 
 using namespace grove;
@@ -256,4 +259,98 @@ TEST_CASE("view model: the participation line") {
     CHECK(participation_line(participation(posts, me)) == "You and 2 colleagues have shared here.");
     CHECK(participation_line(participation(posts, who("u-other", Role::learner))) == "3 colleagues have shared here.");
     CHECK(participation_line(Participation{1, false}) == "1 colleague has shared here.");
+}
+
+namespace {
+
+bool same_thread(const ThreadModel& a, const ThreadModel& b) {
+    if (a.pinned != b.pinned || a.visible_posts != b.visible_posts || a.entries.size() != b.entries.size()) return false;
+    for (std::size_t i = 0; i < a.entries.size(); ++i) {
+        const ThreadEntry &x = a.entries[i], &y = b.entries[i];
+        if (x.post != y.post || x.id != y.id || x.replies != y.replies || x.pinned != y.pinned ||
+            x.parent_hidden != y.parent_hidden)
+            return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+// add_to_thread must give exactly what build_thread gives with the post added: random threads
+// with ties in time and score, pinned, hidden and deleted posts, placeholders, refused writes,
+// posts written in this session, both orders, learners and curators.
+TEST_CASE("view model: adding one post to a built thread equals a full rebuild (random threads)") {
+    int added = 0, declined = 0;
+    for (unsigned seed = 1; seed <= 400; ++seed) {
+        std::mt19937 rng(seed);
+        const auto pick = [&](unsigned n) { return static_cast<unsigned>(rng() % n); };
+        std::vector<std::string> tops;
+        std::vector<ShownPost> posts;
+        const auto random_post = [&](const std::string& id) {
+            Post p = post(id, "A" + std::to_string(pick(5)), static_cast<std::int64_t>(pick(6)) * kHour - kHour,
+                          pick(4));
+            p.leader_endorsed = pick(5) == 0;
+            if (!tops.empty() && pick(3) == 0) {
+                p.parent_id = pick(6) == 0 ? std::string(pick(2) ? "gone" : "n") : tops[pick(static_cast<unsigned>(tops.size()))];
+            } else {
+                p.pinned = pick(8) == 0;
+            }
+            p.hidden = pick(8) == 0;
+            p.deleted = pick(10) == 0;
+            const LocalState state = pick(4) == 0 ? LocalState::pending : pick(8) == 0 ? LocalState::failed : LocalState::synced;
+            return shown(p, state);
+        };
+        const unsigned n = 1 + pick(40);
+        for (unsigned i = 0; i < n; ++i) {
+            posts.push_back(random_post("p" + std::to_string(i)));
+            if (!posts.back().post.parent_id) tops.push_back(posts.back().post.id);
+        }
+        std::unordered_set<std::string> first;
+        for (const ShownPost& sp : posts)
+            if (pick(6) == 0) first.insert(sp.post.id);
+        const ThreadOrder order = pick(2) ? ThreadOrder::top : ThreadOrder::newest;
+        const Identity me = who("u-me", pick(3) == 0 ? Role::curator : Role::learner);
+
+        ThreadModel model = build_thread(posts, order, me, kNow, &first);
+        const ThreadModel before = model;
+        std::vector<ShownPost> after = posts;
+        ShownPost fresh = random_post("n");
+        if (pick(2)) {   // mostly what create() makes: a plain pending post
+            fresh.post.hidden = fresh.post.deleted = fresh.post.pinned = false;
+            fresh.state = LocalState::pending;
+        }
+        after.push_back(fresh);
+        std::unordered_set<std::string> first_after = first;
+        if (pick(3)) first_after.insert("n");
+        const auto entry = add_to_thread(model, after, after.size() - 1, order, me, kNow, &first_after);
+        CAPTURE(seed);
+        if (entry) {
+            ++added;
+            const ThreadModel full = build_thread(after, order, me, kNow, &first_after);
+            CHECK(same_thread(model, full));
+            REQUIRE(*entry < model.entries.size());
+            const ThreadEntry& e = model.entries[*entry];
+            CHECK((e.post == after.size() - 1 ||
+                   std::find(e.replies.begin(), e.replies.end(), after.size() - 1) != e.replies.end()));
+        } else {
+            ++declined;
+            CHECK(same_thread(model, before));   // untouched: the caller rebuilds
+        }
+    }
+    CHECK(added > 150);      // the path is really taken, not declined every time (200 of 400 seeds)
+    CHECK(declined > 20);    // and the cases it leaves to build_thread do occur
+}
+
+TEST_CASE("view model: a post written here goes first, as a rebuild puts it") {
+    std::vector<ShownPost> posts{shown(post("old", "A", 3 * kDay, 4)), shown(post("mid", "B", kDay, 1)),
+                                 shown(post("new", "C", kHour))};
+    const Identity me = who("u-me", Role::learner);
+    ThreadModel m = build_thread(posts, ThreadOrder::top, me, kNow);
+    posts.push_back(shown(post("mine", "Me", 0), LocalState::pending));
+    const std::unordered_set<std::string> first{"mine"};
+    const auto e = add_to_thread(m, posts, 3, ThreadOrder::top, me, kNow, &first);
+    REQUIRE(e);
+    CHECK(*e == 0);   // written here: first (nothing is pinned)
+    CHECK(order_of(posts, m) == order_of(posts, build_thread(posts, ThreadOrder::top, me, kNow, &first)));
+    CHECK(m.visible_posts == 4);
 }

@@ -1,6 +1,6 @@
 #include "thread_panel.hpp"
 
-#include <algorithm>          // std::count
+#include <algorithm>          // std::count, std::find_if, std::partition_point
 #include <cmath>              // std::ceil
 #include <unordered_map>      // std::unordered_map
 
@@ -24,25 +24,97 @@ void ThreadPanel::rebuild(Ui& ui, const Discussion& d, const ThreadState& st, fl
 
     const std::vector<ShownPost>& posts = d.posts();
     model_ = build_thread(posts, st.order, d.me(), ui.now_ms, &st.posted_here);
+    built_posts_ = posts.size();
+    built_first_ = st.posted_here.size();
+    built_now_ = ui.now_ms;
+    built_reply_to_ = st.reply_to;
+    built_draft_ = d.draft();
     rows_.clear();
     rows_.reserve(model_.visible_posts + 8);
-    for (std::size_t e = 0; e < model_.entries.size(); ++e) {
-        const ThreadEntry& entry = model_.entries[e];
-        if (entry.post) rows_.push_back({Row::Kind::post, e, *entry.post, entry.id});
-        else rows_.push_back({Row::Kind::placeholder, e, 0, "placeholder:" + entry.id});
-        if (replies_open(st, entry))
-            for (std::size_t r : entry.replies) rows_.push_back({Row::Kind::reply, e, r, posts[r].post.id});
-        if (entry.post && st.reply_to == entry.id) rows_.push_back({Row::Kind::reply_form, e, 0, "reply:" + entry.id});
-    }
+    for (std::size_t e = 0; e < model_.entries.size(); ++e) entry_rows(d, st, e, rows_);
     std::vector<float> heights(rows_.size());
-    index_.clear();
-    index_.reserve(rows_.size());
     for (std::size_t i = 0; i < rows_.size(); ++i) {
         const auto it = known.find(rows_[i].key);
         heights[i] = it != known.end() ? it->second : estimate(ui, d, rows_[i], width);
-        index_.emplace(rows_[i].key, i);
     }
     list_.assign(std::move(heights));
+}
+
+// The rows of one entry: the post (or its placeholder), its replies when open, the reply form.
+void ThreadPanel::entry_rows(const Discussion& d, const ThreadState& st, std::size_t e, std::vector<Row>& out) const {
+    const std::vector<ShownPost>& posts = d.posts();
+    const ThreadEntry& entry = model_.entries[e];
+    if (entry.post) out.push_back({Row::Kind::post, e, *entry.post, entry.id});
+    else out.push_back({Row::Kind::placeholder, e, 0, "placeholder:" + entry.id});
+    if (replies_open(st, entry))
+        for (std::size_t r : entry.replies) out.push_back({Row::Kind::reply, e, r, posts[r].post.id});
+    if (entry.post && st.reply_to == entry.id) out.push_back({Row::Kind::reply_form, e, 0, "reply:" + entry.id});
+}
+
+// The post the person just wrote, when it is the only change since the last build: the discussion
+// moved one revision (create() changes it once, and every change moves it), or two when the draft
+// changed too (the composer empties it after posting; set_draft moves the revision once), it holds
+// one post more, and that post is the one new id in posted_here (added after create() returned it). The
+// rows moved only as posting does: the composer's post bumps the layout once; a reply bumps it
+// twice (its form closes, its parent's replies open) and changes only its parent's rows. Then
+// add_to_thread places the post (as build_thread would, at the last build's clock) and only its
+// entry's rows are made again. Anything else: a full rebuild.
+bool ThreadPanel::insert_new_post(Ui& ui, const Discussion& d, const ThreadState& st, float width, const BuildKey& key) {
+    const std::vector<ShownPost>& posts = d.posts();
+    const std::uint64_t draft_changes = d.draft() != built_draft_ ? 1 : 0;
+    if (key.revision != built_.revision + 1 + draft_changes || key.order != built_.order || key.me != built_.me ||
+        posts.size() != built_posts_ + 1 || st.posted_here.size() != built_first_ + 1 ||
+        st.posted_here.count(posts.back().post.id) == 0)
+        return false;
+    const Post& added = posts.back().post;
+    const bool top_level = !added.parent_id;
+    const bool rows_as_posting = top_level ? key.layout == built_.layout + 1 && st.reply_to == built_reply_to_
+                                           : key.layout == built_.layout + 2 && st.reply_to.empty() &&
+                                                 built_reply_to_ == *added.parent_id;
+    if (!rows_as_posting) return false;
+    const auto e = add_to_thread(model_, posts, posts.size() - 1, st.order, d.me(), built_now_, &st.posted_here);
+    if (!e) return false;
+    // Rows of entries before *e stay; a new entry shifts the later ones' entry index by one.
+    const auto first = std::partition_point(rows_.begin(), rows_.end(), [&](const Row& r) { return r.entry < *e; });
+    auto last = first;
+    if (top_level) {
+        for (auto it = first; it != rows_.end(); ++it) ++it->entry;
+    } else {
+        while (last != rows_.end() && last->entry == *e) ++last;
+    }
+    std::vector<Row> fresh;
+    entry_rows(d, st, *e, fresh);
+    std::vector<float> heights(fresh.size());
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        const auto old = std::find_if(first, last, [&](const Row& r) { return r.key == fresh[i].key; });
+        heights[i] = old != last ? list_.height(static_cast<std::size_t>(old - rows_.begin()))
+                                 : estimate(ui, d, fresh[i], width);
+    }
+    const std::size_t at = static_cast<std::size_t>(first - rows_.begin());
+    const std::size_t count = static_cast<std::size_t>(last - first);
+    rows_.erase(first, last);
+    rows_.insert(rows_.begin() + static_cast<std::ptrdiff_t>(at), fresh.begin(), fresh.end());
+    list_.splice(at, count, heights);
+    list_.mark_all_inexact();   // as after a rebuild: rows near the view are measured again
+    built_posts_ = posts.size();
+    built_first_ = st.posted_here.size();
+    built_reply_to_ = st.reply_to;
+    built_draft_ = d.draft();
+    ++insertions_;
+    return true;
+}
+
+std::optional<std::size_t> ThreadPanel::find_row(const std::string& key) const {
+    for (std::size_t i = 0; i < rows_.size(); ++i)
+        if (rows_[i].key == key) return i;
+    return std::nullopt;
+}
+
+std::vector<std::string> ThreadPanel::row_keys() const {
+    std::vector<std::string> keys;
+    keys.reserve(rows_.size());
+    for (const Row& r : rows_) keys.push_back(r.key);
+    return keys;
 }
 
 float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, float width) const {
@@ -152,12 +224,11 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
             anchor = rows_[a].key;
             into = view_top - list_.offset(a);
         }
-        rebuild(ui, d, st, width);
+        if (!insert_new_post(ui, d, st, width, key)) rebuild(ui, d, st, width);
         built_ = key;
         if (!anchor.empty()) {
-            const auto it = index_.find(anchor);
-            if (it != index_.end()) {
-                const double moved = list_.offset(it->second) + into;
+            if (const auto at = find_row(anchor)) {
+                const double moved = list_.offset(*at) + into;
                 win->Scroll.y = static_cast<float>(top + moved);
                 view_top = moved;
             }
@@ -171,10 +242,8 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     // Rows whose height follows typing or an open form are measured again every frame.
     for (const std::string* id : {&st.reply_to, &st.editing, &st.confirm_delete, &st.flagging}) {
         if (id->empty()) continue;
-        const auto it = index_.find(*id);
-        if (it != index_.end()) list_.set_height(it->second, list_.height(it->second), false);
-        const auto form = index_.find("reply:" + *id);
-        if (form != index_.end()) list_.set_height(form->second, list_.height(form->second), false);
+        if (const auto at = find_row(*id)) list_.set_height(*at, list_.height(*at), false);
+        if (const auto form = find_row("reply:" + *id)) list_.set_height(*form, list_.height(*form), false);
     }
 
     ui.focus->set_row_count(static_cast<int>(rows_.size()));

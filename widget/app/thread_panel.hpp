@@ -2,11 +2,13 @@
 // and the virtualized list of rows: pinned first, then the chosen order, replies under their
 // post, the reply form under the replies. Only rows near the visible area are laid out and
 // drawn, so 10,000 posts cost about what 100 do; rows are rebuilt only when the discussion's
-// revision, the order or the open forms change, keeping the reader's place.
+// revision, the order or the open forms change, keeping the reader's place. A post the person
+// just wrote is inserted instead (add_to_thread): no sort of 10,000 posts in the frame after it.
 #pragma once
 
 #include <cstddef>         // std::size_t
-#include <cstdint>         // std::uint64_t
+#include <cstdint>         // std::uint64_t, std::int64_t
+#include <optional>        // std::optional
 #include <string>          // std::string
 #include <unordered_map>   // std::unordered_map
 #include <vector>          // std::vector
@@ -28,6 +30,8 @@ public:
     std::size_t row_count() const { return rows_.size(); }
     std::size_t rows_drawn() const { return rows_drawn_; }   // last frame, for tests and benchmarks
     std::size_t rebuilds() const { return rebuilds_; }
+    std::size_t insertions() const { return insertions_; }   // new posts added without a rebuild
+    std::vector<std::string> row_keys() const;               // for tests: the rows in order
     const ThreadModel& model() const { return model_; }
 
 private:
@@ -48,6 +52,9 @@ private:
     };
 
     void rebuild(Ui& ui, const Discussion& d, const ThreadState& st, float width);
+    bool insert_new_post(Ui& ui, const Discussion& d, const ThreadState& st, float width, const BuildKey& key);
+    void entry_rows(const Discussion& d, const ThreadState& st, std::size_t e, std::vector<Row>& out) const;
+    std::optional<std::size_t> find_row(const std::string& key) const;
     bool replies_open(const ThreadState& st, const ThreadEntry& e) const;
     float row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, bool draw);
     float estimate(const Ui& ui, const Discussion& d, const Row& r, float width) const;
@@ -55,10 +62,13 @@ private:
     ThreadModel model_;
     std::vector<Row> rows_;
     VirtualList list_;
-    std::unordered_map<std::string, std::size_t> index_;   // row key -> row
     BuildKey built_;
+    std::size_t built_posts_ = 0, built_first_ = 0;   // posts() and posted_here sizes at the last build
+    std::int64_t built_now_ = 0;                      // the clock of the last full build (Top's scores)
+    std::string built_reply_to_;                      // the open reply form at the last build
+    std::string built_draft_;                         // the composer draft at the last build
     float width_ = 0, scale_ = 0;
-    std::size_t rows_drawn_ = 0, rebuilds_ = 0;
+    std::size_t rows_drawn_ = 0, rebuilds_ = 0, insertions_ = 0;
     bool online_ = true;
 };
 

@@ -1,6 +1,6 @@
 #include "view_model.hpp"
 
-#include <algorithm>       // std::stable_sort
+#include <algorithm>       // std::stable_sort, std::partition_point, std::find_if
 #include <cmath>           // std::pow
 #include <cstdio>          // std::snprintf
 #include <unordered_map>   // std::unordered_map
@@ -180,14 +180,50 @@ double post_score(const Post& p, std::int64_t now_ms) {
     return weight * std::pow(0.5, age_hours / kScoreHalfLifeHours);
 }
 
+namespace {
+
+// A deleted post stays while the person's refused write to it waits for Retry or Discard.
+bool visible_post(const ShownPost& sp, bool moderator) {
+    const Post& p = sp.post;
+    return (!p.deleted || sp.state == LocalState::failed) && (!p.hidden || moderator);
+}
+
+// Replies: oldest first (ids break ties, so the order is total).
+bool reply_before(const Post& a, const Post& b) {
+    return a.created_at_ms != b.created_at_ms ? a.created_at_ms < b.created_at_ms : a.id < b.id;
+}
+
+// The order of top-level entries, shared by build_thread and add_to_thread so both place an
+// entry alike. Total: entry ids are distinct and break every tie.
+struct EntryOrder {
+    const std::vector<ShownPost>& posts;
+    ThreadOrder order;
+    std::int64_t now_ms;
+    const std::unordered_set<std::string>* first;
+
+    std::int64_t created(const ThreadEntry& e) const {
+        if (e.post) return posts[*e.post].post.created_at_ms;
+        return e.replies.empty() ? 0 : posts[e.replies.front()].post.created_at_ms;
+    }
+    bool is_first(const ThreadEntry& e) const { return first && !e.pinned && first->count(e.id) > 0; }
+    double score(const ThreadEntry& e) const {
+        return order == ThreadOrder::top && e.post ? post_score(posts[*e.post].post, now_ms) : 0.0;
+    }
+    bool before(const ThreadEntry& a, double score_a, const ThreadEntry& b, double score_b) const {
+        if (a.pinned != b.pinned) return a.pinned;
+        if (is_first(a) != is_first(b)) return is_first(a);
+        if (order == ThreadOrder::top && !a.pinned && score_a != score_b) return score_a > score_b;
+        const std::int64_t ca = created(a), cb = created(b);
+        return ca != cb ? ca > cb : a.id > b.id;
+    }
+};
+
+}  // namespace
+
 ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
                          std::int64_t now_ms, const std::unordered_set<std::string>* first) {
     const bool moderator = me.known && can_moderate(me.role);
-    // A deleted post stays while the person's refused write to it waits for Retry or Discard.
-    const auto visible = [&](const ShownPost& sp) {
-        const Post& p = sp.post;
-        return (!p.deleted || sp.state == LocalState::failed) && (!p.hidden || moderator);
-    };
+    const auto visible = [&](const ShownPost& sp) { return visible_post(sp, moderator); };
 
     ThreadModel model;
     std::unordered_map<std::string, std::size_t> top_index;   // post id -> entry
@@ -231,32 +267,19 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
         model.entries[it->second].replies.push_back(i);
     }
 
-    const auto created = [&](const ThreadEntry& e) -> std::int64_t {
-        if (e.post) return posts[*e.post].post.created_at_ms;
-        return e.replies.empty() ? 0 : posts[e.replies.front()].post.created_at_ms;
-    };
     for (ThreadEntry& e : model.entries) {
-        std::stable_sort(e.replies.begin(), e.replies.end(), [&](std::size_t a, std::size_t b) {
-            const Post &pa = posts[a].post, &pb = posts[b].post;
-            return pa.created_at_ms != pb.created_at_ms ? pa.created_at_ms < pb.created_at_ms : pa.id < pb.id;
-        });
+        std::stable_sort(e.replies.begin(), e.replies.end(),
+                         [&](std::size_t a, std::size_t b) { return reply_before(posts[a].post, posts[b].post); });
         model.visible_posts += (e.post ? 1 : 0) + e.replies.size();
     }
     // Scores once per entry (the sort compares each many times).
+    const EntryOrder rank{posts, order, now_ms, first};
     std::vector<double> score(model.entries.size(), 0.0);
-    if (order == ThreadOrder::top)
-        for (std::size_t i = 0; i < model.entries.size(); ++i)
-            if (model.entries[i].post) score[i] = post_score(posts[*model.entries[i].post].post, now_ms);
+    for (std::size_t i = 0; i < model.entries.size(); ++i) score[i] = rank.score(model.entries[i]);
     std::vector<std::size_t> idx(model.entries.size());
     for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    const auto is_first = [&](const ThreadEntry& e) { return first && !e.pinned && first->count(e.id) > 0; };
     std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-        const ThreadEntry &ea = model.entries[a], &eb = model.entries[b];
-        if (ea.pinned != eb.pinned) return ea.pinned;
-        if (is_first(ea) != is_first(eb)) return is_first(ea);
-        if (order == ThreadOrder::top && !ea.pinned && score[a] != score[b]) return score[a] > score[b];
-        const std::int64_t ca = created(ea), cb = created(eb);
-        return ca != cb ? ca > cb : ea.id > eb.id;
+        return rank.before(model.entries[a], score[a], model.entries[b], score[b]);
     });
     std::vector<ThreadEntry> sorted;
     sorted.reserve(idx.size());
@@ -264,6 +287,48 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
     model.entries = std::move(sorted);
     for (const ThreadEntry& e : model.entries) model.pinned += e.pinned ? 1 : 0;
     return model;
+}
+
+std::optional<std::size_t> add_to_thread(ThreadModel& model, const std::vector<ShownPost>& posts, std::size_t added,
+                                         ThreadOrder order, const Identity& me, std::int64_t now_ms,
+                                         const std::unordered_set<std::string>* first) {
+    if (added >= posts.size()) return std::nullopt;
+    const ShownPost& sp = posts[added];
+    const Post& p = sp.post;
+    // Hidden or deleted posts may turn into placeholders or vanish: left to build_thread.
+    if (p.deleted || p.hidden || !visible_post(sp, me.known && can_moderate(me.role))) return std::nullopt;
+    const auto entry_of = [&](const std::string& id) {
+        return std::find_if(model.entries.begin(), model.entries.end(), [&](const ThreadEntry& e) { return e.id == id; });
+    };
+    const EntryOrder rank{posts, order, now_ms, first};
+    // Replies waiting for it sit under a placeholder with its id, which it would change.
+    if (entry_of(p.id) != model.entries.end()) return std::nullopt;
+
+    if (p.parent_id) {
+        const auto parent = entry_of(*p.parent_id);
+        if (parent == model.entries.end()) return std::nullopt;   // would need a new placeholder
+        std::vector<std::size_t>& replies = parent->replies;
+        const auto at = std::partition_point(replies.begin(), replies.end(),
+                                             [&](std::size_t r) { return reply_before(posts[r].post, p); });
+        // A placeholder is ordered by its oldest reply: a new oldest one would move it.
+        if (!parent->post && at == replies.begin()) return std::nullopt;
+        replies.insert(at, added);
+        ++model.visible_posts;
+        return static_cast<std::size_t>(parent - model.entries.begin());
+    }
+
+    ThreadEntry e;
+    e.post = added;
+    e.id = p.id;
+    e.pinned = p.pinned;
+    const double score = rank.score(e);
+    const auto at = std::partition_point(model.entries.begin(), model.entries.end(),
+                                         [&](const ThreadEntry& x) { return rank.before(x, rank.score(x), e, score); });
+    const std::size_t index = static_cast<std::size_t>(at - model.entries.begin());
+    model.entries.insert(at, std::move(e));
+    model.pinned += p.pinned ? 1 : 0;
+    ++model.visible_posts;
+    return index;
 }
 
 Participation participation(const std::vector<ShownPost>& posts, const Identity& me) {

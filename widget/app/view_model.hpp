@@ -107,6 +107,17 @@ struct ThreadModel {
 ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
                          std::int64_t now_ms, const std::unordered_set<std::string>* first = nullptr);
 
+// One post added since `model` was built: `posts` is what build_thread saw with posts[added]
+// added and nothing else changed (the other indices too). Puts the post where
+// build_thread(posts, order, me, now_ms, first) would, with the now_ms of that build and `first`
+// holding at most the new post's id more, so the result equals a full rebuild; for 10,000 posts a
+// binary search instead of a sort. Returns the entry it went to (its own, or its parent's for a
+// reply), or nothing, leaving `model` untouched, when the post changes more than its own place
+// (hidden or deleted, needs a new placeholder, or would move one): build_thread then.
+std::optional<std::size_t> add_to_thread(ThreadModel& model, const std::vector<ShownPost>& posts, std::size_t added,
+                                         ThreadOrder order, const Identity& me, std::int64_t now_ms,
+                                         const std::unordered_set<std::string>* first = nullptr);
+
 // Distinct authors of the posts the reader can see, and whether `me` is one of them.
 struct Participation {
     std::size_t authors = 0;

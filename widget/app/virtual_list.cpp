@@ -11,6 +11,16 @@ void VirtualList::assign(std::vector<float> heights) {
     dirty_from_ = 0;
 }
 
+void VirtualList::splice(std::size_t first, std::size_t count, const std::vector<float>& heights) {
+    heights_.erase(heights_.begin() + static_cast<std::ptrdiff_t>(first),
+                   heights_.begin() + static_cast<std::ptrdiff_t>(first + count));
+    heights_.insert(heights_.begin() + static_cast<std::ptrdiff_t>(first), heights.begin(), heights.end());
+    exact_.erase(exact_.begin() + static_cast<std::ptrdiff_t>(first),
+                 exact_.begin() + static_cast<std::ptrdiff_t>(first + count));
+    exact_.insert(exact_.begin() + static_cast<std::ptrdiff_t>(first), heights.size(), 0);
+    dirty_from_ = std::min(dirty_from_, first);
+}
+
 void VirtualList::set_height(std::size_t i, float h, bool exact) {
     exact_[i] = exact ? 1 : 0;
     if (heights_[i] == h) return;

@@ -16,6 +16,8 @@ public:
     std::size_t size() const { return heights_.size(); }
     // Replaces every row; all heights are estimates.
     void assign(std::vector<float> heights);
+    // Replaces rows [first, first + count) with `heights` (estimates); the other rows keep theirs.
+    void splice(std::size_t first, std::size_t count, const std::vector<float>& heights);
     float height(std::size_t i) const { return heights_[i]; }
     bool exact(std::size_t i) const { return exact_[i] != 0; }
     void set_height(std::size_t i, float h, bool exact);

@@ -70,6 +70,11 @@ public:
     virtual SyncStatus status() const = 0;
     // Changes whenever anything above changes, so the UI can cache derived views.
     virtual std::uint64_t revision() const = 0;
+    // A new post is being written to the browser's storage (a few ms). The browser delivers the
+    // write's completion only when the main thread is free, so the web frame loop holds its next
+    // frame meanwhile (a frame drawn first would delay the save by its whole cost). The
+    // implementation asks for a frame (changed()) once the write is done.
+    virtual bool saving_new_post() const { return false; }
 
     // The composer draft; survives reloads.
     virtual const std::string& draft() const = 0;

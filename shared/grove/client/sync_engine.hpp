@@ -92,6 +92,7 @@ public:
     // How long the last create took from the call until storage confirmed it (the benchmark).
     std::optional<std::int64_t> last_create_persist_ms() const { return last_create_persist_ms_; }
     std::uint64_t creates_persisted() const { return creates_persisted_; }
+    bool saving_new_post() const override { return creates_saving_ > 0; }
 
 private:
     // [SECTION] lifecycle and scheduling (sync_engine.cpp)
@@ -187,6 +188,7 @@ private:
     std::int64_t create_started_ms_ = 0;
     std::optional<std::int64_t> last_create_persist_ms_;
     std::uint64_t creates_persisted_ = 0;
+    int creates_saving_ = 0;   // create writes issued to storage and not yet answered
 
     // Token.
     std::optional<std::string> token_;   // nothing until the page answered

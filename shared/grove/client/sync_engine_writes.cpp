@@ -25,21 +25,26 @@ OutboxEntry SyncEngine::new_entry(WriteOp op, const std::string& post_id) {
 void SyncEngine::queue(OutboxEntry entry) {
     const std::string key = entry.key;
     const std::string record = encode_outbox_record(entry);
-    const bool op_is_create = entry.op == WriteOp::create;
+    const bool is_create = entry.op == WriteOp::create;
     store_.enqueue(std::move(entry));
-    changed();
-    emit_sync();
     if (!storage_ok_) {
+        changed();
+        emit_sync();
         request_cycle(true);
         return;
     }
+    // Saved first, then shown and announced: the storage write starts before anything else runs.
     StorageBatch b;
     b.put_outbox.push_back({key, record});
-    const bool is_create = op_is_create;
+    if (is_create) ++creates_saving_;
     write_storage(std::move(b), [this, key, is_create](bool ok) {
-        if (ok && is_create) {
-            last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
-            ++creates_persisted_;
+        if (is_create) {
+            --creates_saving_;
+            if (ok) {
+                last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
+                ++creates_persisted_;
+            }
+            if (creates_saving_ == 0) ports_.page->changed();   // the frames held meanwhile (saving_new_post)
         }
         if (!ok) {
             storage_failed("the browser's storage refused a change");
@@ -49,6 +54,8 @@ void SyncEngine::queue(OutboxEntry entry) {
         }
         request_cycle(true);
     });
+    changed();
+    emit_sync();
 }
 
 std::optional<ApiError> SyncEngine::check_shown(const std::string& id, const ShownPost*& out) const {

@@ -88,8 +88,10 @@ std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig
 
 extern "C" {
 
-// JSON of the engine's status, draft and view; malloc'ed, the caller frees it.
-EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id) {
+// JSON of the engine's status, draft and view (the view only when with_posts: with 10,000 posts it
+// is megabytes, and a benchmark polling the status must not hold the main thread); malloc'ed, the
+// caller frees it.
+EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id, int with_posts) {
     using namespace grove;
     Json out = Json::object();
     const auto it = engines().find(engine_id);
@@ -97,11 +99,13 @@ EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id) {
         const SyncEngine& e = *it->second;
         const SyncStatus st = e.status();
         Json posts = Json::array();
-        for (const ShownPost& p : e.posts()) {
-            Json j = to_json(p.post);
-            j["state"] = p.state == LocalState::synced ? "synced" : p.state == LocalState::pending ? "pending" : "failed";
-            if (!p.error.empty()) j["error"] = p.error;
-            posts.push_back(std::move(j));
+        if (with_posts) {
+            for (const ShownPost& p : e.posts()) {
+                Json j = to_json(p.post);
+                j["state"] = p.state == LocalState::synced ? "synced" : p.state == LocalState::pending ? "pending" : "failed";
+                if (!p.error.empty()) j["error"] = p.error;
+                posts.push_back(std::move(j));
+            }
         }
         out = Json{{"module", e.module()},
                    {"me", e.me().known ? Json{{"id", e.me().id}, {"name", e.me().name}, {"role", to_string(e.me().role)}}

@@ -53,6 +53,7 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
 WebMount::~WebMount() {
     if (raf_) emscripten_cancel_animation_frame(raf_);
     if (tick_) emscripten_clear_timeout(tick_);
+    if (hold_timer_) emscripten_clear_timeout(hold_timer_);
     if (imgui_) {
         emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
@@ -206,7 +207,31 @@ void WebMount::request_frames(int frames) {
         dirty_ = true;
         return;
     }
-    if (!raf_) raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
+    if (!raf_ && !hold_for_save()) raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
+}
+
+// A new post's IndexedDB write completes only when the main thread is free: a frame drawn first
+// (layout, WebGL, the browser's compositing) would delay the save by its whole cost. So the next
+// frame waits until the discussion says the post is saved (it then asks for a frame), at most
+// kSaveHoldMs, after which frames go on whatever the storage does.
+bool WebMount::hold_for_save() {
+    constexpr double kSaveHoldMs = 100;
+    if (!discussion_ || !discussion_->saving_new_post()) {
+        hold_over_ = false;
+        if (hold_timer_) emscripten_clear_timeout(hold_timer_);
+        hold_timer_ = 0;
+        return false;
+    }
+    if (hold_over_) return false;
+    if (!hold_timer_) hold_timer_ = emscripten_set_timeout(&WebMount::on_hold_over, kSaveHoldMs, this);
+    return true;
+}
+
+void WebMount::on_hold_over(void* user_data) {
+    auto* self = static_cast<WebMount*>(user_data);
+    self->hold_timer_ = 0;
+    self->hold_over_ = true;
+    self->request_frames(0);
 }
 
 int WebMount::on_animation_frame(double time_ms, void* user_data) {
@@ -261,11 +286,16 @@ void WebMount::draw(double time_ms) {
         }
     }
 
-    glViewport(0, 0, width_px_, height_px_);
-    const unsigned bg = app_->palette().background;
-    glClearColor(((bg >> 16) & 0xFF) / 255.0f, ((bg >> 8) & 0xFF) / 255.0f, (bg & 0xFF) / 255.0f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    // The frame that wrote a new post still shows the composer as it was; the next one (held until
+    // the post is saved, see hold_for_save) shows the post. Not drawing this one spares the save the
+    // WebGL and compositing work; the canvas keeps the previous picture meanwhile.
+    if (!discussion_ || !discussion_->saving_new_post() || hold_over_) {
+        glViewport(0, 0, width_px_, height_px_);
+        const unsigned bg = app_->palette().background;
+        glClearColor(((bg >> 16) & 0xFF) / 255.0f, ((bg >> 8) & 0xFF) / 255.0f, (bg & 0xFF) / 255.0f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    }
 
     const FrameOutput& o = app_->output();
     FrameReport report;

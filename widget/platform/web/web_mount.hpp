@@ -46,6 +46,8 @@ public:
 private:
     static int on_animation_frame(double time_ms, void* user_data);
     static void on_minute(void* user_data);
+    static void on_hold_over(void* user_data);
+    bool hold_for_save();
     void draw(double time_ms);
     void activate();
     void schedule_tick();
@@ -60,6 +62,8 @@ private:
     int frames_wanted_ = 0;
     long raf_ = 0;            // pending requestAnimationFrame id, 0 when none
     long tick_ = 0;           // pending one-minute timeout, 0 when none
+    long hold_timer_ = 0;     // frames held while a new post is saved: the cap's timeout, 0 when none
+    bool hold_over_ = false;  // the cap passed: draw even though the save is not answered yet
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
     bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
