@@ -256,8 +256,10 @@ void ClientStore::refresh() const {
     if (all_dirty_) {
         view_.clear();
         view_index_.clear();
-        view_.reserve(snapshot_.size() + outbox_.size());
-        view_index_.reserve(snapshot_.size() + outbox_.size());
+        // Room for new posts: the first one after startup would otherwise move all 10,000.
+        const std::size_t room = snapshot_.size() + outbox_.size();
+        view_.reserve(room + room / 8 + 16);
+        view_index_.reserve(room);
         // Most posts have no queued write: they are shown as the server has them, without
         // looking through the outbox for each (startup with 10,000 cached posts rebuilds them all).
         std::unordered_set<std::string> written;
