@@ -54,6 +54,7 @@ WebMount::~WebMount() {
     if (raf_) emscripten_cancel_animation_frame(raf_);
     if (tick_) emscripten_clear_timeout(tick_);
     if (hold_timer_) emscripten_clear_timeout(hold_timer_);
+    if (cache_timer_) emscripten_clear_timeout(cache_timer_);
     if (imgui_) {
         emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
@@ -207,7 +208,26 @@ void WebMount::request_frames(int frames) {
         dirty_ = true;
         return;
     }
-    if (!raf_ && !hold_for_save()) raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
+    if (!raf_ && !hold_for_cache() && !hold_for_save())
+        raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
+}
+
+// The first frame waits for the cache (at most kCacheHoldMs): frames drawn while it is read would
+// only show a loading state under the loader's "Loading the discussion…", and each one (the first
+// also builds the font atlas) holds the main thread, delaying the delivery of the cache read. The
+// discussion asks for a frame when the cache is in.
+bool WebMount::hold_for_cache() {
+    constexpr double kCacheHoldMs = 1000;
+    if (ready_sent_ || cache_hold_over_ || !discussion_ || discussion_->status().loaded) return false;
+    if (!cache_timer_) cache_timer_ = emscripten_set_timeout(&WebMount::on_cache_hold_over, kCacheHoldMs, this);
+    return true;
+}
+
+void WebMount::on_cache_hold_over(void* user_data) {
+    auto* self = static_cast<WebMount*>(user_data);
+    self->cache_timer_ = 0;
+    self->cache_hold_over_ = true;
+    self->request_frames(0);
 }
 
 // A new post's IndexedDB write completes only when the main thread is free: a frame drawn first

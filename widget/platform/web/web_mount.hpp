@@ -48,6 +48,8 @@ private:
     static void on_minute(void* user_data);
     static void on_hold_over(void* user_data);
     bool hold_for_save();
+    bool hold_for_cache();
+    static void on_cache_hold_over(void* user_data);
     void draw(double time_ms);
     void activate();
     void schedule_tick();
@@ -64,6 +66,8 @@ private:
     long tick_ = 0;           // pending one-minute timeout, 0 when none
     long hold_timer_ = 0;     // frames held while a new post is saved: the cap's timeout, 0 when none
     bool hold_over_ = false;  // the cap passed: draw even though the save is not answered yet
+    long cache_timer_ = 0;    // the first frame waits for the cache: the cap's timeout, 0 when none
+    bool cache_hold_over_ = false;
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
     bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
