@@ -53,8 +53,8 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
 WebMount::~WebMount() {
     if (raf_) emscripten_cancel_animation_frame(raf_);
     if (tick_) emscripten_clear_timeout(tick_);
-    if (hold_timer_) emscripten_clear_timeout(hold_timer_);
-    if (cache_timer_) emscripten_clear_timeout(cache_timer_);
+    for (FrameHold* h : {&cache_hold_, &save_hold_})
+        if (h->timer) emscripten_clear_timeout(h->timer);
     if (imgui_) {
         emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
@@ -212,46 +212,36 @@ void WebMount::request_frames(int frames) {
         raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
 }
 
-// The first frame waits for the cache (at most kCacheHoldMs): frames drawn while it is read would
-// only show a loading state under the loader's "Loading the discussion…", and each one (the first
-// also builds the font atlas) holds the main thread, delaying the delivery of the cache read. The
-// discussion asks for a frame when the cache is in.
-bool WebMount::hold_for_cache() {
-    constexpr double kCacheHoldMs = 1000;
-    if (ready_sent_ || cache_hold_over_ || !discussion_ || discussion_->status().loaded) return false;
-    if (!cache_timer_) cache_timer_ = emscripten_set_timeout(&WebMount::on_cache_hold_over, kCacheHoldMs, this);
-    return true;
-}
-
-void WebMount::on_cache_hold_over(void* user_data) {
-    auto* self = static_cast<WebMount*>(user_data);
-    self->cache_timer_ = 0;
-    self->cache_hold_over_ = true;
-    self->request_frames(0);
-}
-
-// A new post's IndexedDB write completes only when the main thread is free: a frame drawn first
-// (layout, WebGL, the browser's compositing) would delay the save by its whole cost. So the next
-// frame waits until the discussion says the post is saved (it then asks for a frame), at most
-// kSaveHoldMs, after which frames go on whatever the storage does.
-bool WebMount::hold_for_save() {
-    constexpr double kSaveHoldMs = 100;
-    if (!discussion_ || !discussion_->saving_new_post()) {
-        hold_over_ = false;
-        if (hold_timer_) emscripten_clear_timeout(hold_timer_);
-        hold_timer_ = 0;
+// Frames held while something better happens first, for at most the hold's cap; the discussion asks
+// for a frame when it is over. Two holds:
+// - the first frame waits for the cache (1 s): frames drawn while it is read would only show a
+//   loading state under the loader's "Loading the discussion…", and each one (the first also builds
+//   the font atlas) holds the main thread, delaying the delivery of the cache read;
+// - a new post's IndexedDB write (100 ms) completes only when the main thread is free: a frame drawn
+//   first (layout, WebGL, the browser's compositing) would delay the save by its whole cost.
+bool WebMount::hold(FrameHold& h, bool waiting) {
+    if (!waiting) {
+        h.over = false;
+        if (h.timer) emscripten_clear_timeout(h.timer);
+        h.timer = 0;
         return false;
     }
-    if (hold_over_) return false;
-    if (!hold_timer_) hold_timer_ = emscripten_set_timeout(&WebMount::on_hold_over, kSaveHoldMs, this);
+    if (h.over) return false;
+    if (!h.timer) h.timer = emscripten_set_timeout(&WebMount::on_hold_over, h.cap_ms, &h);
     return true;
 }
 
+bool WebMount::hold_for_cache() {
+    return hold(cache_hold_, !ready_sent_ && discussion_ && !discussion_->status().loaded);
+}
+
+bool WebMount::hold_for_save() { return hold(save_hold_, discussion_ && discussion_->saving_new_post()); }
+
 void WebMount::on_hold_over(void* user_data) {
-    auto* self = static_cast<WebMount*>(user_data);
-    self->hold_timer_ = 0;
-    self->hold_over_ = true;
-    self->request_frames(0);
+    auto* h = static_cast<FrameHold*>(user_data);
+    h->timer = 0;
+    h->over = true;
+    h->mount->request_frames(0);
 }
 
 int WebMount::on_animation_frame(double time_ms, void* user_data) {
@@ -309,7 +299,7 @@ void WebMount::draw(double time_ms) {
     // The frame that wrote a new post still shows the composer as it was; the next one (held until
     // the post is saved, see hold_for_save) shows the post. Not drawing this one spares the save the
     // WebGL and compositing work; the canvas keeps the previous picture meanwhile.
-    if (!discussion_ || !discussion_->saving_new_post() || hold_over_) {
+    if (!discussion_ || !discussion_->saving_new_post() || save_hold_.over) {
         glViewport(0, 0, width_px_, height_px_);
         const unsigned bg = app_->palette().background;
         glClearColor(((bg >> 16) & 0xFF) / 255.0f, ((bg >> 8) & 0xFF) / 255.0f, (bg & 0xFF) / 255.0f, 1.0f);

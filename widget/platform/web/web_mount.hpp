@@ -46,10 +46,11 @@ public:
 private:
     static int on_animation_frame(double time_ms, void* user_data);
     static void on_minute(void* user_data);
-    static void on_hold_over(void* user_data);
+    struct FrameHold;
+    bool hold(FrameHold& h, bool waiting);
     bool hold_for_save();
     bool hold_for_cache();
-    static void on_cache_hold_over(void* user_data);
+    static void on_hold_over(void* user_data);
     void draw(double time_ms);
     void activate();
     void schedule_tick();
@@ -64,10 +65,14 @@ private:
     int frames_wanted_ = 0;
     long raf_ = 0;            // pending requestAnimationFrame id, 0 when none
     long tick_ = 0;           // pending one-minute timeout, 0 when none
-    long hold_timer_ = 0;     // frames held while a new post is saved: the cap's timeout, 0 when none
-    bool hold_over_ = false;  // the cap passed: draw even though the save is not answered yet
-    long cache_timer_ = 0;    // the first frame waits for the cache: the cap's timeout, 0 when none
-    bool cache_hold_over_ = false;
+    struct FrameHold {          // see WebMount::hold
+        WebMount* mount;
+        double cap_ms;
+        long timer = 0;         // the cap's timeout, 0 when none
+        bool over = false;      // the cap passed: draw whatever is still awaited
+    };
+    FrameHold cache_hold_{this, 1000};   // the first frame waits for the cache
+    FrameHold save_hold_{this, 100};     // frames wait while a new post is saved
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
     bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
