@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './lib/harness.mjs';
-import { hostPage, openHost, debug, focusedLabel, settle, waitForText } from './lib/ui_page.mjs';
+import { hostPage, openHost, debug, focusedLabel, settle, waitForText, paste } from './lib/ui_page.mjs';
 
 let server, browser;
 before(async () => {
@@ -93,11 +93,7 @@ test('paste and copy go through the page\'s clipboard events, any Unicode intact
   const { context, page } = await openHost(browser, server, hostPage());
   await page.locator('#w').focus();
   const pasted = 'Pasted: naïve café — Ελληνικά, Русский, 中文, emoji 🙂';
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', text);
-    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, pasted);
+  await paste(page, pasted);
   await waitForText(page, pasted);
   // Select all and copy: the widget hands its selection to the page's copy event.
   await page.evaluate(() => {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './lib/harness.mjs';
-import { openHost, debug, settle, waitForText, clickControl, focusedLabel } from './lib/ui_page.mjs';
+import { openHost, debug, settle, waitForText, clickControl, focusedLabel, paste } from './lib/ui_page.mjs';
 import { devApi, pageFor as signedIn } from './lib/dev_people.mjs';
 
 const MODULE = 'ui-server-test';
@@ -117,11 +117,7 @@ test('non-ASCII text typed as an IME commits it, and pasted, reaches the server 
   const typed = 'Ελληνικά, Кириллица, 日本語のテキスト, naïve café 🙂';
   const pasted = ' — Grüße aus Köln, ĳ, ǅ, 한국어 ✓';
   await page.keyboard.insertText(typed);   // what an IME (or a dictation tool) commits
-  await page.evaluate((text) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', text);
-    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, pasted);
+  await paste(page, pasted);
   await waitForText(page, pasted);
   await page.keyboard.press('Control+Enter');
   const post = await serverUntil((ps) => ps.find((p) => p.body === typed + pasted), 'the exact text');

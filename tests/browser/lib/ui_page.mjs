@@ -65,6 +65,15 @@ export async function focusedLabel(page, sel = '#w') {
   return c ? c.label : null;
 }
 
+// Pastes `text` into the focused element as the browser does: a paste event with the text as clipboard data.
+export async function paste(page, text) {
+  await page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
 // Waits until the widget has stopped drawing (it draws a few frames after each input).
 export async function settle(page, sel = '#w') {
   let last = -1;
