@@ -1,5 +1,7 @@
 #include "grove/client/cache_format.hpp"
 
+#include <cstring>   // std::memcmp
+
 #include "grove/utf8.hpp"         // is_valid_utf8
 #include "grove/validation.hpp"   // is_valid_post_id
 #include "grove/wire.hpp"         // Json, dump, post_from_json
@@ -65,48 +67,50 @@ namespace {
 // Reads exactly what encode_post_record writes, without building a JSON tree: with 10,000 cached
 // posts this is most of the startup cost. Anything unexpected returns false, and the general
 // decoder below then reads it (or says what is wrong).
+// Plain pointers, not string_view indexing: in the size-optimized wasm build (and in the browser's
+// first, unoptimized tier) every s[i] and size() would be a function call, per byte of megabytes.
 class RecordScanner {
 public:
-    explicit RecordScanner(std::string_view s) : s_(s) {}
+    explicit RecordScanner(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
     bool at(char c) {
         skip();
-        if (i_ < s_.size() && s_[i_] == c) {
-            ++i_;
+        if (p_ < end_ && *p_ == c) {
+            ++p_;
             return true;
         }
         return false;
     }
     bool null() {
         skip();
-        if (s_.substr(i_, 4) != "null") return false;
-        i_ += 4;
+        if (end_ - p_ < 4 || std::memcmp(p_, "null", 4) != 0) return false;
+        p_ += 4;
         return true;
     }
     bool integer(std::int64_t& out) {
         skip();
-        const bool neg = i_ < s_.size() && s_[i_] == '-';
-        if (neg) ++i_;
-        const std::size_t start = i_;
+        const bool neg = p_ < end_ && *p_ == '-';
+        if (neg) ++p_;
+        const char* const start = p_;
         std::int64_t v = 0;
-        while (i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '9') {
-            if (i_ - start >= 18) return false;
-            v = v * 10 + (s_[i_++] - '0');
+        while (p_ < end_ && *p_ >= '0' && *p_ <= '9') {
+            if (p_ - start >= 18) return false;
+            v = v * 10 + (*p_++ - '0');
         }
-        if (i_ == start) return false;
+        if (p_ == start) return false;
         out = neg ? -v : v;
         return true;
     }
     bool string(std::string& out) {
         if (!at('"')) return false;
-        out.clear();
+        // Most strings have no escape: find the closing quote, then copy once.
+        const char* run = p_;
+        while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+        out.assign(run, static_cast<std::size_t>(p_ - run));
         for (;;) {
-            const std::size_t run = i_;
-            while (i_ < s_.size() && s_[i_] != '"' && s_[i_] != '\\' && static_cast<unsigned char>(s_[i_]) >= 0x20) ++i_;
-            out.append(s_.data() + run, i_ - run);
-            if (i_ >= s_.size() || static_cast<unsigned char>(s_[i_]) < 0x20) return false;
-            if (s_[i_++] == '"') return is_valid_utf8(out);
-            if (i_ >= s_.size()) return false;
-            const char e = s_[i_++];
+            if (p_ >= end_ || static_cast<unsigned char>(*p_) < 0x20) return false;
+            if (*p_++ == '"') return is_valid_utf8(out);
+            if (p_ >= end_) return false;
+            const char e = *p_++;
             switch (e) {
                 case '"': out += '"'; break;
                 case '\\': out += '\\'; break;
@@ -121,8 +125,8 @@ public:
                     if (!hex4(cp)) return false;
                     if (cp >= 0xD800 && cp <= 0xDBFF) {   // a surrogate pair
                         unsigned low;
-                        if (i_ + 2 > s_.size() || s_[i_] != '\\' || s_[i_ + 1] != 'u') return false;
-                        i_ += 2;
+                        if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+                        p_ += 2;
                         if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
                         cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
                     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
@@ -133,22 +137,25 @@ public:
                 }
                 default: return false;
             }
+            run = p_;
+            while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+            out.append(run, static_cast<std::size_t>(p_ - run));
         }
     }
     bool end() {
         skip();
-        return i_ == s_.size();
+        return p_ == end_;
     }
 
 private:
     void skip() {
-        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+        while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
     }
     bool hex4(unsigned& out) {
-        if (i_ + 4 > s_.size()) return false;
+        if (end_ - p_ < 4) return false;
         out = 0;
         for (int k = 0; k < 4; ++k) {
-            const char c = s_[i_++];
+            const char c = *p_++;
             out <<= 4;
             if (c >= '0' && c <= '9') out |= static_cast<unsigned>(c - '0');
             else if (c >= 'a' && c <= 'f') out |= static_cast<unsigned>(c - 'a' + 10);
@@ -174,8 +181,8 @@ private:
             out += static_cast<char>(0x80 | (cp & 0x3F));
         }
     }
-    std::string_view s_;
-    std::size_t i_ = 0;
+    const char* p_;
+    const char* end_;
 };
 
 bool scan_post_record(std::string_view record, const std::string& module, Post& p) {

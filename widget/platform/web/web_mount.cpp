@@ -208,8 +208,36 @@ void WebMount::request_frames(int frames) {
         dirty_ = true;
         return;
     }
-    if (!raf_ && !hold_for_cache() && !hold_for_save())
-        raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
+    if (raf_) return;
+    if (hold_for_cache()) {
+        // The shaders and the font atlas (~100 ms in a fresh page) are made now, while the
+        // browser reads the cache, rather than in the first frame after it. Not in a task of their
+        // own: Chrome ran a setTimeout(0) only after the read, the take-in and the first frame.
+        if (!device_ready_ && !drawing_) {   // (never in the middle of another mount's frame)
+            activate();
+            prepare();
+        }
+        return;
+    }
+    if (!hold_for_save()) raf_ = emscripten_request_animation_frame(&WebMount::on_animation_frame, this);
+}
+
+// What a frame needs before it can draw: the fonts (atlas and texture) and the theme when the
+// scale or theme changed, and the first time also the renderer's shaders and buffers. Those are
+// made here rather than left to the first NewFrame, which would build the font atlas a second
+// time (after ClearTexData) and leak the first texture.
+void WebMount::prepare() {
+    const bool fonts = app_->prepare_frame();
+    if (!device_ready_) {
+        ImGui_ImplOpenGL3_CreateDeviceObjects();   // shaders, buffers, the font texture
+        device_ready_ = true;
+    } else if (fonts) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    } else {
+        return;
+    }
+    ImGui::GetIO().Fonts->ClearTexData();   // the GPU has it; free the heap copy
 }
 
 // Frames held while something better happens first, for at most the hold's cap; the discussion asks
@@ -266,12 +294,9 @@ void WebMount::on_minute(void* user_data) {
 }
 
 void WebMount::draw(double time_ms) {
+    drawing_ = true;
     activate();
-    if (app_->prepare_frame()) {
-        ImGui_ImplOpenGL3_DestroyFontsTexture();
-        ImGui_ImplOpenGL3_CreateFontsTexture();
-        ImGui::GetIO().Fonts->ClearTexData();   // the GPU has it; free the heap copy
-    }
+    prepare();
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(static_cast<float>(width_px_), static_cast<float>(height_px_));
     io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
@@ -321,6 +346,7 @@ void WebMount::draw(double time_ms) {
     js_frame_done(id_, report);
 
     first_frame_done_ = true;
+    drawing_ = false;
     // grove:ready once a frame shows what the cache holds (embed.md: "cached posts shown if any").
     if (!ready_sent_ && (!discussion_ || discussion_->status().loaded)) {
         ready_sent_ = true;

@@ -51,6 +51,7 @@ private:
     bool hold_for_save();
     bool hold_for_cache();
     static void on_hold_over(void* user_data);
+    void prepare();
     void draw(double time_ms);
     void activate();
     void schedule_tick();
@@ -65,6 +66,8 @@ private:
     int frames_wanted_ = 0;
     long raf_ = 0;            // pending requestAnimationFrame id, 0 when none
     long tick_ = 0;           // pending one-minute timeout, 0 when none
+    bool device_ready_ = false;   // the renderer's shaders, buffers and font texture exist
+    static inline bool drawing_ = false;   // some mount is drawing a frame (its GL context is current)
     struct FrameHold {          // see WebMount::hold
         WebMount* mount;
         double cap_ms;
