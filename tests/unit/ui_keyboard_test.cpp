@@ -173,6 +173,64 @@ TEST_CASE("keyboard: Enter without Ctrl makes a new line - Shift+arrows select -
     CHECK(s.d.draft() == "line one\nline ");
 }
 
+// Keys and text reach the field in the next frame; Esc, Tab or a blur arriving before it must not
+// drop them (browser test ui_input failed once on exactly this: "Kept after Esc" typed, then Esc).
+TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes into the field") {
+    const auto open = [](Setup& s, HeadlessWidget& w) {
+        w.settle();
+        w.app().focus_entry(false);
+        w.settle();
+        REQUIRE(w.app().editing() == w.control("Your reflection")->id);
+        w.type("Kept");
+        REQUIRE(s.d.draft() == "Kept");
+    };
+    SUBCASE("Esc") {
+        Setup s;
+        HeadlessWidget w(config(), &s.d);
+        open(s, w);
+        w.app().text(" after Esc");                                        // no frame in between
+        CHECK(w.app().key(ImGuiKey_Escape, {}) == KeyResult::handled);
+        CHECK(w.app().key(ImGuiKey_Escape, {}) == KeyResult::ignored);    // already left: the page's Esc
+        w.settle();
+        CHECK(s.d.draft() == "Kept after Esc");
+        CHECK(w.app().editing() == 0);
+        CHECK_FALSE(w.app().output().want_text);
+        CHECK(focused_label(w) == "Your reflection");
+    }
+    SUBCASE("Tab") {
+        Setup s;
+        HeadlessWidget w(config(), &s.d);
+        open(s, w);
+        w.app().text(" before Tab");
+        w.app().key(ImGuiKey_Tab, {});
+        w.settle();
+        CHECK(s.d.draft() == "Kept before Tab");
+        CHECK(w.app().editing() == 0);
+        CHECK(focused_label(w) != "Your reflection");
+    }
+    SUBCASE("losing focus") {
+        Setup s;
+        HeadlessWidget w(config(), &s.d);
+        open(s, w);
+        w.app().text(" before blur");
+        w.app().focus_changed(false);
+        w.settle();
+        CHECK(s.d.draft() == "Kept before blur");
+        CHECK(w.app().editing() == 0);
+    }
+    SUBCASE("typing again after Esc, before a frame, stays in the field") {
+        Setup s;
+        HeadlessWidget w(config(), &s.d);
+        open(s, w);
+        w.app().text(" one");
+        w.app().key(ImGuiKey_Escape, {});
+        w.app().text(" two");
+        w.settle();
+        CHECK(s.d.draft() == "Kept one two");
+        CHECK(w.app().editing() == w.control("Your reflection")->id);
+    }
+}
+
 TEST_CASE("keyboard: a menu opens on Enter with its first item focused - Tab stays inside - Esc closes it") {
     Setup s;
     HeadlessWidget w(config(), &s.d);

@@ -3,7 +3,7 @@
 // [SECTION] Frame: banners, spotlight, composer, thread or flags
 #include "widget_app.hpp"
 
-#include <algorithm>          // std::clamp
+#include <algorithm>          // std::any_of, std::clamp
 #include <chrono>             // std::chrono::system_clock
 
 #include <imgui.h>
@@ -57,11 +57,21 @@ bool WidgetApp::prepare_frame() {
 void WidgetApp::begin_edit(std::uint32_t id) {
     if (id == 0) return;
     ui_.editing = id;
+    stop_after_frame_ = false;
     if (focus_.focused() != id) focus_.focus(id, false);
 }
 
+// Keys and text reach a field in the next frame. Those typed just before Esc, Tab or the widget
+// losing focus (fast typing, a paste) would be lost if editing ended at once: the field gets them
+// in the next frame, and editing ends after it.
 void WidgetApp::stop_editing() {
+    const std::uint32_t field = ui_.editing;
+    if (field && std::any_of(queued_.begin(), queued_.end(), [&](const auto& q) { return q.first == field; })) {
+        stop_after_frame_ = true;
+        return;
+    }
     ui_.editing = 0;
+    stop_after_frame_ = false;
     queued_.clear();
 }
 
@@ -85,7 +95,7 @@ bool WidgetApp::wheel(float dy_css) {
 
 KeyResult WidgetApp::key(int k, Mods m) {
     const bool shortcut = ui_.mac ? m.super : m.ctrl;
-    const bool editing = ui_.editing != 0;
+    const bool editing = ui_.editing != 0 && !stop_after_frame_;
     const Control* fc = focus_.focused_control();
     const auto queue = [&] {
         InputEvent e;
@@ -193,7 +203,7 @@ KeyResult WidgetApp::key(int k, Mods m) {
 
 void WidgetApp::text(const std::string& utf8) {
     if (utf8.empty()) return;
-    if (!ui_.editing) {   // typing with no field open types into the focused field, else the composer
+    if (!ui_.editing || stop_after_frame_) {   // typing with no field open types into the focused field, else the composer
         const Control* fc = focus_.focused_control();
         const std::uint32_t target = fc && fc->kind == ControlKind::text ? fc->id : composer_.field_id();
         if (target) begin_edit(target);
@@ -325,6 +335,10 @@ void WidgetApp::frame() {
     ui::set_screen_log(nullptr);
     focus_.end_frame();
 
+    if (stop_after_frame_) {   // the field took what was typed before editing ended (stop_editing)
+        stop_after_frame_ = false;
+        ui_.editing = 0;
+    }
     // A click outside the field being edited ends the editing; any click hides the focus ring.
     if (io.MouseClicked[0]) {
         focus_.hide_ring();

@@ -123,6 +123,8 @@ private:
     ThreadPanel thread_;
 
     std::vector<std::pair<std::uint32_t, InputEvent>> queued_;   // target field (0: the composer)
+    // Editing ends, but text typed since the last frame still goes into the field first.
+    bool stop_after_frame_ = false;
     std::vector<InputEvent> frame_events_;
     bool focus_composer_ = false;
     bool entry_ring_ = false;
