@@ -12,6 +12,8 @@
 //              the main thread before the complete event can be delivered (the rest of the frame).
 //            - "end to end": create() called for Ctrl+Enter -> the engine told the write is saved
 //              (Date.now, 1 ms steps): adds the checks, showing the post and the frame around it.
+//   reload   for comparison, ready with the cache when the same page is reloaded (the renderer and
+//            its compiled wasm may be kept; the paired runs each start a fresh renderer).
 // Targets: ready with 10,000 cached <= 300 ms more than with an empty cache; persist < 20 ms.
 // Chromium draws with SwiftShader here (WebGL on the CPU): frames cost far more than on a GPU.
 // Run after ./grove build:  node bench/sync_cache.mjs [--posts 10000] [--pairs 12]
@@ -137,6 +139,17 @@ try {
     diff.push(a - b);
   }
 
+  // For comparison: reloads of the cached page. The runs above alternate two sites, so each
+  // starts a fresh renderer (the wasm compiled again, in V8's baseline tier at first), as for a
+  // person arriving from another site; a reload may keep the renderer and its compiled module.
+  const reloadReady = [], reloadTakeIn = [];
+  await readyMs(page, cached + '/');
+  for (let i = 0; i < Math.min(PAIRS, 5); i++) {
+    await page.waitForTimeout(1500);
+    reloadReady.push(await readyMs(page, cached + '/'));
+    reloadTakeIn.push((await state(page)).cache_reads.ms);
+  }
+
   // Persisting one post: with 10,000 cached (settled), and in an empty module.
   await page.goto(cached + '/');
   await page.waitForFunction(() => window.__groveEvents.some((e) => e.name === 'grove:ready'));
@@ -153,6 +166,7 @@ try {
   console.log(`  cost of the cache (paired):     ${fmt(diff)}   target <= 300 ms`);
   console.log(`  of which taking the read in (join, decode, store): ${fmt(takeIn)}`);
   console.log(`  waiting for IndexedDB after the engine started:    ${fmt(waited)}`);
+  console.log(`grove:ready, ${POSTS} cached, reloading the same page: ${fmt(reloadReady)}; taking the read in: ${fmt(reloadTakeIn)}`);
   console.log(`persist one post (outbox append -> IndexedDB complete), empty module: ${fmt(pEmpty.storage, 1)}`);
   console.log(`persist one post (outbox append -> IndexedDB complete), ${POSTS} cached: ${fmt(pFull.storage, 1)}   target < 20 ms`);
   console.log(`  end to end (create() -> engine told it is saved), empty module: ${fmt(pEmpty.engine)}`);
