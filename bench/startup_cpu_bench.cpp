@@ -23,6 +23,7 @@
 using namespace grove;
 using namespace grove::sim;
 using grove::testing::HeadlessWidget;
+using grove::testing::test_config;
 
 namespace {
 
@@ -97,9 +98,7 @@ struct Timing {
 
 // A page load with the API unreachable: only the cache counts.
 Timing open(World& w) {
-    WidgetConfig config;
-    config.module = kModule;
-    config.prompt = "What is one thing you will do differently this week?";
+    const WidgetConfig config = test_config("What is one thing you will do differently this week?");
     Timing t;
     auto start = std::chrono::steady_clock::now();
     Tab tab(w.loop, w.storage, w.locks, w.bus, [](const HttpRequest&) { return HttpResponse{0, "", std::nullopt, "offline"}; }, token,

@@ -49,10 +49,7 @@ double p95(std::vector<double> v) {
 int main(int argc, char** argv) {
     const int frames = argc > 1 ? std::atoi(argv[1]) : 200;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 5;
-    WidgetConfig config;
-    config.module = "fire-safety-101";
-    config.prompt = "What is one thing you will do differently this week?";
-    config.theme = ThemeMode::light;
+    const WidgetConfig config = test_config("What is one thing you will do differently this week?");
 
     Case cases[3];
     cases[0].posts = 100;

@@ -2,10 +2,19 @@
 
 #include <fstream>    // std::ifstream
 #include <iterator>   // std::istreambuf_iterator
+#include <utility>    // std::move
 
 #include "ui_raster.hpp"
 
 namespace grove::testing {
+
+WidgetConfig test_config(std::string prompt, ThemeMode theme) {
+    WidgetConfig c;
+    c.module = "fire-safety-101";
+    c.prompt = std::move(prompt);
+    c.theme = theme;
+    return c;
+}
 
 FontData load_widget_font() {
     static FontData font = [] {

@@ -15,6 +15,9 @@ namespace grove::testing {
 
 FontData load_widget_font();   // the subset TTF the build makes (GROVE_FONT_FILE)
 
+// The widget as the UI tests and benchmarks embed it: the demo module, a prompt and a theme.
+WidgetConfig test_config(std::string prompt = "Prompt", ThemeMode theme = ThemeMode::light);
+
 class HeadlessWidget {
 public:
     HeadlessWidget(WidgetConfig config, Discussion* discussion, float css_width = 640, float css_height = 900,

@@ -16,13 +16,7 @@ namespace {
 constexpr std::int64_t kMin = 60'000, kHour = 60 * kMin, kDay = 24 * kHour;
 constexpr const char* kPrompt = "What is one thing you will do differently this week?";
 
-WidgetConfig config() {
-    WidgetConfig c;
-    c.module = "fire-safety-101";
-    c.prompt = kPrompt;
-    c.theme = ThemeMode::light;
-    return c;
-}
+WidgetConfig config() { return test_config(kPrompt); }
 
 bool called(const MemoryDiscussion& d, const std::string& call) {
     return std::find(d.calls.begin(), d.calls.end(), call) != d.calls.end();

@@ -16,13 +16,7 @@ namespace {
 constexpr std::int64_t kMin = 60'000, kHour = 60 * kMin;
 const Mods kShift{false, true, false, false};
 
-WidgetConfig config() {
-    WidgetConfig c;
-    c.module = "fire-safety-101";
-    c.prompt = "What will you do differently?";
-    c.theme = ThemeMode::dark;
-    return c;
-}
+WidgetConfig config() { return test_config("What will you do differently?", ThemeMode::dark); }
 
 bool called(const MemoryDiscussion& d, const std::string& call) {
     return std::find(d.calls.begin(), d.calls.end(), call) != d.calls.end();
@@ -176,18 +170,17 @@ TEST_CASE("keyboard: Enter without Ctrl makes a new line - Shift+arrows select -
 // Keys and text reach the field in the next frame; Esc, Tab or a blur arriving before it must not
 // drop them (browser test ui_input failed once on exactly this: "Kept after Esc" typed, then Esc).
 TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes into the field") {
-    const auto open = [](Setup& s, HeadlessWidget& w) {
-        w.settle();
-        w.app().focus_entry(false);
-        w.settle();
-        REQUIRE(w.app().editing() == w.control("Your reflection")->id);
-        w.type("Kept");
-        REQUIRE(s.d.draft() == "Kept");
-    };
+    // Each SUBCASE runs this part afresh: the composer open with "Kept" typed.
+    Setup s;
+    HeadlessWidget w(config(), &s.d);
+    w.settle();
+    w.app().focus_entry(false);
+    w.settle();
+    REQUIRE(w.app().editing() == w.control("Your reflection")->id);
+    w.type("Kept");
+    REQUIRE(s.d.draft() == "Kept");
+
     SUBCASE("Esc") {
-        Setup s;
-        HeadlessWidget w(config(), &s.d);
-        open(s, w);
         w.app().text(" after Esc");                                        // no frame in between
         CHECK(w.app().key(ImGuiKey_Escape, {}) == KeyResult::handled);
         CHECK(w.app().key(ImGuiKey_Escape, {}) == KeyResult::ignored);    // already left: the page's Esc
@@ -198,9 +191,6 @@ TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes 
         CHECK(focused_label(w) == "Your reflection");
     }
     SUBCASE("Tab") {
-        Setup s;
-        HeadlessWidget w(config(), &s.d);
-        open(s, w);
         w.app().text(" before Tab");
         w.app().key(ImGuiKey_Tab, {});
         w.settle();
@@ -209,9 +199,6 @@ TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes 
         CHECK(focused_label(w) != "Your reflection");
     }
     SUBCASE("losing focus") {
-        Setup s;
-        HeadlessWidget w(config(), &s.d);
-        open(s, w);
         w.app().text(" before blur");
         w.app().focus_changed(false);
         w.settle();
@@ -219,9 +206,6 @@ TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes 
         CHECK(w.app().editing() == 0);
     }
     SUBCASE("typing again after Esc, before a frame, stays in the field") {
-        Setup s;
-        HeadlessWidget w(config(), &s.d);
-        open(s, w);
         w.app().text(" one");
         w.app().key(ImGuiKey_Escape, {});
         w.app().text(" two");

@@ -13,11 +13,7 @@ using namespace grove::testing;
 namespace {
 
 WidgetConfig config(ThemeMode theme) {
-    WidgetConfig c;
-    c.module = "fire-safety-101";
-    c.prompt = "What is one thing you will do differently this week?";
-    c.theme = theme;
-    return c;
+    return test_config("What is one thing you will do differently this week?", theme);
 }
 
 void seed(MemoryDiscussion& d) {

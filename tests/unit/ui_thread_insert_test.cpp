@@ -10,13 +10,7 @@ using namespace grove::testing;
 
 namespace {
 
-WidgetConfig config() {
-    WidgetConfig c;
-    c.module = "fire-safety-101";
-    c.prompt = "Prompt";
-    c.theme = ThemeMode::light;
-    return c;
-}
+WidgetConfig config() { return test_config(); }
 
 // The rows as a full rebuild makes them (switching the order away and back rebuilds).
 std::vector<std::string> rebuilt_rows(HeadlessWidget& w) {

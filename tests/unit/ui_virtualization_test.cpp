@@ -14,13 +14,7 @@ namespace {
 
 constexpr std::int64_t kMin = 60'000;
 
-WidgetConfig config() {
-    WidgetConfig c;
-    c.module = "fire-safety-101";
-    c.prompt = "Prompt";
-    c.theme = ThemeMode::light;
-    return c;
-}
+WidgetConfig config() { return test_config(); }
 
 // The first post fully on screen and its top edge.
 std::pair<std::string, float> first_visible(const HeadlessWidget& w) {

@@ -95,7 +95,7 @@ bool WidgetApp::wheel(float dy_css) {
 
 KeyResult WidgetApp::key(int k, Mods m) {
     const bool shortcut = ui_.mac ? m.super : m.ctrl;
-    const bool editing = ui_.editing != 0 && !stop_after_frame_;
+    const bool editing = editing_on();
     const Control* fc = focus_.focused_control();
     const auto queue = [&] {
         InputEvent e;
@@ -203,7 +203,7 @@ KeyResult WidgetApp::key(int k, Mods m) {
 
 void WidgetApp::text(const std::string& utf8) {
     if (utf8.empty()) return;
-    if (!ui_.editing || stop_after_frame_) {   // typing with no field open types into the focused field, else the composer
+    if (!editing_on()) {   // typing with no field open types into the focused field, else the composer
         const Control* fc = focus_.focused_control();
         const std::uint32_t target = fc && fc->kind == ControlKind::text ? fc->id : composer_.field_id();
         if (target) begin_edit(target);

@@ -125,6 +125,7 @@ private:
     std::vector<std::pair<std::uint32_t, InputEvent>> queued_;   // target field (0: the composer)
     // Editing ends, but text typed since the last frame still goes into the field first.
     bool stop_after_frame_ = false;
+    bool editing_on() const { return ui_.editing != 0 && !stop_after_frame_; }
     std::vector<InputEvent> frame_events_;
     bool focus_composer_ = false;
     bool entry_ring_ = false;

@@ -102,11 +102,11 @@ public:
     }
     bool string(std::string& out) {
         if (!at('"')) return false;
-        // Most strings have no escape: find the closing quote, then copy once.
-        const char* run = p_;
-        while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
-        out.assign(run, static_cast<std::size_t>(p_ - run));
+        out.clear();
         for (;;) {
+            const char* const run = p_;   // up to the next quote, escape or control character
+            while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
+            out.append(run, static_cast<std::size_t>(p_ - run));
             if (p_ >= end_ || static_cast<unsigned char>(*p_) < 0x20) return false;
             if (*p_++ == '"') return is_valid_utf8(out);
             if (p_ >= end_) return false;
@@ -137,9 +137,6 @@ public:
                 }
                 default: return false;
             }
-            run = p_;
-            while (p_ < end_ && *p_ != '"' && *p_ != '\\' && static_cast<unsigned char>(*p_) >= 0x20) ++p_;
-            out.append(run, static_cast<std::size_t>(p_ - run));
         }
     }
     bool end() {
