@@ -13,6 +13,7 @@
 #include <cstdio>      // std::printf
 #include <cstdlib>     // std::atoi
 #include <memory>      // std::unique_ptr
+#include <new>         // operator new, counted below
 #include <string>
 #include <vector>
 
@@ -24,6 +25,18 @@ using namespace grove;
 using namespace grove::sim;
 using grove::testing::HeadlessWidget;
 using grove::testing::test_config;
+
+// Every allocation of the process, counted: in the browser the allocator is a large share of
+// these steps (emmalloc in V8's baseline tier), so their number is the figure to bring down.
+static std::size_t g_allocations = 0;
+
+void* operator new(std::size_t n) {
+    ++g_allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -93,22 +106,26 @@ void fill(World& w, int n) {
 
 struct Timing {
     double take_in = 0, first_frame = 0;
-    std::size_t posts = 0;
+    std::size_t posts = 0, take_in_allocations = 0, first_frame_allocations = 0;
 };
 
 // A page load with the API unreachable: only the cache counts.
 Timing open(World& w) {
     const WidgetConfig config = test_config("What is one thing you will do differently this week?");
     Timing t;
+    std::size_t allocations = g_allocations;
     auto start = std::chrono::steady_clock::now();
     Tab tab(w.loop, w.storage, w.locks, w.bus, [](const HttpRequest&) { return HttpResponse{0, "", std::nullopt, "offline"}; }, token,
             options(), 2);
     w.loop.run_until([&] { return tab.engine->status().loaded; }, 1'000);
     t.take_in = ms_since(start);
+    t.take_in_allocations = g_allocations - allocations;
+    allocations = g_allocations;
     start = std::chrono::steady_clock::now();
     HeadlessWidget widget(config, tab.engine.get(), 640, 900);
     widget.frame();
     t.first_frame = ms_since(start);
+    t.first_frame_allocations = g_allocations - allocations;
     t.posts = tab.engine->posts().size();
     return t;
 }
@@ -121,6 +138,7 @@ int main(int argc, char** argv) {
     World empty, full;
     fill(full, posts);
     std::vector<double> take_empty, take_full, frame_empty, frame_full;
+    Timing last_empty, last_full;
     for (int r = 0; r < rounds; ++r) {
         const Timing a = open(full);
         const Timing b = open(empty);
@@ -128,6 +146,8 @@ int main(int argc, char** argv) {
             std::printf("expected %d and 0 posts, opened %zu and %zu\n", posts, a.posts, b.posts);
             return 1;
         }
+        last_full = a;
+        last_empty = b;
         take_full.push_back(a.take_in);
         frame_full.push_back(a.first_frame);
         take_empty.push_back(b.take_in);
@@ -138,5 +158,10 @@ int main(int argc, char** argv) {
     std::printf("  first frame (view, thread, draw)        %7.2f  %7.2f\n", median(frame_empty), median(frame_full));
     std::printf("  total                                   %7.2f  %7.2f\n", median(take_empty) + median(frame_empty),
                 median(take_full) + median(frame_full));
+    std::printf("allocations (operator new)                  empty    %d cached\n", posts);
+    std::printf("  take in                                 %7zu  %7zu\n", last_empty.take_in_allocations,
+                last_full.take_in_allocations);
+    std::printf("  first frame                             %7zu  %7zu\n", last_empty.first_frame_allocations,
+                last_full.first_frame_allocations);
     return 0;
 }

@@ -135,7 +135,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         loop.advance(10'000);
         require(tab.engine->loaded());
         std::set<std::string> shown;
-        for (const ShownPost& s : tab.engine->posts()) require(shown.insert(s.post.id).second);
+        for (const ShownPost& s : tab.engine->posts()) require(shown.insert(s.post().id).second);
     }
     for (const std::string& key : readable) require(storage.modules[kModule].outbox.count(key) == 1);
     return 0;

@@ -51,7 +51,7 @@ Post cached_post(const std::string& id, const std::string& author, std::int64_t 
 using Seen = std::tuple<std::string, Post, LocalState, std::string>;
 std::vector<Seen> seen(const std::vector<ShownPost>& posts) {
     std::vector<Seen> out;
-    for (const ShownPost& s : posts) out.emplace_back(s.post.id, s.post, s.state, s.error);
+    for (const ShownPost& s : posts) out.emplace_back(s.post().id, s.post(), s.state, s.error);
     std::sort(out.begin(), out.end(), [](const Seen& a, const Seen& b) { return std::get<0>(a) < std::get<0>(b); });
     return out;
 }
@@ -126,10 +126,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int step = 0; step < 200 && (next_page < pages.size() || step < 3); ++step) {
         loop.advance(5'000);
         for (const ShownPost& s : tab.engine->posts()) {
-            const auto it = highest_rev.find(s.post.id);
+            const auto it = highest_rev.find(s.post().id);
             if (s.state == LocalState::synced) {
-                require(it == highest_rev.end() || s.post.rev >= it->second);
-                highest_rev[s.post.id] = it == highest_rev.end() ? s.post.rev : std::max(it->second, s.post.rev);
+                require(it == highest_rev.end() || s.post().rev >= it->second);
+                highest_rev[s.post().id] = it == highest_rev.end() ? s.post().rev : std::max(it->second, s.post().rev);
             }
         }
     }
@@ -138,8 +138,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The view: each post once, only this module's.
     std::set<std::string> ids;
     for (const ShownPost& s : tab.engine->posts()) {
-        require(ids.insert(s.post.id).second);
-        require(s.post.module == kModule);
+        require(ids.insert(s.post().id).second);
+        require(s.post().module == kModule);
     }
 
     // What was stored reads back cleanly.

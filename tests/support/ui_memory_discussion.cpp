@@ -21,10 +21,7 @@ void MemoryDiscussion::sign_in(std::string id, std::string name, Role role) {
 
 ShownPost& MemoryDiscussion::add(Post post, LocalState state) {
     if (post.module.empty()) post.module = module_;
-    ShownPost sp;
-    sp.post = std::move(post);
-    sp.state = state;
-    posts_.push_back(std::move(sp));
+    posts_.push_back(ShownPost(std::move(post), state));
     ++revision_;
     return posts_.back();
 }
@@ -74,7 +71,7 @@ void MemoryDiscussion::set_status(SyncStatus s) {
 }
 
 ShownPost* MemoryDiscussion::find(const std::string& id) {
-    const auto it = std::find_if(posts_.begin(), posts_.end(), [&](const ShownPost& p) { return p.post.id == id; });
+    const auto it = std::find_if(posts_.begin(), posts_.end(), [&](const ShownPost& p) { return p.post().id == id; });
     return it == posts_.end() ? nullptr : &*it;
 }
 
@@ -99,7 +96,7 @@ Expected<Post> MemoryDiscussion::create(Kind kind, std::string body, std::option
     if (parent_id) {
         const ShownPost* parent = find(*parent_id);
         if (!parent) return ApiError::not_found("The post you are replying to no longer exists.");
-        if (parent->post.parent_id)
+        if (parent->post().parent_id)
             return ApiError::invalid_field("parent_id", "Replies are one level deep: reply to the top-level post.");
     }
     Post p;
@@ -120,9 +117,9 @@ std::optional<ApiError> MemoryDiscussion::edit(const std::string& id, std::strin
     if (!checked) return checked.error();
     ShownPost* p = find(id);
     if (!p) return ApiError::not_found("This post no longer exists.");
-    if (p->post.author.id != me_.id) return ApiError::forbidden("You can only edit your own posts.");
-    p->post.body = checked.value();
-    p->post.edited_at_ms = now_ms;
+    if (p->post().author.id != me_.id) return ApiError::forbidden("You can only edit your own posts.");
+    p->own_post().body = checked.value();
+    p->own_post().edited_at_ms = now_ms;
     p->state = LocalState::pending;
     calls.push_back("edit " + id + " " + checked.value());
     ++revision_;
@@ -130,9 +127,9 @@ std::optional<ApiError> MemoryDiscussion::edit(const std::string& id, std::strin
 }
 
 std::optional<ApiError> MemoryDiscussion::remove(const std::string& id) {
-    const auto it = std::find_if(posts_.begin(), posts_.end(), [&](const ShownPost& p) { return p.post.id == id; });
+    const auto it = std::find_if(posts_.begin(), posts_.end(), [&](const ShownPost& p) { return p.post().id == id; });
     if (it == posts_.end()) return ApiError::not_found("This post no longer exists.");
-    if (it->post.author.id != me_.id && !can_moderate(me_.role)) return ApiError::forbidden("Not yours to delete.");
+    if (it->post().author.id != me_.id && !can_moderate(me_.role)) return ApiError::forbidden("Not yours to delete.");
     posts_.erase(it);
     calls.push_back("remove " + id);
     ++revision_;
@@ -142,12 +139,12 @@ std::optional<ApiError> MemoryDiscussion::remove(const std::string& id) {
 std::optional<ApiError> MemoryDiscussion::endorse(const std::string& id, bool endorsed) {
     ShownPost* p = find(id);
     if (!p) return ApiError::not_found("This post no longer exists.");
-    if (p->post.author.id == me_.id) return ApiError::own_post();
-    if (p->post.endorsed_by_me != endorsed) {
-        p->post.endorsements += endorsed ? 1 : -1;
-        p->post.endorsed_by_me = endorsed;
+    if (p->post().author.id == me_.id) return ApiError::own_post();
+    if (p->post().endorsed_by_me != endorsed) {
+        p->own_post().endorsements += endorsed ? 1 : -1;
+        p->own_post().endorsed_by_me = endorsed;
     }
-    if (endorsed && endorsement_is_trusted(me_.role)) p->post.leader_endorsed = true;
+    if (endorsed && endorsement_is_trusted(me_.role)) p->own_post().leader_endorsed = true;
     p->state = LocalState::pending;
     calls.push_back("endorse " + id + (endorsed ? " on" : " off"));
     ++revision_;
@@ -164,7 +161,7 @@ std::optional<ApiError> MemoryDiscussion::pin(const std::string& id, bool pinned
     if (!can_moderate(me_.role)) return ApiError::forbidden("Only curators can pin posts.");
     ShownPost* p = find(id);
     if (!p) return ApiError::not_found("This post no longer exists.");
-    p->post.pinned = pinned;
+    p->own_post().pinned = pinned;
     calls.push_back("pin " + id + (pinned ? " on" : " off"));
     ++revision_;
     return std::nullopt;
@@ -174,7 +171,7 @@ std::optional<ApiError> MemoryDiscussion::hide(const std::string& id, bool hidde
     if (!can_moderate(me_.role)) return ApiError::forbidden("Only curators can hide posts.");
     ShownPost* p = find(id);
     if (!p) return ApiError::not_found("This post no longer exists.");
-    p->post.hidden = hidden;
+    p->own_post().hidden = hidden;
     calls.push_back("hide " + id + (hidden ? " on" : " off"));
     ++revision_;
     return std::nullopt;
@@ -185,7 +182,7 @@ void MemoryDiscussion::retry(std::uint64_t write) {
         if (p.state == LocalState::failed && p.failed_write == write) {
             p.state = LocalState::pending;
             p.error.clear();
-            calls.push_back("retry " + p.post.id);
+            calls.push_back("retry " + p.post().id);
         }
     ++revision_;
 }
@@ -193,8 +190,8 @@ void MemoryDiscussion::retry(std::uint64_t write) {
 void MemoryDiscussion::discard(std::uint64_t write) {
     for (auto it = posts_.begin(); it != posts_.end(); ++it) {
         if (it->state != LocalState::failed || it->failed_write != write) continue;
-        calls.push_back("discard " + it->post.id);
-        if (it->post.rev == 0) posts_.erase(it);   // never reached the server: it goes
+        calls.push_back("discard " + it->post().id);
+        if (it->post().rev == 0) posts_.erase(it);   // never reached the server: it goes
         else it->state = LocalState::synced;
         break;
     }

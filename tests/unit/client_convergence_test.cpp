@@ -181,7 +181,7 @@ private:
     const ShownPost* pick(Tab& t, const std::function<bool(const ShownPost&)>& ok) {
         std::vector<const ShownPost*> candidates;
         for (const ShownPost& p : t.engine->posts())
-            if (!p.post.deleted && ok(p)) candidates.push_back(&p);
+            if (!p.post().deleted && ok(p)) candidates.push_back(&p);
         if (candidates.empty()) return nullptr;
         return candidates[uniform(0, static_cast<int>(candidates.size()) - 1)];
     }
@@ -208,10 +208,10 @@ private:
             });
             record(a, WriteOp::create, id, key, body);
         } else if (roll < 34) {
-            const ShownPost* parent = pick(t, [](const ShownPost& p) { return !p.post.parent_id; });
+            const ShownPost* parent = pick(t, [](const ShownPost& p) { return !p.post().parent_id; });
             if (!parent) return;
             std::string body = text("reply");
-            const std::string parent_id = parent->post.id;
+            const std::string parent_id = parent->post().id;
             std::string id;
             const std::string key = capture_key(t, [&] {
                 auto p = e.create(Kind::question, body, parent_id);
@@ -220,46 +220,46 @@ private:
             });
             record(a, WriteOp::create, id, key, body);
         } else if (roll < 44) {
-            const ShownPost* p = pick(t, [&](const ShownPost& s) { return s.post.author.id == me; });
+            const ShownPost* p = pick(t, [&](const ShownPost& s) { return s.post().author.id == me; });
             if (!p) return;
-            const std::string id = p->post.id;
+            const std::string id = p->post().id;
             std::string body = text("edit");
             const std::string key = capture_key(t, [&] { REQUIRE_FALSE(e.edit(id, body)); });
             record(a, WriteOp::edit, id, key, body);
         } else if (roll < 49) {
             const ShownPost* p = pick(t, [&](const ShownPost& s) {
-                return s.post.author.id == me || can_moderate(a.who.role);
+                return s.post().author.id == me || can_moderate(a.who.role);
             });
             if (!p) return;
-            const std::string id = p->post.id;
+            const std::string id = p->post().id;
             // Deleting a post whose create the server refused just forgets it (the person saw why).
             for (const QueuedWrite& w : e.store().outbox())
                 if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed) refused_creates_.insert(id);
             const std::string key = capture_key(t, [&] { REQUIRE_FALSE(e.remove(id)); });
             record(a, WriteOp::remove, id, key);
         } else if (roll < 66) {
-            const ShownPost* p = pick(t, [&](const ShownPost& s) { return s.post.author.id != me; });
+            const ShownPost* p = pick(t, [&](const ShownPost& s) { return s.post().author.id != me; });
             if (!p) return;
-            const std::string id = p->post.id;
-            const bool value = !p->post.endorsed_by_me;
+            const std::string id = p->post().id;
+            const bool value = !p->post().endorsed_by_me;
             const std::string key = capture_key(t, [&] { REQUIRE_FALSE(e.endorse(id, value)); });
             record(a, WriteOp::endorse, id, key, {}, value);
         } else if (roll < 70) {
             const ShownPost* p = pick(t, [](const ShownPost&) { return true; });
             if (!p) return;
-            const std::string id = p->post.id;
+            const std::string id = p->post().id;
             const std::string key = capture_key(t, [&] { REQUIRE_FALSE(e.flag(id, "looks off")); });
             record(a, WriteOp::flag, id, key);
         } else if (roll < 76) {
             if (!can_moderate(a.who.role)) return;
             const ShownPost* p = pick(t, [](const ShownPost&) { return true; });
             if (!p) return;
-            const std::string id = p->post.id;
+            const std::string id = p->post().id;
             if (chance(0.5)) {
-                const bool value = !p->post.pinned;
+                const bool value = !p->post().pinned;
                 record(a, WriteOp::pin, id, capture_key(t, [&] { REQUIRE_FALSE(e.pin(id, value)); }), {}, value);
             } else {
-                const bool value = !p->post.hidden;
+                const bool value = !p->post().hidden;
                 record(a, WriteOp::hide, id, capture_key(t, [&] { REQUIRE_FALSE(e.hide(id, value)); }), {}, value);
             }
         } else if (roll < 82) {
@@ -289,7 +289,7 @@ private:
         for (auto& t : a.tabs) {
             std::vector<std::pair<std::uint64_t, std::string>> refused;
             for (const ShownPost& p : t->engine->posts())
-                if (p.state == LocalState::failed) refused.emplace_back(p.failed_write, p.post.id);
+                if (p.state == LocalState::failed) refused.emplace_back(p.failed_write, p.post().id);
             for (const auto& [handle, post] : refused) {
                 bool create = false;
                 for (const QueuedWrite& w : t->engine->store().outbox()) {
@@ -414,7 +414,7 @@ private:
             for (const auto& t : a.tabs) {
                 CAPTURE(a.who.id);
                 std::map<std::string, const ShownPost*> view;
-                for (const ShownPost& p : t->engine->posts()) view[p.post.id] = &p;
+                for (const ShownPost& p : t->engine->posts()) view[p.post().id] = &p;
                 for (const auto& [id, p] : view) {
                     CAPTURE(id);
                     CAPTURE(static_cast<int>(p->state));
@@ -425,7 +425,7 @@ private:
                     CAPTURE(id);
                     REQUIRE(view.count(id));
                     CHECK(view[id]->state == LocalState::synced);
-                    CHECK(view[id]->post == p);
+                    CHECK(view[id]->post() == p);
                     const auto e = endorsed[id].find(a.who.id);
                     CHECK(p.endorsed_by_me == (e != endorsed[id].end() && e->second));
                 }
@@ -441,13 +441,13 @@ private:
             t.reload();
             w.loop.advance(200);
             std::map<std::string, const ShownPost*> view;
-            for (const ShownPost& p : t.engine->posts()) view[p.post.id] = &p;
+            for (const ShownPost& p : t.engine->posts()) view[p.post().id] = &p;
             CHECK(view.size() == expected.size());
             for (const auto& [id, p] : expected) {
                 CAPTURE(id);
                 REQUIRE(view.count(id));
                 CHECK(view[id]->state == LocalState::synced);
-                CHECK(view[id]->post == p);
+                CHECK(view[id]->post() == p);
             }
         }
         MESSAGE(trace());

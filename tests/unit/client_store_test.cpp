@@ -33,7 +33,7 @@ OutboxEntry write(const std::string& key, WriteOp op, const std::string& post, c
 
 const ShownPost* find(const ClientStore& s, const std::string& id) {
     for (const ShownPost& p : s.view())
-        if (p.post.id == id) return &p;
+        if (p.post().id == id) return &p;
     return nullptr;
 }
 
@@ -49,11 +49,11 @@ TEST_CASE("store: a queued create shows at once as pending, then as the server's
     const ShownPost* p = find(s, "NEW");
     REQUIRE(p);
     CHECK(p->state == LocalState::pending);
-    CHECK(p->post.body == "my reflection");
-    CHECK(p->post.kind == Kind::tip);
-    CHECK(p->post.author.id == "u-ann");
-    CHECK(p->post.author.name == "Ann");
-    CHECK(p->post.module == "m");
+    CHECK(p->post().body == "my reflection");
+    CHECK(p->post().kind == Kind::tip);
+    CHECK(p->post().author.id == "u-ann");
+    CHECK(p->post().author.name == "Ann");
+    CHECK(p->post().module == "m");
     CHECK(s.pending_count() == 1);
 
     Post stored = server_post("NEW", 10, "u-ann");
@@ -63,7 +63,7 @@ TEST_CASE("store: a queued create shows at once as pending, then as the server's
     p = find(s, "NEW");
     REQUIRE(p);
     CHECK(p->state == LocalState::synced);
-    CHECK(p->post == stored);
+    CHECK(p->post() == stored);
     CHECK(s.pending_count() == 0);
     CHECK(s.view().size() == 1);
 }
@@ -89,13 +89,13 @@ TEST_CASE("store: edits, endorsements, pins and hides apply on top of the snapsh
     const ShownPost* b = find(s, "B");
     REQUIRE(a);
     REQUIRE(b);
-    CHECK(a->post.body == "edited");
-    CHECK(a->post.edited_at_ms == std::optional<std::int64_t>(5000));
-    CHECK(a->post.hidden);
-    CHECK(b->post.endorsed_by_me);
-    CHECK(b->post.endorsements == 1);
-    CHECK(b->post.leader_endorsed);   // a curator's endorsement is trusted
-    CHECK(b->post.pinned);
+    CHECK(a->post().body == "edited");
+    CHECK(a->post().edited_at_ms == std::optional<std::int64_t>(5000));
+    CHECK(a->post().hidden);
+    CHECK(b->post().endorsed_by_me);
+    CHECK(b->post().endorsements == 1);
+    CHECK(b->post().leader_endorsed);   // a curator's endorsement is trusted
+    CHECK(b->post().pinned);
     CHECK(a->state == LocalState::pending);
     CHECK(s.server_post("A")->body == "server body of A");   // the snapshot is untouched
 
@@ -104,8 +104,8 @@ TEST_CASE("store: edits, endorsements, pins and hides apply on top of the snapsh
         un.value = false;
         s.enqueue(un);
         b = find(s, "B");
-        CHECK_FALSE(b->post.endorsed_by_me);
-        CHECK(b->post.endorsements == 0);
+        CHECK_FALSE(b->post().endorsed_by_me);
+        CHECK(b->post().endorsements == 0);
     }
 }
 
@@ -144,7 +144,7 @@ TEST_CASE("store: a deleted post stays visible while a write to it was refused")
     e.error_message = "There is no such post.";
     s.enqueue(e);
     REQUIRE(find(s, "A"));
-    CHECK(find(s, "A")->post.deleted);
+    CHECK(find(s, "A")->post().deleted);
     CHECK(find(s, "A")->state == LocalState::failed);
     s.remove("k1");
     CHECK(s.view().empty());
@@ -162,7 +162,7 @@ TEST_CASE("store: merge keeps the newest revision") {
     CHECK_FALSE(s.merge(p5));   // the same again changes nothing
     Post p6 = server_post("A", 6);
     CHECK(s.merge(p6));
-    CHECK(find(s, "A")->post.rev == 6);
+    CHECK(find(s, "A")->post().rev == 6);
 }
 
 TEST_CASE("store: only the current person's queued writes apply") {
@@ -176,13 +176,13 @@ TEST_CASE("store: only the current person's queued writes apply") {
     s.enqueue(early);
 
     SUBCASE("before the token is read, everything applies") {
-        CHECK(find(s, "A")->post.body == "not mine");
+        CHECK(find(s, "A")->post().body == "not mine");
         CHECK(s.pending_count() == 2);
     }
     SUBCASE("then only the reader's own") {
         s.set_me(kAnn);
-        CHECK(find(s, "A")->post.body == "server body of A");
-        CHECK(find(s, "A")->post.endorsed_by_me);
+        CHECK(find(s, "A")->post().body == "server body of A");
+        CHECK(find(s, "A")->post().endorsed_by_me);
         CHECK(s.pending_count() == 1);
     }
 }
@@ -246,12 +246,12 @@ TEST_CASE("store: the view follows many changes incrementally and equals a full 
     for (const QueuedWrite& w : s.outbox()) fresh.enqueue(w.entry);
     REQUIRE(fresh.view().size() == incremental.size());
     for (const ShownPost& p : incremental) {
-        const ShownPost* q = fresh.shown(p.post.id);
+        const ShownPost* q = fresh.shown(p.post().id);
         REQUIRE(q);
-        CHECK(q->post == p.post);
+        CHECK(q->post() == p.post());
         CHECK(q->state == p.state);
     }
-    CHECK(s.shown("P3")->post.body == "changed on the server");
+    CHECK(s.shown("P3")->post().body == "changed on the server");
     CHECK(s.shown("P0") == nullptr);
 }
 

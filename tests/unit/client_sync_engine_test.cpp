@@ -27,7 +27,7 @@ void settle(World& w, Tab& t, std::int64_t ms = 120'000) {
 
 const ShownPost* shown(const Tab& t, const std::string& id) {
     for (const ShownPost& p : t.engine->posts())
-        if (p.post.id == id) return &p;
+        if (p.post().id == id) return &p;
     return nullptr;
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("sync: a post made offline is saved, survives a reload, and reaches th
     p = shown(*tab, post->id);
     REQUIRE(p);
     CHECK(p->state == LocalState::pending);
-    CHECK(p->post.body == "I will check the extinguisher dates.");
+    CHECK(p->post().body == "I will check the extinguisher dates.");
 
     w.api_down = false;
     tab->engine->set_browser_online(true);   // a no-op here (the browser thought it was online)...
@@ -88,7 +88,7 @@ TEST_CASE("sync: a post made offline is saved, survives a reload, and reaches th
     p = shown(*tab, post->id);
     REQUIRE(p);
     CHECK(p->state == LocalState::synced);
-    CHECK(p->post.rev > 0);
+    CHECK(p->post().rev > 0);
     CHECK(w.server_posts(kAnn).size() == 1);
     CHECK(count_requests(*tab, "POST", "/modules/m1/posts") >= 1);
     CHECK(browser.storage.modules["m1"].outbox.empty());
@@ -276,7 +276,7 @@ TEST_CASE("sync: a refused write is shown failed with the server's message; retr
     SUBCASE("editing a refused create queues it again with the new text") {
         CHECK_FALSE(ann->engine->edit(reply->id, "Edited, still a reply"));
         CHECK(shown(*ann, reply->id)->state == LocalState::pending);
-        CHECK(shown(*ann, reply->id)->post.body == "Edited, still a reply");
+        CHECK(shown(*ann, reply->id)->post().body == "Edited, still a reply");
         settle(w, *ann);
         CHECK(shown(*ann, reply->id)->state == LocalState::failed);
     }
@@ -332,7 +332,7 @@ TEST_CASE("sync: the changes feed is followed page by page and a bad cursor star
     reader->engine->sync_now();
     settle(w, *reader);
     CHECK(reader->engine->posts().size() == 9);
-    CHECK(shown(*reader, ids[0])->post.body == "post 0, edited");
+    CHECK(shown(*reader, ids[0])->post().body == "post 0, edited");
     CHECK(shown(*reader, ids[1]) == nullptr);
     CHECK(count_requests(*reader, "GET", "since=") >= 1);
 
@@ -426,7 +426,7 @@ TEST_CASE("sync: another person signing in on the same browser gets a clean view
     settle(w, *hidden_by_curator);
     REQUIRE_FALSE(hidden_by_curator->engine->hide(p->id, true));
     settle(w, *hidden_by_curator);
-    CHECK(shown(*hidden_by_curator, p->id)->post.body == "curator's note");   // curators read hidden bodies
+    CHECK(shown(*hidden_by_curator, p->id)->post().body == "curator's note");   // curators read hidden bodies
     hidden_by_curator.reset();
 
     auto ann = w.tab(browser, kAnn, w.options());   // same storage, another person
@@ -434,8 +434,8 @@ TEST_CASE("sync: another person signing in on the same browser gets a clean view
     settle(w, *ann);
     const ShownPost* seen = shown(*ann, p->id);
     REQUIRE(seen);
-    CHECK(seen->post.hidden);
-    CHECK(seen->post.body.empty());   // the full resync replaced the curator's view
+    CHECK(seen->post().hidden);
+    CHECK(seen->post().body.empty());   // the full resync replaced the curator's view
 }
 
 TEST_CASE("sync: storage that cannot be opened keeps writes in memory and says so") {
@@ -562,8 +562,8 @@ TEST_CASE("sync: startup reads the packed copy and the few posts changed since, 
     reader->reload();
     w.loop.advance(100);
     CHECK(b2.storage.post_reads == 2);   // the packed copy plus the two changed posts
-    CHECK(shown(*reader, ids[3])->post.body == "post 3, edited");
-    CHECK(shown(*reader, ids[7])->post.body == "post 7, edited");
+    CHECK(shown(*reader, ids[3])->post().body == "post 3, edited");
+    CHECK(shown(*reader, ids[7])->post().body == "post 7, edited");
 
     SUBCASE("a damaged post record: the rest shows, everything is fetched again") {
         m.posts[ids[7]] = "[\"truncated";
@@ -575,7 +575,7 @@ TEST_CASE("sync: startup reads the packed copy and the few posts changed since, 
         CHECK(warned);
         settle(w, *reader);
         CHECK(reader->engine->posts().size() == 300);
-        CHECK(shown(*reader, ids[7])->post.body == "post 7, edited");
+        CHECK(shown(*reader, ids[7])->post().body == "post 7, edited");
         CHECK(m.posts[ids[7]].find("post 7, edited") != std::string::npos);
     }
     SUBCASE("many changes: the copy is packed again and the dirty list stays short") {
@@ -589,8 +589,8 @@ TEST_CASE("sync: startup reads the packed copy and the few posts changed since, 
         reader->reload();
         w.loop.advance(100);
         CHECK(b2.storage.post_reads < 10);
-        CHECK(shown(*reader, ids[279])->post.body == "again 279");
-        CHECK(shown(*reader, ids[7])->post.body == "again 7");
+        CHECK(shown(*reader, ids[279])->post().body == "again 279");
+        CHECK(shown(*reader, ids[7])->post().body == "again 7");
     }
 }
 
@@ -613,7 +613,7 @@ TEST_CASE("sync: saving_new_post holds from create() until storage answers, then
     CHECK(tab->page.changes > changes);
 
     // An edit is not a new post: nothing is held for it.
-    const std::string id = tab->engine->posts().front().post.id;
+    const std::string id = tab->engine->posts().front().post().id;
     REQUIRE_FALSE(tab->engine->edit(id, "Edited"));
     CHECK_FALSE(tab->engine->saving_new_post());
 

@@ -436,7 +436,7 @@ TEST_CASE("frames: sync notices - writes the server refused - and a refused dele
     mine.body.clear();
     d.add(mine);
     d.fail("p1", "This post is pinned: ask a curator to unpin it first.");
-    d.add(d.make("p2", "Ana", "Gone for good", kHour)).post.deleted = true;   // deleted: not shown
+    d.add(d.make("p2", "Ana", "Gone for good", kHour)).own_post().deleted = true;   // deleted: not shown
     SyncStatus s;
     s.last_sync_ms = d.now_ms - kMin;
     s.failed = 1;

@@ -26,18 +26,13 @@ Post post(std::string id, std::string author, std::int64_t age, std::int64_t end
     return p;
 }
 
-ShownPost shown(Post p, LocalState s = LocalState::synced) {
-    ShownPost sp;
-    sp.post = std::move(p);
-    sp.state = s;
-    return sp;
-}
+ShownPost shown(Post p, LocalState s = LocalState::synced) { return ShownPost(std::move(p), s); }
 
 Identity who(std::string id, Role role) { return Identity{std::move(id), "Name", role, true}; }
 
 std::vector<std::string> order_of(const std::vector<ShownPost>& posts, const ThreadModel& m) {
     std::vector<std::string> ids;
-    for (const ThreadEntry& e : m.entries) ids.push_back(e.post ? posts[*e.post].post.id : "[" + e.id + "]");
+    for (const ThreadEntry& e : m.entries) ids.push_back(e.post ? posts[*e.post].post().id : "[" + e.id + "]");
     return ids;
 }
 
@@ -205,8 +200,8 @@ TEST_CASE("view model: the thread puts pinned posts first then Top or Newest rep
     // Replies oldest first, under "mid".
     const ThreadEntry& mid = newest.entries[2];
     REQUIRE(mid.replies.size() == 2);
-    CHECK(posts[mid.replies[0]].post.id == "r1");
-    CHECK(posts[mid.replies[1]].post.id == "r2");
+    CHECK(posts[mid.replies[0]].post().id == "r1");
+    CHECK(posts[mid.replies[1]].post().id == "r2");
 
     SUBCASE("a post written in this session comes first after the pinned ones") {
         const std::unordered_set<std::string> mine{"new-quiet"};
@@ -303,11 +298,11 @@ TEST_CASE("view model: adding one post to a built thread equals a full rebuild (
         const unsigned n = 1 + pick(40);
         for (unsigned i = 0; i < n; ++i) {
             posts.push_back(random_post("p" + std::to_string(i)));
-            if (!posts.back().post.parent_id) tops.push_back(posts.back().post.id);
+            if (!posts.back().post().parent_id) tops.push_back(posts.back().post().id);
         }
         std::unordered_set<std::string> first;
         for (const ShownPost& sp : posts)
-            if (pick(6) == 0) first.insert(sp.post.id);
+            if (pick(6) == 0) first.insert(sp.post().id);
         const ThreadOrder order = pick(2) ? ThreadOrder::top : ThreadOrder::newest;
         const Identity me = who("u-me", pick(3) == 0 ? Role::curator : Role::learner);
 
@@ -316,7 +311,7 @@ TEST_CASE("view model: adding one post to a built thread equals a full rebuild (
         std::vector<ShownPost> after = posts;
         ShownPost fresh = random_post("n");
         if (pick(2)) {   // mostly what create() makes: a plain pending post
-            fresh.post.hidden = fresh.post.deleted = fresh.post.pinned = false;
+            fresh.own_post().hidden = fresh.own_post().deleted = fresh.own_post().pinned = false;
             fresh.state = LocalState::pending;
         }
         after.push_back(fresh);

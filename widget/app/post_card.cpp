@@ -86,7 +86,7 @@ void report(ThreadState& st, const std::optional<ApiError>& err, const char* wha
 
 float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inner, float y) {
     const Palette& pal = *ui.pal;
-    const Post& p = c.post->post;
+    const Post& p = c.post->post();
     const Identity& me = c.d->me();
     ImFont* body = ui.fonts.body;
     ImFont* small = ui.fonts.small;
@@ -170,7 +170,7 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
 
 void menu(Ui& ui, const CardContext& c) {
     ThreadState& st = *c.st;
-    const Post& p = c.post->post;
+    const Post& p = c.post->post();
     if (st.menu_for != p.id) return;
     const PostControls ctl = controls_for(*c.post, c.d->me());
     struct Item {
@@ -417,8 +417,8 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
         if (retry) ui.defer([d, write] { d->retry(write); });
         if (edit) {
             st.close_forms();
-            st.editing = sp.post.id;
-            st.edit_text = sp.post.body;
+            st.editing = sp.post().id;
+            st.edit_text = sp.post().body;
             st.edit_edit = TextEditState{};
             st.edit_edit.cursor = st.edit_edit.anchor = st.edit_text.size();
             st.focus_form = true;
@@ -432,7 +432,7 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
 float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     const Palette& pal = *ui.pal;
     ThreadState& st = *c.st;
-    const Post& p = c.post->post;
+    const Post& p = c.post->post();
     const PostControls ctl = controls_for(*c.post, c.d->me());
     const float line_h = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
     Flow f(x - ui.px(8), y, x + w, line_h, ui.px(4), ui.px(4));
@@ -541,7 +541,7 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
 float post_row(Ui& ui, const CardContext& c, float width, bool draw) {
     const Palette& pal = *ui.pal;
     ThreadState& st = *c.st;
-    const Post& p = c.post->post;
+    const Post& p = c.post->post();
     const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
     const float x = c.reply ? ui.px(28) : 0.0f;
     const float w = width - x;
@@ -599,10 +599,10 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
     const Palette& pal = *ui.pal;
     const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
     const float x = ui.px(28), w = width - x, pad = ui.px(12), inner = w - pad * 2;
-    const std::string to = "Reply to " + (c.post->post.author.name.empty() ? std::string("this post") : c.post->post.author.name);
+    const std::string to = "Reply to " + (c.post->post().author.name.empty() ? std::string("this post") : c.post->post().author.name);
     float y = pad;
     if (draw) {
-        ImGui::PushID(("reply:" + c.post->post.id).c_str());
+        ImGui::PushID(("reply:" + c.post->post().id).c_str());
         ImGui::GetWindowDrawList()->ChannelsSplit(2);
         ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
     }
@@ -646,7 +646,7 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
             } else {
                 Discussion* d = c.d;
                 ThreadState* s = &st;
-                const std::string parent = c.post->post.id;
+                const std::string parent = c.post->post().id;
                 ui.defer([d, s, parent] {
                     auto created = d->create(Kind::insight, s->reply_text, parent);
                     if (!created) {

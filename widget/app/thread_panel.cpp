@@ -48,7 +48,7 @@ void ThreadPanel::entry_rows(const Discussion& d, const ThreadState& st, std::si
     if (entry.post) out.push_back({Row::Kind::post, e, *entry.post, entry.id});
     else out.push_back({Row::Kind::placeholder, e, 0, "placeholder:" + entry.id});
     if (replies_open(st, entry))
-        for (std::size_t r : entry.replies) out.push_back({Row::Kind::reply, e, r, posts[r].post.id});
+        for (std::size_t r : entry.replies) out.push_back({Row::Kind::reply, e, r, posts[r].post().id});
     if (entry.post && st.reply_to == entry.id) out.push_back({Row::Kind::reply_form, e, 0, "reply:" + entry.id});
 }
 
@@ -65,9 +65,9 @@ bool ThreadPanel::insert_new_post(Ui& ui, const Discussion& d, const ThreadState
     const std::uint64_t draft_changes = d.draft() != built_draft_ ? 1 : 0;
     if (key.revision != built_.revision + 1 + draft_changes || key.order != built_.order || key.me != built_.me ||
         posts.size() != built_posts_ + 1 || st.posted_here.size() != built_first_ + 1 ||
-        st.posted_here.count(posts.back().post.id) == 0)
+        st.posted_here.count(posts.back().post().id) == 0)
         return false;
-    const Post& added = posts.back().post;
+    const Post& added = posts.back().post();
     const bool top_level = !added.parent_id;
     const bool rows_as_posting = top_level ? key.layout == built_.layout + 1 && st.reply_to == built_reply_to_
                                            : key.layout == built_.layout + 2 && st.reply_to.empty() &&
@@ -121,7 +121,7 @@ std::vector<std::string> ThreadPanel::row_keys() const {
 float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, float width) const {
     if (r.kind == Row::Kind::placeholder) return ui.px(52);
     if (r.kind == Row::Kind::reply_form) return ui.px(150);
-    const Post& p = d.posts()[r.post].post;
+    const Post& p = d.posts()[r.post].post();
     const float inner = width - ui.px(r.kind == Row::Kind::reply ? 52 : 28);
     const float avg = ui.fonts.body->FontSize * 0.5f;   // DejaVu Sans: about half an em per character
     const float chars = static_cast<float>(p.body.size());

@@ -148,7 +148,7 @@ std::string post_disabled_reason(std::string_view draft, bool can_send, std::siz
 bool is_own(const Post& post, const Identity& me) { return me.known && !me.id.empty() && post.author.id == me.id; }
 
 PostControls controls_for(const ShownPost& sp, const Identity& me) {
-    const Post& p = sp.post;
+    const Post& p = sp.post();
     PostControls c;
     c.own = is_own(p, me);
     if (p.deleted) return c;
@@ -184,7 +184,7 @@ namespace {
 
 // A deleted post stays while the person's refused write to it waits for Retry or Discard.
 bool visible_post(const ShownPost& sp, bool moderator) {
-    const Post& p = sp.post;
+    const Post& p = sp.post();
     return (!p.deleted || sp.state == LocalState::failed) && (!p.hidden || moderator);
 }
 
@@ -212,14 +212,14 @@ struct EntryOrder {
     const std::unordered_set<std::string>* first;
 
     std::int64_t created(const ThreadEntry& e) const {
-        if (e.post) return posts[*e.post].post.created_at_ms;
-        return e.replies.empty() ? 0 : posts[e.replies.front()].post.created_at_ms;
+        if (e.post) return posts[*e.post].post().created_at_ms;
+        return e.replies.empty() ? 0 : posts[e.replies.front()].post().created_at_ms;
     }
     Rank rank(const ThreadEntry& e) const {
         Rank r;
         r.pinned = e.pinned;
         r.first = first && !e.pinned && !first->empty() && first->count(e.id) > 0;
-        r.score = order == ThreadOrder::top && e.post ? post_score(posts[*e.post].post, now_ms) : 0.0;
+        r.score = order == ThreadOrder::top && e.post ? post_score(posts[*e.post].post(), now_ms) : 0.0;
         r.created = created(e);
         r.id = &e.id;
         return r;
@@ -247,7 +247,7 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
     // Top-level posts first (visible ones, and hidden ones kept as possible placeholders).
     std::vector<std::size_t> hidden_tops;
     for (std::size_t i = 0; i < posts.size(); ++i) {
-        const Post& p = posts[i].post;
+        const Post& p = posts[i].post();
         if (p.parent_id) continue;
         if (!visible(posts[i])) {
             if (p.deleted) continue;
@@ -262,11 +262,11 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
         model.entries.push_back(std::move(e));
     }
     std::unordered_map<std::string_view, std::size_t> hidden_index;
-    for (std::size_t i : hidden_tops) hidden_index.emplace(posts[i].post.id, i);
+    for (std::size_t i : hidden_tops) hidden_index.emplace(posts[i].post().id, i);
 
     // Replies: under their parent; under a placeholder when the parent is not visible.
     for (std::size_t i = 0; i < posts.size(); ++i) {
-        const Post& p = posts[i].post;
+        const Post& p = posts[i].post();
         if (!p.parent_id || !visible(posts[i])) continue;
         auto it = top_index.find(*p.parent_id);
         if (it == top_index.end()) {
@@ -274,7 +274,7 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
             e.id = *p.parent_id;
             const auto h = hidden_index.find(*p.parent_id);
             if (h != hidden_index.end()) {   // learners: the hidden parent shows as a placeholder
-                e.pinned = posts[h->second].post.pinned;
+                e.pinned = posts[h->second].post().pinned;
                 e.parent_hidden = true;
             }
             it = top_index.emplace(std::string_view(*p.parent_id), model.entries.size()).first;
@@ -285,7 +285,7 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
 
     for (ThreadEntry& e : model.entries) {
         std::stable_sort(e.replies.begin(), e.replies.end(),
-                         [&](std::size_t a, std::size_t b) { return reply_before(posts[a].post, posts[b].post); });
+                         [&](std::size_t a, std::size_t b) { return reply_before(posts[a].post(), posts[b].post()); });
         model.visible_posts += (e.post ? 1 : 0) + e.replies.size();
     }
     const EntryOrder order_of{posts, order, now_ms, first};
@@ -307,7 +307,7 @@ std::optional<std::size_t> add_to_thread(ThreadModel& model, const std::vector<S
                                          const std::unordered_set<std::string>* first) {
     if (added >= posts.size()) return std::nullopt;
     const ShownPost& sp = posts[added];
-    const Post& p = sp.post;
+    const Post& p = sp.post();
     // Hidden or deleted posts may turn into placeholders or vanish: left to build_thread.
     if (p.deleted || p.hidden || !visible_post(sp, me.known && can_moderate(me.role))) return std::nullopt;
     const auto entry_of = [&](const std::string& id) {
@@ -322,7 +322,7 @@ std::optional<std::size_t> add_to_thread(ThreadModel& model, const std::vector<S
         if (parent == model.entries.end()) return std::nullopt;   // would need a new placeholder
         std::vector<std::size_t>& replies = parent->replies;
         const auto at = std::partition_point(replies.begin(), replies.end(),
-                                             [&](std::size_t r) { return reply_before(posts[r].post, p); });
+                                             [&](std::size_t r) { return reply_before(posts[r].post(), p); });
         // A placeholder is ordered by its oldest reply: a new oldest one would move it.
         if (!parent->post && at == replies.begin()) return std::nullopt;
         replies.insert(at, added);
@@ -348,9 +348,9 @@ Participation participation(const std::vector<ShownPost>& posts, const Identity&
     std::unordered_set<std::string> authors;
     Participation p;
     for (const ShownPost& sp : posts) {
-        if (sp.post.deleted || sp.post.hidden) continue;
-        authors.insert(sp.post.author.id);
-        if (is_own(sp.post, me)) p.includes_me = true;
+        if (sp.post().deleted || sp.post().hidden) continue;
+        authors.insert(sp.post().author.id);
+        if (is_own(sp.post(), me)) p.includes_me = true;
     }
     p.authors = authors.size();
     return p;

@@ -174,10 +174,17 @@ void ClientStore::touch_all() {
 }
 
 std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
+    const auto it = snapshot_.find(id);
+    const bool written = std::any_of(outbox_.begin(), outbox_.end(),
+                                     [&](const QueuedWrite& w) { return w.entry.post_id == id && applies(w.entry); });
+    if (!written) {   // as the server has it: referred to, not copied
+        if (it == snapshot_.end() || it->second.deleted) return std::nullopt;
+        return ShownPost::referring_to(it->second);
+    }
     ShownPost shown;
     bool exists = false;
-    if (const auto it = snapshot_.find(id); it != snapshot_.end()) {
-        shown.post = it->second;
+    if (it != snapshot_.end()) {
+        shown.own_post() = it->second;
         exists = true;
     }
     bool pending = false;
@@ -197,7 +204,7 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
         } else {
             pending = true;
         }
-        Post& p = shown.post;
+        Post& p = shown.own_post();
         switch (e.op) {
             case WriteOp::create:
                 if (!exists) {   // once the server has it, its version wins
@@ -236,12 +243,13 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
     // refusal can be read and discarded; if the cache no longer has the post at all (a full
     // resync lists no tombstones), a placeholder stands in for it.
     if (!exists && failed) {
-        shown.post.id = id;
-        shown.post.module = module_;
-        shown.post.deleted = true;
+        Post& p = shown.own_post();
+        p.id = id;
+        p.module = module_;
+        p.deleted = true;
         exists = true;
     }
-    if (!exists || removed || (shown.post.deleted && !failed)) return std::nullopt;
+    if (!exists || removed || (shown.post().deleted && !failed)) return std::nullopt;
     if (failed) {
         shown.state = LocalState::failed;
         shown.error = failed_message;
@@ -269,7 +277,7 @@ void ClientStore::refresh() const {
             if (!written.count(id)) {
                 if (post.deleted) continue;
                 view_index_.emplace(id, view_.size());
-                view_.push_back(ShownPost{post, LocalState::synced, {}, 0});
+                view_.push_back(ShownPost::referring_to(post));
             } else if (auto s = compute(id)) {
                 view_index_.emplace(id, view_.size());
                 view_.push_back(std::move(*s));
@@ -299,7 +307,7 @@ void ClientStore::refresh() const {
             view_index_.erase(it);
             if (pos + 1 != view_.size()) {
                 view_[pos] = std::move(view_.back());
-                view_index_[view_[pos].post.id] = pos;
+                view_index_[view_[pos].post().id] = pos;
             }
             view_.pop_back();
         }

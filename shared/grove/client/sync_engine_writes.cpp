@@ -89,7 +89,7 @@ Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std
     if (parent_id) {
         const ShownPost* parent = store_.shown(*parent_id);
         if (!parent) return ApiError::not_found("The post you are replying to no longer exists.");
-        if (parent->post.parent_id)
+        if (parent->post().parent_id)
             return ApiError::invalid_field("parent_id", "Replies are one level deep: reply to the top-level post.");
     }
     const std::string id = make_post_id(ports_.timers->now_ms(), ports_.random(), ports_.random());
@@ -99,7 +99,7 @@ Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std
     e.body = std::move(checked).value();
     queue(std::move(e));
     const ShownPost* shown = store_.shown(id);
-    Post post = shown ? shown->post : Post{};
+    Post post = shown ? shown->post() : Post{};
     ports_.page->emit("grove:post", dump(Json{{"post", to_json(post)}, {"module", options_.module}}));
     return post;
 }
@@ -109,8 +109,8 @@ std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body
     if (!checked) return checked.error();
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    if (shown->post.author.id != store_.me().id) return ApiError::forbidden("You can only edit your own posts.");
-    if (shown->post.body == checked.value() && shown->state != LocalState::failed) return std::nullopt;
+    if (shown->post().author.id != store_.me().id) return ApiError::forbidden("You can only edit your own posts.");
+    if (shown->post().body == checked.value() && shown->state != LocalState::failed) return std::nullopt;
     // A refused create is edited in place and queued again: nothing of it is on the server.
     for (const QueuedWrite& w : store_.outbox()) {
         if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed && store_.applies(w.entry)) {
@@ -141,7 +141,7 @@ std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body
 std::optional<ApiError> SyncEngine::remove(const std::string& id) {
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    if (shown->post.author.id != store_.me().id && !can_moderate(store_.me().role))
+    if (shown->post().author.id != store_.me().id && !can_moderate(store_.me().role))
         return ApiError::forbidden("You can only delete your own posts.");
     // Never reached the server: forgetting it is the whole deletion.
     for (const QueuedWrite& w : store_.outbox()) {
@@ -157,8 +157,8 @@ std::optional<ApiError> SyncEngine::remove(const std::string& id) {
 std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed) {
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    if (shown->post.author.id == store_.me().id) return ApiError::own_post();
-    if (shown->post.endorsed_by_me == endorsed) return std::nullopt;
+    if (shown->post().author.id == store_.me().id) return ApiError::own_post();
+    if (shown->post().endorsed_by_me == endorsed) return std::nullopt;
     drop_failed(id, WriteOp::endorse);
     OutboxEntry e = new_entry(WriteOp::endorse, id);
     e.value = endorsed;
@@ -183,7 +183,7 @@ std::optional<ApiError> SyncEngine::pin(const std::string& id, bool pinned) {
     if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can pin posts.");
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    if (shown->post.pinned == pinned) return std::nullopt;
+    if (shown->post().pinned == pinned) return std::nullopt;
     drop_failed(id, WriteOp::pin);
     OutboxEntry e = new_entry(WriteOp::pin, id);
     e.value = pinned;
@@ -195,7 +195,7 @@ std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
     if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can hide posts.");
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    if (shown->post.hidden == hidden) return std::nullopt;
+    if (shown->post().hidden == hidden) return std::nullopt;
     drop_failed(id, WriteOp::hide);
     OutboxEntry e = new_entry(WriteOp::hide, id);
     e.value = hidden;

@@ -101,7 +101,7 @@ EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id, int with_posts) {
         Json posts = Json::array();
         if (with_posts) {
             for (const ShownPost& p : e.posts()) {
-                Json j = to_json(p.post);
+                Json j = to_json(p.post());
                 j["state"] = p.state == LocalState::synced ? "synced" : p.state == LocalState::pending ? "pending" : "failed";
                 if (!p.error.empty()) j["error"] = p.error;
                 posts.push_back(std::move(j));
