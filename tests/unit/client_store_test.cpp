@@ -109,6 +109,40 @@ TEST_CASE("store: edits, endorsements, pins and hides apply on top of the snapsh
     }
 }
 
+TEST_CASE("store: posts without queued writes are shown from the snapshot itself, not copied") {
+    ClientStore s("m");
+    s.set_me(kAnn);
+    s.replace_snapshot({server_post("A", 1), server_post("B", 1)});
+    // No copy: the view's post is the snapshot's (10,000 cached posts are not held twice).
+    REQUIRE(find(s, "A"));
+    CHECK(&find(s, "A")->post() == s.server_post("A"));
+    CHECK(&find(s, "B")->post() == s.server_post("B"));
+
+    // A queued write: its own copy with the write applied; the snapshot keeps the server's text.
+    OutboxEntry e = write("k1", WriteOp::edit, "A");
+    e.body = "edited";
+    s.enqueue(e);
+    REQUIRE(find(s, "A"));
+    CHECK(&find(s, "A")->post() != s.server_post("A"));
+    CHECK(find(s, "A")->post().body == "edited");
+    CHECK(s.server_post("A")->body == "server body of A");
+
+    // A newer server version of B, and A's write acknowledged: both shown from the snapshot again.
+    Post b2 = server_post("B", 2);
+    b2.body = "second version";
+    CHECK(s.merge(b2));
+    CHECK(s.remove("k1"));
+    CHECK(&find(s, "B")->post() == s.server_post("B"));
+    CHECK(find(s, "B")->post().body == "second version");
+    CHECK(&find(s, "A")->post() == s.server_post("A"));
+    CHECK(find(s, "A")->post().body == "server body of A");
+
+    // A full resync replaces the snapshot: the view refers to the new posts, never to freed ones.
+    s.replace_snapshot({server_post("C", 1)});
+    CHECK(s.view().size() == 1);
+    CHECK(&find(s, "C")->post() == s.server_post("C"));
+}
+
 TEST_CASE("store: a queued delete hides the post; a refused one shows it with the error") {
     ClientStore s("m");
     s.set_me(kAnn);
