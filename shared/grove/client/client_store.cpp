@@ -174,17 +174,11 @@ void ClientStore::touch_all() {
 }
 
 std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
-    const auto it = snapshot_.find(id);
-    const bool written = std::any_of(outbox_.begin(), outbox_.end(),
-                                     [&](const QueuedWrite& w) { return w.entry.post_id == id && applies(w.entry); });
-    if (!written) {   // as the server has it: referred to, not copied
-        if (it == snapshot_.end() || it->second.deleted) return std::nullopt;
-        return ShownPost::referring_to(it->second);
-    }
+    // The server's post is referred to, and copied only when a queued write changes it below.
     ShownPost shown;
     bool exists = false;
-    if (it != snapshot_.end()) {
-        shown.own_post() = it->second;
+    if (const auto it = snapshot_.find(id); it != snapshot_.end()) {
+        shown = ShownPost::referring_to(it->second);
         exists = true;
     }
     bool pending = false;
