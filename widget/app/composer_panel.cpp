@@ -73,7 +73,8 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     sync_draft(d, editing_before);
     ImGui::PushID("composer");
     SemanticView& v = *ui.sem;
-    v.open("composer", "section");
+    v.open("composer", "div");
+    v.attr("role", "group");   // named by the prompt, below
     const int section = v.current();
 
     // The prompt.

@@ -35,7 +35,8 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     ui::strong_text_at(ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text, strong);
     ImGui::PopFont();
     SemanticView& v = *ui.sem;
-    const int section = v.open("spotlight", "section");
+    const int section = v.open("spotlight", "div");
+    v.attr("role", "group");
     v.attr(section, "aria-labelledby", v.ref(v.leaf("title", "h2", "This week from leaders")));
     v.open("list", "ul");
     v.attr("aria-label", "Leader learnings");

@@ -141,7 +141,10 @@ TextField text_field(Ui& ui, const char* label, std::string& text, float width, 
     dl->AddRectFilled(bb.Min, bb.Max, col(ui.pal->surface), rounding);
     if (editing) dl->AddRect(bb.Min, bb.Max, col(ui.pal->focus_ring), rounding, 0, ui.px(2));
     else dl->AddRect(bb.Min, bb.Max, col(hovered ? ui.pal->text_muted : ui.pal->control_border), rounding, 0, ui.px(1));
-    if (editing && ui.overlay_fields) return out;
+    if (editing && ui.overlay_fields) {   // the platform's textarea shows it: on screen all the same
+        if (!text.empty()) log_text(text.c_str(), text.c_str() + text.size(), bb.Min.y + pad.y);
+        return out;
+    }
     ImGui::PushClipRect(ImVec2(bb.Min.x + ui.px(2), bb.Min.y + ui.px(2)), ImVec2(bb.Max.x - ui.px(2), bb.Max.y - ui.px(2)),
                         true);
     ImGui::PushFont(font);

@@ -170,6 +170,7 @@ void ThreadPanel::describe_row_start(Ui& ui, std::size_t i, std::size_t& open_en
         v.attr("aria-setsize", std::to_string(model_.entries.size()));
         v.attr("aria-posinset", std::to_string(r.entry + 1));
         v.attr("tabindex", "-1");
+        v.attr("data-row", std::to_string(i));
         if (focus_row_ == i) {
             ui.sem_focus = v.ref(li);
             focus_row_ = ~std::size_t{0};
@@ -186,6 +187,7 @@ void ThreadPanel::describe_row_start(Ui& ui, std::size_t i, std::size_t& open_en
         v.attr("aria-setsize", std::to_string(entry.replies.size()));
         v.attr("aria-posinset", std::to_string(at - entry.replies.begin() + 1));
         v.attr("tabindex", "-1");
+        v.attr("data-row", std::to_string(i));
         if (focus_row_ == i) {
             ui.sem_focus = v.ref(li);
             focus_row_ = ~std::size_t{0};

@@ -348,7 +348,8 @@ void WidgetApp::frame() {
         ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y), ui::col(palette_.border),
                                             ui_.px(1));
         ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
-        sem_.open("thread", "section");
+        sem_.open("thread", "div");
+        sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
         thread_.draw_header(ui_, *discussion_, state_, width);
         if (state_.flags_view && discussion_->me().known && can_moderate(discussion_->me().role)) {
             draw_curator_queue(ui_, *discussion_, state_, width);

@@ -128,6 +128,7 @@ public:
     ThreadState& thread_state() { return state_; }
     const ComposerPanel& composer() const { return composer_; }
     const Palette& palette() const { return palette_; }
+    const Fonts& fonts() const { return fonts_; }
 
 private:
     void begin_edit(std::uint32_t id);
