@@ -60,6 +60,10 @@ struct Pen {
     void icon(ui::Icon i, float cx, float cy, float size, unsigned colour, bool filled = false) const {
         if (draw) ui::draw_icon(ImGui::GetWindowDrawList(), i, at(cx, cy), size, ui::col(colour), filled);
     }
+    // The height of wrapped text; a described row is never placed, so its text is not measured.
+    float text_height(ImFont* f, const std::string& t, float w) const {
+        return describe ? 0.0f : ui::wrapped_height(f, t.c_str(), w, t.c_str() + t.size());
+    }
 };
 
 // Left to right with wrapping; every line is line_h tall and items are centred in it.
@@ -333,7 +337,7 @@ float form_error(Ui& ui, const Pen& pen, ThreadState& st, float x, float y, floa
     y += ui.px(6);
     pen.wrapped(x, y, st.form_error, w, ui.pal->danger_text, ui.fonts.small);
     ui.sem->leaf("error", "p", st.form_error);
-    return y + ui::wrapped_height(ui.fonts.small, st.form_error.c_str(), w);
+    return y + pen.text_height(ui.fonts.small, st.form_error, w);
 }
 
 // The counter under a field, recorded as the field's description.
@@ -525,7 +529,7 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     const float pad = ui.px(10);
     const float icon = ui.fonts.small->FontSize;
     const float tw = w - pad * 2 - icon - ui.px(8);
-    float h = pad + ui::wrapped_height(ui.fonts.small, msg.c_str(), tw) + ui.px(8);
+    float h = pad + pen.text_height(ui.fonts.small, msg, tw) + ui.px(8);
     const float bh = ui::button_size(ui, "Retry", ui::compact(ui::Tone::secondary)).y;
     h += bh + pad;
     if (pen.draw) {
@@ -720,7 +724,7 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
         const std::string& body = p.deleted ? kDeletedBody : p.body;
         pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, ui.fonts.body);
-        y += ui::wrapped_height(ui.fonts.body, body.c_str(), inner, body.c_str() + body.size());
+        y += pen.text_height(ui.fonts.body, body, inner);
         if (v.on()) {
             v.open("body", "p");
             v.attr("dir", "auto");

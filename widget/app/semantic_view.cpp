@@ -17,6 +17,7 @@ const std::string* SemNode::attr(std::string_view name) const {
 // [SECTION] Recording ------------------------------------------------------------------------
 
 void SemanticView::begin_frame() {
+    committed_ = false;
     nodes_.clear();
     stack_.clear();
     saved_.clear();
@@ -129,15 +130,17 @@ void SemanticView::leave() {
 }
 
 int SemanticView::find(std::string_view key) const {
-    for (std::size_t i = 0; i < nodes_.size(); ++i)
-        if (nodes_[i].key == key) return static_cast<int>(i);
+    const std::vector<SemNode>& ns = nodes();
+    for (std::size_t i = 0; i < ns.size(); ++i)
+        if (ns[i].key == key) return static_cast<int>(i);
     return -1;
 }
 
 int SemanticView::find_control(std::uint32_t id) const {
     if (id == 0) return -1;
-    for (std::size_t i = 0; i < nodes_.size(); ++i)
-        if (nodes_[i].control == id) return static_cast<int>(i);
+    const std::vector<SemNode>& ns = nodes();
+    for (std::size_t i = 0; i < ns.size(); ++i)
+        if (ns[i].control == id) return static_cast<int>(i);
     return -1;
 }
 
@@ -251,10 +254,7 @@ void make_keys_unique(std::vector<SemNode>& nodes) {
 
 }  // namespace
 
-void SemanticView::reset_base() {
-    base_.clear();
-    base_valid_ = false;
-}
+void SemanticView::reset_base() { base_valid_ = false; }
 
 std::string SemanticView::commit() {
     if (!on_) return {};
@@ -263,7 +263,8 @@ std::string SemanticView::commit() {
     if (base_valid_) build_index(base_, old_index);
     Ops ops;
     std::vector<int> old_of(nodes_.size(), -1);
-    std::vector<bool> kept(base_.size(), false), replaced(base_.size(), false);
+    const std::size_t old_count = base_valid_ ? base_.size() : 0;
+    std::vector<bool> kept(old_count, false), replaced(old_count, false);
     for (std::size_t i = 0; i < nodes_.size(); ++i) {
         const int o = base_valid_ ? lookup(base_, old_index, nodes_[i].key) : -1;
         if (o >= 0 && base_[static_cast<std::size_t>(o)].tag == nodes_[i].tag) {
@@ -284,6 +285,7 @@ std::string SemanticView::commit() {
             ops.arg(n.tag);
             ops.end();
         }
+        if (o && o->attrs == n.attrs && o->text == n.text) continue;   // the usual case: recorded alike
         for (const auto& [name, value] : n.attrs) {
             const std::string* before = o ? o->attr(name) : nullptr;
             if (before && *before == value) continue;
@@ -312,11 +314,8 @@ std::string SemanticView::commit() {
         const SemNode* o = old_of[i] >= 0 ? &base_[static_cast<std::size_t>(old_of[i])] : nullptr;
         // The same keys, each still the same element (a child made anew must be put in again).
         bool same = o && o->children.size() == n.children.size();
-        for (std::size_t c = 0; same && c < n.children.size(); ++c) {
-            const int child = n.children[c];
-            same = old_of[static_cast<std::size_t>(child)] >= 0 &&
-                   base_[static_cast<std::size_t>(o->children[c])].key == nodes_[static_cast<std::size_t>(child)].key;
-        }
+        for (std::size_t c = 0; same && c < n.children.size(); ++c)
+            same = old_of[static_cast<std::size_t>(n.children[c])] == o->children[c];
         if (same || (!o && n.children.empty())) continue;
         ops.begin("k", n.key);
         ops.out += ",[";
@@ -327,13 +326,14 @@ std::string SemanticView::commit() {
         ops.out.push_back(']');
         ops.end();
     }
-    for (std::size_t o = 0; o < base_.size(); ++o) {
+    for (std::size_t o = 0; o < old_count; ++o) {
         if (kept[o] || replaced[o]) continue;
         ops.begin("x", base_[o].key);
         ops.end();
     }
-    base_ = nodes_;
+    base_.swap(nodes_);
     base_valid_ = true;
+    committed_ = true;
     if (ops.empty()) return {};
     ops.out.push_back(']');
     return std::move(ops.out);

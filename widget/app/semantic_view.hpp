@@ -71,8 +71,9 @@ public:
     void set_last(int node) { last_ = node; }
     int find(std::string_view key) const;                 // -1 when absent
     int find_control(std::uint32_t id) const;             // the node of a control, -1 when absent
-    const std::vector<SemNode>& nodes() const { return nodes_; }
-    std::size_t size() const { return nodes_.size(); }
+    // The tree recorded last (also after commit()).
+    const std::vector<SemNode>& nodes() const { return committed_ ? base_ : nodes_; }
+    std::size_t size() const { return nodes().size(); }
 
     // ---- between frames ----------------------------------------------------------------------
     // The changes from the tree of the last commit to this one, as a JSON array of operations
@@ -96,6 +97,7 @@ private:
     int last_ = -1;
     int row_ = -1;
     bool base_valid_ = false;
+    bool committed_ = false;   // the recorded tree is in base_ (swapped, not copied)
 };
 
 // The http(s) addresses in a text: [begin, end) byte ranges, in order. An address starts with
