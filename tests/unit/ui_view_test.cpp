@@ -357,3 +357,4 @@ TEST_CASE("view: without a canvas the window's rows are laid out, and their cont
     w.settle();
     CHECK(std::count(s.d.calls.begin(), s.d.calls.end(), "create insight reply-to p2 Thanks, Bea") == 1);
 }
+

@@ -175,10 +175,19 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     if (next) next.focus();
     else document.activeElement.blur();
   }
-  // Moves the page's focus without telling the widget (it is following the widget).
+  // Moves the page's focus without telling the widget (it is following the widget). A field the
+  // widget puts the focus in shows over its box at once, with the caret at the end: what is typed
+  // before the next frame goes there (text typed into a field with no box loses its caret).
   function moveFocus(el, scroll) {
     m.moving = true;
-    try { el.focus({ preventScroll: !scroll }); } finally { m.moving = false; }
+    try {
+      if (el.tagName === 'TEXTAREA') showField(el);
+      el.focus({ preventScroll: !scroll });
+    } finally { m.moving = false; }
+  }
+  function showField(el) {
+    if (canvas) m.showEditing(controlOf(el));
+    if (document.activeElement !== el) el.setSelectionRange(el.value.length, el.value.length);
   }
 
   // ---- focus, both ways ----
@@ -209,6 +218,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     }
     if (m.moving) return;
     var c = controlOf(e.target);
+    if (c && e.target.tagName === 'TEXTAREA' && canvas) m.showEditing(c);   // a reader's move into a field
     if (c) Module._grove_dom_focus(id, c, -1);
     else if (e.target.tagName === 'LI' && view.contains(e.target)) {
       Module._grove_dom_focus(id, 0, Number(e.target.getAttribute('data-row') || -1));
@@ -345,7 +355,10 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     on(canvas, 'pointerdown', function (e) {
       var field = e.pointerType === 'touch' ? null : fieldAt(e);
       if (field) {
-        if (document.activeElement !== field) field.focus({ preventScroll: true });
+        if (document.activeElement !== field) {
+          showField(field);
+          field.focus({ preventScroll: true });
+        }
       } else if (!focused()) {
         entering = true;   // a click focuses the widget without opening the composer
         element.focus({ preventScroll: true });
@@ -364,7 +377,10 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
       if (dragged) return;     // released already, away from every control
       if (tap) {
         var field = fieldAt(e);
-        if (field && document.activeElement !== field) field.focus({ preventScroll: true });
+        if (field && document.activeElement !== field) {
+          showField(field);
+          field.focus({ preventScroll: true });
+        }
         else if (!field && !focused()) {
           entering = true;
           element.focus({ preventScroll: true });

@@ -147,14 +147,11 @@ void WebMount::mouse_move(float x, float y) {
 
 void WebMount::mouse_leave() {
     ImGui::SetCurrentContext(imgui_);
-    ImGuiIO& io = ImGui::GetIO();
-    bool busy = false;
-    for (int b = 0; b < kButtons; ++b) busy = busy || unseen_press_[b] || release_later_[b] || io.MouseDown[b];
-    if (busy) {
+    if (button_unseen_) {   // a press or release here still has to be seen where it happened
         leave_later_ = true;
         return;
     }
-    io.MousePos = ImVec2(kAway, kAway);
+    ImGui::GetIO().MousePos = ImVec2(kAway, kAway);
     request_frames();
 }
 
@@ -169,6 +166,7 @@ void WebMount::mouse_button(int button, bool down, Mods mods) {
     ImGuiIO& io = ImGui::GetIO();
     // ImGui 1.86 samples the button once per frame: a quick click (press and release before the
     // next frame, as taps and fast clicks do) would vanish. Hold the press until a frame saw it.
+    button_unseen_ = true;
     if (down) {
         unseen_press_[button] = true;
         release_later_[button] = false;
@@ -413,17 +411,17 @@ void WebMount::draw(double time_ms) {
     ImGui::NewFrame();
     app_->frame();
     ImGui::Render();
-    bool held = false;   // a button went down or up in this frame, or stays down
+    button_unseen_ = false;
     for (int b = 0; b < kButtons; ++b) {   // presses seen: releases held back go now
         unseen_press_[b] = false;
-        held = held || io.MouseDown[b];
         if (release_later_[b]) {
             release_later_[b] = false;
             io.MouseDown[b] = false;
+            button_unseen_ = true;   // the next frame sees the release
             request_frames();
         }
     }
-    if (leave_later_ && !held) {   // the release was seen where it happened: now the pointer goes
+    if (leave_later_ && !button_unseen_) {   // the release was seen where it happened: now the pointer goes
         leave_later_ = false;
         io.MousePos = ImVec2(kAway, kAway);
         request_frames();

@@ -96,6 +96,7 @@ private:
     // The pointer left (on touch screens right after every tap): moved away only once a frame has
     // seen the press and the release where they happened, or the tap would press nothing.
     bool leave_later_ = false;
+    bool button_unseen_ = false;         // a button changed since the last frame
 };
 
 }  // namespace grove
