@@ -331,6 +331,7 @@ std::string SyncEngine::new_commit_tag() {
 }
 
 void SyncEngine::persist_meta() {
+    if (detached_) return;   // the stored snapshot is another person's: theirs to describe
     meta_.commit = new_commit_tag();
     known_meta_ = encode_sync_meta(meta_);
     StorageBatch b;
@@ -339,6 +340,16 @@ void SyncEngine::persist_meta() {
 }
 
 void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts, bool full) {
+    if (detached_) {   // this tab's view stays in memory; only the queue is shared
+        b.clear_posts = false;
+        b.put_posts.clear();
+        b.delete_posts.clear();
+        b.put_meta.clear();
+        const bool outbox = !b.put_outbox.empty() || !b.delete_outbox.empty();
+        write_storage(std::move(b));
+        if (outbox) broadcast_outbox();
+        return;
+    }
     const std::string from = known_meta_;
     // Keep the packed copy and the dirty list in step with the posts store (cache_format.hpp).
     if (!full && !needs_pack_) {
@@ -491,6 +502,19 @@ void SyncEngine::catch_up(std::function<void()> then) {
             if (d.result == DecodedOutboxRecord::Result::ok) entries.push_back(std::move(d.entry));
         }
         store_.replace_outbox(std::move(entries), epoch);
+        // Another person's tab open at the same time, in this browser, wrote its own full view:
+        // this tab keeps its view (its own) in memory and leaves storage to theirs. Taking theirs
+        // would mean a full pull here, which would make theirs pull again, and so on.
+        const Identity& me = store_.me();
+        if (stored.sync_meta && me.known && store_.snapshot_owner() == me.id) {
+            const SyncMetaRead read = read_sync_meta(*stored.sync_meta);
+            if (read.result == SyncMetaRead::Result::ok && read.meta.user.known && read.meta.user.id != me.id) {
+                detached_ = true;
+                then();
+                return;
+            }
+        }
+        detached_ = false;
         if (stored.sync_meta.value_or("") == known_meta_) {
             then();
             return;

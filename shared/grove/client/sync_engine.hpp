@@ -184,6 +184,9 @@ private:
     bool storage_ok_ = true;         // false: memory only (the cache could not be read)
     SyncMeta meta_;
     std::string known_meta_;         // the stored sync record this tab's snapshot matches
+    // The stored snapshot is another person's (their tab is open too): this tab's own view stays
+    // in memory, and it writes only queued writes and drafts until it is the owner's again.
+    bool detached_ = false;
     bool needs_pack_ = false;        // write the packed copy at the next commit (cache_format.hpp)
     std::string draft_;
     std::string draft_owner_;        // whose draft_ is ("": typed while nobody was known, not saved)
