@@ -303,8 +303,10 @@
       return p;
     }
     if (!token) {
-      token = askToken(false);
-      token.catch(function () { token = null; });   // a failed attempt is retried next time
+      var asked = askToken(false);
+      token = asked;
+      // A failed attempt, or an empty answer (nobody signed in), is asked again next time.
+      asked.then(function (t) { if (!t && token === asked) token = null; }, function () { if (token === asked) token = null; });
     }
     return token;
   }
@@ -533,6 +535,9 @@
       return Promise.resolve(showMessage(entry, 'no_webgl2', 'This browser cannot draw it because WebGL 2 is turned off or not ' +
         'supported. Try an up-to-date Chrome, Edge, Firefox or Safari, or turn on hardware acceleration in the browser settings.'));
     }
+    // Who is signed in, asked while the engine downloads: the widget takes no write until it
+    // knows (SECURITY.md, "Shared computers"), so the answer should be there by its first frame.
+    if (config().getToken) getToken(false).catch(function () { /* reported by askToken; asked again later */ });
     if (!el.hasAttribute('tabindex')) {
       el.setAttribute('tabindex', '0');
       entry.addedTabindex = true;
