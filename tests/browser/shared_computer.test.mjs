@@ -157,24 +157,27 @@ test('Alice\'s unsent draft and offline post are never posted as Bob; she is tol
 
   // Bob signs in on the same browser.
   await openAs(tab, 'bob');
-  let s = await until(tab, (x) => x.me && x.me.id === 'u-bob' && x.last_sync !== null, 'Bob signed in and synced');
-  assert.equal(s.cache_reads.prefetched, 1, 'the loader\'s early read of the cache was used');
-  assert.equal(s.draft, '', 'her draft is not in his composer');
-  assert.equal(s.pending, 0);
-  assert.equal(s.held_work, '');
-  assert.ok(!s.posts.some((p) => p.body.startsWith('Alice')), 'her queued post is not in his view');
-  assert.doesNotMatch(await screen(tab), /Alice (offline|unsent)/);
+  const bobs = await until(tab, (x) => x.me && x.me.id === 'u-bob' && x.last_sync !== null, 'Bob signed in and synced');
+  const bobSees = await screen(tab);
   // He presses Post on what his composer holds (as in the report), then posts his own.
   await tab.locator('#w').focus();
   await tab.keyboard.press('Control+Enter', { delay: 80 });
   await type(tab, 'Bob: the assembly point is the car park.');
   await until(tab, (x) => x.pending === 0 && x.posts.some((p) => p.body.startsWith('Bob:') && p.state === 'synced'), 'his post sent');
   await tab.waitForTimeout(2000);   // any later sync cycle has had its chance
-  assert.deepEqual(await stored(module), [{ body: 'Bob: the assembly point is the car park.', author: 'u-bob' }]);
+  assert.deepEqual(await stored(module), [{ body: 'Bob: the assembly point is the car park.', author: 'u-bob' }],
+    'nothing of Alice\'s reached the server, under any name');
+  // What he saw when he arrived.
+  assert.equal(bobs.cache_reads.prefetched, 1, 'the loader\'s early read of the cache was used');
+  assert.equal(bobs.draft, '', 'her draft is not in his composer');
+  assert.equal(bobs.pending, 0);
+  assert.equal(bobs.held_work, '');
+  assert.ok(!bobs.posts.some((p) => p.body.startsWith('Alice')), 'her queued post is not in his view');
+  assert.doesNotMatch(bobSees, /Alice (offline|unsent)/);
 
   // Alice comes back: her draft is in her composer, her post is sent as hers, and she is told.
   await openAs(tab, 'alice');
-  s = await until(tab, (x) => x.me && x.me.id === 'u-alice' && x.held_work !== '', 'the explanation for Alice');
+  let s = await until(tab, (x) => x.me && x.me.id === 'u-alice' && x.held_work !== '', 'the explanation for Alice');
   assert.equal(s.draft, 'Alice unsent: half a thought about');
   assert.match(s.held_work, /someone else used Grove in this browser/);
   assert.match(s.held_work, /1 change you made earlier on this device is being sent under your name/);
@@ -199,17 +202,20 @@ test('a post made before the page\'s token arrived is not sent under the identit
   assert.equal(s.me, null);
   await type(tab, 'Typed before anyone was signed in.');
   await tab.waitForTimeout(1000);
-  s = await state(tab);
-  assert.equal(s.pending, 0, 'nothing was queued');
-  assert.equal(s.draft, 'Typed before anyone was signed in.', 'the text stays in the composer');
-  assert.match(await screen(tab), /does not know who you are yet/);
-  assert.ok(!(await rawCache(tab)).includes('Typed before anyone'), 'nor saved for anyone');
+  const before = await state(tab);
+  const shownBefore = await screen(tab);
+  const storedBefore = await rawCache(tab);
 
   await tab.evaluate(() => window.releaseToken());
   await until(tab, (x) => x.me && x.me.id === 'u-bob' && x.last_sync !== null, 'Bob signed in and synced');
   await tab.waitForTimeout(2000);
   assert.deepEqual(await stored(module), [], 'nothing was posted under his name');
   assert.ok(!(await rawCache(tab)).includes('Typed before anyone'));
+  // Before the token: nothing was queued or saved for anyone; the text stayed, with the reason.
+  assert.equal(before.pending, 0, 'nothing was queued');
+  assert.equal(before.draft, 'Typed before anyone was signed in.', 'the text stays in the composer');
+  assert.match(shownBefore, /does not know who you are yet/);
+  assert.ok(!storedBefore.includes('Typed before anyone'), 'nor saved for anyone');
   assert.deepEqual(errors, []);
   await context.close();
 });
