@@ -16,6 +16,10 @@
 // Cycles run at start, every poll interval while the page is visible, at once when it becomes
 // visible, gains focus or goes online, and after each new write; a hidden tab still sends its
 // writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
+// One person at a time (the token's `sub`): their draft, their queued writes and their view of the
+// posts; another person's stay stored, unseen and unsent, until they are back. Nothing is taken,
+// fetched or sent while nobody is known, and nothing crosses from one person to the next when the
+// token changes (SECURITY.md, "Shared computers").
 #pragma once
 
 #include <cstdint>   // std::int64_t, std::uint64_t
