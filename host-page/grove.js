@@ -298,7 +298,10 @@
       var p = askToken(true);
       refreshing = p;
       token = p;
-      p.then(function () { refreshedAt = Date.now(); }, function () { token = null; })
+      p.then(function (t) {
+        refreshedAt = Date.now();
+        if (!t && token === p) token = null;   // nobody signed in: asked again next time
+      }, function () { token = null; })
         .then(function () { refreshing = null; });
       return p;
     }
