@@ -480,7 +480,7 @@ TEST_CASE("sync: a damaged cache opens with warnings and sends every readable qu
     m.outbox["zz-unreadable"] = "\x01\x02 not json";
     m.posts["X"] = "[broken";
     m.meta[kMetaSync] = "{\"format\": \"one\"}";
-    m.meta[kMetaDraft] = encode_draft("my half-written thought");
+    m.meta[draft_key(kAnn.id)] = encode_draft(kAnn.id, "my half-written thought");
     auto tab = w.tab(browser, kAnn, w.options());
     w.loop.advance(100);
     CHECK(tab->page.warnings.size() >= 2);
