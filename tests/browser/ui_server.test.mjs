@@ -194,5 +194,12 @@ test('touch: a focused widget scrolls under a finger, then the page; a drag is n
   assert.ok(!labels.some((l) => l.startsWith('Endorsed')), `nothing shows as endorsed: ${labels.join(', ')}`);
   const posts = await serverPosts(module);
   assert.ok(posts.every((p) => p.endorsements === 0), 'no control was pressed by the drag');
+  // The same button under a finger that does not move is pressed: a tap is a tap.
+  const moved = (await debug.controls(page)).controls.filter((c) => c.label === 'Endorse')
+    .sort((p, q) => Math.abs(p.y - (button.y - 250)) - Math.abs(q.y - (button.y - 250)))[0];
+  const at = { x: b.x + moved.x + moved.w / 2, y: b.y + moved.y + moved.h / 2 };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await serverUntil((ps) => ps.filter((p) => p.endorsements === 1).length === 1, 'the tapped endorsement', module);
   await context.close();
 });

@@ -244,6 +244,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
   // A finger that moves more than a few pixels scrolls (the widget, then the page once the widget
   // is at its end) and is not a tap: its press is released away from every control.
   var touch = null;
+  var leaving = 0;           // counts lifted fingers (see pointerleave) and new presses
   function cancelPress() {
     Module._grove_mouse_move(id, -1e6, -1e6);
     Module._grove_mouse_button(id, 0, 0, 0);
@@ -271,6 +272,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
     }
     e.preventDefault();      // keeps the focus in the agent (no focus change to the canvas)
     canvas.setPointerCapture(e.pointerId);
+    leaving++;               // a new press: the last finger's pointer stays where this one is
     if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
     pointer(e);
     Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
@@ -286,7 +288,21 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
     if (touch && touch.id === e.pointerId) touch = null;
     cancelPress();
   });
-  on(canvas, 'pointerleave', function () { Module._grove_mouse_move(id, -1e6, -1e6); });
+  // A lifted finger leaves the canvas at once, before a frame has seen its release where it
+  // was (a button is pressed on release over it): the pointer goes away only after two more
+  // frames (the press may still be waiting for one), unless a new touch comes first.
+  on(canvas, 'pointerleave', function (e) {
+    if (e.pointerType !== 'touch') {
+      Module._grove_mouse_move(id, -1e6, -1e6);
+      return;
+    }
+    var token = ++leaving, after = m.frames + 2, tries = 0;
+    (function away() {
+      if (token !== leaving || !Module.groveMounts[id]) return;
+      if (m.frames >= after || ++tries > 60) Module._grove_mouse_move(id, -1e6, -1e6);
+      else requestAnimationFrame(away);
+    })();
+  });
   // The wheel scrolls the widget only while it has focus, and only while it can scroll that
   // way; otherwise the page scrolls as usual.
   on(canvas, 'wheel', function (e) {
