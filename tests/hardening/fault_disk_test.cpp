@@ -1,9 +1,10 @@
 // Storage faults against the real binary: a disk that fills up while the server writes (a small
 // tmpfs; also a file size limit) and a database on a read-only filesystem. Mounts are made in a
 // mount namespace of the test's own (as root, or in an unprivileged user namespace); where
-// neither is allowed those tests are reported skipped, never passed. What must hold: writes are refused with 503 and a sentence that says what is wrong,
-// reads keep working, nothing refused is stored, nothing acknowledged is lost, the database file
-// stays intact, and writes work again once there is space, without a restart.
+// neither is allowed those tests are reported skipped, never passed. What must hold: writes are
+// refused with 503 and a sentence that says what is wrong, reads keep working, nothing refused is
+// stored, nothing acknowledged is lost, the database file stays intact, and writes work again
+// once there is space, without a restart.
 #include <doctest/doctest.h>
 
 #include <sys/mount.h>      // umount2
