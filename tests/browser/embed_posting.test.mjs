@@ -13,7 +13,7 @@ import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats
 import { startIntranet, blankPage, saveScreenshot } from './lib/intranet_server.mjs';
 import { syncState, postAsPerson } from './lib/posting.mjs';
 
-const SECRET = 'embed-posting-test-secret-' + process.pid;
+const SECRET = 'embed-posting-test-secret-0123456789-' + process.pid;   // >= 32 bytes
 let server, browser, intranet, secretDir;
 
 // An HS256 token signed like the intranet of docs/EMBEDDING.md does it.

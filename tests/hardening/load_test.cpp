@@ -43,7 +43,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kSecret = "load-test-secret-0123456789";
+constexpr const char* kSecret = "load-test-secret-0123456789-abcdefghijklmnop";
 
 struct Options {
     int clients = 200;
