@@ -26,6 +26,7 @@ namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kReadCap = 128 * 1024;   // unparsed bytes held at most (the head limit is 64 KiB)
 constexpr std::chrono::milliseconds kLinger{2000};
+constexpr std::size_t kLingerBytes = 256 * 1024;   // a client still sending more than this is cut off
 constexpr std::chrono::milliseconds kRefusalWrite{2000};
 const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -225,6 +226,10 @@ void HttpConnection::on_readable(boost::system::error_code ec) {
     }
     switch (phase_) {
         case Phase::closing:
+            lingered_ += buffer_.size();
+            buffer_.consume(buffer_.size());
+            if (peer_closed_ || lingered_ > kLingerBytes) return close();
+            return wait_readable();
         case Phase::streaming:   // nothing is read from a stream's client but its going away
             buffer_.consume(buffer_.size());
             if (peer_closed_) return close();

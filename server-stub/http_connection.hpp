@@ -14,7 +14,8 @@
 //   writing     the answer is going out: closed if the client has not taken it within 60 s
 //   streaming   an event stream: ": ping" every --ping-interval, ended when the token expires
 //   closing     an answer that ends the connection was sent: what the client still sends is
-//               read and dropped for up to 2 s (so the answer is not lost to a reset), then closed
+//               read and dropped for up to 2 s and 256 KiB (so the answer is not lost to a
+//               reset), then closed
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>        // tcp::socket
@@ -133,6 +134,7 @@ private:
     bool peer_closed_ = false;
     bool stopping_ = false;
     bool close_after_ = false;   // the answer in hand ends the connection
+    std::size_t lingered_ = 0;   // bytes read and dropped while closing
     bool head_request_ = false;
     bool keep_alive_ = true;
     unsigned version_ = 11;
