@@ -44,6 +44,14 @@ std::size_t EventHub::subscribers() const {
     return listeners_.size();
 }
 
+std::vector<std::pair<std::string, std::int64_t>> EventHub::followed() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    out.reserve(topics_.size());
+    for (const auto& [module, topic] : topics_) out.emplace_back(module, topic.announced);
+    return out;
+}
+
 void EventHub::publish(const std::vector<ChangeNotice>& changes) {
     bool wake = false;
     {

@@ -9,7 +9,9 @@
 // to a module (every stream, for spotlight changes) its announcements through EventSink, which
 // must return at once; streams coalesce again while their own writes are in flight.
 // Events are hints (clients then pull the changes feed), so nothing is kept for modules nobody
-// listens to, and nothing is replayed.
+// listens to, and nothing is replayed. Dropping a rev at or below the one announced assumes revs
+// of a module become visible in rev order (true of SQLite's single writer); a source whose revs
+// can commit out of order must publish the rev up to which a pull sees everything.
 #pragma once
 
 #include <condition_variable>   // std::condition_variable
@@ -21,6 +23,7 @@
 #include <string>               // std::string
 #include <thread>               // std::thread
 #include <unordered_map>        // std::unordered_map
+#include <utility>              // std::pair
 #include <vector>               // std::vector
 
 namespace grove {
@@ -67,6 +70,9 @@ public:
     std::unique_ptr<Subscription> subscribe(const std::vector<std::string>& modules, std::weak_ptr<EventSink> sink);
 
     std::size_t subscribers() const;
+    // The modules someone follows, with the highest rev announced for each: what a periodic
+    // re-check of another source (a lost notification) needs to look at.
+    std::vector<std::pair<std::string, std::int64_t>> followed() const;
 
 private:
     struct Listener {

@@ -3,6 +3,7 @@
 // http_events_test.cpp.
 #include <doctest/doctest.h>
 
+#include <algorithm>            // std::sort
 #include <chrono>               // std::chrono
 #include <condition_variable>   // std::condition_variable
 #include <map>                  // std::map
@@ -79,6 +80,9 @@ TEST_CASE("event hub: streams hear of their modules only, spotlight changes reac
     hub.publish({{"b", 8, false}});
     REQUIRE(ab->wait_for("b", 8));
     CHECK(ab->changes("b") == std::vector<std::int64_t>{5, 8});
+    auto followed = hub.followed();
+    std::sort(followed.begin(), followed.end());
+    CHECK(followed == std::vector<std::pair<std::string, std::int64_t>>{{"a", 6}, {"b", 8}});
     sub_a.reset();
     CHECK(hub.subscribers() == 1);
     hub.publish({{"a", 9, false}});
