@@ -72,10 +72,11 @@ bool has_no_body(int status) { return status == 204 || status == 304 || (status 
 
 // -- [SECTION] Registry and shared state ------------------------------------------------------
 
-HttpShared::HttpShared(const ServerOptions& o, ApiRouter& a, asio::thread_pool& w)
+HttpShared::HttpShared(const ServerOptions& o, ApiRouter& a, asio::thread_pool& r, asio::thread_pool& w)
     : options(o),
       api(a),
-      workers(w),
+      readers(r),
+      writers(w),
       site{o.widget_dir, o.site_dir},
       request_timeout(std::chrono::seconds(o.request_timeout_s)),
       idle_timeout(std::chrono::seconds(o.idle_timeout_s)),
@@ -297,7 +298,9 @@ void HttpConnection::dispatch(HttpRequest request) {
                       shared_.response_timeout);
     }
     const bool is_api = ApiRouter::is_api_path(api_request.path);
-    asio::post(shared_.workers, [self = shared_from_this(), req = std::move(api_request), is_api]() {
+    const std::string& m = api_request.method;
+    const bool writes = is_api && (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE");
+    asio::post(writes ? shared_.writers : shared_.readers, [self = shared_from_this(), req = std::move(api_request), is_api]() {
         ApiResponse res;
         try {
             res = is_api ? self->shared_.api.handle(req) : serve_static(req, self->shared_.site);

@@ -2,7 +2,8 @@
 //
 // Everything a connection does runs on its own strand of the server's io_context: reading and
 // screening the request (request_reader.hpp), deadlines, writing answers, and event streams.
-// API and file work goes to the server's worker pool, whose answer is posted back. A connection
+// API and file work goes to one of the server's worker pools (reads and writes apart, so reads
+// never queue behind writes waiting for the database's one writer), whose answer is posted back. A connection
 // waiting for its next request holds no read buffer and no thread: it waits for readability
 // (async_wait) and reads only what has arrived.
 //
@@ -62,11 +63,12 @@ private:
 
 // What all connections share; owned by the server.
 struct HttpShared {
-    HttpShared(const ServerOptions& o, ApiRouter& a, boost::asio::thread_pool& w);
+    HttpShared(const ServerOptions& o, ApiRouter& a, boost::asio::thread_pool& r, boost::asio::thread_pool& w);
 
     const ServerOptions& options;
     ApiRouter& api;
-    boost::asio::thread_pool& workers;
+    boost::asio::thread_pool& readers;   // GET, HEAD, OPTIONS and files
+    boost::asio::thread_pool& writers;   // POST, PUT, PATCH, DELETE: they take turns at the database
     StaticSite site;
     RequestLimits limits;
     std::chrono::milliseconds request_timeout, idle_timeout, ping_interval;

@@ -1,8 +1,10 @@
 // The HTTP front on Boost.Asio. What it decides itself, and why:
 //   - Threads: one io_context thread owns every connection (reading, screening, writing, event
-//     streams: little CPU each), and a worker pool of --threads runs ApiRouter and file reads
-//     (SQLite does I/O and waits for the writer's lock; 2 cores). A connection waiting for its
-//     next request, or holding an event stream, is a socket and a few hundred bytes.
+//     streams: little CPU each); two worker pools of --threads each run ApiRouter and file reads,
+//     one for reads and one for writes. Writes wait for SQLite's one writer (and an fsync), so in
+//     one shared pool a burst of writes would hold every worker and reads would queue behind
+//     them. A connection waiting for its next request, or holding an event stream, is a socket
+//     and a few hundred bytes.
 //   - Connections: at most --max-connections (by default what the open file limit allows, which
 //     is raised to its hard limit at start). A new client beyond that takes the place of the
 //     longest idle keep-alive connection (HTTP lets a server close those at any time; clients
@@ -77,14 +79,16 @@ struct HttpServer::Impl {
         : options(std::move(o)),
           storage(open_sqlite_engine(SqliteOptions{options.db, options.sqlite_sync_full})),
           api(std::make_unique<ApiRouter>(options, storage)),
-          workers(static_cast<std::size_t>(worker_count(options))),
-          shared(options, *api, workers),
+          readers(static_cast<std::size_t>(worker_count(options))),
+          writers(static_cast<std::size_t>(worker_count(options))),
+          shared(options, *api, readers, writers),
           acceptor(io),
           accept_retry(io),
           max_connections(connection_limit(options)) {}
 
     ~Impl() {
-        workers.join();   // their answers are posted to io, whose destruction drops them
+        readers.join();   // their answers are posted to io, whose destruction drops them
+        writers.join();
     }
 
     void accept();
@@ -95,7 +99,8 @@ struct HttpServer::Impl {
     ServerOptions options;
     std::shared_ptr<StorageEngine> storage;
     std::unique_ptr<ApiRouter> api;
-    asio::thread_pool workers;
+    asio::thread_pool readers;
+    asio::thread_pool writers;
     HttpShared shared;
     asio::io_context io{kIoThreads};
     tcp::acceptor acceptor;

@@ -74,7 +74,8 @@ Options:
   --max-body N            post length limit in characters (code points)      (default 500)
   --writes-per-minute N   per-user write limit, then 429                     (default 30)
   --auto-hide-flags N     distinct flags that hide a post until a curator decides, 0 = off (default 3)
-  --threads N             workers for API requests and files (default: 8, or 2 per core if more)
+  --threads N             workers for reads and files, and as many for writes
+                          (default: 8, or 2 per core if more)
   --max-connections N     open connections at once; idle ones make room for new ones
                           (default: what the open file limit allows)
   --ping-interval S       seconds between ': ping' lines on idle event streams   (default 25)
