@@ -126,7 +126,8 @@ else {
 const tr = json('transport.json');
 if (!tr || tr.failed) missing('6. transport', tr ? 'transport_bench.sh failed (see transport.log)' : 'not run');
 else {
-  const w = (r) => `${int(r.rps)} req/s, p99 ${r.p99_ms.toFixed(1)} ms, ${r.non2xx + r.socket_errors} errors`;
+  const w = (r) => `${int(r.rps)} req/s, p99 ${r.p99_ms.toFixed(1)} ms, ${r.non2xx + r.socket_errors} errors` +
+    (r.held !== undefined ? `, ${int(r.held)} connections held` : '');
   const a = tr.feed_after;
   for (const c of ['32', '400', '2000']) {
     const r = a['c' + c];

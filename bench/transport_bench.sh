@@ -71,21 +71,29 @@ seed_feed() {
       -H 'Content-Type: application/json' \
       -d "{\"id\":\"seed-$i\",\"kind\":\"insight\",\"body\":\"Seed post $i: what I will do differently after this module, in a sentence or two.\"}"
   done
-  FEED_BYTES=$(curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" | wc -c)
+  curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" | wc -c >"$WORK/feed-bytes"
 }
 
+# Connections the server has accepted and holds open on its port right now (a server whose
+# listen backlog is full leaves the rest waiting in the client's connect, where wrk counts no latency).
+held() { ss -Htn state established "( sport = :$PORT )" 2>/dev/null | wc -l; }
+
 feed_rows() {   # name binary -> JSON {"c32": ..., "c400": ..., "c2000": ...}
-  local name=$1 bin=$2 c first=1
+  local name=$1 bin=$2 c first=1 wrk_pid held_mid
   start_server "$name" "$bin"
   seed_feed
   printf '{'
   for c in 32 400 2000; do
     echo "  $name: wrk -t2 -c$c -d${DURATION}s GET feed of 200 posts" >&2
     wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s --latency -H "Authorization: Bearer $TOKEN" \
-      "$URL/api/v1/modules/bench/posts" >"$WORK/$name-c$c.txt" 2>&1 || true
+      "$URL/api/v1/modules/bench/posts" >"$WORK/$name-c$c.txt" 2>&1 &
+    wrk_pid=$!
+    sleep "$(( DURATION / 2 ))"
+    held_mid=$(held)
+    wait "$wrk_pid" || true
     [ $first -eq 1 ] || printf ', '
     first=0
-    printf '"c%s": %s' "$c" "$(summarize "$WORK/$name-c$c.txt")"
+    printf '"c%s": %s' "$c" "$(summarize "$WORK/$name-c$c.txt" | sed "s/}\$/, \"held\": $held_mid}/")"
     sleep 1
   done
   printf '}'
@@ -122,7 +130,7 @@ fi
 cat >"$OUT" <<EOF
 {
   "duration_s": $DURATION,
-  "feed_bytes": $FEED_BYTES,
+  "feed_bytes": $(cat "$WORK/feed-bytes"),
   "feed_after": $AFTER,
   "feed_before": $BEFORE,
   "idle_streams": $IDLE,

@@ -410,6 +410,8 @@ void HttpConnection::start_stream(const EventStreamRequest& request) {
     s.subscription = shared_.api.events().subscribe(request.modules, std::weak_ptr<EventSink>(shared_from_this()));
     phase_ = Phase::streaming;
     stream_since_ms_ = unix_ms();
+    buffer_.consume(buffer_.size());
+    buffer_.shrink_to_fit();   // a stream reads nothing more: it holds no buffer
     auto& m = outgoing_->head;
     if (s.chunked) m.chunked(true);
     m.keep_alive(false);   // a stream ends with its connection

@@ -56,14 +56,13 @@ std::string view(boost::beast::string_view s) { return std::string(s.data(), s.s
 
 }  // namespace
 
-RequestReader::RequestReader(RequestLimits limits) : limits_(limits), parsers_(std::make_unique<Parsers>()) {}
+RequestReader::RequestReader(RequestLimits limits) : limits_(limits) {}
 RequestReader::~RequestReader() = default;
 RequestReader::RequestReader(RequestReader&&) noexcept = default;
 RequestReader& RequestReader::operator=(RequestReader&&) noexcept = default;
 
 void RequestReader::reset() {
-    parsers_->head.reset();
-    parsers_->body.reset();
+    parsers_.reset();   // an idle connection keeps no parser
     request_ = HttpRequest{};
     state_ = State::idle;
     scanned_ = line_start_ = head_end_ = 0;
@@ -74,8 +73,7 @@ void RequestReader::reset() {
 void RequestReader::refuse(ApiError error) {
     refusal_ = std::move(error);
     state_ = State::refused;
-    parsers_->head.reset();
-    parsers_->body.reset();
+    parsers_.reset();
 }
 
 HttpRequest RequestReader::take() {
@@ -159,6 +157,7 @@ std::size_t RequestReader::feed_head(std::string_view b) {
     }
     if (!screen_lines(b)) return 0;
 
+    if (!parsers_) parsers_ = std::make_unique<Parsers>();
     parsers_->head.emplace();
     auto& head = *parsers_->head;
     head.header_limit(static_cast<std::uint32_t>(limits_.max_head + 1));
@@ -231,7 +230,7 @@ void RequestReader::parsed_head() {
     }
     if (!body_follows || head.is_done()) {
         state_ = State::complete;
-        parsers_->head.reset();
+        parsers_.reset();
         return;
     }
     parsers_->body.emplace(std::move(head));
@@ -261,7 +260,7 @@ std::size_t RequestReader::feed_body(std::string_view b) {
     }
     if (body.is_done()) {
         request_.body = body.release().body();
-        parsers_->body.reset();
+        parsers_.reset();
         state_ = State::complete;
     }
     return total;
