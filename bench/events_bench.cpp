@@ -2,6 +2,10 @@
 // bench/transport_bench.sh. Prints one JSON object.
 //   --idle N --seconds S     open N streams on one module, then measure the server's resident
 //                            memory and CPU time while they sit idle for S seconds
+//     --keepalive 1          the same with N idle keep-alive connections instead of streams
+//                            (each made one GET /api/v1/health); at most --open-limit S seconds
+//                            to get every answer (a server that gives each connection a thread
+//                            answers only as many as it has threads)
 //   --fanout N --writes W    open N streams on one module, then make W writes into it, one every
 //                            --gap-ms, and time each write from its sending to its event at
 //                            every stream (p50, p99, max over all N x W deliveries)
@@ -48,6 +52,8 @@ struct Options {
     int fanout = 0;
     int writes = 20;
     int gap_ms = 300;
+    bool keepalive = false;
+    int open_limit_s = 60;
 };
 
 long rss_kib(int pid) {
@@ -93,8 +99,8 @@ struct Stream : std::enable_shared_from_this<Stream> {
                 self->failed = true;
                 return opened();
             }
-            auto req = std::make_shared<std::string>("GET /api/v1/events?modules=" + self->options.module +
-                                                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+            const std::string target = self->options.keepalive ? "/api/v1/health" : "/api/v1/events?modules=" + self->options.module;
+            auto req = std::make_shared<std::string>("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
                                                      self->options.token + "\r\n\r\n");
             asio::async_write(self->socket, asio::buffer(*req), [self, req, opened](boost::system::error_code wec, std::size_t) {
                 if (wec) {
@@ -115,7 +121,8 @@ struct Stream : std::enable_shared_from_this<Stream> {
             }
             const auto now = Clock::now();
             self->pending.append(self->buf, n);
-            if (!self->open && self->pending.find(": ping") != std::string::npos) {
+            const char* ready = self->options.keepalive ? "\r\n\r\n" : ": ping";
+            if (!self->open && self->pending.find(ready) != std::string::npos) {
                 self->open = true;
                 opened();
             }
@@ -132,23 +139,35 @@ struct Stream : std::enable_shared_from_this<Stream> {
     }
 };
 
-// Opens `n` streams, at most 256 connecting at once; returns when all are open (or failed).
+// Opens `n` streams, at most 256 connecting at once; returns when all are open (or failed), or
+// after --open-limit seconds. The counters outlive the call: late answers still reach them.
 std::vector<std::shared_ptr<Stream>> open_streams(asio::io_context& io, const Options& o, int n, const tcp::endpoint& server) {
-    std::vector<std::shared_ptr<Stream>> streams;
-    int started = 0, settled = 0;
-    std::function<void()> next;
-    next = [&] {
-        while (started < n && started - settled < 256) {
-            streams.push_back(std::make_shared<Stream>(io, o));
-            ++started;
-            streams.back()->start(server, [&] {
-                ++settled;
-                next();
+    struct State {
+        std::vector<std::shared_ptr<Stream>> streams;
+        int started = 0, settled = 0;
+        std::function<void()> next;
+    };
+    auto state = std::make_shared<State>();
+    std::weak_ptr<State> weak = state;
+    state->next = [&io, &o, n, server, weak] {
+        const auto st = weak.lock();
+        if (!st) return;
+        while (st->started < n && st->started - st->settled < 256) {
+            st->streams.push_back(std::make_shared<Stream>(io, o));
+            ++st->started;
+            st->streams.back()->start(server, [weak] {
+                if (const auto s = weak.lock()) {
+                    ++s->settled;
+                    s->next();
+                }
             });
         }
     };
-    next();
-    while (settled < n) io.run_one();
+    state->next();
+    const auto until = Clock::now() + std::chrono::seconds(o.open_limit_s);
+    while (state->settled < n && Clock::now() < until) io.run_one_for(std::chrono::milliseconds(100));
+    auto streams = state->streams;
+    state->next = nullptr;
     return streams;
 }
 
@@ -199,9 +218,9 @@ int run_idle(const Options& o, const tcp::endpoint& server) {
     const double cpu = cpu_seconds(o.pid) - cpu_start;
     int still_open = 0;
     for (auto& s : streams) still_open += s->open && !s->failed ? 1 : 0;
-    std::printf("{\"streams\": %d, \"open\": %d, \"still_open\": %d, \"open_s\": %.1f, \"rss_before_mb\": %.1f, "
-                "\"rss_mb\": %.1f, \"per_stream_kb\": %.2f, \"cpu_percent\": %.2f, \"window_s\": %.0f}\n",
-                o.idle, open, still_open, opened_s, rss_before / 1024.0, rss_peak / 1024.0,
+    std::printf("{\"%s\": %d, \"open\": %d, \"still_open\": %d, \"open_s\": %.1f, \"rss_before_mb\": %.1f, "
+                "\"rss_mb\": %.1f, \"per_connection_kb\": %.2f, \"cpu_percent\": %.2f, \"window_s\": %.0f}\n",
+                o.keepalive ? "keepalive" : "streams", o.idle, open, still_open, opened_s, rss_before / 1024.0, rss_peak / 1024.0,
                 open ? static_cast<double>(rss_peak - rss_before) / open : 0.0, 100.0 * cpu / window, window);
     return open == o.idle && still_open == o.idle ? 0 : 1;
 }
@@ -263,9 +282,11 @@ int main(int argc, char** argv) {
         else if (a == "--fanout") o.fanout = std::atoi(v.c_str());
         else if (a == "--writes") o.writes = std::atoi(v.c_str());
         else if (a == "--gap-ms") o.gap_ms = std::atoi(v.c_str());
+        else if (a == "--keepalive") o.keepalive = v == "1";
+        else if (a == "--open-limit") o.open_limit_s = std::atoi(v.c_str());
     }
     if (o.port <= 0 || o.token.empty() || o.pid <= 0 || (o.idle <= 0) == (o.fanout <= 0)) {
-        std::fprintf(stderr, "usage: grove_events_bench --port P --token T --pid PID (--idle N [--seconds S] | "
+        std::fprintf(stderr, "usage: grove_events_bench --port P --token T --pid PID (--idle N [--seconds S] [--keepalive 1] | "
                              "--fanout N [--writes W] [--gap-ms G]) [--module M]\n");
         return 2;
     }

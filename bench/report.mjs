@@ -146,8 +146,15 @@ else {
   const i = tr.idle_streams;
   if (!i || i.failed) missing('6. 10,000 idle event streams', 'grove_events_bench failed (see transport.log)');
   else row(`6. ${int(i.streams)} idle event streams (${int(i.still_open)} open at the end)`,
-    `RSS ${i.rss_mb.toFixed(0)} MB (${i.rss_before_mb.toFixed(0)} MB before, ${i.per_stream_kb.toFixed(1)} KiB a stream), CPU ${i.cpu_percent.toFixed(2)}% over ${i.window_s} s`,
+    `RSS ${i.rss_mb.toFixed(0)} MB (${i.rss_before_mb.toFixed(0)} MB before, ${i.per_connection_kb.toFixed(1)} KiB a stream), CPU ${i.cpu_percent.toFixed(2)}% over ${i.window_s} s`,
     '<= 200 MB, <= 2% CPU', verdict(i.rss_mb <= 200 && i.cpu_percent <= 2 && i.still_open === i.streams));
+  const k = tr.idle_keepalive_after;
+  const kb4 = (x) => (!x || x.failed) ? 'failed' :
+    `${int(x.open)} of ${int(x.keepalive)} answered within 20 s, ${int(x.still_open)} still open after ${x.window_s} s, ` +
+    `RSS ${x.rss_mb.toFixed(0)} MB (${x.per_connection_kb.toFixed(1)} KiB a connection), CPU ${x.cpu_percent.toFixed(2)}%`;
+  if (k) row('6. 2,000 idle keep-alive connections (one request each)',
+    kb4(k) + (tr.idle_keepalive_before ? `; before: ${kb4(tr.idle_keepalive_before)}` : ''),
+    'every one answered and held', verdict(!k.failed && k.open === k.keepalive && k.still_open === k.keepalive));
   const f = tr.fanout;
   if (!f || f.failed) missing('6. fan-out to 2,000 streams', 'grove_events_bench failed (see transport.log)');
   else row(`6. one write fanned out to ${int(f.listeners)} streams (${f.writes} writes, ${int(f.deliveries)} deliveries, ${f.missed} missed)`,

@@ -4,6 +4,8 @@
 #   GET feed of 200 posts at 32, 400 and 2,000 connections (wrk -t2, --timeout 10s): requests/s,
 #     p99, errors; also for GROVE_BASELINE_SERVER when set (an older grove-server: "before")
 #   10,000 idle event streams on one instance: the server's memory and CPU (grove_events_bench)
+#   2,000 idle keep-alive connections (one request each): how many were answered within 20 s and
+#     the server's memory per connection; also for GROVE_BASELINE_SERVER
 #   one write fanned out to 2,000 event streams: time from sending the write to each delivery
 #   the load test (bench/load_test.sh, 200 clients): request latency
 # Writes JSON to $1; work files stay in $2.
@@ -112,6 +114,18 @@ start_server streams "$SERVER"
 IDLE=$("$EVENTS" --port "$PORT" --token "$TOKEN" --pid "$SERVER_PID" --idle 10000 --seconds 30 || echo '{"failed": true}')
 stop_server
 
+idle_keepalive() {   # name binary -> JSON from grove_events_bench --keepalive 1
+  local out
+  start_server "$1" "$2" --idle-timeout 600
+  out=$("$EVENTS" --port "$PORT" --token "$TOKEN" --pid "$SERVER_PID" --idle 2000 --keepalive 1 --open-limit 20 --seconds 10 || true)
+  stop_server
+  echo "${out:-{\"failed\": true\}}"
+}
+echo "  2,000 idle keep-alive connections" >&2
+KEEPALIVE_BEFORE=null
+[ -z "$BASELINE" ] || KEEPALIVE_BEFORE=$(idle_keepalive keepalive-before "$BASELINE")
+KEEPALIVE_AFTER=$(idle_keepalive keepalive-after "$SERVER")
+
 echo "  one write fanned out to 2,000 event streams (20 writes)" >&2
 start_server fanout "$SERVER"
 FANOUT=$("$EVENTS" --port "$PORT" --token "$TOKEN" --pid "$SERVER_PID" --fanout 2000 --writes 20 --gap-ms 300 || echo '{"failed": true}')
@@ -134,6 +148,8 @@ cat >"$OUT" <<EOF
   "feed_after": $AFTER,
   "feed_before": $BEFORE,
   "idle_streams": $IDLE,
+  "idle_keepalive_after": $KEEPALIVE_AFTER,
+  "idle_keepalive_before": $KEEPALIVE_BEFORE,
   "fanout": $FANOUT,
   "load": $LOAD_RESULT
 }

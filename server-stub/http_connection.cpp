@@ -9,7 +9,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>        // http::async_write, async_write_header
 
-#include <algorithm>   // std::min
+#include <algorithm>   // std::min, std::max
 #include <cstdio>      // std::fprintf
 #include <optional>    // std::optional
 
@@ -66,6 +66,17 @@ void fill(Message& m, const ApiResponse& res, unsigned version) {
     for (const auto& [name, value] : res.headers) m.insert(name, value);
 }
 
+// A client that reuses an idle connection at the moment the server closes it sees "other side
+// closed" (a request in flight on a dead socket; only some clients retry). Clients that read
+// the Keep-Alive hint (undici, Node's fetch) stop reusing a connection a second or two before
+// the hinted time, so the hint is the idle timeout minus a margin: they give up well before
+// the server does, even on a busy machine. Clients that ignore it (browsers) retry a request
+// that failed on a reused connection.
+std::string keep_alive_hint(int idle_timeout_s) {
+    const int margin = std::max(2, idle_timeout_s / 3);
+    return "timeout=" + std::to_string(std::max(1, idle_timeout_s - margin));
+}
+
 bool has_no_body(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
 
 }  // namespace
@@ -80,7 +91,8 @@ HttpShared::HttpShared(const ServerOptions& o, ApiRouter& a, asio::thread_pool& 
       site{o.widget_dir, o.site_dir},
       request_timeout(std::chrono::seconds(o.request_timeout_s)),
       idle_timeout(std::chrono::seconds(o.idle_timeout_s)),
-      ping_interval(std::chrono::seconds(o.ping_interval_s)) {}
+      ping_interval(std::chrono::seconds(o.ping_interval_s)),
+      keep_alive_hint(grove::keep_alive_hint(o.idle_timeout_s)) {}
 
 void ConnectionRegistry::add(const std::shared_ptr<HttpConnection>& c) {
     std::lock_guard lock(mutex_);
@@ -343,6 +355,7 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
         fill(m, res, version_);
         if (!has_no_body(res.status)) m.content_length(res.body.size());
         m.keep_alive(keep);
+        if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));
     }
     auto& m = outgoing_->full;
@@ -350,6 +363,7 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
     m.body() = std::move(res.body);
     m.prepare_payload();
     m.keep_alive(keep);
+    if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
     http::async_write(socket_, m, std::move(done));
 }
 

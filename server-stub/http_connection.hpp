@@ -72,6 +72,8 @@ struct HttpShared {
     StaticSite site;
     RequestLimits limits;
     std::chrono::milliseconds request_timeout, idle_timeout, ping_interval;
+    // "timeout=N" for the Keep-Alive header of answers that keep the connection open.
+    std::string keep_alive_hint;
     std::chrono::milliseconds response_timeout{60000};
     ConnectionRegistry registry;
     std::atomic<bool> stopping{false};

@@ -82,7 +82,7 @@ Options:
   --sqlite-sync MODE      full: fsync every commit, survives power loss (default);
                           normal: WAL without fsync per commit, survives a crash of this program
   --request-timeout S     seconds a request's head, or its body, may take to arrive (default 5)
-  --idle-timeout S        seconds an idle keep-alive connection stays open       (default 5)
+  --idle-timeout S        seconds an idle keep-alive connection stays open       (default 15)
   --help                  show this help
 )";
 }

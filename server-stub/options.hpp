@@ -28,7 +28,7 @@ struct ServerOptions {
     int ping_interval_s = 25;              // ": ping" on idle event streams
     bool sqlite_sync_full = true;          // fsync every commit (--sqlite-sync full|normal)
     int request_timeout_s = 5;             // a stalled read or write of a request ends the connection
-    int idle_timeout_s = 5;                // an idle keep-alive connection is closed after this
+    int idle_timeout_s = 15;               // an idle keep-alive connection is closed after this
     bool show_help = false;
 };
 
