@@ -49,6 +49,7 @@ summarize() {
 start_server() {   # name binary [flags...]
   local name=$1 bin=$2; shift 2
   # --dev takes no secret: unset one the environment may carry.
+  : >"$WORK/$name.out"   # exists before the server opens it: the loop below reads it at once
   env -u GROVE_JWT_SECRET "$bin" --dev --port 0 --db "$WORK/$name.db" --sqlite-sync normal --writes-per-minute 1000000 "$@" \
     >"$WORK/$name.out" 2>"$WORK/$name.err" &
   SERVER_PID=$!
