@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   emscripten
-  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3
+  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3 libboost-dev
   fonts-dejavu-core python3-fonttools
   chromium
   wrk clang-14 libclang-rt-14-dev libfuzzer-14-dev

@@ -101,14 +101,23 @@ struct ApiRouter::Impl {
           clock(std::move(c)),
           service(*storage, DiscussionRules{o.max_body_code_points, o.auto_hide_flags}, clock),
           context{options, service, feed_cache, clock},
-          authenticator(o.jwt_secret),
+          authenticator(o.jwt_secret, TokenChecks{o.jwt_audience, o.jwt_issuer}),
           limiter(o.writes_per_minute),
           cors(o.allow_origins) {
         add_public_routes(routes, context);
         add_dev_routes(routes, context);
         add_post_routes(routes, context);
         add_moderation_routes(routes, context);
+        add_event_routes(routes, context);
+        storage->set_commit_observer([this](const std::vector<CommittedChange>& changes) {
+            std::vector<ChangeNotice> notices;
+            notices.reserve(changes.size());
+            for (const CommittedChange& c : changes)
+                notices.push_back(ChangeNotice{c.module, c.rev, c.kind == Kind::leader_learning});
+            hub.publish(notices);
+        });
     }
+    ~Impl() { storage->set_commit_observer(nullptr); }   // the storage may outlive the hub
 
     ApiResponse dispatch(const ApiRequest& request);
     std::string allowed_methods(const std::vector<std::string>& segments) const;
@@ -116,6 +125,7 @@ struct ApiRouter::Impl {
     ServerOptions options;
     std::shared_ptr<StorageEngine> storage;
     UnixMsClock clock;
+    EventHub hub;
     DiscussionService service;
     FeedCache feed_cache;
     ApiContext context;
@@ -131,6 +141,7 @@ ApiRouter::ApiRouter(const ServerOptions& options, std::shared_ptr<StorageEngine
 ApiRouter::~ApiRouter() = default;
 
 DiscussionService& ApiRouter::service() { return impl_->service; }
+EventHub& ApiRouter::events() { return impl_->hub; }
 
 bool ApiRouter::is_api_path(std::string_view path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 

@@ -3,6 +3,7 @@
 //   routes_posts.cpp       any signed-in role: me, feed, create, edit, delete, endorse, flag, spotlight
 //   routes_moderation.cpp  curators/admins (flag queue) and curators/leaders/admins (stats)
 //   routes_dev.cpp         --dev only: mint tokens
+//   routes_events.cpp      any signed-in role: the event stream of live updates
 // A route names its method, its path pattern ("{}" is a parameter), whether it needs a token
 // and whether it is a write (counted by the per-user write limit).
 #pragma once
@@ -52,6 +53,7 @@ void add_public_routes(std::vector<Route>& routes, ApiContext& context);
 void add_post_routes(std::vector<Route>& routes, ApiContext& context);
 void add_moderation_routes(std::vector<Route>& routes, ApiContext& context);
 void add_dev_routes(std::vector<Route>& routes, ApiContext& context);
+void add_event_routes(std::vector<Route>& routes, ApiContext& context);
 
 // The request body as a JSON object (400 invalid_utf8 / invalid_json / bad_request otherwise).
 Expected<Json> json_body(const ApiRequest& request);

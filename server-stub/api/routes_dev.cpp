@@ -38,7 +38,8 @@ ApiResponse mint_token(const ApiContext& ctx, const RouteContext& rc) {
     }
     const std::int64_t now_ms = ctx.clock();
     c.exp = now_ms / 1000 + kDevTokenSeconds;
-    return json_response(200, Json{{"token", sign_token(c, ctx.options.jwt_secret)},
+
+    return json_response(200, Json{{"token", sign_token(c, ctx.options.jwt_secret, TokenChecks{ctx.options.jwt_audience, ctx.options.jwt_issuer})},
                                    {"expires_at", format_rfc3339_ms(c.exp * 1000)}});
 }
 

@@ -24,6 +24,14 @@ ApiError bad_module() {
 
 bool is_author(const Caller& caller, const Post& post) { return post.author.id == caller.id; }
 
+// A hidden post waits for a curator: only curators and admins may touch it meanwhile, so an
+// author cannot rewrite what the curator is about to read, and nobody builds on it.
+ApiError under_review(const std::string& what, std::string field = {}) {
+    return ApiError{403, "under_review",
+                    "This post is hidden until a curator reviews it; it cannot be " + what + " until then.",
+                    std::move(field)};
+}
+
 }  // namespace
 
 DiscussionService::DiscussionService(StorageEngine& storage, DiscussionRules rules, UnixMsClock clock)
@@ -144,6 +152,7 @@ Expected<CreateAnswer> DiscussionService::create_post(const Caller& caller, cons
             return ApiError::invalid_field("parent_id", "Replies are one level deep: reply to the top-level post.");
         if (parent->deleted)
             return ApiError::invalid_field("parent_id", "The post you are replying to was deleted.");
+        if (parent->hidden && !can_moderate(caller.role)) return under_review("replied to", "parent_id");
     }
     tx->insert_post(NewPost{request.id, module, request.parent_id, request.kind, request.body,
                             Author{caller.id, caller.name, caller.role}, now});
@@ -163,6 +172,7 @@ Expected<Post> DiscussionService::patch_post(const Caller& caller, const std::st
         return ApiError::forbidden("Only the author can edit a post.");
     if ((request.pinned || request.hidden) && !can_moderate(caller.role))
         return ApiError::forbidden("Only curators and admins can pin or hide posts.");
+    if (request.body && post->hidden && !can_moderate(caller.role)) return under_review("edited", "body");
 
     PostUpdate update{id, {}, {}, {}, {}, false};
     bool changed = false;
@@ -218,6 +228,7 @@ Expected<EndorsementAnswer> DiscussionService::set_endorsement(const Caller& cal
     if (endorsed) {
         if (post->deleted) return no_such_post();
         if (is_author(caller, *post)) return ApiError::own_post();
+        if (post->hidden && !can_moderate(caller.role)) return under_review("endorsed");
         if (tx->add_endorsement(change) == 0) return EndorsementAnswer{post->endorsements, true};
     } else if (tx->remove_endorsement(change) == 0) {
         return EndorsementAnswer{post->endorsements, false};

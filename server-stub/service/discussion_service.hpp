@@ -3,7 +3,8 @@
 // Who may do what (roles), idempotent writes (a retried create returns the stored post, repeated
 // endorsements and flags change nothing), conflicts (a post id used by someone else or in another
 // module), replies one level deep, own-post endorsements, auto-hide after N distinct flags until a
-// curator decides, and what each reader may see (hidden bodies for curators and admins only,
+// curator decides (meanwhile no author edits, replies or endorsements but by curators and
+// admins), and what each reader may see (hidden bodies for curators and admins only,
 // endorsed_by_me per reader, tombstones in the changes feed). Each call is one transaction.
 // Routes use this service, never the naked engine.
 #pragma once

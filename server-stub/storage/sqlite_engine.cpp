@@ -23,6 +23,16 @@
 // lets readers work while the writer commits. Every statement is prepared once per connection.
 // ":memory:" uses a single connection for everything (a private database for tests).
 //
+// Privacy on disk: the database file is created 0600 (SQLite gives -wal and -shm the same mode).
+// secure_delete overwrites deleted and replaced content with zeros, and a commit that deleted or
+// edited a post's text truncates the WAL (a TRUNCATE checkpoint, waiting up to the busy timeout
+// for readers) before it returns, so no old text is left in grove.db or grove.db-wal once the
+// answer is sent. If readers keep the checkpoint from finishing, the log says so and the old
+// text stays in the WAL until the next such commit or SQLite's own checkpoint reuses the file.
+//
+// Commits that changed posts are reported to the commit observer (module, rev, kind of each
+// post stamped in the transaction), while the writer's lock is still held: in commit order.
+//
 // Index (search for "[SECTION] <name>"):
 //   Migrations                 the schema, one entry per version
 //   Connections and statements RAII for sqlite3 handles, the per-connection statement cache
@@ -31,6 +41,7 @@
 //   Transactions               the StorageTransaction and StorageEngine implementations
 #include "storage/sqlite_engine.hpp"
 
+#include <fcntl.h>         // open: the database file is created 0600
 #include <sqlite3.h>       // the SQLite C API
 #include <sys/resource.h>  // getrlimit (the file size limit)
 #include <sys/stat.h>      // stat
@@ -38,13 +49,19 @@
 
 #include <algorithm>       // std::sort
 #include <cerrno>          // ENOSPC, EFBIG, EDQUOT, EROFS
+#include <cstdio>          // std::fprintf
 #include <cstring>         // std::strerror
+#include <unistd.h>        // close
 #include <atomic>          // std::atomic
 #include <condition_variable>  // std::condition_variable
 #include <deque>           // std::deque
 #include <mutex>           // std::mutex
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move
+
+// UPDATE ... RETURNING (3.35) and sqlite3_wal_checkpoint_v2 with TRUNCATE (CMake checks this too;
+// the library the program runs with is checked when the engine opens).
+static_assert(SQLITE_VERSION_NUMBER >= 3035000, "grove-server needs SQLite 3.35 or newer");
 
 namespace grove {
 
@@ -287,6 +304,7 @@ const char* const kStatsPostsPerDay =
 const char* const kStatsEndorsementsPerDay =
     "SELECT (e.created_at_ms / 86400000) * 86400000 AS day, COUNT(*) FROM endorsements e "
     "JOIN posts p ON p.id = e.post_id WHERE p.module = ?1 AND p.deleted = 0 AND e.created_at_ms >= ?2 GROUP BY day";
+const char* const kStampedPosts = "SELECT module, kind, rev FROM posts WHERE rev BETWEEN ?1 AND ?2 ORDER BY rev";
 const char* const kLastRev = "SELECT value FROM sequences WHERE name = 'rev'";
 const char* const kNextRev = "UPDATE sequences SET value = value + 1 WHERE name = 'rev' RETURNING value";
 const char* const kInsertPost =
@@ -401,12 +419,15 @@ private:
         if (!write_) throw StorageError(std::string(what) + " needs a write transaction");
     }
     std::int64_t next_rev();
+    std::vector<CommittedChange> stamped_changes();
 
     SqliteEngine& engine_;
     Connection& conn_;
     bool write_;
     bool open_ = true;
+    std::int64_t first_stamped_rev_ = 0;
     std::int64_t stamped_rev_ = 0;
+    bool removes_text_ = false;   // a post's text was deleted or replaced
     std::unique_lock<FifoMutex> lock_;   // the writer's mutex (or the only connection's)
 };
 
@@ -414,6 +435,10 @@ class SqliteEngine final : public StorageEngine {
 public:
     explicit SqliteEngine(const SqliteOptions& options) : options_(options) {
         single_ = options.path == ":memory:" || options.path.empty();
+        if (sqlite3_libversion_number() < 3035000)
+            throw StorageError(std::string("the SQLite library is version ") + sqlite3_libversion() +
+                               "; grove-server needs 3.35 or newer");
+        if (!single_) create_private_file(options.path);
         writer_ = std::make_unique<Connection>(single_ ? ":memory:" : options.path, true, options.busy_timeout_ms);
         // SQLite opens a file it may not write read-only instead of failing: say so plainly.
         if (sqlite3_db_readonly(writer_->handle(), "main") == 1)
@@ -428,6 +453,7 @@ public:
         }
         writer_->exec(options.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         writer_->exec("PRAGMA foreign_keys = ON");
+        writer_->exec("PRAGMA secure_delete = ON");
         migrate();
         Query q = writer_->query(kLastRev);
         committed_rev_ = q.next() ? q.int64(0) : 0;
@@ -444,6 +470,20 @@ public:
 
     std::int64_t committed_rev() const override { return committed_rev_.load(std::memory_order_acquire); }
     std::string name() const override { return "sqlite"; }
+    void set_commit_observer(CommitObserver observer) override { observer_ = std::move(observer); }
+    bool observed() const { return static_cast<bool>(observer_); }
+
+    // After a write transaction committed, with the writer's lock still held.
+    void committed(const std::vector<CommittedChange>& changes, bool removed_text) {
+        if (observer_ && !changes.empty()) {
+            try {
+                observer_(changes);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "grove-server: telling event streams about a commit failed: %s\n", e.what());
+            }
+        }
+        if (removed_text && !single_) empty_wal();
+    }
 
     // Called when a transaction ends, while a writer still holds the writer mutex, so
     // committed_rev_ only ever grows. committed_rev is 0 unless a write transaction committed.
@@ -457,6 +497,33 @@ public:
     }
 
 private:
+    // Creates a missing database file readable by its owner only.
+    static void create_private_file(const std::string& path) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0) {
+            ::close(fd);
+            return;
+        }
+        struct stat st {};
+        if (errno == EEXIST && ::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+            std::fprintf(stderr,
+                         "grove-server: warning: the database '%s' can be read by other users (mode %03o); "
+                         "chmod 600 it (and its -wal and -shm files)\n",
+                         path.c_str(), static_cast<unsigned>(st.st_mode & 0777));
+    }
+
+    // Copies the WAL into the database file and truncates it: old page images (deleted text)
+    // leave the WAL; secure_delete has zeroed them in the pages that replace them.
+    void empty_wal() {
+        int log = 0, copied = 0;
+        const int rc = sqlite3_wal_checkpoint_v2(writer_->handle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, &log, &copied);
+        if (rc != SQLITE_OK)
+            std::fprintf(stderr,
+                         "grove-server: emptying the WAL after a delete or edit failed (%s); the old text stays in "
+                         "%s-wal until the next checkpoint\n",
+                         sqlite3_errmsg(writer_->handle()), options_.path.c_str());
+    }
+
     Connection& take_reader() {
         std::lock_guard lock(readers_mutex_);
         if (!idle_readers_.empty()) {
@@ -503,6 +570,7 @@ private:
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> idle_readers_;
     std::atomic<std::int64_t> committed_rev_{0};
+    CommitObserver observer_;
 };
 
 SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, bool write,
@@ -524,10 +592,24 @@ SqliteTransaction::~SqliteTransaction() {
 
 void SqliteTransaction::commit() {
     if (!open_) throw StorageError("the transaction is already finished");
+    const std::vector<CommittedChange> changes =
+        write_ && stamped_rev_ > 0 && engine_.observed() ? stamped_changes() : std::vector<CommittedChange>();
     conn_.exec("COMMIT");   // on failure the destructor rolls back
     open_ = false;
     engine_.finished(conn_, write_, stamped_rev_);
+    if (write_ && stamped_rev_ > 0) engine_.committed(changes, removes_text_);
     if (lock_.owns_lock()) lock_.unlock();   // the next writer may start
+}
+
+std::vector<CommittedChange> SqliteTransaction::stamped_changes() {
+    std::vector<CommittedChange> changes;
+    Query q = conn_.query(kStampedPosts);
+    q.bind(1, first_stamped_rev_).bind(2, stamped_rev_);
+    while (q.next()) {
+        const auto kind = kind_from_string(q.text(1));
+        changes.push_back(CommittedChange{q.text(0), q.int64(2), kind ? *kind : Kind::insight});
+    }
+    return changes;
 }
 
 std::optional<Post> SqliteTransaction::find_post(const PostQuery& query) {
@@ -632,6 +714,7 @@ std::int64_t SqliteTransaction::next_rev() {
     Query q = conn_.query(kNextRev);
     if (!q.next()) throw StorageError("the rev sequence is missing");
     stamped_rev_ = q.int64(0);
+    if (first_stamped_rev_ == 0) first_stamped_rev_ = stamped_rev_;
     q.run();
     return stamped_rev_;
 }
@@ -654,6 +737,7 @@ std::int64_t SqliteTransaction::update_post(const PostUpdate& u) {
         if (!exists.next()) return 0;
     }
     const std::int64_t rev = next_rev();
+    if (u.body || u.mark_deleted) removes_text_ = true;
     Query q = conn_.query(kUpdatePost);
     q.bind(1, u.id).bind(2, u.body).bind(3, u.edited_at_ms).bind(4, u.pinned).bind(5, u.hidden);
     q.bind(6, u.mark_deleted).bind(7, rev).run();

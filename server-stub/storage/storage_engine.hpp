@@ -15,9 +15,12 @@
 //   - a read transaction sees one consistent snapshot.
 // Failures (disk full, I/O errors, a locked database) throw StorageError, whose kind says
 // whether the storage is full or read-only.
+// After each commit that changed posts, engines tell their commit observer which posts (module,
+// rev, kind), in commit order: what live updates announce (service/event_hub.hpp).
 #pragma once
 
 #include <cstdint>     // std::int64_t
+#include <functional>  // std::function
 #include <memory>      // std::unique_ptr
 #include <optional>    // std::optional
 #include <stdexcept>   // std::runtime_error
@@ -133,6 +136,16 @@ struct NewFlag {
     std::int64_t at_ms = 0;
 };
 
+// -- commits -------------------------------------------------------------------------------
+
+// A post whose state a committed write transaction changed, at the rev it has now.
+struct CommittedChange {
+    std::string module;
+    std::int64_t rev = 0;
+    Kind kind = Kind::insight;
+};
+using CommitObserver = std::function<void(const std::vector<CommittedChange>&)>;
+
 class StorageTransaction {
 public:
     virtual ~StorageTransaction() = default;   // rolls back unless commit() was called
@@ -169,6 +182,10 @@ public:
     virtual std::int64_t committed_rev() const = 0;
     // A short name for logs and docs, e.g. "sqlite".
     virtual std::string name() const = 0;
+    // Called after every commit that changed posts, before commit() returns, one commit at a
+    // time and in commit order; it must not start a transaction. Set it before the engine is
+    // shared between threads; an empty function removes it.
+    virtual void set_commit_observer(CommitObserver observer) = 0;
 };
 
 }  // namespace grove

@@ -129,10 +129,10 @@ TEST_CASE("slow clients: a request body trickled a byte at a time is cut off and
     CHECK(api.call("GET", "/api/v1/health").status == 200);
 }
 
-TEST_CASE("slow clients: idle keep-alive connections give way when every worker is taken") {
-    // 3 workers and a long idle timeout: three browsers that made one request each and keep
-    // their connections open would otherwise hold every worker for 10 minutes.
-    HttpApi api({"--threads", "3", "--idle-timeout", "600", "--request-timeout", "5"});
+TEST_CASE("slow clients: idle keep-alive connections give way when the connection limit is reached") {
+    // Room for 3 connections and a long idle timeout: three browsers that made one request each
+    // and keep their connections open would otherwise keep everyone else out for 10 minutes.
+    HttpApi api({"--max-connections", "3", "--idle-timeout", "600", "--request-timeout", "5"});
     std::vector<std::unique_ptr<RawConnection>> idle;
     for (int i = 0; i < 3; ++i) {
         idle.push_back(std::make_unique<RawConnection>(api.port()));

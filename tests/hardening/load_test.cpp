@@ -8,8 +8,9 @@
 // cursor (following has_more), then maybe write: a post, a reply, an edit of its own post, an
 // endorsement toggle, a flag. Writes carry client ids and are resent after a lost answer (as the
 // outbox does); 429 is honoured by waiting Retry-After. The server runs with its defaults
-// (30 writes a minute per user, 64 workers), so 429s are expected and every other failure is an
-// error.
+// (30 writes a minute per user; 3 flags hide a post), so 429s are expected, and so are 403
+// under_review for edits, replies and endorsements of posts the flags hid; every other failure
+// is an error.
 // Afterwards every module is read from scratch and checked against what the clients were told:
 // every acknowledged post present exactly once, with its author and its last acknowledged body,
 // endorsement counts equal to the acknowledged endorsements. The server's memory (RSS) is sampled
@@ -46,7 +47,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr const char* kSecret = "load-test-secret-0123456789";
+constexpr const char* kSecret = "load-test-secret-0123456789-abcdefghijklmnop";
 
 struct Options {
     int clients = 200;
@@ -65,7 +66,8 @@ long rss_kib(int pid) {
 
 // Counters shared by all clients.
 struct Totals {
-    std::atomic<long> requests{0}, pulls{0}, writes{0}, acknowledged{0}, rate_limited{0}, resent{0}, errors{0};
+    std::atomic<long> requests{0}, pulls{0}, writes{0}, acknowledged{0}, rate_limited{0}, under_review{0}, resent{0},
+        errors{0};
     std::mutex mutex;
     std::vector<std::string> error_samples;
     std::vector<double> latencies_ms;
@@ -185,6 +187,10 @@ private:
             totals_.rate_limited++;
             const int wait = std::max(1, std::atoi(res->get_header_value("Retry-After").c_str()));
             write_after_ = Clock::now() + std::chrono::seconds(wait);
+            return false;
+        }
+        if (res->status == 403 && res->body.find("\"under_review\"") != std::string::npos) {
+            totals_.under_review++;   // hidden by the other clients' flags: refused, as it should be
             return false;
         }
         totals_.error(std::string(what) + ": " + std::to_string(res->status) + " " + res->body);
@@ -405,10 +411,10 @@ int main(int argc, char** argv) {
     auto pct = [&](double q) { return lat.empty() ? 0.0 : lat[static_cast<std::size_t>(q * (lat.size() - 1))]; };
     const int stop_status = server->stop();
 
-    std::printf("requests: %ld (%.0f/s); pulls %ld; writes %ld: %ld acknowledged, %ld rate-limited (429), %ld resent "
-                "after a lost answer\n",
+    std::printf("requests: %ld (%.0f/s); pulls %ld; writes %ld: %ld acknowledged, %ld rate-limited (429), %ld on "
+                "hidden posts (403 under_review), %ld resent after a lost answer\n",
                 totals.requests.load(), totals.requests / elapsed, totals.pulls.load(), totals.writes.load(),
-                totals.acknowledged.load(), totals.rate_limited.load(), totals.resent.load());
+                totals.acknowledged.load(), totals.rate_limited.load(), totals.under_review.load(), totals.resent.load());
     std::printf("latency ms: p50 %.1f  p99 %.1f  max %.1f\n", pct(0.5), pct(0.99), pct(1.0));
     std::printf("server RSS KiB: start %ld, peak while the first half of the requests was served %ld (%d samples), "
                 "the second half %ld (%d samples), end %ld (%s); requests served: RSS KiB:",

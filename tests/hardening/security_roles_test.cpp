@@ -93,6 +93,56 @@ TEST_CASE("roles: every write endpoint, every role, author or not - refusals cha
     }
 }
 
+TEST_CASE("roles: on a hidden post only curators and admins edit, reply or endorse - refusals change nothing") {
+    const std::vector<Endpoint> endpoints = {
+        {"edit the body", "PATCH", "", R"({"body":"rewritten while under review"})", {"adm"}, 200},
+        {"endorse", "PUT", "/endorsement", "", {"cat", "adm"}, 200},
+        {"withdraw an endorsement", "DELETE", "/endorsement", "", {"ann", "bob", "lea", "cat", "adm"}, 200},
+        {"flag", "POST", "/flags", R"({"reason":"why"})", {"ann", "bob", "lea", "cat", "adm"}, 202},
+        {"delete", "DELETE", "", "", {"ann", "cat", "adm"}, 200},
+        {"show it again", "PATCH", "", R"({"hidden":false})", {"cat", "adm"}, 200},
+    };
+    Fixture f;
+    auto hidden_post = [&] {
+        const std::string id = f.new_post();
+        REQUIRE(f.t.call("PATCH", "/api/v1/posts/" + id, f.admin(), R"({"hidden":true})").status == 200);
+        return id;
+    };
+    for (const Endpoint& e : endpoints) {
+        for (const Actor& c : f.callers) {
+            CAPTURE(e.what);
+            CAPTURE(c.name);
+            const std::string id = hidden_post();
+            const Json before = f.stored(id);
+            const auto res = f.t.call(e.method, "/api/v1/posts/" + id + e.suffix, f.token(c), e.body);
+            if (e.allowed.count(c.id)) {
+                CHECK(res.status == e.ok_status);
+            } else {
+                CHECK(res.status == 403);
+                const std::string code = error_code(res);
+                CHECK((code == "forbidden" || code == "own_post" || code == "under_review"));
+                CHECK(f.stored(id) == before);
+            }
+        }
+    }
+    for (const Actor& c : f.callers) {   // replies
+        CAPTURE(c.name);
+        const std::string id = hidden_post();
+        const Json before = f.stored(id);
+        const std::string reply = "re-" + id + "-" + c.id;
+        const auto res = f.t.call("POST", "/api/v1/modules/m/posts", f.token(c),
+                                  dump(Json{{"id", reply}, {"kind", "insight"}, {"body", "a reply"}, {"parent_id", id}}));
+        const bool moderates = c.role == Role::curator || c.role == Role::admin;
+        CHECK(res.status == (moderates ? 201 : 403));
+        if (!moderates) {
+            CHECK(error_code(res) == "under_review");
+            CHECK(error_field(res) == "parent_id");
+            CHECK(f.t.call("GET", "/api/v1/posts/" + reply, f.admin()).status == 404);
+        }
+        CHECK(f.stored(id) == before);
+    }
+}
+
 TEST_CASE("roles: reads for curators and leaders, and posts only leaders may write") {
     Fixture f;
     for (const Actor& c : f.callers) {

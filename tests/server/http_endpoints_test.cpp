@@ -47,8 +47,8 @@ TEST_CASE("http endpoints: dev tokens exist only with --dev, last 12 hours and a
     CHECK(*expires - system_unix_ms() <= 12 * 3600 * 1000LL);
     CHECK(api.call("GET", "/api/v1/me", token).json() ==
           Json{{"id", "u-7"}, {"name", "Zoë"}, {"role", "curator"}, {"team", "ops"}});
-    // The dev server still verifies tokens signed with its own secret only.
-    CHECK(api.call("GET", "/api/v1/me", kAnn).status == 200);   // --jwt-secret-file given: same secret
+    // The dev server verifies tokens signed with its own secret only.
+    CHECK(api.call("GET", "/api/v1/me", kAnn).status == 401);
     res = api.call("POST", "/api/v1/dev/token", "", R"({"sub":"u","name":"U","role":"king"})");
     CHECK(res.status == 422);
     CHECK(res.field() == "role");

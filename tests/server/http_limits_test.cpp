@@ -312,3 +312,41 @@ TEST_CASE("http limits: SIGTERM finishes in-flight writes - every 2xx is there a
     CHECK(present.count("held") == 1);
     remove_temp_dir(dir);
 }
+
+TEST_CASE("http limits: a client that follows the Keep-Alive hint never reuses a connection the server closed") {
+    // A request sent on an idle connection as the server closes it fails ("other side closed").
+    // The hint must end clients' reuse well before the idle timeout does.
+    HttpApi api({"--idle-timeout", "4"});
+    RawSocket c(api.port());
+    std::string got;
+    REQUIRE(c.send_all("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    REQUIRE(c.read_until_text(got, "\r\n\r\n"));
+    const auto hint = got.find("Keep-Alive: timeout=");
+    REQUIRE(hint != std::string::npos);
+    const int seconds = std::stoi(got.substr(hint + 20));
+    CHECK(seconds >= 1);
+    CHECK(seconds < 4);
+    // A client reuses the connection at the last moment the hint allows: still answered.
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    got.clear();
+    REQUIRE(c.send_all("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+    CHECK(c.read_until_text(got, "HTTP/1.1 200"));
+    // The idle timeout still closes it.
+    bool closed = false;
+    c.read_until_closed(&closed);
+    CHECK(closed);
+
+    // An answer after which the server closes says so, so no client sends another request on it.
+    RawSocket once(api.port());
+    got.clear();
+    REQUIRE(once.send_all("GET /api/v1/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"));
+    got = once.read_until_closed(&closed);
+    CHECK(closed);
+    CHECK(got.find("Keep-Alive:") == std::string::npos);
+    RawSocket refused(api.port());
+    REQUIRE(refused.send_all("GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-A: b\n\r\n"));
+    got = refused.read_until_closed(&closed);
+    CHECK(got.rfind("HTTP/1.1 400", 0) == 0);
+    CHECK(got.find("Connection: close") != std::string::npos);
+    CHECK(got.find("Keep-Alive:") == std::string::npos);
+}

@@ -167,15 +167,26 @@ private:
                                      rng_());
     }
 
-    // The keys of the outbox entries this call added.
+    // The keys of the outbox entries this call added. A refused write the call replaced (a new
+    // edit or endorsement of a post supersedes the refused one) is recorded as refused: the
+    // person saw it fail and tried again.
     template <class F>
     std::string capture_key(Tab& t, F&& call) {
         std::set<std::string> before;
-        for (const QueuedWrite& w : t.engine->store().outbox()) before.insert(w.entry.key);
+        std::map<std::string, int> failed_before;
+        for (const QueuedWrite& w : t.engine->store().outbox()) {
+            before.insert(w.entry.key);
+            if (w.entry.failed) failed_before[w.entry.key] = w.entry.error_status;
+        }
         call();
         std::string key;
-        for (const QueuedWrite& w : t.engine->store().outbox())
+        std::set<std::string> after;
+        for (const QueuedWrite& w : t.engine->store().outbox()) {
+            after.insert(w.entry.key);
             if (!before.count(w.entry.key)) key = w.entry.key;
+        }
+        for (const auto& [k, status] : failed_before)
+            if (!after.count(k)) refused_.emplace(k, status);
         return key;
     }
 
@@ -287,7 +298,7 @@ private:
     }
 
     // The person reads each refused post and discards it (recording why); retrying would fail the
-    // same way, since every legitimate refusal here is about a deleted post. Discard drops every
+    // same way, since every legitimate refusal here is about a deleted post or a hidden one. Discard drops every
     // refused write of the post, and with a refused create, all of that post's writes.
     void handle_refusals(Actor& a) {
         for (auto& t : a.tabs) {
@@ -383,15 +394,23 @@ private:
         std::map<std::string, std::string> body;               // post -> last accepted body
         std::map<std::string, bool> deleted, pinned, hidden;   // post -> last accepted value
         std::map<std::string, std::map<std::string, bool>> endorsed;   // post -> person -> value
+        std::set<std::string> ever_hidden;   // posts a curator hid at some point
+        for (const Intent& i : intents_)
+            if (i.op == WriteOp::hide && i.value) ever_hidden.insert(i.post);
         for (const Intent& i : intents_) {
             CAPTURE(i.key);
             if (refused_.count(i.key) || (i.op == WriteOp::create && refused_creates_.count(i.post))) {
                 // Legitimate refusals concern posts that were deleted (or replies to them): the
-                // server said 404 (no such post) or 422 (the parent was deleted). A write that
-                // was never refused itself (status 0) went with its post's refused create.
+                // server said 404 (no such post) or 422 (the parent was deleted); or a post a
+                // curator hid (403: edits, replies and endorsements wait for a decision). A write
+                // that was never refused itself (status 0) went with its post's refused create.
                 const auto status = refused_.find(i.key);
                 CAPTURE(to_string(i.op));
                 CAPTURE(i.post);
+                const bool under_review = status != refused_.end() && status->second == 403 &&
+                                          (ever_hidden.count(i.post) ||
+                                           (i.op == WriteOp::create && ever_hidden.count(i.parent)));
+                if (under_review) continue;
                 if (status != refused_.end() && status->second != 0) CHECK((status->second == 404 || status->second == 422));
                 else CHECK(refused_creates_.count(i.post) == 1);
                 const auto it = all.find(i.post);
