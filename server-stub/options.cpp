@@ -45,8 +45,8 @@ Options:
   --db PATH               SQLite database file, created if missing           (default grove.db)
   --jwt-secret-file PATH  file holding the HS256 secret; GROVE_JWT_SECRET is the alternative
                           (required unless --dev)
-  --dev                   development mode: enables POST /api/v1/dev/token and uses a random
-                          secret when none is given
+  --dev                   development mode: enables POST /api/v1/dev/token and the test clock
+                          (/api/v1/dev/clock), and uses a random secret when none is given
   --allow-origin ORIGIN   CORS: an origin allowed to call the API, e.g. https://intranet.example
                           (repeatable; default: same origin only)
   --site-dir DIR          demo intranet served at /                          (default: host-page/)
@@ -54,6 +54,7 @@ Options:
   --max-body N            post length limit in characters (code points)      (default 500)
   --writes-per-minute N   per-user write limit, then 429                     (default 30)
   --auto-hide-flags N     distinct flags that hide a post until a curator decides, 0 = off (default 3)
+  --check-in-days N       days until a commitment's author is asked how it went   (default 7)
   --threads N             HTTP worker threads; each open connection holds one (default: 64)
   --sqlite-sync MODE      full: fsync every commit, survives power loss (default);
                           normal: WAL without fsync per commit, survives a crash of this program
@@ -112,6 +113,9 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--auto-hide-flags") {
             if (!number(0, 1000, n)) return usage_error("--auto-hide-flags needs a number from 0 to 1000");
             o.auto_hide_flags = static_cast<int>(n);
+        } else if (arg == "--check-in-days") {
+            if (!number(1, 365, n)) return usage_error("--check-in-days needs a number of days from 1 to 365");
+            o.check_in_days = static_cast<int>(n);
         } else if (arg == "--sqlite-sync") {
             if (!value(s) || (s != "full" && s != "normal")) return usage_error("--sqlite-sync needs full or normal");
             o.sqlite_sync_full = s == "full";

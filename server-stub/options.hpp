@@ -21,6 +21,7 @@ struct ServerOptions {
     std::size_t max_body_code_points = 500;
     int writes_per_minute = 30;
     int auto_hide_flags = 3;               // distinct flaggers that hide a post until reviewed
+    int check_in_days = 7;                 // a commitment's author is asked how it went this much later
     int threads = 0;                       // 0: chosen from the core count
     bool sqlite_sync_full = true;          // fsync every commit (--sqlite-sync full|normal)
     int request_timeout_s = 5;             // a stalled read or write of a request ends the connection

@@ -1,5 +1,6 @@
 // The persisted cache (IndexedDB in the browser), format version 1. Per module:
-//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record)
+//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record; record
+//                                   version 2 adds the 1.1 post fields, version 1 records still load)
 //   outbox  key [module, write key] value: {"v":1, "op":..., ...} (see encode_outbox_record)
 //   meta    key [module, "sync"]     {"format":1, "user":{id,name,role}, "cursor":..., "last_sync":ms,
 //                                     "commit":"<random tag of the last snapshot change>"}
@@ -33,6 +34,7 @@ namespace grove {
 
 constexpr int kCacheFormat = 1;
 constexpr int kOutboxRecordVersion = 1;
+constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 
 // Meta record names.
 constexpr const char* kMetaSync = "sync";

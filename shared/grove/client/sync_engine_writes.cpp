@@ -4,7 +4,7 @@
 #include "grove/client/sync_engine.hpp"
 
 #include "grove/utf8.hpp"         // trim, count_code_points, is_valid_utf8
-#include "grove/validation.hpp"   // validate_body
+#include "grove/validation.hpp"   // validate_body, check_body_for_kind
 #include "grove/wire.hpp"         // Json, dump, to_json
 
 namespace grove {
@@ -82,6 +82,7 @@ Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std
     create_started_ms_ = ports_.timers->now_ms();
     auto checked = validate_body(body, options_.max_body);
     if (!checked) return checked.error();
+    if (auto kind_rule = check_body_for_kind(kind, checked.value())) return *kind_rule;
     const Identity& me = store_.me();
     if (!can_post_kind(me.role, kind))
         return me.known ? ApiError::forbidden("Only leaders can post leader learnings.")
@@ -110,6 +111,7 @@ std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     if (shown->post().author.id != store_.me().id) return ApiError::forbidden("You can only edit your own posts.");
+    if (auto kind_rule = check_body_for_kind(shown->post().kind, checked.value())) return *kind_rule;
     if (shown->post().body == checked.value() && shown->state != LocalState::failed) return std::nullopt;
     // A refused create is edited in place and queued again: nothing of it is on the server.
     for (const QueuedWrite& w : store_.outbox()) {
