@@ -42,7 +42,10 @@ OutboxEntry sample_entry(WriteOp op) {
     }
     if (op == WriteOp::create || op == WriteOp::edit) e.body = "body ✓";
     if (op == WriteOp::endorse || op == WriteOp::pin || op == WriteOp::hide) e.value = true;
-    if (op == WriteOp::flag) e.reason = "spam";
+    if (op == WriteOp::flag) {
+        e.reason = "spam";
+        e.details = "Posted the same link in five modules";
+    }
     e.attempts = 2;
     return e;
 }

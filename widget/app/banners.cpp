@@ -46,6 +46,11 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
     dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), ui::col(bg), ui.px(8));
     ui::draw_icon(dl, icon, ImVec2(p.x + m.pad + m.icon * 0.5f, p.y + m.pad + m.icon * 0.5f), m.icon * 0.95f, ui::col(fg));
     const float tx = p.x + m.pad + m.icon + m.gap;
+    SemanticView& v = *ui.sem;
+    v.open("note" + std::to_string(v.nodes().empty() ? 0 : v.nodes()[static_cast<std::size_t>(v.current())].children.size()), "div");
+    v.attr("class", "grove-note");
+    v.leaf("title", "p", title);
+    if (detail && *detail) v.leaf("detail", "p", detail);
     ImGui::SetCursorScreenPos(ImVec2(tx, p.y + m.pad));
     ImGui::PushFont(ui.fonts.body);
     ui::wrapped_text(ui, title, m.text_w, ensure_contrast(fg, bg, kTextContrast));
@@ -61,12 +66,14 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
         ui::ButtonOpts close;
         close.tone = ui::Tone::ghost;
         close.size = ui::Size::compact;
+        close.name = "Dismiss this notice";
         const ImVec2 size = ui::button_size(ui, "Dismiss", close);
         ImGui::SetCursorScreenPos(ImVec2(p.x + width - m.pad - size.x + ui.px(4), p.y + m.pad - ui.px(3)));
         ImGui::PushID(dismiss_id);
         dismissed = ui::button(ui, "Dismiss", close);
         ImGui::PopID();
     }
+    v.close();
     ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
     ImGui::Dummy(ImVec2(width, 0));
     return dismissed;

@@ -26,7 +26,6 @@ private:
     void post(Ui& ui, Discussion* d, ThreadState& state);
 
     std::string text_;
-    TextEditState edit_;
     Kind kind_ = Kind::insight;
     std::string error_;            // why the last attempt to post did not go through
     std::string draft_seen_;       // the discussion's draft as last read or written

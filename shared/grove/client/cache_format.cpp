@@ -363,7 +363,10 @@ std::string encode_outbox_record(const OutboxEntry& e) {
         case WriteOp::endorse:
         case WriteOp::pin:
         case WriteOp::hide: j["value"] = e.value; break;
-        case WriteOp::flag: j["reason"] = e.reason; break;
+        case WriteOp::flag:
+            j["reason"] = e.reason;
+            if (!e.details.empty()) j["details"] = e.details;
+            break;
         case WriteOp::remove: break;
     }
     if (e.failed)
@@ -419,7 +422,10 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
             e.value = v->get<bool>();
             break;
         }
-        case WriteOp::flag: read_string(j, "reason", e.reason); break;
+        case WriteOp::flag:
+            read_string(j, "reason", e.reason);
+            read_string(j, "details", e.details);
+            break;
         case WriteOp::remove: break;
     }
     if (const Json* f = member(j, "failed"); f && f->is_object()) {

@@ -113,7 +113,8 @@ public:
     virtual std::optional<ApiError> edit(const std::string& id, std::string body) = 0;
     virtual std::optional<ApiError> remove(const std::string& id) = 0;
     virtual std::optional<ApiError> endorse(const std::string& id, bool endorsed) = 0;
-    virtual std::optional<ApiError> flag(const std::string& id, std::string reason) = 0;
+    // A flag for the curators: a reason, and optional details (at most 500 code points each).
+    virtual std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) = 0;
     virtual std::optional<ApiError> pin(const std::string& id, bool pinned) = 0;     // curator/admin
     virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
 

@@ -168,15 +168,20 @@ std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed
     return std::nullopt;
 }
 
-std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason) {
+std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason, std::string details) {
     if (!is_valid_utf8(reason)) return ApiError::invalid_utf8("The reason is not valid UTF-8.");
+    if (!is_valid_utf8(details)) return ApiError::invalid_utf8("The details are not valid UTF-8.");
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     std::string trimmed = trim(reason);
     if (count_code_points(trimmed) > kMaxFlagReasonCodePoints)
         return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
+    std::string trimmed_details = trim(details);
+    if (count_code_points(trimmed_details) > kMaxFlagDetailsCodePoints)
+        return ApiError::too_long("details", "Details are limited to 500 characters.");
     OutboxEntry e = new_entry(WriteOp::flag, id);
     e.reason = std::move(trimmed);
+    e.details = std::move(trimmed_details);
     queue(std::move(e));
     return std::nullopt;
 }
