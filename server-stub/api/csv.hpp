@@ -8,10 +8,11 @@
 
 namespace grove {
 
-// One text field as it goes into a row: a field starting with '=', '+', '-', '@', a tab or a
-// carriage return gets a leading "'" (OWASP's advice against formula injection: spreadsheets
-// show such a field as text); a field holding a comma, a quote, a line break, or starting or
-// ending with a space is then quoted, with inner quotes doubled.
+// One text field as it goes into a row: a field starting with '=', '+', '-', '@' (or their
+// full-width forms), also after leading blanks, or with a tab or a carriage return gets a
+// leading "'" (OWASP's advice against formula injection: spreadsheets show such a field as
+// text); a field holding a comma, a quote, a line break, or starting or ending with a space is
+// then quoted, with inner quotes doubled.
 std::string csv_text(std::string_view text);
 
 // Fields already made safe (csv_text, or numbers) joined with commas, ending with CRLF.

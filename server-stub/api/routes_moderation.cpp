@@ -80,10 +80,12 @@ ApiResponse all_stats(ApiContext& ctx, const RouteContext& rc) {
             j["module_title"] = title_json(row.module_title);
             modules.push_back(std::move(j));
         }
-        return json_response(200, Json{{"from", format_date(a.first_day_ms)},
-                                       {"to", format_date(a.last_day_ms)},
-                                       {"all", stats_json(a.all)},
-                                       {"modules", modules}});
+        // Every module together in the module stats' shape, then each module in the same shape.
+        Json j = stats_json(a.all);
+        j["from"] = format_date(a.first_day_ms);
+        j["to"] = format_date(a.last_day_ms);
+        j["modules"] = std::move(modules);
+        return json_response(200, j);
     });
 }
 

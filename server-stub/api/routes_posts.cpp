@@ -122,7 +122,7 @@ Json title_json(const std::optional<std::string>& title) { return title ? Json(*
 ApiResponse counts(ApiContext& ctx, const RouteContext& rc) {
     const auto list = rc.query.get("modules");
     std::vector<std::string> modules;
-    if (list) {
+    if (list && !list->empty()) {
         // Split on commas; the service says what is wrong with an empty or bad key.
         std::size_t start = 0;
         while (start <= list->size() && modules.size() <= kMaxCountModules) {

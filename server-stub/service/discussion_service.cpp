@@ -279,9 +279,14 @@ Expected<Post> DiscussionService::patch_post(const Caller& caller, const std::st
     if (request.hidden && *request.hidden != post->hidden) {
         update.hidden = request.hidden;
         changed = true;
+    } else if (request.hidden && *request.hidden && tx->post_moderation(PostModerationQuery{id}).hidden_by_flags) {
+        // A curator confirms what the flags did: from now on it is the curator's hide, which
+        // dismissing later flags does not undo.
+        update.hidden = true;
+        changed = true;
     }
     // Setting `hidden` is a curator's decision: the open flags are settled either way.
-    if (request.hidden) tx->resolve_flags(id, clock_());
+    if (request.hidden) tx->resolve_flags(FlagResolution{id, clock_()});
     if (changed) tx->update_post(update);
     if (keep_module_title(*tx, post->module, request.module_title) || changed) {
         post = tx->find_post(PostQuery{id, caller.id});
@@ -303,7 +308,7 @@ Expected<Post> DiscussionService::delete_post(const Caller& caller, const std::s
     if (!post->deleted) {
         PostUpdate update{id, {}, {}, {}, {}, true, false};
         tx->update_post(update);
-        tx->resolve_flags(id, clock_());
+        tx->resolve_flags(FlagResolution{id, clock_()});
         changed = true;
     }
     if (changed) {
@@ -343,7 +348,8 @@ Expected<bool> DiscussionService::flag_post(const Caller& caller, const std::str
     auto post = tx->find_post(PostQuery{id, caller.id});
     if (!post || post->deleted) return no_such_post();
     const bool added = tx->add_flag(NewFlag{id, caller.id, request.reason, clock_(), request.details});
-    if (added && rules_.auto_hide_flags > 0 && !post->hidden && tx->count_open_flags(id) >= rules_.auto_hide_flags) {
+    if (added && rules_.auto_hide_flags > 0 && !post->hidden &&
+        tx->post_moderation(PostModerationQuery{id}).open_flags >= rules_.auto_hide_flags) {
         PostUpdate hide{id, {}, {}, {}, true, false, /*hidden_by_flags=*/true};
         tx->update_post(hide);
     }
@@ -358,9 +364,12 @@ Expected<Post> DiscussionService::dismiss_flags(const Caller& caller, const std:
     if (!is_valid_post_id(id)) return no_such_post();
     auto tx = storage_.begin_write();
     auto post = tx->find_post(PostQuery{id, caller.id});
-    if (!post || post->deleted) return no_such_post();
-    const PostModeration before = tx->post_moderation(id);
-    bool changed = tx->resolve_flags(id, clock_()) > 0;
+    if (!post) return no_such_post();
+    // Deleting settled the flags already; a retried dismissal of a post deleted meanwhile is
+    // answered like the first (as DELETE endorsement of a deleted post is).
+    if (post->deleted) return shown_to(caller, std::move(*post));
+    const PostModeration before = tx->post_moderation(PostModerationQuery{id});
+    bool changed = tx->resolve_flags(FlagResolution{id, clock_()}) > 0;
     // Flags hid it and a curator now says they were wrong; a curator's own hide stays.
     if (post->hidden && before.hidden_by_flags) {
         tx->update_post(PostUpdate{id, {}, {}, {}, false, false, false});

@@ -354,7 +354,6 @@ const char* const kFlagged =
 const char* const kFlagReports =
     "SELECT reason, details, created_at_ms FROM flags WHERE post_id = ?1 AND resolved_at_ms IS NULL "
     "AND (reason <> '' OR details <> '') ORDER BY created_at_ms, user_id";
-const char* const kOpenFlagCount = "SELECT COUNT(*) FROM flags WHERE post_id = ?1 AND resolved_at_ms IS NULL";
 const char* const kPostModeration =
     "SELECT (SELECT COUNT(*) FROM flags f WHERE f.post_id = p.id AND f.resolved_at_ms IS NULL), p.hidden_by_flags "
     "FROM posts p WHERE p.id = ?1";
@@ -392,7 +391,6 @@ const char* const kStatsEndorsementsPerDayByModule =
 
 const char* const kModuleCounts =
     "SELECT key, title, posts, replies, contributors FROM modules WHERE key IN (SELECT value FROM json_each(?1))";
-const char* const kModuleTitle = "SELECT title FROM modules WHERE key = ?1";
 const char* const kDueCheckIns = "SELECT " GROVE_POST_COLUMNS
                                  "FROM posts p WHERE p.author_id = ?2 AND p.check_in_at_ms IS NOT NULL "
                                  "AND p.check_in_at_ms <= ?3 AND p.kind = 'commitment' AND p.deleted = 0 AND p.hidden = 0 "
@@ -403,13 +401,15 @@ const char* const kTopPosts =
     "      WHERE e.created_at_ms >= ?2 AND e.created_at_ms < ?3 GROUP BY e.post_id) s "
     "JOIN posts p ON p.id = s.id WHERE p.deleted = 0 AND p.hidden = 0 "
     "ORDER BY s.score DESC, p.endorsements DESC, p.created_at_ms DESC, p.id LIMIT ?5";
+// The answers' counts range over posts_by_outcome_at ("+kind" keeps SQLite from scanning every
+// commitment through posts_by_kind_created instead).
 const char* const kCommitmentTotals =
     "SELECT (SELECT COUNT(*) FROM posts WHERE kind = 'commitment' AND created_at_ms >= ?1 AND created_at_ms < ?2 "
     "        AND deleted = 0 AND hidden = 0), "
     "       (SELECT COUNT(*) FROM posts WHERE outcome_at_ms >= ?1 AND outcome_at_ms < ?2 AND outcome = 'done' "
-    "        AND kind = 'commitment' AND deleted = 0 AND hidden = 0), "
+    "        AND +kind = 'commitment' AND deleted = 0 AND hidden = 0), "
     "       (SELECT COUNT(*) FROM posts WHERE outcome_at_ms >= ?1 AND outcome_at_ms < ?2 AND outcome = 'partly' "
-    "        AND kind = 'commitment' AND deleted = 0 AND hidden = 0)";
+    "        AND +kind = 'commitment' AND deleted = 0 AND hidden = 0)";
 const char* const kModuleActivity =
     "SELECT p.module, (SELECT m.title FROM modules m WHERE m.key = p.module), COUNT(*) AS n, "
     "COUNT(DISTINCT p.author_id) AS c FROM posts p "
@@ -573,11 +573,9 @@ public:
     std::vector<FlaggedPostRow> list_flagged(const FlagQueueQuery& query) override;
     ModuleStatsRow module_stats(const ModuleStatsQuery& query) override;
     std::vector<ModuleStatsRow> all_modules_stats(const AllModulesStatsQuery& query) override;
-    int count_open_flags(const std::string& post_id) override;
-    PostModeration post_moderation(const std::string& post_id) override;
+    PostModeration post_moderation(const PostModerationQuery& query) override;
     std::int64_t last_rev() override;
     std::vector<ModuleCountsRow> module_counts(const ModuleCountsQuery& query) override;
-    std::optional<std::string> module_title(const std::string& module) override;
     std::vector<Post> list_due_check_ins(const DueCheckInsQuery& query) override;
     std::vector<Post> list_top_posts(const TopPostsQuery& query) override;
     CommitmentTotals commitment_totals(const CommitmentTotalsQuery& query) override;
@@ -590,7 +588,7 @@ public:
     std::int64_t add_endorsement(const EndorsementChange& change) override;
     std::int64_t remove_endorsement(const EndorsementChange& change) override;
     bool add_flag(const NewFlag& flag) override;
-    int resolve_flags(const std::string& post_id, std::int64_t at_ms) override;
+    int resolve_flags(const FlagResolution& resolution) override;
     std::int64_t set_module_title(const ModuleTitleChange& change) override;
     std::int64_t insert_resource(const NewResource& resource) override;
     std::int64_t update_resource(const ResourceUpdate& update) override;
@@ -774,7 +772,7 @@ std::vector<FlaggedPostRow> SqliteTransaction::list_flagged(const FlagQueueQuery
     for (auto& [id, count] : ids) {
         auto post = find_post(PostQuery{id, query.viewer_id});
         if (!post) continue;
-        FlaggedPostRow row{std::move(*post), count, {}, {}, post_moderation(id).hidden_by_flags};
+        FlaggedPostRow row{std::move(*post), count, {}, {}, post_moderation(PostModerationQuery{id}).hidden_by_flags};
         Query r = conn_.query(kFlagReports);
         r.bind(1, id);
         while (r.next()) {
@@ -888,15 +886,9 @@ std::vector<ModuleStatsRow> SqliteTransaction::all_modules_stats(const AllModule
     return rows;
 }
 
-int SqliteTransaction::count_open_flags(const std::string& post_id) {
-    Query q = conn_.query(kOpenFlagCount);
-    q.bind(1, post_id);
-    return q.next() ? static_cast<int>(q.int64(0)) : 0;
-}
-
-PostModeration SqliteTransaction::post_moderation(const std::string& post_id) {
+PostModeration SqliteTransaction::post_moderation(const PostModerationQuery& query) {
     Query q = conn_.query(kPostModeration);
-    q.bind(1, post_id);
+    q.bind(1, query.post_id);
     if (!q.next()) return PostModeration{};
     return PostModeration{static_cast<int>(q.int64(0)), q.boolean(1)};
 }
@@ -916,13 +908,6 @@ std::vector<ModuleCountsRow> SqliteTransaction::module_counts(const ModuleCounts
         rows.push_back(std::move(r));
     }
     return rows;
-}
-
-std::optional<std::string> SqliteTransaction::module_title(const std::string& module) {
-    Query q = conn_.query(kModuleTitle);
-    q.bind(1, module);
-    if (!q.next() || q.is_null(0)) return std::nullopt;
-    return q.text(0);
 }
 
 std::vector<Post> SqliteTransaction::list_due_check_ins(const DueCheckInsQuery& query) {
@@ -1098,10 +1083,10 @@ bool SqliteTransaction::add_flag(const NewFlag& f) {
     return conn_.changes() > 0;
 }
 
-int SqliteTransaction::resolve_flags(const std::string& post_id, std::int64_t at_ms) {
+int SqliteTransaction::resolve_flags(const FlagResolution& r) {
     require_write("resolve_flags");
     Query q = conn_.query(kResolveFlags);
-    q.bind(1, post_id).bind(2, at_ms).run();
+    q.bind(1, r.post_id).bind(2, r.at_ms).run();
     return conn_.changes();
 }
 

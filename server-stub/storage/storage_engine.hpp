@@ -79,10 +79,14 @@ struct FlagReport {
     std::int64_t at_ms = 0;
 };
 
+struct PostModerationQuery {
+    std::string post_id;
+};
+
 struct PostModeration {
     int open_flags = 0;               // flags not yet decided by a curator
     bool hidden_by_flags = false;     // hidden automatically by flags (not by a curator)
-};
+};                                    // -> zeros for an unknown post
 
 struct FlagQueueQuery {
     int limit = 200;
@@ -257,6 +261,12 @@ struct EndorsementChange {
     std::int64_t at_ms = 0;
 };
 
+// A curator decided (hid, unhid, deleted, dismissed): every open flag of the post is settled.
+struct FlagResolution {
+    std::string post_id;
+    std::int64_t at_ms = 0;
+};
+
 struct NewFlag {
     std::string post_id;
     std::string user_id;
@@ -278,12 +288,10 @@ public:
     virtual std::vector<FlaggedPostRow> list_flagged(const FlagQueueQuery& query) = 0;
     virtual ModuleStatsRow module_stats(const ModuleStatsQuery& query) = 0;
     virtual std::vector<ModuleStatsRow> all_modules_stats(const AllModulesStatsQuery& query) = 0;
-    virtual int count_open_flags(const std::string& post_id) = 0;
-    virtual PostModeration post_moderation(const std::string& post_id) = 0;
+    virtual PostModeration post_moderation(const PostModerationQuery& query) = 0;
     // The highest rev stamped so far (0 on an empty database).
     virtual std::int64_t last_rev() = 0;
     virtual std::vector<ModuleCountsRow> module_counts(const ModuleCountsQuery& query) = 0;
-    virtual std::optional<std::string> module_title(const std::string& module) = 0;
     virtual std::vector<Post> list_due_check_ins(const DueCheckInsQuery& query) = 0;
     virtual std::vector<Post> list_top_posts(const TopPostsQuery& query) = 0;
     virtual CommitmentTotals commitment_totals(const CommitmentTotalsQuery& query) = 0;
@@ -298,8 +306,7 @@ public:
     virtual std::int64_t add_endorsement(const EndorsementChange& change) = 0;     // 0 if it existed
     virtual std::int64_t remove_endorsement(const EndorsementChange& change) = 0;  // 0 if absent
     virtual bool add_flag(const NewFlag& flag) = 0;                 // false: this user already flagged it
-    // A curator decided: every open flag of the post is settled. Returns how many were open.
-    virtual int resolve_flags(const std::string& post_id, std::int64_t at_ms) = 0;
+    virtual int resolve_flags(const FlagResolution& resolution) = 0;               // how many were open
     virtual std::int64_t set_module_title(const ModuleTitleChange& change) = 0;    // 0 if unchanged
     virtual std::int64_t insert_resource(const NewResource& resource) = 0;
     virtual std::int64_t update_resource(const ResourceUpdate& update) = 0;        // 0: no such resource

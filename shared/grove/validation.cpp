@@ -49,7 +49,8 @@ Expected<std::string> validate_body(std::string_view raw, std::size_t max_code_p
 Expected<Kind> validate_kind(std::string_view text, Role role) {
     const auto kind = kind_from_string(text);
     if (!kind)
-        return ApiError::invalid_field("kind", "The kind must be insight, question, tip or leader_learning.");
+        return ApiError::invalid_field("kind",
+                                       "The kind must be insight, question, tip, leader_learning, resource or commitment.");
     if (!can_post_kind(role, *kind))
         return ApiError::forbidden("Only leaders can post leader learnings.");
     return *kind;
@@ -217,13 +218,14 @@ std::vector<TextSpan> find_http_urls(std::string_view text) {
 // -- Single fields ---------------------------------------------------------------------------
 
 namespace {
-// "module_title" -> "The module title", for messages people read.
+// "module_title" -> "The module title is", "details" -> "The details are": for messages people read.
 std::string the(const char* field) {
     std::string s = std::string("The ") + field;
     for (char& c : s)
         if (c == '_') c = ' ';
     return s;
 }
+std::string the_is(const char* field) { return the(field) + (the(field).back() == 's' ? " are" : " is"); }
 }  // namespace
 
 Expected<std::string> validate_title(std::string_view raw, const char* field, std::size_t max_code_points) {
@@ -232,12 +234,12 @@ Expected<std::string> validate_title(std::string_view raw, const char* field, st
     if (text.empty()) return ApiError::empty(field, the(field) + " cannot be empty.");
     const std::size_t n = count_code_points(text);
     if (n > max_code_points)
-        return ApiError::too_long(field, the(field) + " is limited to " +
+        return ApiError::too_long(field, the_is(field) + " limited to " +
                                              std::to_string(max_code_points) + " characters; this one has " +
                                              std::to_string(n) + ".");
     for (unsigned char c : text)
         if (c < 0x20 || c == 0x7F)
-            return ApiError::invalid_field(field, the(field) + " must be one line of text.");
+            return ApiError::invalid_field(field, the(field) + " must be one line of text, without control characters.");
     return text;
 }
 
@@ -246,7 +248,7 @@ Expected<std::string> validate_note(std::string_view raw, const char* field, std
     std::string text = trim(raw);
     const std::size_t n = count_code_points(text);
     if (n > max_code_points)
-        return ApiError::too_long(field, the(field) + " is limited to " +
+        return ApiError::too_long(field, the_is(field) + " limited to " +
                                              std::to_string(max_code_points) + " characters; this one has " +
                                              std::to_string(n) + ".");
     return text;
@@ -261,6 +263,14 @@ Expected<std::string> validate_url(std::string_view raw) {
         return ApiError::invalid_field("url", "The address must be a web address starting with http:// or https:// "
                                               "(with no spaces and no user name before the host).");
     return url;
+}
+
+Expected<FlagText> validate_flag(std::string_view reason, std::string_view details) {
+    auto r = validate_note(reason, "reason", kMaxFlagReasonCodePoints);
+    if (!r) return r.error();
+    auto d = validate_note(details, "details", kMaxFlagDetailsCodePoints);
+    if (!d) return d.error();
+    return FlagText{std::move(r).value(), std::move(d).value()};
 }
 
 }  // namespace grove

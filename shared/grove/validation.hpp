@@ -64,4 +64,13 @@ Expected<std::string> validate_note(std::string_view raw, const char* field, std
 // A resource's url: trimmed, is_http_url. Errors: 422 invalid_field, field "url".
 Expected<std::string> validate_url(std::string_view raw);
 
+// A flag's words: the reason and the details, each trimmed and at most 500 code points, both
+// optional. Errors name "reason" or "details". The widget checks with this before it queues a
+// flag; the server with it when one arrives.
+struct FlagText {
+    std::string reason;
+    std::string details;
+};
+Expected<FlagText> validate_flag(std::string_view reason, std::string_view details);
+
 }  // namespace grove

@@ -370,20 +370,13 @@ Json to_json(const PatchPostRequest& r) {
 
 Expected<FlagRequest> decode_flag(const Json& j) {
     FlagRequest r;
-    if (const Json* reason = field(j, "reason"); reason && !reason->is_null()) {
-        if (!reason->is_string()) return wrong_type("reason", "a string");
-        r.reason = trim(reason->get_ref<const std::string&>());
-        if (count_code_points(r.reason) > kMaxFlagReasonCodePoints)
-            return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
-    }
     ApiError err;
-    const std::string* details;
-    if (!request_text(j, "details", details, err)) return err;
-    if (details) {
-        auto d = validate_note(*details, "details", kMaxFlagDetailsCodePoints);
-        if (!d) return d.error();
-        r.details = std::move(d).value();
-    }
+    const std::string *reason, *details;
+    if (!request_text(j, "reason", reason, err) || !request_text(j, "details", details, err)) return err;
+    auto text = validate_flag(reason ? *reason : std::string_view(), details ? *details : std::string_view());
+    if (!text) return text.error();
+    r.reason = std::move(text.value().reason);
+    r.details = std::move(text.value().details);
     auto title = decode_module_title(j);
     if (!title) return title.error();
     r.module_title = std::move(title).value();

@@ -12,14 +12,16 @@ using namespace grove::test;
 namespace {
 
 constexpr std::int64_t kDay = 86'400'000;
+constexpr std::int64_t kYearS = 365 * 86'400;
 
 struct World {
     InProcessApi t;
     std::string ann, bob, cat;
     explicit World(int check_in_days = 7) : t(options(check_in_days)) {
-        ann = t.token("ann");
-        bob = t.token("bob");
-        cat = t.token("cat", Role::curator);
+        // Valid for a year: these tests let weeks pass.
+        ann = t.token("ann", Role::learner, kYearS);
+        bob = t.token("bob", Role::learner, kYearS);
+        cat = t.token("cat", Role::curator, kYearS);
     }
     static ServerOptions options(int check_in_days) {
         ServerOptions o;
@@ -41,8 +43,9 @@ struct World {
     std::vector<std::string> due(const std::string& token) {
         auto res = t.call("GET", "/api/v1/me/check-ins", token);
         REQUIRE(res.status == 200);
+        const Json answer = body_of(res);
         std::vector<std::string> ids;
-        for (const Json& p : body_of(res)["posts"]) ids.push_back(p["id"].get<std::string>());
+        for (const Json& p : answer["posts"]) ids.push_back(p["id"].get<std::string>());
         return ids;
     }
 };
@@ -192,6 +195,7 @@ TEST_CASE("commitments: answers go through the changes feed; hidden and deleted 
     w.commit("elsewhere", "other-module");
     auto feed = body_of(w.t.call("GET", "/api/v1/modules/m/posts", w.bob));
     const std::string cursor = feed["cursor"].get<std::string>();
+    w.t.now_ms += 1000;   // c's next check-in comes a second after the others' first
     REQUIRE(w.answer("c", "not_yet", "soon").status == 200);
     feed = body_of(w.t.call("GET", "/api/v1/modules/m/posts?since=" + cursor, w.bob));
     REQUIRE(feed["posts"].size() == 1);

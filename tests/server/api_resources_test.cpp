@@ -32,8 +32,9 @@ struct Shelf {
     std::string order(const std::string& module = "m") {
         const auto res = t.call("GET", "/api/v1/modules/" + module + "/resources", ann);
         REQUIRE(res.status == 200);
+        const Json shelf = body_of(res);
         std::string out;
-        for (const Json& r : body_of(res)["resources"])
+        for (const Json& r : shelf["resources"])
             out += (out.empty() ? "" : " ") + r["id"].get<std::string>() + "@" + std::to_string(r["position"].get<int>());
         return out;
     }

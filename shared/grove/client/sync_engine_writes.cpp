@@ -169,19 +169,13 @@ std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed
 }
 
 std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason, std::string details) {
-    if (!is_valid_utf8(reason)) return ApiError::invalid_utf8("The reason is not valid UTF-8.");
-    if (!is_valid_utf8(details)) return ApiError::invalid_utf8("The details are not valid UTF-8.");
+    auto text = validate_flag(reason, details);   // the server's rule (validation.hpp)
+    if (!text) return text.error();
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    std::string trimmed = trim(reason);
-    if (count_code_points(trimmed) > kMaxFlagReasonCodePoints)
-        return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
-    std::string trimmed_details = trim(details);
-    if (count_code_points(trimmed_details) > kMaxFlagDetailsCodePoints)
-        return ApiError::too_long("details", "Details are limited to 500 characters.");
     OutboxEntry e = new_entry(WriteOp::flag, id);
-    e.reason = std::move(trimmed);
-    e.details = std::move(trimmed_details);
+    e.reason = std::move(text.value().reason);
+    e.details = std::move(text.value().details);
     queue(std::move(e));
     return std::nullopt;
 }
