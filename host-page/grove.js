@@ -298,13 +298,18 @@
       var p = askToken(true);
       refreshing = p;
       token = p;
-      p.then(function () { refreshedAt = Date.now(); }, function () { token = null; })
+      p.then(function (t) {
+        refreshedAt = Date.now();
+        if (!t && token === p) token = null;   // nobody signed in: asked again next time
+      }, function () { token = null; })
         .then(function () { refreshing = null; });
       return p;
     }
     if (!token) {
-      token = askToken(false);
-      token.catch(function () { token = null; });   // a failed attempt is retried next time
+      var asked = askToken(false);
+      token = asked;
+      // A failed attempt, or an empty answer (nobody signed in), is asked again next time.
+      asked.then(function (t) { if (!t && token === asked) token = null; }, function () { if (token === asked) token = null; });
     }
     return token;
   }
@@ -546,6 +551,9 @@
     // store, sync and outbox, with no canvas.
     watchForcedColors();
     var htmlOnly = forcedColors() || !hasWebGL2();
+    // Who is signed in, asked while the engine downloads: the widget takes no write until it
+    // knows (SECURITY.md, "Shared computers"), so the answer should be there by its first frame.
+    if (config().getToken) getToken(false).catch(function () { /* reported by askToken; asked again later */ });
     if (!el.hasAttribute('tabindex')) {
       el.setAttribute('tabindex', '0');
       entry.addedTabindex = true;

@@ -279,14 +279,11 @@ Expected<Post> DiscussionService::patch_post(const Caller& caller, const std::st
     if (request.hidden && *request.hidden != post->hidden) {
         update.hidden = request.hidden;
         changed = true;
-    } else if (request.hidden && *request.hidden && tx->post_moderation(PostModerationQuery{id}).hidden_by_flags) {
-        // A curator confirms what the flags did: from now on it is the curator's hide, which
-        // dismissing later flags does not undo.
-        update.hidden = true;
-        changed = true;
     }
-    // Setting `hidden` is a curator's decision: the open flags are settled either way.
-    if (request.hidden) tx->resolve_flags(FlagResolution{id, clock_()});
+    // Setting `hidden` is a curator's decision: the open flags are settled either way, and a hide
+    // the flags made becomes the curator's (dismissing later flags does not undo it). Neither is
+    // visible post state, so "hidden: true" again keeps the post's rev.
+    if (request.hidden) tx->resolve_flags(FlagResolution{id, clock_(), /*curator_decides=*/true});
     if (changed) tx->update_post(update);
     if (keep_module_title(*tx, post->module, request.module_title) || changed) {
         post = tx->find_post(PostQuery{id, caller.id});

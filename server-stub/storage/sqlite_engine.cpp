@@ -467,6 +467,7 @@ const char* const kInsertFlag =
     "INSERT OR IGNORE INTO flags (post_id, user_id, reason, details, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)";
 const char* const kResolveFlags =
     "UPDATE flags SET resolved_at_ms = ?2 WHERE post_id = ?1 AND resolved_at_ms IS NULL";
+const char* const kCuratorOwnsHide = "UPDATE posts SET hidden_by_flags = 0 WHERE id = ?1 AND hidden_by_flags = 1";
 
 Post read_post(const Query& q) {
     Post p;
@@ -1087,7 +1088,9 @@ int SqliteTransaction::resolve_flags(const FlagResolution& r) {
     require_write("resolve_flags");
     Query q = conn_.query(kResolveFlags);
     q.bind(1, r.post_id).bind(2, r.at_ms).run();
-    return conn_.changes();
+    const int settled = conn_.changes();
+    if (r.curator_decides) conn_.query(kCuratorOwnsHide).bind(1, r.post_id).run();
+    return settled;
 }
 
 std::int64_t SqliteTransaction::set_module_title(const ModuleTitleChange& c) {

@@ -262,9 +262,13 @@ struct EndorsementChange {
 };
 
 // A curator decided (hid, unhid, deleted, dismissed): every open flag of the post is settled.
+// Settles a post's open flags. `curator_decides`: a curator set `hidden` themselves, so a hide the
+// flags made becomes theirs (a later dismissal no longer shows the post again). Neither changes
+// what anyone sees of the post, so no rev is stamped.
 struct FlagResolution {
     std::string post_id;
     std::int64_t at_ms = 0;
+    bool curator_decides = false;
 };
 
 struct NewFlag {

@@ -195,7 +195,7 @@ TEST_CASE("roles: a commitment's outcome is its author's - every other role is r
     }
 }
 
-TEST_CASE("roles: the resource shelf - only curators and admins change it; refusals change nothing") {
+TEST_CASE("roles: the resource shelf - only curators and admins change it - refusals change nothing") {
     Fixture f;
     const std::string cat = f.t.token("cat", Role::curator);
     REQUIRE(f.t.call("POST", "/api/v1/modules/m/resources", cat,

@@ -52,7 +52,7 @@ struct World {
 
 }  // namespace
 
-TEST_CASE("commitments: a commitment is asked about a week later; other kinds never") {
+TEST_CASE("commitments: a commitment is asked about a week later - other kinds never") {
     World w;
     const Json c = w.commit("c1");
     CHECK(c["kind"] == "commitment");
@@ -88,7 +88,7 @@ TEST_CASE("commitments: --check-in-days sets the interval") {
     CHECK(body_of(res)["check_in_at"] == format_rfc3339_ms(w.t.now_ms + 2 * kDay));
 }
 
-TEST_CASE("commitments: done ends the check-ins; partly and not_yet ask again; three answers at most") {
+TEST_CASE("commitments: done ends the check-ins - partly and not_yet ask again - three answers at most") {
     World w;
     w.commit("done-now");
     w.commit("keeps-trying");
@@ -187,7 +187,7 @@ TEST_CASE("commitments: only the author answers, only commitments have outcomes 
     CHECK(w.answer("c", "done").status == 404);
 }
 
-TEST_CASE("commitments: answers go through the changes feed; hidden and deleted ones are never due") {
+TEST_CASE("commitments: answers go through the changes feed - hidden and deleted ones are never due") {
     World w;
     w.commit("c");
     w.commit("hidden");

@@ -226,7 +226,7 @@ TEST_CASE("resources: reordering moves one and shifts the ones between - the she
     CHECK(s.order("other") == "z@0");
 }
 
-TEST_CASE("resources: DELETE is idempotent; unknown ids are 404; a shelf holds at most 100") {
+TEST_CASE("resources: DELETE is idempotent - unknown ids are 404 - a shelf holds at most 100") {
     Shelf s;
     REQUIRE(s.add("r", "R").status == 201);
     auto res = s.t.call("DELETE", "/api/v1/resources/r", s.cat);

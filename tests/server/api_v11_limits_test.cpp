@@ -66,7 +66,7 @@ std::vector<Write> new_writes(bool curator) {
 
 }  // namespace
 
-TEST_CASE("limits 1.1: every new write counts toward the per-user write limit; a 429 stores nothing") {
+TEST_CASE("limits 1.1: every new write counts toward the per-user write limit - a 429 stores nothing") {
     for (const bool curator : {false, true}) {
         for (const Write& w : new_writes(curator)) {
             CAPTURE(w.name);

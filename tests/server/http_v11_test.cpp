@@ -65,7 +65,7 @@ TEST_CASE("http 1.1: the resource shelf - add, list, edit, reorder, remove") {
               .status == 201);
 }
 
-TEST_CASE("http 1.1: commitments - the --dev clock lets a week pass; the answer reaches the feed") {
+TEST_CASE("http 1.1: commitments - the --dev clock lets a week pass - the answer reaches the feed") {
     HttpApi api({"--dev", "--check-in-days", "3"});
     auto res = api.call("POST", "/api/v1/modules/m/posts", kAnn,
                         create_json("c1", "When I next lead a drill, I will time it.", "commitment"));

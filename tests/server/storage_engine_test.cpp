@@ -556,7 +556,7 @@ TEST_CASE("storage engine: resources - stored whole, listed by position, updated
     });
 }
 
-TEST_CASE("storage engine: flags carry details; who hid a post is remembered; resolving says how many") {
+TEST_CASE("storage engine: flags carry details - who hid a post is remembered - resolving says how many") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         auto tx = engine.begin_write();

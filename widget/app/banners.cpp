@@ -96,6 +96,11 @@ void draw_banners(Ui& ui, const Discussion* d, ThreadState& st, float width) {
         // Why changes cannot be sent even though the network is there (sign-in, storage).
         if (!s.notice.empty())
             callout(ui, ui::Icon::warning, pal.warning_bg, pal.warning_text, s.notice.c_str(), nullptr, width);
+        // Someone came back after another person used Grove here: what became of their unsent work.
+        if (!s.held_work.empty() && s.held_work != st.held_work_dismissed) {
+            if (callout(ui, ui::Icon::check, pal.chip_bg, pal.chip_text, s.held_work.c_str(), nullptr, width, "held"))
+                st.held_work_dismissed = s.held_work;
+        }
         if (s.failed > 0) {
             const std::string title = s.failed == 1 ? std::string("1 change was not sent.")
                                                     : std::to_string(s.failed) + " changes were not sent.";

@@ -28,9 +28,14 @@ const char* placeholder_for(Kind k) {
 void ComposerPanel::sync_draft(Discussion* d, bool editing) {
     if (!d) return;
     const std::string& draft = d->draft();
+    // Another person signed in: their draft replaces the text, even mid-typing (what is there was
+    // the one before's, and it stays theirs).
+    const std::string person = d->me().known ? d->me().id : std::string();
+    const bool other_person = person != draft_person_ && !draft_person_.empty();
+    draft_person_ = person;
     // The draft arrives from the browser's storage after the widget opens, or from another tab:
     // take it unless the person is typing here (their text is written back on the next change).
-    if (draft == draft_seen_ || editing) return;
+    if (!other_person && (draft == draft_seen_ || editing)) return;
     text_ = draft;
     draft_seen_ = draft;
 }

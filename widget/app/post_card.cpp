@@ -84,6 +84,8 @@ struct Flow {
 };
 
 const std::string kDeletedBody = "This post is deleted.";
+// Curators: a hidden post's text is never stored in the browser, and is fetched once online.
+const std::string kHiddenTextAway = "The hidden text is not kept in this browser; it shows when Grove reaches the server.";
 
 float text_w(ImFont* f, const char* t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t).x; }
 
@@ -722,7 +724,7 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
         y = edit_form(ui, pen, c, x + pad, y, inner);
     } else {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
-        const std::string& body = p.deleted ? kDeletedBody : p.body;
+        const std::string& body = p.deleted ? kDeletedBody : p.hidden && p.body.empty() ? kHiddenTextAway : p.body;
         pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, ui.fonts.body);
         y += pen.text_height(ui.fonts.body, body, inner);
         if (v.on()) {

@@ -40,6 +40,7 @@ struct ThreadState {
 
     std::string notice;              // the last thing the person should know
     NoticeTone notice_tone = NoticeTone::info;
+    std::string held_work_dismissed; // SyncStatus::held_work as it was when Dismiss was pressed
     bool close_menu = false;         // Esc: close the open menu
     bool cancel_form = false;        // Esc outside a text field: close the open form
     std::uint64_t layout_version = 0;   // bumped when rows appear or go (replies shown, a form opens)

@@ -71,6 +71,9 @@ struct SyncStatus {
     std::size_t failed = 0;                   // writes the server refused: they wait for Retry/Edit/Discard
     bool loaded = true;                       // false while the cache is still being read
     std::string notice;                       // why changes cannot be sent now (sign-in, storage), for a banner
+    // For someone who comes back after another person used Grove in this browser: what happened to
+    // their unsent work meanwhile (kept, hidden from the other person, sent now). Empty otherwise.
+    std::string held_work;
 };
 
 struct Identity {                    // who is signed in, from the token
@@ -103,7 +106,8 @@ public:
     // implementation asks for a frame (changed()) once the write is done.
     virtual bool saving_new_post() const { return false; }
 
-    // The composer draft; survives reloads.
+    // The composer draft of the person signed in; survives reloads. Another person's is never
+    // given (it changes when the person does).
     virtual const std::string& draft() const = 0;
     virtual void set_draft(std::string text) = 0;
 
