@@ -278,8 +278,10 @@ TEST_CASE("post records: the fast reader and the general one agree") {
         const auto general = decode_post_record_general(rec, "m");
         REQUIRE(fast);   // the fast reader reads all the encoder writes
         REQUIRE(general.ok());
-        CHECK(*fast == p);
-        CHECK(general.value() == p);
+        Post want = p;
+        if (want.hidden) want.body.clear();   // a hidden post's text is never stored
+        CHECK(*fast == want);
+        CHECK(general.value() == want);
         records.push_back(rec);
     }
     // Records changed in one byte: whatever both readers accept, they read the same way.
