@@ -65,8 +65,9 @@ Options:
   --jwt-audience AUD      accept only tokens whose 'aud' names AUD
   --jwt-issuer ISS        accept only tokens whose 'iss' is ISS
   --dev                   development mode: enables POST /api/v1/dev/token, which hands out
-                          tokens for anyone, signed with a random secret of its own; refuses a
-                          secret, a --bind other than loopback, and requests for other hosts
+                          tokens for anyone, signed with a random secret of its own, and the
+                          test clock (/api/v1/dev/clock); refuses a secret, a --bind other than
+                          loopback, and requests for other hosts
   --allow-origin ORIGIN   CORS: an origin allowed to call the API, e.g. https://intranet.example
                           (repeatable; default: same origin only)
   --site-dir DIR          demo intranet served at /                          (default: host-page/)
@@ -74,6 +75,7 @@ Options:
   --max-body N            post length limit in characters (code points)      (default 500)
   --writes-per-minute N   per-user write limit, then 429                     (default 30)
   --auto-hide-flags N     distinct flags that hide a post until a curator decides, 0 = off (default 3)
+  --check-in-days N       days until a commitment's author is asked how it went   (default 7)
   --threads N             workers for reads and files, and as many for writes
                           (default: 8, or 2 per core if more)
   --max-connections N     open connections at once; idle ones make room for new ones
@@ -140,6 +142,9 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--auto-hide-flags") {
             if (!number(0, 1000, n)) return usage_error("--auto-hide-flags needs a number from 0 to 1000");
             o.auto_hide_flags = static_cast<int>(n);
+        } else if (arg == "--check-in-days") {
+            if (!number(1, 365, n)) return usage_error("--check-in-days needs a number of days from 1 to 365");
+            o.check_in_days = static_cast<int>(n);
         } else if (arg == "--sqlite-sync") {
             if (!value(s) || (s != "full" && s != "normal")) return usage_error("--sqlite-sync needs full or normal");
             o.sqlite_sync_full = s == "full";

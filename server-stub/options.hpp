@@ -23,6 +23,7 @@ struct ServerOptions {
     std::size_t max_body_code_points = 500;
     int writes_per_minute = 30;
     int auto_hide_flags = 3;               // distinct flaggers that hide a post until reviewed
+    int check_in_days = 7;                 // a commitment's author is asked how it went this much later
     int threads = 0;                       // read workers, and as many write workers; 0: from the cores
     int max_connections = 0;               // open connections at once; 0: from the file descriptor limit
     int ping_interval_s = 25;              // ": ping" on idle event streams

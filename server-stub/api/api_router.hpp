@@ -65,7 +65,9 @@ std::int64_t system_unix_ms();
 class ApiRouter {
 public:
     // options: dev, jwt_secret, allow_origins, max_body_code_points, writes_per_minute,
-    // auto_hide_flags are used; clock: Unix ms, for token expiry, rate limits and timestamps.
+    // auto_hide_flags, check_in_days are used; clock: Unix ms, for token expiry, rate limits and
+    // timestamps. With --dev, PUT /api/v1/dev/clock moves the timestamps' clock (the service's)
+    // ahead of `clock`; tokens and limits keep `clock`.
     ApiRouter(const ServerOptions& options, std::shared_ptr<StorageEngine> storage,
               UnixMsClock clock = system_unix_ms);
     ~ApiRouter();

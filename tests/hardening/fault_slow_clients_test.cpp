@@ -182,7 +182,7 @@ TEST_CASE("oversized requests: a URL over 8 KiB is 414 with a JSON error, again 
     CHECK(rss_after - rss_before < 16 * 1024);
 }
 
-TEST_CASE("oversized requests: a header line over 8 KiB is 400; a flood of header lines is cut off early") {
+TEST_CASE("oversized requests: a header line over 8 KiB is 400 - a flood of header lines is cut off early") {
     HttpApi api({"--request-timeout", "5"});
     {
         RawConnection c(api.port());

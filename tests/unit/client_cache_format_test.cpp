@@ -205,7 +205,7 @@ TEST_CASE("decode_cache: damaged or foreign caches lose posts, never readable wr
     CHECK(mentions_content);                // what was lost is in the console
 }
 
-TEST_CASE("packed copy: read back only with its tag; bad lines are counted, not kept") {
+TEST_CASE("packed copy: read back only with its tag - bad lines are counted, not kept") {
     Post a = sample_post();
     Post b = sample_post();
     b.id = "SECOND";
@@ -230,7 +230,7 @@ TEST_CASE("packed copy: read back only with its tag; bad lines are counted, not 
     CHECK_FALSE(damaged->first_problem.empty());
 }
 
-TEST_CASE("sync record: the dirty list and packed tag round-trip; an untrusted list drops the copy") {
+TEST_CASE("sync record: the dirty list and packed tag round-trip - an untrusted list drops the copy") {
     SyncMeta m;
     m.packed = "TAG";
     m.dirty = {"A", "B"};
@@ -278,10 +278,10 @@ TEST_CASE("post records: the fast reader and the general one agree") {
         const auto general = decode_post_record_general(rec, "m");
         REQUIRE(fast);   // the fast reader reads all the encoder writes
         REQUIRE(general.ok());
-        Post stored = p;
-        if (stored.hidden) stored.body.clear();   // a hidden post's text is never written
-        CHECK(*fast == stored);
-        CHECK(general.value() == stored);
+        Post want = p;
+        if (want.hidden) want.body.clear();   // a hidden post's text is never stored
+        CHECK(*fast == want);
+        CHECK(general.value() == want);
         records.push_back(rec);
     }
     // Records changed in one byte: whatever both readers accept, they read the same way.
@@ -321,7 +321,7 @@ TEST_CASE("post records: the fast reader and the general one agree") {
     CHECK_FALSE(decode_post_record_general(lone, "m").ok());
 }
 
-TEST_CASE("decode_cache: a draft is its author's; one that does not say whose is deleted unread") {
+TEST_CASE("decode_cache: a draft is its author's - one that does not say whose is deleted unread") {
     StoredModule s = stored_with_sync_meta();
     s.meta.push_back({draft_key("u-ann"), encode_draft("u-ann", "Ann's thought")});
     SUBCASE("corrupt") { s.meta.push_back({draft_key("u-bob"), "[1,2]"}); }
@@ -333,6 +333,100 @@ TEST_CASE("decode_cache: a draft is its author's; one that does not say whose is
     REQUIRE(c.delete_meta.size() == 1);
     CHECK(c.delete_meta[0].rfind("draft:", 0) == 0);
     CHECK(c.warnings.size() == 1);
+}
+
+TEST_CASE("cache format: records written by the version 1 widget still load, as posts without the 1.1 fields") {
+    // Exactly what the widget before version 1.1 stored (12 fields), read by both readers.
+    const std::string v1 =
+        R"(["01JDXQ0M8Z4V2T9K3B6N5P7R1S","PARENT_1","question","Line one","u-123","Alice Smith","leader",1790000000123,1790000100456,3,7,1234])";
+    const std::string v1_spaced =
+        R"([ "P2", null, "tip", "b", "u", "n", "learner", 5, null, 0, 16, 9 ])";
+    auto p = decode_post_record(v1, "fire-safety-101");
+    REQUIRE(p.ok());
+    CHECK(p->id == "01JDXQ0M8Z4V2T9K3B6N5P7R1S");
+    CHECK(p->kind == Kind::question);
+    CHECK(p->rev == 1234);
+    CHECK(p->pinned);
+    CHECK_FALSE(p->module_title);
+    CHECK_FALSE(p->check_in_at_ms);
+    CHECK_FALSE(p->outcome);
+    CHECK(p->outcome_note.empty());
+    CHECK_FALSE(p->outcome_at_ms);
+    CHECK(p->check_ins == 0);
+    auto q = decode_post_record(v1_spaced, "m");
+    REQUIRE(q.ok());
+    CHECK(q->deleted);
+
+    // A packed copy from before the upgrade, with records written since mixed in, reads whole.
+    Post c = sample_post();
+    c.id = "COMMIT";
+    c.kind = Kind::commitment;
+    c.check_in_at_ms = 1'790'600'000'000;
+    c.module_title = "Fire safety 101";
+    const std::string packed = encode_packed("T", {v1, encode_post_record(c), v1_spaced});
+    auto all = decode_packed(packed, "T", "fire-safety-101");
+    REQUIRE(all);
+    CHECK(all->bad == 0);
+    REQUIRE(all->posts.size() == 3);
+    CHECK(all->posts[1] == c);
+    CHECK(all->posts[0] == p.value());
+}
+
+TEST_CASE("cache format: version 2 records keep every 1.1 field - plain posts keep the version 1 layout") {
+    const Post plain = sample_post();
+    CHECK(Json::parse(encode_post_record(plain)).size() == 12);   // no cost for posts without 1.1 fields
+
+    Post c = sample_post();
+    c.kind = Kind::commitment;
+    c.module_title = "Fire safety 101 «quoted» \"x\"";
+    c.check_in_at_ms = 1'790'600'000'000;
+    c.outcome = Outcome::partly;
+    c.outcome_note = "Half done\nmore next week";
+    c.outcome_at_ms = 1'790'500'000'000;
+    c.check_ins = 2;
+    const std::string rec = encode_post_record(c);
+    CHECK(rec.find('\n') == std::string::npos);
+    const Json j = Json::parse(rec);
+    REQUIRE(j.size() == 13);
+    CHECK(j[12][0] == kPostRecordVersion);
+    auto back = decode_post_record(rec, c.module);
+    REQUIRE(back.ok());
+    CHECK(back.value() == c);
+
+    // Each field alone is enough to need the 13th field, and round-trips.
+    for (int field = 0; field < 5; ++field) {
+        Post one = sample_post();
+        if (field == 0) one.module_title = "T";
+        if (field == 1) one.check_in_at_ms = 5;
+        if (field == 2) one.outcome = Outcome::done;
+        if (field == 3) one.outcome_at_ms = 6;
+        if (field == 4) one.check_ins = 1;
+        CAPTURE(field);
+        CHECK(Json::parse(encode_post_record(one)).size() == 13);
+        auto again = decode_post_record(encode_post_record(one), one.module);
+        REQUIRE(again.ok());
+        CHECK(again.value() == one);
+    }
+    // The resource kind is kept too.
+    Post r = sample_post();
+    r.kind = Kind::resource;
+    CHECK(decode_post_record(encode_post_record(r), r.module)->kind == Kind::resource);
+}
+
+TEST_CASE("cache format: a 13th field from a newer widget, or a damaged one, refuses the record") {
+    const std::string base = R"(["P",null,"commitment","b","u","n","learner",1,null,0,0,1,)";
+    auto newer = decode_post_record(base + R"([3,null,null,null,"",null,0,"more"]])", "m");
+    REQUIRE_FALSE(newer.ok());
+    CHECK(newer.error().message.find("newer version") != std::string::npos);
+    for (const std::string& ext : {std::string("[]"), std::string("{}"), std::string("[2]"),
+                                   std::string(R"([2,5,null,null,"",null,0])"), std::string(R"([2,null,null,"meh","",null,0])"),
+                                   std::string(R"([2,null,"soon",null,"",null,0])"), std::string(R"([2,null,null,null,null,null,0])"),
+                                   std::string(R"([2,null,null,null,"",null,"1"])"), std::string(R"([1,null,null,null,"",null,0])")}) {
+        CAPTURE(ext);
+        CHECK_FALSE(decode_post_record(base + ext + "]", "m").ok());
+    }
+    CHECK_FALSE(decode_post_record(base + R"([2,null,null,null,"",null,0],7])", "m").ok());   // 14 fields
+    CHECK(decode_post_record(base + R"([2,null,null,null,"",null,0]])", "m").ok());
 }
 
 TEST_CASE("cache format: a hidden post's text is never written, and not taken from a record that has it") {

@@ -59,7 +59,7 @@ int requests_with_body(const Tab& t, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("shared computer: Alice's draft and offline post are never Bob's; she is told when she returns") {
+TEST_CASE("shared computer: Alice's draft and offline post are never Bob's - she is told when she returns") {
     World w;
     auto& browser = w.browser();
     auto alice = w.tab(browser, kAlice, w.options());
@@ -256,7 +256,7 @@ TEST_CASE("shared computer: a 401 answered with another person's token never res
     CHECK(browser.storage.modules["m1"].outbox.size() == 1);   // still Alice's, for Alice
 }
 
-TEST_CASE("shared computer: a curator's hidden text is never at rest; a learner after them never sees it") {
+TEST_CASE("shared computer: a curator's hidden text is never at rest - a learner after them never sees it") {
     World w;
     auto& browser = w.browser();
     auto cora = w.tab(browser, kCora, w.options());

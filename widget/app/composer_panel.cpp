@@ -17,6 +17,8 @@ const char* placeholder_for(Kind k) {
         case Kind::question: return "Ask the group a question…";
         case Kind::tip: return "Share something others may not know…";
         case Kind::leader_learning: return "Share what you learned this week…";
+        case Kind::resource: return "Paste a link and say why it helps…";
+        case Kind::commitment: return "When I next …, I will …";
     }
     return "";
 }

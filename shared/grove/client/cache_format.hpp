@@ -1,6 +1,8 @@
 // The persisted cache (IndexedDB in the browser), format version 2. Per module:
-//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record); a hidden
-//                                     post's body is never stored (curators fetch it when it is shown)
+//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record; record
+//                                     version 2 adds the 1.1 post fields, version 1 ones still load);
+//                                     a hidden post's body is never stored (curators fetch it when
+//                                     it is shown)
 //   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record)
 //   meta    key [module, "sync"]     {"format":2, "user":{id,name,role}, "reader":"<user id>", "cursor":...,
 //                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
@@ -46,6 +48,7 @@ namespace grove {
 
 constexpr int kCacheFormat = 2;
 constexpr int kOutboxRecordVersion = 1;
+constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 
 // Meta record names.
 constexpr const char* kMetaSync = "sync";
