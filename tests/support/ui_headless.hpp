@@ -1,4 +1,5 @@
-// A widget without a browser: its own ImGui context, no renderer, input fed as the web platform
+// A widget without a browser: its own ImGui context, no renderer, ImGui's text port with the
+// bundled font (the browser's fallback), input fed as the web platform
 // feeds it (WidgetApp::key/text, ImGui's mouse), and what is on screen read back from the frame:
 // the controls (label, state, rectangle), the text drawn, and a PNG of the draw lists
 // (ui_raster.hpp) to look at.

@@ -4,8 +4,8 @@
 
 #include <imgui.h>
 
-#include "fonts.hpp"
 #include "text_editor.hpp"
+#include "text_port.hpp"
 #include "ui_headless.hpp"
 
 using namespace grove;
@@ -13,13 +13,14 @@ using namespace grove::testing;
 
 namespace {
 
-// A context with the real font, for measuring.
+// A context with the real font (ImGui's text port), for measuring.
 struct FontContext {
     ImGuiContext* ctx = ImGui::CreateContext();
-    Fonts fonts;
+    std::unique_ptr<TextPort> port = make_imgui_text_port(load_widget_font());
     FontContext() {
         ImGui::GetIO().IniFilename = nullptr;
-        fonts = build_fonts(*load_widget_font(), 1.0f);
+        port->configure(TextConfig{});
+        port->prepare();
         unsigned char* px;
         int w, h;
         ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&px, &w, &h);
@@ -43,8 +44,8 @@ InputEvent text_of(std::string t) {
 }
 
 struct Field {
-    explicit Field(ImFont* f) : font(f) {}
-    ImFont* font;
+    explicit Field(TextPort& f) : font(f) {}
+    TextPort& font;
     float width = 200;
     bool mac = false;
     std::string text;
@@ -65,7 +66,7 @@ struct Field {
 
 TEST_CASE("text field: lines wrap at word boundaries and at newlines") {
     FontContext fc;
-    ImFont* f = fc.fonts.body;
+    TextPort& f = *fc.port;
     const std::string t = "The quick brown fox jumps over the lazy dog";
     const auto lines = wrap_lines(f, t, 120);
     REQUIRE(lines.size() > 1);
@@ -73,7 +74,7 @@ TEST_CASE("text field: lines wrap at word boundaries and at newlines") {
         CHECK(lines[i].end == lines[i + 1].start);             // soft wraps: no gaps
         CHECK(t[lines[i].end - 1] == ' ');                    // broken after a space
         const std::string shown = t.substr(lines[i].start, lines[i].end - lines[i].start - 1);
-        CHECK(f->CalcTextSizeA(f->FontSize, 1e9f, 0, shown.c_str()).x <= 120.0f);
+        CHECK(f.measure(kBody, shown) <= 120.0f);
     }
     CHECK(lines.back().end == t.size());
     const auto nl = wrap_lines(f, "a\n\nb\n", 500);
@@ -88,7 +89,7 @@ TEST_CASE("text field: lines wrap at word boundaries and at newlines") {
 
 TEST_CASE("text field: typing - deleting and moving over multi-byte characters") {
     FontContext fc;
-    Field x(fc.fonts.body);
+    Field x(*fc.port);
     x.type("Привет, ça va");
     CHECK(x.text == "Привет, ça va");
     CHECK(x.st.cursor == x.text.size());
@@ -120,7 +121,7 @@ TEST_CASE("text field: typing - deleting and moving over multi-byte characters")
 
 TEST_CASE("text field: selection - select all - copy - cut - paste over a selection") {
     FontContext fc;
-    Field x(fc.fonts.body);
+    Field x(*fc.port);
     x.type("one two three");
     x.apply(key(ImGuiKey_LeftArrow, true, true));   // Ctrl+Shift+Left selects "three"
     CHECK(x.st.has_selection());
@@ -151,7 +152,7 @@ TEST_CASE("text field: selection - select all - copy - cut - paste over a select
 
 TEST_CASE("text field: Up and Down move through wrapped lines keeping the column") {
     FontContext fc;
-    Field x(fc.fonts.body);
+    Field x(*fc.port);
     x.width = 150;
     x.type("alpha beta gamma delta epsilon zeta eta theta iota kappa");
     const auto lines = wrap_lines(x.font, x.text, x.width);
@@ -177,7 +178,7 @@ TEST_CASE("text field: Up and Down move through wrapped lines keeping the column
 
 TEST_CASE("text field: undo and redo - typed characters undo together") {
     FontContext fc;
-    Field x(fc.fonts.body);
+    Field x(*fc.port);
     x.type("hello");
     x.apply(text_of(" world, pasted"));
     x.apply(key(ImGuiKey_Z, true));
@@ -192,7 +193,7 @@ TEST_CASE("text field: undo and redo - typed characters undo together") {
 
 TEST_CASE("text field: macOS keys use Cmd for shortcuts and Alt for words") {
     FontContext fc;
-    Field x(fc.fonts.body);
+    Field x(*fc.port);
     x.mac = true;
     x.type("one two");
     InputEvent word = key(ImGuiKey_Backspace);
@@ -209,7 +210,7 @@ TEST_CASE("text field: macOS keys use Cmd for shortcuts and Alt for words") {
 
 TEST_CASE("text field: the text is capped far above the post limit at a character boundary") {
     FontContext fc;
-    Field x(fc.fonts.body);
+    Field x(*fc.port);
     x.apply(text_of(std::string(kMaxFieldBytes - 1, 'a')));
     x.apply(text_of("éé"));   // only one byte of room: nothing half-inserted
     CHECK(x.text.size() == kMaxFieldBytes - 1);

@@ -31,10 +31,8 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
     const Palette& pal = *ui.pal;
     const std::vector<FlagEntry>& flags = d.flags();
     ImGui::PushID("flags");
-    ImGui::PushFont(ui.fonts.body);
     const ImVec2 o = ImGui::GetCursorScreenPos();
-    ui::text_at(o, flags.empty() ? "Flag queue" : "Flagged posts, most flagged first", pal.text);
-    ImGui::PopFont();
+    ui::text_at(kBody, o, flags.empty() ? "Flag queue" : "Flagged posts, most flagged first", pal.text);
     ui::ButtonOpts refresh = ui::compact(ui::Tone::ghost);
     const ImVec2 rs = ui::button_size(ui, "Refresh", refresh);
     ImGui::SetCursorScreenPos(ImVec2(o.x + width - rs.x, o.y - ui.px(3)));
@@ -45,10 +43,8 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
     ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + rs.y + ui.px(8)));
 
     if (flags.empty()) {
-        ImGui::PushFont(ui.fonts.body);
-        ui::wrapped_text(ui, "Nothing is flagged. Thank you for keeping the discussion worth reading.", width,
+        ui::wrapped_text(ui, kBody, "Nothing is flagged. Thank you for keeping the discussion worth reading.", width,
                          pal.text_muted);
-        ImGui::PopFont();
         ImGui::PopID();
         return;
     }
@@ -71,44 +67,33 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
         ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
         ui::badge(ui, count.c_str(), pal.danger_bg, pal.danger_text, ui::Icon::flag);
         float x = c.x + pad + ui::badge_size(ui, count.c_str(), ui::Icon::flag).x + ui.px(8);
-        ImGui::PushFont(ui.fonts.body);
         const std::string name = p.author.name.empty() ? std::string("Someone") : p.author.name;
-        const float by = y + (ui::badge_size(ui, "x").y - ui.fonts.body->FontSize) * 0.5f;
-        ui::text_at(ImVec2(x, by), name.c_str(), pal.text);
-        x += ImGui::CalcTextSize(name.c_str()).x + ui.px(8);
-        ImGui::PopFont();
-        ImGui::PushFont(ui.fonts.small);
+        const float by = y + (ui::badge_size(ui, "x").y - ui.line_h(kBody)) * 0.5f;
+        ui::text_at(kBody, ImVec2(x, by), name.c_str(), pal.text);
+        x += ui::text_width(kBody, name.c_str()) + ui.px(8);
         std::string meta = relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
         if (p.module != d.module()) meta += " · in " + p.module;
         if (p.hidden) meta += " · hidden";
-        ui::text_at(ImVec2(x, by + (ui.fonts.body->FontSize - ui.fonts.small->FontSize) * 0.5f), meta.c_str(),
-                    pal.text_muted);
-        ImGui::PopFont();
+        ui::text_at(kSmall, ImVec2(x, by + (ui.line_h(kBody) - ui.line_h(kSmall)) * 0.5f), meta.c_str(), pal.text_muted);
         y += ui::badge_size(ui, "x").y + ui.px(8);
         // Why.
-        ImGui::PushFont(ui.fonts.small);
         const std::string why = "Reasons: " + summarize(fe->reasons);
         ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-        ui::wrapped_text(ui, why.c_str(), inner, pal.text_muted);
-        y += ui::wrapped_height(ui.fonts.small, why.c_str(), inner) + ui.px(6);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kSmall, why.c_str(), inner, pal.text_muted);
+        y += ui::wrapped_height(kSmall, why.c_str(), inner) + ui.px(6);
         // What.
-        ImGui::PushFont(ui.fonts.body);
         const char* body = p.body.empty() ? "(no text)" : p.body.c_str();
         const char* end = body + std::strlen(body);
-        const char* cut = ui::clamp_lines(ui.fonts.body, body, end, inner, 6);
+        const char* cut = ui::clamp_lines(kBody, body, end, inner, 6);
         ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-        ui::wrapped_text(ui, body, inner, p.hidden ? pal.text_muted : pal.text, cut);
-        y += ui::wrapped_height(ui.fonts.body, body, inner, cut) + ui.px(10);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kBody, body, inner, p.hidden ? pal.text_muted : pal.text, cut);
+        y += ui::wrapped_height(kBody, body, inner, cut) + ui.px(10);
         // What to do about it: here for this module's posts (the queue covers every module).
         if (p.module != d.module()) {
             const std::string where = "Posted under " + p.module + ": hide or delete it from a page that shows that module.";
-            ImGui::PushFont(ui.fonts.small);
             ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-            ui::wrapped_text(ui, where.c_str(), inner, pal.text_muted);
-            y += ui::wrapped_height(ui.fonts.small, where.c_str(), inner) + pad;
-            ImGui::PopFont();
+            ui::wrapped_text(ui, kSmall, where.c_str(), inner, pal.text_muted);
+            y += ui::wrapped_height(kSmall, where.c_str(), inner) + pad;
         } else {
             const char* hide_label = p.hidden ? "Unhide###hide" : "Hide###hide";
             ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));

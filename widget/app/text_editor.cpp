@@ -1,12 +1,12 @@
 #include "text_editor.hpp"
 
 #include <algorithm>          // std::min, std::max, std::clamp
-#include <cfloat>             // FLT_MAX
 
 #include <imgui.h>
 #include <imgui_internal.h>   // ImRect, ItemAdd, ItemHoverable
 
 #include "grove/utf8.hpp"     // is_valid_utf8
+#include "text_port.hpp"
 #include "ui_kit.hpp"
 
 namespace grove {
@@ -56,9 +56,9 @@ std::size_t word_left(const std::string& t, std::size_t p) {
     return p;
 }
 
-float advance(ImFont* font, const std::string& t, std::size_t a, std::size_t b) {
+float advance(TextPort& port, const std::string& t, std::size_t a, std::size_t b) {
     if (b <= a) return 0.0f;
-    return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0.0f, t.data() + a, t.data() + b).x;
+    return port.measure(kBody, std::string_view(t).substr(a, b - a));
 }
 
 std::size_t line_of(const std::vector<WrappedLine>& lines, std::size_t pos) {
@@ -68,7 +68,7 @@ std::size_t line_of(const std::vector<WrappedLine>& lines, std::size_t pos) {
 }
 
 // The byte position nearest to x on a line.
-std::size_t pos_in_line(ImFont* font, const std::string& t, const std::vector<WrappedLine>& lines, std::size_t li,
+std::size_t pos_in_line(TextPort& font, const std::string& t, const std::vector<WrappedLine>& lines, std::size_t li,
                         float x) {
     const WrappedLine& l = lines[li];
     // A soft-wrapped line's end is the next line's start: stop before it so the caret stays here.
@@ -122,39 +122,20 @@ void replace_selection(std::string& text, TextEditState& st, const std::string& 
 
 }  // namespace
 
-std::vector<WrappedLine> wrap_lines(ImFont* font, const std::string& text, float width) {
+std::vector<WrappedLine> wrap_lines(TextPort& port, const std::string& text, float width) {
+    const TextLayout l = port.layout(kBody, text, width);
     std::vector<WrappedLine> lines;
-    const char* base = text.data();
-    std::size_t s = 0;
-    for (;;) {
-        std::size_t nl = text.find('\n', s);
-        if (nl == std::string::npos) nl = text.size();
-        // One paragraph: wrap it into lines.
-        while (true) {
-            const char* e = font->CalcWordWrapPositionA(1.0f, base + s, base + nl, width > 1.0f ? width : 1.0f);
-            std::size_t end = static_cast<std::size_t>(e - base);
-            if (end <= s && s < nl) end = next_cp(text, s);   // not even one character fits
-            if (end >= nl) {
-                lines.push_back({s, nl});
-                break;
-            }
-            std::size_t next = end;
-            while (next < nl && (text[next] == ' ')) ++next;   // spaces hang at the line's end
-            if (next >= nl) {
-                lines.push_back({s, nl});
-                break;
-            }
-            lines.push_back({s, next});
-            s = next;
-        }
-        if (nl >= text.size()) break;
-        s = nl + 1;
+    lines.reserve(l.lines.size());
+    for (const TextLine& tl : l.lines) {
+        std::size_t end = tl.next;
+        if (end > tl.end && end <= text.size() && text[end - 1] == '\n') --end;
+        lines.push_back({tl.start, std::max<std::size_t>(end, tl.start)});
     }
     if (lines.empty()) lines.push_back({0, 0});
     return lines;
 }
 
-bool apply_event(const InputEvent& e, std::string& text, TextEditState& st, ImFont* font, float width, bool mac,
+bool apply_event(const InputEvent& e, std::string& text, TextEditState& st, TextPort& font, float width, bool mac,
                  std::string* clipboard) {
     st.cursor = std::min(st.cursor, text.size());
     st.anchor = std::min(st.anchor, text.size());
@@ -291,10 +272,9 @@ ImVec2 field_padding(const Ui& ui) { return ImVec2(ui.px(10), ui.px(8)); }
 }  // namespace
 
 float text_field_height(const Ui& ui, const std::string& text, float width, int min_lines, int max_lines) {
-    ImFont* font = ui.fonts.body;
     const ImVec2 pad = field_padding(ui);
-    const int n = static_cast<int>(wrap_lines(font, text, width - pad.x * 2).size());
-    return pad.y * 2 + font->FontSize * static_cast<float>(std::clamp(n, min_lines, max_lines));
+    const int n = static_cast<int>(wrap_lines(*ui.text, text, width - pad.x * 2).size());
+    return pad.y * 2 + ui.line_h() * static_cast<float>(std::clamp(n, min_lines, max_lines));
 }
 
 TextField text_field(Ui& ui, const char* label, std::string& text, TextEditState& st, float width, int min_lines,
@@ -304,10 +284,10 @@ TextField text_field(Ui& ui, const char* label, std::string& text, TextEditState
     ImGuiContext& g = *GImGui;
     const ImGuiID id = window->GetID(label);
     out.id = id;
-    ImFont* font = ui.fonts.body;
+    TextPort& font = *ui.text;
     const ImVec2 pad = field_padding(ui);
     const float inner_w = width - pad.x * 2;
-    const float line_h = font->FontSize;
+    const float line_h = ui.line_h();
     st.cursor = std::min(st.cursor, text.size());
     st.anchor = std::min(st.anchor, text.size());
 
@@ -393,7 +373,9 @@ TextField text_field(Ui& ui, const char* label, std::string& text, TextEditState
     else dl->AddRect(bb.Min, bb.Max, col(hovered ? ui.pal->text_muted : ui.pal->control_border), rounding, 0, ui.px(1));
     ImGui::PushClipRect(ImVec2(bb.Min.x + ui.px(2), bb.Min.y + ui.px(2)), ImVec2(bb.Max.x - ui.px(2), bb.Max.y - ui.px(2)),
                         true);
-    ImGui::PushFont(font);
+    // The text as the port laid it out (the lines wrap_lines gave): right-to-left paragraphs
+    // aligned right. The caret and selection below measure prefixes, left to right.
+    const TextLayout laid = font.layout(kBody, text, inner_w);
     const std::size_t sa = st.sel_begin(), sb = st.sel_end();
     const float view_top = bb.Min.y, view_bottom = bb.Max.y;
     for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -404,12 +386,15 @@ TextField text_field(Ui& ui, const char* label, std::string& text, TextEditState
             const std::size_t a = std::max(sa, l.start), b = std::min(sb, l.end);
             const float x0 = origin.x + advance(font, text, l.start, a);
             float x1 = origin.x + advance(font, text, l.start, b);
-            if (sb > l.end) x1 += font->FallbackAdvanceX * 0.5f;   // the selection goes on
+            if (sb > l.end) x1 += ui.em() * 0.3f;   // the selection goes on
             if (x1 > x0) dl->AddRectFilled(ImVec2(x0, y), ImVec2(x1, y + line_h), col(ui.pal->selection, 0.35f));
         }
-        if (l.end > l.start) text_at(ImVec2(origin.x, y), text.data() + l.start, ui.pal->text, text.data() + l.end);
+        if (i < laid.lines.size() && laid.lines[i].end > laid.lines[i].start) {
+            const TextLine& tl = laid.lines[i];
+            text_at(kBody, ImVec2(origin.x + tl.x, y), text.data() + tl.start, ui.pal->text, text.data() + tl.end);
+        }
     }
-    if (text.empty() && placeholder) text_at(origin, placeholder, ui.pal->text_muted);
+    if (text.empty() && placeholder) text_at(kBody, origin, placeholder, ui.pal->text_muted);
     if (editing) {
         const WrappedLine& l = lines[caret_line];
         const float x = origin.x + advance(font, text, l.start, std::max(l.start, st.cursor));
@@ -417,7 +402,6 @@ TextField text_field(Ui& ui, const char* label, std::string& text, TextEditState
         dl->AddRectFilled(ImVec2(x, y), ImVec2(x + std::max(1.0f, ui.px(1.5f)), y + line_h), col(ui.pal->text));
         ui.caret = ImVec4(x, y, line_h, 1.0f);
     }
-    ImGui::PopFont();
     ImGui::PopClipRect();
     return out;
 }

@@ -15,11 +15,10 @@
 #include <utility>   // std::pair
 #include <vector>    // std::vector
 
-struct ImFont;
-
 namespace grove {
 
 struct Ui;
+class TextPort;
 
 // One input event, in the order the person made them.
 struct InputEvent {
@@ -46,16 +45,17 @@ struct TextEditState {
 
 constexpr std::size_t kMaxFieldBytes = 16 * 1024;   // far above the 500-character limit
 
-// Visual lines of `text` wrapped at `width` in `font`: [start, end) byte ranges (end excludes
-// a '\n'; trailing spaces hang at the end of their line, as in a browser).
+// Visual lines of `text` wrapped at `width` in the body style, as the text port lays it out:
+// [start, end) byte ranges (end excludes a '\n'; trailing spaces hang at the end of their line,
+// as in a browser).
 struct WrappedLine {
     std::size_t start, end;
 };
-std::vector<WrappedLine> wrap_lines(ImFont* font, const std::string& text, float width);
+std::vector<WrappedLine> wrap_lines(TextPort& port, const std::string& text, float width);
 
 // Applies one event to a text and its state; `mac` selects macOS key conventions. Returns true
 // when the text changed. Copy/cut put the text into *clipboard (when not null).
-bool apply_event(const InputEvent& e, std::string& text, TextEditState& st, ImFont* font, float width,
+bool apply_event(const InputEvent& e, std::string& text, TextEditState& st, TextPort& port, float width,
                  bool mac, std::string* clipboard);
 
 namespace ui {

@@ -9,16 +9,16 @@
 
 #include <cstdint>      // std::int64_t, std::uint32_t
 #include <functional>   // std::function
-#include <memory>       // std::shared_ptr
+#include <memory>       // std::shared_ptr, std::unique_ptr
 #include <string>       // std::string
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
 #include "composer_panel.hpp"
 #include "focus_ring.hpp"
-#include "fonts.hpp"
 #include "grove/client/discussion.hpp"
 #include "spotlight_panel.hpp"
+#include "text_port.hpp"
 #include "theme.hpp"
 #include "thread_panel.hpp"
 #include "ui_kit.hpp"
@@ -27,7 +27,7 @@
 
 namespace grove {
 
-using FontData = std::shared_ptr<const std::vector<unsigned char>>;
+using FontData = std::shared_ptr<const std::vector<unsigned char>>;   // a TTF for make_imgui_text_port
 
 struct Mods {
     bool ctrl = false, shift = false, alt = false, super = false;
@@ -51,20 +51,25 @@ struct FrameOutput {
 
 class WidgetApp {
 public:
-    // `discussion` may be null (no data source): the UI then shows the composer only.
-    WidgetApp(WidgetConfig config, FontData font, Discussion* discussion);
+    // `discussion` may be null (no data source): the UI then shows the composer only. Every text
+    // is measured and drawn through `text`.
+    WidgetApp(WidgetConfig config, std::unique_ptr<TextPort> text, Discussion* discussion);
 
     const WidgetConfig& config() const { return config_; }
 
     // Scale is the device pixel ratio; a change rebuilds fonts and style before the next frame.
     void set_scale(float scale);
     float scale() const { return scale_; }
+    // The body font size in CSS px and the line spacing (small and title text follow the body).
+    void set_text_size(float base_css_px, float line_spacing);
+    TextPort& text_port() { return *text_; }
+    const TextPort& text_port() const { return *text_; }
     void set_prefers_dark(bool dark);
     void set_mac(bool mac) { ui_.mac = mac; }
     void set_utc_offset(int minutes_east) { ui_.utc_offset_minutes = minutes_east; }
     void set_clock(std::function<std::int64_t()> now_ms) { clock_ = std::move(now_ms); }
-    // Rebuilds fonts and style into the current ImGui context if needed. Returns true when the
-    // font atlas changed, so the renderer must upload its texture again.
+    // Rebuilds the text port's ImGui resources and the style into the current ImGui context if
+    // needed. Returns true when the font atlas changed, so the renderer must upload it again.
     bool prepare_frame();
     // Draws one frame into the current ImGui context (between NewFrame and Render).
     void frame();
@@ -107,9 +112,9 @@ private:
     void scroll_to(float y);
 
     WidgetConfig config_;
-    FontData font_;
+    std::unique_ptr<TextPort> text_;
+    TextConfig text_config_;
     Discussion* discussion_;
-    Fonts fonts_;
     Palette palette_;
     float scale_ = 1.0f;
     bool style_dirty_ = true;

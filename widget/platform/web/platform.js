@@ -376,5 +376,9 @@ Module.groveScreenText = function (id, capture) {
 };
 Module.groveStats = function (id) {
   var m = Module.groveMounts[id];
-  return m ? { frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, wantText: m.wantText } : null;
+  if (!m) return null;
+  // text: how text is drawn ("canvas": the reader's fonts, "atlas": the bundled font), glyphs
+  // drawn with no font for them (tofu), GPU memory of the text pages.
+  var text = JSON.parse(UTF8ToString(Module._grove_text_stats(id)));
+  return { frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, wantText: m.wantText, text: text };
 };

@@ -9,6 +9,7 @@
 
 #include "js_bridge.hpp"
 #include "web_discussion.hpp"
+#include "web_text.hpp"
 #include "grove/wire.hpp"
 
 namespace grove {
@@ -46,7 +47,17 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
-    app_ = std::make_unique<WidgetApp>(std::move(config), std::move(font), discussion_.get());
+    // The reader's fonts through Canvas 2D; the bundled font only where canvas text cannot be
+    // read back (the loader fetched it then).
+    std::unique_ptr<TextPort> text;
+    if (web_canvas_text_available()) {
+        auto web = std::make_unique<WebTextPort>();
+        web_text_ = web.get();
+        text = std::move(web);
+    } else {
+        text = make_imgui_text_port(std::move(font));
+    }
+    app_ = std::make_unique<WidgetApp>(std::move(config), std::move(text), discussion_.get());
     app_->set_mac(io.ConfigMacOSXBehaviors);
 }
 
@@ -58,6 +69,7 @@ WebMount::~WebMount() {
     if (imgui_) {
         emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
+        app_.reset();   // its text pages are textures of this context
         ImGui_ImplOpenGL3_Shutdown();
         ImGui::DestroyContext(imgui_);
     }
@@ -86,6 +98,7 @@ void WebMount::resize(float css_w, float css_h, float dpr) {
     height_px_ = h;
     dpr_ = dpr;
     app_->set_scale(dpr);
+    if (web_text_) web_text_->set_viewport(w, h);
     emscripten_set_canvas_element_size(js_canvas_selector(id_).c_str(), w, h);
     request_frames();
 }
@@ -194,6 +207,21 @@ std::string WebMount::controls_json() const {
                             {"h", c.h / dpr_}});
     }
     return dump(Json{{"controls", list}, {"ring", app_->focus_ring_visible()}});
+}
+
+std::string WebMount::text_stats_json() const {
+    const TextStats s = app_->text_port().stats();
+    Json chars = Json::array();
+    for (std::uint32_t c : s.tofu_chars) chars.push_back(c);
+    return dump(Json{{"mode", s.mode},
+                     {"tofu", s.tofu},
+                     {"tofuChars", chars},
+                     {"linesDrawn", s.lines_drawn},
+                     {"gpuBytes", s.gpu_bytes},
+                     {"gpuBudget", s.gpu_budget},
+                     {"pages", s.pages},
+                     {"evictions", s.evictions},
+                     {"dropped", s.dropped}});
 }
 
 std::string WebMount::screen_text(bool capture) {

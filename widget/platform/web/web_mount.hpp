@@ -14,6 +14,8 @@ struct ImGuiContext;
 
 namespace grove {
 
+class WebTextPort;
+
 class WebMount {
 public:
     // Creates the WebGL2 context on the canvas matching `selector`; check ok() afterwards.
@@ -39,6 +41,7 @@ public:
     std::string copy_selection(bool cut);
     std::string controls_json() const;
     std::string screen_text(bool capture);
+    std::string text_stats_json() const;   // the text port's counters (tofu, GPU memory)
 
     // Asks for `frames` more frames (input needs a few: ImGui settles over 2-3 frames).
     void request_frames(int frames = 3);
@@ -61,6 +64,7 @@ private:
     ImGuiContext* imgui_ = nullptr;
     std::unique_ptr<Discussion> discussion_;   // declared before app_, which points into it
     std::unique_ptr<WidgetApp> app_;
+    WebTextPort* web_text_ = nullptr;          // the app's text port when it is the browser's
     float dpr_ = 1.0f;
     int width_px_ = 1, height_px_ = 1;
     int frames_wanted_ = 0;

@@ -1,0 +1,88 @@
+// The browser's TextPort: text measured, broken into lines and rasterized by Canvas 2D with the
+// reader's own fonts (library_grove_text.js), drawn by ImGui as textured quads.
+//
+// Lines are rasterized whole, in their colour (so colour emoji keep theirs), at device pixels,
+// and kept in texture pages of the mount's WebGL 2 context: shelves of similar heights in
+// 1024 x 1024 RGBA pages, lines wider than a page in several tiles. The pages are bounded by a
+// budget that follows the canvas's size (twice its area, 2 to 8 pages); when it is reached, the
+// page used longest ago is emptied and its lines are rasterized again when next drawn.
+#pragma once
+
+#include <cstdint>        // std::uint32_t, std::uint64_t
+#include <memory>         // std::unique_ptr
+#include <string>         // std::string
+#include <unordered_map>  // std::unordered_map
+#include <unordered_set>  // std::unordered_set
+#include <vector>         // std::vector
+
+#include "text_port.hpp"
+
+namespace grove {
+
+// Whether the page's canvas text can be read back (decided by the loader, see grove.js): when
+// it cannot, the mount uses the bundled font (make_imgui_text_port) instead.
+bool web_canvas_text_available();
+
+class WebTextPort final : public TextPort {
+public:
+    static constexpr int kPageSize = 1024;
+    WebTextPort() = default;
+    // Frees the pages: the mount's GL context must be current.
+    ~WebTextPort() override;
+    WebTextPort(const WebTextPort&) = delete;
+    WebTextPort& operator=(const WebTextPort&) = delete;
+
+    const char* mode() const override { return "canvas"; }
+    bool prepare() override;
+    // The canvas's size in device pixels: sets the page budget.
+    void set_viewport(int width_px, int height_px);
+    TextStats stats() const override;
+
+protected:
+    TextMetrics compute_metrics(TextSize size) override;
+    void on_configure() override;
+    float measure_uncached(TextStyle style, std::string_view text) override;
+    void break_paragraph(TextStyle style, std::string_view paragraph, float max_width, std::vector<TextLine>& out) override;
+    void draw_visible_line(ImDrawList* dl, ImVec2 pos, TextStyle style, std::string_view line, bool rtl,
+                           ImU32 colour) override;
+
+private:
+    struct Tile {
+        int page;
+        int x, y, w, h;   // in the page
+    };
+    struct Raster {
+        std::string text;
+        std::uint32_t id;   // style, colour, direction
+        float ox, oy;       // the bitmap's left edge and top, from the pen position and the baseline
+        std::vector<Tile> tiles;
+        std::uint64_t used;
+    };
+    struct Shelf {
+        int y, h, x;
+    };
+    struct Page {
+        unsigned texture = 0;
+        std::vector<Shelf> shelves;
+        int next_y = 0;
+        std::uint64_t used = 0;   // the last frame that drew from it
+    };
+
+    const std::string& font(TextStyle style) const { return fonts_[style.bits()]; }
+    const Raster* raster(TextStyle style, std::string_view line, bool rtl, unsigned rgb);
+    bool allocate(int w, int h, Tile& out);
+    bool place_in(int page, int w, int h, Tile& out);
+    void empty_page(int page);
+
+    std::string fonts_[6];   // CSS font of each style (size in device px)
+    bool atlas_built_ = false;
+    std::vector<Page> pages_;
+    int budget_pages_ = 2;
+    std::unordered_map<std::uint64_t, Raster> rasters_;
+    std::unordered_set<std::uint64_t> counted_;   // lines whose tofu is counted
+    std::vector<int> line_buffer_;
+    std::uint64_t lines_drawn_ = 0, tofu_ = 0, evictions_ = 0, dropped_ = 0;
+    std::vector<std::uint32_t> tofu_chars_;
+};
+
+}  // namespace grove
