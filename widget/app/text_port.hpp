@@ -118,6 +118,8 @@ public:
               ImU32 colour, std::size_t first = 0, std::size_t last = static_cast<std::size_t>(-1));
 
     virtual TextStats stats() const = 0;
+    // The CSS font a style is drawn with (device px), or "" when it is not the browser's.
+    virtual std::string css_font(TextStyle) const { return {}; }
 
 protected:
     // After configure(): the metrics of each size.

@@ -13,6 +13,7 @@ namespace {
 
 std::string* g_log = nullptr;   // one frame is built at a time
 float g_log_y = 0;
+std::vector<ScreenLine>* g_lines = nullptr;
 
 TextPort* g_text = nullptr;
 
@@ -53,6 +54,11 @@ void log_text(const char* text, const char* end, float y) {
     g_log->append(text, end);
 }
 
+void set_screen_lines(std::vector<ScreenLine>* lines) {
+    g_lines = lines;
+    if (lines) lines->clear();
+}
+
 void set_text_port(TextPort* port) { g_text = port; }
 TextPort& text_port() { return *g_text; }
 
@@ -61,14 +67,30 @@ std::string_view view(const char* text, const char* end) {
     if (!text) return {};
     return std::string_view(text, end ? static_cast<std::size_t>(end - text) : std::strlen(text));
 }
+
+void record_lines(ImVec2 pos, TextStyle style, std::string_view t, const TextLayout& l) {
+    if (!g_lines) return;
+    const float h = g_text->metrics(style).line_px;
+    for (std::size_t i = 0; i < l.lines.size(); ++i) {
+        const TextLine& line = l.lines[i];
+        if (line.end <= line.start) continue;
+        g_lines->push_back(ScreenLine{std::string(t.substr(line.start, line.end - line.start)), pos.x + line.x,
+                                      pos.y + h * static_cast<float>(i), line.width, h, style, line.rtl});
+    }
+}
+
 }  // namespace
 
 float text_width(TextStyle style, const char* text, const char* end) { return g_text->measure(style, view(text, end)); }
 
 void text_at(TextStyle style, ImVec2 pos, const char* text, unsigned colour, const char* end) {
     const std::string_view t = view(text, end);
-    g_text->draw_line(ImGui::GetWindowDrawList(), pos, style, t, paragraph_rtl(t), col(colour));
+    const bool rtl = paragraph_rtl(t);
+    g_text->draw_line(ImGui::GetWindowDrawList(), pos, style, t, rtl, col(colour));
     log_text(t.data(), t.data() + t.size(), pos.y);
+    if (g_lines && !t.empty())
+        g_lines->push_back(ScreenLine{std::string(t), pos.x, pos.y, g_text->measure(style, t),
+                                      g_text->metrics(style).line_px, style, rtl});
 }
 
 void strong_text_at(TextStyle style, ImVec2 pos, const char* text, unsigned colour, const char* end) {
@@ -85,6 +107,7 @@ void wrapped_text(Ui&, TextStyle style, const char* text, float width, unsigned 
     const TextLayout l = g_text->layout(style, t, width);
     g_text->draw(ImGui::GetWindowDrawList(), pos, style, t, l, col(colour));
     log_text(t.data(), t.data() + t.size(), pos.y);
+    record_lines(pos, style, t, l);
     ImGui::ItemSize(ImVec2(width, l.height));
 }
 
@@ -104,6 +127,7 @@ void tooltip(Ui& ui, const char* text) {
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     g_text->draw(ImGui::GetWindowDrawList(), pos, kSmall, t, l, col(ui.pal->text));
     log_text(text, nullptr, pos.y);
+    record_lines(pos, kSmall, t, l);
     ImGui::Dummy(ImVec2(std::ceil(l.width), l.height));
     ImGui::EndTooltip();
     ImGui::PopStyleVar();

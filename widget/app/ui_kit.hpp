@@ -101,6 +101,15 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float size, ImU32 colou
 // appended to `log` in drawing order until it is set back to nullptr.
 void set_screen_log(std::string* log);
 void log_text(const char* text, const char* end, float y);
+// Where each line of text was drawn (device px), recorded while `lines` is set: tests compare
+// the pixels of one line with the same text drawn by the browser.
+struct ScreenLine {
+    std::string text;
+    float x, y, w, h;   // the line's box
+    TextStyle style;
+    bool rtl;
+};
+void set_screen_lines(std::vector<ScreenLine>* lines);
 
 // The text port every function below measures and draws with (set for each frame).
 void set_text_port(TextPort* port);

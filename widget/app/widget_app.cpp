@@ -307,6 +307,7 @@ void WidgetApp::frame() {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav |
                      ImGuiWindowFlags_NoScrollWithMouse);
     ui::set_screen_log(capture_text_ ? &screen_text_ : nullptr);
+    ui::set_screen_lines(capture_text_ ? &screen_lines_ : nullptr);
     FocusRing::Look look;
     look.colour = ui::col(palette_.focus_ring);
     look.thickness = ui_.px(2);
@@ -346,6 +347,7 @@ void WidgetApp::frame() {
     view_h_ = ImGui::GetWindowHeight();
     ImGui::End();
     ui::set_screen_log(nullptr);
+    ui::set_screen_lines(nullptr);
     focus_.end_frame();
 
     if (stop_after_frame_) {   // the field took what was typed before editing ended (stop_editing)

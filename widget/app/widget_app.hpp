@@ -101,6 +101,7 @@ public:
     void set_capture_text(bool on) { capture_text_ = on; }
     bool capturing_text() const { return capture_text_; }
     const std::string& screen_text() const { return screen_text_; }
+    const std::vector<ui::ScreenLine>& screen_lines() const { return screen_lines_; }
     const ThreadPanel& thread() const { return thread_; }
     ThreadState& thread_state() { return state_; }
     const ComposerPanel& composer() const { return composer_; }
@@ -143,6 +144,7 @@ private:
     std::uint64_t announced_ = 0;
     bool capture_text_ = false;
     std::string screen_text_;
+    std::vector<ui::ScreenLine> screen_lines_;
 };
 
 }  // namespace grove

@@ -151,6 +151,13 @@ EMSCRIPTEN_KEEPALIVE const char* grove_text_stats(int id) {
     return returned.c_str();
 }
 
+// Where each line of text was drawn in the last frame, as JSON (recorded with the screen text).
+EMSCRIPTEN_KEEPALIVE const char* grove_screen_lines(int id) {
+    auto* m = find(id);
+    returned = m ? m->screen_lines_json() : std::string("[]");
+    return returned.c_str();
+}
+
 // The text drawn in the last frame (capture = 1 starts recording it).
 EMSCRIPTEN_KEEPALIVE const char* grove_screen_text(int id, int capture) {
     auto* m = find(id);

@@ -350,6 +350,13 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
         })();
       });
     },
+    // A promise of every line of text drawn in the last frame: {text, x, y, w, h (its box, CSS
+    // px), baseline (from the box's top), size, strong, rtl, font (the CSS font, in device px)}.
+    textLines: function () {
+      return element.groveDebug.screenText().then(function () {
+        return JSON.parse(UTF8ToString(Module._grove_screen_lines(id)));
+      });
+    },
     stats: function () { return Module.groveStats(id); },
   };
 

@@ -224,6 +224,25 @@ std::string WebMount::text_stats_json() const {
                      {"dropped", s.dropped}});
 }
 
+std::string WebMount::screen_lines_json() const {
+    Json list = Json::array();
+    const TextPort& port = app_->text_port();
+    static const char* const kSizes[] = {"body", "small", "title"};
+    for (const ui::ScreenLine& l : app_->screen_lines()) {
+        list.push_back(Json{{"text", l.text},
+                            {"x", l.x / dpr_},
+                            {"y", l.y / dpr_},
+                            {"w", l.w / dpr_},
+                            {"h", l.h / dpr_},
+                            {"baseline", port.metrics(l.style).baseline / dpr_},
+                            {"size", kSizes[static_cast<int>(l.style.size)]},
+                            {"strong", l.style.strong},
+                            {"rtl", l.rtl},
+                            {"font", port.css_font(l.style)}});
+    }
+    return dump(list);
+}
+
 std::string WebMount::screen_text(bool capture) {
     if (capture && !app_->capturing_text()) request_frames(1);   // the text shows from the next frame
     app_->set_capture_text(capture);

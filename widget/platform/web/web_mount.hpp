@@ -41,7 +41,8 @@ public:
     std::string copy_selection(bool cut);
     std::string controls_json() const;
     std::string screen_text(bool capture);
-    std::string text_stats_json() const;   // the text port's counters (tofu, GPU memory)
+    std::string text_stats_json() const;
+    std::string screen_lines_json() const;   // where each line was drawn in the last frame (CSS px)   // the text port's counters (tofu, GPU memory)
 
     // Asks for `frames` more frames (input needs a few: ImGui settles over 2-3 frames).
     void request_frames(int frames = 3);

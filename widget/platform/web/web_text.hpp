@@ -37,6 +37,7 @@ public:
     // The canvas's size in device pixels: sets the page budget.
     void set_viewport(int width_px, int height_px);
     TextStats stats() const override;
+    std::string css_font(TextStyle style) const override { return font(style); }
 
 protected:
     TextMetrics compute_metrics(TextSize size) override;
