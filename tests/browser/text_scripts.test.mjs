@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startServer, launchBrowser } from './lib/harness.mjs';
 import { openHost, debug, settle, waitForText, screenshotDir } from './lib/ui_page.mjs';
 import { devApi, pageFor } from './lib/dev_people.mjs';
-import { SCRIPTS, RTL, LONG, reverse, checkLine, linesOf, lineClip } from './lib/text_checks.mjs';
+import { SCRIPTS, LONG, reverse, checkLine, assertScripts, assertWrapping } from './lib/text_checks.mjs';
 
 let server, browser, dev;
 before(async () => {
@@ -51,35 +51,8 @@ for (const dpr of [1, 2]) {
     const { context, page, errors } = await open('scripts', { dpr });
     const lines = await drawnLines(page, Object.values(SCRIPTS));
     const box = await page.locator('#w canvas').boundingBox();
-    const b = forChromium(page);
     const { controls } = await debug.controls(page);
-    const menuRight = Math.max(...controls.filter((c) => c.label === 'More actions').map((c) => c.x + c.w)) + box.x;
-    const results = {};
-    for (const [key, text] of [...Object.entries(SCRIPTS), ...['arabic', 'hebrew', 'thai'].map((k) => [`${k} reversed`, reverse(SCRIPTS[k])])]) {
-      const mine = linesOf(lines, text).filter((l) => l.text === text);
-      assert.equal(mine.length, 1, `${key}: one line drawn for "${text}" (lines: ${JSON.stringify(lines.map((l) => l.text))})`);
-      const line = mine[0];
-      assert.equal(line.rtl, RTL.includes(key.split(' ')[0]), `${key}: direction`);
-      const r = await checkLine({ ...b, canvasBox: box, line });
-      results[key] = r;
-      if (process.env.GROVE_TEXT_VERBOSE) console.log(key, JSON.stringify(r));
-      assert.ok(r.ink > 40 * dpr * dpr, `${key}: the line has ink (${r.ink} px)`);
-      assert.ok(r.same >= 0.8, `${key}: drawn as Canvas 2D draws "${text}" (overlap ${r.same.toFixed(2)})`);
-      assert.ok(r.reversed < r.same - 0.15, `${key}: unlike its reverse (overlap ${r.reversed.toFixed(2)} vs ${r.same.toFixed(2)})`);
-      if (RTL.includes(key.split(' ')[0])) {
-        assert.ok(Math.abs(r.inkRight - menuRight) <= 10, `${key}: ink ends at the right edge (${r.inkRight} vs ${menuRight})`);
-        assert.ok(r.inkLeft > box.x + 200, `${key}: and starts far from the left edge (${r.inkLeft})`);
-      } else {
-        assert.ok(Math.abs(r.inkLeft - (box.x + line.x)) <= 3, `${key}: ink starts at the left edge`);
-        assert.ok(r.inkRight < menuRight - 100, `${key}: and ends far from the right edge`);
-      }
-    }
-    assert.ok(results.emoji.colourful > 60 * dpr * dpr, `emoji keep their colours (${results.emoji.colourful} colourful px)`);
-    for (const key of ['latin', 'chinese', 'arabic', 'hindi']) assert.equal(results[key].colourful, 0, `${key}: plain text colour`);
-    const { text } = await debug.stats(page);
-    assert.equal(text.mode, 'canvas');
-    assert.equal(text.tofu, 0, `no glyph drawn as a box: ${JSON.stringify(text.tofuChars)}`);
-    assert.ok(text.gpuBytes > 0 && text.gpuBytes <= text.gpuBudget, JSON.stringify(text));
+    await assertScripts({ ...forChromium(page), canvasBox: box, controls, lines, stats: (await debug.stats(page)).text, dpr });
     const w = await page.locator('#w').boundingBox();
     await page.screenshot({ path: join(screenshotDir(), `text-scripts-dpr${dpr}.png`), clip: { x: w.x, y: w.y, width: w.width, height: Math.min(w.height, 1800) } });
     assert.deepEqual(errors, []);
@@ -91,40 +64,8 @@ test('long posts break where their language allows, and their cards are as tall 
   const { context, page, errors } = await open('wrapping', { width: 480, height: 2000 });
   const lines = await drawnLines(page, [LONG.chinese, LONG.thai, 'No font has this one']);
   const box = await page.locator('#w canvas').boundingBox();
-  const b = forChromium(page);
   const { controls } = await debug.controls(page);
-  const words = new Intl.Segmenter('th', { granularity: 'word' });
-  for (const [key, text] of Object.entries(LONG)) {
-    const mine = linesOf(lines, text);
-    assert.ok(mine.length >= 3, `${key}: wrapped into ${mine.length} lines`);
-    assert.equal(mine.map((l) => l.text).join(''), text, `${key}: every character drawn once, in order`);
-    const left = mine[0].x, right = Math.max(...mine.map((l) => l.x + l.w));
-    for (const l of mine) {
-      assert.ok(l.w <= right - left + 0.5, `${key}: "${l.text}" fits the width`);
-      const r = await checkLine({ ...b, canvasBox: box, line: l });
-      assert.ok(r.same >= 0.8, `${key}: line "${l.text}" drawn as Canvas 2D draws it (${r.same.toFixed(2)})`);
-      assert.ok(r.inkRight <= box.x + right + 2, `${key}: no ink past the text's width`);
-    }
-    if (key === 'thai') {   // each break between two words
-      const bounds = new Set(Array.from(words.segment(text), (s) => s.index));
-      let at = 0;
-      for (const l of mine.slice(0, -1)) {
-        at += l.text.length;
-        assert.ok(bounds.has(at), `thai: the line "${l.text}" ends between two words`);
-      }
-    }
-    if (key === 'emoji') {
-      for (const l of mine) assert.match(l.text, /^(?:👩‍🏫|👍🏽|🇯🇵)+$/u, 'emoji: no sequence is split');
-    }
-    // The footer of the card (its Endorse button) comes right after the last line.
-    const last = mine[mine.length - 1];
-    const endorse = controls.filter((c) => c.label === 'Endorse' && c.y > last.y).sort((a, c) => a.y - c.y)[0];
-    assert.ok(endorse && endorse.y - (last.y + last.h) < 16 && endorse.y >= last.y + last.h - 0.5,
-      `${key}: the card's footer follows its last line (${endorse && endorse.y} vs ${last.y + last.h})`);
-  }
-  // A character no font has is drawn as a box, and counted.
-  const { text } = await debug.stats(page);
-  assert.ok(text.tofu >= 1 && text.tofuChars.includes(0x378), `tofu counted: ${JSON.stringify(text)}`);
+  await assertWrapping({ ...forChromium(page), canvasBox: box, controls, lines, stats: (await debug.stats(page)).text });
   await page.screenshot({ path: join(screenshotDir(), 'text-wrapping.png') });
   assert.deepEqual(errors, []);
   await context.close();
