@@ -281,9 +281,9 @@ mergeInto(LibraryManager.library, {
   },
 
   // Copies the scratch canvas's columns [sx, sx + w) and rows [0, h) into texture `tex` of the
-  // current WebGL 2 context at (x, y).
+  // current WebGL 2 context at (x, y): an RGBA texture (colour) or a luminance-alpha one.
   grove_text_upload__deps: ['$GroveText', '$GL'],
-  grove_text_upload: function (tex, x, y, sx, w, h) {
+  grove_text_upload: function (tex, colour, x, y, sx, w, h) {
     var gl = GLctx;
     gl.bindTexture(gl.TEXTURE_2D, GL.textures[tex]);
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
@@ -291,7 +291,8 @@ mergeInto(LibraryManager.library, {
     gl.pixelStorei(gl.UNPACK_ROW_LENGTH, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_ROWS, 0);
     gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, sx);
-    gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, w, h, gl.RGBA, gl.UNSIGNED_BYTE, GroveText.canvas);
+    var format = colour ? gl.RGBA : gl.LUMINANCE_ALPHA;
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, x, y, w, h, format, gl.UNSIGNED_BYTE, GroveText.canvas);
     gl.pixelStorei(gl.UNPACK_SKIP_PIXELS, 0);
   },
 });

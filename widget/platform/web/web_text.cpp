@@ -18,7 +18,7 @@ void grove_text_font_metrics(const char* font, float* out);
 double grove_text_measure(const char* font, const char* text, int len);
 int grove_text_break(const char* font, const char* text, int len, float max_width, int* out, int cap);
 int grove_text_raster(const char* font, const char* text, int len, int rtl, unsigned rgb, float* out);
-void grove_text_upload(unsigned texture, int x, int y, int src_x, int w, int h);
+void grove_text_upload(unsigned texture, int colour, int x, int y, int src_x, int w, int h);
 }
 
 namespace grove {
@@ -26,7 +26,26 @@ namespace grove {
 bool web_canvas_text_available() { return grove_text_mode() != 0; }
 
 namespace {
-constexpr std::uint64_t kPageBytes = std::uint64_t(WebTextPort::kPageSize) * WebTextPort::kPageSize * 4;
+constexpr std::uint64_t kTexels = std::uint64_t(WebTextPort::kPageSize) * WebTextPort::kPageSize;
+constexpr std::uint64_t kMinBudget = 6u << 20, kMaxBudget = 32u << 20;
+
+// Code points that may draw as colour glyphs: emoji and pictographs (and what makes them emoji:
+// VS16, the keycap mark, flag letters). Anything else draws in the text colour.
+bool may_be_coloured(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const int n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        if (i + static_cast<std::size_t>(n) > s.size()) break;
+        std::uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1Fu) : n == 3 ? (c & 0x0Fu) : (c & 0x07u);
+        for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3Fu);
+        i += static_cast<std::size_t>(n);
+        if (cp == 0xA9 || cp == 0xAE || cp == 0x203C || cp == 0x2049 || cp == 0x20E3 || cp == 0x2122 ||
+            (cp >= 0x2190 && cp <= 0x2BFF) || cp == 0x3030 || cp == 0x303D || cp == 0x3297 || cp == 0x3299 ||
+            cp == 0xFE0F || (cp >= 0x1F000 && cp <= 0x1FAFF))
+            return true;
+    }
+    return false;
+}
 
 std::uint64_t hash(std::string_view s, std::uint64_t seed) {
     std::uint64_t h = 1469598103934665603ull ^ (seed * 0x9E3779B97F4A7C15ull);
@@ -35,16 +54,31 @@ std::uint64_t hash(std::string_view s, std::uint64_t seed) {
 }
 }  // namespace
 
+namespace {
+std::uint64_t page_bytes(bool colour) { return kTexels * (colour ? 4 : 2); }
+}  // namespace
+
 WebTextPort::~WebTextPort() {
     for (Page& p : pages_)
         if (p.texture) glDeleteTextures(1, &p.texture);
 }
 
+std::uint64_t WebTextPort::used_bytes() const {
+    std::uint64_t n = 0;
+    for (const Page& p : pages_)
+        if (p.texture) n += page_bytes(p.kind == Kind::colour);
+    return n;
+}
+
 bool WebTextPort::prepare() {
-    while (static_cast<int>(pages_.size()) > budget_pages_) {   // the canvas became smaller
-        empty_page(static_cast<int>(pages_.size()) - 1);
-        glDeleteTextures(1, &pages_.back().texture);
-        pages_.pop_back();
+    // The canvas became smaller: pages over the budget go, those drawn from longest ago first.
+    while (used_bytes() > budget_) {
+        int oldest = -1;
+        for (int i = 0; i < static_cast<int>(pages_.size()); ++i)
+            if (pages_[static_cast<std::size_t>(i)].texture &&
+                (oldest < 0 || pages_[static_cast<std::size_t>(i)].used < pages_[static_cast<std::size_t>(oldest)].used))
+                oldest = i;
+        free_page(oldest);
     }
     if (atlas_built_) return false;
     // ImGui still needs an atlas for the white pixel its shapes are drawn with: its small
@@ -59,8 +93,8 @@ bool WebTextPort::prepare() {
 }
 
 void WebTextPort::set_viewport(int w, int h) {
-    const double area = 2.0 * static_cast<double>(w) * static_cast<double>(h);
-    budget_pages_ = std::clamp(static_cast<int>(std::ceil(area / (double(kPageSize) * kPageSize))), 2, 8);
+    const std::uint64_t bytes = 3ull * static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) * 2;
+    budget_ = std::clamp(bytes, kMinBudget, kMaxBudget);
 }
 
 TextStats WebTextPort::stats() const {
@@ -69,9 +103,9 @@ TextStats WebTextPort::stats() const {
     s.tofu = tofu_;
     s.tofu_chars = tofu_chars_;
     s.lines_drawn = lines_drawn_;
-    s.pages = static_cast<int>(pages_.size());
-    s.gpu_bytes = kPageBytes * pages_.size();
-    s.gpu_budget = kPageBytes * static_cast<std::uint64_t>(budget_pages_);
+    for (const Page& p : pages_) s.pages += p.texture ? 1 : 0;
+    s.gpu_bytes = used_bytes();
+    s.gpu_budget = budget_;
     s.evictions = evictions_;
     s.dropped = dropped_;
     return s;
@@ -132,10 +166,12 @@ void WebTextPort::draw_visible_line(ImDrawList* dl, ImVec2 pos, TextStyle style,
                                     ImU32 colour) {
     const unsigned rgb = (((colour >> IM_COL32_R_SHIFT) & 0xFF) << 16) | (((colour >> IM_COL32_G_SHIFT) & 0xFF) << 8) |
                          ((colour >> IM_COL32_B_SHIFT) & 0xFF);
-    const Raster* r = raster(style, line, rtl, rgb);
+    const Kind kind = may_be_coloured(line) ? Kind::colour : Kind::alpha;
+    const Raster* r = raster(style, line, rtl, kind == Kind::colour ? rgb : 0xFFFFFF, kind);
     if (!r) return;
-    // The colour is in the texture (emoji keep theirs); the vertex colour carries only alpha.
-    const ImU32 tint = IM_COL32(255, 255, 255, (colour >> IM_COL32_A_SHIFT) & 0xFF);
+    // Plain text is white in its page and takes the vertex colour; colour lines have their colour
+    // in the texture (emoji keep theirs) and the vertex colour carries only the alpha.
+    const ImU32 tint = kind == Kind::alpha ? colour : IM_COL32(255, 255, 255, (colour >> IM_COL32_A_SHIFT) & 0xFF);
     const float baseline = std::floor(pos.y + metrics(style).baseline + 0.5f);
     float x = pos.x - r->ox;
     const float y = baseline - r->oy;
@@ -150,8 +186,8 @@ void WebTextPort::draw_visible_line(ImDrawList* dl, ImVec2 pos, TextStyle style,
     }
 }
 
-const WebTextPort::Raster* WebTextPort::raster(TextStyle style, std::string_view line, bool rtl, unsigned rgb) {
-    const std::uint32_t id = (rgb << 8) | (rtl ? 0x10u : 0u) | style.bits();
+const WebTextPort::Raster* WebTextPort::raster(TextStyle style, std::string_view line, bool rtl, unsigned rgb, Kind kind) {
+    const std::uint32_t id = (rgb << 8) | (kind == Kind::colour ? 0x20u : 0u) | (rtl ? 0x10u : 0u) | style.bits();
     const std::uint64_t k = hash(line, id);
     auto it = rasters_.find(k);
     if (it != rasters_.end() && it->second.id == id && it->second.text == line) {
@@ -176,11 +212,12 @@ const WebTextPort::Raster* WebTextPort::raster(TextStyle style, std::string_view
     for (int sx = 0; sx < w; sx += kPageSize) {
         Tile t;
         const int tw = std::min(kPageSize, w - sx);
-        if (!allocate(tw, h, t)) {   // this frame's text alone fills the budget
+        if (!allocate(kind, tw, h, t)) {   // this frame's text alone fills the budget
             ++dropped_;
             return nullptr;
         }
-        grove_text_upload(pages_[static_cast<std::size_t>(t.page)].texture, t.x, t.y, sx, tw, h);
+        grove_text_upload(pages_[static_cast<std::size_t>(t.page)].texture, kind == Kind::colour ? 1 : 0, t.x, t.y, sx,
+                          tw, h);
         r.tiles.push_back(t);
     }
     Raster& stored = rasters_[k];
@@ -208,32 +245,56 @@ bool WebTextPort::place_in(int page, int w, int h, Tile& out) {
     return true;
 }
 
-bool WebTextPort::allocate(int w, int h, Tile& out) {
+bool WebTextPort::new_page(Kind kind, Tile& out, int w, int h) {
+    std::size_t slot = 0;
+    while (slot < pages_.size() && pages_[slot].texture) ++slot;
+    if (slot == pages_.size()) pages_.emplace_back();
+    Page& p = pages_[slot];
+    p = Page{};
+    p.kind = kind;
+    const GLenum format = kind == Kind::colour ? GL_RGBA : GL_LUMINANCE_ALPHA;
+    glGenTextures(1, &p.texture);
+    glBindTexture(GL_TEXTURE_2D, p.texture);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glTexImage2D(GL_TEXTURE_2D, 0, static_cast<GLint>(format), kPageSize, kPageSize, 0, format, GL_UNSIGNED_BYTE, nullptr);
+    return place_in(static_cast<int>(slot), w, h, out);
+}
+
+bool WebTextPort::allocate(Kind kind, int w, int h, Tile& out) {
     for (int i = 0; i < static_cast<int>(pages_.size()); ++i)
-        if (place_in(i, w, h, out)) return true;
-    if (static_cast<int>(pages_.size()) < budget_pages_) {
-        Page p;
-        glGenTextures(1, &p.texture);
-        glBindTexture(GL_TEXTURE_2D, p.texture);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, kPageSize, kPageSize, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-        pages_.push_back(std::move(p));
-        return place_in(static_cast<int>(pages_.size()) - 1, w, h, out);
+        if (pages_[static_cast<std::size_t>(i)].texture && pages_[static_cast<std::size_t>(i)].kind == kind &&
+            place_in(i, w, h, out))
+            return true;
+    if (used_bytes() + page_bytes(kind == Kind::colour) <= budget_) return new_page(kind, out, w, h);
+    // The budget is reached. The page drawn from longest ago (never one this frame uses): emptied
+    // when it is of this kind, else freed to make room for a new one.
+    for (;;) {
+        int oldest = -1;
+        for (int i = 0; i < static_cast<int>(pages_.size()); ++i) {
+            const Page& p = pages_[static_cast<std::size_t>(i)];
+            if (!p.texture || p.used == frame()) continue;
+            if (oldest < 0 || p.used < pages_[static_cast<std::size_t>(oldest)].used) oldest = i;
+        }
+        if (oldest < 0) return false;
+        ++evictions_;
+        if (pages_[static_cast<std::size_t>(oldest)].kind == kind) {
+            empty_page(oldest);
+            return place_in(oldest, w, h, out);
+        }
+        free_page(oldest);
+        if (used_bytes() + page_bytes(kind == Kind::colour) <= budget_) return new_page(kind, out, w, h);
     }
-    // The budget is reached: empty the page drawn from longest ago (never one this frame uses).
-    int oldest = -1;
-    for (int i = 0; i < static_cast<int>(pages_.size()); ++i) {
-        const Page& p = pages_[static_cast<std::size_t>(i)];
-        if (p.used == frame()) continue;
-        if (oldest < 0 || p.used < pages_[static_cast<std::size_t>(oldest)].used) oldest = i;
-    }
-    if (oldest < 0) return false;
-    empty_page(oldest);
-    ++evictions_;
-    return place_in(oldest, w, h, out);
+}
+
+void WebTextPort::free_page(int page) {
+    if (page < 0) return;
+    empty_page(page);
+    Page& p = pages_[static_cast<std::size_t>(page)];
+    glDeleteTextures(1, &p.texture);
+    p.texture = 0;
 }
 
 void WebTextPort::empty_page(int page) {

@@ -1,11 +1,15 @@
 // The browser's TextPort: text measured, broken into lines and rasterized by Canvas 2D with the
 // reader's own fonts (library_grove_text.js), drawn by ImGui as textured quads.
 //
-// Lines are rasterized whole, in their colour (so colour emoji keep theirs), at device pixels,
-// and kept in texture pages of the mount's WebGL 2 context: shelves of similar heights in
-// 1024 x 1024 RGBA pages, lines wider than a page in several tiles. The pages are bounded by a
-// budget that follows the canvas's size (twice its area, 2 to 8 pages); when it is reached, the
-// page used longest ago is emptied and its lines are rasterized again when next drawn.
+// Lines are rasterized whole at device pixels and kept in texture pages of the mount's WebGL 2
+// context: shelves of similar heights in 1024 x 1024 pages, lines wider than a page in several
+// tiles. Plain text is rasterized in white into luminance-alpha pages (2 bytes a texel) and
+// tinted by the vertex colour; a line that may hold colour glyphs (emoji, pictographs) is
+// rasterized in its colour into RGBA pages (4 bytes), drawn untinted so emoji keep their colours.
+// The pages are bounded by a byte budget that follows the canvas's size (three times its area in
+// luminance-alpha texels, 6 to 32 MiB); when it is reached, the page drawn from longest ago is
+// emptied (or freed for a page of the other kind) and its lines are rasterized again when next
+// drawn. A page the current frame draws from is never emptied.
 #pragma once
 
 #include <cstdint>        // std::uint32_t, std::uint64_t
@@ -48,6 +52,7 @@ protected:
                            ImU32 colour) override;
 
 private:
+    enum class Kind : std::uint8_t { alpha, colour };
     struct Tile {
         int page;
         int x, y, w, h;   // in the page
@@ -63,22 +68,26 @@ private:
         int y, h, x;
     };
     struct Page {
-        unsigned texture = 0;
+        unsigned texture = 0;     // 0: a free slot
+        Kind kind = Kind::alpha;
         std::vector<Shelf> shelves;
         int next_y = 0;
         std::uint64_t used = 0;   // the last frame that drew from it
     };
 
     const std::string& font(TextStyle style) const { return fonts_[style.bits()]; }
-    const Raster* raster(TextStyle style, std::string_view line, bool rtl, unsigned rgb);
-    bool allocate(int w, int h, Tile& out);
+    const Raster* raster(TextStyle style, std::string_view line, bool rtl, unsigned rgb, Kind kind);
+    bool allocate(Kind kind, int w, int h, Tile& out);
     bool place_in(int page, int w, int h, Tile& out);
+    bool new_page(Kind kind, Tile& out, int w, int h);
     void empty_page(int page);
+    void free_page(int page);
+    std::uint64_t used_bytes() const;
 
     std::string fonts_[6];   // CSS font of each style (size in device px)
     bool atlas_built_ = false;
     std::vector<Page> pages_;
-    int budget_pages_ = 2;
+    std::uint64_t budget_ = 6u << 20;
     std::unordered_map<std::uint64_t, Raster> rasters_;
     std::unordered_set<std::uint64_t> counted_;   // lines whose tofu is counted
     std::vector<int> line_buffer_;
