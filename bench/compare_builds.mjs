@@ -8,7 +8,7 @@
 // Arabic, Hebrew, Hindi, Thai, emoji), each round also scrolls the thread with the wheel (script
 // time per frame while scrolling), and the text port's GPU memory (groveDebug.stats().text) is
 // printed after the scrolling, where the build has one.
-//   node bench/compare_builds.mjs [--rounds 5] [--posts 10000] [--text] label=build/wasm/dist/widget label2=build/x/dist/widget ...
+//   node bench/compare_builds.mjs [--rounds 5] [--posts 10000] [--text] [--dpr 2] label=build/wasm/dist/widget label2=build/x/dist/widget ...
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ const argv = process.argv.slice(2);
 const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 5;
 const posts = argv.includes('--posts') ? Number(argv[argv.indexOf('--posts') + 1]) : 0;
 const multilingual = argv.includes('--text');
+const dpr = argv.includes('--dpr') ? Number(argv[argv.indexOf('--dpr') + 1]) : 1;   // devicePixelRatio
 const SENTENCES = [
   'we walked the route to the assembly point and timed it twice',
   'η άσκηση εκκένωσης ήταν πολύ χρήσιμη για όλη την ομάδα',
@@ -78,7 +79,7 @@ for (const b of builds) {
 }
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: dpr });
   await recordGroveEvents(context);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);

@@ -27,7 +27,7 @@ bool web_canvas_text_available() { return grove_text_mode() != 0; }
 
 namespace {
 constexpr std::uint64_t kTexels = std::uint64_t(WebTextPort::kPageSize) * WebTextPort::kPageSize;
-constexpr std::uint64_t kMinBudget = 6u << 20, kMaxBudget = 32u << 20;
+constexpr std::uint64_t kMinBudget = 10u << 20, kMaxBudget = 40u << 20;
 
 // Code points that may draw as colour glyphs: emoji and pictographs (and what makes them emoji:
 // VS16, the keycap mark, flag letters). Anything else draws in the text colour.
@@ -93,7 +93,9 @@ bool WebTextPort::prepare() {
 }
 
 void WebTextPort::set_viewport(int w, int h) {
-    const std::uint64_t bytes = 3ull * static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) * 2;
+    // One screen of new text (a wheel jump) can take more texels than the canvas has pixels:
+    // lines are boxes with room for tall glyphs. Four screens' worth, in 2-byte texels.
+    const std::uint64_t bytes = 4ull * static_cast<std::uint64_t>(w) * static_cast<std::uint64_t>(h) * 2;
     budget_ = std::clamp(bytes, kMinBudget, kMaxBudget);
 }
 

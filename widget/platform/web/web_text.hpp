@@ -6,8 +6,8 @@
 // tiles. Plain text is rasterized in white into luminance-alpha pages (2 bytes a texel) and
 // tinted by the vertex colour; a line that may hold colour glyphs (emoji, pictographs) is
 // rasterized in its colour into RGBA pages (4 bytes), drawn untinted so emoji keep their colours.
-// The pages are bounded by a byte budget that follows the canvas's size (three times its area in
-// luminance-alpha texels, 6 to 32 MiB); when it is reached, the page drawn from longest ago is
+// The pages are bounded by a byte budget that follows the canvas's size (four times its area in
+// luminance-alpha texels, 10 to 40 MiB); when it is reached, the page drawn from longest ago is
 // emptied (or freed for a page of the other kind) and its lines are rasterized again when next
 // drawn. A page the current frame draws from is never emptied.
 #pragma once
