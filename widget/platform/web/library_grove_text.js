@@ -146,6 +146,9 @@ mergeInto(LibraryManager.library, {
     // UTF-16 indices.
     layout: function (font, text, maxWidth) {
       GroveText.setFont(font);
+      // Most posts fit on a line or two: one measure when the whole paragraph fits.
+      var all = text.replace(/\s+$/u, ''), whole = GroveText.measure(font, all);
+      if (whole <= maxWidth) return [[0, all.length, text.length, whole]];
       var stops = GroveText.breaks(text);
       stops.push(text.length);
       var lines = [], start = 0, acc = 0, visEnd = 0, any = false, s = 0;
