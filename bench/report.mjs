@@ -88,15 +88,18 @@ if (!ss || ss.failed) {
 
 // 3. Rendering
 const frame = text('frame.txt');
-const frameRows = [...frame.matchAll(/^(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s*$/gm)]
-  .map((m) => ({ posts: +m[1], steady: +m[4], p95: +m[5], scroll: +m[6], rebuild: +m[7] }));
+// Columns: posts, view (on/off), rows, open, steady, steady p95, scroll, rebuild, drawn, view nodes, view li.
+const frameRows = [...frame.matchAll(/^(\d+)\s+(on|off)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/gm)]
+  .map((m) => ({ posts: +m[1], view: m[2] === 'on', steady: +m[5], p95: +m[6], scroll: +m[7], rebuild: +m[8],
+    nodes: +m[10], items: +m[11] }));
 if (!frameRows.length) {
   missing('3. frame CPU time', frame.trim() || 'not run');
 } else {
-  const base = frameRows.find((r) => r.posts === 100) || frameRows[0];
   for (const r of frameRows) {
+    const base = frameRows.find((b) => b.posts === 100 && b.view === r.view) || frameRows[0];
     const ratio = Math.max(r.steady / base.steady, r.scroll / base.scroll);
-    row(`3. frame CPU time, ${int(r.posts)} posts (headless ImGui, native)`,
+    const what = r.view ? `${int(r.posts)} posts, HTML view on (${r.nodes} view nodes, ${r.items} list items)` : `${int(r.posts)} posts`;
+    row(`3. frame CPU time, ${what} (headless ImGui, native)`,
       `steady ${r.steady} us, scrolling ${r.scroll} us, rebuild ${r.rebuild} ms`,
       r === base ? '' : '<= 1.5x the 100-post frame', r === base ? '' : `${verdict(ratio <= 1.5)} (${ratio.toFixed(2)}x)`);
   }

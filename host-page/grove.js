@@ -4,7 +4,7 @@
  * [SECTION] Assets      one download and one compile of the wasm for the whole page
  * [SECTION] Cache       the widget's IndexedDB cache, read while the wasm downloads
  * [SECTION] Token       GroveConfig.getToken, shared by every widget, asked again after a 401
- * [SECTION] Checks      GroveConfig, the mount element's attributes, WebGL 2
+ * [SECTION] Checks      GroveConfig, the mount element's attributes, WebGL 2, forced colours
  * [SECTION] Messages    what a person sees inside the element when Grove cannot start
  * [SECTION] Mounting    Grove.mount / Grove.unmount, and the automatic mount on load
  *
@@ -335,13 +335,18 @@
       var p = askToken(true);
       refreshing = p;
       token = p;
-      p.then(function () { refreshedAt = Date.now(); }, function () { token = null; })
+      p.then(function (t) {
+        refreshedAt = Date.now();
+        if (!t && token === p) token = null;   // nobody signed in: asked again next time
+      }, function () { token = null; })
         .then(function () { refreshing = null; });
       return p;
     }
     if (!token) {
-      token = askToken(false);
-      token.catch(function () { token = null; });   // a failed attempt is retried next time
+      var asked = askToken(false);
+      token = asked;
+      // A failed attempt, or an empty answer (nobody signed in), is asked again next time.
+      asked.then(function (t) { if (!t && token === asked) token = null; }, function () { if (token === asked) token = null; });
     }
     return token;
   }
@@ -457,6 +462,19 @@
     return webgl2;
   }
 
+  // Windows high contrast (forced colours) repaints pages in the person's colours, which a canvas
+  // cannot follow: the discussion then shows as its HTML view, which it can.
+  function forcedColors() {
+    return typeof matchMedia === 'function' && matchMedia('(forced-colors: active)').matches;
+  }
+  var watchingColours = false;
+  function watchForcedColors() {
+    if (watchingColours || typeof matchMedia !== 'function') return;
+    watchingColours = true;
+    var mq = matchMedia('(forced-colors: active)');
+    if (mq.addEventListener) mq.addEventListener('change', function () { mounted.forEach(function (e, el) { remount(el); }); });
+  }
+
   function describe(el) {
     if (!(el instanceof Element)) return el === null ? 'null' : typeof el;
     return '<' + el.tagName.toLowerCase() + (el.id ? ' id="' + el.id + '"' : '') +
@@ -502,11 +520,11 @@
     return false;
   }
 
-  function placeholder(dark) {
+  function placeholder(dark, inFlow) {
     var p = document.createElement('div');
     p.className = 'grove-loading';
     p.setAttribute('role', 'status');
-    p.style.cssText = 'position:absolute;inset:0;display:flex;align-items:center;justify-content:center;' +
+    p.style.cssText = (inFlow ? 'padding:16px 0;' : 'position:absolute;inset:0;') + 'display:flex;align-items:center;justify-content:center;' +
       'font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:' + (dark ? '#aab1ba' : '#596069') + ';';
     p.textContent = 'Loading the discussion…';
     return p;
@@ -566,10 +584,13 @@
         attrs.problems.map(function (p) { return p.message; }).join(' '), first.field));
     }
     prefetchCache(api.api, attrs.config.module);   // before the WebGL probe: the storage works meanwhile
-    if (!hasWebGL2()) {
-      return Promise.resolve(showMessage(entry, 'no_webgl2', 'This browser cannot draw it because WebGL 2 is turned off or not ' +
-        'supported. Try an up-to-date Chrome, Edge, Firefox or Safari, or turn on hardware acceleration in the browser settings.'));
-    }
+    // Without WebGL 2 (or in forced colours) the discussion is its HTML view: the same widget,
+    // store, sync and outbox, with no canvas.
+    watchForcedColors();
+    var htmlOnly = forcedColors() || !hasWebGL2();
+    // Who is signed in, asked while the engine downloads: the widget takes no write until it
+    // knows (SECURITY.md, "Shared computers"), so the answer should be there by its first frame.
+    if (config().getToken) getToken(false).catch(function () { /* reported by askToken; asked again later */ });
     if (!el.hasAttribute('tabindex')) {
       el.setAttribute('tabindex', '0');
       entry.addedTabindex = true;
@@ -577,27 +598,43 @@
     var dark = prefersDark(attrs.config.theme);
     var root = document.createElement('div');
     root.className = 'grove-root';
-    root.style.cssText = 'position:relative;width:100%;';
-    var canvas = document.createElement('canvas');
-    canvas.id = 'grove-canvas-' + entry.id;
-    canvas.setAttribute('aria-hidden', 'true');
-    canvas.style.cssText = 'display:block;width:100%;height:160px;max-height:' + attrs.height + ';touch-action:pan-y;outline:none;';
-    var loading = placeholder(dark);
-    root.appendChild(canvas);
+    // Clipped to its box: the field being typed in shows its textarea over the canvas.
+    root.style.cssText = 'position:relative;width:100%;' + (htmlOnly ? '' : 'overflow:hidden;');
+    var canvas = null;
+    if (!htmlOnly) {
+      canvas = document.createElement('canvas');
+      canvas.id = 'grove-canvas-' + entry.id;
+      canvas.setAttribute('aria-hidden', 'true');
+      canvas.style.cssText = 'display:block;width:100%;height:160px;max-height:' + attrs.height + ';touch-action:pan-y;outline:none;';
+      root.appendChild(canvas);
+      canvas.addEventListener('webglcontextlost', function (e) { onContextLost(entry, canvas, e); });
+    }
+    var loading = placeholder(dark, htmlOnly);
     root.appendChild(loading);
     el.appendChild(root);
     entry.ui = root;
     entry.canvas = canvas;
     var onReady = function () { el.removeEventListener('grove:ready', onReady); loading.remove(); };
     el.addEventListener('grove:ready', onReady);
-    canvas.addEventListener('webglcontextlost', function (e) { onContextLost(entry, canvas, e); });
 
     return loadCore().then(function (core) {
-      if (mounted.get(el) !== entry || entry.canvas !== canvas) return false;   // unmounted while loading
+      if (mounted.get(el) !== entry || entry.ui !== root) return false;   // unmounted while loading
       var cfg = attrs.config;
       cfg.api = api.api;
       cfg.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
-      entry.handle = core.groveAttach(entry.id, el, canvas, cfg, { getToken: getToken });
+      cfg.height = attrs.height;
+      try {
+        entry.handle = core.groveAttach(entry.id, el, canvas, cfg, { getToken: getToken }, root);
+      } catch (err) {
+        // The probe said yes, but this canvas got no WebGL 2 context (too many on the page, a
+        // driver refusing): the HTML view instead.
+        if (!canvas || !err || err.code !== 'no_webgl2') throw err;
+        canvas.remove();
+        entry.canvas = null;
+        root.style.overflow = '';
+        loading.style.position = 'static';
+        entry.handle = core.groveAttach(entry.id, el, null, cfg, { getToken: getToken }, root);
+      }
       return true;
     }).catch(function (err) {
       if (mounted.get(el) !== entry) return false;

@@ -63,7 +63,8 @@ if [ $need_src -eq 1 ]; then
 fi
 
 # Browser test and benchmark tooling from npm (versions pinned in tests/browser/package.json).
-if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/puppeteer-core ]; then
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/puppeteer-core ] ||
+   [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   echo "setup: npm install (tests/browser)"
   (cd tests/browser && npm install --no-audit --no-fund --loglevel=error)
 fi

@@ -22,5 +22,6 @@ Expected<std::string> validate_body(std::string_view raw, std::size_t max_code_p
 Expected<Kind> validate_kind(std::string_view kind, Role role);
 
 constexpr std::size_t kMaxFlagReasonCodePoints = 500;
+constexpr std::size_t kMaxFlagDetailsCodePoints = 500;   // what else a flagger tells the curators
 
 }  // namespace grove

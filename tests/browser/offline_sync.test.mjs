@@ -129,7 +129,7 @@ test('the composer draft survives a reload', async () => {
   const page = await open(context);
   await type(page, 'Half a thought about fire doors, ünïcode ✓', false);
   await until(page, (s) => s.draft === 'Half a thought about fire doors, ünïcode ✓', 'the draft');
-  // Saved in IndexedDB, not only in memory.
+  // Saved in IndexedDB, not only in memory: as this person's draft.
   await page.waitForFunction(async () => {
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open('grove-cache:' + location.origin + '/api/v1');
@@ -137,11 +137,11 @@ test('the composer draft survives a reload', async () => {
       r.onerror = () => rej(r.error);
     });
     const value = await new Promise((res) => {
-      const get = db.transaction('meta').objectStore('meta').get(['fire-safety-101', 'draft']);
+      const get = db.transaction('meta').objectStore('meta').get(['fire-safety-101', 'draft:demo-learner']);
       get.onsuccess = () => res(get.result);
     });
     db.close();
-    return typeof value === 'string' && value.includes('Half a thought');
+    return typeof value === 'string' && value.includes('Half a thought') && JSON.parse(value).user === 'demo-learner';
   });
   await page.reload();
   await waitForEvent(page, 'grove:ready');

@@ -4,10 +4,11 @@
 //
 // Input: records separated by 0x1E. A record's first byte says where it lives ('p' posts,
 // 'o' outbox, 'm' meta, anything else: posts), the rest is "<key>\x1F<value>" (posts: the value
-// alone). Example: m sync\x1F{"format":1,"user":null,"cursor":"C","last_sync":null,"commit":""}
+// alone). Example: m sync\x1F{"format":2,"user":null,"cursor":"C","last_sync":null,"commit":""}
 // Properties beyond "no crash":
-//   - every queued write is accounted for: read (kept), unreadable (deleted, with a warning) or
-//     written by a newer version (left in storage, with a warning); nothing else is dropped;
+//   - every queued write is accounted for: read (kept), unreadable or without an author (deleted,
+//     with a warning) or written by a newer version (left in storage, with a warning); nothing
+//     else is dropped, and every write and draft kept names a valid user;
 //   - cached posts that cannot be trusted are cleared, without a cursor (so they are fetched
 //     again); every post record is read or counted as unreadable;
 //   - what was read is stable: writing it back with the encoders and reading again gives the
@@ -24,6 +25,7 @@
 
 #include "client_sim.hpp"
 #include "grove/client/cache_format.hpp"
+#include "grove/validation.hpp"   // is_valid_user_id
 #include "fuzz_require.hpp"
 
 using namespace grove;
@@ -35,7 +37,7 @@ constexpr const char* kModule = "m1";
 bool same_meta(const SyncMeta& a, const SyncMeta& b) {
     return a.user.id == b.user.id && a.user.name == b.user.name && a.user.role == b.user.role &&
            a.user.known == b.user.known && a.cursor == b.cursor && a.last_sync_ms == b.last_sync_ms &&
-           a.commit == b.commit;
+           a.commit == b.commit && a.reader == b.reader;
 }
 
 }  // namespace
@@ -112,15 +114,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     StoredModule again;
     for (const OutboxEntry& e : c.outbox) again.outbox.push_back({e.key, encode_outbox_record(e)});
     again.meta.push_back({kMetaSync, encode_sync_meta(c.meta)});
-    again.meta.push_back({kMetaDraft, encode_draft(c.draft)});
+    for (const auto& [user, text] : c.drafts) again.meta.push_back({draft_key(user), encode_draft(user, text)});
     again.meta.push_back({kMetaSpotlight, encode_spotlight(c.spotlight)});
     const CacheContents c2 = decode_cache(again, kModule);
     require(c2.warnings.empty());
     require(c2.outbox == c.outbox);
-    require(c2.draft == c.draft);
+    require(c2.drafts == c.drafts);
     require(c2.spotlight == c.spotlight);
     require(same_meta(c2.meta, c.meta));
-    require(!c2.clear_posts && c2.delete_outbox.empty());
+    require(!c2.clear_posts && c2.delete_outbox.empty() && c2.delete_meta.empty());
+    // Nothing without its author: every queued write and draft names a valid user.
+    for (const OutboxEntry& e : c.outbox) require(is_valid_user_id(e.user));
+    for (const auto& [user, text] : c.drafts) require(is_valid_user_id(user));
 
     // The engine opens on it, offline, and keeps every readable queued write.
     sim::Locks locks(loop);

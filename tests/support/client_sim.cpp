@@ -126,10 +126,12 @@ void MemoryStorage::write(StorageBatch batch, std::function<void(std::string)> d
         for (const auto& r : batch.put_outbox) m.outbox[r.key] = r.value;
         for (const auto& k : batch.delete_outbox) m.outbox.erase(k);
         for (const auto& r : batch.put_meta) m.meta[r.key] = r.value;
+        for (const auto& k : batch.delete_meta) m.meta.erase(k);
         ++writes;
         last_batch_records = static_cast<int>(batch.put_posts.size() + batch.delete_posts.size() +
                                               batch.put_outbox.size() + batch.delete_outbox.size() +
-                                              batch.put_meta.size()) + (batch.clear_posts ? 1 : 0);
+                                              batch.put_meta.size() + batch.delete_meta.size()) +
+                             (batch.clear_posts ? 1 : 0);
         done({});
     });
 }

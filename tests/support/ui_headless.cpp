@@ -120,17 +120,92 @@ bool HeadlessWidget::click(const std::string& label, int nth) {
     return true;
 }
 
+std::uint32_t HeadlessWidget::focused_field() const {
+    if (app_.editing()) return app_.editing();
+    const Control* c = focused();
+    return c && c->kind == ControlKind::text ? c->id : 0;
+}
+
+void HeadlessWidget::report(std::uint32_t field, std::string value, std::size_t caret) {
+    caret_field_ = field;
+    caret_ = caret;
+    caret_text_ = value;
+    FieldInput in;
+    in.sel_start = in.sel_end = caret;
+    in.value = std::move(value);
+    app_.field_input(field, std::move(in));
+}
+
+namespace {
+bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+}  // namespace
+
+// What a textarea does with the keys the widget leaves to it.
+bool HeadlessWidget::edit_field(int k, Mods mods) {
+    const std::uint32_t field = focused_field();
+    if (!field || mods.ctrl || mods.alt || mods.super) return false;
+    std::string text = app_.field_value(field);
+    std::size_t at = caret_field_ == field && caret_text_ == text ? std::min(caret_, text.size()) : text.size();
+    switch (k) {
+        case ImGuiKey_Backspace: {
+            if (at == 0) return true;
+            std::size_t from = at - 1;
+            while (from > 0 && continuation(text[from])) --from;
+            text.erase(from, at - from);
+            report(field, std::move(text), from);
+            return true;
+        }
+        case ImGuiKey_Delete: {
+            if (at >= text.size()) return true;
+            std::size_t to = at + 1;
+            while (to < text.size() && continuation(text[to])) ++to;
+            text.erase(at, to - at);
+            report(field, std::move(text), at);
+            return true;
+        }
+        case ImGuiKey_Enter:
+        case ImGuiKey_Space:
+            text.insert(at, k == ImGuiKey_Enter ? "\n" : " ");
+            report(field, std::move(text), at + 1);
+            return true;
+        case ImGuiKey_LeftArrow:
+            while (at > 0 && continuation(text[--at])) {}
+            break;
+        case ImGuiKey_RightArrow:
+            if (at < text.size()) ++at;
+            while (at < text.size() && continuation(text[at])) ++at;
+            break;
+        case ImGuiKey_Home: at = 0; break;
+        case ImGuiKey_End: at = text.size(); break;
+        default: return false;
+    }
+    caret_field_ = field;
+    caret_ = at;
+    caret_text_ = text;
+    return true;
+}
+
 KeyResult HeadlessWidget::key(int k, Mods mods) {
     use();
     const KeyResult r = app_.key(k, mods);
+    if (r == KeyResult::ignored && k != ImGuiKey_Tab && k != ImGuiKey_Escape) edit_field(k, mods);
     settle();
     return r;
 }
 
-void HeadlessWidget::type(const std::string& utf8) {
+bool HeadlessWidget::type(const std::string& utf8) {
     use();
-    app_.text(utf8);
+    const std::uint32_t field = focused_field();
+    if (!field) {
+        settle();
+        return false;
+    }
+    std::string text = app_.field_value(field);
+    const std::size_t at = caret_field_ == field && caret_text_ == text ? std::min(caret_, text.size()) : text.size();
+    text.insert(at, utf8);
+    report(field, std::move(text), at + utf8.size());
     settle();
+    return true;
 }
 
 bool HeadlessWidget::save_png(const std::string& path) const {

@@ -1,8 +1,14 @@
 // A widget without a browser: its own ImGui context, no renderer, ImGui's text port with the
-// bundled font (the browser's fallback), input fed as the web platform
-// feeds it (WidgetApp::key/text, ImGui's mouse), and what is on screen read back from the frame:
-// the controls (label, state, rectangle), the text drawn, and a PNG of the draw lists
+// bundled font (the browser's fallback), input fed as the web platform feeds it (WidgetApp::key,
+// ImGui's mouse), and what is on screen read back from the frame: the controls (label, state,
+// rectangle), the text drawn, the HTML view, and a PNG of the draw lists
 // (ui_raster.hpp) to look at.
+//
+// Text fields: in the browser a real textarea holds a field's text and reports every change
+// (WidgetApp::field_input). Here a small field model stands in for it: typing inserts at its
+// caret (the end of the text, or where Left/Right/Home/End put it), Backspace and Delete remove
+// one code point, Enter a new line, each change reported the same way. Like the page, it types
+// only into the field that has the focus.
 #pragma once
 
 #include <string>   // std::string
@@ -44,10 +50,16 @@ public:
     void click(const Control& c);
     bool click(const std::string& label, int nth = 0);   // false when there is no such control
     void hover(const Control& c);
+    // A key as the page sends it: to the widget, and then (unless the widget took it) to the
+    // focused field, which edits itself (see above).
     KeyResult key(int imgui_key, Mods mods = {});
     KeyResult ctrl(int imgui_key) { return key(imgui_key, Mods{true, false, false, false}); }
-    void type(const std::string& utf8);   // text input, then settle
+    // Typed (or pasted, or composed by an IME) into the focused field, then settle. False when
+    // no field has the focus (the text goes nowhere, as on a page).
+    bool type(const std::string& utf8);
     const Control* focused() const;
+    // The field the page's focus is in: the one being edited, or a focused text field.
+    std::uint32_t focused_field() const;
 
     // What the widget announced for screen readers, frame by frame.
     std::vector<std::string> announced;
@@ -62,8 +74,13 @@ public:
 
 private:
     void use() const { ImGui::SetCurrentContext(ctx_); }
+    bool edit_field(int imgui_key, Mods mods);
+    void report(std::uint32_t field, std::string value, std::size_t caret);
     ImGuiContext* ctx_;
     WidgetApp app_;
+    std::uint32_t caret_field_ = 0;   // the field model: where the caret is in which field
+    std::size_t caret_ = 0;
+    std::string caret_text_;          // the text the caret was placed in (elsewhere: the end)
 };
 
 }  // namespace grove::testing

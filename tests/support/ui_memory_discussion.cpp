@@ -151,9 +151,9 @@ std::optional<ApiError> MemoryDiscussion::endorse(const std::string& id, bool en
     return std::nullopt;
 }
 
-std::optional<ApiError> MemoryDiscussion::flag(const std::string& id, std::string reason) {
+std::optional<ApiError> MemoryDiscussion::flag(const std::string& id, std::string reason, std::string details) {
     if (!find(id)) return ApiError::not_found("This post no longer exists.");
-    calls.push_back("flag " + id + " " + reason);
+    calls.push_back("flag " + id + " " + reason + (details.empty() ? std::string() : " | " + details));
     return std::nullopt;
 }
 

@@ -48,7 +48,7 @@ public:
     std::optional<ApiError> edit(const std::string& id, std::string body) override;
     std::optional<ApiError> remove(const std::string& id) override;
     std::optional<ApiError> endorse(const std::string& id, bool endorsed) override;
-    std::optional<ApiError> flag(const std::string& id, std::string reason) override;
+    std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) override;
     std::optional<ApiError> pin(const std::string& id, bool pinned) override;
     std::optional<ApiError> hide(const std::string& id, bool hidden) override;
     void retry(std::uint64_t write) override;

@@ -1,6 +1,10 @@
 // The persisted cache format: round trips, and every way an old, newer or corrupt cache is read
-// without a crash and without losing a queued write that can be read.
+// without a crash and without losing a queued write that can be read; what is stored belongs to
+// someone, and nothing moderated is stored at all.
 #include <doctest/doctest.h>
+
+#include <algorithm>   // std::count
+#include <map>         // std::map
 
 #include "grove/client/cache_format.hpp"
 #include "grove/wire.hpp"
@@ -42,7 +46,10 @@ OutboxEntry sample_entry(WriteOp op) {
     }
     if (op == WriteOp::create || op == WriteOp::edit) e.body = "body ✓";
     if (op == WriteOp::endorse || op == WriteOp::pin || op == WriteOp::hide) e.value = true;
-    if (op == WriteOp::flag) e.reason = "spam";
+    if (op == WriteOp::flag) {
+        e.reason = "spam";
+        e.details = "Posted the same link in five modules";
+    }
     e.attempts = 2;
     return e;
 }
@@ -112,12 +119,12 @@ TEST_CASE("cache format: every kind of queued write round-trips") {
 
 TEST_CASE("cache format: queued writes are read leniently, and kept for a newer version") {
     SUBCASE("a record without a version and with missing optional fields is still a write") {
-        const auto d = decode_outbox_record({"K1", R"({"op":"create","post":"P9","body":"hello"})"});
+        const auto d = decode_outbox_record({"K1", R"({"user":"u-1","op":"create","post":"P9","body":"hello"})"});
         REQUIRE(d.result == DecodedOutboxRecord::Result::ok);
         CHECK(d.entry.key == "K1");   // the storage key is the truth
         CHECK(d.entry.body == "hello");
         CHECK(d.entry.kind == Kind::insight);
-        CHECK(d.entry.user.empty());
+        CHECK(d.entry.user == "u-1");
     }
     SUBCASE("a newer version's record is left alone") {
         const auto d = decode_outbox_record({"K1", R"({"v":2,"op":"teleport","post":"P9"})"});
@@ -139,7 +146,8 @@ TEST_CASE("decode_cache: a good cache reads back whole") {
     const Post p = sample_post();
     const OutboxEntry e = sample_entry(WriteOp::create);
     s.outbox.push_back({e.key, encode_outbox_record(e)});
-    s.meta.push_back({kMetaDraft, encode_draft("half a thought")});
+    s.meta.push_back({draft_key("u-1"), encode_draft("u-1", "half a thought")});
+    s.meta.push_back({draft_key("u-2"), encode_draft("u-2", "someone else's")});
     s.meta.push_back({kMetaSpotlight, encode_spotlight({p})});
     s.meta.push_back({kMetaPacked, encode_packed("TAG", {encode_post_record(p)})});
     const CacheContents c = decode_cache(s, p.module);
@@ -147,9 +155,11 @@ TEST_CASE("decode_cache: a good cache reads back whole") {
     CHECK(c.posts_usable);
     REQUIRE(c.outbox.size() == 1);
     CHECK(c.outbox[0] == e);
-    CHECK(c.draft == "half a thought");
+    CHECK(c.drafts == std::map<std::string, std::string>{{"u-1", "half a thought"}, {"u-2", "someone else's"}});
     REQUIRE(c.spotlight.size() == 1);
-    CHECK(c.spotlight[0] == p);
+    Post unmarked = p;
+    unmarked.endorsed_by_me = false;   // the spotlight is stored without the reader's marks
+    CHECK(c.spotlight[0] == unmarked);
     CHECK(c.meta.cursor == std::optional<std::string>("CURSOR"));
     CHECK(c.meta.user.id == "u-1");
     CHECK(c.meta.last_sync_ms == std::optional<std::int64_t>(1'790'000'000'000));
@@ -229,7 +239,7 @@ TEST_CASE("sync record: the dirty list and packed tag round-trip; an untrusted l
     CHECK(back.meta.packed == "TAG");
     CHECK(back.meta.dirty == std::vector<std::string>{"A", "B"});
     CHECK(back.meta.commit == "C");
-    auto bad = read_sync_meta(R"({"format":1,"packed":"TAG","dirty":["ok","not an id!"]})");
+    auto bad = read_sync_meta(R"({"format":2,"packed":"TAG","dirty":["ok","not an id!"]})");
     REQUIRE(bad.result == SyncMetaRead::Result::ok);
     CHECK(bad.meta.packed.empty());   // then every post record is read instead
 }
@@ -250,10 +260,101 @@ TEST_CASE("post records: the fast reader and the general one agree") {
     CHECK_FALSE(decode_post_record(R"(["P1",null,"tip","\ud83d","u","N","learner",5,null,0,0,9])", "m").ok());
 }
 
-TEST_CASE("decode_cache: a corrupt draft is dropped with a warning") {
+TEST_CASE("decode_cache: a draft is its author's; one that does not say whose is deleted unread") {
     StoredModule s = stored_with_sync_meta();
-    s.meta.push_back({kMetaDraft, "[1,2]"});
+    s.meta.push_back({draft_key("u-ann"), encode_draft("u-ann", "Ann's thought")});
+    SUBCASE("corrupt") { s.meta.push_back({draft_key("u-bob"), "[1,2]"}); }
+    SUBCASE("filed under someone else") { s.meta.push_back({draft_key("u-bob"), encode_draft("u-eve", "whose?")}); }
+    SUBCASE("no author inside") { s.meta.push_back({draft_key("u-bob"), R"({"v":2,"text":"whose?"})"}); }
+    SUBCASE("not a user id") { s.meta.push_back({draft_key("bad\x01id"), encode_draft("bad\x01id", "x")}); }
     const CacheContents c = decode_cache(s, "m");
-    CHECK(c.draft.empty());
+    CHECK(c.drafts == std::map<std::string, std::string>{{"u-ann", "Ann's thought"}});
+    REQUIRE(c.delete_meta.size() == 1);
+    CHECK(c.delete_meta[0].rfind("draft:", 0) == 0);
     CHECK(c.warnings.size() == 1);
+}
+
+TEST_CASE("cache format: a hidden post's text is never written, and not taken from a record that has it") {
+    Post p = sample_post();
+    p.hidden = true;
+    const std::string rec = encode_post_record(p);
+    CHECK(rec.find("Line one") == std::string::npos);
+    auto back = decode_post_record(rec, p.module);
+    REQUIRE(back.ok());
+    CHECK(back->hidden);
+    CHECK(back->body.empty());
+    // A record with the text (the first release wrote them so) is read without it, by both readers.
+    const std::string old_fast = R"(["H1",null,"tip","the hidden text","u","N","learner",5,null,0,8,9])";
+    // (19 digits: more than the fast reader takes, so the general one reads this one)
+    const std::string old_slow = R"(["H1",null,"tip","the hidden text","u","N","learner",1000000000000000000,null,0,8,9])";
+    for (const std::string& r : {old_fast, old_slow}) {
+        auto h = decode_post_record(r, "m");
+        REQUIRE(h.ok());
+        CHECK(h->hidden);
+        CHECK(h->body.empty());
+    }
+    // The spotlight, too, and without the reader's endorsement marks.
+    const std::string spot = encode_spotlight({p});
+    CHECK(spot.find("Line one") == std::string::npos);
+    CHECK(spot.find("\"endorsed_by_me\":true") == std::string::npos);
+}
+
+TEST_CASE("cache format: a queued write without its author is nobody's: deleted, never read as anyone's") {
+    OutboxEntry e = sample_entry(WriteOp::create);
+    e.user.clear();
+    const auto d = decode_outbox_record({e.key, encode_outbox_record(e)});
+    CHECK(d.result == DecodedOutboxRecord::Result::unattributed);
+    const auto missing = decode_outbox_record({"K", R"({"v":1,"op":"create","post":"P1","body":"b"})"});
+    CHECK(missing.result == DecodedOutboxRecord::Result::unattributed);
+    const auto bad = decode_outbox_record({"K", R"({"v":1,"user":"a\u0001b","op":"create","post":"P1","body":"b"})"});
+    CHECK(bad.result == DecodedOutboxRecord::Result::unreadable);
+
+    StoredModule s = stored_with_sync_meta();
+    const OutboxEntry mine = sample_entry(WriteOp::edit);
+    s.outbox.push_back({e.key, encode_outbox_record(e)});
+    s.outbox.push_back({mine.key + "x", encode_outbox_record(mine)});
+    const CacheContents c = decode_cache(s, "m");
+    REQUIRE(c.outbox.size() == 1);
+    CHECK(c.outbox[0].user == "u-1");
+    CHECK(c.delete_outbox == std::vector<std::string>{e.key});
+    REQUIRE(c.warnings.size() == 1);
+    CHECK(c.warnings[0].find("before anyone was signed in") != std::string::npos);
+}
+
+// What the first release left in a browser: format 1, hidden text in the posts and the packed
+// copy, one draft for the module without its author, a write made before the token was read.
+TEST_CASE("decode_cache: a format-1 cache is upgraded without attributing anything to anyone") {
+    Post hidden = sample_post();
+    hidden.id = "HIDDEN";
+    hidden.hidden = true;
+    const std::string old_record =
+        R"(["HIDDEN",null,"insight","what the curator hid","u-2","Bo","learner",5,null,0,8,9])";
+    StoredModule s;
+    s.meta.push_back({kMetaSync, R"({"format":1,"user":{"id":"u-cur","name":"Cy","role":"curator"},"cursor":"C",)"
+                                 R"("last_sync":null,"commit":"x","packed":"T","dirty":[]})"});
+    s.meta.push_back({kMetaPacked, encode_packed("T", {old_record})});
+    s.meta.push_back({kMetaDraft, R"({"v":1,"text":"typed by whoever was here"})"});
+    s.meta.push_back({kMetaSpotlight, R"({"v":1,"posts":[]})"});
+    OutboxEntry anon = sample_entry(WriteOp::create);
+    anon.user.clear();
+    OutboxEntry owned = sample_entry(WriteOp::flag);
+    owned.key = make_write_key(1'790'000'000'001, 7, 2);
+    owned.user = "u-cur";
+    s.outbox.push_back({anon.key, encode_outbox_record(anon)});
+    s.outbox.push_back({owned.key, encode_outbox_record(owned)});
+
+    const CacheContents c = decode_cache(s, "m");
+    CHECK_FALSE(c.posts_usable);   // posts, packed copy and spotlight go; fetched again
+    CHECK(c.clear_posts);
+    CHECK(c.packed.empty());
+    CHECK_FALSE(c.meta.user.known);
+    CHECK_FALSE(c.meta.cursor);
+    CHECK(std::count(c.delete_meta.begin(), c.delete_meta.end(), std::string(kMetaPacked)) == 1);
+    CHECK(std::count(c.delete_meta.begin(), c.delete_meta.end(), std::string(kMetaSpotlight)) == 1);
+    CHECK(std::count(c.delete_meta.begin(), c.delete_meta.end(), std::string(kMetaDraft)) == 1);
+    CHECK(c.drafts.empty());       // nobody's draft is restored
+    REQUIRE(c.outbox.size() == 1);  // the write that names its author stays theirs
+    CHECK(c.outbox[0] == owned);
+    CHECK(c.delete_outbox == std::vector<std::string>{anon.key});
+    CHECK(c.warnings.size() == 3);  // the format, the draft, the unattributed write
 }

@@ -92,6 +92,9 @@ TEST_CASE("outbox: each write becomes its REST call") {
         CHECK(r.method == "POST");
         CHECK(r.url == api + "/posts/P1/flags");
         CHECK(Json::parse(r.body) == Json{{"reason", "off topic"}});
+        e.details = "The same link in five posts";   // optional: sent only when there are some
+        CHECK(Json::parse(to_http_request(e, api, "m").body) ==
+              Json{{"reason", "off topic"}, {"details", "The same link in five posts"}});
     }
 }
 

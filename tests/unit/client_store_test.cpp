@@ -205,20 +205,79 @@ TEST_CASE("store: only the current person's queued writes apply") {
     OutboxEntry other = write("k1", WriteOp::edit, "A", "u-someone-else");
     other.body = "not mine";
     s.enqueue(other);
-    OutboxEntry early = write("k2", WriteOp::endorse, "A", "");   // made before the token was read
+    OutboxEntry early = write("k2", WriteOp::endorse, "A", "");   // no author (an old version's)
     early.value = true;
     s.enqueue(early);
+    OutboxEntry mine = write("k3", WriteOp::pin, "A");
+    mine.value = true;
+    s.enqueue(mine);
 
-    SUBCASE("before the token is read, everything applies") {
-        CHECK(find(s, "A")->post().body == "not mine");
-        CHECK(s.pending_count() == 2);
+    SUBCASE("before anyone is signed in, nobody's apply") {
+        CHECK(find(s, "A")->post().body == "server body of A");
+        CHECK_FALSE(find(s, "A")->post().pinned);
+        CHECK(find(s, "A")->state == LocalState::synced);
+        CHECK(s.pending_count() == 0);
     }
-    SUBCASE("then only the reader's own") {
+    SUBCASE("then only the reader's own; one without an author never") {
         s.set_me(kAnn);
         CHECK(find(s, "A")->post().body == "server body of A");
-        CHECK(find(s, "A")->post().endorsed_by_me);
+        CHECK_FALSE(find(s, "A")->post().endorsed_by_me);
+        CHECK(find(s, "A")->post().pinned);
         CHECK(s.pending_count() == 1);
     }
+    SUBCASE("and another person's when they are the reader") {
+        s.set_me(Identity{"u-someone-else", "Sam", Role::learner, true});
+        CHECK(find(s, "A")->post().body == "not mine");
+        CHECK_FALSE(find(s, "A")->post().pinned);
+        CHECK(s.pending_count() == 1);
+    }
+}
+
+TEST_CASE("store: the snapshot's endorsement marks are shown to its owner only") {
+    ClientStore s("m");
+    Post a = server_post("A", 1);
+    a.endorsed_by_me = true;
+    a.endorsements = 2;
+    s.replace_snapshot({a, server_post("B", 2)});
+    s.set_snapshot_owner("u-ann");
+
+    CHECK_FALSE(find(s, "A")->post().endorsed_by_me);   // nobody signed in yet
+    CHECK(find(s, "A")->post().endorsements == 2);      // the count is everyone's
+    s.set_me(kAnn);
+    CHECK(find(s, "A")->post().endorsed_by_me);
+    s.set_me(kCurator);
+    CHECK_FALSE(find(s, "A")->post().endorsed_by_me);
+    CHECK_FALSE(s.shown("A")->post().endorsed_by_me);   // the incremental path too
+    // The curator endorses while the snapshot is still Ann's: the answer is not taken into it as
+    // Ann's mark, and the curator's own queued endorsement shows as theirs.
+    OutboxEntry e = write("k1", WriteOp::endorse, "B", kCurator.id);
+    e.value = true;
+    s.enqueue(e);
+    CHECK(find(s, "B")->post().endorsed_by_me);
+    s.apply_endorsement_answer("B", 1, true);
+    CHECK_FALSE(s.server_post("B")->endorsed_by_me);
+    Post b = server_post("B", 3);
+    b.endorsed_by_me = true;
+    CHECK(s.merge(b));
+    CHECK_FALSE(s.server_post("B")->endorsed_by_me);
+    s.remove("k1");
+    CHECK_FALSE(find(s, "B")->post().endorsed_by_me);
+    s.set_snapshot_owner(kCurator.id);   // their own full pull replaced it
+    s.replace_snapshot({b});
+    CHECK(find(s, "B")->post().endorsed_by_me);
+}
+
+TEST_CASE("store: forgetting hidden text leaves every other post as it is") {
+    ClientStore s("m");
+    s.set_me(kCurator);
+    Post h = server_post("H", 1);
+    h.hidden = true;
+    s.replace_snapshot({h, server_post("V", 2)});
+    CHECK(find(s, "H")->post().body == "server body of H");
+    s.forget_hidden_bodies();
+    CHECK(find(s, "H")->post().body.empty());
+    CHECK(find(s, "H")->post().hidden);
+    CHECK(find(s, "V")->post().body == "server body of V");
 }
 
 TEST_CASE("store: the outbox stays in key order and handles stay stable across re-reads") {
@@ -293,6 +352,7 @@ TEST_CASE("store: answers without a post patch the snapshot until the next pull"
     ClientStore s("m");
     s.set_me(kAnn);
     s.replace_snapshot({server_post("A", 1)});
+    s.set_snapshot_owner(kAnn.id);
     s.apply_endorsement_answer("A", 4, true);
     CHECK(s.server_post("A")->endorsements == 4);
     CHECK(s.server_post("A")->endorsed_by_me);

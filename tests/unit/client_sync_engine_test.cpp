@@ -298,6 +298,8 @@ TEST_CASE("sync: local checks refuse invalid writes before anything is queued") 
     CHECK(tab->engine->pin(mine->id, true)->code == "forbidden");
     CHECK(tab->engine->edit("NOPE", "x")->code == "not_found");
     CHECK(tab->engine->flag(mine->id, std::string(501, 'r'))->code == "too_long");
+    CHECK(tab->engine->flag(mine->id, "spam", std::string(501, 'd'))->field == "details");
+    CHECK(tab->engine->flag(mine->id, "spam", "\xff")->code == "invalid_utf8");
     auto reply = tab->engine->create(Kind::insight, "a reply", mine->id);
     REQUIRE(reply.ok());
     CHECK(tab->engine->create(Kind::insight, "reply to a reply", reply->id).error().field == "parent_id");
@@ -478,7 +480,7 @@ TEST_CASE("sync: a damaged cache opens with warnings and sends every readable qu
     m.outbox["zz-unreadable"] = "\x01\x02 not json";
     m.posts["X"] = "[broken";
     m.meta[kMetaSync] = "{\"format\": \"one\"}";
-    m.meta[kMetaDraft] = encode_draft("my half-written thought");
+    m.meta[draft_key(kAnn.id)] = encode_draft(kAnn.id, "my half-written thought");
     auto tab = w.tab(browser, kAnn, w.options());
     w.loop.advance(100);
     CHECK(tab->page.warnings.size() >= 2);

@@ -48,12 +48,12 @@ TEST_CASE("keyboard: focus from the page goes into the composer - typing types -
     const Control* composer = w.control("Your reflection");
     REQUIRE(composer);
     CHECK(w.app().editing() == composer->id);
-    CHECK(w.app().output().want_text);   // the page keeps the text agent focused
+    CHECK(w.app().output().editing == composer->id);   // the page shows the field's own textarea
     w.type("Käse");
     CHECK(s.d.draft() == "Käse");
     CHECK(w.key(ImGuiKey_Escape) == KeyResult::handled);
     CHECK(w.app().editing() == 0);
-    CHECK_FALSE(w.app().output().want_text);
+    CHECK(w.app().output().editing == 0);
     CHECK(s.d.draft() == "Käse");                      // Esc keeps the text (ImGui's field would revert it)
     CHECK(focused_label(w) == "Your reflection");     // still focused, with the ring
     CHECK(w.app().focus_ring_visible());
@@ -153,45 +153,52 @@ TEST_CASE("keyboard: Ctrl+Enter posts from the composer and from a reply field -
     CHECK(called(s.d, "create insight reply-to p1 A reply from a Mac"));
 }
 
-TEST_CASE("keyboard: Enter without Ctrl makes a new line - Shift+arrows select - Backspace deletes") {
+TEST_CASE("keyboard: Enter without Ctrl, Backspace and the arrows are the field's own") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
     w.app().focus_entry(false);
     w.type("line one");
-    w.key(ImGuiKey_Enter);
+    CHECK(w.key(ImGuiKey_Enter) == KeyResult::ignored);   // the field makes a new line
     w.type("line two");
     CHECK(s.d.draft() == "line one\nline two");
-    w.key(ImGuiKey_LeftArrow, Mods{true, true, false, false});   // Ctrl+Shift+Left: "two"
-    w.key(ImGuiKey_Backspace);
-    CHECK(s.d.draft() == "line one\nline ");
+    CHECK(w.key(ImGuiKey_LeftArrow) == KeyResult::ignored);
+    CHECK(w.key(ImGuiKey_Backspace) == KeyResult::ignored);
+    CHECK(w.key(ImGuiKey_UpArrow) == KeyResult::ignored);  // no scrolling while typing
+    CHECK(s.d.draft() == "line one\nline to");   // Left, then Backspace: the "w"
 }
 
-// Keys and text reach the field in the next frame; Esc, Tab or a blur arriving before it must not
-// drop them (browser test ui_input failed once on exactly this: "Kept after Esc" typed, then Esc).
-TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes into the field") {
+// A field's changes reach the app between frames; Esc, Tab or a blur arriving before the next frame
+// must not drop them (browser test ui_input failed once on exactly this: "Kept after Esc" typed,
+// then Esc).
+TEST_CASE("keyboard: what the field holds just before Esc, Tab or losing focus is kept") {
     // Each SUBCASE runs this part afresh: the composer open with "Kept" typed.
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
     w.app().focus_entry(false);
     w.settle();
-    REQUIRE(w.app().editing() == w.control("Your reflection")->id);
+    const std::uint32_t composer = w.control("Your reflection")->id;
+    REQUIRE(w.app().editing() == composer);
     w.type("Kept");
     REQUIRE(s.d.draft() == "Kept");
+    const auto field = [&](const char* value) {
+        FieldInput in;
+        in.value = value;
+        w.app().field_input(composer, in);   // no frame in between
+    };
 
     SUBCASE("Esc") {
-        w.app().text(" after Esc");                                        // no frame in between
+        field("Kept after Esc");
         CHECK(w.app().key(ImGuiKey_Escape, {}) == KeyResult::handled);
         CHECK(w.app().key(ImGuiKey_Escape, {}) == KeyResult::ignored);    // already left: the page's Esc
         w.settle();
         CHECK(s.d.draft() == "Kept after Esc");
         CHECK(w.app().editing() == 0);
-        CHECK_FALSE(w.app().output().want_text);
         CHECK(focused_label(w) == "Your reflection");
     }
     SUBCASE("Tab") {
-        w.app().text(" before Tab");
+        field("Kept before Tab");
         w.app().key(ImGuiKey_Tab, {});
         w.settle();
         CHECK(s.d.draft() == "Kept before Tab");
@@ -199,19 +206,19 @@ TEST_CASE("keyboard: text typed just before Esc, Tab or losing focus still goes 
         CHECK(focused_label(w) != "Your reflection");
     }
     SUBCASE("losing focus") {
-        w.app().text(" before blur");
+        field("Kept before blur");
         w.app().focus_changed(false);
         w.settle();
         CHECK(s.d.draft() == "Kept before blur");
         CHECK(w.app().editing() == 0);
     }
-    SUBCASE("typing again after Esc, before a frame, stays in the field") {
-        w.app().text(" one");
+    SUBCASE("typing again after Esc, before a frame, edits the field again") {
+        field("Kept one");
         w.app().key(ImGuiKey_Escape, {});
-        w.app().text(" two");
+        field("Kept one two");
         w.settle();
         CHECK(s.d.draft() == "Kept one two");
-        CHECK(w.app().editing() == w.control("Your reflection")->id);
+        CHECK(w.app().editing() == composer);
     }
 }
 
@@ -260,32 +267,62 @@ TEST_CASE("keyboard: keys the widget does not use are left to the page") {
     CHECK(s.d.calls.empty());
 }
 
-TEST_CASE("keyboard: typing while a button is focused types into the composer") {
+TEST_CASE("keyboard: text goes only into the focused field - none into the composer from elsewhere") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
     w.app().focus_entry(true);
     w.settle();
     REQUIRE(focused_label(w) == "Reply");
-    w.type("H");
-    w.type("i");
-    CHECK(s.d.draft() == "Hi");
-    CHECK(focused_label(w) == "Your reflection");
+    CHECK_FALSE(w.type("Hi"));   // a button has the focus: the text goes nowhere
+    CHECK(s.d.draft().empty());
+    CHECK(w.ctrl(ImGuiKey_Enter) == KeyResult::ignored);
+    CHECK(focused_label(w) == "Reply");
 }
 
-TEST_CASE("keyboard: copy and cut the composer's selection for the page's clipboard events") {
+// Issue 23: with the flag form open and a reason focused, typing then Ctrl+Enter went into the
+// composer (scrolled away) and published it.
+TEST_CASE("keyboard: typing and Ctrl+Enter in the flag form post nothing") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
     w.app().focus_entry(false);
-    w.type("copy me");
-    CHECK(w.app().copy_selection(false).empty());   // nothing selected
-    w.ctrl(ImGuiKey_A);
-    CHECK(w.app().copy_selection(false) == "copy me");
-    CHECK(s.d.draft() == "copy me");
-    CHECK(w.app().copy_selection(true) == "copy me");
+    w.type("A draft I keep");
+    REQUIRE(w.click("More actions"));
+    REQUIRE(w.click("Flag for a curator…"));
+    REQUIRE(w.control("Send to curators"));
+    REQUIRE(focused_label(w) == "Off-topic");
+    CHECK(w.app().editing() == 0);   // the composer is no longer edited
+    CHECK_FALSE(w.type("this must not be published"));
+    CHECK(w.ctrl(ImGuiKey_Enter) == KeyResult::ignored);
     w.settle();
-    CHECK(s.d.draft().empty());
+    CHECK(s.d.draft() == "A draft I keep");
+    for (const std::string& c : s.d.calls) CHECK(c.rfind("create", 0) != 0);
+    // The form's own details field takes text, and sends it with the reason.
+    w.click("Spam");
+    w.click("Details for the curators (optional)");
+    CHECK(w.type("Same link in five posts"));
+    w.click("Send to curators");
+    CHECK(called(s.d, "flag p1 Spam | Same link in five posts"));
+    CHECK(s.d.draft() == "A draft I keep");
+}
+
+TEST_CASE("keyboard: a field keeps clean UTF-8 from the page, at most kMaxFieldBytes") {
+    Setup s;
+    HeadlessWidget w(config(), &s.d);
+    w.settle();
+    w.app().focus_entry(false);
+    w.settle();
+    const std::uint32_t composer = w.control("Your reflection")->id;
+    FieldInput in;
+    in.value = "tab\there\r\nbell\x07 \xff ok 👍🏽";
+    w.app().field_input(composer, in);
+    w.settle();
+    CHECK(s.d.draft() == "tab here\nbell  ok 👍🏽");
+    in.value = std::string(kMaxFieldBytes + 10, 'a');
+    w.app().field_input(composer, in);
+    w.settle();
+    CHECK(s.d.draft().size() == kMaxFieldBytes);
 }
 
 TEST_CASE("keyboard: the arrows and Page keys scroll a long thread when no field is edited") {
@@ -333,21 +370,66 @@ TEST_CASE("keyboard: Tab reaches posts far down a virtualized thread scrolling t
     CHECK(w.focused()->visible);
 }
 
-TEST_CASE("keyboard: screen readers hear where the focus went and what happened") {
+TEST_CASE("keyboard: screen readers hear what happened, once, and never the focused control") {
     Setup s;
     HeadlessWidget w(config(), &s.d);
     w.settle();
     w.app().focus_entry(false);
     w.type("Heard");
     w.key(ImGuiKey_Tab);
-    REQUIRE_FALSE(w.announced.empty());
-    CHECK(w.announced.back() == "Post, button");
     w.key(ImGuiKey_Tab);
-    CHECK(w.announced.back() == "Top, toggle button, on");
+    CHECK(w.announced.empty());   // the page's focus moved with it: that is what a reader hears
     w.key(ImGuiKey_Tab, kShift);
+    REQUIRE(focused_label(w) == "Post");
     w.key(ImGuiKey_Enter);
+    REQUIRE(w.announced.size() == 1);
     CHECK(w.announced.back() == "Posted.");
     w.click("More actions", 1);
     w.click("Copy text");
+    REQUIRE(w.announced.size() == 2);
     CHECK(w.announced.back() == "The post's text is copied.");
+    w.settle();
+    CHECK(w.announced.size() == 2);
+}
+
+TEST_CASE("keyboard: the live region says new posts from others and the connection, each once") {
+    Setup s;
+    SyncStatus st;
+    st.last_sync_ms = s.d.now_ms;
+    s.d.set_status(st);
+    HeadlessWidget w(config(), &s.d);
+    w.settle();
+    CHECK(w.announced.empty());   // what was there at the first sync is not news
+
+    Post p = s.d.make("p2", "Bea", "A new thought", 0);
+    p.created_at_ms = s.d.now_ms + 1000;
+    s.d.add(p);
+    w.settle();
+    REQUIRE(w.announced.size() == 1);
+    CHECK(w.announced.back() == "New post from Bea.");
+    Post mine = s.d.make("p3", "Sam", "My own, from another tab", 0);
+    mine.author.id = "u-sam";
+    mine.created_at_ms = s.d.now_ms + 2000;
+    s.d.add(mine);
+    w.settle();
+    CHECK(w.announced.size() == 1);   // not one's own
+
+    st.online = false;
+    st.pending = 3;
+    s.d.set_status(st);
+    w.settle();
+    REQUIRE(w.announced.size() == 2);
+    CHECK(w.announced.back() == "You're offline. 3 changes waiting to be sent.");
+    st.online = true;
+    s.d.set_status(st);
+    w.settle();
+    REQUIRE(w.announced.size() == 3);
+    CHECK(w.announced.back() == "Back online. Sending 3 changes.");
+    st.pending = 0;
+    s.d.set_status(st);
+    w.settle();
+    REQUIRE(w.announced.size() == 4);
+    CHECK(w.announced.back() == "All changes are sent.");
+    w.settle();
+    CHECK(w.announced.size() == 4);
 }

@@ -47,6 +47,11 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
     ui::draw_icon(dl, icon, ImVec2(p.x + m.pad + m.icon * 0.5f, p.y + m.pad + ui.line_h(kBody) * 0.5f), m.icon * 0.95f,
                   ui::col(fg));
     const float tx = p.x + m.pad + m.icon + m.gap;
+    SemanticView& v = *ui.sem;
+    v.open("note" + std::to_string(v.nodes().empty() ? 0 : v.nodes()[static_cast<std::size_t>(v.current())].children.size()), "div");
+    v.attr("class", "grove-note");
+    v.leaf("title", "p", title);
+    if (detail && *detail) v.leaf("detail", "p", detail);
     ImGui::SetCursorScreenPos(ImVec2(tx, p.y + m.pad));
     ui::wrapped_text(ui, kBody, title, m.text_w, ensure_contrast(fg, bg, kTextContrast));
     if (detail && *detail) {
@@ -58,12 +63,14 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
         ui::ButtonOpts close;
         close.tone = ui::Tone::ghost;
         close.size = ui::Size::compact;
+        close.name = "Dismiss this notice";
         const ImVec2 size = ui::button_size(ui, "Dismiss", close);
         ImGui::SetCursorScreenPos(ImVec2(p.x + width - m.pad - size.x + ui.px(4), p.y + m.pad - ui.px(3)));
         ImGui::PushID(dismiss_id);
         dismissed = ui::button(ui, "Dismiss", close);
         ImGui::PopID();
     }
+    v.close();
     ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
     ImGui::Dummy(ImVec2(width, 0));
     return dismissed;
@@ -86,6 +93,11 @@ void draw_banners(Ui& ui, const Discussion* d, ThreadState& st, float width) {
         // Why changes cannot be sent even though the network is there (sign-in, storage).
         if (!s.notice.empty())
             callout(ui, ui::Icon::warning, pal.warning_bg, pal.warning_text, s.notice.c_str(), nullptr, width);
+        // Someone came back after another person used Grove here: what became of their unsent work.
+        if (!s.held_work.empty() && s.held_work != st.held_work_dismissed) {
+            if (callout(ui, ui::Icon::check, pal.chip_bg, pal.chip_text, s.held_work.c_str(), nullptr, width, "held"))
+                st.held_work_dismissed = s.held_work;
+        }
         if (s.failed > 0) {
             const std::string title = s.failed == 1 ? std::string("1 change was not sent.")
                                                     : std::to_string(s.failed) + " changes were not sent.";

@@ -1,5 +1,6 @@
 // Banners at the top of the widget: offline (with "last synced 3 min ago" and what is waiting),
-// and the last notice for the person (a refused action, a flag sent), which they can dismiss.
+// what became of the person's unsent work while someone else used this browser, and the last
+// notice for the person (a refused action, a flag sent); the last two can be dismissed.
 #pragma once
 
 #include "grove/client/discussion.hpp"

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "semantic_view.hpp"
 #include "view_model.hpp"
 
 namespace grove {
@@ -25,11 +26,15 @@ const char* placeholder_for(Kind k) {
 void ComposerPanel::sync_draft(Discussion* d, bool editing) {
     if (!d) return;
     const std::string& draft = d->draft();
+    // Another person signed in: their draft replaces the text, even mid-typing (what is there was
+    // the one before's, and it stays theirs).
+    const std::string person = d->me().known ? d->me().id : std::string();
+    const bool other_person = person != draft_person_ && !draft_person_.empty();
+    draft_person_ = person;
     // The draft arrives from the browser's storage after the widget opens, or from another tab:
     // take it unless the person is typing here (their text is written back on the next change).
-    if (draft == draft_seen_ || editing) return;
+    if (!other_person && (draft == draft_seen_ || editing)) return;
     text_ = draft;
-    edit_.cursor = edit_.anchor = text_.size();
     draft_seen_ = draft;
 }
 
@@ -55,7 +60,6 @@ void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
         s->changed();
         if (text_ == body) {   // typed nothing more meanwhile
             text_.clear();
-            edit_ = TextEditState{};
             d->set_draft("");
             draft_seen_.clear();
         }
@@ -73,9 +77,18 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     const bool editing_before = field_id_ != 0 && ui.editing == field_id_;
     sync_draft(d, editing_before);
     ImGui::PushID("composer");
+    SemanticView& v = *ui.sem;
+    v.open("composer", "div");
+    v.attr("role", "group");   // named by the prompt, below
+    const int section = v.current();
 
     // The prompt.
     ui::wrapped_text(ui, kBody, config.prompt.c_str(), width, pal.text);
+    v.attr(section, "aria-labelledby", v.ref(v.leaf("prompt", "h2", config.prompt)));
+    v.attr(v.last(), "dir", "auto");
+    v.open("kinds", "div");
+    v.attr("role", "group");
+    v.attr("aria-label", "Kind of post");
 
     // Kind chips.
     const Identity me = d ? d->me() : Identity{};
@@ -100,10 +113,11 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
         if (ui::button(ui, label.c_str(), chip)) kind_ = k;
         x += size.x + ui.px(6);
     }
+    v.close();
     ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
 
     // The text.
-    const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, edit_, width, 3, 10, placeholder_for(kind_));
+    const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, width, 3, 10, placeholder_for(kind_));
     field_id_ = field.id;
     if (field.changed) {
         error_.clear();
@@ -142,6 +156,8 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
         if (hx > row.x + ui::text_width(kSmall, counter.text.c_str()) + ui.px(40))
             ui::text_at(kSmall, ImVec2(hx, text_y), hint, pal.text_muted);
     }
+    const int counter_node = v.leaf("counter", "p", counter.text);
+    std::string described = v.ref(counter_node);
     ImGui::SetCursorScreenPos(ImVec2(row.x + width - btn.x, row.y));
     const bool clicked = ui::button(ui, "Post", post_btn);
     if (clicked || submit) post(ui, d, st);
@@ -151,7 +167,10 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     if (!why.empty()) {
         ui::wrapped_text(ui, kSmall, why.c_str(), width,
                          !error_.empty() || counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted);
+        described += " " + v.ref(v.leaf("why", "p", why));
     }
+    v.attr(field.sem, "aria-describedby", described);
+    if (counter.level == CounterView::Level::over) v.attr(field.sem, "aria-invalid", "true");
 
     // Who has shared here.
     if (d) {
@@ -162,7 +181,9 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
         const std::string& line = participation_line_;
         ImGui::SetCursorScreenPos(ImVec2(row.x, ImGui::GetCursorScreenPos().y + ui.px(2)));
         ui::wrapped_text(ui, kSmall, line.c_str(), width, pal.text_muted);
+        v.leaf("participation", "p", line);
     }
+    v.close();
     ImGui::PopID();
 }
 

@@ -26,10 +26,10 @@ private:
     void post(Ui& ui, Discussion* d, ThreadState& state);
 
     std::string text_;
-    TextEditState edit_;
     Kind kind_ = Kind::insight;
     std::string error_;            // why the last attempt to post did not go through
     std::string draft_seen_;       // the discussion's draft as last read or written
+    std::string draft_person_;     // whose draft that was (me().id; "" nobody known)
     std::uint64_t participation_rev_ = ~std::uint64_t{0};
     std::string participation_line_;
     std::uint32_t field_id_ = 0;

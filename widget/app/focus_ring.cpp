@@ -36,8 +36,42 @@ const Control* FocusRing::focused_control() const {
     return i < 0 ? nullptr : &last_[static_cast<std::size_t>(i)];
 }
 
+int FocusRing::focused_row() const {
+    if (const Control* c = focused_control()) return c->row;
+    if (focused_ == 0) return item_row_;
+    return focused_row_;
+}
+
+void FocusRing::reveal(std::uint32_t id, int row, bool activate) {
+    focused_ = id;
+    ring_ = true;
+    item_row_ = -1;
+    focused_row_ = row;
+    pending_id_ = id;
+    focus_row(row, false);
+    if (activate) activate_ = id;
+}
+
+void FocusRing::focus_item(int row) {
+    focused_ = 0;
+    ring_ = false;
+    item_row_ = row;
+}
+
+bool FocusRing::activate_control(std::uint32_t id) {
+    const int i = index_of(id);
+    if (i < 0) return false;
+    const Control& c = last_[static_cast<std::size_t>(i)];
+    if (focused_ != id) focus(id, true, false);
+    if (c.disabled || !activatable(c.kind)) return false;
+    activate_ = id;
+    return true;
+}
+
 void FocusRing::focus(std::uint32_t id, bool by_keyboard, bool edit_text) {
     focused_ = id;
+    item_row_ = -1;
+    pending_id_ = 0;
     ring_ = by_keyboard;
     scroll_to_focus_ = by_keyboard;
     const int i = index_of(id);
@@ -47,6 +81,7 @@ void FocusRing::focus(std::uint32_t id, bool by_keyboard, bool edit_text) {
 }
 
 void FocusRing::focus_row(int row, bool last) {
+    if (pending_id_ == 0) item_row_ = -1;
     pending_row_ = row;
     pending_frames_ = 0;
     pending_row_last_ = last;
@@ -89,6 +124,12 @@ FocusRing::Move FocusRing::tab(bool backward) {
         return move;
     };
     const int n = static_cast<int>(order.size());
+    if (focused_ == 0 && item_row_ >= 0 && layer == 0) {   // from a list item: its first control, or back before it
+        const int row = item_row_;
+        item_row_ = -1;
+        if (!backward) return reveal(row, false);
+        if (row > 0) return reveal(row - 1, true);
+    }
     if (layer > 0) {   // a menu: Tab cycles inside it
         if (n == 0) return move;
         if (pos < 0) return go(backward ? n - 1 : 0);
@@ -202,7 +243,24 @@ bool FocusRing::take_text_activation(std::uint32_t id) {
 }
 
 void FocusRing::end_frame() {
-    if (pending_row_ >= 0 && ++pending_frames_ > 8) pending_row_ = -1;   // the row never showed up
+    if (pending_row_ >= 0 && ++pending_frames_ > 8) {   // the row never showed up
+        pending_row_ = -1;
+        pending_id_ = 0;
+    }
+    if (pending_row_ >= 0 && pending_id_ != 0 && pending_row_ >= sub_first_ && pending_row_ <= sub_last_) {
+        // reveal(): that very control, now drawn (and activated, when asked, on the next frame).
+        const std::uint32_t id = pending_id_, act = activate_;
+        pending_row_ = -1;
+        pending_id_ = 0;
+        last_.swap(current_);
+        if (index_of(id) >= 0) {
+            focus(id, true, false);
+            activate_ = act == id ? id : 0;
+        } else {
+            activate_ = 0;
+        }
+        return;
+    }
     if (pending_row_ >= 0 && pending_row_ >= sub_first_ && pending_row_ <= sub_last_) {
         const Control* found = nullptr;
         for (const Control& c : current_) {
@@ -230,7 +288,7 @@ void FocusRing::end_frame() {
         else pending_row_ = sub_first_ > 0 ? sub_first_ - 1 : -1;
     }
     last_.swap(current_);
-    activate_ = 0;   // a key aimed at a control that is gone does nothing
+    if (pending_id_ == 0 || activate_ != pending_id_) activate_ = 0;   // a key aimed at a control that is gone does nothing
 }
 
 }  // namespace grove

@@ -68,13 +68,23 @@ public:
     void focus(std::uint32_t id, bool by_keyboard, bool edit_text = true);
     // Focus the first (or last) control of a thread row once it is submitted.
     void focus_row(int row, bool last);
-    void clear() { focused_ = 0; ring_ = false; }
+    // Focus a control of a thread row that is not drawn now (the HTML view has it): the thread
+    // scrolls the row into view, and the control is focused (and activated, when asked) once drawn.
+    void reveal(std::uint32_t id, int row, bool activate);
+    // Focus is on a thread row itself, not on a control (the HTML view's list item): Tab goes on
+    // from there.
+    void focus_item(int row);
+    void clear() { focused_ = 0; ring_ = false; item_row_ = -1; }
     void hide_ring() { ring_ = false; }   // the mouse is in use
     std::uint32_t focused() const { return focused_; }
     bool ring_visible() const { return ring_; }
     const Control* focused_control() const;         // from the last complete frame
+    int focused_row() const;                        // the focused control's (or item's) row, -1 outside the thread
     const std::vector<Control>& controls() const { return last_; }   // the last complete frame
     bool pending() const { return pending_row_ >= 0 || activate_ != 0; }   // wants another frame
+    // Enter/Space or a click from the platform on control `id` (drawn last frame): it acts on the
+    // next frame. False when it is not a control of the last frame, or disabled.
+    bool activate_control(std::uint32_t id);
 
 private:
     int index_of(std::uint32_t id) const;
@@ -89,6 +99,9 @@ private:
     std::uint32_t activate_text_ = 0;
     int pending_row_ = -1;
     bool pending_row_last_ = false;
+    std::uint32_t pending_id_ = 0;   // reveal(): the control to focus in pending_row_
+    int focused_row_ = -1;           // the row of a focused control that is not drawn
+    int item_row_ = -1;              // focus_item()
     int pending_frames_ = 0;
     int sub_first_ = 0, sub_last_ = -1;
     int row_ = -1, layer_ = 0, row_count_ = 0;

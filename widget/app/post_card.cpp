@@ -12,6 +12,8 @@
 #include <imgui_internal.h>   // ImGui::GetCurrentWindow
 
 #include "banners.hpp"        // callout
+#include "grove/time.hpp"     // format_rfc3339_ms
+#include "grove/validation.hpp"   // kMaxFlagDetailsCodePoints
 
 namespace grove {
 
@@ -19,15 +21,19 @@ namespace {
 
 // [SECTION] Pen and Flow ---------------------------------------------------------------------
 
-// Draws at positions relative to the row's top-left corner, or only measures when !draw.
+// Draws at positions relative to the row's top-left corner, or only measures when !draw. With
+// `describe` (a row the HTML view shows but the canvas does not) buttons are recorded, not drawn.
 struct Pen {
     Ui& ui;
     bool draw;
+    bool describe;
     ImVec2 o;
+    mutable int menu_node = -1;   // the HTML view's place for the "More actions" menu
 
     // Whole device pixels: edges of fills and icons stay sharp.
     ImVec2 at(float x, float y) const { return ImVec2(ImFloor(o.x + x), ImFloor(o.y + y)); }
     bool button(float x, float y, const char* label, const ui::ButtonOpts& b) const {
+        if (describe) ui::describe_button(ui, label, b, ImGui::GetID(label));
         if (!draw) return false;
         ImGui::SetCursorScreenPos(at(x, y));
         return ui::button(ui, label, b);
@@ -47,6 +53,10 @@ struct Pen {
     }
     void icon(ui::Icon i, float cx, float cy, float size, unsigned colour, bool filled = false) const {
         if (draw) ui::draw_icon(ImGui::GetWindowDrawList(), i, at(cx, cy), size, ui::col(colour), filled);
+    }
+    // The height of wrapped text; a described row is never placed, so its text is not measured.
+    float text_height(TextStyle style, const std::string& t, float w) const {
+        return describe ? 0.0f : ui::wrapped_height(style, t.c_str(), w, t.c_str() + t.size());
     }
 };
 
@@ -68,6 +78,8 @@ struct Flow {
 };
 
 const std::string kDeletedBody = "This post is deleted.";
+// Curators: a hidden post's text is never stored in the browser, and is fetched once online.
+const std::string kHiddenTextAway = "The hidden text is not kept in this browser; it shows when Grove reaches the server.";
 
 float text_w(TextStyle style, const char* t) { return ui::text_width(style, t); }
 
@@ -75,6 +87,24 @@ float text_w(TextStyle style, const char* t) { return ui::text_width(style, t); 
 void report(ThreadState& st, const std::optional<ApiError>& err, const char* what) {
     if (err) st.say(std::string(what) + ": " + err->message, NoticeTone::error);
 }
+
+std::string author_name(const Post& p) { return p.author.name.empty() ? std::string("Someone") : p.author.name; }
+// "Ana's post", "James' post"
+std::string owners_post(const Post& p) {
+    const std::string name = author_name(p);
+    return name + (name.back() == 's' ? "' post" : "'s post");
+}
+
+// While a row is only measured, nothing is recorded in the HTML view either.
+struct MeasureOnly {
+    Ui& ui;
+    SemanticView* saved;
+    SemanticView off;
+    MeasureOnly(Ui& u, bool measure) : ui(u), saved(u.sem) {
+        if (measure) ui.sem = &off;
+    }
+    ~MeasureOnly() { ui.sem = saved; }
+};
 
 // [SECTION] Header ---------------------------------------------------------------------------
 
@@ -89,9 +119,32 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     const float line_h = std::max(ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
     Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
 
-    const std::string name = p.author.name.empty() ? std::string("Someone") : p.author.name;
+    const std::string name = author_name(p);
     ImVec2 at = f.place(ImVec2(text_w(strong(kBody), name.c_str()), ui.line_h(kBody)));
     if (pen.draw) ui::strong_text_at(kBody, pen.at(at.x, at.y), name.c_str(), pal.text);
+    SemanticView& v = *ui.sem;
+    if (v.on()) {   // the article is named by its author; the meta line says who, when and what
+        v.attr(v.current(), "aria-labelledby", v.ref(v.leaf("author", c.reply ? "h4" : "h3", name)));
+        v.attr(v.last(), "dir", "auto");
+        v.open("meta", "p");
+        v.attr("class", "grove-meta");
+        std::string parts;
+        if (!role_badge(p.author.role).empty()) parts += std::string(role_badge(p.author.role)) + " · ";
+        parts += std::string(kind_label(p.kind)) + " · ";
+        v.text(parts);
+        const int t = v.leaf("time", "time", relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes));
+        v.attr(t, "datetime", format_rfc3339_ms(p.created_at_ms));
+        v.attr(t, "title", exact_time(p.created_at_ms, ui.utc_offset_minutes));
+        std::string after;
+        if (p.edited_at_ms) after += " · edited";
+        if (c.post->state == LocalState::pending) after += c.online ? " · Sending…" : " · Waiting to send";
+        if (p.pinned && !c.reply) after += " · Pinned";
+        if (p.hidden) after += " · Hidden from learners";
+        if (p.deleted) after += " · Deleted";
+        if (p.kind == Kind::leader_learning && controls_for(*c.post, me).own) after += " · In the spotlight";
+        v.text(after);
+        v.close();
+    }
     const auto put_badge = [&](const char* t, unsigned bg, unsigned fg, ui::Icon icon) {
         const ImVec2 pos = f.place(ui::badge_size(ui, t, icon));
         pen.badge(pos.x, pos.y, t, bg, fg, icon);
@@ -131,12 +184,24 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     if (p.kind == Kind::leader_learning && ctl.own) put_badge("In the spotlight", pal.leader_bg, pal.leader_text, ui::Icon::star);
 
     // The menu, top right.
+    const std::string menu_name = "More actions for " + owners_post(p);
+    menu.name = menu_name.c_str();
+    menu.expanded = c.st->menu_for == p.id ? 1 : 0;
+    if (ctl.menu() && pen.describe) pen.button(0, 0, "##menu", menu);
     if (ctl.menu() && pen.draw) {
         const float mx = pad + inner - menu_size.x + ui.px(4);
         const float my = y + (line_h - menu_size.y) * 0.5f;
         ImGui::SetCursorScreenPos(pen.at(mx, my));
         const bool keyboard = ui.focus->ring_visible();
         const bool pressed = ui::button(ui, "##menu", menu);
+        if (c.st->menu_for == p.id && v.on()) {   // its items follow it in the HTML view
+            const int at_button = v.last();
+            pen.menu_node = v.open("menu", "div");
+            v.attr("role", "group");
+            v.attr("aria-label", menu_name);
+            v.close();
+            v.set_last(at_button);
+        }
         if (c.st->return_focus_to_menu && c.st->menu_return == p.id) {
             ui.focus->focus(ImGui::GetItemID(), true);
             c.st->return_focus_to_menu = false;
@@ -155,7 +220,7 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
 
 // [SECTION] Menu -----------------------------------------------------------------------------
 
-void menu(Ui& ui, const CardContext& c) {
+void menu(Ui& ui, const CardContext& c, int menu_node) {
     ThreadState& st = *c.st;
     const Post& p = c.post->post();
     if (st.menu_for != p.id) return;
@@ -185,6 +250,7 @@ void menu(Ui& ui, const CardContext& c) {
         return;
     }
     ui.focus->set_layer(1);
+    ui.sem->enter(menu_node);
     int action = -1;
     std::uint32_t first = 0;
     for (const Item& it : items) {
@@ -195,6 +261,7 @@ void menu(Ui& ui, const CardContext& c) {
         ImGui::SetCursorScreenPos(ImVec2(pos.x, ImGui::GetCursorScreenPos().y));
         ImGui::Dummy(ImVec2(w, 0));
     }
+    ui.sem->leave();
     ui.focus->set_layer(0);
     if (st.menu_by_keyboard && first) {
         ui.focus->focus(first, true);
@@ -213,8 +280,6 @@ void menu(Ui& ui, const CardContext& c) {
             st.close_forms();
             st.editing = p.id;
             st.edit_text = p.body;
-            st.edit_edit = TextEditState{};
-            st.edit_edit.cursor = st.edit_edit.anchor = st.edit_text.size();
             st.focus_form = true;
             break;
         case 1:
@@ -248,22 +313,42 @@ void focus_form(Ui& ui, ThreadState& st, std::uint32_t id, bool text) {
     ui.want_frame = true;
 }
 
+// A group in the HTML view around a form, named for what it does.
+void open_form(Ui& ui, const char* key, const std::string& name) {
+    SemanticView& v = *ui.sem;
+    v.open(key, "div");
+    v.attr("role", "group");
+    v.attr("aria-label", name);
+}
+
 float form_error(Ui& ui, const Pen& pen, ThreadState& st, float x, float y, float w) {
     if (st.form_error.empty()) return y;
     y += ui.px(6);
     pen.wrapped(x, y, st.form_error, w, ui.pal->danger_text, kSmall);
-    return y + ui::wrapped_height(kSmall, st.form_error.c_str(), w);
+    ui.sem->leaf("error", "p", st.form_error);
+    return y + pen.text_height(kSmall, st.form_error, w);
+}
+
+// The counter under a field, recorded as the field's description.
+void describe_counter(Ui& ui, int field, const CounterView& counter) {
+    SemanticView& v = *ui.sem;
+    if (!v.on()) return;
+    v.attr(field, "aria-describedby", v.ref(v.leaf("counter", "p", counter.text)));
+    if (counter.level == CounterView::Level::over) v.attr(field, "aria-invalid", "true");
 }
 
 float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     ThreadState& st = *c.st;
+    open_form(ui, "edit", "Edit your post");
     const float field_h = ui::text_field_height(ui, st.edit_text, w, 3, 10);
     std::uint32_t field = 0;
-    if (pen.draw) {
-        ImGui::SetCursorScreenPos(pen.at(x, y));
-        const ui::TextField f = ui::text_field(ui, "Edit your post###edit", st.edit_text, st.edit_edit, w, 3, 10, "Your post");
+    if (pen.draw || pen.describe) {
+        if (pen.draw) ImGui::SetCursorScreenPos(pen.at(x, y));
+        const ui::TextField f =
+            ui::text_field(ui, "Edit your post###edit", st.edit_text, w, 3, 10, "Your post", pen.draw);
         field = f.id;
         if (f.changed) st.form_error.clear();
+        describe_counter(ui, f.sem, composer_counter(st.edit_text));
     }
     y += field_h + ui.px(8);
     ui::ButtonOpts save = ui::compact(ui::Tone::primary);
@@ -272,7 +357,9 @@ float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     save.tooltip = reason.empty() ? nullptr : reason.c_str();
     const ImVec2 bs = ui::button_size(ui, "Save", save);
     bool do_save = pen.button(x, y, "Save", save);
-    const bool cancel = pen.button(x + bs.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
+    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+    cancel_opts.name = "Cancel editing";
+    const bool cancel = pen.button(x + bs.x + ui.px(6), y, "Cancel", cancel_opts);
     if (pen.draw) {
         do_save = do_save || ui.take_submit(field);
         focus_form(ui, st, field, true);
@@ -280,8 +367,12 @@ float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
             Discussion* d = c.d;
             ThreadState* s = &st;
             ui.defer([d, s] {
-                if (auto err = d->edit(s->editing, s->edit_text)) s->form_error = err->message;
-                else s->close_forms();
+                if (auto err = d->edit(s->editing, s->edit_text)) {
+                    s->form_error = err->message;
+                } else {
+                    s->close_forms();
+                    s->announce("Saved.");
+                }
             });
         } else if (cancel || st.cancel_form) {
             st.cancel_form = false;
@@ -289,13 +380,19 @@ float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
         }
     }
     y += bs.y;
-    return form_error(ui, pen, st, x, y, w);
+    y = form_error(ui, pen, st, x, y, w);
+    ui.sem->close();
+    return y;
 }
 
 float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     ThreadState& st = *c.st;
     const Palette& pal = *ui.pal;
     const char* q = "Delete this post? This cannot be undone.";
+    const bool own = controls_for(*c.post, c.d->me()).own;
+    const std::string whose = own ? std::string("your post") : owners_post(c.post->post());
+    open_form(ui, "delete", "Delete " + whose);
+    ui.sem->leaf("question", "p", q);
     const ImVec2 db = ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger));
     const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
     const float qw = text_w(kSmall, q);
@@ -303,9 +400,14 @@ float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y
     const ImVec2 qa = f.place(ImVec2(qw, ui.line_h(kSmall)));
     pen.text(qa.x, qa.y, q, pal.danger_text, kSmall);
     const ImVec2 da = f.place(db);
-    const bool del = pen.button(da.x, da.y, "Delete", ui::compact(ui::Tone::danger));
+    ui::ButtonOpts del_opts = ui::compact(ui::Tone::danger);
+    const std::string del_name = "Delete " + whose;
+    del_opts.name = del_name.c_str();
+    const bool del = pen.button(da.x, da.y, "Delete", del_opts);
     const ImVec2 ca = f.place(cb);
-    const bool cancel = pen.button(ca.x, ca.y, "Cancel", ui::compact(ui::Tone::secondary));
+    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+    cancel_opts.name = "Keep the post";
+    const bool cancel = pen.button(ca.x, ca.y, "Cancel", cancel_opts);
     if (pen.draw) focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
     if (pen.draw) {
         if (del) {
@@ -313,24 +415,35 @@ float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y
             ThreadState* s = &st;
             const std::string id = st.confirm_delete;
             st.close_forms();
-            ui.defer([d, s, id] { report(*s, d->remove(id), "Could not delete"); });
+            ui.defer([d, s, id] {
+                if (auto err = d->remove(id)) report(*s, err, "Could not delete");
+                else s->announce("Deleted.");
+            });
         } else if (cancel || st.cancel_form) {
             st.cancel_form = false;
             st.close_forms();
         }
     }
+    ui.sem->close();
     return f.bottom();
 }
 
+// Flagging someone's post: a reason (required) and details (optional) for the curators.
 float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     ThreadState& st = *c.st;
     const Palette& pal = *ui.pal;
+    SemanticView& v = *ui.sem;
     const char* q = "Why should a curator look at this?";
+    open_form(ui, "flag", "Flag " + owners_post(c.post->post()) + " for a curator");
     pen.text(x, y, q, pal.text, kSmall);
+    const int question = v.leaf("question", "p", q);
     y += ui.line_h(kSmall) + ui.px(6);
     const float chip_h = ui::button_size(ui, "x", ui::compact(ui::Tone::chip)).y;
     Flow f(x, y, x + w, chip_h, ui.px(6), ui.px(6));
     std::uint32_t first = 0;
+    v.open("reasons", "div");
+    v.attr("role", "group");
+    v.attr("aria-labelledby", v.ref(question));
     for (int i = 0; i < static_cast<int>(sizeof kFlagReasons / sizeof kFlagReasons[0]); ++i) {
         ui::ButtonOpts chip = ui::compact(st.flag_reason == i ? ui::Tone::chip_on : ui::Tone::chip,
                                       st.flag_reason == i ? ui::Icon::check : ui::Icon::none);
@@ -339,22 +452,47 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
         if (pen.button(a.x, a.y, kFlagReasons[i], chip)) st.flag_reason = i;
         if (pen.draw && !first) first = ImGui::GetItemID();
     }
+    v.close();
     if (pen.draw) focus_form(ui, st, first, false);
     y = f.bottom() + ui.px(8);
+
+    // Details: optional, at most 500 characters, like a post.
+    const float field_h = ui::text_field_height(ui, st.flag_details, w, 2, 6);
+    if (pen.draw || pen.describe) {
+        if (pen.draw) ImGui::SetCursorScreenPos(pen.at(x, y));
+        const ui::TextField details = ui::text_field(ui, "Details for the curators (optional)###details",
+                                                     st.flag_details, w, 2, 6, "Details (optional)", pen.draw);
+        if (details.changed) st.form_error.clear();
+        describe_counter(ui, details.sem, composer_counter(st.flag_details, kMaxFlagDetailsCodePoints));
+    }
+    y += field_h + ui.px(8);
+    const CounterView counter = composer_counter(st.flag_details, kMaxFlagDetailsCodePoints);
     ui::ButtonOpts send = ui::compact(ui::Tone::primary, ui::Icon::flag);
-    send.disabled = st.flag_reason < 0;
-    send.tooltip = send.disabled ? "Choose a reason first." : nullptr;
+    send.disabled = st.flag_reason < 0 || counter.level == CounterView::Level::over;
+    send.tooltip = st.flag_reason < 0 ? "Choose a reason first."
+                   : send.disabled    ? "Details are limited to 500 characters."
+                                      : nullptr;
     const ImVec2 sb = ui::button_size(ui, "Send to curators", send);
     const bool go = pen.button(x, y, "Send to curators", send);
-    const bool cancel = pen.button(x + sb.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
+    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+    cancel_opts.name = "Cancel flagging";
+    const bool cancel = pen.button(x + sb.x + ui.px(6), y, "Cancel", cancel_opts);
+    if (counter.level != CounterView::Level::ok || !st.flag_details.empty()) {
+        const float cw = text_w(kSmall, counter.text.c_str());
+        const float cx = x + w - cw;
+        if (cx > x + sb.x + ui.px(90))
+            pen.text(cx, y + (sb.y - ui.line_h(kSmall)) * 0.5f, counter.text.c_str(),
+                     counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted, kSmall);
+    }
     if (pen.draw) {
-        if (go && st.flag_reason >= 0) {
+        if (go && !send.disabled) {
             Discussion* d = c.d;
             ThreadState* s = &st;
             const std::string id = st.flagging;
             const std::string reason = kFlagReasons[st.flag_reason];
-            ui.defer([d, s, id, reason] {
-                if (auto err = d->flag(id, reason)) {
+            const std::string details = st.flag_details;
+            ui.defer([d, s, id, reason, details] {
+                if (auto err = d->flag(id, reason, details)) {
                     s->form_error = err->message;
                 } else {
                     s->close_forms();
@@ -367,7 +505,9 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
         }
     }
     y += sb.y;
-    return form_error(ui, pen, st, x, y, w);
+    y = form_error(ui, pen, st, x, y, w);
+    v.close();
+    return y;
 }
 
 // A failed write: the server's message and what the person can do about it.
@@ -378,7 +518,7 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     const float pad = ui.px(10);
     const float icon = ui.em(kSmall);
     const float tw = w - pad * 2 - icon - ui.px(8);
-    float h = pad + ui::wrapped_height(kSmall, msg.c_str(), tw) + ui.px(8);
+    float h = pad + pen.text_height(kSmall, msg, tw) + ui.px(8);
     const float bh = ui::button_size(ui, "Retry", ui::compact(ui::Tone::secondary)).y;
     h += bh + pad;
     if (pen.draw) {
@@ -386,6 +526,8 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
         pen.icon(ui::Icon::warning, x + pad + icon * 0.5f, y + pad + ui.line_h(kSmall) * 0.5f, icon, pal.danger_text);
         pen.wrapped(x + pad + icon + ui.px(8), y + pad, msg, tw, pal.danger_text, kSmall);
     }
+    open_form(ui, "failed", "Not sent");
+    ui.sem->leaf("message", "p", msg);
     float bx = x + pad + icon + ui.px(8);
     const float by = y + h - pad - bh;
     const auto put = [&](const char* label, ui::Tone tone) {
@@ -397,6 +539,7 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     const bool own = controls_for(sp, c.d->me()).edit;
     const bool edit = own && put("Edit", ui::Tone::secondary);
     const bool discard = put("Discard", ui::Tone::secondary);
+    ui.sem->close();
     if (pen.draw) {
         ThreadState& st = *c.st;
         Discussion* d = c.d;
@@ -406,8 +549,6 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
             st.close_forms();
             st.editing = sp.post().id;
             st.edit_text = sp.post().body;
-            st.edit_edit = TextEditState{};
-            st.edit_edit.cursor = st.edit_edit.anchor = st.edit_text.size();
             st.focus_form = true;
         }
         if (discard) ui.defer([d, write] { d->discard(write); });
@@ -424,6 +565,10 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     const float line_h = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
     Flow f(x - ui.px(8), y, x + w, line_h, ui.px(4), ui.px(4));
     bool any = false;
+    SemanticView& v = *ui.sem;
+    const std::string whose = owners_post(p);
+    v.open("footer", "div");
+    v.attr("class", "grove-actions");
 
     if (ctl.endorse) {
         const std::string label = std::string(p.endorsed_by_me ? "Endorsed" : "Endorse") +
@@ -431,6 +576,8 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         ui::ButtonOpts b = ui::compact(p.endorsed_by_me ? ui::Tone::toggle_on : ui::Tone::ghost, ui::Icon::endorse);
         b.toggle = true;
         b.tooltip = p.endorsed_by_me ? "You endorsed this. Select to take it back." : "Endorse: this helped me";
+        const std::string name = "Endorse " + whose;
+        b.name = name.c_str();
         const std::string id = label + "###endorse";
         const ImVec2 a = f.place(ui::button_size(ui, id.c_str(), b));
         if (pen.button(a.x, a.y, id.c_str(), b)) {
@@ -443,26 +590,33 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         any = true;
     } else if (p.endorsements > 0) {
         const std::string t = std::to_string(p.endorsements) + (p.endorsements == 1 ? " endorsement" : " endorsements");
+        v.leaf("endorsements", "span", t);
         const float s = ui.em(kSmall), lh = ui.line_h(kSmall);
         const ImVec2 a = f.place(ImVec2(s + ui.px(4) + text_w(kSmall, t.c_str()) + ui.px(16), lh));
         pen.icon(ui::Icon::endorse, a.x + ui.px(8) + s * 0.5f, a.y + lh * 0.5f, s, pal.text_muted);
         pen.text(a.x + ui.px(8) + s + ui.px(4), a.y, t.c_str(), pal.text_muted, kSmall);
         any = true;
     }
+    if (ctl.endorse && p.endorsements > 0)
+        v.leaf("endorsements", "span",
+               std::to_string(p.endorsements) + (p.endorsements == 1 ? " endorsement" : " endorsements"));
     if (p.leader_endorsed) {
         const char* t = "Endorsed by a leader";
+        v.leaf("leader", "span", t);
         const ImVec2 a = f.place(ui::badge_size(ui, t, ui::Icon::check));
         pen.badge(a.x, a.y, t, pal.leader_bg, pal.leader_text, ui::Icon::check);
         any = true;
     }
     if (ctl.reply) {
         ui::ButtonOpts b = ui::compact(ui::Tone::ghost, ui::Icon::reply);
+        const std::string name = "Reply to " + author_name(p);
+        b.name = name.c_str();
+        b.expanded = st.reply_to == p.id ? 1 : 0;
         const ImVec2 a = f.place(ui::button_size(ui, "Reply", b));
         if (pen.button(a.x, a.y, "Reply", b)) {
             st.close_forms();
             st.reply_to = p.id;
             st.reply_text.clear();
-            st.reply_edit = TextEditState{};
             st.focus_form = true;
             st.replies_open[p.id] = true;
             st.changed();
@@ -475,6 +629,9 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         const std::string label = (c.replies_open ? "Hide " : "") + std::to_string(n) + (n == 1 ? " reply" : " replies");
         ui::ButtonOpts b = ui::compact(ui::Tone::ghost, c.replies_open ? ui::Icon::chevron_down : ui::Icon::chevron_right);
         b.toggle = true;
+        b.expanded = c.replies_open ? 1 : 0;
+        const std::string name = std::to_string(n) + (n == 1 ? " reply to " : " replies to ") + whose;
+        b.name = name.c_str();
         const std::string id = label + "###replies";
         const ImVec2 a = f.place(ui::button_size(ui, id.c_str(), b));
         if (pen.button(a.x, a.y, id.c_str(), b)) {
@@ -488,7 +645,10 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     using Write = std::optional<ApiError> (Discussion::*)(const std::string&, bool);
     const auto moderate = [&](bool allowed, bool on, const char* label, ui::Icon icon, Write write, const char* what) {
         if (!allowed) return;
-        const ui::ButtonOpts b = ui::compact(ui::Tone::ghost, icon);
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, icon);
+        std::string name(label, ImGui::FindRenderedTextEnd(label));
+        name += " " + whose;
+        b.name = name.c_str();
         const ImVec2 a = f.place(ui::button_size(ui, label, b));
         if (pen.button(a.x, a.y, label, b)) {
             Discussion* d = c.d;
@@ -502,6 +662,7 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
              p.pinned ? "unpin" : "pin");
     moderate(ctl.hide, p.hidden, p.hidden ? "Unhide###hide" : "Hide###hide", ui::Icon::eye_off, &Discussion::hide,
              p.hidden ? "unhide" : "hide");
+    v.close();
     return any ? f.bottom() : y - ui.px(8);
 }
 
@@ -525,30 +686,41 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
 
 // [SECTION] Rows -----------------------------------------------------------------------------
 
-float post_row(Ui& ui, const CardContext& c, float width, bool draw) {
+float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const Palette& pal = *ui.pal;
     ThreadState& st = *c.st;
     const Post& p = c.post->post();
-    const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+    const bool draw = pass == RowPass::draw;
+    MeasureOnly measuring(ui, pass == RowPass::measure);
+    const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
     const float x = c.reply ? ui.px(28) : 0.0f;
     const float w = width - x;
     const float pad = ui.px(c.reply ? 12 : 14);
     const float inner = w - pad * 2;
     ImDrawList* dl = draw ? ImGui::GetWindowDrawList() : nullptr;
+    if (pass != RowPass::measure) ImGui::PushID(p.id.c_str());
     if (draw) {
-        ImGui::PushID(p.id.c_str());
         dl->ChannelsSplit(2);   // content on top, the card behind it once its height is known
         dl->ChannelsSetCurrent(1);
     }
+    SemanticView& v = *ui.sem;
+    v.open("post", "article");
     float y = header(ui, pen, c, x + pad, inner, pad) + ui.px(8);
 
     if (st.editing == p.id) {
         y = edit_form(ui, pen, c, x + pad, y, inner);
     } else {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
-        const std::string& body = p.deleted ? kDeletedBody : p.body;
+        const std::string& body = p.deleted ? kDeletedBody : p.hidden && p.body.empty() ? kHiddenTextAway : p.body;
         pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, kBody);
-        y += ui::wrapped_height(kBody, body.c_str(), inner, body.c_str() + body.size());
+        y += pen.text_height(kBody, body, inner);
+        if (v.on()) {
+            v.open("body", "p");
+            v.attr("dir", "auto");
+            v.attr("class", "grove-body");
+            v.linked_text(body);
+            v.close();
+        }
     }
     if (c.post->state == LocalState::failed) y = failed_box(ui, pen, c, x + pad, y + ui.px(10), inner);
     y = footer(ui, pen, c, x + pad, y + ui.px(8), inner);
@@ -556,17 +728,20 @@ float post_row(Ui& ui, const CardContext& c, float width, bool draw) {
     if (st.flagging == p.id) y = flag_form(ui, pen, c, x + pad, y + ui.px(10), inner);
     y += pad;
     if (draw) {
-        menu(ui, c);
+        menu(ui, c, pen.menu_node);
         dl->ChannelsSetCurrent(0);
         card_background(ui, pen, x, w, y, c.reply, p.pinned);
         dl->ChannelsMerge();
-        ImGui::PopID();
     }
+    v.close();
+    if (pass != RowPass::measure) ImGui::PopID();
     return y + ui.px(c.reply ? 8 : 12);
 }
 
-float placeholder_row(Ui& ui, const CardContext& c, float width, bool draw) {
-    const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+float placeholder_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
+    const bool draw = pass == RowPass::draw;
+    MeasureOnly measuring(ui, pass == RowPass::measure);
+    const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
     const float pad = ui.px(12);
     const char* text = c.entry && c.entry->parent_hidden ? "This post was hidden by a curator."
                                                          : "This post was deleted.";
@@ -578,30 +753,35 @@ float placeholder_row(Ui& ui, const CardContext& c, float width, bool draw) {
         pen.icon(ui::Icon::eye_off, pad + em * 0.5f, pad + lh * 0.5f, em, ui.pal->text_muted);
         pen.text(pad + em + ui.px(8), pad, text, ui.pal->text_muted, kSmall);
     }
+    ui.sem->leaf("placeholder", "p", text);
     return h + ui.px(12);
 }
 
-float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
+float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     ThreadState& st = *c.st;
     const Palette& pal = *ui.pal;
-    const Pen pen{ui, draw, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+    const bool draw = pass == RowPass::draw;
+    MeasureOnly measuring(ui, pass == RowPass::measure);
+    const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
     const float x = ui.px(28), w = width - x, pad = ui.px(12), inner = w - pad * 2;
     const std::string to = "Reply to " + (c.post->post().author.name.empty() ? std::string("this post") : c.post->post().author.name);
     float y = pad;
+    if (pass != RowPass::measure) ImGui::PushID(("reply:" + c.post->post().id).c_str());
     if (draw) {
-        ImGui::PushID(("reply:" + c.post->post().id).c_str());
         ImGui::GetWindowDrawList()->ChannelsSplit(2);
         ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
     }
+    open_form(ui, "reply", to);
     pen.text(x + pad, y, to.c_str(), pal.text_muted, kSmall);
     y += ui.line_h(kSmall) + ui.px(6);
     const float field_h = ui::text_field_height(ui, st.reply_text, inner, 2, 8);
     std::uint32_t field = 0;
-    if (draw) {
-        ImGui::SetCursorScreenPos(pen.at(x + pad, y));
-        const ui::TextField f = ui::text_field(ui, "Your reply###reply", st.reply_text, st.reply_edit, inner, 2, 8,
-                                               "Write a reply…");
+    int field_node = -1;
+    if (pass != RowPass::measure) {
+        if (draw) ImGui::SetCursorScreenPos(pen.at(x + pad, y));
+        const ui::TextField f = ui::text_field(ui, "Your reply###reply", st.reply_text, inner, 2, 8, "Write a reply…", draw);
         field = f.id;
+        field_node = f.sem;
         if (f.changed) st.form_error.clear();
     }
     y += field_h + ui.px(8);
@@ -610,9 +790,12 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
     send.disabled = !reason.empty();
     send.tooltip = reason.empty() ? (ui.mac ? "Reply (Cmd+Enter)" : "Reply (Ctrl+Enter)") : reason.c_str();
     const ImVec2 sb = ui::button_size(ui, "Post reply", send);
-    bool go = pen.button(x + pad, y, "Post reply", send);
-    const bool cancel = pen.button(x + pad + sb.x + ui.px(6), y, "Cancel", ui::compact(ui::Tone::secondary));
     const CounterView counter = composer_counter(st.reply_text);
+    describe_counter(ui, field_node, counter);
+    bool go = pen.button(x + pad, y, "Post reply", send);
+    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+    cancel_opts.name = "Cancel the reply";
+    const bool cancel = pen.button(x + pad + sb.x + ui.px(6), y, "Cancel", cancel_opts);
     if (counter.level != CounterView::Level::ok || !st.reply_text.empty()) {
         const float cw = text_w(kSmall, counter.text.c_str());
         const float cx = x + pad + inner - cw;
@@ -653,14 +836,15 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw) {
         }
     }
     y = form_error(ui, pen, st, x + pad, y, inner) + pad;
+    ui.sem->close();
     if (draw) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->ChannelsSetCurrent(0);
         dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, y), ui::col(pal.surface_alt), ui.px(10));
         dl->AddRectFilled(pen.at(x - ui.px(14), 0), pen.at(x - ui.px(12), y), ui::col(pal.border));
         dl->ChannelsMerge();
-        ImGui::PopID();
     }
+    if (pass != RowPass::measure) ImGui::PopID();
     return y + ui.px(12);
 }
 

@@ -1,8 +1,8 @@
 // One row of the thread: a post card (top-level or reply), a placeholder for a parent the reader
 // cannot see, or the reply form. Each function lays the row out and returns its height; with
-// draw=false it only measures (no ImGui items, no state changes), which is how the virtualized
-// thread learns exact heights before a row is shown. Both paths run the same code, so the
-// measured height is the drawn height.
+// RowPass::measure it only measures (no ImGui items, no state changes), which is how the
+// virtualized thread learns exact heights before a row is shown. Every pass runs the same code, so
+// the measured height is the drawn height, and the HTML view says what the canvas shows.
 //
 // A card: author, role badge, relative time (exact time on hover), kind, pinned/hidden/spotlight
 // markers, a "More actions" menu (edit/delete own posts, flag others', copy); the wrapped body
@@ -30,9 +30,15 @@ struct CardContext {
     bool online = true;
 };
 
-float post_row(Ui& ui, const CardContext& c, float width, bool draw);
-float placeholder_row(Ui& ui, const CardContext& c, float width, bool draw);
-float reply_form_row(Ui& ui, const CardContext& c, float width, bool draw);
+// How a row is laid out: only measured (no ImGui items, no state changes, nothing recorded), drawn
+// on the canvas (and recorded in the HTML view when it is on), or only described in the HTML view
+// (its buttons and fields recorded with their ids, nothing drawn: a row the view shows and the
+// canvas does not).
+enum class RowPass { measure, draw, describe };
+
+float post_row(Ui& ui, const CardContext& c, float width, RowPass pass);
+float placeholder_row(Ui& ui, const CardContext& c, float width, RowPass pass);
+float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass);
 
 // Replies are shown without asking when there are this many or fewer.
 constexpr std::size_t kRepliesOpenByDefault = 3;

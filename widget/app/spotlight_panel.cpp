@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>   // ImMax, ImFloor
 
+#include "grove/time.hpp"     // format_rfc3339_ms
 #include "view_model.hpp"
 
 namespace grove {
@@ -31,12 +32,22 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     ui::draw_icon(dl, ui::Icon::star, ImVec2(inner_x + ui.px(8), y + body_h * 0.5f), ui.em(kBody),
                   ui::col(pal.leader_text));
     ui::strong_text_at(kBody, ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text);
+    SemanticView& v = *ui.sem;
+    const int section = v.open("spotlight", "div");
+    v.attr("role", "group");
+    v.attr(section, "aria-labelledby", v.ref(v.leaf("title", "h2", "This week from leaders")));
+    v.open("list", "ul");
+    v.attr("aria-label", "Leader learnings");
     y += body_h + ui.px(10);
 
     const std::size_t shown = show_all_ ? posts.size() : std::min(posts.size(), kShownAtFirst);
     for (std::size_t i = 0; i < shown; ++i) {
         const Post& p = posts[i];
         ImGui::PushID(p.id.c_str());
+        v.open(p.id, "li");
+        v.attr("aria-setsize", std::to_string(posts.size()));
+        v.attr("aria-posinset", std::to_string(i + 1));
+        const int article = v.open("post", "article");
         if (i > 0) {
             dl->AddLine(ImVec2(inner_x, y - ui.px(6)), ImVec2(inner_x + inner_w, y - ui.px(6)), ui::col(pal.border));
             y += ui.px(4);
@@ -65,6 +76,20 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         const float meta_y = y + (body_h - ui.line_h(kSmall)) * 0.5f;
         ui::text_at(kSmall, ImVec2(x, meta_y), meta.c_str(), pal.text_muted);
         y += body_h + ui.px(4);
+        if (v.on()) {
+            v.attr(article, "aria-labelledby", v.ref(v.leaf("author", "h3", name)));
+            v.attr(v.last(), "dir", "auto");
+            v.open("meta", "p");
+            v.attr("class", "grove-meta");
+            std::string who = std::string(role_badge(p.author.role));
+            if (is_own(p, me)) who += who.empty() ? "Your post" : " · Your post";
+            if (p.module != d.module()) who += (who.empty() ? "in " : " · in ") + p.module;
+            v.text(who.empty() ? who : who + " · ");
+            const int t = v.leaf("time", "time", relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes));
+            v.attr(t, "datetime", format_rfc3339_ms(p.created_at_ms));
+            v.attr(t, "title", exact_time(p.created_at_ms, ui.utc_offset_minutes));
+            v.close();
+        }
 
         // The learning itself, clamped.
         const char* body = p.body.c_str();
@@ -74,11 +99,22 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         ImGui::SetCursorScreenPos(ImVec2(inner_x, y));
         ui::wrapped_text(ui, kBody, body, inner_w, pal.text, cut);
         y += ui::wrapped_height(kBody, body, inner_w, cut);
+        if (v.on()) {
+            v.open("body", "p");
+            v.attr("dir", "auto");
+            v.attr("class", "grove-body");
+            v.linked_text(std::string_view(body, static_cast<std::size_t>(cut - body)));
+            if (cut < end) v.text("…");
+            v.close();
+        }
         if (cut < end || open) {
             ui::ButtonOpts more;
             more.tone = ui::Tone::ghost;
             more.size = ui::Size::compact;
             more.icon = open ? ui::Icon::chevron_down : ui::Icon::chevron_right;
+            more.expanded = open ? 1 : 0;
+            const std::string more_name = (open ? "Show less of " : "Read more of ") + std::string(name) + "'s learning";
+            more.name = more_name.c_str();
             ImGui::SetCursorScreenPos(ImVec2(inner_x - ui.px(6), y + ui.px(2)));
             if (ui::button(ui, open ? "Show less" : "Read more", more)) {
                 if (open) expanded_.erase(p.id);
@@ -87,13 +123,17 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
             y += ui::button_size(ui, "Read more", more).y + ui.px(2);
         }
         y += ui.px(12);
+        v.close();   // article
+        v.close();   // li
         ImGui::PopID();
     }
+    v.close();   // the list
     if (posts.size() > kShownAtFirst) {
         ui::ButtonOpts all;
         all.tone = ui::Tone::ghost;
         all.size = ui::Size::compact;
         all.icon = show_all_ ? ui::Icon::chevron_down : ui::Icon::chevron_right;
+        all.expanded = show_all_ ? 1 : 0;
         const std::string label = show_all_ ? std::string("Show fewer")
                                             : "Show all " + std::to_string(posts.size()) + " leader learnings";
         ImGui::SetCursorScreenPos(ImVec2(inner_x - ui.px(6), y - ui.px(6)));
@@ -101,6 +141,7 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         y += ui::button_size(ui, "Show", all).y;
     }
     y += pad - ui.px(8);
+    v.close();   // the section
     ImGui::PopID();
 
     dl->ChannelsSetCurrent(0);

@@ -174,7 +174,7 @@ TextLayout TextPort::layout(TextStyle style, std::string_view text, float max_wi
 }
 
 void TextPort::draw_line(ImDrawList* dl, ImVec2 pos, TextStyle style, std::string_view line, bool rtl, ImU32 colour) {
-    if (line.empty() || !dl) return;
+    if (line.empty() || !dl || !drawing_) return;
     const ImVec2 clip_min = dl->GetClipRectMin(), clip_max = dl->GetClipRectMax();
     const float h = metrics(style).line_px;
     // Lines outside the clip rectangle (rows drawn above or below the visible area) are not

@@ -117,6 +117,10 @@ public:
     void draw(ImDrawList* dl, ImVec2 pos, TextStyle style, std::string_view text, const TextLayout& layout,
               ImU32 colour, std::size_t first = 0, std::size_t last = static_cast<std::size_t>(-1));
 
+    // Off: lines are measured and laid out but never drawn (no canvas to draw on).
+    void set_drawing(bool on) { drawing_ = on; }
+    bool drawing() const { return drawing_; }
+
     virtual TextStats stats() const = 0;
     // The CSS font a style is drawn with (device px), or "" when it is not the browser's.
     virtual std::string css_font(TextStyle) const { return {}; }
@@ -171,6 +175,7 @@ private:
     Cache<float> widths_;
     Cache<TextLayout> layouts_;
     std::uint64_t frame_ = 0;
+    bool drawing_ = true;
 };
 
 // ImGui's implementation: `ttf` packed into the current context's atlas (ImGui's built-in font

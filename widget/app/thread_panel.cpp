@@ -138,7 +138,71 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
     return chrome + lines * ui.line_h(kBody);
 }
 
-float ThreadPanel::row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, bool draw) {
+// Where the HTML view's window is this frame: from its first row (by key, so new posts above do
+// not shift it), win_size_ rows, moved to hold the row with the keyboard focus (or the one the
+// keyboard is about to reach).
+void ThreadPanel::place_window(Ui& ui) {
+    win_first_ = win_end_ = 0;
+    if (!ui.sem->on() || rows_.empty()) return;
+    std::size_t first = 0;
+    if (!win_key_.empty()) {
+        if (const auto at = find_row(win_key_)) first = *at;
+    }
+    int want = ui.focus->pending_row();
+    if (want < 0) want = ui.focus->focused_row();
+    if (want >= static_cast<int>(rows_.size())) want = -1;
+    if (want >= 0 && (static_cast<std::size_t>(want) < first || static_cast<std::size_t>(want) >= first + win_size_))
+        first = static_cast<std::size_t>(want) > win_size_ / 2 ? static_cast<std::size_t>(want) - win_size_ / 2 : 0;
+    if (first >= rows_.size()) first = rows_.size() - 1;
+    win_first_ = first;
+    win_end_ = std::min(rows_.size(), first + win_size_);
+    win_key_ = rows_[first].key;
+}
+
+// The list structure around row i of the window: an item per entry (the post, its replies as a
+// nested list, the reply form), numbered for screen readers (aria-setsize, aria-posinset).
+void ThreadPanel::describe_row_start(Ui& ui, std::size_t i, std::size_t& open_entry, bool& replies_list) {
+    SemanticView& v = *ui.sem;
+    const Row& r = rows_[i];
+    const ThreadEntry& entry = model_.entries[r.entry];
+    if (open_entry != r.entry) {
+        if (replies_list) v.close();
+        if (open_entry != ~std::size_t{0}) v.close();
+        replies_list = false;
+        open_entry = r.entry;
+        const int li = v.open(entry.id, "li");
+        v.attr("aria-setsize", std::to_string(model_.entries.size()));
+        v.attr("aria-posinset", std::to_string(r.entry + 1));
+        v.attr("tabindex", "-1");
+        v.attr("data-row", std::to_string(i));
+        if (focus_row_ == i) {
+            ui.sem_focus = v.ref(li);
+            focus_row_ = ~std::size_t{0};
+        }
+    }
+    if (r.kind == Row::Kind::reply) {
+        if (!replies_list) {
+            v.open("replies", "ul");
+            v.attr("aria-label", "Replies");
+            replies_list = true;
+        }
+        const auto at = std::find(entry.replies.begin(), entry.replies.end(), r.post);
+        const int li = v.open(r.key, "li");
+        v.attr("aria-setsize", std::to_string(entry.replies.size()));
+        v.attr("aria-posinset", std::to_string(at - entry.replies.begin() + 1));
+        v.attr("tabindex", "-1");
+        v.attr("data-row", std::to_string(i));
+        if (focus_row_ == i) {
+            ui.sem_focus = v.ref(li);
+            focus_row_ = ~std::size_t{0};
+        }
+    } else if (r.kind == Row::Kind::reply_form && replies_list) {
+        v.close();
+        replies_list = false;
+    }
+}
+
+float ThreadPanel::row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, RowPass pass) {
     const Row& r = rows_[i];
     const std::vector<ShownPost>& posts = d.posts();
     CardContext c;
@@ -150,15 +214,15 @@ float ThreadPanel::row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, fl
         case Row::Kind::post:
             c.post = &posts[r.post];
             c.replies_open = replies_open(st, *c.entry);
-            return post_row(ui, c, width, draw);
+            return post_row(ui, c, width, pass);
         case Row::Kind::reply:
             c.post = &posts[r.post];
             c.reply = true;
-            return post_row(ui, c, width, draw);
-        case Row::Kind::placeholder: return placeholder_row(ui, c, width, draw);
+            return post_row(ui, c, width, pass);
+        case Row::Kind::placeholder: return placeholder_row(ui, c, width, pass);
         case Row::Kind::reply_form:
             c.post = &posts[*c.entry->post];
-            return reply_form_row(ui, c, width, draw);
+            return reply_form_row(ui, c, width, pass);
     }
     return 0.0f;
 }
@@ -168,9 +232,13 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
     ImGui::PushID("thread");
     const ImVec2 o = ImGui::GetCursorScreenPos();
     float y = o.y;
+    SemanticView& v = *ui.sem;
 
     // Curators: the discussion or the flag queue.
     if (d.me().known && can_moderate(d.me().role)) {
+        v.open("views", "div");
+        v.attr("role", "group");
+        v.attr("aria-label", "Show");
         const std::size_t flags = d.flags().size();
         const std::string flags_label = "Flags" + (flags ? " · " + std::to_string(flags) : std::string()) + "###flags";
         ui::ButtonOpts a = ui::compact(st.flags_view ? ui::Tone::chip : ui::Tone::chip_on);
@@ -185,6 +253,7 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
             ui.defer([dp] { dp->refresh_flags(); });
         }
         y += ui::button_size(ui, "Discussion", a).y + ui.px(12);
+        v.close();
     }
     if (st.flags_view) {
         ImGui::SetCursorScreenPos(ImVec2(o.x, y));
@@ -202,10 +271,15 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
     const std::size_t n = model_.visible_posts;
     const std::string count = n == 0 ? std::string("Reflections") : std::to_string(n) + (n == 1 ? " reflection" : " reflections");
     ui::strong_text_at(kBody, ImVec2(o.x, y + (tsz.y - ui.line_h(kBody)) * 0.5f), count.c_str(), pal.text);
+    v.attr(v.current(), "aria-labelledby", v.ref(v.leaf("count", "h2", count)));
+    v.open("order", "div");
+    v.attr("role", "group");
+    v.attr("aria-label", "Order");
     ImGui::SetCursorScreenPos(ImVec2(o.x + width - tsz.x - nsz.x - ui.px(6), y));
     if (ui::button(ui, "Top", top)) st.order = ThreadOrder::top;
     ImGui::SetCursorScreenPos(ImVec2(o.x + width - nsz.x, y));
     if (ui::button(ui, "Newest", newest)) st.order = ThreadOrder::newest;
+    v.close();
     ImGui::SetCursorScreenPos(ImVec2(o.x, y + tsz.y + ui.px(12)));
     ImGui::Dummy(ImVec2(width, 0));
     ImGui::PopID();
@@ -264,6 +338,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
                                             ui.px(1));
         ImGui::SetCursorScreenPos(ImVec2(p.x + ui.px(16), p.y + ui.px(18)));
         ui::wrapped_text(ui, kBody, text, width - ui.px(32), ui.pal->text_muted);
+        ui.sem->leaf("empty", "p", text);
         ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
         ImGui::Dummy(ImVec2(width, 0));
         rows_drawn_ = 0;
@@ -272,7 +347,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
 
     // Exact heights near the visible area, keeping the first visible row in place.
     const double margin = view_h;
-    const double settled = list_.settle(view_top, view_h, margin, [&](std::size_t i) { return row(ui, d, st, i, width, false); });
+    const double settled = list_.settle(view_top, view_h, margin, [&](std::size_t i) { return row(ui, d, st, i, width, RowPass::measure); });
     if (view_top > 0 && settled != view_top) {
         win->Scroll.y += static_cast<float>(settled - view_top);
         view_top = settled;
@@ -287,18 +362,88 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         }
     }
 
-    const std::size_t first = list_.row_at(view_top - margin);
-    std::size_t last = first, drawn = 0;
-    for (std::size_t i = first; i < rows_.size() && list_.offset(i) < view_top + view_h + margin; ++i) {
-        ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.offset(i))));
-        ui.focus->set_row(static_cast<int>(i));
-        const float h = row(ui, d, st, i, width, true);
-        if (h != list_.height(i)) {
-            list_.set_height(i, h, true);
-            ui.want_frame = true;
+    // The rows the canvas draws: those near the visible area (in the HTML view alone: the window).
+    place_window(ui);
+    std::size_t first = list_.row_at(view_top - margin), end = first;
+    while (end < rows_.size() && list_.offset(end) < view_top + view_h + margin) ++end;
+    if (!ui.canvas) {
+        first = win_first_;
+        end = win_end_;
+    }
+    SemanticView& v = *ui.sem;
+    const bool viewing = v.on() && win_end_ > win_first_;
+    std::size_t drawn = 0, last = first;
+    std::size_t open_entry = ~std::size_t{0};
+    bool replies_list = false;
+    if (viewing) {
+        const std::uint32_t earlier = ImGui::GetID("##show-earlier");
+        if (win_first_ > 0) {
+            if (ui.take_sem_activation(earlier)) {
+                win_key_ = rows_[win_first_ > kWindowRows ? win_first_ - kWindowRows : 0].key;
+                ui.want_frame = true;
+            }
+            ui::ButtonOpts b;
+            b.name = "Show earlier reflections";
+            ui::describe_button(ui, "Show earlier", b, earlier);
         }
-        last = i;
-        ++drawn;
+        const std::size_t entries = model_.entries.size();
+        const std::size_t e0 = rows_[win_first_].entry + 1, e1 = rows_[win_end_ - 1].entry + 1;
+        v.leaf("range", "p", "Showing reflections " + std::to_string(e0) + " to " + std::to_string(e1) + " of " +
+                                 std::to_string(entries) + ".");
+        v.attr("class", "grove-range");
+        v.open("list", "ul");
+        v.attr("aria-label", "Reflections");
+    }
+    const std::size_t from = viewing ? std::min(first, win_first_) : first;
+    const std::size_t to = viewing ? std::max(end, win_end_) : end;
+    for (std::size_t i = from; i < to; ++i) {
+        const bool on_canvas = i >= first && i < end;
+        const bool in_window = viewing && i >= win_first_ && i < win_end_;
+        if (!on_canvas && !in_window) continue;
+        if (in_window) describe_row_start(ui, i, open_entry, replies_list);
+        v.set_row(static_cast<int>(i));
+        if (!on_canvas) {
+            row(ui, d, st, i, width, RowPass::describe);
+        } else {
+            SemanticView off;
+            SemanticView* recording = ui.sem;
+            if (!in_window) ui.sem = &off;   // drawn, but outside the view's window
+            ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.offset(i))));
+            ui.focus->set_row(static_cast<int>(i));
+            const float h = row(ui, d, st, i, width, RowPass::draw);
+            ui.sem = recording;
+            if (h != list_.height(i)) {
+                list_.set_height(i, h, true);
+                ui.want_frame = true;
+            }
+            last = i;
+            ++drawn;
+        }
+        if (in_window && rows_[i].kind == Row::Kind::reply) v.close();   // the reply's item
+    }
+    v.set_row(-1);
+    if (viewing) {
+        if (replies_list) v.close();   // the replies of the last entry
+        if (open_entry != ~std::size_t{0}) v.close();
+        v.close();   // the list
+        if (win_end_ < rows_.size()) {
+            const std::uint32_t more = ImGui::GetID("##show-more");
+            if (ui.take_sem_activation(more)) {
+                // Show the next rows; past the most the view holds, the window slides on.
+                const std::size_t size = std::min(win_size_ + kWindowRows, kWindowMaxRows);
+                const std::size_t new_end = std::min(rows_.size(), win_end_ + kWindowRows);
+                const std::size_t new_first = new_end > size ? std::max(win_first_, new_end - size) : win_first_;
+                win_size_ = size;
+                win_key_ = rows_[new_first].key;
+                focus_row_ = win_end_;   // the first new row takes the focus (next frame)
+                ui.want_frame = true;
+            }
+            const std::size_t left_rows = rows_.size() - win_end_;
+            const std::string name = "Show more reflections (" + std::to_string(left_rows) + " more)";
+            ui::ButtonOpts b;
+            b.name = name.c_str();
+            ui::describe_button(ui, "Show more", b, more);
+        }
     }
     ui.focus->set_row(-1);
     ui.focus->set_row_range(static_cast<int>(first), drawn ? static_cast<int>(last) : static_cast<int>(first) - 1);

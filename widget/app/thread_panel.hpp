@@ -4,6 +4,11 @@
 // drawn, so 10,000 posts cost about what 100 do; rows are rebuilt only when the discussion's
 // revision, the order or the open forms change, keeping the reader's place. A post the person
 // just wrote is inserted instead (add_to_thread): no sort of 10,000 posts in the frame after it.
+//
+// The HTML view (semantic_view.hpp) holds a window of rows as a list: from the top, kWindowRows at
+// first, more with its "Show more" button (at most kWindowMaxRows at once, the window sliding on),
+// and always the row with the keyboard focus. Rows in the window that the canvas does not draw are
+// described (RowPass::describe); rows the canvas draws outside the window record nothing.
 #pragma once
 
 #include <cstddef>         // std::size_t
@@ -27,7 +32,12 @@ public:
     void draw_header(Ui& ui, Discussion& d, ThreadState& st, float width);
     void draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width);
 
+    static constexpr std::size_t kWindowRows = 25, kWindowMaxRows = 100;
+
     std::size_t row_count() const { return rows_.size(); }
+    // The HTML view's window of rows, [first, last) (empty when the view is off).
+    std::size_t window_first() const { return win_first_; }
+    std::size_t window_end() const { return win_end_; }
     std::size_t rows_drawn() const { return rows_drawn_; }   // last frame, for tests and benchmarks
     std::size_t rebuilds() const { return rebuilds_; }
     std::size_t insertions() const { return insertions_; }   // new posts added without a rebuild
@@ -56,7 +66,9 @@ private:
     void entry_rows(const Discussion& d, const ThreadState& st, std::size_t e, std::vector<Row>& out) const;
     std::optional<std::size_t> find_row(const std::string& key) const;
     bool replies_open(const ThreadState& st, const ThreadEntry& e) const;
-    float row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, bool draw);
+    float row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, RowPass pass);
+    void place_window(Ui& ui);
+    void describe_row_start(Ui& ui, std::size_t i, std::size_t& open_entry, bool& replies_open_list);
     float estimate(const Ui& ui, const Discussion& d, const Row& r, float width) const;
 
     ThreadModel model_;
@@ -70,6 +82,10 @@ private:
     float width_ = 0, scale_ = 0;
     std::size_t rows_drawn_ = 0, rebuilds_ = 0, insertions_ = 0;
     bool online_ = true;
+    std::string win_key_;                 // the first row of the HTML view's window (kept across rebuilds)
+    std::size_t win_size_ = kWindowRows;  // rows the window holds
+    std::size_t win_first_ = 0, win_end_ = 0;
+    std::size_t focus_row_ = ~std::size_t{0};   // "Show more": its first new row takes the focus
 };
 
 }  // namespace grove

@@ -148,7 +148,13 @@ ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& o) {
     float w = text_w;
     if (o.icon != Icon::none) w += m.icon + (text_w > 0 ? m.gap : 0.0f);
     const float pad_x = text_w > 0 ? m.pad.x : m.pad.y + ui.px(3);   // icon-only buttons are square-ish
-    return ImVec2(ImFloor(w + pad_x * 2 + 0.5f), ImFloor(m.line + m.pad.y * 2 + 0.5f));
+    float h = m.line + m.pad.y * 2;
+    float min_w = 0;
+    if (ui.coarse) {   // a fingertip's target (WCAG 2.5.5): 44 CSS px
+        h = ImMax(h, ui.px(44));
+        min_w = ui.px(44);
+    }
+    return ImVec2(ImFloor(ImMax(w + pad_x * 2, min_w) + 0.5f), ImFloor(h + 0.5f));
 }
 
 bool button(Ui& ui, const char* label, const ButtonOpts& o) {
@@ -209,6 +215,7 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
         const Metrics m = metrics(ui, o.size);
         const char* end = ImGui::FindRenderedTextEnd(label);
         const bool has_text = end > label;
+        const float pad_y = (size.y - m.line) * 0.5f;   // centred, also in a taller touch target
         float x = bb.Min.x + (has_text ? m.pad.x : (size.x - m.icon) * 0.5f);
         if (o.icon != Icon::none) {
             const bool filled_icon = o.tone == Tone::toggle_on || o.tone == Tone::chip_on;
@@ -216,18 +223,44 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
             x += m.icon + m.gap;
         }
         if (has_text) {
-            text_at(m.style, ImVec2(x, bb.Min.y + m.pad.y), label, fg, end);
+            text_at(m.style, ImVec2(x, bb.Min.y + pad_y), label, fg, end);
         } else {
             const std::string mark = std::string("[") + (o.accessible ? o.accessible : "") + "]";
-            log_text(mark.c_str(), nullptr, bb.Min.y + m.pad.y);
+            log_text(mark.c_str(), nullptr, bb.Min.y + pad_y);
         }
     }
     const bool checked = o.tone == Tone::chip_on || o.tone == Tone::toggle_on;
     const bool key = ui.focus->control(o.accessible ? o.accessible : label,
                                        o.toggle ? ControlKind::toggle : ControlKind::button, checked, o.disabled);
+    describe_button(ui, label, o, id);
     if (hovered && !o.disabled) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
     if (o.tooltip) tooltip(ui, o.tooltip);
     return !o.disabled && (pressed || key);
+}
+
+int describe_button(Ui& ui, const char* label, const ButtonOpts& o, std::uint32_t id) {
+    SemanticView& v = *ui.sem;
+    if (!v.on()) return -1;
+    const char* end = ImGui::FindRenderedTextEnd(label);
+    std::string shown(label, end);
+    if (shown.empty() && o.accessible) shown = o.accessible;
+    const int n = v.leaf("b" + std::to_string(id), "button", shown);
+    v.set_control(n, id);
+    v.attr(n, "type", "button");
+    if (o.name && shown != o.name) v.attr(n, "aria-label", o.name);
+    if (o.toggle) v.attr(n, "aria-pressed", o.tone == Tone::chip_on || o.tone == Tone::toggle_on ? "true" : "false");
+    if (o.expanded >= 0) v.attr(n, "aria-expanded", o.expanded ? "true" : "false");
+    if (o.tone == Tone::primary) v.attr(n, "class", "grove-primary");
+    if (o.disabled) {   // stays focusable, and says why
+        v.attr(n, "aria-disabled", "true");
+        if (o.tooltip && *o.tooltip) {
+            const int why = v.leaf("r" + std::to_string(id), "span", o.tooltip);
+            v.attr(why, "hidden", "");
+            v.attr(n, "aria-describedby", v.ref(why));
+            v.set_last(n);
+        }
+    }
+    return n;
 }
 
 ImVec2 badge_size(const Ui& ui, const char* text, Icon icon) {

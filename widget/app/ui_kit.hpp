@@ -7,12 +7,14 @@
 #include <cstdint>      // std::int64_t, std::uint32_t
 #include <functional>   // std::function
 #include <string>       // std::string
-#include <vector>    // std::vector
+#include <utility>      // std::pair
+#include <vector>       // std::vector
 
 #include <imgui.h>   // ImVec2, ImU32
 
 #include "focus_ring.hpp"
-#include "text_editor.hpp"
+#include "semantic_view.hpp"
+#include "text_field.hpp"
 #include "text_port.hpp"
 #include "theme.hpp"
 
@@ -29,16 +31,26 @@ struct Ui {
     int utc_offset_minutes = 0;
     bool mac = false;                          // macOS key conventions (Cmd for shortcuts)
 
-    // Text editing: one field at a time takes the typed input.
+    // Text fields: the platform's fields hold the text (text_field.hpp); one at a time is edited.
     std::uint32_t editing = 0;                 // the field being edited, 0 when none
-    std::vector<InputEvent>* events = nullptr; // input waiting for that field
     std::uint32_t submit_id = 0;               // the field that got Ctrl/Cmd+Enter (per frame)
     bool edit_clicked = false;                 // a click landed in a text field (per frame)
-    ImVec4 caret{0, 0, 0, 0};                  // x, y, height, valid (per frame)
-    ImVec4 editing_rect{0, 0, 0, 0};           // the edited field's box (per frame)
-    std::string* editing_text = nullptr;       // the edited field's text and state, for copy and
-    TextEditState* editing_state = nullptr;    // cut requested by the page between frames
-    float editing_width = 0;
+    bool overlay_fields = false;               // the platform shows the edited field's own textarea over it
+    std::vector<std::pair<std::uint32_t, FieldInput>>* inputs = nullptr;   // changes waiting for fields
+    std::vector<std::pair<std::uint32_t, std::string*>>* fields = nullptr; // every field and its text (per frame)
+    std::vector<FieldBox>* field_boxes = nullptr;                           // fields drawn (per frame)
+
+    // The HTML view (semantic_view.hpp): recorded while drawing when on. Never null.
+    SemanticView* sem = nullptr;
+    bool canvas = true;                        // false: only the HTML view shows (no WebGL 2)
+    bool coarse = false;                       // a coarse pointer (touch): targets at least 44 CSS px
+    std::uint32_t sem_activate = 0;            // a control only the HTML view has, activated (per frame)
+    std::string sem_focus;                     // the DOM id of an element the page should focus (per frame)
+    bool take_sem_activation(std::uint32_t id) {
+        if (id == 0 || sem_activate != id) return false;
+        sem_activate = 0;
+        return true;
+    }
     bool want_frame = false;                   // draw another frame (per frame)
     // Changes to the discussion run after the frame is drawn, so rows drawn later in the same
     // frame never see the data change under them (per frame).
@@ -82,6 +94,10 @@ struct ButtonOpts {
     bool toggle = false;            // reported as a toggle (checked = tone is *_on)
     const char* tooltip = nullptr;  // shown on hover (also when disabled: it says why)
     const char* accessible = nullptr;   // label for the focus list when the visible one is short
+    // The HTML view: the name with its context ("Endorse Ana's post"; default: the label), and
+    // aria-expanded (-1: not a disclosure). A disabled button says why with its tooltip.
+    const char* name = nullptr;
+    int expanded = -1;
 };
 
 // The small buttons of cards, menus and forms.
@@ -90,6 +106,8 @@ ButtonOpts compact(Tone tone, Icon icon = Icon::none);
 ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& opts);
 // Draws at the cursor; true when clicked or activated from the keyboard.
 bool button(Ui& ui, const char* label, const ButtonOpts& opts);
+// Records the button in the HTML view without drawing it (a row shown only there). Returns its node.
+int describe_button(Ui& ui, const char* label, const ButtonOpts& opts, std::uint32_t id);
 
 // A small rounded label ("Leader", "Pinned", a kind).
 ImVec2 badge_size(const Ui& ui, const char* text, Icon icon = Icon::none);

@@ -8,7 +8,6 @@
 #include <unordered_map>   // std::unordered_map
 #include <unordered_set>   // std::unordered_set
 
-#include "text_editor.hpp"
 #include "view_model.hpp"
 
 namespace grove {
@@ -24,13 +23,12 @@ struct ThreadState {
     // At most one inline form at a time.
     std::string reply_to;            // the post being replied to
     std::string reply_text;
-    TextEditState reply_edit;
     std::string editing;             // the post being edited
     std::string edit_text;
-    TextEditState edit_edit;
     std::string confirm_delete;      // "Delete this post?" shown for this post
     std::string flagging;            // the flag form is open for this post
     int flag_reason = -1;
+    std::string flag_details;        // what else the person tells the curators (optional)
     std::string form_error;          // why the open form's last attempt was refused
     bool focus_form = false;         // put the caret in the form's field when it shows
 
@@ -42,6 +40,7 @@ struct ThreadState {
 
     std::string notice;              // the last thing the person should know
     NoticeTone notice_tone = NoticeTone::info;
+    std::string held_work_dismissed; // SyncStatus::held_work as it was when Dismiss was pressed
     bool close_menu = false;         // Esc: close the open menu
     bool cancel_form = false;        // Esc outside a text field: close the open form
     std::uint64_t layout_version = 0;   // bumped when rows appear or go (replies shown, a form opens)
@@ -54,6 +53,7 @@ struct ThreadState {
         confirm_delete.clear();
         flagging.clear();
         flag_reason = -1;
+        flag_details.clear();
         form_error.clear();
     }
     bool any_form() const {

@@ -1,5 +1,5 @@
 // [SECTION] Setup: scale, theme, fonts
-// [SECTION] Input: keys, text, wheel, focus, clipboard
+// [SECTION] Input: keys, fields, wheel, focus, the HTML view's controls
 // [SECTION] Frame: banners, spotlight, composer, thread or flags
 #include "widget_app.hpp"
 
@@ -11,6 +11,7 @@
 
 #include "banners.hpp"
 #include "curator_queue.hpp"
+#include "view_model.hpp"      // is_own
 
 namespace grove {
 
@@ -65,26 +66,25 @@ bool WidgetApp::prepare_frame() {
 
 // [SECTION] Input ----------------------------------------------------------------------------
 
+void WidgetApp::set_view(bool on, std::string id_prefix) {
+    sem_.set_on(on);
+    sem_.set_id_prefix(std::move(id_prefix));
+    sem_.reset_base();
+}
+
+void WidgetApp::set_coarse_pointer(bool coarse) {
+    if (coarse == ui_.coarse) return;
+    ui_.coarse = coarse;
+    state_.changed();   // row heights change with the targets
+}
+
 void WidgetApp::begin_edit(std::uint32_t id) {
     if (id == 0) return;
     ui_.editing = id;
-    stop_after_frame_ = false;
     if (focus_.focused() != id) focus_.focus(id, false);
 }
 
-// Keys and text reach a field in the next frame. Those typed just before Esc, Tab or the widget
-// losing focus (fast typing, a paste) would be lost if editing ended at once: the field gets them
-// in the next frame, and editing ends after it.
-void WidgetApp::stop_editing() {
-    const std::uint32_t field = ui_.editing;
-    if (field && std::any_of(queued_.begin(), queued_.end(), [&](const auto& q) { return q.first == field; })) {
-        stop_after_frame_ = true;
-        return;
-    }
-    ui_.editing = 0;
-    stop_after_frame_ = false;
-    queued_.clear();
-}
+void WidgetApp::stop_editing() { ui_.editing = 0; }
 
 void WidgetApp::scroll_to(float y) {
     scroll_set_ = true;
@@ -104,21 +104,12 @@ bool WidgetApp::wheel(float dy_css) {
     return true;
 }
 
+// Keys the widget takes; everything typed into a field (characters, Backspace, arrows, Enter for
+// a new line, the clipboard shortcuts) is the field's own, and so "ignored" here.
 KeyResult WidgetApp::key(int k, Mods m) {
-    const bool shortcut = ui_.mac ? m.super : m.ctrl;
-    const bool editing = editing_on();
+    const bool editing = ui_.editing != 0;
     const Control* fc = focus_.focused_control();
-    const auto queue = [&] {
-        InputEvent e;
-        e.type = InputEvent::Type::key;
-        e.key = k;
-        e.ctrl = m.ctrl;
-        e.shift = m.shift;
-        e.alt = m.alt;
-        e.super = m.super;
-        queued_.emplace_back(ui_.editing, std::move(e));
-        return KeyResult::handled;
-    };
+    const bool on_field = fc && fc->kind == ControlKind::text;
     switch (k) {
         case ImGuiKey_Tab: {
             if (m.ctrl || m.alt || m.super) return KeyResult::ignored;
@@ -156,35 +147,32 @@ KeyResult WidgetApp::key(int k, Mods m) {
             return KeyResult::ignored;
         case ImGuiKey_Enter:
         case ImGuiKey_KeyPadEnter:
-            if (m.ctrl || m.super) {   // post what is in the field
-                const std::uint32_t id = editing ? ui_.editing : (fc && fc->kind == ControlKind::text ? fc->id : 0);
+            if (m.ctrl || m.super) {   // post what is in the focused field, and only that
+                const std::uint32_t id = editing ? ui_.editing : (on_field ? fc->id : 0);
                 if (!id) return KeyResult::ignored;
                 ui_.submit_id = id;
                 return KeyResult::handled;
             }
-            if (editing) return queue();
+            if (editing) return KeyResult::ignored;   // a new line in the field
+            if (on_field) {                           // Enter on a field starts typing in it
+                begin_edit(fc->id);
+                return KeyResult::handled;
+            }
             return focus_.activate() ? KeyResult::handled : KeyResult::ignored;
         case ImGuiKey_Space:
-            if (editing) {
-                text(" ");
-                return KeyResult::handled;
-            }
-            if (fc && fc->kind == ControlKind::text) {
+            if (editing) return KeyResult::ignored;
+            if (on_field) {   // the space goes into the field, which is being typed in from now
                 begin_edit(fc->id);
-                text(" ");
-                return KeyResult::handled;
+                return KeyResult::ignored;
             }
             return focus_.activate() ? KeyResult::handled : KeyResult::ignored;
-        case ImGuiKey_LeftArrow:
-        case ImGuiKey_RightArrow:
-            return editing ? queue() : KeyResult::ignored;
         case ImGuiKey_UpArrow:
         case ImGuiKey_DownArrow:
         case ImGuiKey_PageUp:
         case ImGuiKey_PageDown:
         case ImGuiKey_Home:
         case ImGuiKey_End: {
-            if (editing) return queue();
+            if (editing) return KeyResult::ignored;
             // Not typing: the keys scroll the widget, until it cannot scroll further that way.
             const float line = 40.0f * scale_, page = view_h_ * 0.9f;
             float dy = 0;
@@ -198,32 +186,32 @@ KeyResult WidgetApp::key(int k, Mods m) {
             scroll_request_ += dy;
             return KeyResult::handled;
         }
-        case ImGuiKey_Backspace:
-        case ImGuiKey_Delete:
-            return editing ? queue() : KeyResult::ignored;
-        case ImGuiKey_A:
-        case ImGuiKey_C:
-        case ImGuiKey_V:
-        case ImGuiKey_X:
-        case ImGuiKey_Y:
-        case ImGuiKey_Z:
-            return editing && shortcut ? queue() : KeyResult::ignored;
         default: return KeyResult::ignored;
     }
 }
 
-void WidgetApp::text(const std::string& utf8) {
-    if (utf8.empty()) return;
-    if (!editing_on()) {   // typing with no field open types into the focused field, else the composer
-        const Control* fc = focus_.focused_control();
-        const std::uint32_t target = fc && fc->kind == ControlKind::text ? fc->id : composer_.field_id();
-        if (target) begin_edit(target);
-        else focus_composer_ = true;
+void WidgetApp::field_input(std::uint32_t id, FieldInput input) {
+    if (id == 0) return;
+    input.value = clean_field_text(input.value);
+    input.sel_start = std::min(input.sel_start, input.value.size());
+    input.sel_end = std::min(input.sel_end, input.value.size());
+    // Typing in a field (the page's focus is in it) means editing it, with the focus on it.
+    if (ui_.editing != id) begin_edit(id);
+    for (auto& in : inputs_) {
+        if (in.first == id) {
+            in.second = std::move(input);
+            return;
+        }
     }
-    InputEvent e;
-    e.type = InputEvent::Type::text;
-    e.text = utf8;
-    queued_.emplace_back(ui_.editing, std::move(e));
+    inputs_.emplace_back(id, std::move(input));
+}
+
+std::string WidgetApp::field_value(std::uint32_t id) const {
+    for (const auto& in : inputs_)
+        if (in.first == id) return in.second.value;
+    for (const auto& f : fields_)
+        if (f.first == id) return *f.second;
+    return {};
 }
 
 void WidgetApp::focus_changed(bool focused) {
@@ -233,33 +221,72 @@ void WidgetApp::focus_changed(bool focused) {
     focus_.clear();
 }
 
-void WidgetApp::focus_entry(bool from_end) {
+std::uint32_t WidgetApp::focus_entry(bool from_end) {
     if (from_end) {
         const std::vector<Control>& cs = focus_.controls();
         for (auto it = cs.rbegin(); it != cs.rend(); ++it) {
             if (it->layer == 0 && !it->disabled) {
                 focus_.focus(it->id, true);
-                return;
+                return it->id;
             }
         }
     }
-    focus_composer_ = true;
+    if (const std::uint32_t composer = composer_.field_id()) {   // at once: typing follows right away
+        focus_.focus(composer, true);
+        begin_edit(composer);
+        return composer;
+    }
+    focus_composer_ = true;   // before the first frame: on it
     entry_ring_ = true;
+    return 0;
 }
 
-std::string WidgetApp::copy_selection(bool cut) {
-    if (!ui_.editing || !ui_.editing_text || !ui_.editing_state) return {};
-    const TextEditState& st = *ui_.editing_state;
-    if (!st.has_selection()) return {};
-    const std::string& t = *ui_.editing_text;
-    const std::size_t a = std::min(st.sel_begin(), t.size()), b = std::min(st.sel_end(), t.size());
-    std::string out = t.substr(a, b - a);
-    if (cut) {
-        InputEvent e;
-        e.type = InputEvent::Type::delete_selection;
-        queued_.emplace_back(ui_.editing, std::move(e));
+void WidgetApp::focus_control(std::uint32_t id, int row) {
+    if (id == 0) {
+        if (ui_.editing) stop_editing();
+        if (row >= 0) focus_.focus_item(row);
+        else focus_.clear();
+        return;
     }
-    return out;
+    if (id == focus_.focused()) return;   // the page followed the widget's own move
+    // Leaving the open menu for something else closes it.
+    if (!state_.menu_for.empty()) {
+        const Control* c = nullptr;
+        for (const Control& x : focus_.controls())
+            if (x.id == id) c = &x;
+        if (!c || c->layer == 0) state_.close_menu = true;
+    }
+    for (const Control& c : focus_.controls()) {
+        if (c.id != id) continue;
+        focus_.focus(id, true, c.kind == ControlKind::text);
+        if (c.kind == ControlKind::text) ui_.editing = id;
+        else if (ui_.editing) stop_editing();
+        return;
+    }
+    // A control of a row the canvas does not draw (the HTML view's window is wider), or one only
+    // the HTML view has ("Show more").
+    const int node = sem_.find_control(id);
+    if (ui_.editing) stop_editing();
+    if (node >= 0 && sem_.nodes()[static_cast<std::size_t>(node)].row >= 0)
+        focus_.reveal(id, sem_.nodes()[static_cast<std::size_t>(node)].row, false);
+    else
+        focus_.clear();
+}
+
+void WidgetApp::activate_control(std::uint32_t id) {
+    if (id == 0) return;
+    if (focus_.activate_control(id)) {
+        if (ui_.editing && ui_.editing != id) stop_editing();
+        return;
+    }
+    for (const Control& c : focus_.controls())
+        if (c.id == id) return;   // a control, but disabled (or a field)
+    const int node = sem_.find_control(id);
+    if (node < 0) return;
+    const int row = sem_.nodes()[static_cast<std::size_t>(node)].row;
+    if (ui_.editing) stop_editing();
+    if (row >= 0) focus_.reveal(id, row, true);   // acts once its row is drawn
+    else sem_activate_ = id;                      // only the HTML view has it ("Show more")
 }
 
 // [SECTION] Frame ----------------------------------------------------------------------------
@@ -271,27 +298,29 @@ void WidgetApp::frame() {
     text_->begin_frame();
     ui_.scale = scale_;
     ui_.now_ms = clock_();
-    ui_.caret = ImVec4(0, 0, 0, 0);
     ui_.edit_clicked = false;
     ui_.want_frame = false;
-    ui_.editing_text = nullptr;
-    ui_.editing_state = nullptr;
     ui_.deferred.clear();
+    ui_.sem = &sem_;
+    ui_.inputs = &inputs_;
+    fields_.clear();
+    ui_.fields = &fields_;
+    out_.fields.clear();
+    ui_.field_boxes = &out_.fields;
+    ui_.sem_activate = sem_activate_;
+    sem_activate_ = 0;
+    ui_.sem_focus.clear();
+    sem_.begin_frame();
 
-    // Focus asked for the composer (the mount element was focused, or someone typed).
+    // Focus asked for the composer (the mount element was focused).
     if (focus_composer_ && composer_.field_id()) {
         focus_composer_ = false;
         begin_edit(composer_.field_id());
         if (entry_ring_) focus_.focus(composer_.field_id(), true);
         entry_ring_ = false;
-        for (auto& q : queued_)
-            if (q.first == 0) q.first = composer_.field_id();
     }
-    frame_events_.clear();
-    for (auto& q : queued_)
-        if (q.first == ui_.editing && ui_.editing) frame_events_.push_back(std::move(q.second));
-    queued_.clear();
-    ui_.events = &frame_events_;
+    // Only the focused field is edited: keys and text never reach a field the person left.
+    if (ui_.editing && focus_.focused() != ui_.editing) stop_editing();
 
     if (scroll_set_ || scroll_request_ != 0.0f) {
         const float y = scroll_set_ ? scroll_target_ : scroll_y_ + scroll_request_;
@@ -333,6 +362,8 @@ void WidgetApp::frame() {
         ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y), ui::col(palette_.border),
                                             ui_.px(1));
         ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+        sem_.open("thread", "div");
+        sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
         thread_.draw_header(ui_, *discussion_, state_, width);
         if (state_.flags_view && discussion_->me().known && can_moderate(discussion_->me().role)) {
             draw_curator_queue(ui_, *discussion_, state_, width);
@@ -340,6 +371,7 @@ void WidgetApp::frame() {
             state_.flags_view = false;
             thread_.draw_rows(ui_, *discussion_, state_, width);
         }
+        sem_.close();
     }
     out_.content_height = ImGui::GetCursorPosY() + style.WindowPadding.y - style.ItemSpacing.y;
     scroll_y_ = ImGui::GetScrollY();
@@ -350,10 +382,6 @@ void WidgetApp::frame() {
     ui::set_screen_lines(nullptr);
     focus_.end_frame();
 
-    if (stop_after_frame_) {   // the field took what was typed before editing ended (stop_editing)
-        stop_after_frame_ = false;
-        ui_.editing = 0;
-    }
     // A click outside the field being edited ends the editing; any click hides the focus ring.
     if (io.MouseClicked[0]) {
         focus_.hide_ring();
@@ -362,37 +390,94 @@ void WidgetApp::frame() {
     state_.close_menu = false;
     state_.cancel_form = false;
     ui_.submit_id = 0;
+    inputs_.clear();   // changes for fields that are gone (a form closed meanwhile)
 
     // What the person did this frame changes the discussion now, after every row was drawn.
     const bool acted = !ui_.deferred.empty();
     std::vector<std::function<void()>> actions;
     actions.swap(ui_.deferred);
     for (auto& a : actions) a();
+    if (ui_.editing && focus_.focused() != ui_.editing) stop_editing();
 
-    // Screen readers: the focused control when the keyboard moved it, or the last thing said.
+    // Screen readers: what just happened. The focus speaks for itself (the page's focus follows
+    // the widget's), so it is never said here as well.
     out_.announce.clear();
     if (state_.announcements != announced_) {
         announced_ = state_.announcements;
         out_.announce = state_.announcement;
-    } else if (focus_.ring_visible() && focus_.focused() != announced_focus_) {
-        if (const Control* c = focus_.focused_control()) {
-            static const char* const kKinds[] = {"button", "toggle button", "text field", "link"};
-            out_.announce = c->label + ", " + kKinds[static_cast<int>(c->kind)];
-            if (c->kind == ControlKind::toggle) out_.announce += c->checked ? ", on" : ", off";
-            if (c->disabled) out_.announce += ", unavailable";
-        }
     }
-    if (focus_.ring_visible()) announced_focus_ = focus_.focused();
-    out_.want_text = ui_.editing != 0;
-    if (ui_.caret.w > 0) {
-        out_.caret_x = ui_.caret.x;
-        out_.caret_y = ui_.caret.y;
-        out_.caret_h = ui_.caret.z;
-    }
+    const std::string changed = what_changed();
+    if (!changed.empty()) out_.announce += (out_.announce.empty() ? "" : " ") + changed;
+
+    out_.editing = ui_.editing;
+    out_.focused = focus_.focused();
+    out_.ring = focus_.ring_visible();
     out_.mouse_cursor = ImGui::GetMouseCursor();
     out_.scroll_y = scroll_y_;
     out_.scroll_max = scroll_max_;
-    out_.wants_frame = ui_.want_frame || acted || focus_.pending() || !queued_.empty() || focus_composer_;
+    out_.wants_frame = ui_.want_frame || acted || focus_.pending() || focus_composer_ || ui_.sem_activate != 0;
+    out_.view_ops = sem_.on() ? sem_.commit() : std::string();
+    out_.view_focus = ui_.sem_focus;
+}
+
+// New posts from others and the state of the connection, once each, for the live region. Nothing
+// before the first sync (the cache and the first download are not news).
+std::string WidgetApp::what_changed() {
+    if (!discussion_) return {};
+    const SyncStatus s = discussion_->status();
+    std::string said;
+    const auto say = [&](const std::string& t) { said += (said.empty() ? "" : " ") + t; };
+    const auto changes = [](std::size_t n) {
+        return std::to_string(n) + (n == 1 ? " change" : " changes");
+    };
+    const std::uint64_t rev = discussion_->revision();
+    if (!heard_) {
+        if (!s.loaded || !s.last_sync_ms) return {};
+        heard_ = true;
+        was_online_ = s.online;
+        was_pending_ = s.pending;
+        heard_revision_ = rev;
+        for (const ShownPost& p : discussion_->posts())
+            newest_heard_ms_ = std::max(newest_heard_ms_, p.post().created_at_ms);
+        return {};
+    }
+    if (was_online_ && !s.online) {
+        say(s.pending ? "You're offline. " + changes(s.pending) + " waiting to be sent."
+                      : std::string("You're offline. What you write is kept and sent later."));
+    } else if (!was_online_ && s.online) {
+        say(s.pending ? "Back online. Sending " + changes(s.pending) + "." : std::string("Back online."));
+    } else if (!s.online && s.pending > was_pending_) {
+        say(changes(s.pending) + " waiting to be sent.");
+    }
+    if (s.online && s.pending == 0 && pending_offline_) say("All changes are sent.");
+    if (!s.online && s.pending > 0) pending_offline_ = true;
+    if (s.pending == 0) pending_offline_ = false;
+    was_online_ = s.online;
+    was_pending_ = s.pending;
+
+    if (rev != heard_revision_) {
+        heard_revision_ = rev;
+        std::size_t fresh = 0;
+        const Post* one = nullptr;
+        std::int64_t newest = newest_heard_ms_;
+        for (const ShownPost& sp : discussion_->posts()) {
+            const Post& p = sp.post();
+            if (p.created_at_ms <= newest_heard_ms_) continue;
+            newest = std::max(newest, p.created_at_ms);
+            if (is_own(p, discussion_->me()) || p.deleted || state_.posted_here.count(p.id)) continue;
+            if (p.hidden && !can_moderate(discussion_->me().role)) continue;
+            ++fresh;
+            one = &p;
+        }
+        newest_heard_ms_ = newest;
+        if (fresh == 1) {
+            const std::string who = one->author.name.empty() ? std::string("someone") : one->author.name;
+            say(std::string(one->parent_id ? "New reply from " : "New post from ") + who + ".");
+        } else if (fresh > 1) {
+            say(std::to_string(fresh) + " new posts.");
+        }
+    }
+    return said;
 }
 
 }  // namespace grove

@@ -2,9 +2,10 @@
 // It knows nothing of WebGL or the DOM; the platform layer (platform/web, or a headless test)
 // owns the context, feeds input through the methods below and renders the draw lists.
 //
-// Input: keys and text arrive between frames and are resolved at once when the page needs to
-// know whether the widget takes them (Tab, Esc, Enter...), or queued in order for the text field
-// being edited. The mouse goes straight to ImGui's io (MousePos, MouseDown).
+// Input: keys arrive between frames and are resolved at once when the page needs to know whether
+// the widget takes them (Tab, Esc, Enter...). Text is typed into the platform's own text fields
+// (text_field.hpp), which report their value (field_input). The mouse goes straight to ImGui's io
+// (MousePos, MouseDown). The HTML view's controls act through focus_control / activate_control.
 #pragma once
 
 #include <cstdint>      // std::int64_t, std::uint32_t
@@ -39,14 +40,21 @@ enum class KeyResult { ignored, handled, leave_forward, leave_backward };
 
 struct FrameOutput {
     float content_height = 0;           // device px the content wants (the loader sizes the canvas)
-    bool want_text = false;             // a text field is being edited: keep the text agent focused
-    float caret_x = 0, caret_y = 0, caret_h = 0;   // device px, for IME candidate windows
+    std::uint32_t editing = 0;          // the text field being edited (its textarea shows over it)
+    std::uint32_t focused = 0;          // the control with the keyboard focus, 0 when none
+    bool ring = false;                  // the keyboard moved that focus (not a click)
     int mouse_cursor = 0;               // ImGuiMouseCursor_
     float scroll_y = 0, scroll_max = 0; // device px: the page scrolls instead at either end
     bool wants_frame = false;           // layout or focus settles on the next frame
-    // For the page's live region (screen readers): where keyboard focus went, what happened.
-    // Set for one frame when there is something new to say.
+    // For the page's live region (screen readers): what happened (an action's result, new posts,
+    // the connection). Set for one frame when there is something new to say; never the focused
+    // control, which the focus itself tells.
     std::string announce;
+    std::vector<FieldBox> fields;       // text fields drawn on the canvas
+    // The HTML view: the operations that bring the page's view to this frame (SemanticView::commit,
+    // empty when nothing changed), and an element the page should focus (a DOM id) or "".
+    std::string view_ops;
+    std::string view_focus;
 };
 
 class WidgetApp {
@@ -76,9 +84,25 @@ public:
     const FrameOutput& output() const { return out_; }
     float content_height() const { return out_.content_height; }
 
+    // The HTML view: recorded every frame while on; DOM ids start with `id_prefix`.
+    void set_view(bool on, std::string id_prefix = "grove-");
+    const SemanticView& view() const { return sem_; }
+    void reset_view() { sem_.reset_base(); }   // the page's view was rebuilt: describe everything again
+    // Without a canvas (no WebGL 2) only the HTML view shows: thread rows of its window are laid
+    // out instead of those near the canvas's visible area, and text is measured, never drawn.
+    void set_canvas(bool canvas) {
+        ui_.canvas = canvas;
+        text_->set_drawing(canvas);
+    }
+    void set_coarse_pointer(bool coarse);           // touch: 44 CSS px targets
+    void set_overlay_fields(bool on) { ui_.overlay_fields = on; }
+
     // ---- input, between frames ----
     KeyResult key(int imgui_key, Mods mods);   // a key press (auto-repeat included)
-    void text(const std::string& utf8);        // typed, composed by an IME, or pasted
+    // The platform's field for control `id` changed (typed, composed, pasted, cut, undone...).
+    void field_input(std::uint32_t id, FieldInput input);
+    // The text of field `id` as of the last frame (empty when there is no such field).
+    std::string field_value(std::uint32_t id) const;
     // The wheel or a touchpad, in CSS px (positive: down). False when the widget cannot scroll
     // that way (the page should scroll instead).
     bool wheel(float dy_css);
@@ -86,17 +110,24 @@ public:
     // The page's focus entered (true) or left (false) the widget.
     void focus_changed(bool focused);
     // Focus came in by keyboard or focus(): into the composer, or onto the last control when
-    // Shift+Tab came from below.
-    void focus_entry(bool from_end);
+    // Shift+Tab came from below. Returns that control (the page focuses its element at once, so
+    // what is typed next goes there), 0 before the first frame.
+    std::uint32_t focus_entry(bool from_end);
     void request_composer_focus() { focus_entry(false); }
-    // The selected text of the field being edited, for the page's copy/cut events; cut removes it.
-    std::string copy_selection(bool cut);
+    // The page's focus moved to the HTML view's element for control `id` (a screen reader, a
+    // click in the HTML view, or Tab there): the widget's focus follows, and a thread row not on
+    // the canvas scrolls into view. `row` is the list item's row when the focus is on an item.
+    void focus_control(std::uint32_t id, int row = -1);
+    // The HTML view's element for control `id` was clicked (or activated by a screen reader, or
+    // Enter/Space): it acts once, on the next frame where it is drawn.
+    void activate_control(std::uint32_t id);
 
     // ---- what is on screen ----
     const std::vector<Control>& controls() const { return focus_.controls(); }
     std::uint32_t focused() const { return focus_.focused(); }
     bool focus_ring_visible() const { return focus_.ring_visible(); }
     std::uint32_t editing() const { return ui_.editing; }
+    int focused_row() const { return focus_.focused_row(); }
     // Every piece of text drawn in the last frame, in reading order (only while capturing).
     void set_capture_text(bool on) { capture_text_ = on; }
     bool capturing_text() const { return capture_text_; }
@@ -111,6 +142,7 @@ private:
     void begin_edit(std::uint32_t id);
     void stop_editing();
     void scroll_to(float y);
+    std::string what_changed();   // new posts from others, the connection: for the live region
 
     WidgetConfig config_;
     std::unique_ptr<TextPort> text_;
@@ -128,11 +160,10 @@ private:
     ComposerPanel composer_;
     ThreadPanel thread_;
 
-    std::vector<std::pair<std::uint32_t, InputEvent>> queued_;   // target field (0: the composer)
-    // Editing ends, but text typed since the last frame still goes into the field first.
-    bool stop_after_frame_ = false;
-    bool editing_on() const { return ui_.editing != 0 && !stop_after_frame_; }
-    std::vector<InputEvent> frame_events_;
+    SemanticView sem_;
+    std::vector<std::pair<std::uint32_t, FieldInput>> inputs_;       // field changes for the next frame
+    std::vector<std::pair<std::uint32_t, std::string*>> fields_;     // the fields of the last frame
+    std::uint32_t sem_activate_ = 0;
     bool focus_composer_ = false;
     bool entry_ring_ = false;
     float scroll_request_ = 0;        // device px
@@ -140,8 +171,14 @@ private:
     float scroll_target_ = 0;
     float scroll_y_ = 0, scroll_max_ = 0, view_h_ = 0;
     FrameOutput out_;
-    std::uint32_t announced_focus_ = 0;
     std::uint64_t announced_ = 0;
+    // What the live region said about the discussion last (see what_changed).
+    bool heard_ = false;                 // a first sync set the baseline
+    bool was_online_ = true;
+    std::size_t was_pending_ = 0;
+    std::uint64_t heard_revision_ = 0;
+    std::int64_t newest_heard_ms_ = 0;
+    bool pending_offline_ = false;       // changes waited while offline: say when they are all sent
     bool capture_text_ = false;
     std::string screen_text_;
     std::vector<ui::ScreenLine> screen_lines_;

@@ -1,6 +1,6 @@
 #include "grove/client/cache_format.hpp"
 
-#include <cstring>   // std::memcmp
+#include <cstring>   // std::memcmp, std::strlen
 
 #include "grove/utf8.hpp"         // is_valid_utf8
 #include "grove/validation.hpp"   // is_valid_post_id
@@ -43,7 +43,7 @@ std::optional<Identity> identity_from_json(const Json& j) {
     if (!read_string(j, "id", id.id) || !read_string(j, "name", id.name) || !read_string(j, "role", role))
         return std::nullopt;
     const auto r = role_from_string(role);
-    if (!r || id.id.empty()) return std::nullopt;
+    if (!r || !is_valid_user_id(id.id) || !is_valid_display_name(id.name)) return std::nullopt;
     id.role = *r;
     id.known = true;
     return id;
@@ -53,10 +53,13 @@ std::optional<Identity> identity_from_json(const Json& j) {
 
 // [id, parent_id|null, kind, body, author id, author name, author role, created ms, edited ms|null,
 //  endorsements, flag bits, rev]: about half the size of the wire format and much faster to read.
+// A hidden post's body stays in memory only: whoever uses this browser profile next could read the
+// database, and a curator's widget fetches the text again when it opens (SyncEngine).
 std::string encode_post_record(const Post& p) {
     const int bits = (p.endorsed_by_me ? kEndorsedByMe : 0) | (p.leader_endorsed ? kLeaderEndorsed : 0) |
                      (p.pinned ? kPinned : 0) | (p.hidden ? kHidden : 0) | (p.deleted ? kDeleted : 0);
-    Json j = Json::array({p.id, p.parent_id ? Json(*p.parent_id) : Json(nullptr), to_string(p.kind), p.body,
+    Json j = Json::array({p.id, p.parent_id ? Json(*p.parent_id) : Json(nullptr), to_string(p.kind),
+                          p.hidden ? std::string() : p.body,
                           p.author.id, p.author.name, to_string(p.author.role), p.created_at_ms,
                           p.edited_at_ms ? Json(*p.edited_at_ms) : Json(nullptr), p.endorsements, bits, p.rev});
     return dump(j);
@@ -220,6 +223,7 @@ bool scan_post_record(std::string_view record, const std::string& module, Post& 
     p.pinned = bits & kPinned;
     p.hidden = bits & kHidden;
     p.deleted = bits & kDeleted;
+    if (p.hidden) p.body.clear();   // never written; a record that has one was not written by us
     return true;
 }
 
@@ -267,6 +271,7 @@ Expected<Post> decode_post_record(std::string_view record, const std::string& mo
     p.pinned = bits & kPinned;
     p.hidden = bits & kHidden;
     p.deleted = bits & kDeleted;
+    if (p.hidden) p.body.clear();
     p.rev = j[11].get<std::int64_t>();
     return p;
 }
@@ -285,7 +290,10 @@ std::string encode_outbox_record(const OutboxEntry& e) {
         case WriteOp::endorse:
         case WriteOp::pin:
         case WriteOp::hide: j["value"] = e.value; break;
-        case WriteOp::flag: j["reason"] = e.reason; break;
+        case WriteOp::flag:
+            j["reason"] = e.reason;
+            if (!e.details.empty()) j["details"] = e.details;
+            break;
         case WriteOp::remove: break;
     }
     if (e.failed)
@@ -317,6 +325,7 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
     e.op = *write_op_from_string(op);
     if (!read_string(j, "post", e.post_id) || !is_valid_post_id(e.post_id)) return unreadable("no valid post id");
     read_string(j, "user", e.user);
+    if (!e.user.empty() && !is_valid_user_id(e.user)) return unreadable("bad user id");
     if (const Json* at = member(j, "at"); at && at->is_number_integer()) e.created_ms = at->get<std::int64_t>();
     if (const Json* n = member(j, "attempts"); n && n->is_number_integer()) e.attempts = n->get<int>();
     switch (e.op) {
@@ -341,7 +350,10 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
             e.value = v->get<bool>();
             break;
         }
-        case WriteOp::flag: read_string(j, "reason", e.reason); break;
+        case WriteOp::flag:
+            read_string(j, "reason", e.reason);
+            read_string(j, "details", e.details);
+            break;
         case WriteOp::remove: break;
     }
     if (const Json* f = member(j, "failed"); f && f->is_object()) {
@@ -351,6 +363,12 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
         read_string(*f, "message", e.error_message);
         if (e.error_message.empty()) e.error_message = "The server refused this change.";
     }
+    // Whose write it is decides who may send it: without an author it is nobody's.
+    if (e.user.empty()) {
+        out.result = DecodedOutboxRecord::Result::unattributed;
+        out.problem = "made before anyone was signed in: " + excerpt(rec.value);
+        return out;
+    }
     out.result = DecodedOutboxRecord::Result::ok;
     return out;
 }
@@ -358,6 +376,7 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
 std::string encode_sync_meta(const SyncMeta& m) {
     Json j{{"format", kCacheFormat}};
     j["user"] = m.user.known ? identity_to_json(m.user) : Json(nullptr);
+    j["reader"] = m.reader;
     j["cursor"] = m.cursor ? Json(*m.cursor) : Json(nullptr);
     j["last_sync"] = m.last_sync_ms ? Json(*m.last_sync_ms) : Json(nullptr);
     j["commit"] = m.commit;
@@ -380,6 +399,8 @@ SyncMetaRead read_sync_meta(std::string_view text) {
     if (const Json* u = member(j, "user")) {
         if (auto id = identity_from_json(*u)) out.meta.user = *id;
     }
+    if (read_string(j, "reader", out.meta.reader) && !out.meta.reader.empty() && !is_valid_user_id(out.meta.reader))
+        out.meta.reader.clear();
     if (const Json* cur = member(j, "cursor"); cur && cur->is_string()) out.meta.cursor = cur->get<std::string>();
     if (const Json* t = member(j, "last_sync"); t && t->is_number_integer()) out.meta.last_sync_ms = t->get<std::int64_t>();
     read_string(j, "commit", out.meta.commit);
@@ -450,11 +471,19 @@ std::optional<DecodedPosts> decode_packed(std::string_view packed, const std::st
     return out;
 }
 
-std::string encode_draft(const std::string& text) { return dump(Json{{"v", 1}, {"text", text}}); }
+std::string draft_key(const std::string& user) { return kMetaDraftPrefix + user; }
+
+std::string encode_draft(const std::string& user, const std::string& text) {
+    return dump(Json{{"v", 2}, {"user", user}, {"text", text}});
+}
 
 std::string encode_spotlight(const std::vector<Post>& posts) {
     Json list = Json::array();
-    for (const Post& p : posts) list.push_back(to_json(p));
+    for (Post p : posts) {
+        if (p.hidden) p.body.clear();
+        p.endorsed_by_me = false;
+        list.push_back(to_json(p));
+    }
     return dump(Json{{"v", 1}, {"posts", std::move(list)}});
 }
 
@@ -463,7 +492,7 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
     const std::string where = "Grove cache (" + module + "): ";
 
     // Queued writes first: they matter most and are read whatever state the rest is in.
-    int newer = 0;
+    int newer = 0, unattributed = 0;
     for (const StoredRecord& rec : stored.outbox) {
         DecodedOutboxRecord d = decode_outbox_record(rec);
         switch (d.result) {
@@ -473,8 +502,16 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                 c.warnings.push_back(where + "discarded a queued change that cannot be read (" + d.problem + ")");
                 c.delete_outbox.push_back(rec.key);
                 break;
+            case DecodedOutboxRecord::Result::unattributed:
+                ++unattributed;
+                c.delete_outbox.push_back(rec.key);
+                break;
         }
     }
+    if (unattributed)
+        c.warnings.push_back(where + "deleted " + std::to_string(unattributed) +
+                             " queued change(s) that an earlier version saved before anyone was signed in: nothing "
+                             "tells whose they were, so they are never sent under anyone's name");
     if (newer)
         c.warnings.push_back(where + std::to_string(newer) +
                              " queued change(s) were saved by a newer version of Grove; they are kept for it");
@@ -486,19 +523,33 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
             c.sync_record = rec.value;
         }
         if (rec.key == kMetaPacked) c.packed = std::move(rec.value);
-        if (rec.key == kMetaDraft) {
+        if (rec.key == kMetaDraft) {   // format 1: nobody's in particular, so nobody's to restore
+            c.warnings.push_back(where + "deleted a draft an earlier version saved without its author");
+            c.delete_meta.push_back(rec.key);
+        }
+        if (rec.key.compare(0, std::strlen(kMetaDraftPrefix), kMetaDraftPrefix) == 0) {
+            const std::string owner = rec.key.substr(std::strlen(kMetaDraftPrefix));
             const Json j = parse(rec.value);
-            if (!j.is_object() || !member(j, "text") || !read_string(j, "text", c.draft)) {
-                c.warnings.push_back(where + "the saved draft could not be read: " + excerpt(rec.value));
-                c.draft.clear();
+            std::string user, text;
+            if (!is_valid_user_id(owner) || !j.is_object() || !read_string(j, "user", user) || user != owner ||
+                !read_string(j, "text", text)) {
+                c.warnings.push_back(where + "deleted a saved draft that could not be read: " + excerpt(rec.value));
+                c.delete_meta.push_back(rec.key);
+            } else {
+                c.drafts[owner] = std::move(text);
             }
         }
         if (rec.key == kMetaSpotlight) {
             const Json j = parse(rec.value);
             const Json* list = j.is_object() ? member(j, "posts") : nullptr;
             if (list && list->is_array()) {
-                for (const Json& item : *list)
-                    if (auto p = post_from_json(item)) c.spotlight.push_back(std::move(p).value());
+                for (const Json& item : *list) {
+                    auto p = post_from_json(item);
+                    if (!p) continue;
+                    if (p->hidden) p->body.clear();
+                    p->endorsed_by_me = false;
+                    c.spotlight.push_back(std::move(p).value());
+                }
             }
         }
     }
@@ -518,7 +569,7 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                                  excerpt(*sync_text) + ")");
             c.posts_usable = false;
         } else if (read.result == SyncMetaRead::Result::other_format) {
-            // No older format was ever released; anything else was written by another version.
+            // Format 1 kept hidden posts' text; anything else was written by another version.
             c.warnings.push_back(where + "cache format " + std::to_string(read.format) + " is not " +
                                  std::to_string(kCacheFormat) + "; cached posts were discarded and will be fetched again");
             c.posts_usable = false;
@@ -531,8 +582,12 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
         }
     }
     if (!c.posts_usable) {
+        // The packed copy and the spotlight go with the posts (format 1's could hold hidden text).
         c.packed.clear();
         c.meta = SyncMeta{};
+        c.spotlight.clear();
+        c.delete_meta.push_back(kMetaPacked);
+        c.delete_meta.push_back(kMetaSpotlight);
     }
     return c;
 }

@@ -1,24 +1,34 @@
-// The persisted cache (IndexedDB in the browser), format version 1. Per module:
-//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record)
-//   outbox  key [module, write key] value: {"v":1, "op":..., ...} (see encode_outbox_record)
-//   meta    key [module, "sync"]     {"format":1, "user":{id,name,role}, "cursor":..., "last_sync":ms,
-//                                     "commit":"<random tag of the last snapshot change>"}
-//           key [module, "draft"]    {"v":1, "text":"..."}
+// The persisted cache (IndexedDB in the browser), format version 2. Per module:
+//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record); a hidden
+//                                     post's body is never stored (curators fetch it when it is shown)
+//   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record)
+//   meta    key [module, "sync"]     {"format":2, "user":{id,name,role}, "reader":"<user id>", "cursor":...,
+//                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
+//           key [module, "draft:<user id>"] {"v":2, "user":"<user id>", "text":"..."}: one per person
 //           key [module, "spotlight"] {"v":1, "posts":[wire posts], "at": ms}
 //           key [module, "packed"]   "grove-packed 1 <tag>" then one post record per line: every
 //                                     cached post, read in one go at startup (10,000 posts in one
 //                                     record instead of 10,000 records)
+// Everything in it belongs to someone: a queued write and a draft to the person who made them (the
+// token's `sub`), the cached posts to the person whose view they are (the sync record's user: it
+// decides endorsed_by_me). So a queued write without its author can never be sent, and nothing
+// person-specific is shown to anyone else. Nothing moderated is kept at rest: hidden posts are
+// stored without their text, and the spotlight without hidden text or endorsement marks.
 // The sync record also holds "packed" (the tag of the packed copy that is current) and "dirty" (the
 // ids whose posts record changed since: at most kMaxDirty, then the copy is packed again). So a
 // new or changed post is one put (plus the small sync record), and startup reads the packed copy
 // and the few dirty posts. Without a usable packed copy, startup reads every post record.
 // Everything read back is external input: a record that is corrupt, from an older format or from
 // a newer widget is migrated, skipped or discarded with a warning, never a crash. Cached posts can
-// always be fetched again; queued writes cannot, so each readable one is kept, and one written by
-// a newer widget is left untouched in storage for that widget.
+// always be fetched again; queued writes cannot, so each readable one with an author is kept, and
+// one written by a newer widget is left untouched in storage for that widget.
+// Format 1 (the first release) stored hidden posts' text and one draft per module without its
+// author, and could store a queued write without one: its posts are discarded (and fetched again),
+// its draft and such writes deleted unread, since nothing can tell whose they were.
 #pragma once
 
 #include <cstdint>    // std::int64_t
+#include <map>        // std::map
 #include <optional>   // std::optional
 #include <string>     // std::string
 #include <vector>     // std::vector
@@ -31,29 +41,37 @@
 
 namespace grove {
 
-constexpr int kCacheFormat = 1;
+constexpr int kCacheFormat = 2;
 constexpr int kOutboxRecordVersion = 1;
 
 // Meta record names.
 constexpr const char* kMetaSync = "sync";
-constexpr const char* kMetaDraft = "draft";
+constexpr const char* kMetaDraft = "draft";           // format 1: one draft per module, no author
+constexpr const char* kMetaDraftPrefix = "draft:";    // format 2: "draft:<user id>"
 constexpr const char* kMetaSpotlight = "spotlight";
 constexpr const char* kMetaPacked = "packed";
 constexpr std::size_t kMaxDirty = 256;   // changed posts before the packed copy is written again
 
+// A hidden post is written without its body (and read back without one, whatever the record says).
 std::string encode_post_record(const Post& post);
 Expected<Post> decode_post_record(std::string_view record, const std::string& module);
 
 std::string encode_outbox_record(const OutboxEntry& entry);
 struct DecodedOutboxRecord {
-    enum class Result { ok, newer, unreadable } result = Result::unreadable;
+    // unattributed: made before anyone was signed in (format 1 only); never sent by anyone.
+    enum class Result { ok, newer, unreadable, unattributed } result = Result::unreadable;
     OutboxEntry entry;       // when ok
     std::string problem;     // when not ok: why, for the console
 };
 DecodedOutboxRecord decode_outbox_record(const StoredRecord& record);
 
 struct SyncMeta {
-    Identity user;                          // whose view the cached posts are (endorsed_by_me, hidden bodies)
+    // Whose view the cached posts are (endorsed_by_me): the person of the last full pull. Another
+    // person is shown them without those marks until their own full pull replaces them.
+    Identity user;
+    // Who was signed in here last (a user id; "" if nobody yet): someone who comes back after
+    // another person is told what happened to their unsent work.
+    std::string reader;
     std::optional<std::string> cursor;
     std::optional<std::int64_t> last_sync_ms;
     // Changes with every stored change of the snapshot (a random tag), so a tab can tell whether
@@ -69,7 +87,10 @@ struct SyncMetaRead {
     int format = 0;   // when other_format
 };
 SyncMetaRead read_sync_meta(std::string_view text);
-std::string encode_draft(const std::string& text);
+// The composer draft of one person: stored under draft_key(user).
+std::string draft_key(const std::string& user);
+std::string encode_draft(const std::string& user, const std::string& text);
+// Without hidden posts' text and without endorsed_by_me (it would be the last reader's).
 std::string encode_spotlight(const std::vector<Post>& posts);
 
 std::string encode_packed(const std::string& tag, const std::vector<std::string>& post_records);
@@ -91,12 +112,13 @@ struct CacheContents {
     std::string sync_record;                // the stored sync record as it was ("" if none)
     bool posts_usable = true;               // false: the posts store is to be cleared, not read
     std::string packed;                     // the packed copy as stored ("" if none)
-    std::vector<OutboxEntry> outbox;        // readable queued writes, in queue order
-    std::string draft;
+    std::vector<OutboxEntry> outbox;        // readable queued writes with their author, in queue order
+    std::map<std::string, std::string> drafts;   // user id -> that person's composer draft
     std::vector<Post> spotlight;
     // Storage repairs the caller should write back (all in one batch).
     bool clear_posts = false;               // the cached posts are unusable: forget them
-    std::vector<std::string> delete_outbox; // unreadable records (their text is in `warnings`)
+    std::vector<std::string> delete_outbox; // unreadable or unattributed records (see `warnings`)
+    std::vector<std::string> delete_meta;   // drafts without a (valid) author
     bool rewrite_meta = false;              // the sync record was missing or repaired
     std::vector<std::string> warnings;      // one console line each
 };

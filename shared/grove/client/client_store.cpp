@@ -13,7 +13,27 @@ void ClientStore::set_me(const Identity& me) {
     touch_all();
 }
 
-bool ClientStore::applies(const OutboxEntry& e) const { return e.user.empty() || !me_.known || e.user == me_.id; }
+bool ClientStore::applies(const OutboxEntry& e) const { return me_.known && !e.user.empty() && e.user == me_.id; }
+
+void ClientStore::set_snapshot_owner(const std::string& user) {
+    if (user == owner_) return;
+    owner_ = user;
+    touch_all();
+}
+
+void ClientStore::forget_hidden_bodies() {
+    for (auto& [id, p] : snapshot_) {
+        if (!p.hidden || p.body.empty()) continue;
+        p.body.clear();
+        touch(id);
+    }
+}
+
+ShownPost ClientStore::shown_as_stored(const Post& server) const {
+    ShownPost s = ShownPost::referring_to(server);
+    if (server.endorsed_by_me && !marks_are_mine()) s.own_post().endorsed_by_me = false;
+    return s;
+}
 
 // ---- snapshot -----------------------------------------------------------------------------------
 
@@ -28,6 +48,7 @@ void ClientStore::replace_snapshot(std::vector<Post> posts) {
 }
 
 bool ClientStore::merge(Post post) {
+    if (!marks_are_mine()) post.endorsed_by_me = false;   // the snapshot is someone else's view
     auto it = snapshot_.find(post.id);
     if (it != snapshot_.end()) {
         if (it->second.rev > post.rev || it->second == post) return false;
@@ -50,7 +71,7 @@ void ClientStore::apply_endorsement_answer(const std::string& id, std::int64_t e
     const auto it = snapshot_.find(id);
     if (it == snapshot_.end()) return;
     it->second.endorsements = endorsements;
-    it->second.endorsed_by_me = endorsed_by_me;
+    if (marks_are_mine()) it->second.endorsed_by_me = endorsed_by_me;
     if (endorsed_by_me && endorsement_is_trusted(me_.role)) it->second.leader_endorsed = true;
     touch(id);
 }
@@ -178,7 +199,7 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
     ShownPost shown;
     bool exists = false;
     if (const auto it = snapshot_.find(id); it != snapshot_.end()) {
-        shown = ShownPost::referring_to(it->second);
+        shown = shown_as_stored(it->second);
         exists = true;
     }
     bool pending = false;
@@ -208,7 +229,7 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
                     p.parent_id = e.parent_id;
                     p.kind = e.kind;
                     p.body = e.body;
-                    p.author = Author{e.user.empty() ? me_.id : e.user, me_.known ? me_.name : std::string(), me_.role};
+                    p.author = Author{e.user, me_.name, me_.role};   // applies(): e.user is me
                     p.created_at_ms = e.created_ms;
                     exists = true;
                 }
@@ -271,7 +292,7 @@ void ClientStore::refresh() const {
             if (!written.count(id)) {
                 if (post.deleted) continue;
                 view_index_.emplace(id, view_.size());
-                view_.push_back(ShownPost::referring_to(post));
+                view_.push_back(shown_as_stored(post));
             } else if (auto s = compute(id)) {
                 view_index_.emplace(id, view_.size());
                 view_.push_back(std::move(*s));

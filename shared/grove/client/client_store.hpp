@@ -3,6 +3,9 @@
 //   snapshot  the server's posts by id (tombstones of deleted posts included) as last seen
 //   outbox    the person's queued writes, in queue order (outbox.hpp)
 //   view      what the person sees: the snapshot with the applicable queued writes applied on top
+// Everything person-specific is the current person's only: queued writes apply only to whoever
+// made them, and the snapshot's endorsed_by_me marks only to the person whose view it is (its
+// owner); nobody else sees them, also before anyone is signed in.
 // The view is kept up to date incrementally: a change to one post recomputes that post only, so a
 // new post with 10,000 cached costs the same as with 10.
 #pragma once
@@ -38,13 +41,20 @@ public:
     // ---- who is reading (decides which queued writes apply, and how) ----
     void set_me(const Identity& me);
     const Identity& me() const { return me_; }
-    // A queued write belongs to the current person (or was made before the token was read).
+    // A queued write belongs to the current person (one without an author belongs to nobody).
     bool applies(const OutboxEntry& e) const;
+    // Whose view the snapshot is ("" if nobody's known): their endorsed_by_me marks are shown to
+    // them only.
+    void set_snapshot_owner(const std::string& user);
+    const std::string& snapshot_owner() const { return owner_; }
+    // Forgets the text of hidden posts (someone who may not read it is signing in).
+    void forget_hidden_bodies();
 
     // ---- the server's state ----
     void replace_snapshot(std::vector<Post> posts);
     // Takes a post from the changes feed or a write's answer unless the store has a newer one
-    // (higher rev). Returns true when the snapshot changed.
+    // (higher rev). Returns true when the snapshot changed. While the snapshot is another
+    // person's view, the post is taken without endorsed_by_me (it would mix two people's marks).
     bool merge(Post post);
     const Post* server_post(const std::string& id) const;
     std::size_t snapshot_size() const { return snapshot_.size(); }
@@ -82,10 +92,13 @@ private:
     void touch(const std::string& id);   // recompute this post's view on next read
     void touch_all();
     std::optional<ShownPost> compute(const std::string& id) const;
+    ShownPost shown_as_stored(const Post& server) const;   // without another person's marks
+    bool marks_are_mine() const { return me_.known && !owner_.empty() && me_.id == owner_; }
     void refresh() const;
 
     std::string module_;
     Identity me_;
+    std::string owner_;
     std::unordered_map<std::string, Post> snapshot_;
     std::vector<QueuedWrite> outbox_;    // sorted by entry.key
     std::uint64_t next_handle_ = 1;

@@ -71,6 +71,9 @@ struct SyncStatus {
     std::size_t failed = 0;                   // writes the server refused: they wait for Retry/Edit/Discard
     bool loaded = true;                       // false while the cache is still being read
     std::string notice;                       // why changes cannot be sent now (sign-in, storage), for a banner
+    // For someone who comes back after another person used Grove in this browser: what happened to
+    // their unsent work meanwhile (kept, hidden from the other person, sent now). Empty otherwise.
+    std::string held_work;
 };
 
 struct Identity {                    // who is signed in, from the token
@@ -103,7 +106,8 @@ public:
     // implementation asks for a frame (changed()) once the write is done.
     virtual bool saving_new_post() const { return false; }
 
-    // The composer draft; survives reloads.
+    // The composer draft of the person signed in; survives reloads. Another person's is never
+    // given (it changes when the person does).
     virtual const std::string& draft() const = 0;
     virtual void set_draft(std::string text) = 0;
 
@@ -113,7 +117,8 @@ public:
     virtual std::optional<ApiError> edit(const std::string& id, std::string body) = 0;
     virtual std::optional<ApiError> remove(const std::string& id) = 0;
     virtual std::optional<ApiError> endorse(const std::string& id, bool endorsed) = 0;
-    virtual std::optional<ApiError> flag(const std::string& id, std::string reason) = 0;
+    // A flag for the curators: a reason, and optional details (at most 500 code points each).
+    virtual std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) = 0;
     virtual std::optional<ApiError> pin(const std::string& id, bool pinned) = 0;     // curator/admin
     virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
 

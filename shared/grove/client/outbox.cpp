@@ -33,6 +33,7 @@ std::optional<WriteOp> write_op_from_string(std::string_view t) {
 bool OutboxEntry::operator==(const OutboxEntry& o) const {
     return key == o.key && user == o.user && op == o.op && post_id == o.post_id && created_ms == o.created_ms &&
            kind == o.kind && parent_id == o.parent_id && body == o.body && value == o.value && reason == o.reason &&
+           details == o.details &&
            failed == o.failed && error_status == o.error_status && error_code == o.error_code &&
            error_message == o.error_message && attempts == o.attempts;
 }
@@ -113,7 +114,8 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
         case WriteOp::flag:
             r.method = "POST";
             r.url = post_url + "/flags";
-            r.body = dump(Json{{"reason", e.reason}});
+            r.body = e.details.empty() ? dump(Json{{"reason", e.reason}})
+                                       : dump(Json{{"reason", e.reason}, {"details", e.details}});
             break;
         case WriteOp::pin:
         case WriteOp::hide: {

@@ -33,6 +33,7 @@ struct OutboxEntry {
     bool value = false;
     // flag
     std::string reason;
+    std::string details;                   // optional, sent only when not empty
     // A permanent refusal (4xx): waits for the person to retry, edit or discard it.
     bool failed = false;
     int error_status = 0;

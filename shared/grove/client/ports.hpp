@@ -78,9 +78,10 @@ struct StorageBatch {
     std::vector<StoredRecord> put_outbox;      // key: write key
     std::vector<std::string> delete_outbox;
     std::vector<StoredRecord> put_meta;        // key: meta name
+    std::vector<std::string> delete_meta;
     bool empty() const {
         return !clear_posts && put_posts.empty() && delete_posts.empty() && put_outbox.empty() &&
-               delete_outbox.empty() && put_meta.empty();
+               delete_outbox.empty() && put_meta.empty() && delete_meta.empty();
     }
 };
 

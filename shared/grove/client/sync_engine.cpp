@@ -12,6 +12,9 @@ namespace grove {
 
 namespace {
 const char* const kStaleRecord = "\x01 stale: another tab replaced the snapshot";
+const char* const kNotSignedIn =
+    "Grove does not know who you are yet (the page's sign-in gave no answer it can use), so nothing can be "
+    "posted or sent under your name. It tries again by itself; signing in to the intranet again may help.";
 }
 
 SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
@@ -44,7 +47,7 @@ void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
     if (!stored.ok) {
         loaded_ = true;
         storage_failed("the browser's storage could not be opened (" + stored.error + ")");
-        if (store_.me().known) set_identity(store_.me());
+        if (store_.me().known) person_here(/*arrived=*/true);
         changed();
         emit_sync();
         request_cycle(false);
@@ -74,12 +77,15 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
         needs_pack_ = true;
     }
     store_.replace_snapshot(std::move(posts.posts));
+    store_.set_snapshot_owner(meta_.user.known ? meta_.user.id : std::string());
     store_.replace_outbox(std::move(c.outbox), epoch_at_read);
-    if (!draft_touched_) draft_ = std::move(c.draft);
+    drafts_ = std::move(c.drafts);
+    if (!draft_touched_) take_draft();
     if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
     StorageBatch repair;
     repair.clear_posts = c.clear_posts;
     repair.delete_outbox = std::move(c.delete_outbox);
+    repair.delete_meta = std::move(c.delete_meta);
     if (c.rewrite_meta) {
         meta_.commit = new_commit_tag();
         known_meta_ = encode_sync_meta(meta_);
@@ -88,7 +94,7 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
     write_storage(std::move(repair));
     loaded_ = true;
     // The token may have been read first: compare it with whose cache this is.
-    if (store_.me().known) set_identity(store_.me());
+    if (store_.me().known) person_here(/*arrived=*/true);
     changed();
     emit_sync();
     request_cycle(false);
@@ -166,7 +172,10 @@ SyncStatus SyncEngine::status() const {
     s.last_sync_ms = meta_.last_sync_ms;
     s.syncing = in_flight_;
     s.loaded = loaded_;
-    s.notice = !notice_.empty() ? notice_ : storage_notice_;
+    s.notice = !notice_.empty()                           ? notice_
+               : identity_missing_ && !store_.me().known ? std::string(kNotSignedIn)
+                                                         : storage_notice_;
+    s.held_work = held_work_;
     return s;
 }
 
@@ -239,7 +248,20 @@ void SyncEngine::request_cycle(bool urgent) {
 }
 
 void SyncEngine::run_cycle() {
-    with_token(guard([this] { me_phase(guard([this] { locked_phase(); })); }));
+    with_token(guard([this] {
+        me_phase(guard([this] {
+            // Nothing is sent or fetched for nobody: what came back would be no one's view.
+            if (!store_.me().known) {
+                if (!identity_missing_) {
+                    identity_missing_ = true;
+                    emit_error("unauthorized", kNotSignedIn);
+                }
+                fail_cycle(auth_retry_delay_ms());
+                return;
+            }
+            locked_phase();
+        }));
+    }));
 }
 
 void SyncEngine::end_cycle() {
@@ -309,6 +331,7 @@ std::string SyncEngine::new_commit_tag() {
 }
 
 void SyncEngine::persist_meta() {
+    if (detached_) return;   // the stored snapshot is another person's: theirs to describe
     meta_.commit = new_commit_tag();
     known_meta_ = encode_sync_meta(meta_);
     StorageBatch b;
@@ -317,6 +340,16 @@ void SyncEngine::persist_meta() {
 }
 
 void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts, bool full) {
+    if (detached_) {   // this tab's view stays in memory; only the queue is shared
+        b.clear_posts = false;
+        b.put_posts.clear();
+        b.delete_posts.clear();
+        b.put_meta.clear();
+        const bool outbox = !b.put_outbox.empty() || !b.delete_outbox.empty();
+        write_storage(std::move(b));
+        if (outbox) broadcast_outbox();
+        return;
+    }
     const std::string from = known_meta_;
     // Keep the packed copy and the dirty list in step with the posts store (cache_format.hpp).
     if (!full && !needs_pack_) {
@@ -342,7 +375,9 @@ void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts,
     b.put_meta.push_back({kMetaSync, to});
     known_meta_ = to;
     write_storage(std::move(b));
-    Json message{{"type", "changed"}, {"module", options_.module}};
+    // The posts are as this person sees them (a curator's include hidden text): only a tab of the
+    // same person takes them; any other reads storage, which holds nothing of the kind.
+    Json message{{"type", "changed"}, {"module", options_.module}, {"user", store_.me().known ? store_.me().id : ""}};
     if (full) {
         message["reload"] = true;   // too big to send: the others read storage
     } else {
@@ -355,12 +390,37 @@ void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts,
     ports_.broadcast->post(dump(message));
 }
 
+// The draft is the signed-in person's: saved under their id, so another person's never shows in
+// this composer. Text typed before anyone is known stays in memory only (whose would it be?).
 void SyncEngine::set_draft(std::string text) {
     if (text == draft_) return;
     draft_ = std::move(text);
     draft_touched_ = true;
     ++revision_;   // the UI set it: no redraw needed, but derived views may depend on it
+    const Identity& me = store_.me();
+    draft_owner_ = me.known ? me.id : std::string();
+    if (draft_owner_.empty()) return;
+    drafts_[draft_owner_] = draft_;
     persist_draft();
+}
+
+// The current person's saved draft into the composer (empty when nobody is known).
+void SyncEngine::take_draft() {
+    const Identity& me = store_.me();
+    draft_owner_ = me.known ? me.id : std::string();
+    const auto it = me.known ? drafts_.find(me.id) : drafts_.end();
+    draft_ = it != drafts_.end() ? it->second : std::string();
+}
+
+StorageBatch SyncEngine::draft_batch(const std::string& owner) const {
+    StorageBatch b;
+    const auto it = drafts_.find(owner);
+    if (it == drafts_.end() || it->second.empty()) {
+        b.delete_meta.push_back(draft_key(owner));   // posted or emptied: no record left behind
+    } else {
+        b.put_meta.push_back({draft_key(owner), encode_draft(owner, it->second)});
+    }
+    return b;
 }
 
 // One draft write at a time, always the latest text: typing fast never queues a write per key.
@@ -369,11 +429,10 @@ void SyncEngine::persist_draft() {
         draft_dirty_ = true;
         return;
     }
+    if (draft_owner_.empty()) return;
     draft_writing_ = true;
     draft_dirty_ = false;
-    StorageBatch b;
-    b.put_meta.push_back({kMetaDraft, encode_draft(draft_)});
-    write_storage(std::move(b), [this](bool) {
+    write_storage(draft_batch(draft_owner_), [this](bool) {
         draft_writing_ = false;
         if (draft_dirty_) persist_draft();
     });
@@ -391,7 +450,12 @@ void SyncEngine::on_broadcast(const std::string& message) {
     if (!j.is_object() || !loaded_) return;
     const auto type = j.find("type");
     if (type == j.end() || !type->is_string() || *type != "changed") return;
-    if (const auto posts = j.find("posts"); posts != j.end() && posts->is_array()) {
+    const auto sender = j.find("user");
+    const bool same_person = store_.me().known && sender != j.end() && sender->is_string() &&
+                             *sender == store_.me().id && store_.snapshot_owner() == store_.me().id;
+    const auto posts = j.find("posts");
+    const bool has_posts = posts != j.end() && posts->is_array();
+    if (has_posts && same_person) {
         for (const Json& item : *posts) {
             auto p = post_from_json(item);
             if (p && p->module == options_.module) store_.merge(std::move(p).value());
@@ -400,7 +464,8 @@ void SyncEngine::on_broadcast(const std::string& message) {
     const auto from = j.find("from");
     const auto to = j.find("to");
     const auto full = j.find("reload");
-    const bool reload = full != j.end() && full->is_boolean() && full->get<bool>();
+    // Another person's tab changed the snapshot: read it from storage (their view of it is not ours).
+    const bool reload = (full != j.end() && full->is_boolean() && full->get<bool>()) || (has_posts && !same_person);
     if (reload) {
         known_meta_ = kStaleRecord;   // matches no stored record: the next cycle reads storage
     } else if (from != j.end() && to != j.end() && from->is_string() && to->is_string() && *from == known_meta_) {
@@ -437,6 +502,19 @@ void SyncEngine::catch_up(std::function<void()> then) {
             if (d.result == DecodedOutboxRecord::Result::ok) entries.push_back(std::move(d.entry));
         }
         store_.replace_outbox(std::move(entries), epoch);
+        // Another person's tab open at the same time, in this browser, wrote its own full view:
+        // this tab keeps its view (its own) in memory and leaves storage to theirs. Taking theirs
+        // would mean a full pull here, which would make theirs pull again, and so on.
+        const Identity& me = store_.me();
+        if (stored.sync_meta && me.known && store_.snapshot_owner() == me.id) {
+            const SyncMetaRead read = read_sync_meta(*stored.sync_meta);
+            if (read.result == SyncMetaRead::Result::ok && read.meta.user.known && read.meta.user.id != me.id) {
+                detached_ = true;
+                then();
+                return;
+            }
+        }
+        detached_ = false;
         if (stored.sync_meta.value_or("") == known_meta_) {
             then();
             return;
@@ -455,8 +533,9 @@ void SyncEngine::catch_up(std::function<void()> then) {
                 meta_.cursor.reset();
                 full_resync_ = true;
                 store_.replace_snapshot({});
+                store_.set_snapshot_owner(std::string());
                 store_.replace_outbox(std::move(c->outbox), epoch2);
-                if (store_.me().known) set_identity(store_.me());
+                if (store_.me().known) person_here(/*arrived=*/false);
                 changed();
                 then();
                 return;
@@ -471,8 +550,10 @@ void SyncEngine::catch_up(std::function<void()> then) {
                     needs_pack_ = true;
                 }
                 store_.replace_snapshot(std::move(posts.posts));
+                store_.set_snapshot_owner(meta_.user.known ? meta_.user.id : std::string());
+                bodies_tried_.clear();   // the stored posts have no hidden text: ask again
                 store_.replace_outbox(std::move(c->outbox), epoch2);
-                if (store_.me().known) set_identity(store_.me());   // whose snapshot is it?
+                if (store_.me().known) person_here(/*arrived=*/false);   // whose snapshot is it?
                 changed();
                 then();
             }));
@@ -503,11 +584,16 @@ void SyncEngine::reload_outbox(std::function<void()> then) {
 }
 
 // ---- token and identity -------------------------------------------------------------------------
+// Who is signed in comes from the token the page gives (its claims, or GET /me for an opaque one).
+// Every write is made by, and sent for, exactly that person: a write needs a known person, is
+// sent only while the same person is signed in, and an answer or a resend never crosses from one
+// person to another (identity_epoch_).
 
 void SyncEngine::with_token(std::function<void()> then) {
     const bool expiring =
         token_exp_ms_ && ports_.timers->now_ms() + options_.token_refresh_margin_ms >= *token_exp_ms_;
-    if (token_ && !expiring) {
+    // No token yet, or the page said nobody is signed in: ask again (at most once a cycle).
+    if (token_ && !token_->empty() && !expiring) {
         then();
         return;
     }
@@ -518,8 +604,13 @@ void SyncEngine::with_token(std::function<void()> then) {
 }
 
 void SyncEngine::take_token(std::optional<std::string> token, std::function<void()> then) {
+    // getToken failed: nothing new is known about who is here, so keep what this page knew.
+    if (!token) {
+        then();
+        return;
+    }
     const std::string previous = token_.value_or("");
-    token_ = token.value_or("");
+    token_ = std::move(token);
     token_exp_ms_.reset();
     if (auto claims = read_token_identity(*token_)) {
         token_exp_ms_ = claims->exp_ms;
@@ -527,38 +618,99 @@ void SyncEngine::take_token(std::optional<std::string> token, std::function<void
         set_identity(claims->identity);
     } else {
         identity_from_token_ = false;
-        if (*token_ != previous) me_fetched_ = false;   // an opaque token: ask GET /me
+        if (*token_ != previous) {
+            // Empty (signed out) or opaque: nobody is known until GET /me says whose token it is.
+            me_fetched_ = false;
+            set_identity(Identity{});
+        }
     }
     then();
 }
 
 void SyncEngine::set_identity(const Identity& who) {
+    const Identity before = store_.me();
+    const bool person_changed = before.known != who.known || (who.known && before.id != who.id);
+    const bool role_changed = person_changed || (who.known && before.role != who.role);
+    if (role_changed) {
+        ++identity_epoch_;   // answers to requests made for the one before are not this person's
+        // What the one before could see and this one may not: the flag queue, hidden text.
+        flags_.clear();
+        flags_at_ms_ = 0;
+        spotlight_at_ms_ = 0;
+        bodies_tried_.clear();
+        if (person_changed || !can_moderate(who.role)) {
+            store_.forget_hidden_bodies();
+            for (Post& p : spotlight_) {
+                if (p.hidden) p.body.clear();
+                p.endorsed_by_me = false;
+            }
+        }
+    }
     store_.set_me(who);
-    if (!loaded_) return;   // on_loaded compares again with the cache
+    if (who.known) identity_missing_ = false;
+    if (!loaded_) return;   // apply_cache goes on from here
+    if (person_changed) {
+        // The one before keeps their draft (saved under their id); this one gets theirs back.
+        // Text typed while nobody was known stays where it is: it is on this screen already.
+        if (before.known && draft_owner_ == before.id) write_storage(draft_batch(before.id));
+        if (before.known || !draft_touched_) {
+            take_draft();
+            draft_touched_ = false;
+        }
+        held_work_.clear();
+    }
+    if (who.known) person_here(/*arrived=*/person_changed);
+    changed();
+}
+
+// The person is known and the cache read: is the cached view theirs, and did their own unsent
+// work wait here while someone else was signed in (`arrived`: they have just come)?
+void SyncEngine::person_here(bool arrived) {
+    const Identity& who = store_.me();
     bool meta_dirty = false;
-    if (meta_.user.known && (meta_.user.id != who.id || meta_.user.role != who.role)) {
-        // Someone else (or another role) reads now: endorsed_by_me and hidden bodies differ. Keep
-        // showing the cache until a full pull replaces it.
-        meta_.cursor.reset();
-        full_resync_ = true;
+    if (!meta_.user.known || meta_.user.id != who.id || meta_.user.role != who.role) {
+        // Another person's view (or another role's): a full pull replaces it, and meanwhile
+        // nothing of theirs is shown (ClientStore masks their marks; hidden text is never stored).
+        if (meta_.cursor || !full_resync_) {
+            meta_.cursor.reset();
+            full_resync_ = true;
+            meta_dirty = true;
+        }
+    } else if (meta_.user.name != who.name) {
+        meta_.user.name = who.name;
         meta_dirty = true;
     }
-    if (!meta_.user.known || meta_.user.id != who.id || meta_.user.role != who.role || meta_.user.name != who.name) {
-        meta_.user = who;
+    if (arrived && !meta_.reader.empty() && meta_.reader != who.id) {
+        std::size_t writes = 0;
+        for (const QueuedWrite& w : store_.outbox())
+            if (store_.applies(w.entry)) ++writes;
+        const auto draft = drafts_.find(who.id);
+        const bool has_draft = draft != drafts_.end() && !draft->second.empty();
+        if (writes || has_draft) held_work_ = held_work_text(writes, has_draft);
+    }
+    if (meta_.reader != who.id) {
+        meta_.reader = who.id;
         meta_dirty = true;
     }
     if (meta_dirty) persist_meta();
-    // Writes made before the token was read are this person's.
-    StorageBatch b;
-    for (const QueuedWrite& w : store_.outbox()) {
-        if (!w.entry.user.empty()) continue;
-        OutboxEntry e = w.entry;
-        e.user = who.id;
-        store_.update(e);
-        if (w.persisted) b.put_outbox.push_back({e.key, encode_outbox_record(e)});
-    }
-    write_storage(std::move(b));
-    changed();
+}
+
+std::string SyncEngine::held_work_text(std::size_t writes, bool draft) {
+    std::string text = "Welcome back. While someone else used Grove in this browser, your unsent work waited here; "
+                       "nothing of it was shown to them or sent under their name.";
+    if (writes)
+        text += " " + std::to_string(writes) + (writes == 1 ? " change" : " changes") +
+                " you made earlier on this device " + (writes == 1 ? "is" : "are") +
+                " being sent under your name now; you can still edit or delete your posts as usual.";
+    if (draft) text += " Your unsent draft is back in the composer.";
+    return text;
+}
+
+std::optional<ApiError> SyncEngine::check_signed_in() const {
+    if (store_.me().known) return std::nullopt;
+    return ApiError::unauthorized(
+        "Grove does not know who you are yet, so this cannot be saved under your name. Your text stays here: "
+        "try again in a moment, or sign in to the intranet again.");
 }
 
 void SyncEngine::me_phase(std::function<void()> then) {
@@ -578,32 +730,61 @@ void SyncEngine::me_phase(std::function<void()> then) {
     });
 }
 
+// Whoever is signed in changed while a request of this cycle was out: its answer (or a resend
+// with the new token) would be for the wrong person. Drop it and start over as the new one; a
+// write it may have performed is still queued for its author, and resending it later is safe.
+void SyncEngine::abandon_cycle() {
+    release_lock();
+    for (const QueuedWrite& w : store_.outbox())
+        if (w.in_flight) store_.set_in_flight(w.entry.key, false);
+    full_in_progress_ = false;
+    full_posts_.clear();
+    busy_ = false;
+    again_ = false;
+    emit_sync();
+    changed();
+    request_cycle(false);
+}
+
 void SyncEngine::send(HttpRequest request, std::function<void(HttpResponse)> done) {
     auto attach = [this](HttpRequest& r) {
         for (auto it = r.headers.begin(); it != r.headers.end();)
             it = it->first == "Authorization" ? r.headers.erase(it) : it + 1;
         if (token_ && !token_->empty()) r.headers.emplace_back("Authorization", "Bearer " + *token_);
     };
+    const std::uint64_t epoch = identity_epoch_;
     request.timeout_ms = options_.request_timeout_ms;
     attach(request);
     in_flight_ = true;
     changed();
-    ports_.http->send(request, guard([this, request, done, attach](HttpResponse resp) mutable {
+    ports_.http->send(request, guard([this, epoch, request, done, attach](HttpResponse resp) mutable {
         in_flight_ = false;
+        if (epoch != identity_epoch_) {
+            abandon_cycle();
+            return;
+        }
         if (resp.status != 401) {
             note_answer(resp);
             done(std::move(resp));
             return;
         }
         // 401: the token expired or was revoked. Ask the page for a new one, once, and resend.
-        ports_.token->get(true, guard([this, request, done, attach](std::optional<std::string> token,
-                                                                   std::string error) mutable {
+        ports_.token->get(true, guard([this, epoch, request, done, attach](std::optional<std::string> token,
+                                                                          std::string error) mutable {
             if (!error.empty()) ports_.page->warn("Grove: the page's getToken failed: " + error);
             take_token(std::move(token), [] {});
+            if (epoch != identity_epoch_) {   // the new token is someone else's: never resend as them
+                abandon_cycle();
+                return;
+            }
             attach(request);
             in_flight_ = true;
-            ports_.http->send(request, guard([this, done](HttpResponse again) {
+            ports_.http->send(request, guard([this, epoch, done](HttpResponse again) {
                 in_flight_ = false;
+                if (epoch != identity_epoch_) {
+                    abandon_cycle();
+                    return;
+                }
                 note_answer(again);
                 done(std::move(again));
             }));

@@ -16,10 +16,16 @@
 // Cycles run at start, every poll interval while the page is visible, at once when it becomes
 // visible, gains focus or goes online, and after each new write; a hidden tab still sends its
 // writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
+// One person at a time (the token's `sub`): their draft, their queued writes and their view of the
+// posts; another person's stay stored, unseen and unsent, until they are back. Nothing is taken,
+// fetched or sent while nobody is known, and nothing crosses from one person to the next when the
+// token changes (SECURITY.md, "Shared computers").
 #pragma once
 
 #include <cstdint>   // std::int64_t, std::uint64_t
+#include <map>       // std::map
 #include <memory>    // std::shared_ptr
+#include <set>       // std::set
 #include <optional>  // std::optional
 #include <string>    // std::string
 #include <utility>   // std::forward, std::move
@@ -77,7 +83,7 @@ public:
     std::optional<ApiError> edit(const std::string& id, std::string body) override;
     std::optional<ApiError> remove(const std::string& id) override;
     std::optional<ApiError> endorse(const std::string& id, bool endorsed) override;
-    std::optional<ApiError> flag(const std::string& id, std::string reason) override;
+    std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) override;
     std::optional<ApiError> pin(const std::string& id, bool pinned) override;
     std::optional<ApiError> hide(const std::string& id, bool hidden) override;
     void retry(std::uint64_t write) override;
@@ -124,6 +130,8 @@ private:
     void persist_meta();       // the sync record, outside a cycle (identity changes)
     std::string new_commit_tag();
     void persist_draft();
+    void take_draft();
+    StorageBatch draft_batch(const std::string& owner) const;
     // Under the lock: stores a snapshot change (with the sync record when it changed) and tells
     // the other tabs. `full`: the whole snapshot was replaced.
     void commit_snapshot(StorageBatch batch, const std::vector<Post>& posts, bool full = false);
@@ -136,7 +144,11 @@ private:
     void with_token(std::function<void()> then);
     void take_token(std::optional<std::string> token, std::function<void()> then);
     void set_identity(const Identity& who);
+    void person_here(bool arrived);
+    static std::string held_work_text(std::size_t writes, bool draft);
+    std::optional<ApiError> check_signed_in() const;
     void me_phase(std::function<void()> then);
+    void abandon_cycle();
     // Sends with the token; after a 401, asks for a fresh token once and resends.
     void send(HttpRequest request, std::function<void(HttpResponse)> done);
     void note_answer(const HttpResponse& response);   // online/offline, sign-in notice
@@ -154,6 +166,7 @@ private:
     void pull_phase();
     void pull_page();
     void on_page(HttpResponse response);
+    void bodies_phase();
     void spotlight_phase();
     void flags_phase();
 
@@ -175,12 +188,18 @@ private:
     bool storage_ok_ = true;         // false: memory only (the cache could not be read)
     SyncMeta meta_;
     std::string known_meta_;         // the stored sync record this tab's snapshot matches
+    // The stored snapshot is another person's (their tab is open too): this tab's own view stays
+    // in memory, and it writes only queued writes and drafts until it is the owner's again.
+    bool detached_ = false;
     bool needs_pack_ = false;        // write the packed copy at the next commit (cache_format.hpp)
     std::string draft_;
+    std::string draft_owner_;        // whose draft_ is ("": typed while nobody was known, not saved)
+    std::map<std::string, std::string> drafts_;   // saved drafts by person, as this tab knows them
     bool draft_touched_ = false;     // typed before the cache was read: keep what was typed
     bool draft_writing_ = false, draft_dirty_ = false;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
+    std::set<std::string> bodies_tried_;   // hidden posts whose text was asked for (curators)
     std::int64_t spotlight_at_ms_ = 0;
     std::int64_t flags_at_ms_ = 0;
     bool flags_wanted_ = false;
@@ -196,6 +215,9 @@ private:
     bool identity_from_token_ = false;
     bool me_fetched_ = false;
     bool auth_failed_ = false;           // the API refused even a fresh token
+    bool identity_missing_ = false;      // a cycle found nobody signed in (status().notice says so)
+    std::uint64_t identity_epoch_ = 0;   // moves whenever the person (or their role) changes
+    std::string held_work_;              // SyncStatus::held_work
     std::string notice_;                 // why syncing cannot go on (sign-in, storage)
     std::string storage_notice_;
 

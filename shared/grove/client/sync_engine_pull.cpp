@@ -2,7 +2,8 @@
 // the saved cursor while has_more is true; each page and its cursor are stored in one transaction,
 // so the cache never claims a cursor whose posts it lacks. Without a cursor (first visit, another
 // person signed in, an unusable cache or cursor) it fetches every post and then replaces the
-// snapshot at once. Then the spotlight and, for curators, the flag queue.
+// snapshot at once. Then, for curators, the text of hidden posts (never cached), the spotlight
+// and the flag queue.
 #include "grove/client/sync_engine.hpp"
 
 #include "grove/wire.hpp"   // Json, post_from_json, error_from_response
@@ -50,7 +51,9 @@ void SyncEngine::pull_phase() {
         end_cycle();
         return;
     }
-    full_in_progress_ = full_resync_ || !meta_.cursor;
+    const Identity& me = store_.me();
+    const bool owned = meta_.user.known && meta_.user.id == me.id && meta_.user.role == me.role;
+    full_in_progress_ = full_resync_ || !meta_.cursor || !owned;   // another person's view: replaced whole
     page_cursor_ = full_in_progress_ ? std::nullopt : meta_.cursor;
     full_posts_.clear();
     pull_page();
@@ -89,6 +92,8 @@ void SyncEngine::on_page(HttpResponse r) {
             for (const Post& p : full_posts_) b.put_posts.push_back({p.id, encode_post_record(p)});
             store_.replace_snapshot(std::move(full_posts_));
             full_posts_.clear();
+            meta_.user = store_.me();   // the snapshot is now this person's view (send() saw to it)
+            store_.set_snapshot_owner(meta_.user.id);
             full_resync_ = false;
             full_in_progress_ = false;
         } else {
@@ -114,7 +119,7 @@ void SyncEngine::on_page(HttpResponse r) {
             return;
         }
         release_lock();
-        spotlight_phase();
+        bodies_phase();
         return;
     }
     const ApiError err = error_from_response(r.status, r.body);
@@ -137,6 +142,38 @@ void SyncEngine::on_page(HttpResponse r) {
         return;
     }
     fail_cycle(backoff_.next_delay_ms(ports_.random()));
+}
+
+// Hidden posts are cached without their text (cache_format.hpp): a curator's widget asks for each
+// one it does not have in memory, one at a time. Learners are never given it.
+void SyncEngine::bodies_phase() {
+    const Identity& me = store_.me();
+    std::string wanted;
+    if (me.known && can_moderate(me.role)) {
+        for (const auto& [id, p] : store_.snapshot()) {
+            if (p.hidden && !p.deleted && p.body.empty() && !bodies_tried_.count(id)) {
+                wanted = id;
+                break;
+            }
+        }
+    }
+    if (wanted.empty()) {
+        spotlight_phase();
+        return;
+    }
+    bodies_tried_.insert(wanted);   // asked once per person and page, unless no answer came
+    send(HttpRequest{"GET", options_.api + "/posts/" + url_encode(wanted), {}, {}, 0}, [this, wanted](HttpResponse r) {
+        const Answer answer = classify_status(r.status);
+        if (answer == Answer::ok) {
+            auto p = post_from_json(Json::parse(r.body, nullptr, false));
+            if (p && p->id == wanted && p->module == options_.module && store_.merge(std::move(p).value())) changed();
+        } else if (answer != Answer::permanent) {
+            bodies_tried_.erase(wanted);   // the next cycle asks again
+            spotlight_phase();
+            return;
+        }
+        bodies_phase();
+    });
 }
 
 // The spotlight changes rarely: fetched at most every few minutes, kept in the cache for offline.

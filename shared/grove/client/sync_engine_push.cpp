@@ -1,7 +1,8 @@
 // SyncEngine, part 2: the sync lock and the pusher. A cycle takes the module's lock (one tab of
 // this browser at a time), catches up with what other tabs stored, then sends the oldest write
 // that is this person's and not refused, applies the answer, and repeats until nothing is left;
-// then it pulls (sync_engine_pull.cpp) and lets go of the lock.
+// then it pulls (sync_engine_pull.cpp) and lets go of the lock. Another person's queued writes
+// stay where they are, unsent and unseen, until that person is signed in here again.
 #include "grove/client/sync_engine.hpp"
 
 #include "grove/wire.hpp"   // Json, post_from_json, error_from_response
@@ -61,8 +62,7 @@ void SyncEngine::push_next() {
 }
 
 void SyncEngine::send_write(const OutboxEntry& queued) {
-    OutboxEntry e = queued;
-    if (e.user.empty() && store_.me().known) e.user = store_.me().id;
+    OutboxEntry e = queued;   // applies(): made by the person whose token goes with it
     ++e.attempts;
     store_.set_in_flight(e.key, true);
     send(to_http_request(e, options_.api, options_.module),

@@ -1,6 +1,7 @@
 // SyncEngine, part 4: what the person does. Every write is checked with the shared rules first (an
 // invalid one queues nothing and says why), then shown at once, saved to storage, and sent by the
-// pusher once saved. Refused writes wait for retry(), an edit, or discard().
+// pusher once saved. Refused writes wait for retry(), an edit, or discard(). A write is always
+// someone's: while nobody is known to be signed in, none is taken (check_signed_in).
 #include "grove/client/sync_engine.hpp"
 
 #include "grove/utf8.hpp"         // trim, count_code_points, is_valid_utf8
@@ -13,7 +14,7 @@ OutboxEntry SyncEngine::new_entry(WriteOp op, const std::string& post_id) {
     OutboxEntry e;
     const std::int64_t now = ports_.timers->now_ms();
     e.key = make_write_key(now, tab_, ++counter_);
-    e.user = store_.me().known ? store_.me().id : std::string();
+    e.user = store_.me().id;   // the writes below run only for a known person
     e.op = op;
     e.post_id = post_id;
     e.created_ms = now;
@@ -82,10 +83,9 @@ Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std
     create_started_ms_ = ports_.timers->now_ms();
     auto checked = validate_body(body, options_.max_body);
     if (!checked) return checked.error();
+    if (auto err = check_signed_in()) return *err;
     const Identity& me = store_.me();
-    if (!can_post_kind(me.role, kind))
-        return me.known ? ApiError::forbidden("Only leaders can post leader learnings.")
-                        : ApiError::forbidden("Still checking who you are; try again in a moment.");
+    if (!can_post_kind(me.role, kind)) return ApiError::forbidden("Only leaders can post leader learnings.");
     if (parent_id) {
         const ShownPost* parent = store_.shown(*parent_id);
         if (!parent) return ApiError::not_found("The post you are replying to no longer exists.");
@@ -107,6 +107,7 @@ Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std
 std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body) {
     auto checked = validate_body(body, options_.max_body);
     if (!checked) return checked.error();
+    if (auto err = check_signed_in()) return err;
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     if (shown->post().author.id != store_.me().id) return ApiError::forbidden("You can only edit your own posts.");
@@ -139,6 +140,7 @@ std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body
 }
 
 std::optional<ApiError> SyncEngine::remove(const std::string& id) {
+    if (auto err = check_signed_in()) return err;
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     if (shown->post().author.id != store_.me().id && !can_moderate(store_.me().role))
@@ -155,6 +157,7 @@ std::optional<ApiError> SyncEngine::remove(const std::string& id) {
 }
 
 std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed) {
+    if (auto err = check_signed_in()) return err;
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     if (shown->post().author.id == store_.me().id) return ApiError::own_post();
@@ -166,20 +169,27 @@ std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed
     return std::nullopt;
 }
 
-std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason) {
+std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason, std::string details) {
     if (!is_valid_utf8(reason)) return ApiError::invalid_utf8("The reason is not valid UTF-8.");
+    if (!is_valid_utf8(details)) return ApiError::invalid_utf8("The details are not valid UTF-8.");
+    if (auto err = check_signed_in()) return err;
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     std::string trimmed = trim(reason);
     if (count_code_points(trimmed) > kMaxFlagReasonCodePoints)
         return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
+    std::string trimmed_details = trim(details);
+    if (count_code_points(trimmed_details) > kMaxFlagDetailsCodePoints)
+        return ApiError::too_long("details", "Details are limited to 500 characters.");
     OutboxEntry e = new_entry(WriteOp::flag, id);
     e.reason = std::move(trimmed);
+    e.details = std::move(trimmed_details);
     queue(std::move(e));
     return std::nullopt;
 }
 
 std::optional<ApiError> SyncEngine::pin(const std::string& id, bool pinned) {
+    if (auto err = check_signed_in()) return err;
     if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can pin posts.");
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
@@ -192,6 +202,7 @@ std::optional<ApiError> SyncEngine::pin(const std::string& id, bool pinned) {
 }
 
 std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
+    if (auto err = check_signed_in()) return err;
     if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can hide posts.");
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;

@@ -67,13 +67,12 @@ export async function focusedLabel(page, sel = '#w') {
   return c ? c.label : null;
 }
 
-// Pastes `text` into the focused element as the browser does: a paste event with the text as clipboard data.
+// Pastes `text` into the focused element as a person does: the text on the real clipboard, then
+// Ctrl+V (the browser's own paste into the focused field).
 export async function paste(page, text) {
-  await page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await page.keyboard.press('Control+V');
 }
 
 // Waits until the widget has stopped drawing (it draws a few frames after each input).

@@ -46,15 +46,17 @@ EMSCRIPTEN_KEEPALIVE void grove_set_font(const unsigned char* data, int size) {
     font() = std::make_shared<const std::vector<unsigned char>>(data, data + (size > 0 ? size : 0));
 }
 
-// Returns 1 on success; 0 with grove_last_error() set (bad config, no WebGL2).
-EMSCRIPTEN_KEEPALIVE int grove_mount(int id, const char* config_json) {
+// Returns 1 on success; 0 with grove_last_error() set (bad config, no WebGL2). With canvas = 0
+// the widget shows as its HTML view alone (no WebGL 2, or forced colours): no GL context at all.
+EMSCRIPTEN_KEEPALIVE int grove_mount(int id, const char* config_json, int canvas) {
     if (find(id)) return 1;
     auto config = grove::parse_widget_config(config_json ? config_json : "");
     if (!config) {
         last_error = grove::dump(grove::to_json(config.error()));
         return 0;
     }
-    auto mount = std::make_unique<grove::WebMount>(id, grove::js_canvas_selector(id), std::move(config).value(), font());
+    auto mount = std::make_unique<grove::WebMount>(id, grove::js_canvas_selector(id), std::move(config).value(), font(),
+                                                   canvas != 0);
     if (!mount->ok()) {
         last_error = grove::dump(grove::to_json(
             grove::ApiError{0, "no_webgl2", "This browser cannot show the discussion: WebGL 2 is not available.", {}}));
@@ -89,6 +91,16 @@ EMSCRIPTEN_KEEPALIVE void grove_mouse_move(int id, float x, float y) {
     if (auto* m = find(id)) m->mouse_move(x, y);
 }
 
+// The pointer left the canvas (once any press and release there has been seen by a frame).
+EMSCRIPTEN_KEEPALIVE void grove_mouse_leave(int id) {
+    if (auto* m = find(id)) m->mouse_leave();
+}
+
+// A coarse pointer (touch screens): controls at least 44 CSS px tall.
+EMSCRIPTEN_KEEPALIVE void grove_set_coarse_pointer(int id, int coarse) {
+    if (auto* m = find(id)) m->set_coarse_pointer(coarse != 0);
+}
+
 // mods: bit 0 ctrl, 1 shift, 2 alt, 3 meta.
 EMSCRIPTEN_KEEPALIVE void grove_mouse_button(int id, int button, int down, int mods) {
     if (auto* m = find(id)) m->mouse_button(button, down != 0, mods_from(mods));
@@ -116,24 +128,40 @@ EMSCRIPTEN_KEEPALIVE int grove_key(int id, const char* dom_key, int mods) {
     return 0;
 }
 
-EMSCRIPTEN_KEEPALIVE void grove_text(int id, const char* utf8) {
-    if (auto* m = find(id)) m->text(utf8 ? utf8 : "");
+// The HTML view's textarea for field `control` changed: its whole value, the selection in UTF-8
+// bytes, and whether an IME composition is in progress.
+EMSCRIPTEN_KEEPALIVE void grove_field_input(int id, unsigned control, const char* utf8, int sel_start, int sel_end,
+                                            int composing) {
+    auto* m = find(id);
+    if (!m || !utf8) return;
+    grove::FieldInput in;
+    in.value = utf8;
+    in.sel_start = sel_start > 0 ? static_cast<std::size_t>(sel_start) : 0;
+    in.sel_end = sel_end > 0 ? static_cast<std::size_t>(sel_end) : 0;
+    in.composing = composing != 0;
+    m->field_input(control, std::move(in));
+}
+
+// The page's focus went to the HTML view's element for `control` (0: not a control; `row` is the
+// list item's thread row then, or -1).
+EMSCRIPTEN_KEEPALIVE void grove_dom_focus(int id, unsigned control, int row) {
+    if (auto* m = find(id)) m->dom_focus(control, row);
+}
+
+// The HTML view's element for `control` was clicked or activated.
+EMSCRIPTEN_KEEPALIVE void grove_activate(int id, unsigned control) {
+    if (auto* m = find(id)) m->activate(control);
 }
 
 EMSCRIPTEN_KEEPALIVE void grove_focus(int id, int focused) {
     if (auto* m = find(id)) m->focus(focused != 0);
 }
 
-// Focus arrived from the page: into the composer, or (from_end) onto the last control.
-EMSCRIPTEN_KEEPALIVE void grove_focus_entry(int id, int from_end) {
-    if (auto* m = find(id)) m->focus_entry(from_end != 0);
-}
-
-// The selection of the field being edited, for the page's copy (cut = 0) and cut (1) events.
-EMSCRIPTEN_KEEPALIVE const char* grove_copy(int id, int cut) {
+// Focus arrived from the page: into the composer, or (from_end) onto the last control. Returns
+// that control, whose element the page focuses at once (0 before the first frame).
+EMSCRIPTEN_KEEPALIVE unsigned grove_focus_entry(int id, int from_end) {
     auto* m = find(id);
-    returned = m ? m->copy_selection(cut != 0) : std::string();
-    return returned.c_str();
+    return m ? m->focus_entry(from_end != 0) : 0;
 }
 
 // What is on screen, as JSON: the controls with their labels, states and boxes (CSS px).

@@ -4,8 +4,10 @@
 
 extern "C" {
 // Implemented in library_grove.js.
-void grove_js_frame_done(int id, float content_height, int want_text, float caret_x, float caret_y, float caret_h,
-                         int cursor, float scroll_y, float scroll_max, const char* announce);
+void grove_js_frame_done(int id, float content_height, unsigned editing, unsigned focused, int ring, int cursor,
+                         float scroll_y, float scroll_max, const char* announce, const char* fields,
+                         const char* view_ops, const char* view_focus);
+void grove_js_view_style(int id, const char* vars_json);
 void grove_js_emit(int id, const char* name, const char* detail_json);
 int grove_js_is_apple();
 void grove_js_clipboard_write(const char* text);
@@ -15,9 +17,12 @@ char* grove_js_clipboard_read();   // malloc'ed UTF-8, caller frees
 namespace grove {
 
 void js_frame_done(int id, const FrameReport& r) {
-    grove_js_frame_done(id, r.content_height_css, r.want_text_input, r.caret_x_css, r.caret_y_css, r.caret_h_css,
-                        r.mouse_cursor, r.scroll_y_css, r.scroll_max_css, r.announce.c_str());
+    grove_js_frame_done(id, r.content_height_css, r.editing, r.focused, r.ring ? 1 : 0, r.mouse_cursor, r.scroll_y_css,
+                        r.scroll_max_css, r.announce.c_str(), r.fields.c_str(), r.view_ops.c_str(),
+                        r.view_focus.c_str());
 }
+
+void js_view_style(int id, const std::string& vars) { grove_js_view_style(id, vars.c_str()); }
 
 void js_emit(int id, const char* name, const std::string& detail) { grove_js_emit(id, name, detail.c_str()); }
 

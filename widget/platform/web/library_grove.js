@@ -1,8 +1,16 @@
 // C++ -> page calls (see js_bridge.hpp). Each forwards to the mount's handlers in platform.js.
 mergeInto(LibraryManager.library, {
-  grove_js_frame_done: function (id, contentHeight, wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax, announce) {
-    Module.groveFrameDone(id, contentHeight, !!wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax,
-      HEAPU8[announce] ? UTF8ToString(announce) : '');
+  grove_js_frame_done: function (id, contentHeight, editing, focused, ring, cursor, scrollY, scrollMax, announce,
+    fields, viewOps, viewFocus) {
+    function str(p) { return HEAPU8[p] ? UTF8ToString(p) : ''; }   // most frames: empty strings, no decoding
+    Module.groveFrameDone(id, {
+      contentHeight: contentHeight, editing: editing >>> 0, focused: focused >>> 0, ring: !!ring, cursor: cursor,
+      scrollY: scrollY, scrollMax: scrollMax, announce: str(announce), fields: str(fields), viewOps: str(viewOps),
+      viewFocus: str(viewFocus),
+    });
+  },
+  grove_js_view_style: function (id, varsJson) {
+    Module.groveViewStyle(id, JSON.parse(UTF8ToString(varsJson)));
   },
   grove_js_emit: function (id, name, detailJson) {
     Module.groveEmit(id, UTF8ToString(name), UTF8ToString(detailJson));

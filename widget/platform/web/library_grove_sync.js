@@ -298,7 +298,8 @@ mergeInto(LibraryManager.library, {
     }, fail);
   },
 
-  // batch: {"module", "clear_posts", "put_posts": [[k, v]], "delete_posts": [k], "put_outbox", ...}
+  // batch: {"module", "clear_posts", "put_posts": [[k, v]], "delete_posts": [k], "put_outbox", ...,
+  // "put_meta", "delete_meta": [k]}
   grove_js_storage_write__deps: ['$GroveSync'],
   // Large values come as bytes ({"blob": i} in the batch, i into blobs: int32 [pointer, length]
   // pairs) and are stored as a Uint8Array, copied out of the heap before this returns.
@@ -325,7 +326,8 @@ mergeInto(LibraryManager.library, {
       var stores = [];
       if (b.clear_posts || b.put_posts.length || b.delete_posts.length) stores.push('posts');
       if (b.put_outbox.length || b.delete_outbox.length) stores.push('outbox');
-      if (b.put_meta.length) stores.push('meta');
+      var deleteMeta = b.delete_meta || [];
+      if (b.put_meta.length || deleteMeta.length) stores.push('meta');
       if (!stores.length) { finish(''); return; }
       var tx = db.transaction(stores, 'readwrite');
       var m = b.module;
@@ -360,6 +362,10 @@ mergeInto(LibraryManager.library, {
             meta.put(bytes.slice(i * size, Math.min(bytes.length, (i + 1) * size)), [m, r[0] + '\u0001' + ('00000' + i).slice(-6)]);
           }
           meta.put({ grove_chunks: n, bytes: bytes.length }, [m, r[0]]);
+        });
+        deleteMeta.forEach(function (k) {   // the value and any pieces of it
+          meta.delete([m, k]);
+          meta.delete(IDBKeyRange.bound([m, k + '\u0001'], [m, k + '\u0002'], false, true));
         });
       }
       tx.oncomplete = function () { finish(''); };
@@ -528,7 +534,7 @@ mergeInto(LibraryManager.library, {
   },
 
   // mount element.groveSyncState() -> {module, me, loaded, online, pending, failed, last_sync,
-  // notice, draft, posts: [Post + state]}: for support and browser tests.
+  // notice, held_work, draft, posts: [Post + state]}: for support and browser tests.
   // groveSyncState({posts: false}) leaves the posts out (an empty list): cheap enough to poll.
   grove_js_expose_state: function (mountId, engineId, expose) {
     var m = Module.groveMounts && Module.groveMounts[mountId];

@@ -1,12 +1,21 @@
 // Grove's browser platform layer (--pre-js of grove-core.js): wires one mount element's DOM
-// events to the wasm widget and applies what each frame reports back (size, text agent, cursor).
+// events to the wasm widget and applies what each frame reports back (size, the HTML view, the
+// focus, the field being edited, the cursor).
 //
 // - Input is listened for on the mount element only, so keys typed elsewhere on the page never
 //   reach the widget, and default actions are prevented only for what the widget really handles.
-// - The text agent: a transparent <textarea> inside the mount element holds the page's focus
-//   while the widget is focused. Typed, IME-composed and pasted text arrives through its input,
-//   composition and paste events (as in any page input); copy and cut ask the widget for its
-//   selection synchronously. Mobile keyboards open only while a field is being edited.
+// - The HTML view (view_dom.js): every frame's semantic tree of the widget, applied to DOM nodes
+//   inside the mount element. Behind the canvas it is not seen but read by screen readers; without
+//   a canvas (no WebGL 2, forced colours) it is the widget.
+// - One focus: the page's focus is on the view's element for the widget's focused control. Tab on
+//   the canvas moves the widget's focus and the page's follows; a screen reader (or a click in the
+//   view) moving the page's focus moves the widget's, and the canvas scrolls the control into view.
+//   A click on a view's button acts through the widget, once (grove_activate); Enter and Space on
+//   a focused button are the browser's own click.
+// - Text: the view's textareas hold every field's text (caret, selection, deleting by grapheme,
+//   IME composition, right-to-left typing, the clipboard are the browser's). The field being
+//   edited on the canvas shows its own textarea over its box, styled like the widget. Every change
+//   goes to the widget (grove_field_input).
 // - Tab past the widget's last control (or Shift+Tab before its first) moves the page's focus to
 //   the next (previous) focusable element, as if the widget were one more form field.
 // - Frames are drawn on demand; none while the widget is off screen or the tab is hidden.
@@ -18,7 +27,8 @@ var GROVE_SPECIAL_KEYS = {
 };
 var GROVE_FOCUSABLE = 'a[href],area[href],button,input,select,textarea,iframe,summary,[contenteditable=""],' +
   '[contenteditable="true"],[tabindex]';
-var GROVE_MAX_PASTE = 20000;   // characters; posts are capped at 500 anyway
+// The family the edited field's textarea and the visible view use: the system's UI font.
+var GROVE_FONT_STACK = 'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Ubuntu,Cantarell,"Helvetica Neue",Arial,sans-serif';
 
 Module.groveMounts = {};
 Module.groveClipboardText = '';
@@ -36,88 +46,99 @@ Module.groveEmit = function (id, name, detailJson) {
   m.element.dispatchEvent(new CustomEvent(name, { bubbles: true, detail: JSON.parse(detailJson) }));
 };
 
-Module.groveFrameDone = function (id, contentHeight, wantText, caretX, caretY, caretH, cursor, scrollY, scrollMax,
-  announce) {
+Module.groveViewStyle = function (id, vars) {
+  var m = Module.groveMounts[id];
+  if (!m) return;
+  for (var name in vars) m.view.style.setProperty(name, vars[name]);
+};
+
+Module.groveFrameDone = function (id, f) {
   var m = Module.groveMounts[id];
   if (!m) return;
   m.frames++;
-  if (announce) {   // screen readers: where the keyboard focus went, what just happened
-    m.live.textContent = '';
-    m.live.textContent = announce;
+  m.focusedId = f.focused;
+  m.ring = f.ring;
+  if (f.viewOps) {
+    m.applying = true;   // nodes taken out with the focus in them send no focus events meanwhile
+    var lost = m.dom.apply(JSON.parse(f.viewOps));
+    m.applying = false;
+    if (lost) m.refocus = true;
   }
-  var h = Math.max(1, Math.ceil(contentHeight));
-  if (Math.abs(h - m.contentHeight) >= 1) {
-    m.contentHeight = h;
-    m.canvas.style.height = h + 'px';     // max-height (data-grove-height) caps it; then the widget scrolls
+  if (f.announce) {   // screen readers: what just happened (the same words twice are still said)
+    var text = f.announce === m.lastAnnounce ? f.announce + '\u00a0' : f.announce;
+    m.lastAnnounce = text;
+    m.live.textContent = text;
   }
-  m.scrollY = scrollY;
-  m.scrollMax = scrollMax;
-  // Touch: a focused widget with more to show scrolls itself under a finger (see the touch
-  // handlers in groveAttach); otherwise fingers pan the page as usual.
-  var touchAction = scrollMax > 0 && m.element.contains(document.activeElement) ? 'none' : 'pan-y';
-  if (m.canvas.style.touchAction !== touchAction) m.canvas.style.touchAction = touchAction;
-  m.canvas.style.cursor = GROVE_CURSORS[cursor] || 'default';
-  if (wantText && caretH > 0) {   // IME candidate windows open at the caret
-    m.agent.style.left = Math.max(0, caretX) + 'px';
-    m.agent.style.top = Math.max(0, caretY) + 'px';
-    m.agent.style.height = caretH + 'px';
-    m.agent.style.fontSize = Math.max(8, caretH * 0.85) + 'px';
+  if (m.canvas) {
+    var h = Math.max(1, Math.ceil(f.contentHeight));
+    if (Math.abs(h - m.contentHeight) >= 1) {
+      m.contentHeight = h;
+      m.canvas.style.height = h + 'px';     // max-height (data-grove-height) caps it; then the widget scrolls
+    }
+    m.scrollY = f.scrollY;
+    m.scrollMax = f.scrollMax;
+    // Touch: a focused widget with more to show scrolls itself under a finger (see the touch
+    // handlers in groveAttach); otherwise fingers pan the page as usual.
+    var touchAction = f.scrollMax > 0 && m.element.contains(document.activeElement) ? 'none' : 'pan-y';
+    if (m.canvas.style.touchAction !== touchAction) m.canvas.style.touchAction = touchAction;
+    m.canvas.style.cursor = GROVE_CURSORS[f.cursor] || 'default';
+    m.fields = f.fields ? JSON.parse(f.fields) : [];
+    m.showEditing(f.editing);
   }
-  if (wantText !== m.wantText) {
-    m.wantText = wantText;
-    // A virtual keyboard only while a field is being edited.
-    m.agent.setAttribute('inputmode', wantText ? 'text' : 'none');
-    var inside = m.element.contains(document.activeElement);
-    if (wantText && inside && document.activeElement !== m.agent) m.agent.focus({ preventScroll: true });
-  }
+  m.editingId = f.editing;
+  m.syncFocus(f.viewFocus);
 };
 
-// Mounts the widget on `canvas` (inside `element`); config is the validated attribute set.
+// Mounts the widget in `element`: on `canvas`, or (canvas null) as its HTML view alone, inside
+// `root` (the loader's container); config is the validated attribute set.
 // hooks.getToken(forceRefresh) -> Promise<string> comes from the loader (GroveConfig.getToken);
 // the sync layer calls it through Module.groveMounts[id].hooks, again with true after a 401.
 // Returns a handle with detach(); throws {code, message} when the widget cannot start.
-Module.groveAttach = function (id, element, canvas, config, hooks) {
+Module.groveAttach = function (id, element, canvas, config, hooks, root) {
+  root = root || canvas.parentNode;
   // Registered before grove_mount: the sync layer may ask for hooks while the mount starts.
   var m = {
-    id: id, element: element, canvas: canvas, hooks: hooks || {}, contentHeight: 0, wantText: false,
-    composing: false, listeners: [], observers: [], frames: 0, scrollY: 0, scrollMax: 0,
-    onscreen: true,
+    id: id, element: element, canvas: canvas, hooks: hooks || {}, contentHeight: 0, editingId: 0, focusedId: 0,
+    ring: false, listeners: [], observers: [], frames: 0, scrollY: 0, scrollMax: 0, onscreen: true, fields: [],
+    overlay: null, applying: false, moving: false, refocus: false, lastAnnounce: '',
   };
   Module.groveMounts[id] = m;
-  var ok = Module.ccall('grove_mount', 'number', ['number', 'string'], [id, JSON.stringify(config)]);
-  if (!ok) {
+  Module.groveViewSheet();
+  // The view, with its live region, in place before the first frame describes itself into it.
+  var view = document.createElement('div');
+  view.className = 'grove-view' + (canvas ? '' : ' grove-html');
+  view.style.setProperty('--grove-font', GROVE_FONT_STACK);
+  if (!canvas && config.height && config.height !== 'none') view.style.setProperty('--grove-max-height', config.height);
+  var live = document.createElement('div');
+  live.className = 'grove-live';
+  live.setAttribute('role', 'status');
+  live.setAttribute('aria-live', 'polite');
+  var content = document.createElement('div');
+  view.appendChild(live);
+  view.appendChild(content);
+  root.appendChild(view);
+  m.view = view;
+  m.live = live;
+  m.dom = new GroveView(content);
+  // The mount element is the discussion's region, named after its question.
+  var named = { role: element.getAttribute('role'), label: element.getAttribute('aria-label') };
+  element.setAttribute('role', 'region');
+  element.setAttribute('aria-label', 'Discussion: ' + (config.prompt || config.module));
+
+  function undo() {
+    view.remove();
+    if (named.role === null) element.removeAttribute('role'); else element.setAttribute('role', named.role);
+    if (named.label === null) element.removeAttribute('aria-label'); else element.setAttribute('aria-label', named.label);
     delete Module.groveMounts[id];
+  }
+  var ok = Module.ccall('grove_mount', 'number', ['number', 'string', 'number'], [id, JSON.stringify(config), canvas ? 1 : 0]);
+  if (!ok) {
+    undo();
     var err = JSON.parse(UTF8ToString(Module._grove_last_error()));
     throw err.error;
   }
   Module._grove_set_env(id, /Mac|iPhone|iPad|iPod/.test(navigator.platform || '') ? 1 : 0,
     -new Date().getTimezoneOffset());
-
-  // The text agent (see the top of this file). Not in the page's tab order: the mount element is.
-  var agent = document.createElement('textarea');
-  agent.className = 'grove-text-agent';
-  agent.tabIndex = -1;
-  agent.setAttribute('autocomplete', 'off');
-  agent.setAttribute('autocorrect', 'off');
-  agent.setAttribute('autocapitalize', 'sentences');
-  agent.setAttribute('spellcheck', 'false');
-  agent.setAttribute('inputmode', 'none');
-  agent.setAttribute('aria-label', config.prompt || 'Your reflection');
-  var AGENT_STYLE = 'position:absolute;left:0;top:0;width:2px;height:1.2em;padding:0;border:0;margin:0;' +
-    'opacity:0;resize:none;overflow:hidden;pointer-events:none;background:transparent;color:transparent;' +
-    'font-size:16px;line-height:1;white-space:pre;z-index:1;';
-  agent.style.cssText = AGENT_STYLE;
-  canvas.parentNode.insertBefore(agent, canvas.nextSibling);
-  m.agent = agent;
-  // The canvas says nothing to screen readers; this live region says what focus and actions do.
-  var live = document.createElement('div');
-  live.className = 'grove-live';
-  live.setAttribute('role', 'status');
-  live.setAttribute('aria-live', 'polite');
-  live.style.cssText = 'position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;' +
-    'clip:rect(0 0 0 0);clip-path:inset(50%);white-space:nowrap;';
-  canvas.parentNode.insertBefore(live, agent.nextSibling);
-  m.live = live;
 
   function on(target, type, fn, opts) {
     target.addEventListener(type, fn, opts);
@@ -129,12 +150,11 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
     var r = canvas.getBoundingClientRect();
     Module._grove_mouse_move(id, e.clientX - r.left, e.clientY - r.top);
   }
-  function sendText(text) {
-    if (!text) return;
-    Module.ccall('grove_text', null, ['number', 'string'], [id, text.replace(/\r\n?/g, '\n')]);
-  }
   function key(name, e) {
     return Module.ccall('grove_key', 'number', ['number', 'string', 'number'], [id, name, mods(e)]);
+  }
+  function controlOf(el) {
+    return el && el.nodeType === 1 && el.hasAttribute('data-c') && view.contains(el) ? Number(el.getAttribute('data-c')) >>> 0 : 0;
   }
   function focusableOutside(forward) {
     var all = Array.prototype.filter.call(document.querySelectorAll(GROVE_FOCUSABLE), function (el) {
@@ -155,15 +175,89 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
     if (next) next.focus();
     else document.activeElement.blur();
   }
+  // Moves the page's focus without telling the widget (it is following the widget). A field the
+  // widget puts the focus in shows over its box at once, with the caret at the end: what is typed
+  // before the next frame goes there (text typed into a field with no box loses its caret).
+  function moveFocus(el, scroll) {
+    m.moving = true;
+    try {
+      if (el.tagName === 'TEXTAREA') showField(el);
+      el.focus({ preventScroll: !scroll });
+    } finally { m.moving = false; }
+  }
+  function showField(el) {
+    if (canvas) m.showEditing(controlOf(el));
+    if (document.activeElement !== el) el.setSelectionRange(el.value.length, el.value.length);
+  }
 
-  // Keyboard: only what reaches the mount element (the agent has focus, or the element).
+  // ---- focus, both ways ----
+  // After a frame: the page's focus goes where the widget's went (Tab, a form opening, a click on
+  // the canvas), or to an element the view asks for ("Show more": its first new item).
+  m.syncFocus = function (viewFocus) {
+    var inside = focused();
+    if (!inside && !m.refocus) return;
+    var lost = m.refocus;
+    m.refocus = false;
+    var target = viewFocus ? document.getElementById(viewFocus) : m.dom.control(m.focusedId);
+    if (target && document.activeElement !== target) moveFocus(target, !canvas);
+    else if (!target && lost) moveFocus(element, false);   // its element went: stay in the widget
+  };
+  var entering = false;
+  on(element, 'focusin', function (e) {
+    var from = e.relatedTarget;
+    var fromOutside = !from || !element.contains(from);
+    if (fromOutside) Module._grove_focus(id, 1);
+    if (e.target === element) {
+      // Focus from the page (Tab, focus()): into the composer, or onto the last control when
+      // Shift+Tab came from below; its element takes the focus at once, so typing goes there.
+      if (entering || m.moving) return;
+      var fromBelow = from && fromOutside && (element.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING);
+      var to = m.dom.control(Module._grove_focus_entry(id, fromBelow ? 1 : 0) >>> 0);
+      if (to) moveFocus(to, !canvas);
+      return;
+    }
+    if (m.moving) return;
+    var c = controlOf(e.target);
+    if (c && e.target.tagName === 'TEXTAREA' && canvas) m.showEditing(c);   // a reader's move into a field
+    if (c) Module._grove_dom_focus(id, c, -1);
+    else if (e.target.tagName === 'LI' && view.contains(e.target)) {
+      Module._grove_dom_focus(id, 0, Number(e.target.getAttribute('data-row') || -1));
+    }
+  });
+  on(element, 'focusout', function (e) {
+    if (m.applying) return;
+    if (!element.contains(e.relatedTarget)) Module._grove_focus(id, 0);
+  });
+  // A button of the view: pressed by a screen reader, a click (no canvas), Enter or Space.
+  on(view, 'click', function (e) {
+    var b = e.target.closest ? e.target.closest('button[data-c]') : null;
+    if (!b || !view.contains(b)) return;
+    e.preventDefault();
+    Module._grove_activate(id, controlOf(b));
+  });
+
+  // ---- keys ----
+  // Only what reaches the mount element. A field types by itself: the widget takes from it only
+  // Tab, Esc and Ctrl/Cmd+Enter (post), and Enter while the field is not being typed in.
   on(element, 'keydown', function (e) {
-    if (e.isComposing || e.keyCode === 229 || m.composing) return;
-    var shortcut = (e.ctrlKey || e.metaKey) && e.key.length === 1;
-    if (shortcut && /^[vcx]$/i.test(e.key) && !e.altKey) return;    // paste, copy and cut events
-    var asKey = shortcut || GROVE_SPECIAL_KEYS[e.key] || (e.key === ' ' && !m.wantText);
-    if (!asKey) return;                                              // arrives as text input
-    var r = key(e.key, e);
+    if (e.isComposing || e.keyCode === 229) return;
+    var t = e.target, k = e.key;
+    var field = t.tagName === 'TEXTAREA' && view.contains(t);
+    var pressable = (t.tagName === 'BUTTON' || t.tagName === 'A') && view.contains(t);
+    var r;
+    if (k === 'Tab') {
+      if (!canvas) return;   // the view alone: the page's own Tab order is the widget's
+    } else if (field) {
+      if (k === 'Escape' || (k === 'Enter' && (e.ctrlKey || e.metaKey || controlOf(t) !== m.editingId))) r = key(k, e);
+      else return;
+    } else if (pressable && (k === 'Enter' || k === ' ')) {
+      return;   // the browser clicks it: that click acts, once
+    } else {
+      var shortcut = (e.ctrlKey || e.metaKey) && k.length === 1;
+      if (shortcut || !(GROVE_SPECIAL_KEYS[k] || k === ' ')) return;
+      if (!canvas && k !== 'Escape' && !(k === 'Enter' && (e.ctrlKey || e.metaKey))) return;
+    }
+    if (r === undefined) r = key(k, e);
     if (r === 1) e.preventDefault();
     else if (r === 2 || r === 3) {
       e.preventDefault();
@@ -173,148 +267,171 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
   on(element, 'keyup', function (e) {
     if (e.key === 'Meta') Module._grove_focus(id, 1);   // macOS swallows keyups while Meta is down
   });
-  on(agent, 'compositionstart', function () {
-    m.composing = true;
-    // Show what is being composed at the caret (the canvas cannot draw the IME's preedit).
-    agent.style.opacity = '1';
-    agent.style.color = 'CanvasText';
-    agent.style.background = 'Canvas';
-    agent.style.width = '40em';
-    agent.style.borderBottom = '2px solid currentColor';
-  });
-  on(agent, 'compositionend', function (e) {
-    m.composing = false;
-    agent.style.cssText = AGENT_STYLE;
-    sendText(e.data);
-    agent.value = '';
-  });
-  on(agent, 'beforeinput', function (e) {
-    // Mobile keyboards send no keydown for these; the widget edits its own text.
-    if (e.inputType === 'deleteContentBackward' && agent.value === '') {
-      e.preventDefault();
-      key('Backspace', e);
-    } else if (e.inputType === 'insertLineBreak' || e.inputType === 'insertParagraph') {
-      e.preventDefault();
-      key('Enter', e);
-    }
-  });
-  on(agent, 'input', function (e) {
-    if (m.composing || e.isComposing) return;
-    sendText(agent.value);
-    agent.value = '';
-  });
-  on(agent, 'paste', function (e) {
+
+  // ---- text: the view's textareas ----
+  function sendField(t, composing) {
+    var c = controlOf(t);
+    if (!c) return;
+    var v = t.value;
+    var a = lengthBytesUTF8(v.slice(0, t.selectionStart)), b = lengthBytesUTF8(v.slice(0, t.selectionEnd));
+    Module.ccall('grove_field_input', null, ['number', 'number', 'string', 'number', 'number', 'number'],
+      [id, c, v, a, b, composing ? 1 : 0]);
+  }
+  on(view, 'input', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, e.isComposing); });
+  on(view, 'compositionstart', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, true); });
+  on(view, 'compositionend', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, false); });
+  on(view, 'select', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, false); });
+  on(view, 'paste', function (e) {   // kept for the widget's "paste" into a field it draws
     var text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
-    e.preventDefault();
-    if (!text) return;
-    text = text.slice(0, GROVE_MAX_PASTE);
-    Module.groveClipboardText = text;
-    sendText(text);
-  });
-  function copy(e, cut) {
-    var text = UTF8ToString(Module._grove_copy(id, cut ? 1 : 0));
-    if (!text || !e.clipboardData) return;
-    e.clipboardData.setData('text/plain', text);
-    Module.groveClipboardText = text;
-    e.preventDefault();
-  }
-  on(agent, 'copy', function (e) { copy(e, false); });
-  on(agent, 'cut', function (e) { copy(e, true); });
-
-  // Focus: the element is focusable; focus coming from the page goes on to the text agent,
-  // and into the composer (or onto the last control when Shift+Tab came from below).
-  var pointerFocus = false;
-  on(element, 'focusin', function (e) {
-    var from = e.relatedTarget;
-    var fromOutside = !from || !element.contains(from);
-    if (fromOutside) Module._grove_focus(id, 1);
-    if (e.target === element) {
-      if (!pointerFocus) {
-        var fromBelow = from && fromOutside && (element.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING);
-        Module._grove_focus_entry(id, fromBelow ? 1 : 0);
-      }
-      agent.focus({ preventScroll: true });
-    }
-  });
-  on(element, 'focusout', function (e) {
-    if (!element.contains(e.relatedTarget)) Module._grove_focus(id, 0);
+    if (text) Module.groveClipboardText = text;
   });
 
-  // Pointer: captured while a button is down, so drags that leave the canvas still end.
-  // A finger that moves more than a few pixels scrolls (the widget, then the page once the widget
-  // is at its end) and is not a tap: its press is released away from every control.
-  var touch = null;
-  function cancelPress() {
-    Module._grove_mouse_move(id, -1e6, -1e6);
-    Module._grove_mouse_button(id, 0, 0, 0);
-  }
-  on(canvas, 'pointermove', function (e) {
-    if (touch && e.pointerId === touch.id) {
-      var dy = touch.y - e.clientY;
-      if (!touch.moved && Math.abs(dy) > 8) {
-        touch.moved = true;
-        cancelPress();
-      }
-      if (touch.moved && dy) {
-        if (!Module._grove_wheel(id, dy)) window.scrollBy(0, dy);
-        touch.y = e.clientY;
-      }
-      return;
+  // The field being typed in on the canvas: its textarea over the field's box (until then, and
+  // after, the canvas draws the field).
+  m.showEditing = function (editing) {
+    var el = editing ? m.dom.control(editing) : null;
+    var box = null;
+    for (var i = 0; el && i < m.fields.length; i++) if (m.fields[i][0] === editing) box = m.fields[i];
+    if (!box || !box[5]) el = null;
+    if (m.overlay && m.overlay !== el) {
+      m.overlay.classList.remove('grove-editing');
+      m.overlay.style.left = m.overlay.style.top = m.overlay.style.width = m.overlay.style.height = '';
     }
-    pointer(e);
-  });
-  on(canvas, 'pointerdown', function (e) {
-    if (!focused()) {
-      pointerFocus = true;   // a click focuses the widget without opening the composer
-      agent.focus({ preventScroll: true });
-      pointerFocus = false;
-    }
-    e.preventDefault();      // keeps the focus in the agent (no focus change to the canvas)
-    canvas.setPointerCapture(e.pointerId);
-    if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
-    pointer(e);
-    Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
-  });
-  on(canvas, 'pointerup', function (e) {
-    var dragged = touch && touch.id === e.pointerId && touch.moved;
-    if (touch && touch.id === e.pointerId) touch = null;
-    if (dragged) return;     // released already, away from every control
-    pointer(e);
-    Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
-  });
-  on(canvas, 'pointercancel', function (e) {   // the browser took the gesture (page panning)
-    if (touch && touch.id === e.pointerId) touch = null;
-    cancelPress();
-  });
-  on(canvas, 'pointerleave', function () { Module._grove_mouse_move(id, -1e6, -1e6); });
-  // The wheel scrolls the widget only while it has focus, and only while it can scroll that
-  // way; otherwise the page scrolls as usual.
-  on(canvas, 'wheel', function (e) {
-    if (!focused() || !e.deltaY) return;
-    var px = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * canvas.clientHeight : e.deltaY;
-    if (Module._grove_wheel(id, px)) e.preventDefault();
-  }, { passive: false });
+    m.overlay = el;
+    if (!el) return;
+    el.classList.add('grove-editing');
+    el.style.left = box[1] + 'px';
+    el.style.top = box[2] + 'px';
+    el.style.width = box[3] + 'px';
+    el.style.height = box[4] + 'px';
+  };
 
-  // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
-  function resize() {
-    m.dpr = window.devicePixelRatio || 1;
-    Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, m.dpr);
+  if (canvas) attachCanvas();
+  else {
+    // No canvas: the widget lays out for the view's width (its row heights are never seen).
+    var resizeView = function () {
+      Module._grove_resize(id, Math.max(200, view.clientWidth || 640), 640, window.devicePixelRatio || 1);
+    };
+    var vro = new ResizeObserver(resizeView);
+    vro.observe(view);
+    m.observers.push(vro);
+    resizeView();
   }
-  var ro = new ResizeObserver(resize);
-  ro.observe(canvas);
-  m.observers.push(ro);
-  // Zoom and moving to another screen change devicePixelRatio: the resolution media query says
-  // so in most browsers, a window resize in the others.
-  on(window, 'resize', function () {
-    if ((window.devicePixelRatio || 1) !== m.dpr) resize();
-  });
-  function watchDpr() {
-    var mq = matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
-    var onChange = function () { mq.removeEventListener('change', onChange); resize(); watchDpr(); };
-    mq.addEventListener('change', onChange);
-    m.dprQuery = [mq, onChange];
+
+  function attachCanvas() {
+    // Pointer: captured while a button is down, so drags that leave the canvas still end. A
+    // press on a field on the canvas puts the page's focus into its textarea at once (a mobile
+    // keyboard opens only then); a finger's, when it lifts without having moved.
+    // A finger that moves more than a few pixels scrolls (the widget, then the page once the widget
+    // is at its end) and is not a tap: its press is released away from every control.
+    var touch = null;
+    function fieldAt(e) {
+      var r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
+      for (var i = 0; i < m.fields.length; i++) {
+        var f = m.fields[i];
+        if (f[5] && x >= f[1] && x < f[1] + f[3] && y >= f[2] && y < f[2] + f[4]) return m.dom.control(f[0]);
+      }
+      return null;
+    }
+    function cancelPress() {
+      Module._grove_mouse_move(id, -1e6, -1e6);
+      Module._grove_mouse_button(id, 0, 0, 0);
+    }
+    on(canvas, 'pointermove', function (e) {
+      if (touch && e.pointerId === touch.id) {
+        var dy = touch.y - e.clientY;
+        if (!touch.moved && Math.abs(dy) > 8) {
+          touch.moved = true;
+          cancelPress();
+        }
+        if (touch.moved && dy) {
+          if (!Module._grove_wheel(id, dy)) window.scrollBy(0, dy);
+          touch.y = e.clientY;
+        }
+        return;
+      }
+      pointer(e);
+    });
+    on(canvas, 'pointerdown', function (e) {
+      var field = e.pointerType === 'touch' ? null : fieldAt(e);
+      if (field) {
+        if (document.activeElement !== field) {
+          showField(field);
+          field.focus({ preventScroll: true });
+        }
+      } else if (!focused()) {
+        entering = true;   // a click focuses the widget without opening the composer
+        element.focus({ preventScroll: true });
+        entering = false;
+      }
+      e.preventDefault();      // no focus change beyond this, no text selection
+      canvas.setPointerCapture(e.pointerId);
+      if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
+      pointer(e);
+      Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
+    });
+    on(canvas, 'pointerup', function (e) {
+      var tap = touch && touch.id === e.pointerId && !touch.moved;
+      var dragged = touch && touch.id === e.pointerId && touch.moved;
+      if (touch && touch.id === e.pointerId) touch = null;
+      if (dragged) return;     // released already, away from every control
+      if (tap) {
+        var field = fieldAt(e);
+        if (field && document.activeElement !== field) {
+          showField(field);
+          field.focus({ preventScroll: true });
+        }
+        else if (!field && !focused()) {
+          entering = true;
+          element.focus({ preventScroll: true });
+          entering = false;
+        }
+      }
+      pointer(e);
+      Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
+    });
+    on(canvas, 'pointercancel', function (e) {   // the browser took the gesture (page panning)
+      if (touch && touch.id === e.pointerId) touch = null;
+      cancelPress();
+    });
+    // Touch screens send pointerleave right after every pointerup: the widget moves the pointer
+    // away only once a frame has seen the press and the release (or a tap would press nothing).
+    on(canvas, 'pointerleave', function () { Module._grove_mouse_leave(id); });
+    // The wheel scrolls the widget only while it has focus, and only while it can scroll that
+    // way; otherwise the page scrolls as usual.
+    on(canvas, 'wheel', function (e) {
+      if (!focused() || !e.deltaY) return;
+      var px = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * canvas.clientHeight : e.deltaY;
+      if (Module._grove_wheel(id, px)) e.preventDefault();
+    }, { passive: false });
+
+    // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
+    function resize() {
+      m.dpr = window.devicePixelRatio || 1;
+      Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, m.dpr);
+    }
+    var ro = new ResizeObserver(resize);
+    ro.observe(canvas);
+    m.observers.push(ro);
+    // Zoom and moving to another screen change devicePixelRatio: the resolution media query says
+    // so in most browsers, a window resize in the others.
+    on(window, 'resize', function () {
+      if ((window.devicePixelRatio || 1) !== m.dpr) resize();
+    });
+    function watchDpr() {
+      var mq = matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
+      var onChange = function () { mq.removeEventListener('change', onChange); resize(); watchDpr(); };
+      mq.addEventListener('change', onChange);
+      m.dprQuery = [mq, onChange];
+    }
+    watchDpr();
+    var coarse = matchMedia('(pointer: coarse)');
+    var onCoarse = function () { Module._grove_set_coarse_pointer(id, coarse.matches ? 1 : 0); };
+    on(coarse, 'change', onCoarse);
+    onCoarse();
+    resize();
   }
-  watchDpr();
+
   var dark = matchMedia('(prefers-color-scheme: dark)');
   var onScheme = function () { Module._grove_set_prefers_dark(id, dark.matches ? 1 : 0); };
   on(dark, 'change', onScheme);
@@ -327,13 +444,12 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
       m.onscreen = entries[entries.length - 1].isIntersecting;
       visibility();
     });
-    io.observe(canvas);
+    io.observe(canvas || view);
     m.observers.push(io);
   }
   on(document, 'visibilitychange', visibility);
-  resize();
 
-  // What this widget shows, for tests and tools (and a future accessibility mirror).
+  // What this widget shows, for tests and tools.
   element.groveDebug = {
     controls: function () { return Module.groveControls(id); },
     // A promise: the first call starts recording, and the text is there after the next frame.
@@ -365,16 +481,14 @@ Module.groveAttach = function (id, element, canvas, config, hooks) {
       m.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
       m.observers.forEach(function (o) { o.disconnect(); });
       if (m.dprQuery) m.dprQuery[0].removeEventListener('change', m.dprQuery[1]);
-      agent.remove();
-      live.remove();
       delete element.groveDebug;
-      delete Module.groveMounts[id];
+      undo();
       Module._grove_unmount(id);
     },
   };
 };
 
-// For tests, tools and a future accessibility mirror: what one widget shows right now.
+// For tests and tools: what one widget shows right now.
 Module.groveControls = function (id) {
   return JSON.parse(UTF8ToString(Module._grove_controls(id)));
 };
@@ -387,5 +501,8 @@ Module.groveStats = function (id) {
   // text: how text is drawn ("canvas": the reader's fonts, "atlas": the bundled font), glyphs
   // drawn with no font for them (tofu), GPU memory of the text pages.
   var text = JSON.parse(UTF8ToString(Module._grove_text_stats(id)));
-  return { frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, wantText: m.wantText, text: text };
+  return {
+    frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, editing: m.editingId, focused: m.focusedId,
+    wantText: m.editingId !== 0, text: text,
+  };
 };

@@ -116,6 +116,7 @@ EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id, int with_posts) {
                    {"failed", st.failed},
                    {"last_sync", st.last_sync_ms ? Json(format_rfc3339_ms(*st.last_sync_ms)) : Json(nullptr)},
                    {"notice", st.notice},
+                   {"held_work", st.held_work},
                    {"draft", e.draft()},
                    {"creates_persisted", e.creates_persisted()},
                    {"last_create_persist_ms",

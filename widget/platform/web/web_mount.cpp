@@ -1,6 +1,7 @@
 #include "web_mount.hpp"
 
 #include <GLES3/gl3.h>            // glViewport, glClear
+#include <cstdio>                 // std::snprintf
 #include <emscripten/eventloop.h> // emscripten_set_timeout
 #include <emscripten/html5.h>     // WebGL contexts, requestAnimationFrame
 
@@ -16,9 +17,35 @@ namespace grove {
 
 namespace {
 constexpr double kTickMs = 60'000;   // relative times ("3 min ago") change once a minute
-}
+constexpr float kAway = -1e6f;       // the pointer is nowhere over the widget
 
-WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, FontData font) : id_(id) {
+std::string css_colour(unsigned rgb) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%06x", rgb & 0xFFFFFFu);
+    return buf;
+}
+}  // namespace
+
+WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, FontData font, bool canvas)
+    : id_(id), canvas_(canvas) {
+    if (!canvas_) {   // the HTML view alone: an ImGui context to lay the widget out, no GL
+        imgui_ = ImGui::CreateContext();
+        ImGui::SetCurrentContext(imgui_);
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.LogFilename = nullptr;
+        io.BackendPlatformName = "grove_web_html";
+        io.ConfigMacOSXBehaviors = js_is_apple_platform();
+        io.SetClipboardTextFn = [](void*, const char* text) { js_clipboard_write(text); };
+        io.GetClipboardTextFn = [](void*) { return js_clipboard_read(); };
+        io.DisplaySize = ImVec2(640, 640);
+        discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
+        app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
+        app_->set_mac(io.ConfigMacOSXBehaviors);
+        app_->set_view(true, "grove" + std::to_string(id_) + "-");
+        app_->set_canvas(false);
+        return;
+    }
     EmscriptenWebGLContextAttributes attrs;
     emscripten_webgl_init_context_attributes(&attrs);
     attrs.majorVersion = 2;
@@ -47,18 +74,10 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
-    // The reader's fonts through Canvas 2D; the bundled font only where canvas text cannot be
-    // read back (the loader fetched it then).
-    std::unique_ptr<TextPort> text;
-    if (web_canvas_text_available()) {
-        auto web = std::make_unique<WebTextPort>();
-        web_text_ = web.get();
-        text = std::move(web);
-    } else {
-        text = make_imgui_text_port(std::move(font));
-    }
-    app_ = std::make_unique<WidgetApp>(std::move(config), std::move(text), discussion_.get());
+    app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
     app_->set_mac(io.ConfigMacOSXBehaviors);
+    app_->set_view(true, "grove" + std::to_string(id_) + "-");
+    app_->set_overlay_fields(true);   // the page shows the edited field's own textarea over it
 }
 
 WebMount::~WebMount() {
@@ -67,17 +86,26 @@ WebMount::~WebMount() {
     for (FrameHold* h : {&cache_hold_, &save_hold_})
         if (h->timer) emscripten_clear_timeout(h->timer);
     if (imgui_) {
-        emscripten_webgl_make_context_current(gl_);
+        if (gl_ > 0) emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
         app_.reset();   // its text pages are textures of this context
-        ImGui_ImplOpenGL3_Shutdown();
+        if (gl_ > 0) ImGui_ImplOpenGL3_Shutdown();
         ImGui::DestroyContext(imgui_);
     }
     if (gl_ > 0) emscripten_webgl_destroy_context(gl_);
 }
 
+// The reader's fonts through Canvas 2D; the bundled font only where canvas text cannot be read
+// back (the loader fetched it then).
+std::unique_ptr<TextPort> WebMount::make_text_port(FontData font) {
+    if (!web_canvas_text_available()) return make_imgui_text_port(std::move(font));
+    auto web = std::make_unique<WebTextPort>();
+    web_text_ = web.get();
+    return web;
+}
+
 void WebMount::activate() {
-    emscripten_webgl_make_context_current(gl_);
+    if (gl_ > 0) emscripten_webgl_make_context_current(gl_);
     ImGui::SetCurrentContext(imgui_);
 }
 
@@ -99,7 +127,7 @@ void WebMount::resize(float css_w, float css_h, float dpr) {
     dpr_ = dpr;
     app_->set_scale(dpr);
     if (web_text_) web_text_->set_viewport(w, h);
-    emscripten_set_canvas_element_size(js_canvas_selector(id_).c_str(), w, h);
+    if (canvas_) emscripten_set_canvas_element_size(js_canvas_selector(id_).c_str(), w, h);
     request_frames();
 }
 
@@ -124,7 +152,23 @@ void WebMount::set_visible(bool visible) {
 
 void WebMount::mouse_move(float x, float y) {
     ImGui::SetCurrentContext(imgui_);
+    leave_later_ = false;
     ImGui::GetIO().MousePos = ImVec2(x * dpr_, y * dpr_);
+    request_frames();
+}
+
+void WebMount::mouse_leave() {
+    ImGui::SetCurrentContext(imgui_);
+    if (button_unseen_) {   // a press or release here still has to be seen where it happened
+        leave_later_ = true;
+        return;
+    }
+    ImGui::GetIO().MousePos = ImVec2(kAway, kAway);
+    request_frames();
+}
+
+void WebMount::set_coarse_pointer(bool coarse) {
+    app_->set_coarse_pointer(coarse);
     request_frames();
 }
 
@@ -134,6 +178,7 @@ void WebMount::mouse_button(int button, bool down, Mods mods) {
     ImGuiIO& io = ImGui::GetIO();
     // ImGui 1.86 samples the button once per frame: a quick click (press and release before the
     // next frame, as taps and fast clicks do) would vanish. Hold the press until a frame saw it.
+    button_unseen_ = true;
     if (down) {
         unseen_press_[button] = true;
         release_later_[button] = false;
@@ -163,9 +208,21 @@ KeyResult WebMount::key(int imgui_key, Mods mods) {
     return r;
 }
 
-void WebMount::text(const std::string& utf8) {
+void WebMount::field_input(std::uint32_t control, FieldInput input) {
     ImGui::SetCurrentContext(imgui_);
-    app_->text(utf8);
+    app_->field_input(control, std::move(input));
+    request_frames();
+}
+
+void WebMount::dom_focus(std::uint32_t control, int row) {
+    ImGui::SetCurrentContext(imgui_);
+    app_->focus_control(control, row);
+    request_frames();
+}
+
+void WebMount::activate(std::uint32_t control) {
+    ImGui::SetCurrentContext(imgui_);
+    app_->activate_control(control);
     request_frames();
 }
 
@@ -178,15 +235,46 @@ void WebMount::focus(bool focused) {
     request_frames();
 }
 
-void WebMount::focus_entry(bool from_end) {
-    app_->focus_entry(from_end);
+std::uint32_t WebMount::focus_entry(bool from_end) {
+    ImGui::SetCurrentContext(imgui_);
+    const std::uint32_t id = app_->focus_entry(from_end);
     request_frames();
+    return id;
 }
 
-std::string WebMount::copy_selection(bool cut) {
-    std::string s = app_->copy_selection(cut);
-    if (cut && !s.empty()) request_frames();
-    return s;
+// The HTML view's colours and the edited field's look, as CSS custom properties on the view
+// (platform.js): the same palette the canvas uses, with its contrast checks.
+void WebMount::send_style() {
+    const Palette& p = app_->palette();
+    const float s = app_->scale() > 0 ? app_->scale() : 1.0f;
+    Json vars = Json::object();
+    vars["--grove-bg"] = css_colour(p.background);
+    vars["--grove-surface"] = css_colour(p.surface);
+    vars["--grove-surface-alt"] = css_colour(p.surface_alt);
+    vars["--grove-text"] = css_colour(p.text);
+    vars["--grove-muted"] = css_colour(p.text_muted);
+    vars["--grove-border"] = css_colour(p.border);
+    vars["--grove-control-border"] = css_colour(p.control_border);
+    vars["--grove-accent"] = css_colour(p.accent);
+    vars["--grove-on-accent"] = css_colour(p.accent_text);
+    vars["--grove-link"] = css_colour(p.link);
+    vars["--grove-focus"] = css_colour(p.focus_ring);
+    vars["--grove-selection"] = css_colour(p.selection);
+    vars["--grove-chip-bg"] = css_colour(p.chip_bg);
+    vars["--grove-chip-text"] = css_colour(p.chip_text);
+    vars["--grove-warning-bg"] = css_colour(p.warning_bg);
+    vars["--grove-warning-text"] = css_colour(p.warning_text);
+    vars["--grove-danger-bg"] = css_colour(p.danger_bg);
+    vars["--grove-danger-text"] = css_colour(p.danger_text);
+    vars["--grove-disabled-bg"] = css_colour(p.disabled_bg);
+    vars["--grove-disabled-text"] = css_colour(p.disabled_text);
+    // The edited field's textarea: the canvas's body text, its font, size and line spacing.
+    const TextPort& text = app_->text_port();
+    vars["--grove-field-font"] = std::to_string(text.metrics(kBody).font_px / s) + "px";
+    vars["--grove-field-line"] = std::to_string(text.metrics(kBody).line_px / s) + "px";
+    vars["--grove-font"] = text.config().family;
+    vars["--grove-scheme"] = p.dark ? "dark" : "light";
+    js_view_style(id_, dump(vars));
 }
 
 std::string WebMount::controls_json() const {
@@ -275,6 +363,17 @@ void WebMount::request_frames(int frames) {
 // time (after ClearTexData) and leak the first texture.
 void WebMount::prepare() {
     const bool fonts = app_->prepare_frame();
+    if (!canvas_) {   // no texture to upload: the atlas is only measured with
+        if (fonts || !device_ready_) {
+            unsigned char* pixels;
+            int w, h;
+            ImGui::GetIO().Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+            ImGui::GetIO().Fonts->ClearTexData();
+            send_style();
+        }
+        device_ready_ = true;
+        return;
+    }
     if (!device_ready_) {
         ImGui_ImplOpenGL3_CreateDeviceObjects();   // shaders, buffers, the font texture
         device_ready_ = true;
@@ -285,6 +384,7 @@ void WebMount::prepare() {
         return;
     }
     ImGui::GetIO().Fonts->ClearTexData();   // the GPU has it; free the heap copy
+    send_style();                           // (the fonts have their sizes once built)
 }
 
 // Frames held while something better happens first, for at most the hold's cap; the discussion asks
@@ -355,23 +455,30 @@ void WebMount::draw(double time_ms) {
     io.DeltaTime = static_cast<float>(dt);
     last_time_ms_ = time_ms;
 
-    ImGui_ImplOpenGL3_NewFrame();
+    if (canvas_) ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     app_->frame();
     ImGui::Render();
+    button_unseen_ = false;
     for (int b = 0; b < kButtons; ++b) {   // presses seen: releases held back go now
         unseen_press_[b] = false;
         if (release_later_[b]) {
             release_later_[b] = false;
             io.MouseDown[b] = false;
+            button_unseen_ = true;   // the next frame sees the release
             request_frames();
         }
+    }
+    if (leave_later_ && !button_unseen_) {   // the release was seen where it happened: now the pointer goes
+        leave_later_ = false;
+        io.MousePos = ImVec2(kAway, kAway);
+        request_frames();
     }
 
     // The frame that wrote a new post still shows the composer as it was; the next one (held until
     // the post is saved, see hold_for_save) shows the post. Not drawing this one spares the save the
     // WebGL and compositing work; the canvas keeps the previous picture meanwhile.
-    if (!discussion_ || !discussion_->saving_new_post() || save_hold_.over) {
+    if (canvas_ && (!discussion_ || !discussion_->saving_new_post() || save_hold_.over)) {
         glViewport(0, 0, width_px_, height_px_);
         const unsigned bg = app_->palette().background;
         glClearColor(((bg >> 16) & 0xFF) / 255.0f, ((bg >> 8) & 0xFF) / 255.0f, (bg & 0xFF) / 255.0f, 1.0f);
@@ -382,14 +489,21 @@ void WebMount::draw(double time_ms) {
     const FrameOutput& o = app_->output();
     FrameReport report;
     report.content_height_css = o.content_height / dpr_;
-    report.want_text_input = o.want_text;
-    report.caret_x_css = o.caret_x / dpr_;
-    report.caret_y_css = o.caret_y / dpr_;
-    report.caret_h_css = o.caret_h / dpr_;
+    report.editing = o.editing;
+    report.focused = o.focused;
+    report.ring = o.ring;
     report.mouse_cursor = o.mouse_cursor;
     report.scroll_y_css = o.scroll_y / dpr_;
     report.scroll_max_css = o.scroll_max / dpr_;
     report.announce = o.announce;
+    if (!o.fields.empty()) {   // [[id, x, y, w, h, visible], ...] in CSS px
+        Json fields = Json::array();
+        for (const FieldBox& f : o.fields)
+            fields.push_back(Json::array({f.id, f.x / dpr_, f.y / dpr_, f.w / dpr_, f.h / dpr_, f.visible}));
+        report.fields = dump(fields);
+    }
+    report.view_ops = o.view_ops;
+    report.view_focus = o.view_focus;
     js_frame_done(id_, report);
 
     first_frame_done_ = true;

@@ -1,6 +1,9 @@
 // One widget mounted in the page: its WebGL2 context, its ImGui context and its app.
 // Frames are drawn on demand (input, data, resize, a minute passing for "3 min ago"), never in
 // a permanent loop, and not at all while the widget is off screen or the tab is hidden.
+// Every frame also records the accessible HTML view, which the page applies (platform.js).
+// Without a canvas (no WebGL 2, or forced colours) the frames run the same without GL: the HTML
+// view is the widget, and the store, sync and outbox work as always.
 #pragma once
 
 #include <emscripten/html5.h>   // EMSCRIPTEN_WEBGL_CONTEXT_HANDLE
@@ -18,13 +21,13 @@ class WebTextPort;
 
 class WebMount {
 public:
-    // Creates the WebGL2 context on the canvas matching `selector`; check ok() afterwards.
-    WebMount(int id, const std::string& selector, WidgetConfig config, FontData font);
+    // Creates the WebGL2 context on the canvas matching `selector` (unless !canvas); check ok().
+    WebMount(int id, const std::string& selector, WidgetConfig config, FontData font, bool canvas);
     ~WebMount();
     WebMount(const WebMount&) = delete;
     WebMount& operator=(const WebMount&) = delete;
 
-    bool ok() const { return gl_ > 0 && imgui_ != nullptr; }
+    bool ok() const { return (gl_ > 0 || !canvas_) && imgui_ != nullptr; }
     int id() const { return id_; }
 
     void set_environment(bool mac, int utc_offset_minutes);
@@ -32,13 +35,16 @@ public:
     void set_prefers_dark(bool dark);
     void set_visible(bool visible);
     void mouse_move(float css_x, float css_y);
+    void mouse_leave();
     void mouse_button(int button, bool down, Mods mods);
+    void set_coarse_pointer(bool coarse);
     bool wheel(float dy_css);
     KeyResult key(int imgui_key, Mods mods);
-    void text(const std::string& utf8);
+    void field_input(std::uint32_t control, FieldInput input);
+    void dom_focus(std::uint32_t control, int row);
+    void activate(std::uint32_t control);
     void focus(bool focused);
-    void focus_entry(bool from_end);
-    std::string copy_selection(bool cut);
+    std::uint32_t focus_entry(bool from_end);
     std::string controls_json() const;
     std::string screen_text(bool capture);
     std::string text_stats_json() const;
@@ -48,6 +54,7 @@ public:
     void request_frames(int frames = 3);
 
 private:
+    std::unique_ptr<TextPort> make_text_port(FontData font);
     static int on_animation_frame(double time_ms, void* user_data);
     static void on_minute(void* user_data);
     struct FrameHold;
@@ -60,7 +67,10 @@ private:
     void activate();
     void schedule_tick();
 
+    void send_style();
+
     int id_;
+    bool canvas_;
     EMSCRIPTEN_WEBGL_CONTEXT_HANDLE gl_ = 0;
     ImGuiContext* imgui_ = nullptr;
     std::unique_ptr<Discussion> discussion_;   // declared before app_, which points into it
@@ -89,6 +99,10 @@ private:
     static constexpr int kButtons = 5;
     bool unseen_press_[kButtons] = {};   // pressed since the last frame
     bool release_later_[kButtons] = {};  // released before a frame saw the press
+    // The pointer left (on touch screens right after every tap): moved away only once a frame has
+    // seen the press and the release where they happened, or the tap would press nothing.
+    bool leave_later_ = false;
+    bool button_unseen_ = false;         // a button changed since the last frame
 };
 
 }  // namespace grove

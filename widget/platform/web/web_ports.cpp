@@ -188,7 +188,8 @@ void WebStorage::write(StorageBatch b, WriteDone done) {
                {"delete_posts", b.delete_posts},
                {"put_outbox", pairs_json(b.put_outbox)},
                {"delete_outbox", b.delete_outbox},
-               {"put_meta", std::move(meta)}};
+               {"put_meta", std::move(meta)},
+               {"delete_meta", b.delete_meta}};
     grove_js_storage_write(db_.c_str(), dump(batch).c_str(), id, blobs.data(), static_cast<int>(blobs.size() / 2));
 }
 
