@@ -13,8 +13,11 @@
 // Afterwards every module is read from scratch and checked against what the clients were told:
 // every acknowledged post present exactly once, with its author and its last acknowledged body,
 // endorsement counts equal to the acknowledged endorsements. The server's memory (RSS) is sampled
-// every second; it must level off (the second half of the run may not grow it by more than a
-// quarter). The exit status is 0 only when all of that holds; the last line is a summary.
+// ten times a second with the number of requests served so far; it must level off: the peak while
+// the second half of the requests was served may not exceed the peak of the first half by more
+// than a quarter. Halves of the work, not of the time: a loaded machine serves fewer requests in
+// the same seconds, and memory follows the work. The exit status is 0 only when all of that holds;
+// the last line is a summary.
 #include <signal.h>    // kill
 
 #include <algorithm>   // std::sort
@@ -310,12 +313,17 @@ int main(int argc, char** argv) {
     const long rss_start = rss_kib(pid);
     const auto start = Clock::now();
     const auto end = start + std::chrono::seconds(o.seconds);
-    std::vector<long> rss_samples;
+    struct RssSample {
+        long requests;   // served so far
+        long kib;
+    };
+    std::vector<RssSample> rss_samples;
     std::atomic<bool> done{false};
     std::thread sampler([&] {
         while (!done) {
-            std::this_thread::sleep_for(std::chrono::seconds(1));
-            rss_samples.push_back(rss_kib(pid));
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            const long served = totals.requests;
+            rss_samples.push_back({served, rss_kib(pid)});
         }
     });
     {
@@ -379,12 +387,18 @@ int main(int argc, char** argv) {
             problems.push_back("post " + id + " has " + std::to_string(have) + " endorsements, acknowledged " + std::to_string(want));
     }
 
-    // Memory: the second half of the run may not add more than a quarter to the first half's peak.
+    // Memory: serving the second half of the requests may not add more than a quarter to the
+    // peak of the first half. Each half must have been sampled often enough to judge.
+    const long half = totals.requests / 2;
     long first_half_peak = rss_start, second_half_peak = rss_start;
-    for (std::size_t i = 0; i < rss_samples.size(); ++i)
-        (i < rss_samples.size() / 2 ? first_half_peak : second_half_peak) =
-            std::max(i < rss_samples.size() / 2 ? first_half_peak : second_half_peak, rss_samples[i]);
-    const bool rss_stable = second_half_peak <= first_half_peak + first_half_peak / 4 + 8 * 1024;
+    int first_half_samples = 0, second_half_samples = 0;
+    for (const RssSample& r : rss_samples) {
+        const bool first = r.requests <= half;
+        (first ? first_half_peak : second_half_peak) = std::max(first ? first_half_peak : second_half_peak, r.kib);
+        ++(first ? first_half_samples : second_half_samples);
+    }
+    const bool rss_judged = first_half_samples >= 10 && second_half_samples >= 10;
+    const bool rss_stable = rss_judged && second_half_peak <= first_half_peak + first_half_peak / 4 + 8 * 1024;
 
     std::vector<double> lat = totals.latencies_ms;
     std::sort(lat.begin(), lat.end());
@@ -396,9 +410,13 @@ int main(int argc, char** argv) {
                 totals.requests.load(), totals.requests / elapsed, totals.pulls.load(), totals.writes.load(),
                 totals.acknowledged.load(), totals.rate_limited.load(), totals.resent.load());
     std::printf("latency ms: p50 %.1f  p99 %.1f  max %.1f\n", pct(0.5), pct(0.99), pct(1.0));
-    std::printf("server RSS KiB: start %ld, first-half peak %ld, second-half peak %ld, end %ld (%s); samples:", rss_start,
-                first_half_peak, second_half_peak, rss_end, rss_stable ? "stable" : "GROWING");
-    for (long s : rss_samples) std::printf(" %ld", s);
+    std::printf("server RSS KiB: start %ld, peak while the first half of the requests was served %ld (%d samples), "
+                "the second half %ld (%d samples), end %ld (%s); requests served: RSS KiB:",
+                rss_start, first_half_peak, first_half_samples, second_half_peak, second_half_samples, rss_end,
+                rss_stable ? "stable" : rss_judged ? "GROWING" : "too few samples to judge");
+    const std::size_t step = std::max<std::size_t>(1, rss_samples.size() / 20);
+    for (std::size_t i = 0; i < rss_samples.size(); i += step)
+        std::printf(" %ld:%ld", rss_samples[i].requests, rss_samples[i].kib);
     std::printf("\nchecked against %zu stored posts: %ld acknowledged posts (present once, author, module, last "
                 "acknowledged body) and %ld endorsement states (counts per post); server stopped with status %d\n",
                 stored.size(), checked_posts, checked_endorsements, stop_status);

@@ -208,6 +208,13 @@ bool HeadlessWidget::type(const std::string& utf8) {
     return true;
 }
 
+Image HeadlessWidget::image() const {
+    use();
+    const ImDrawData* dd = ImGui::GetDrawData();
+    if (!dd || !dd->Valid) return {};
+    return rasterize(dd, app_.palette().background);
+}
+
 bool HeadlessWidget::save_png(const std::string& path) const {
     use();
     const ImDrawData* dd = ImGui::GetDrawData();

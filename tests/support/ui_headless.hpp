@@ -16,6 +16,7 @@
 
 #include <imgui.h>
 
+#include "ui_raster.hpp"
 #include "widget_app.hpp"
 
 namespace grove::testing {
@@ -68,8 +69,9 @@ public:
     const std::string& screen() const { return app_.screen_text(); }
     bool shows(const std::string& text) const { return screen().find(text) != std::string::npos; }
 
-    // The last frame as a PNG (software-rasterized draw lists).
+    // The last frame as a PNG (software-rasterized draw lists), or as pixels.
     bool save_png(const std::string& path) const;
+    Image image() const;
     ImGuiContext* context() const { return ctx_; }
 
 private:

@@ -61,6 +61,7 @@ struct Intent {
     std::string key;      // the outbox entry it made
     std::string body;     // create, edit
     bool value = false;   // endorse, pin, hide
+    std::string parent;   // a reply's parent
 };
 
 struct Actor {
@@ -187,9 +188,9 @@ private:
     }
 
     void record(const Actor& a, WriteOp op, const std::string& post, const std::string& key, std::string body = {},
-                bool value = false) {
+                bool value = false, std::string parent = {}) {
         if (key.empty()) return;   // a no-op (already in that state)
-        intents_.push_back(Intent{a.who.id, op, post, key, std::move(body), value});
+        intents_.push_back(Intent{a.who.id, op, post, key, std::move(body), value, std::move(parent)});
     }
 
     void act(Actor& a, Tab& t) {
@@ -218,7 +219,7 @@ private:
                 REQUIRE(p.ok());
                 id = p->id;
             });
-            record(a, WriteOp::create, id, key, body);
+            record(a, WriteOp::create, id, key, body, false, parent_id);
         } else if (roll < 44) {
             const ShownPost* p = pick(t, [&](const ShownPost& s) { return s.post().author.id == me; });
             if (!p) return;
@@ -234,7 +235,10 @@ private:
             const std::string id = p->post().id;
             // Deleting a post whose create the server refused just forgets it (the person saw why).
             for (const QueuedWrite& w : e.store().outbox())
-                if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed) refused_creates_.insert(id);
+                if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed) {
+                    refused_creates_.insert(id);
+                    refused_[w.entry.key] = w.entry.error_status;
+                }
             const std::string key = capture_key(t, [&] { REQUIRE_FALSE(e.remove(id)); });
             record(a, WriteOp::remove, id, key);
         } else if (roll < 66) {
@@ -325,6 +329,15 @@ private:
         return out.str();
     }
 
+    // Whether the server holds no such post, or only its tombstone.
+    bool gone(const std::string& id, const std::string& admin_token) {
+        const HttpResponse a = world_->server.handle(HttpRequest{
+            "GET", std::string(RouterServer::kApi) + "/posts/" + id, {{"Authorization", "Bearer " + admin_token}}, {}, 0});
+        if (a.status == 404) return true;
+        REQUIRE(a.status == 200);
+        return post_from_json(Json::parse(a.body)).value().deleted;
+    }
+
     void check() {
         INFO(trace());
         World& w = *world_;
@@ -373,11 +386,21 @@ private:
         for (const Intent& i : intents_) {
             CAPTURE(i.key);
             if (refused_.count(i.key) || (i.op == WriteOp::create && refused_creates_.count(i.post))) {
-                // Legitimate refusals concern posts that were deleted (or replies to them).
+                // Legitimate refusals concern posts that were deleted (or replies to them): the
+                // server said 404 (no such post) or 422 (the parent was deleted). A write that
+                // was never refused itself (status 0) went with its post's refused create.
+                const auto status = refused_.find(i.key);
+                CAPTURE(to_string(i.op));
+                CAPTURE(i.post);
+                if (status != refused_.end() && status->second != 0) CHECK((status->second == 404 || status->second == 422));
+                else CHECK(refused_creates_.count(i.post) == 1);
                 const auto it = all.find(i.post);
-                bool explained = it == all.end() || it->second.deleted;
-                if (i.op == WriteOp::create && it == all.end()) explained = true;   // e.g. its parent was deleted
-                CHECK(explained);
+                CHECK((it == all.end() || it->second.deleted));
+                if (i.op == WriteOp::create) {
+                    // Only a reply's create is refused, and only when its parent is gone.
+                    CHECK_FALSE(i.parent.empty());
+                    if (!i.parent.empty()) CHECK(gone(i.parent, admin_token));
+                }
                 continue;
             }
             switch (i.op) {

@@ -229,9 +229,19 @@ bool scan_post_record(std::string_view record, const std::string& module, Post& 
 
 }  // namespace
 
+std::optional<Post> decode_post_record_fast(std::string_view record, const std::string& module) {
+    Post p;
+    if (!scan_post_record(record, module, p)) return std::nullopt;
+    return p;
+}
+
 Expected<Post> decode_post_record(std::string_view record, const std::string& module) {
     Post fast;
     if (scan_post_record(record, module, fast)) return fast;
+    return decode_post_record_general(record, module);
+}
+
+Expected<Post> decode_post_record_general(std::string_view record, const std::string& module) {
     const Json j = parse(record);
     auto bad = [](const char* why) { return ApiError::bad_request(std::string("cached post: ") + why); };
     if (!j.is_array() || j.size() != 12) return bad("not a 12-field array");

@@ -55,6 +55,11 @@ constexpr std::size_t kMaxDirty = 256;   // changed posts before the packed copy
 // A hidden post is written without its body (and read back without one, whatever the record says).
 std::string encode_post_record(const Post& post);
 Expected<Post> decode_post_record(std::string_view record, const std::string& module);
+// The two readers decode_post_record tries in turn, for tests that hold them to each other:
+// a scanner of exactly what encode_post_record writes (nullopt for anything else), then a JSON
+// parser that reads any spelling of the record (or says what is wrong with it).
+std::optional<Post> decode_post_record_fast(std::string_view record, const std::string& module);
+Expected<Post> decode_post_record_general(std::string_view record, const std::string& module);
 
 std::string encode_outbox_record(const OutboxEntry& entry);
 struct DecodedOutboxRecord {
