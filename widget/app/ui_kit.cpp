@@ -49,7 +49,9 @@ void log_text(const char* text, const char* end, float y) {
     if (!g_log || !text) return;
     if (!end) end = text + std::strlen(text);
     if (end == text) return;
-    if (!g_log->empty()) g_log->push_back(y > g_log_y + 1.0f ? '\n' : ' ');
+    // Text whose top is within a few pixels of the last is on its line: a badge centred on a
+    // taller line of body text starts a little lower than the name beside it.
+    if (!g_log->empty()) g_log->push_back(y > g_log_y + 3.0f ? '\n' : ' ');
     g_log_y = y;
     g_log->append(text, end);
 }
