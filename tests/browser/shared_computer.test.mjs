@@ -7,7 +7,8 @@
 //   - a curator's hidden post has no text in IndexedDB at rest, and a learner after them never
 //     sees it;
 //   - a cache the first release left (format 1: hidden text, a draft and a queued write without
-//     their author) is opened by the next person without showing, sending or keeping any of it.
+//     their author) is opened by the next person without showing, sending or keeping any of it;
+//     they are told that such work was deleted, and the write that names its author waits for them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
@@ -330,8 +331,14 @@ test('a cache the first release left is opened by the next person without showin
   assert.ok(!raw.includes('whoever came next'), 'the old draft is gone');
   assert.ok(!raw.includes('before the token was read'), 'the unattributed write is gone');
   assert.ok(raw.includes('Casey queued this'), 'Casey\'s own write waits for her');
+  // He is told that something nobody can be given was deleted (in case it was his), not what it said.
+  assert.match(s.held_work, /^An earlier version of Grove kept an unsent draft and 1 unsent change in this browser without noting who made them\. They were deleted unread/);
+  assert.match(bobSees, /An earlier version of Grove kept/);
 
   await openAs(tab, 'casey');
+  const c = await until(tab, (x) => x.me && x.me.id === 'u-casey' && x.held_work !== '', 'what Casey is told');
+  assert.match(c.held_work, /1 change you made earlier on this device is being sent under your name/);
+  assert.doesNotMatch(c.held_work, /earlier version/);
   await until(tab, (x) => x.me && x.me.id === 'u-casey' && x.pending === 0 && x.last_sync !== null, 'Casey\'s write sent');
   assert.deepEqual(await stored(module), [{ body: 'Casey queued this in the first release.', author: 'u-casey' }]);
   assert.deepEqual(errors, []);

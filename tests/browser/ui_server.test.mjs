@@ -152,7 +152,7 @@ async function pageAtRest(page) {
 test('touch: a focused widget scrolls under a finger, then the page; a drag is not a tap', async () => {
   const module = 'ui-touch-test';
   for (let i = 0; i < 25; i++) await seed('ana', `Touch post number ${i}, long enough to take a line or two of the card.`, {}, module);
-  const { context, page } = await openHost(browser, server, pageFor('sam', { module, height: '420px' }), { hasTouch: true });
+  const { context, page } = await openHost(browser, server, pageFor('sam', { module, height: '480px' }), { hasTouch: true });
   await waitForText(page, 'Touch post number');
   const box = await page.locator('#w canvas').boundingBox();
   const cdp = await context.newCDPSession(page);
@@ -183,7 +183,9 @@ test('touch: a focused widget scrolls under a finger, then the page; a drag is n
   // scrolls with the finger, so the same button is under it when it lifts: taken for a tap, the
   // drag would endorse that post.
   const { controls } = await debug.controls(page);
-  const button = controls.filter((c) => c.label === 'Endorse' && c.y + c.h / 2 > 270 && c.y + c.h / 2 < 410)[0];
+  // Cards are about 160 px apart, so a band of 260 px to the canvas's bottom edge always holds one
+  // (on touch the buttons are 44 px tall targets).
+  const button = controls.filter((c) => c.label === 'Endorse' && c.y + c.h / 2 > 260 && c.y + c.h / 2 < b.height - 8)[0];
   assert.ok(button, `an Endorse button to start on; the controls: ${controls.map((c) => `${c.label}@${c.y}`).join(', ')}`);
   const from = b.y + button.y + button.h / 2;
   await drag(b.x + button.x + button.w / 2, from, from - 250);

@@ -416,4 +416,20 @@ TEST_CASE("decode_cache: a format-1 cache is upgraded without attributing anythi
     CHECK(c.outbox[0] == owned);
     CHECK(c.delete_outbox == std::vector<std::string>{anon.key});
     CHECK(c.warnings.size() == 3);  // the format, the draft, the unattributed write
+    CHECK(c.deleted_unowned_draft);   // so the next person is told what went
+    CHECK(c.deleted_unowned_writes == 1);
+
+    SUBCASE("an empty format-1 draft (the composer was posted or cleared) goes without a word") {
+        s.meta[2].value = R"({"v":1,"text":""})";
+        const CacheContents e = decode_cache(s, "m");
+        CHECK(std::count(e.delete_meta.begin(), e.delete_meta.end(), std::string(kMetaDraft)) == 1);
+        CHECK_FALSE(e.deleted_unowned_draft);
+        CHECK(e.warnings.size() == 2);
+    }
+    SUBCASE("an unreadable one may have held text: deleted, and counted as a draft") {
+        s.meta[2].value = "{\"v\":1,\"te";
+        const CacheContents e = decode_cache(s, "m");
+        CHECK(std::count(e.delete_meta.begin(), e.delete_meta.end(), std::string(kMetaDraft)) == 1);
+        CHECK(e.deleted_unowned_draft);
+    }
 }

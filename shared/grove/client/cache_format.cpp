@@ -518,6 +518,7 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                 break;
         }
     }
+    c.deleted_unowned_writes = static_cast<std::size_t>(unattributed);
     if (unattributed)
         c.warnings.push_back(where + "deleted " + std::to_string(unattributed) +
                              " queued change(s) that an earlier version saved before anyone was signed in: nothing "
@@ -534,7 +535,14 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
         }
         if (rec.key == kMetaPacked) c.packed = std::move(rec.value);
         if (rec.key == kMetaDraft) {   // format 1: nobody's in particular, so nobody's to restore
-            c.warnings.push_back(where + "deleted a draft an earlier version saved without its author");
+            const Json j = parse(rec.value);
+            std::string text;
+            const bool empty = j.is_object() && read_string(j, "text", text) && text.empty();
+            if (!empty) {
+                c.deleted_unowned_draft = true;
+                c.warnings.push_back(where + "deleted unread a draft an earlier version saved without its author: "
+                                             "nothing tells whose it was, so it is never shown to anyone");
+            }
             c.delete_meta.push_back(rec.key);
         }
         if (rec.key.compare(0, std::strlen(kMetaDraftPrefix), kMetaDraftPrefix) == 0) {

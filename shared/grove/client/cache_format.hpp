@@ -24,7 +24,10 @@
 // one written by a newer widget is left untouched in storage for that widget.
 // Format 1 (the first release) stored hidden posts' text and one draft per module without its
 // author, and could store a queued write without one: its posts are discarded (and fetched again),
-// its draft and such writes deleted unread, since nothing can tell whose they were.
+// its draft and such writes deleted unread, since nothing can tell whose they were (that release
+// put the draft in whoever's composer opened the page next and saved it again, so not even the
+// sync record's person is known to have written it). Its queued writes that name their author
+// are kept for that person.
 #pragma once
 
 #include <cstdint>    // std::int64_t
@@ -124,6 +127,10 @@ struct CacheContents {
     bool clear_posts = false;               // the cached posts are unusable: forget them
     std::vector<std::string> delete_outbox; // unreadable or unattributed records (see `warnings`)
     std::vector<std::string> delete_meta;   // drafts without a (valid) author
+    // Format 1's unsent work that cannot be given to anyone (deleted unread, see `warnings`): the
+    // first person signed in is told, since it may have been theirs.
+    bool deleted_unowned_draft = false;         // a draft with text in it
+    std::size_t deleted_unowned_writes = 0;     // queued writes without an author
     bool rewrite_meta = false;              // the sync record was missing or repaired
     std::vector<std::string> warnings;      // one console line each
 };
