@@ -36,8 +36,13 @@ if (!payload || payload.failed) {
     row(`1. Grove ${f.name}`, `${kb(f.raw)} raw, ${kb(f.gzip)} gzip, ${kb(f.brotli)} brotli`);
   }
   const t = payload.total;
-  row('1. Grove total (loader + glue + wasm + font)', `${kb(t.raw)} raw, **${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`,
+  row('1. Grove total (loader + glue + wasm)', `${kb(t.raw)} raw, **${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`,
     '<= 200 KB gzip', verdict(t.gzip <= 200000));
+  const f = payload.fallback_font;
+  if (f) {
+    row('1. fallback font grove-font.ttf (fetched only where canvas text cannot be read back; not in the total)',
+      `${kb(f.raw)} raw, ${kb(f.gzip)} gzip, ${kb(f.brotli)} brotli`, 'context');
+  }
   for (const p of payload.peers) {
     if (p.missing) { missing(`1. peer ${p.name}`, 'npm package not installed'); continue; }
     const files = p.files.map((f) => f.file.replace(/^dist\//, '')).join(' + ');

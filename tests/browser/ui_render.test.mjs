@@ -87,9 +87,14 @@ test('an idle widget draws no frames, focused or not (at most one a second)', as
   await page.waitForTimeout(3000);
   b = await frames(page);
   assert.ok(b - a <= 3, `focused with the caret shown: ${b - a} frames in 3 s`);
-  // Input draws a few frames, then stops again.
-  await page.mouse.move(200, 300);
-  await page.mouse.move(220, 320);
+  // Input draws a few frames, then stops again. The pointer moves over the canvas, below the
+  // edited field (whose textarea, over the canvas, takes the pointer's events there).
+  const box = await page.locator('#w').boundingBox();
+  const { controls } = await debug.controls(page);
+  const field = controls.find((c) => c.label === 'Your reflection');
+  const below = box.y + field.y + field.h + 12;
+  await page.mouse.move(box.x + 200, below);
+  await page.mouse.move(box.x + 220, below + 10);
   await settle(page);
   assert.ok((await frames(page)) > b, 'the pointer moving draws frames');
   await context.close();

@@ -26,7 +26,7 @@ FontData load_widget_font() {
 }
 
 HeadlessWidget::HeadlessWidget(WidgetConfig config, Discussion* d, float w, float h, float scale)
-    : ctx_(ImGui::CreateContext()), app_(std::move(config), load_widget_font(), d) {
+    : ctx_(ImGui::CreateContext()), app_(std::move(config), make_imgui_text_port(load_widget_font()), d) {
     use();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;

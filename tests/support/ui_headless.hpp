@@ -1,6 +1,7 @@
-// A widget without a browser: its own ImGui context, no renderer, input fed as the web platform
-// feeds it (WidgetApp::key, ImGui's mouse), and what is on screen read back from the frame: the
-// controls (label, state, rectangle), the text drawn, the HTML view, and a PNG of the draw lists
+// A widget without a browser: its own ImGui context, no renderer, ImGui's text port with the
+// bundled font (the browser's fallback), input fed as the web platform feeds it (WidgetApp::key,
+// ImGui's mouse), and what is on screen read back from the frame: the controls (label, state,
+// rectangle), the text drawn, the HTML view, and a PNG of the draw lists
 // (ui_raster.hpp) to look at.
 //
 // Text fields: in the browser a real textarea holds a field's text and reports every change

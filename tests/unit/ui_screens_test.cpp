@@ -122,7 +122,7 @@ TEST_CASE("screens: the light - dark - curator and offline states render and sho
         const Tones t = tones(image);
         CAPTURE(t.dominant);
         CHECK(luminance(t.dominant) < 0.05);     // a dark background...
-        CHECK(image.at(2, 2) == t.dominant);     // ...from the corner on
+        CHECK(luminance(image.at(2, 2)) < 0.05);   // ...from the corner on (cards may cover more)
         CHECK(t.light > 0.01);                   // light text on it
         CHECK(t.light < 0.2);                    // and no large light areas
         CHECK(w.save_png(shot("dark")));
