@@ -155,7 +155,7 @@ TEST_CASE("dev mode: refuses a real secret and a public address, and answers onl
     remove_temp_dir(dir);
 }
 
-TEST_CASE("secrets: shorter than 32 bytes refuse to start; --jwt-audience and --jwt-issuer are checked") {
+TEST_CASE("secrets: shorter than 32 bytes refuse to start - --jwt-audience and --jwt-issuer are checked") {
     const std::string dir = make_temp_dir();
     int status = 0;
     for (const std::size_t length : {std::size_t{1}, std::size_t{31}}) {
@@ -222,7 +222,7 @@ TEST_CASE("header parsing: bare LF, obs-fold, a bare CR and a percent-encoded le
     CHECK(api.call("GET", "/api/v1/posts/misread", ann).status == 404);
 }
 
-TEST_CASE("disk: after delete and edit no old text is in grove.db or grove.db-wal; the files are 0600") {
+TEST_CASE("disk: after delete and edit no old text is in grove.db or grove.db-wal - the files are 0600") {
     const std::string dir = make_temp_dir();
     const std::string db = dir + "/grove.db";
     HttpApi api({}, db);

@@ -214,7 +214,7 @@ TEST_CASE("events: `: ping` every --ping-interval, and the stream ends when the 
     CHECK(api.call("GET", "/api/v1/health").status == 200);
 }
 
-TEST_CASE("events: 500 open streams and 500 idle keep-alive connections hold no threads; all hear one write") {
+TEST_CASE("events: 500 open streams and 500 idle keep-alive connections hold no threads - all hear one write") {
     HttpApi api({"--threads", "2"});
     const std::string bob = HttpApi::token("bob");
     std::vector<std::unique_ptr<EventStream>> streams;

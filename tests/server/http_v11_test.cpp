@@ -67,7 +67,15 @@ TEST_CASE("http 1.1: the resource shelf - add, list, edit, reorder, remove") {
 
 TEST_CASE("http 1.1: commitments - the --dev clock lets a week pass - the answer reaches the feed") {
     HttpApi api({"--dev", "--check-in-days", "3"});
-    auto res = api.call("POST", "/api/v1/modules/m/posts", kAnn,
+    // A --dev server signs with a secret of its own: its tokens come from /dev/token.
+    const auto dev_token = [&api](const std::string& sub, const std::string& role) {
+        auto r = api.call("POST", "/api/v1/dev/token", "", dump(Json{{"sub", sub}, {"name", sub}, {"role", role}}));
+        REQUIRE(r.status == 200);
+        return r.json()["token"].get<std::string>();
+    };
+    const std::string ann = dev_token("ann", "learner"), bob = dev_token("bob", "learner"),
+                      lea = dev_token("lea", "leader");
+    auto res = api.call("POST", "/api/v1/modules/m/posts", ann,
                         create_json("c1", "When I next lead a drill, I will time it.", "commitment"));
     REQUIRE(res.status == 201);
     const auto due = parse_rfc3339(res.json()["check_in_at"].get<std::string>());
@@ -75,33 +83,33 @@ TEST_CASE("http 1.1: commitments - the --dev clock lets a week pass - the answer
     REQUIRE(due);
     REQUIRE(created);
     CHECK(*due - *created == 3 * kDay);
-    CHECK(api.call("GET", "/api/v1/me/check-ins", kAnn).json()["posts"].empty());
+    CHECK(api.call("GET", "/api/v1/me/check-ins", ann).json()["posts"].empty());
 
-    const std::string cursor = api.call("GET", "/api/v1/modules/m/posts", kBob).json()["cursor"].get<std::string>();
+    const std::string cursor = api.call("GET", "/api/v1/modules/m/posts", bob).json()["cursor"].get<std::string>();
     res = api.call("PUT", "/api/v1/dev/clock", "", dump(Json{{"offset_ms", 3 * kDay + 1000}}));
     REQUIRE(res.status == 200);
     CHECK(res.json()["offset_ms"] == 3 * kDay + 1000);
     CHECK(*parse_rfc3339(res.json()["now"].get<std::string>()) > *due);
     // Tokens keep the real clock: the same token still works after the jump.
-    res = api.call("GET", "/api/v1/me/check-ins", kAnn);
+    res = api.call("GET", "/api/v1/me/check-ins", ann);
     REQUIRE(res.status == 200);
     REQUIRE(res.json()["posts"].size() == 1);
     CHECK(res.json()["posts"][0]["id"] == "c1");
-    CHECK(api.call("GET", "/api/v1/me/check-ins", kBob).json()["posts"].empty());
+    CHECK(api.call("GET", "/api/v1/me/check-ins", bob).json()["posts"].empty());
 
-    res = api.call("PUT", "/api/v1/posts/c1/outcome", kAnn, R"({"outcome":"partly","note":"Timed one of two."})");
+    res = api.call("PUT", "/api/v1/posts/c1/outcome", ann, R"({"outcome":"partly","note":"Timed one of two."})");
     REQUIRE(res.status == 200);
     CHECK(res.json()["outcome"] == "partly");
     CHECK(res.json()["check_ins"] == 1);
     CHECK(*parse_rfc3339(res.json()["check_in_at"].get<std::string>()) -
               *parse_rfc3339(res.json()["outcome_at"].get<std::string>()) ==
           3 * kDay);
-    CHECK(api.call("PUT", "/api/v1/posts/c1/outcome", kBob, R"({"outcome":"done"})").status == 403);
-    CHECK(api.call("GET", "/api/v1/me/check-ins", kAnn).json()["posts"].empty());
-    const Json feed = api.call("GET", "/api/v1/modules/m/posts?since=" + cursor, kBob).json();
+    CHECK(api.call("PUT", "/api/v1/posts/c1/outcome", bob, R"({"outcome":"done"})").status == 403);
+    CHECK(api.call("GET", "/api/v1/me/check-ins", ann).json()["posts"].empty());
+    const Json feed = api.call("GET", "/api/v1/modules/m/posts?since=" + cursor, bob).json();
     REQUIRE(feed["posts"].size() == 1);
     CHECK(feed["posts"][0]["outcome_note"] == "Timed one of two.");
-    const Json stats = api.call("GET", "/api/v1/modules/m/stats", kLea).json();
+    const Json stats = api.call("GET", "/api/v1/modules/m/stats", lea).json();
     CHECK(stats["commitments"] == 1);
     CHECK(stats["commitments_partly"] == 1);
     CHECK(api.call("GET", "/api/v1/dev/clock").json()["offset_ms"] == 3 * kDay + 1000);
