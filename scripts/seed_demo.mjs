@@ -93,11 +93,14 @@ const POSTS = [
 let URL_BASE = 'http://127.0.0.1:8080';
 
 async function request(method, path, body, token) {
-  const res = await fetch(URL_BASE + '/api/v1' + path, {
+  const send = () => fetch(URL_BASE + '/api/v1' + path, {
     method,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: 'Bearer ' + token } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // A kept-alive connection the server closed just as it was reused fails without an answer;
+  // every write here is idempotent (ids chosen here), so it is simply sent again.
+  const res = await send().catch(() => new Promise((r) => setTimeout(r, 200)).then(send));
   const text = await res.text();
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch (e) { /* reported below */ }

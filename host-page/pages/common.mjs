@@ -131,7 +131,7 @@ export function h(tag, attrs, ...children) {
     if (k in node && !k.includes('-')) node[k] = v;
     else node.setAttribute(k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(c instanceof Node ? c : String(c));
   }

@@ -15,7 +15,14 @@ export function createCounts(host) {
   let queued = new Set();       // modules to fetch in the next batch
   let timer = null;
   const lastFetch = new Map();  // module -> time of the last fetch
-  const dirty = new Set();      // modules with a local post the server may not count yet
+  // Posts made in this page's widgets that the counts shown cannot include yet: module ->
+  // [{seq, reply, at, sent}]. Shown on top of the server's numbers until an answer to a request
+  // made after the widget reported them sent (a sync that ended after the post with nothing
+  // pending) covers them.
+  const local = new Map();
+  let seq = 0;
+  let requests = 0;
+  const answered = new Map();   // module -> the latest request whose answer is shown
 
   function mount(el) {
     const module = (el.getAttribute('data-grove-count') || '').trim();
@@ -63,7 +70,8 @@ export function createCounts(host) {
   }
 
   async function fetchCounts(modules) {
-    const now = Date.now();
+    const now = Date.now(), id = ++requests;
+    const covered = new Map(modules.map((m) => [m, Math.max(0, ...(local.get(m) || []).filter((p) => p.sent).map((p) => p.seq))]));
     for (const m of modules) lastFetch.set(m, now);
     let body;
     try {
@@ -79,9 +87,13 @@ export function createCounts(host) {
     }
     const counts = object(body.counts);
     for (const m of modules) {
+      if ((answered.get(m) || 0) > id) continue;   // a later request's answer came first
+      answered.set(m, id);
       const c = object(counts[m]);
       known.set(m, { posts: count(c.posts), replies: count(c.replies), contributors: count(c.contributors) });
-      dirty.delete(m);
+      const newer = (local.get(m) || []).filter((p) => p.seq > covered.get(m));
+      if (newer.length) local.set(m, newer);
+      else local.delete(m);
     }
     for (const [el, entry] of elements) {
       if (!modules.includes(entry.module)) continue;
@@ -92,8 +104,11 @@ export function createCounts(host) {
 
   // The count is the element's own text: screen readers read it where it is, as text.
   function render(el, entry) {
-    const c = known.get(entry.module);
-    if (!c) return;
+    const server = known.get(entry.module);
+    if (!server) return;
+    const mine = local.get(entry.module) || [];
+    const replies = mine.filter((p) => p.reply).length;
+    const c = { posts: server.posts + mine.length - replies, replies: server.replies + replies, contributors: server.contributors };
     const t = countText(c, pageLanguage(el), entry.format);
     if (el.textContent !== t) el.textContent = t;
     el.setAttribute('data-grove-count-value', String(c.posts));
@@ -120,13 +135,9 @@ export function createCounts(host) {
     const d = object(e.detail), post = object(d.post);
     const module = typeof post.module === 'string' ? post.module : d.module;
     if (typeof module !== 'string' || !counted(module)) return;
-    const c = known.get(module);
-    if (c) {
-      if (post.parent_id) c.replies += 1;
-      else c.posts += 1;
-      renderModule(module);
-    }
-    dirty.add(module);
+    if (!local.has(module)) local.set(module, []);
+    local.get(module).push({ seq: ++seq, reply: !!post.parent_id, at: Date.now(), sent: false });
+    renderModule(module);
   });
 
   // After a sync the server may know more (others' posts, or ours sent): fetch again, at once
@@ -135,11 +146,12 @@ export function createCounts(host) {
     const d = object(e.detail);
     const module = d.module;
     if (typeof module !== 'string' || !counted(module) || d.online === false) return;
-    if (dirty.has(module)) {
-      if (d.pending === 0) queue([module]);
-      return;
+    const synced = Date.parse(typeof d.last_sync === 'string' ? d.last_sync : '');
+    let sent = false;
+    for (const p of local.get(module) || []) {
+      if (!p.sent && d.pending === 0 && synced > p.at) sent = p.sent = true;
     }
-    if (Date.now() - (lastFetch.get(module) || 0) >= SYNC_REFRESH_MS) queue([module]);
+    if (sent || (!local.has(module) && Date.now() - (lastFetch.get(module) || 0) >= SYNC_REFRESH_MS)) queue([module]);
   });
 
   return { mount, unmount, owns: (el) => elements.has(el) };

@@ -44,8 +44,8 @@ export function digestHeading(d) {
 }
 
 function commitmentsLine(c) {
-  return `${plural(c.made, 'commitment', 'commitments')} made, ${c.done.toLocaleString('en')} kept, ` +
-    `${c.partly.toLocaleString('en')} partly kept`;
+  return `${plural(c.made, 'commitment', 'commitments')} made; ${c.done.toLocaleString('en')} reported kept and ` +
+    `${c.partly.toLocaleString('en')} partly kept in these days`;
 }
 
 function endorsementsLine(p) {
@@ -259,7 +259,8 @@ function render(el, d, link, level) {
   const commitments = part('Commitments', h('ul', { className: 'grove-figures' },
     h('li', {}, h('strong', {}, c.made.toLocaleString('en')), c.made === 1 ? 'commitment made' : 'commitments made'),
     h('li', {}, h('strong', {}, c.done.toLocaleString('en')), 'kept'),
-    h('li', {}, h('strong', {}, c.partly.toLocaleString('en')), 'partly kept')));
+    h('li', {}, h('strong', {}, c.partly.toLocaleString('en')), 'partly kept')),
+    h('p', { className: 'grove-meta' }, 'Kept and partly kept count the check-ins answered in these days, also for commitments made before.'));
 
   const modules = part('Most active modules', d.modules.length
     ? h('ol', {}, d.modules.slice(0, 10).map((m) => h('li', {}, moduleName(m.module), ': ',

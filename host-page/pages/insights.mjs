@@ -39,7 +39,9 @@ export function readAllStats(body) {
     if (typeof m.module !== 'string' || !m.module) return null;
     return { module: m.module, title: text(m.module_title).trim() || m.module, ...readStats(m) };
   }).filter(Boolean);
-  return { from: parseDate(body.from), to: parseDate(body.to), all: { module: '', title: 'All modules', ...readStats(body.all) }, modules };
+  // Every module together is "all"; a server that puts those numbers at the top level is read too.
+  const all = body.all && typeof body.all === 'object' ? body.all : body;
+  return { from: parseDate(body.from), to: parseDate(body.to), all: { module: '', title: 'All modules', ...readStats(all) }, modules };
 }
 
 const shortDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
