@@ -4,7 +4,11 @@
 // time per frame while the pointer moves over the widget (each move draws one frame; Chromium's
 // ScriptDuration covers the wasm and its glue). Used to choose the flags in
 // cmake/grove_wasm_flags.cmake; not part of ./grove bench.
-//   node bench/compare_builds.mjs [--rounds 5] [--posts 10000] label=build/wasm/dist/widget label2=build/x/dist/widget ...
+// --text: the posts are in twelve scripts (Latin, Greek, Cyrillic, Chinese, Japanese, Korean,
+// Arabic, Hebrew, Hindi, Thai, emoji), each round also scrolls the thread with the wheel (script
+// time per frame while scrolling), and the text port's GPU memory (groveDebug.stats().text) is
+// printed after the scrolling, where the build has one.
+//   node bench/compare_builds.mjs [--rounds 5] [--posts 10000] [--text] [--dpr 2] label=build/wasm/dist/widget label2=build/x/dist/widget ...
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -13,6 +17,21 @@ import { startServer, launchBrowser, recordGroveEvents } from '../tests/browser/
 const argv = process.argv.slice(2);
 const rounds = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 5;
 const posts = argv.includes('--posts') ? Number(argv[argv.indexOf('--posts') + 1]) : 0;
+const multilingual = argv.includes('--text');
+const dpr = argv.includes('--dpr') ? Number(argv[argv.indexOf('--dpr') + 1]) : 1;   // devicePixelRatio
+const SENTENCES = [
+  'we walked the route to the assembly point and timed it twice',
+  'η άσκηση εκκένωσης ήταν πολύ χρήσιμη για όλη την ομάδα',
+  'учебная эвакуация прошла спокойно, все знали куда идти',
+  '学习分享会很有帮助，我们下周再练习一次，也会检查灭火器。',
+  '避難訓練はとても役に立ちました。次は会議室も確認します。',
+  '소화기 위치를 모두 확인했습니다. 다음 주에는 비상계단도 점검하겠습니다.',
+  'شكرا على هذه الدورة المفيدة جدا، سنراجع نقطة التجمع غدا',
+  'תודה רבה על הקורס המועיל, נבדוק את נקודת האיסוף מחר',
+  'यह प्रशिक्षण बहुत उपयोगी था, हम अगले सप्ताह फिर अभ्यास करेंगे',
+  'การฝึกอบรมนี้มีประโยชน์มาก ทุกคนรู้ว่าต้องไปที่จุดรวมพลที่ไหน',
+  'done 👍🏽 👩‍🏫 🇯🇵 🎉 see you at the next drill',
+];
 const builds = argv.filter((a) => a.includes('=')).map((a) => ({ label: a.split('=')[0], dist: a.split('=')[1] }));
 
 // --posts N: each build's server gets N posts and the widget's cache is filled before measuring,
@@ -28,7 +47,9 @@ async function seed(server, n) {
         try {
           const r = await fetch(`${server.url}/api/v1/modules/fire-safety-101/posts`, { method: 'POST',
             headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
-            body: JSON.stringify({ id: `bench-${i}`, kind: 'insight', body: `Reflection ${i}: ` + 'smoke door stairs assembly point warden '.repeat(4) }) });
+            body: JSON.stringify({ id: `bench-${i}`, kind: 'insight', body: multilingual
+              ? `${i}: ${SENTENCES[i % SENTENCES.length]} ${SENTENCES[(i * 7 + 3) % SENTENCES.length]}`
+              : `Reflection ${i}: ` + 'smoke door stairs assembly point warden '.repeat(4) }) });
           if (r.status !== 201 && r.status !== 200) throw new Error(`seed ${i}: HTTP ${r.status}`);
           break;
         } catch (e) { if (attempt > 4) throw e; }
@@ -43,17 +64,22 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 for (const b of builds) {
   const loader = readFileSync(join(b.dist, 'grove.js'), 'utf8');
   const assets = JSON.parse(loader.match(/\{"core":[^}]*\}/)[0]);
-  b.gzip = [join(b.dist, 'grove.js'), ...Object.values(assets).map((f) => join(b.dist, f))]
+  // The font counts only for a build whose loader always fetches it (before text used the
+  // reader's fonts): a loader that fetches it only as a fallback says groveTextMode.
+  const fetchesFont = !loader.includes('groveTextMode');
+  b.gzip = [join(b.dist, 'grove.js'), ...Object.entries(assets).filter(([k]) => k !== 'font' || fetchesFont).map(([, f]) => join(b.dist, f))]
     .map((f) => gzipSync(readFileSync(f), { level: 9 }).length).reduce((x, y) => x + y, 0);
   b.wasmGzip = gzipSync(readFileSync(join(b.dist, assets.wasm)), { level: 9 }).length;
   b.ready = [];
   b.scriptPerFrame = [];
+  b.scrollPerFrame = [];
+  b.text = null;
   b.server = await startServer(['--widget-dir', b.dist, '--writes-per-minute', '1000000', '--sqlite-sync', 'normal']);
   if (posts) await seed(b.server, posts);
 }
 const browser = await launchBrowser();
 try {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, deviceScaleFactor: dpr });
   await recordGroveEvents(context);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -83,6 +109,23 @@ try {
       const s1 = await scriptSeconds();
       const f1 = await frames();
       b.scriptPerFrame.push(((s1 - s0) * 1000) / Math.max(1, f1 - f0));
+      if (multilingual) {   // scrolling: new rows laid out and (text port) new lines rasterized
+        await page.mouse.click(box.x + box.width - 30, box.y + 10);
+        const g0 = await frames(), t0 = await scriptSeconds();
+        for (let i = 0; i < 80; i++) {
+          await page.mouse.wheel(0, 300);
+          await page.waitForTimeout(20);
+        }
+        const t1 = await scriptSeconds(), g1 = await frames();
+        b.scrollPerFrame.push(((t1 - t0) * 1000) / Math.max(1, g1 - g0));
+        // Far through the thread, so the text pages fill up and must evict.
+        for (let i = 0; i < 60; i++) {
+          await page.mouse.wheel(0, 2500);
+          await page.waitForTimeout(30);
+        }
+        await page.waitForTimeout(300);
+        b.text = await page.locator('[data-grove-module]').evaluate((el) => el.groveDebug.stats().text || null);
+      }
     }
   }
 } finally {
@@ -90,8 +133,18 @@ try {
   for (const b of builds) await b.server.stop();
 }
 if (posts) console.log(`(${posts} posts cached: ready includes reading them)`);
-console.log('build'.padEnd(14) + 'total gzip'.padStart(12) + 'wasm gzip'.padStart(12) + 'ready warm'.padStart(12) + 'script/frame'.padStart(14));
+console.log('build'.padEnd(14) + 'total gzip'.padStart(12) + 'wasm gzip'.padStart(12) + 'ready warm'.padStart(12) + 'script/frame'.padStart(14) +
+  (multilingual ? 'scroll/frame'.padStart(14) : ''));
 for (const b of builds) {
   console.log(b.label.padEnd(14) + `${(b.gzip / 1000).toFixed(1)} KB`.padStart(12) + `${(b.wasmGzip / 1000).toFixed(1)} KB`.padStart(12) +
-    `${median(b.ready).toFixed(0)} ms`.padStart(12) + `${median(b.scriptPerFrame).toFixed(2)} ms`.padStart(14));
+    `${median(b.ready).toFixed(0)} ms`.padStart(12) + `${median(b.scriptPerFrame).toFixed(2)} ms`.padStart(14) +
+    (multilingual ? `${median(b.scrollPerFrame).toFixed(2)} ms`.padStart(14) : ''));
+}
+if (multilingual) {
+  for (const b of builds) {
+    const t = b.text;
+    console.log(`${b.label}: text ` + (t ? `${t.mode}, GPU ${(t.gpuBytes / 1048576).toFixed(0)} MiB in ${t.pages} pages ` +
+      `(budget ${(t.gpuBudget / 1048576).toFixed(0)} MiB), ${t.evictions} evictions, ${t.linesDrawn} lines rasterized, tofu ${t.tofu}, dropped ${t.dropped}`
+      : 'stats: none (ImGui font atlas)'));
+  }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Row group 1 of ./grove bench: what a browser downloads to show the widget, raw / gzip / brotli,
+// Row group 1 of ./grove bench: what a browser downloads to show the widget, raw / gzip / brotli
+// (the loader, the glue and the wasm; text uses the reader's fonts, so no font is counted),
 // next to the browser bundles of peer comment widgets (npm packages installed by bench/run_all.sh
 // into the bench folder). Every file is compressed here with the same settings (gzip level 9,
 // brotli quality 11) so the comparison is fair; Grove's own precompressed files (.gz/.br next
@@ -37,7 +38,9 @@ function sum(rows) {
   return t;
 }
 
-// Grove: the loader plus the three files it fetches (by their content-hashed names, as served).
+// Grove: the loader plus the files it fetches (by their content-hashed names, as served). The
+// font is fetched only where canvas text cannot be read back (anti-fingerprinting modes): it is
+// listed on its own and not counted in the total.
 const loaderText = readFileSync(join(dist, 'grove.js'), 'utf8');
 const grove = [];
 const served = { loader: 'grove.js' };
@@ -45,15 +48,18 @@ for (const [key, plain] of [['core', 'grove-core.js'], ['wasm', 'grove-core.wasm
   const m = loaderText.match(new RegExp(`"${key}":"([^"]+)"`));
   served[key] = m && existsSync(join(dist, m[1])) ? m[1] : plain;
 }
-const labels = { loader: 'loader grove.js', core: 'glue grove-core.js', wasm: 'wasm grove-core.wasm', font: 'font grove-font.ttf' };
+const labels = { loader: 'loader grove.js', core: 'glue grove-core.js', wasm: 'wasm grove-core.wasm', font: 'fallback font grove-font.ttf' };
+let fallbackFont = null;
 for (const [key, file] of Object.entries(served)) {
+  if (!existsSync(join(dist, file))) continue;
   const bytes = readFileSync(join(dist, file));
   const row = { name: labels[key], file, ...sizes(bytes, file) };
   // What the server really sends (precompressed at build time); null when not kept.
   for (const [k, ext] of [['served_gzip', '.gz'], ['served_brotli', '.br']]) {
     row[k] = existsSync(join(dist, file + ext)) ? readFileSync(join(dist, file + ext)).length : null;
   }
-  grove.push(row);
+  if (key === 'font') fallbackFont = row;
+  else grove.push(row);
 }
 
 // Peers: the browser bundle a page includes (script + stylesheet), as published on npm.
@@ -74,13 +80,17 @@ for (const peer of PEERS) {
   peers.push({ name: `${peer.name}@${version}`, files: rows, ...sum(rows) });
 }
 
-const result = { grove, total: sum(grove), peers };
+const result = { grove, total: sum(grove), fallback_font: fallbackFont, peers };
 writeFileSync(out, JSON.stringify(result, null, 2));
 
 const kib = (n) => (n / 1024).toFixed(1).padStart(9);
 console.log('payload (KiB)'.padEnd(34) + 'raw'.padStart(9) + 'gzip'.padStart(9) + 'brotli'.padStart(9));
 for (const r of grove) console.log('  ' + r.name.padEnd(32) + kib(r.raw) + kib(r.gzip) + kib(r.brotli));
 console.log('  ' + 'Grove total'.padEnd(32) + kib(result.total.raw) + kib(result.total.gzip) + kib(result.total.brotli));
+if (fallbackFont) {
+  console.log('  ' + '(fallback font, not downloaded'.padEnd(32) + kib(fallbackFont.raw) + kib(fallbackFont.gzip) + kib(fallbackFont.brotli) +
+    '  only where canvas text cannot be read back)');
+}
 for (const p of peers) {
   if (p.missing) console.log('  ' + p.name.padEnd(32) + '  (not installed)');
   else console.log('  ' + p.name.padEnd(32) + kib(p.raw) + kib(p.gzip) + kib(p.brotli));

@@ -36,8 +36,13 @@ if (!payload || payload.failed) {
     row(`1. Grove ${f.name}`, `${kb(f.raw)} raw, ${kb(f.gzip)} gzip, ${kb(f.brotli)} brotli`);
   }
   const t = payload.total;
-  row('1. Grove total (loader + glue + wasm + font)', `${kb(t.raw)} raw, **${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`,
+  row('1. Grove total (loader + glue + wasm)', `${kb(t.raw)} raw, **${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`,
     '<= 200 KB gzip', verdict(t.gzip <= 200000));
+  const f = payload.fallback_font;
+  if (f) {
+    row('1. fallback font grove-font.ttf (fetched only where canvas text cannot be read back; not in the total)',
+      `${kb(f.raw)} raw, ${kb(f.gzip)} gzip, ${kb(f.brotli)} brotli`, 'context');
+  }
   for (const p of payload.peers) {
     if (p.missing) { missing(`1. peer ${p.name}`, 'npm package not installed'); continue; }
     const files = p.files.map((f) => f.file.replace(/^dist\//, '')).join(' + ');
@@ -123,6 +128,48 @@ else {
   row(`4. grove-server GET feed, 200 posts (${kb(srv.feed_bytes)})`, w(srv.get_feed) + ceiling(srv.get_feed), '>= 10,000 req/s', verdict(srv.get_feed.rps >= 10000 && !srv.get_feed.non2xx));
   row('4. grove-server POST create, --sqlite-sync normal', w(srv.post_normal) + ceiling(srv.post_normal), '>= 2,000 req/s', verdict(srv.post_normal.rps >= 2000 && !srv.post_normal.non2xx));
   row('4. grove-server POST create, --sqlite-sync full (default)', w(srv.post_full) + ceiling(srv.post_full), '>= 2,000 req/s', verdict(srv.post_full.rps >= 2000 && !srv.post_full.non2xx));
+}
+
+// 6. Transport: many connections, event streams, the load test
+const tr = json('transport.json');
+if (!tr || tr.failed) missing('6. transport', tr ? 'transport_bench.sh failed (see transport.log)' : 'not run');
+else {
+  const w = (r) => `${int(r.rps)} req/s, p99 ${r.p99_ms.toFixed(1)} ms, ${r.non2xx + r.socket_errors} errors` +
+    (r.held !== undefined ? `, ${int(r.held)} connections held` : '');
+  const a = tr.feed_after;
+  for (const c of ['32', '400', '2000']) {
+    const r = a['c' + c];
+    const before = tr.feed_before ? `; before: ${w(tr.feed_before['c' + c])}` : '';
+    if (c === '2000') {
+      const ok = r.non2xx + r.socket_errors === 0 && r.p99_ms <= 50 && r.rps >= 0.9 * a.c32.rps;
+      row(`6. GET feed (${kb(tr.feed_bytes)}), ${c} connections`, w(r) + before,
+        'no errors, p99 <= 50 ms, req/s within 10% of 32 connections', verdict(ok));
+    } else {
+      row(`6. GET feed (${kb(tr.feed_bytes)}), ${c} connections`, w(r) + before, 'context');
+    }
+  }
+  const i = tr.idle_streams;
+  if (!i || i.failed) missing('6. 10,000 idle event streams', 'grove_events_bench failed (see transport.log)');
+  else row(`6. ${int(i.streams)} idle event streams (${int(i.still_open)} open at the end)`,
+    `RSS ${i.rss_mb.toFixed(0)} MB (${i.rss_before_mb.toFixed(0)} MB before, ${i.per_connection_kb.toFixed(1)} KiB a stream), CPU ${i.cpu_percent.toFixed(2)}% over ${i.window_s} s`,
+    '<= 200 MB, <= 2% CPU', verdict(i.rss_mb <= 200 && i.cpu_percent <= 2 && i.still_open === i.streams));
+  const k = tr.idle_keepalive_after;
+  const kb4 = (x) => (!x || x.failed) ? 'failed' :
+    `${int(x.open)} of ${int(x.keepalive)} answered within 20 s, ${int(x.still_open)} still open after ${x.window_s} s, ` +
+    `RSS ${x.rss_mb.toFixed(0)} MB (${x.per_connection_kb.toFixed(1)} KiB a connection), CPU ${x.cpu_percent.toFixed(2)}%`;
+  if (k) row('6. 2,000 idle keep-alive connections (one request each)',
+    kb4(k) + (tr.idle_keepalive_before ? `; before: ${kb4(tr.idle_keepalive_before)}` : ''),
+    'every one answered and held', verdict(!k.failed && k.open === k.keepalive && k.still_open === k.keepalive));
+  const f = tr.fanout;
+  if (!f || f.failed) missing('6. fan-out to 2,000 streams', 'grove_events_bench failed (see transport.log)');
+  else row(`6. one write fanned out to ${int(f.listeners)} streams (${f.writes} writes, ${int(f.deliveries)} deliveries, ${f.missed} missed)`,
+    `p50 ${f.p50_ms.toFixed(1)} ms, p99 ${f.p99_ms.toFixed(1)} ms, max ${f.max_ms.toFixed(1)} ms`,
+    'p99 <= 50 ms', verdict(f.p99_ms <= 50 && f.missed === 0));
+  const l = tr.load;
+  if (!l) missing('6. load test', 'grove_load not built');
+  else if (l.failed) missing('6. load test', 'grove_load failed (see transport.log)');
+  else row('6. load test, 200 clients (bench/load_test.sh)', `p50 ${l.p50_ms} ms, p99 ${l.p99_ms} ms, max ${l.max_ms} ms, ${l.errors} errors`,
+    'p99 <= 50 ms', verdict(l.p99_ms <= 50 && l.errors === 0));
 }
 
 const head = `Grove benchmarks, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${cpus().length} cores ` +

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# ./grove bench: every benchmark of issue 7 in one run, side by side on this machine, then ONE
-# markdown table (figure | value | target | pass/fail), printed and written to
-# $B/bench/results.md (JSON of each part in $B/bench/results/).
-#   1 payload   2 startup   3 rendering   4 server   5 sync
+# ./grove bench: every benchmark in one run, side by side on this machine, then ONE markdown
+# table (figure | value | target | pass/fail), printed and written to $B/bench/results.md (JSON
+# of each part in $B/bench/results/).
+#   1 payload   2 startup   3 rendering   4 server   5 sync   6 transport (many connections,
+#   event streams, the load test)
 # Installs what it needs (wrk, nginx-light; the peers' npm packages into $B/bench/peers, which
 # git ignores), builds the widget (Release wasm) and a Release grove-server in $B/bench/native,
 # starts its own servers on free loopback ports and stops them by PID.
 # Env: BENCH_ROUNDS (startup/DOM rounds, default 3), BENCH_SECONDS (wrk run, default 10),
-#      BENCH_POSTS (cached/pulled posts, default 10000), BENCH_ONLY="payload server ..." (subset).
+#      BENCH_POSTS (cached/pulled posts, default 10000), BENCH_ONLY="payload server ..." (subset),
+#      BENCH_LOAD_SECONDS (load test, default 60), GROVE_BASELINE_SERVER (an older grove-server
+#      whose feed rows go next to this one's in part 6: "before" and "after" in one run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NODE_PATH=/usr/share/nodejs
@@ -17,7 +20,7 @@ RES="$OUTDIR/results"
 ROUNDS=${BENCH_ROUNDS:-3}
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 POSTS=${BENCH_POSTS:-10000}
-ONLY=${BENCH_ONLY:-"payload startup render server sync"}
+ONLY=${BENCH_ONLY:-"payload startup render server sync transport"}
 JOBS=$(nproc 2>/dev/null || echo 2)
 [ "$JOBS" -gt 2 ] && JOBS=2
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -47,6 +50,7 @@ part_files() {
     startup|sync) echo startup_sync ;;
     render) echo frame idle dom_list ;;
     server) echo server ;;
+    transport) echo transport ;;
   esac
 }
 for part in $ONLY; do for f in $(part_files "$part"); do rm -f "$RES/$f".*; done; done
@@ -72,13 +76,15 @@ NATIVE="$OUTDIR/native"
 if [ ! -f "$NATIVE/CMakeCache.txt" ]; then
   cmake -S . -B "$NATIVE" -DCMAKE_BUILD_TYPE=Release -DGROVE_WIDGET_DIST="$WIDGET_DIST" >/dev/null
 fi
-targets=(--target grove-server)
+targets=(--target grove-server --target grove_events_bench --target grove_load)
 help=$(cmake --build "$NATIVE" --target help)   # (no pipe into grep -q: SIGPIPE + pipefail)
 if grep -q 'grove_ui_frame_bench' <<<"$help"; then targets+=(--target grove_ui_frame_bench); fi
 cmake --build "$NATIVE" -j "$JOBS" "${targets[@]}"
 export GROVE_SERVER_BINARY="$(cd "$NATIVE/server-stub" && pwd)/grove-server"
 export GROVE_WIDGET_DIST="$WIDGET_DIST"
 export GROVE_SITE_DIR="$(pwd)/host-page"
+export GROVE_EVENTS_BENCH="$(cd "$NATIVE/bench" && pwd)/grove_events_bench"
+export GROVE_LOAD="$(cd "$NATIVE/tests/hardening" && pwd)/grove_load"
 
 # A part that fails leaves its rows marked as failed; the others still run.
 run_part() {   # name command...
@@ -119,6 +125,13 @@ if wants server; then
   step "4/5 server: wrk -t2 -c32, ${SECONDS_PER_RUN} s per run, nginx static file as the ceiling"
   run_part server bench/server_bench.sh "$RES/server.json" "$OUTDIR/server-work" "$SECONDS_PER_RUN"
   rm -rf "$OUTDIR/server-work"
+fi
+
+if wants transport; then
+  step "6/6 transport: feed at 32/400/2,000 connections, 10,000 idle streams, fan-out to 2,000, load test"
+  run_part transport bench/transport_bench.sh "$RES/transport.json" "$OUTDIR/transport-work" "$SECONDS_PER_RUN" \
+    "${BENCH_LOAD_SECONDS:-60}"
+  rm -rf "$OUTDIR/transport-work"
 fi
 
 step "results"

@@ -40,15 +40,53 @@ endfunction()
 grove_header_only(grove_json /usr/include/nlohmann)
 target_compile_definitions(grove_json INTERFACE JSON_USE_IMPLICIT_CONVERSIONS=0)
 
+# The oldest version of each library whose behaviour the code relies on; older ones stop the
+# configure step with the reason (the code also checks the headers and, for SQLite, the library
+# it runs with).
+function(grove_require_version name found minimum why)
+  if(found VERSION_LESS minimum)
+    message(FATAL_ERROR "${name} ${found} is too old: Grove needs ${minimum} or newer (${why})")
+  endif()
+  message(STATUS "${name} ${found} (>= ${minimum}: ${why})")
+endfunction()
+
+# A header-only library's version, from its header's #defines.
+function(grove_header_version out header major_macro minor_macro patch_macro)
+  file(STRINGS "${header}" lines REGEX "#define (${major_macro}|${minor_macro}|${patch_macro}) ")
+  set(parts "")
+  foreach(macro ${major_macro} ${minor_macro} ${patch_macro})
+    string(REGEX MATCH "#define ${macro} ([0-9]+)" _ "${lines}")
+    list(APPEND parts "${CMAKE_MATCH_1}")
+  endforeach()
+  list(JOIN parts "." version)
+  set(${out} "${version}" PARENT_SCOPE)
+endfunction()
+
+set(GROVE_JSON_VERSION_HEADER /usr/include/nlohmann/json.hpp)
+if(EXISTS /usr/include/nlohmann/detail/abi_macros.hpp)   # where 3.11 keeps it
+  set(GROVE_JSON_VERSION_HEADER /usr/include/nlohmann/detail/abi_macros.hpp)
+endif()
+grove_header_version(GROVE_JSON_VERSION ${GROVE_JSON_VERSION_HEADER}
+  NLOHMANN_JSON_VERSION_MAJOR NLOHMANN_JSON_VERSION_MINOR NLOHMANN_JSON_VERSION_PATCH)
+grove_require_version(nlohmann-json "${GROVE_JSON_VERSION}" 3.9.0 "JSON_USE_IMPLICIT_CONVERSIONS")
+
 if(NOT EMSCRIPTEN)
   grove_header_only(grove_doctest /usr/include/doctest)
+  grove_header_version(GROVE_DOCTEST_VERSION /usr/include/doctest/doctest.h
+    DOCTEST_VERSION_MAJOR DOCTEST_VERSION_MINOR DOCTEST_VERSION_PATCH)
+  grove_require_version(doctest "${GROVE_DOCTEST_VERSION}" 2.4.0 "doctest_discover_tests, SUBCASE")
   find_package(Threads REQUIRED)
   find_package(OpenSSL REQUIRED)        # HMAC-SHA256 for JWT
+  grove_require_version(OpenSSL "${OPENSSL_VERSION}" 1.1.1 "HMAC, CRYPTO_memcmp")
   find_package(SQLite3 REQUIRED)
-  # Debian builds cpp-httplib as a shared library; its pkg-config flags (SSL/zlib/brotli
-  # support) change the class layout, so they must be used as given.
+  grove_require_version(SQLite "${SQLite3_VERSION}" 3.35.0 "UPDATE ... RETURNING, WAL checkpoints")
+  # Boost.Beast (HTTP) and Boost.Asio (the event loop), header-only: the server's HTTP front.
+  find_package(Boost 1.74 REQUIRED CONFIG)
+  grove_require_version(Boost "${Boost_VERSION}" 1.74.0 "Beast's parser and serializer, Asio strands and thread_pool")
+  # cpp-httplib: only the tests' HTTP client. Debian builds it as a shared library; its
+  # pkg-config flags (SSL/zlib/brotli support) change the class layout, so they must be used as given.
   find_package(PkgConfig REQUIRED)
-  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 endif()
 
 # Dear ImGui core, compiled once per build tree with Grove's config header.

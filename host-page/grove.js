@@ -100,9 +100,45 @@
     });
   }
 
-  // The glue, the wasm and the font are fetched in parallel; the wasm compiles while it downloads.
+  // The widget draws text with the reader's own fonts through Canvas 2D, which needs canvas text
+  // it can read back. Anti-fingerprinting modes (Firefox's resistFingerprinting, Brave's and Tor's
+  // canvas protections) blank or randomize what is read back: there the widget draws with a
+  // bundled font instead, fetched only then. Checked once per page by drawing a known rectangle
+  // and a letter and reading them back twice.
+  var canvasText = null;
+  function canvasTextReadable() {
+    if (canvasText !== null) return canvasText;
+    canvasText = false;
+    try {
+      var c = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(40, 24) : document.createElement('canvas');
+      c.width = 40;
+      c.height = 24;
+      var g = c.getContext('2d', { willReadFrequently: true });
+      if (!g || typeof g.fillText !== 'function') return canvasText;
+      g.fillStyle = 'rgb(10,20,30)';
+      g.fillRect(0, 0, 12, 24);
+      g.fillStyle = '#fff';
+      g.font = '20px sans-serif';
+      g.textBaseline = 'top';
+      g.fillText('H', 16, 2);
+      var a = g.getImageData(0, 0, 40, 24).data, b = g.getImageData(0, 0, 40, 24).data;
+      var rect = true, ink = 0, same = true;
+      for (var i = 0; i < a.length; i += 4) {
+        if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2] || a[i + 3] !== b[i + 3]) same = false;
+        var x = (i / 4) % 40;
+        if (x < 12 && (a[i] !== 10 || a[i + 1] !== 20 || a[i + 2] !== 30 || a[i + 3] !== 255)) rect = false;
+        if (x >= 14 && a[i + 3] > 128) ink++;
+      }
+      canvasText = same && rect && ink > 20 && ink < 300;   // an H: some ink, far from all of it
+    } catch (e) { /* no canvas, or reading it back is refused */ }
+    return canvasText;
+  }
+
+  // The glue, the wasm (and, only where canvas text cannot be read back, the font) are fetched in
+  // parallel; the wasm compiles while it downloads.
   function loadAssets(names) {
-    return Promise.all([loadScript(names.core, 'createGroveCore'), compileWasm(names.wasm), loadFont(names.font)]).then(function (parts) {
+    var fontNeeded = !canvasTextReadable();
+    return Promise.all([loadScript(names.core, 'createGroveCore'), compileWasm(names.wasm), fontNeeded ? loadFont(names.font) : null]).then(function (parts) {
       var factory = parts[0], wasmModule = parts[1], font = parts[2];
       return new Promise(function (resolve, reject) {
         factory({
@@ -113,6 +149,7 @@
           },
           onAbort: onCoreAbort,
           groveCache: cachePrefetch,
+          groveTextMode: fontNeeded ? 'font' : 'canvas',   // read by library_grove_text.js
         }).then(function (core) {
           if (font) {
             var bytes = new Uint8Array(font);

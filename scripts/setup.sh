@@ -10,9 +10,10 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   emscripten
-  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3
+  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3 libboost-dev
   fonts-dejavu-core python3-fonttools
-  chromium
+  fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+  chromium firefox-esr xvfb xauth
   wrk clang-14 libclang-rt-14-dev libfuzzer-14-dev
   xz-utils dpkg-dev
 )
@@ -62,7 +63,8 @@ if [ $need_src -eq 1 ]; then
 fi
 
 # Browser test and benchmark tooling from npm (versions pinned in tests/browser/package.json).
-if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/puppeteer-core ] ||
+   [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   echo "setup: npm install (tests/browser)"
   (cd tests/browser && npm install --no-audit --no-fund --loglevel=error)
 fi

@@ -1,19 +1,17 @@
-// The HTTP front: cpp-httplib adapting requests to ApiRouter, serving static files, and
-// enforcing what only a socket can (body size before reading it, timeouts, the worker pool).
+// The HTTP front: Boost.Beast on Boost.Asio. One io_context owns every connection
+// (http_connection.hpp); API requests and files are handled on a small worker pool, whose answers
+// are posted back. An open connection costs memory, not a thread: thousands of idle keep-alive
+// connections and event streams wait in the io_context at once. Limits only a socket can
+// enforce (the body limit before the body is read, request smuggling, deadlines, the connection
+// limit) are enforced here and in request_reader.hpp; everything else is ApiRouter's.
 #pragma once
 
-#include <memory>   // std::unique_ptr, std::shared_ptr
+#include <memory>   // std::unique_ptr
 #include <string>   // std::string
 
 #include "options.hpp"
 
-namespace httplib { class Server; }
-
 namespace grove {
-
-class ApiRouter;
-class ConnectionGuard;
-class StorageEngine;
 
 class HttpServer {
 public:
@@ -23,24 +21,16 @@ public:
 
     // Binds the socket (port 0 picks a free one); returns the bound port, or -1.
     int bind();
-    // Serves until stop(); returns when every in-flight request has been answered.
+    // Serves until stop(); returns when every request in flight has been answered and every
+    // connection is closed.
     bool listen();
-    // Stops accepting and asks listen() to return; safe from another thread.
+    // Stops accepting and asks listen() to return; safe from any thread, any number of times.
     void stop();
     std::string url() const;
-    int worker_threads() const { return threads_; }
 
 private:
-    void install_routes();
-
-    ServerOptions options_;
-    int threads_ = 0;
-    std::shared_ptr<StorageEngine> storage_;
-    std::unique_ptr<ApiRouter> api_;
-    std::unique_ptr<ConnectionGuard> guard_;      // outlives both servers (their connections use it)
-    std::unique_ptr<httplib::Server> http_;       // routes and settings; serves connections
-    std::unique_ptr<httplib::Server> listener_;   // binds and accepts; hands connections to http_
-    int port_ = -1;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace grove

@@ -1,6 +1,5 @@
 #include "static_files.hpp"
 
-#include <httplib.h>     // httplib::Server, Request, Response
 #include <sys/stat.h>    // ::stat: size and mtime in one call
 
 #include <cctype>        // std::tolower
@@ -8,10 +7,11 @@
 #include <cstdlib>       // std::strtod
 #include <fstream>       // std::ifstream
 #include <iterator>      // std::istreambuf_iterator
-#include <memory>        // std::shared_ptr
 #include <regex>         // std::regex: content-hashed names
 #include <sstream>       // std::ostringstream
 #include <vector>        // std::vector
+
+#include "api/query_params.hpp"   // percent_decode
 
 namespace grove {
 
@@ -125,60 +125,117 @@ Policy policy_for(Site site, const std::string& rel) {
     return p;
 }
 
-void not_found(const httplib::Request& req, httplib::Response& res) {
-    res.status = 404;
-    res.set_content("Not found: " + req.path + "\n", "text/plain; charset=utf-8");
+ApiResponse text_answer(int status, std::string body) {
+    ApiResponse res;
+    res.status = status;
+    res.headers.emplace("Content-Type", "text/plain; charset=utf-8");
+    res.headers.emplace("X-Content-Type-Options", "nosniff");
+    res.body = std::move(body);
+    return res;
 }
 
-void serve(const httplib::Request& req, httplib::Response& res, Site site, const std::string& root,
-           const std::string& sub) {
+ApiResponse not_found(const ApiRequest& req) { return text_answer(404, "Not found: " + req.path + "\n"); }
+
+std::string header_once(const ApiRequest& req, const char* name, bool& several) {
+    several = req.headers.count(name) > 1;
+    return several ? std::string() : req.header(name);
+}
+
+// One range of a file of `size` bytes: "bytes=a-b", "bytes=a-" or "bytes=-n".
+enum class RangeAnswer { whole, part, unsatisfiable };
+RangeAnswer parse_range(const std::string& header, std::uint64_t size, std::uint64_t& first, std::uint64_t& last) {
+    std::string v = lower(trim(header));
+    if (v.rfind("bytes=", 0) != 0) return RangeAnswer::whole;
+    v = trim(v.substr(6));
+    const auto dash = v.find('-');
+    if (dash == std::string::npos || v.find(',') != std::string::npos) return RangeAnswer::whole;   // a list: ignored
+    auto number = [](const std::string& s, std::uint64_t& out) {
+        if (s.empty() || s.size() > 18) return false;
+        out = 0;
+        for (char c : s) {
+            if (c < '0' || c > '9') return false;
+            out = out * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        return true;
+    };
+    const std::string a = trim(v.substr(0, dash)), b = trim(v.substr(dash + 1));
+    std::uint64_t from = 0, to = 0;
+    if (a.empty()) {   // the last n bytes
+        if (!number(b, to)) return RangeAnswer::whole;
+        if (to == 0 || size == 0) return RangeAnswer::unsatisfiable;
+        first = to >= size ? 0 : size - to;
+        last = size - 1;
+        return RangeAnswer::part;
+    }
+    if (!number(a, from)) return RangeAnswer::whole;
+    if (b.empty()) to = size == 0 ? 0 : size - 1;
+    else if (!number(b, to) || to < from) return RangeAnswer::whole;
+    if (from >= size) return RangeAnswer::unsatisfiable;
+    first = from;
+    last = to >= size ? size - 1 : to;
+    return RangeAnswer::part;
+}
+
+ApiResponse serve_file(const ApiRequest& req, Site site, const std::string& root, const std::string& sub) {
     std::string rel;
-    if (root.empty() || !relative_path(sub, rel)) return not_found(req, res);
+    if (root.empty() || !relative_path(sub, rel)) return not_found(req);
     const std::string path = root + "/" + rel;
     const FileStat file = stat_path(path);
     if (file.directory) {   // "/dir" -> "/dir/" so relative links inside it resolve
-        res.status = 301;
-        res.set_header("Location", req.path + "/");
-        return;
+        ApiResponse res = text_answer(301, "");
+        res.headers.emplace("Location", req.path + "/");
+        return res;
     }
-    if (!file.regular) return not_found(req, res);
+    if (!file.regular) return not_found(req);
 
     const FileStat br = stat_path(path + ".br");
     const FileStat gz = stat_path(path + ".gz");
-    const std::string encoding = choose_content_encoding(req.get_header_value("Accept-Encoding"), br.regular, gz.regular);
+    const std::string encoding = choose_content_encoding(req.header("Accept-Encoding"), br.regular, gz.regular);
     const std::string chosen = encoding == "br" ? path + ".br" : encoding == "gzip" ? path + ".gz" : path;
     const FileStat& served = encoding == "br" ? br : encoding == "gzip" ? gz : file;
     const std::string etag =
         "\"" + hex(served.size) + "-" + hex(served.mtime_ns) + (encoding.empty() ? "" : "-" + encoding) + "\"";
 
     const Policy policy = policy_for(site, rel);
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", policy.cache_control);
-    res.set_header("X-Content-Type-Options", "nosniff");
-    if (br.regular || gz.regular) res.set_header("Vary", "Accept-Encoding");
+    ApiResponse res;
+    res.headers.emplace("ETag", etag);
+    res.headers.emplace("Cache-Control", policy.cache_control);
+    res.headers.emplace("X-Content-Type-Options", "nosniff");
+    res.headers.emplace("Accept-Ranges", "bytes");
+    if (br.regular || gz.regular) res.headers.emplace("Vary", "Accept-Encoding");
     if (policy.cross_origin) {
-        res.set_header("Access-Control-Allow-Origin", "*");
-        res.set_header("Cross-Origin-Resource-Policy", "cross-origin");
-        res.set_header("Timing-Allow-Origin", "*");
+        res.headers.emplace("Access-Control-Allow-Origin", "*");
+        res.headers.emplace("Cross-Origin-Resource-Policy", "cross-origin");
+        res.headers.emplace("Timing-Allow-Origin", "*");
     }
-    if (etag_matches(req.get_header_value("If-None-Match"), etag)) {
+    if (etag_matches(req.header("If-None-Match"), etag)) {
         res.status = 304;
-        return;
+        return res;
     }
+    if (!read_file(chosen, res.body)) return not_found(req);
+    if (!encoding.empty()) res.headers.emplace("Content-Encoding", encoding);
+    res.headers.emplace("Content-Type", static_mime_type(path));
 
-    auto body = std::make_shared<std::string>();
-    if (!read_file(chosen, *body)) return not_found(req, res);
-    if (!encoding.empty()) res.set_header("Content-Encoding", encoding);
-    const char* type = static_mime_type(path);
-    if (body->empty()) {
-        res.set_content("", type);
-        return;
+    // One range at most, and only of this very representation (If-Range names its ETag).
+    bool several_ranges = false, several_if_range = false;
+    const std::string range = header_once(req, "Range", several_ranges);
+    const std::string if_range = header_once(req, "If-Range", several_if_range);
+    const bool range_applies = req.method == "GET" && !range.empty() && !several_ranges && !several_if_range &&
+                               (if_range.empty() || trim(if_range) == etag);
+    std::uint64_t first = 0, last = 0;
+    const RangeAnswer ranged = range_applies ? parse_range(range, res.body.size(), first, last) : RangeAnswer::whole;
+    if (ranged == RangeAnswer::part) {
+        res.status = 206;
+        res.headers.emplace("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" +
+                                                 std::to_string(res.body.size()));
+        res.body = res.body.substr(static_cast<std::size_t>(first), static_cast<std::size_t>(last - first + 1));
+    } else if (ranged == RangeAnswer::unsatisfiable) {
+        ApiResponse refused = text_answer(416, "The requested range is not inside the file.\n");
+        refused.headers.emplace("Content-Range", "bytes */" + std::to_string(res.body.size()));
+        refused.headers.emplace("ETag", etag);
+        return refused;
     }
-    // A content provider with a known length: cpp-httplib sends it as is (it would otherwise
-    // compress text bodies again on every request) and still answers Range requests from it.
-    res.set_content_provider(body->size(), type, [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        return sink.write(body->data() + offset, length);
-    });
+    return res;
 }
 
 }  // namespace
@@ -231,16 +288,19 @@ const char* static_mime_type(const std::string& path) {
     return "application/octet-stream";
 }
 
-void install_static_files(httplib::Server& http, const ServerOptions& options) {
-    const std::string widget_dir = options.widget_dir;
-    const std::string site_dir = options.site_dir;
-    http.Get(R"(/widget/(.*))", [widget_dir](const httplib::Request& req, httplib::Response& res) {
-        serve(req, res, Site::widget, widget_dir, req.matches[1]);
-    });
-    // Everything else but the API: API routes registered later are never shadowed.
-    http.Get(R"(/(?!api/)(.*))", [site_dir](const httplib::Request& req, httplib::Response& res) {
-        serve(req, res, Site::pages, site_dir, req.matches[1]);
-    });
+ApiResponse serve_static(const ApiRequest& request, const StaticSite& site) {
+    if (request.method != "GET" && request.method != "HEAD") {
+        ApiResponse res = text_answer(405, request.method + " is not supported here; use GET or HEAD.\n");
+        res.headers.emplace("Allow", "GET, HEAD");
+        return res;
+    }
+    // Paths are percent-decoded whole (so "..%2f" is a ".." segment, refused like any other).
+    const auto decoded = percent_decode(request.path, false);
+    if (!decoded || decoded->empty() || (*decoded)[0] != '/') return not_found(request);
+    static const std::string kWidget = "/widget/";
+    if (decoded->rfind(kWidget, 0) == 0)
+        return serve_file(request, Site::widget, site.widget_dir, decoded->substr(kWidget.size()));
+    return serve_file(request, Site::pages, site.site_dir, decoded->substr(1));
 }
 
 }  // namespace grove

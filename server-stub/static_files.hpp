@@ -5,20 +5,27 @@
 //   - ETag on every file, 304 for If-None-Match; Cache-Control: content-hashed widget files
 //     (name.<hex>.ext) for a year, /widget/grove.js for 5 minutes (its URL is in every snippet),
 //     everything else revalidated on each use;
+//   - one byte range (Range: bytes=a-b, with If-Range) answered 206; a list of ranges is
+//     ignored (the whole file, 200), so no answer is ever larger than the file;
 //   - widget files readable from any origin (CORS *, CORP cross-origin): intranet pages on other
 //     hosts load them.
-// Routes: GET/HEAD /widget/* and every other path except /api/*, so API routes are never shadowed.
+// Every path but /api/ is a file path here, so API routes are never shadowed. A pure function of
+// the request and the folders: the HTTP front calls it on its worker pool (it reads files).
 #pragma once
 
 #include <string>   // std::string
 
-#include "options.hpp"
-
-namespace httplib { class Server; }
+#include "api/api_router.hpp"   // ApiRequest, ApiResponse
 
 namespace grove {
 
-void install_static_files(httplib::Server& http, const ServerOptions& options);
+struct StaticSite {
+    std::string widget_dir;   // served at /widget/
+    std::string site_dir;     // served at /
+};
+
+// GET and HEAD (the front drops the body of HEAD answers); other methods 405.
+ApiResponse serve_static(const ApiRequest& request, const StaticSite& site);
 
 // The encoding to send given an Accept-Encoding header and which variants exist:
 // "br", "gzip" or "" (identity). Honours q-values (q=0 refuses) and "*".

@@ -10,6 +10,7 @@
 //   8. CORS headers and Cache-Control on every answer, errors included
 #include "api/api_router.hpp"
 
+#include <atomic>   // std::atomic
 #include <chrono>   // std::chrono::system_clock
 #include <cstdio>   // std::fprintf
 
@@ -94,21 +95,39 @@ Expected<Json> json_body(const ApiRequest& request) {
     return parse_json_object(request.body);
 }
 
+Expected<std::optional<std::string>> module_title_of(const ApiRequest& request) {
+    if (request.body.empty()) return std::optional<std::string>();
+    auto body = parse_json_object(request.body);
+    if (!body) return body.error();
+    return decode_module_title(body.value());
+}
+
 struct ApiRouter::Impl {
     Impl(const ServerOptions& o, std::shared_ptr<StorageEngine> s, UnixMsClock c)
         : options(o),
           storage(std::move(s)),
           clock(std::move(c)),
-          service(*storage, DiscussionRules{o.max_body_code_points, o.auto_hide_flags}, clock),
-          context{options, service, feed_cache, clock},
-          authenticator(o.jwt_secret),
+          service(*storage, DiscussionRules{o.max_body_code_points, o.auto_hide_flags, o.check_in_days},
+                  [this] { return clock() + dev_clock_offset_ms.load(std::memory_order_relaxed); }),
+          context{options, service, feed_cache, clock, dev_clock_offset_ms},
+          authenticator(o.jwt_secret, TokenChecks{o.jwt_audience, o.jwt_issuer}),
           limiter(o.writes_per_minute),
           cors(o.allow_origins) {
         add_public_routes(routes, context);
         add_dev_routes(routes, context);
         add_post_routes(routes, context);
+        add_resource_routes(routes, context);
         add_moderation_routes(routes, context);
+        add_event_routes(routes, context);
+        storage->set_commit_observer([this](const std::vector<CommittedChange>& changes) {
+            std::vector<ChangeNotice> notices;
+            notices.reserve(changes.size());
+            for (const CommittedChange& c : changes)
+                notices.push_back(ChangeNotice{c.module, c.rev, c.kind == Kind::leader_learning});
+            hub.publish(notices);
+        });
     }
+    ~Impl() { storage->set_commit_observer(nullptr); }   // the storage may outlive the hub
 
     ApiResponse dispatch(const ApiRequest& request);
     std::string allowed_methods(const std::vector<std::string>& segments) const;
@@ -116,6 +135,8 @@ struct ApiRouter::Impl {
     ServerOptions options;
     std::shared_ptr<StorageEngine> storage;
     UnixMsClock clock;
+    EventHub hub;
+    std::atomic<std::int64_t> dev_clock_offset_ms{0};   // only ever set through --dev routes
     DiscussionService service;
     FeedCache feed_cache;
     ApiContext context;
@@ -131,6 +152,7 @@ ApiRouter::ApiRouter(const ServerOptions& options, std::shared_ptr<StorageEngine
 ApiRouter::~ApiRouter() = default;
 
 DiscussionService& ApiRouter::service() { return impl_->service; }
+EventHub& ApiRouter::events() { return impl_->hub; }
 
 bool ApiRouter::is_api_path(std::string_view path) { return path == "/api" || path.rfind("/api/", 0) == 0; }
 

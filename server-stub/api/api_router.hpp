@@ -1,9 +1,9 @@
 // ApiRouter: the whole REST API of api.md as a function from request to response, no sockets.
 //
 // Everything the API decides happens behind handle(): routing, CORS, body limits, token
-// verification, the per-user write limit, validation, the service rules and storage. The
-// cpp-httplib front (http_server.cpp) only adapts requests and responses and enforces transport
-// limits; tests and the sync engine's convergence test drive the real server logic in process:
+// verification, the per-user write limit, validation, the service rules and storage. The HTTP
+// front (http_server.cpp) only adapts requests and responses and enforces transport limits;
+// tests and the sync engine's convergence test drive the real server logic in process:
 //
 //   auto storage = grove::open_sqlite_engine({":memory:"});
 //   grove::ServerOptions options;  options.dev = true;  options.jwt_secret = "secret";
@@ -21,6 +21,7 @@
 
 #include "options.hpp"
 #include "service/discussion_service.hpp"
+#include "service/event_hub.hpp"
 #include "storage/storage_engine.hpp"
 
 namespace grove {
@@ -40,10 +41,18 @@ struct ApiRequest {
     std::string header(const std::string& name) const;   // first value, or ""
 };
 
+// An answer whose body is an event stream (GET /api/v1/events): the HTTP front sends the
+// headers, subscribes to ApiRouter::events() and keeps the stream open until `until_ms`.
+struct EventStreamRequest {
+    std::vector<std::string> modules;   // 1..20 distinct module keys
+    std::int64_t until_ms = 0;          // when the caller's token expires (Unix ms)
+};
+
 struct ApiResponse {
     int status = 200;
     ApiHeaders headers;    // Content-Type, Retry-After, Access-Control-*, Allow, Cache-Control
     std::string body;      // JSON (empty for 204)
+    std::shared_ptr<const EventStreamRequest> stream;   // set: `body` is empty, the stream follows
 
     std::string header(const std::string& name) const;
 };
@@ -56,7 +65,9 @@ std::int64_t system_unix_ms();
 class ApiRouter {
 public:
     // options: dev, jwt_secret, allow_origins, max_body_code_points, writes_per_minute,
-    // auto_hide_flags are used; clock: Unix ms, for token expiry, rate limits and timestamps.
+    // auto_hide_flags, check_in_days are used; clock: Unix ms, for token expiry, rate limits and
+    // timestamps. With --dev, PUT /api/v1/dev/clock moves the timestamps' clock (the service's)
+    // ahead of `clock`; tokens and limits keep `clock`.
     ApiRouter(const ServerOptions& options, std::shared_ptr<StorageEngine> storage,
               UnixMsClock clock = system_unix_ms);
     ~ApiRouter();
@@ -74,6 +85,8 @@ public:
     static bool is_api_path(std::string_view path);
 
     DiscussionService& service();
+    // Committed changes, for event streams (fed by the storage engine's commit observer).
+    EventHub& events();
 
 private:
     struct Impl;

@@ -1,17 +1,12 @@
 // Routes for any signed-in role: who am I, the changes feed, writing posts, endorsing, flagging,
-// the spotlight.
+// the spotlight, commitments' outcomes and check-ins, counts for listing pages, the digest.
 #include "api/responses.hpp"
 #include "api/routes.hpp"
+#include "grove/time.hpp"
 
 namespace grove {
 
 namespace {
-
-template <class T, class F>
-ApiResponse answer(const Expected<T>& result, F&& to_response) {
-    if (!result) return error_response(result.error());
-    return to_response(result.value());
-}
 
 Json posts_json(const std::vector<Post>& posts) {
     Json list = Json::array();
@@ -70,13 +65,18 @@ ApiResponse patch(ApiContext& ctx, const RouteContext& rc) {
 }
 
 ApiResponse remove(ApiContext& ctx, const RouteContext& rc) {
-    return answer(ctx.service.delete_post(*rc.caller, rc.params[0]), [](const Post& p) {
+    auto title = module_title_of(rc.request);
+    if (!title) return error_response(title.error());
+    return answer(ctx.service.delete_post(*rc.caller, rc.params[0], title.value()), [](const Post& p) {
         return json_response(200, Json{{"id", p.id}, {"deleted", true}, {"rev", p.rev}});
     });
 }
 
 ApiResponse endorsement(ApiContext& ctx, const RouteContext& rc, bool endorsed) {
-    return answer(ctx.service.set_endorsement(*rc.caller, rc.params[0], endorsed), [](const EndorsementAnswer& a) {
+    auto title = module_title_of(rc.request);
+    if (!title) return error_response(title.error());
+    return answer(ctx.service.set_endorsement(*rc.caller, rc.params[0], endorsed, title.value()),
+                  [](const EndorsementAnswer& a) {
         return json_response(200, Json{{"endorsements", a.endorsements}, {"endorsed_by_me", a.endorsed_by_me}});
     });
 }
@@ -103,6 +103,68 @@ ApiResponse spotlight(ApiContext& ctx, const RouteContext& rc) {
                   [](const std::vector<Post>& posts) { return json_response(200, Json{{"posts", posts_json(posts)}}); });
 }
 
+ApiResponse outcome(ApiContext& ctx, const RouteContext& rc) {
+    auto body = json_body(rc.request);
+    if (!body) return error_response(body.error());
+    auto request = decode_outcome(body.value());
+    if (!request) return error_response(request.error());
+    return answer(ctx.service.record_outcome(*rc.caller, rc.params[0], request.value()),
+                  [](const Post& p) { return json_response(200, to_json(p)); });
+}
+
+ApiResponse check_ins(ApiContext& ctx, const RouteContext& rc) {
+    return answer(ctx.service.due_check_ins(*rc.caller),
+                  [](const std::vector<Post>& posts) { return json_response(200, Json{{"posts", posts_json(posts)}}); });
+}
+
+Json title_json(const std::optional<std::string>& title) { return title ? Json(*title) : Json(nullptr); }
+
+ApiResponse counts(ApiContext& ctx, const RouteContext& rc) {
+    const auto list = rc.query.get("modules");
+    std::vector<std::string> modules;
+    if (list && !list->empty()) {
+        // Split on commas; the service says what is wrong with an empty or bad key.
+        std::size_t start = 0;
+        while (start <= list->size() && modules.size() <= kMaxCountModules) {
+            std::size_t end = list->find(',', start);
+            if (end == std::string::npos) end = list->size();
+            modules.push_back(list->substr(start, end - start));
+            start = end + 1;
+        }
+    }
+    return answer(ctx.service.counts(*rc.caller, modules), [](const std::vector<ModuleCountsRow>& rows) {
+        Json counts = Json::object();
+        for (const ModuleCountsRow& r : rows)
+            counts[r.module] = Json{{"posts", r.posts},
+                                    {"replies", r.replies},
+                                    {"contributors", r.contributors},
+                                    {"module_title", title_json(r.module_title)}};
+        return json_response(200, Json{{"counts", counts}});
+    });
+}
+
+ApiResponse digest(ApiContext& ctx, const RouteContext& rc) {
+    auto days = rc.query.get_int("days", 7, 1, kMaxDigestDays);
+    if (!days) return error_response(days.error());
+    return answer(ctx.service.digest(*rc.caller, days.value()), [](const DigestAnswer& a) {
+        Json modules = Json::array();
+        for (const ModuleActivityRow& m : a.modules)
+            modules.push_back(Json{{"module", m.module},
+                                   {"module_title", title_json(m.module_title)},
+                                   {"posts", m.posts},
+                                   {"contributors", m.contributors}});
+        return json_response(200, Json{{"from", format_rfc3339_ms(a.from_ms)},
+                                       {"to", format_rfc3339_ms(a.to_ms)},
+                                       {"leader_learnings", posts_json(a.leader_learnings)},
+                                       {"top_posts", posts_json(a.top_posts)},
+                                       {"commitments",
+                                        Json{{"made", a.commitments.made},
+                                             {"done", a.commitments.done},
+                                             {"partly", a.commitments.partly}}},
+                                       {"modules", modules}});
+    });
+}
+
 }  // namespace
 
 void add_post_routes(std::vector<Route>& routes, ApiContext& ctx) {
@@ -121,6 +183,10 @@ void add_post_routes(std::vector<Route>& routes, ApiContext& ctx) {
         [&ctx](const RouteContext& rc) { return endorsement(ctx, rc, false); });
     add("POST", "/api/v1/posts/{}/flags", true, [&ctx](const RouteContext& rc) { return flag(ctx, rc); });
     add("GET", "/api/v1/spotlight", false, [&ctx](const RouteContext& rc) { return spotlight(ctx, rc); });
+    add("PUT", "/api/v1/posts/{}/outcome", true, [&ctx](const RouteContext& rc) { return outcome(ctx, rc); });
+    add("GET", "/api/v1/me/check-ins", false, [&ctx](const RouteContext& rc) { return check_ins(ctx, rc); });
+    add("GET", "/api/v1/counts", false, [&ctx](const RouteContext& rc) { return counts(ctx, rc); });
+    add("GET", "/api/v1/digest", false, [&ctx](const RouteContext& rc) { return digest(ctx, rc); });
 }
 
 }  // namespace grove

@@ -61,14 +61,17 @@ std::string sign_jws_hs256(std::string_view header_json, std::string_view payloa
     return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
 
-std::string sign_token(const TokenClaims& c, std::string_view secret) {
+std::string sign_token(const TokenClaims& c, std::string_view secret, const TokenChecks& names) {
     Json payload{{"sub", c.sub}, {"name", c.name}, {"role", to_string(c.role)}, {"exp", c.exp}};
     if (c.nbf) payload["nbf"] = *c.nbf;
     if (c.team) payload["team"] = *c.team;
+    if (!names.audience.empty()) payload["aud"] = names.audience;
+    if (!names.issuer.empty()) payload["iss"] = names.issuer;
     return sign_jws_hs256(R"({"alg":"HS256","typ":"JWT"})", dump(payload), secret);
 }
 
-Expected<TokenClaims> verify_token(std::string_view token, std::string_view secret, std::int64_t now_s) {
+Expected<TokenClaims> verify_token(std::string_view token, std::string_view secret, std::int64_t now_s,
+                                   const TokenChecks& checks) {
     if (token.empty()) return ApiError::unauthorized("Sign in: this request needs an access token.");
     if (token.size() > kMaxTokenBytes) return malformed("it is too long");
     const auto dot1 = token.find('.');
@@ -126,6 +129,19 @@ Expected<TokenClaims> verify_token(std::string_view token, std::string_view secr
         if (!team->is_string() || !is_valid_user_id(team->get_ref<const std::string&>()))
             return malformed("'team' must be a string of 1 to 128 characters");
         c.team = team->get<std::string>();
+    }
+    if (!checks.audience.empty()) {
+        const auto aud = p.find("aud");
+        bool named = false;
+        if (aud != p.end() && aud->is_string()) named = aud->get_ref<const std::string&>() == checks.audience;
+        if (aud != p.end() && aud->is_array())
+            for (const Json& a : *aud) named = named || (a.is_string() && a.get_ref<const std::string&>() == checks.audience);
+        if (!named) return ApiError::unauthorized("The access token is meant for another application ('aud' does not name this one).");
+    }
+    if (!checks.issuer.empty()) {
+        const auto iss = p.find("iss");
+        if (iss == p.end() || !iss->is_string() || iss->get_ref<const std::string&>() != checks.issuer)
+            return ApiError::unauthorized("The access token was issued by someone this server does not trust ('iss').");
     }
     return c;
 }

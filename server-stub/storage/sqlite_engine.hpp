@@ -22,6 +22,6 @@ struct SqliteOptions {
 std::unique_ptr<StorageEngine> open_sqlite_engine(const SqliteOptions& options);
 
 // The schema version this program writes; stored in the table schema_migrations.
-constexpr int kSqliteSchemaVersion = 1;
+constexpr int kSqliteSchemaVersion = 2;
 
 }  // namespace grove

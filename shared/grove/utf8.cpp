@@ -35,6 +35,12 @@ bool is_space(std::uint32_t cp) {
 
 }  // namespace
 
+std::size_t decode_code_point(std::string_view s, std::size_t i, std::uint32_t& cp) {
+    return i < s.size() ? decode(s, i, cp) : 0;
+}
+
+bool is_unicode_space(std::uint32_t cp) { return is_space(cp); }
+
 bool is_valid_utf8(std::string_view s) {
     std::uint32_t cp;
     for (std::size_t i = 0; i < s.size();) {

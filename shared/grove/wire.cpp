@@ -60,6 +60,53 @@ bool get_time(const Json& j, const char* name, std::int64_t& out, ApiError& err)
     return true;
 }
 
+// An optional string field: absent or null leaves `out` empty.
+bool get_optional_text(const Json& j, const char* name, std::optional<std::string>& out, ApiError& err) {
+    const Json* f = field(j, name);
+    if (!f || f->is_null()) return true;
+    if (!f->is_string() || !is_valid_utf8(f->get_ref<const std::string&>())) {
+        err = wrong_type(name, "a string or null");
+        return false;
+    }
+    out = f->get<std::string>();
+    return true;
+}
+
+bool get_optional_time(const Json& j, const char* name, std::optional<std::int64_t>& out, ApiError& err) {
+    const Json* f = field(j, name);
+    if (!f || f->is_null()) return true;
+    std::int64_t t = 0;
+    if (!get_time(j, name, t, err)) return false;
+    out = t;
+    return true;
+}
+
+// An optional string in a request: absent or null is nothing; another type is 400.
+bool request_text(const Json& j, const char* name, const std::string*& out, ApiError& err) {
+    out = nullptr;
+    const Json* f = field(j, name);
+    if (!f || f->is_null()) return true;
+    if (!f->is_string()) {
+        err = wrong_type(name, "a string");
+        return false;
+    }
+    out = &f->get_ref<const std::string&>();
+    return true;
+}
+
+// The optional client-chosen id of a create (posts, resources).
+bool request_id(const Json& j, std::string& out, ApiError& err, const char* what) {
+    const std::string* id;
+    if (!request_text(j, "id", id, err)) return false;
+    if (!id) return true;
+    if (!is_valid_post_id(*id)) {
+        err = ApiError::invalid_field("id", std::string("A ") + what + " id has 1 to 64 characters from A-Z, a-z, 0-9, _ and -.");
+        return false;
+    }
+    out = *id;
+    return true;
+}
+
 }  // namespace
 
 Expected<Json> parse_json_object(std::string_view bytes) {
@@ -95,6 +142,12 @@ Json to_json(const Post& p) {
         {"hidden", p.hidden},
         {"deleted", p.deleted},
         {"rev", p.rev},
+        {"module_title", p.module_title ? Json(*p.module_title) : Json(nullptr)},
+        {"check_in_at", p.check_in_at_ms ? Json(format_rfc3339_ms(*p.check_in_at_ms)) : Json(nullptr)},
+        {"outcome", p.outcome ? Json(to_string(*p.outcome)) : Json(nullptr)},
+        {"outcome_note", p.outcome ? Json(p.outcome_note) : Json(nullptr)},
+        {"outcome_at", p.outcome_at_ms ? Json(format_rfc3339_ms(*p.outcome_at_ms)) : Json(nullptr)},
+        {"check_ins", p.check_ins},
     };
 }
 
@@ -147,7 +200,79 @@ Expected<Post> post_from_json(const Json& j) {
         !get_bool(j, "hidden", p.hidden, err) || !get_bool(j, "deleted", p.deleted, err) ||
         !get_int(j, "rev", p.rev, err))
         return err;
+
+    // Version 1.1 fields: absent in posts from an older server or cache.
+    if (!get_optional_text(j, "module_title", p.module_title, err) || !get_optional_time(j, "check_in_at", p.check_in_at_ms, err) ||
+        !get_optional_time(j, "outcome_at", p.outcome_at_ms, err))
+        return err;
+    std::optional<std::string> outcome, note;
+    if (!get_optional_text(j, "outcome", outcome, err) || !get_optional_text(j, "outcome_note", note, err)) return err;
+    if (outcome) {
+        p.outcome = outcome_from_string(*outcome);
+        if (!p.outcome) return ApiError::invalid_field("outcome", "Unknown outcome.");
+        p.outcome_note = note.value_or("");
+    }
+    if (const Json* n = field(j, "check_ins"); n && !n->is_null() && !get_int(j, "check_ins", p.check_ins, err)) return err;
     return p;
+}
+
+Json to_json(const Resource& r) {
+    return Json{
+        {"id", r.id},
+        {"module", r.module},
+        {"title", r.title},
+        {"url", r.url},
+        {"note", r.note},
+        {"added_by", to_json(r.added_by)},
+        {"created_at", format_rfc3339_ms(r.created_at_ms)},
+        {"position", r.position},
+        {"deleted", r.deleted},
+        {"rev", r.rev},
+    };
+}
+
+Expected<Resource> resource_from_json(const Json& j) {
+    if (!j.is_object()) return ApiError::bad_request("A resource must be a JSON object.");
+    ApiError err;
+    Resource r;
+    const std::string *id, *module, *title, *url, *note;
+    if (!(id = get_string(j, "id", err)) || !(module = get_string(j, "module", err)) ||
+        !(title = get_string(j, "title", err)) || !(url = get_string(j, "url", err)) ||
+        !(note = get_string(j, "note", err)))
+        return err;
+    if (!is_valid_post_id(*id)) return ApiError::invalid_field("id", "The resource id is not valid.");
+    if (!is_valid_module_key(*module)) return ApiError::invalid_field("module", "The module key is not valid.");
+    // What reaches a link must be an http(s) address, whoever sent it.
+    if (!is_http_url(*url)) return ApiError::invalid_field("url", "The address is not an http(s) address.");
+    if (!is_valid_utf8(*title) || !is_valid_utf8(*note)) return ApiError::invalid_utf8();
+    r.id = *id;
+    r.module = *module;
+    r.title = *title;
+    r.url = *url;
+    r.note = *note;
+    const Json* by = field(j, "added_by");
+    if (!by || !by->is_object()) return wrong_type("added_by", "an object");
+    const std::string *aid, *aname, *arole;
+    if (!(aid = get_string(*by, "id", err)) || !(aname = get_string(*by, "name", err)) ||
+        !(arole = get_string(*by, "role", err)))
+        return err;
+    const auto role = role_from_string(*arole);
+    if (!role) return ApiError::invalid_field("added_by", "Unknown role.");
+    r.added_by = Author{*aid, *aname, *role};
+    if (!get_time(j, "created_at", r.created_at_ms, err) || !get_int(j, "position", r.position, err) ||
+        !get_int(j, "rev", r.rev, err))
+        return err;
+    if (const Json* d = field(j, "deleted"); d && !d->is_null() && !get_bool(j, "deleted", r.deleted, err)) return err;
+    return r;
+}
+
+Expected<std::optional<std::string>> decode_module_title(const Json& j) {
+    const Json* t = field(j, "module_title");
+    if (!t || t->is_null()) return std::optional<std::string>();
+    if (!t->is_string()) return wrong_type("module_title", "a string or null");
+    auto title = validate_title(t->get_ref<const std::string&>(), "module_title", kMaxModuleTitleCodePoints);
+    if (!title) return title.error();
+    return std::optional<std::string>(std::move(title).value());
 }
 
 Json to_json(const ApiError& e) {
@@ -197,6 +322,10 @@ Expected<CreatePostRequest> decode_create_post(const Json& j, Role role, std::si
     auto b = validate_body(*body, max_body);
     if (!b) return b.error();
     r.body = std::move(b).value();
+    if (auto kind_rule = check_body_for_kind(r.kind, r.body)) return *kind_rule;
+    auto title = decode_module_title(j);
+    if (!title) return title.error();
+    r.module_title = std::move(title).value();
     return r;
 }
 
@@ -204,6 +333,7 @@ Json to_json(const CreatePostRequest& r) {
     Json j{{"kind", to_string(r.kind)}, {"body", r.body}};
     if (!r.id.empty()) j["id"] = r.id;   // no id: the server assigns one
     j["parent_id"] = r.parent_id ? Json(*r.parent_id) : Json(nullptr);
+    if (r.module_title) j["module_title"] = *r.module_title;
     return j;
 }
 
@@ -223,6 +353,9 @@ Expected<PatchPostRequest> decode_patch_post(const Json& j, std::size_t max_body
     }
     if (!r.body && !r.pinned && !r.hidden)
         return ApiError::bad_request("Nothing to change: send body, pinned or hidden.");
+    auto title = decode_module_title(j);
+    if (!title) return title.error();
+    r.module_title = std::move(title).value();
     return r;
 }
 
@@ -231,18 +364,140 @@ Json to_json(const PatchPostRequest& r) {
     if (r.body) j["body"] = *r.body;
     if (r.pinned) j["pinned"] = *r.pinned;
     if (r.hidden) j["hidden"] = *r.hidden;
+    if (r.module_title) j["module_title"] = *r.module_title;
     return j;
 }
 
 Expected<FlagRequest> decode_flag(const Json& j) {
     FlagRequest r;
-    if (const Json* reason = field(j, "reason"); reason && !reason->is_null()) {
-        if (!reason->is_string()) return wrong_type("reason", "a string");
-        r.reason = trim(reason->get_ref<const std::string&>());
-        if (count_code_points(r.reason) > kMaxFlagReasonCodePoints)
-            return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
-    }
+    ApiError err;
+    const std::string *reason, *details;
+    if (!request_text(j, "reason", reason, err) || !request_text(j, "details", details, err)) return err;
+    auto text = validate_flag(reason ? *reason : std::string_view(), details ? *details : std::string_view());
+    if (!text) return text.error();
+    r.reason = std::move(text.value().reason);
+    r.details = std::move(text.value().details);
+    auto title = decode_module_title(j);
+    if (!title) return title.error();
+    r.module_title = std::move(title).value();
     return r;
+}
+
+Json to_json(const FlagRequest& r) {
+    Json j{{"reason", r.reason}};
+    if (!r.details.empty()) j["details"] = r.details;
+    if (r.module_title) j["module_title"] = *r.module_title;
+    return j;
+}
+
+Expected<OutcomeRequest> decode_outcome(const Json& j) {
+    OutcomeRequest r;
+    ApiError err;
+    const std::string* outcome = get_string(j, "outcome", err);
+    if (!outcome) return err;
+    const auto o = outcome_from_string(*outcome);
+    if (!o) return ApiError::invalid_field("outcome", "The outcome must be done, partly or not_yet.");
+    r.outcome = *o;
+    const std::string* note;
+    if (!request_text(j, "note", note, err)) return err;
+    if (note) {
+        auto n = validate_note(*note, "note", kMaxOutcomeNoteCodePoints);
+        if (!n) return n.error();
+        r.note = std::move(n).value();
+    }
+    auto title = decode_module_title(j);
+    if (!title) return title.error();
+    r.module_title = std::move(title).value();
+    return r;
+}
+
+Json to_json(const OutcomeRequest& r) {
+    Json j{{"outcome", to_string(r.outcome)}, {"note", r.note}};
+    if (r.module_title) j["module_title"] = *r.module_title;
+    return j;
+}
+
+Expected<CreateResourceRequest> decode_create_resource(const Json& j) {
+    CreateResourceRequest r;
+    ApiError err;
+    if (!request_id(j, r.id, err, "resource")) return err;
+    const std::string* title = get_string(j, "title", err);
+    if (!title) return err;
+    auto t = validate_title(*title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    r.title = std::move(t).value();
+    const std::string* url = get_string(j, "url", err);
+    if (!url) return err;
+    auto u = validate_url(*url);
+    if (!u) return u.error();
+    r.url = std::move(u).value();
+    const std::string* note;
+    if (!request_text(j, "note", note, err)) return err;
+    if (note) {
+        auto n = validate_note(*note, "note", kMaxResourceNoteCodePoints);
+        if (!n) return n.error();
+        r.note = std::move(n).value();
+    }
+    auto mt = decode_module_title(j);
+    if (!mt) return mt.error();
+    r.module_title = std::move(mt).value();
+    return r;
+}
+
+Json to_json(const CreateResourceRequest& r) {
+    Json j{{"title", r.title}, {"url", r.url}, {"note", r.note}};
+    if (!r.id.empty()) j["id"] = r.id;
+    if (r.module_title) j["module_title"] = *r.module_title;
+    return j;
+}
+
+Expected<PatchResourceRequest> decode_patch_resource(const Json& j) {
+    PatchResourceRequest r;
+    ApiError err;
+    const std::string* text;
+    if (!request_text(j, "title", text, err)) return err;
+    if (text) {
+        auto t = validate_title(*text, "title", kMaxResourceTitleCodePoints);
+        if (!t) return t.error();
+        r.title = std::move(t).value();
+    }
+    if (!request_text(j, "url", text, err)) return err;
+    if (text) {
+        auto u = validate_url(*text);
+        if (!u) return u.error();
+        r.url = std::move(u).value();
+    }
+    if (!request_text(j, "note", text, err)) return err;
+    if (text) {
+        auto n = validate_note(*text, "note", kMaxResourceNoteCodePoints);
+        if (!n) return n.error();
+        r.note = std::move(n).value();
+    }
+    if (const Json* pos = field(j, "position"); pos && !pos->is_null()) {
+        if (!pos->is_number_integer()) return wrong_type("position", "a whole number");
+        // Unsigned values above the int64 range read as negative here and are refused too.
+        const std::int64_t p = pos->is_number_unsigned() && pos->get<std::uint64_t>() > 1'000'000'000ULL
+                                   ? 1'000'000'000
+                                   : pos->get<std::int64_t>();
+        if (p < 0) return ApiError::invalid_field("position", "The position is a place on the shelf: 0 or more.");
+        r.position = p;
+    }
+    if (!r.title && !r.url && !r.note && !r.position)
+        return ApiError::bad_request("Nothing to change: send title, url, note or position.");
+    auto mt = decode_module_title(j);
+    if (!mt) return mt.error();
+    r.module_title = std::move(mt).value();
+    return r;
+}
+
+Json to_json(const PatchResourceRequest& r) {
+    Json j = Json::object();
+    if (r.title) j["title"] = *r.title;
+    if (r.url) j["url"] = *r.url;
+    if (r.note) j["note"] = *r.note;
+    if (r.position) j["position"] = *r.position;
+    if (r.module_title) j["module_title"] = *r.module_title;
+    return j;
 }
 
 }  // namespace grove

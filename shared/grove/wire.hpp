@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>    // std::size_t
+#include <cstdint>    // std::int64_t
 #include <optional>   // std::optional
 #include <string>     // std::string
 #include <string_view>
@@ -21,9 +22,18 @@ Expected<Json> parse_json_object(std::string_view bytes);
 // Serializes without throwing, even if a string somehow holds invalid UTF-8 (it is replaced).
 std::string dump(const Json& json);
 
+// Posts: the 1.1 fields (module_title, check_in_at, outcome, outcome_note, outcome_at,
+// check_ins) are optional when read, so posts from an older server or cache still decode.
 Json to_json(const Post& post);
 Json to_json(const Author& author);
 Expected<Post> post_from_json(const Json& json);
+
+Json to_json(const Resource& resource);
+Expected<Resource> resource_from_json(const Json& json);
+
+// Every write may carry "module_title" (api.md "Moderation additions"): absent or null is
+// nothing; else 1..120 code points of one line (400 for a wrong type, 422 otherwise).
+Expected<std::optional<std::string>> decode_module_title(const Json& json);
 
 Json to_json(const ApiError& error);                          // {"error": {...}}
 // Reads an error body; falls back to a generic error for the status when the body is not one.
@@ -35,6 +45,7 @@ struct CreatePostRequest {
     std::optional<std::string> parent_id;
     Kind kind = Kind::insight;
     std::string body;                       // trimmed
+    std::optional<std::string> module_title{};
 };
 Expected<CreatePostRequest> decode_create_post(const Json& json, Role role,
                                                std::size_t max_body = kDefaultMaxBodyCodePoints);
@@ -45,6 +56,7 @@ struct PatchPostRequest {
     std::optional<std::string> body;        // trimmed
     std::optional<bool> pinned;
     std::optional<bool> hidden;
+    std::optional<std::string> module_title{};   // not a change to the post by itself
 };
 Expected<PatchPostRequest> decode_patch_post(const Json& json, std::size_t max_body = kDefaultMaxBodyCodePoints);
 Json to_json(const PatchPostRequest& request);
@@ -52,7 +64,41 @@ Json to_json(const PatchPostRequest& request);
 // POST /posts/{id}/flags
 struct FlagRequest {
     std::string reason;                     // trimmed, may be empty
+    std::string details{};                  // trimmed, may be empty; 0..500 code points
+    std::optional<std::string> module_title{};
 };
 Expected<FlagRequest> decode_flag(const Json& json);
+Json to_json(const FlagRequest& request);
+
+// PUT /posts/{id}/outcome
+struct OutcomeRequest {
+    Outcome outcome = Outcome::done;
+    std::string note;                       // trimmed, may be empty; 0..280 code points
+    std::optional<std::string> module_title;
+};
+Expected<OutcomeRequest> decode_outcome(const Json& json);
+Json to_json(const OutcomeRequest& request);
+
+// POST /modules/{module}/resources
+struct CreateResourceRequest {
+    std::string id;                         // empty: the server assigns one
+    std::string title;                      // trimmed
+    std::string url;                        // trimmed
+    std::string note;                       // trimmed
+    std::optional<std::string> module_title;
+};
+Expected<CreateResourceRequest> decode_create_resource(const Json& json);
+Json to_json(const CreateResourceRequest& request);
+
+// PATCH /resources/{id}
+struct PatchResourceRequest {
+    std::optional<std::string> title;
+    std::optional<std::string> url;
+    std::optional<std::string> note;
+    std::optional<std::int64_t> position;   // 0-based; past the end means last
+    std::optional<std::string> module_title;
+};
+Expected<PatchResourceRequest> decode_patch_resource(const Json& json);
+Json to_json(const PatchResourceRequest& request);
 
 }  // namespace grove

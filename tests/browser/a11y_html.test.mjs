@@ -55,7 +55,8 @@ test('without WebGL 2: seeded posts visible as text; post with a kind, reply, en
   await field.click();
   await page.keyboard.type('Asked without WebGL?');
   await button(page, 'Question').click();
-  assert.equal(await button(page, 'Question').getAttribute('aria-pressed'), 'true');
+  // The view shows the new state on the widget's next frame: wait for it (fails on a timeout).
+  await widget(page).getByRole('button', { name: 'Question', exact: true, pressed: true }).waitFor({ timeout: 10000 });
   await button(page, 'Post').click();
   const mine = await dev.until(module, (ps) => ps.find((p) => p.body === 'Asked without WebGL?'), 'the post');
   assert.equal(mine.kind, 'question');
@@ -66,7 +67,7 @@ test('without WebGL 2: seeded posts visible as text; post with a kind, reply, en
   await button(page, 'Reply to Ana Souza').click();
   const reply = widget(page).getByRole('textbox', { name: 'Your reply' });
   await reply.waitFor();
-  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Your reply');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Your reply', null, { timeout: 10000 });
   await page.keyboard.type('Thanks, Ana.');
   await button(page, 'Post reply').click();
   await dev.until(module, (ps) => ps.find((p) => p.body === 'Thanks, Ana.' && p.parent_id === ana.id), 'the reply');

@@ -29,7 +29,8 @@ let server, dir;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'grove-docs-'));
   await writeFile(join(dir, 'jwt-secret'), SECRET + '\n');   // the doc says surrounding whitespace is ignored
-  server = await startServer(['--jwt-secret-file', join(dir, 'jwt-secret')]);
+  // As the production example in the doc: only tokens minted for Grove (aud) are accepted.
+  server = await startServer(['--jwt-secret-file', join(dir, 'jwt-secret'), '--jwt-audience', 'grove']);
 });
 after(async () => {
   await server?.stop();

@@ -4,8 +4,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startServer, WIDGET_DIST } from './lib/harness.mjs';
 
@@ -14,8 +15,8 @@ before(async () => { server = await startServer(); });
 after(async () => { await server?.stop(); });
 
 // Raw HTTP: no automatic decompression, paths sent exactly as given.
-function get(path, headers = {}, method = 'GET') {
-  const { hostname, port } = new URL(server.url);
+function get(path, headers = {}, method = 'GET', base = server.url) {
+  const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, path, method, headers }, (res) => {
       const chunks = [];
@@ -153,14 +154,46 @@ test('HEAD answers the same headers without a body; Range requests get 206', asy
 });
 
 test('nothing outside the served folders, no hidden files, no directory listings', async () => {
-  for (const path of [
-    '/widget/../CMakeLists.txt', '/widget/%2e%2e/%2e%2e/CMakeLists.txt', '/../README.md', '/%2e%2e/README.md',
-    '/widget/..%2f..%2fCMakeLists.txt', '/widget/.hidden', '/.git/config', '/widget//grove.js', '/widget/',
-    '/widget/grove.js%00.txt', '/no-such-page.html',
-  ]) {
-    const res = await get(path);
-    assert.equal(res.status, 404, path);
-    assert.doesNotMatch(res.body.toString(), /cmake_minimum_required|# Grove/, path);
+  // Served folders that really hold what must not be served, with a secret right beside them;
+  // every refusal below is about a file that exists.
+  const root = mkdtempSync(join(tmpdir(), 'grove-static-'));
+  const secret = 'SECRET-' + Math.random().toString(36).slice(2);
+  const write = (path, text) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  write('secret.txt', secret);
+  write('widget/grove.js', '// served');
+  write('widget/.hidden', secret);
+  write('widget/.git/config', secret);
+  write('widget/sub/.env', secret);
+  write('widget/sub/ok.txt', 'served');
+  write('site/index.html', '<!doctype html><title>served</title>');
+  write('site/.htpasswd', secret);
+  write('site/.git/config', secret);
+  write('site/notes/readme.txt', 'served');
+  const own = await startServer(['--widget-dir', join(root, 'widget'), '--site-dir', join(root, 'site')]);
+  try {
+    const raw = (path) => get(path, {}, 'GET', own.url);
+    // What is there to serve is served: the refusals below are not for want of a folder.
+    for (const path of ['/widget/grove.js', '/widget/sub/ok.txt', '/', '/index.html', '/notes/readme.txt']) {
+      assert.equal((await raw(path)).status, 200, path);
+    }
+    for (const path of [
+      '/widget/../secret.txt', '/widget/%2e%2e/secret.txt', '/widget/%2E%2E/secret.txt', '/../secret.txt',
+      '/%2e%2e/secret.txt', '/widget/..%2fsecret.txt', '/widget/sub/../../secret.txt', '/widget/sub/%2e%2e/%2e%2e/secret.txt',
+      '/widget/.hidden', '/widget/%2ehidden', '/widget/.git/config', '/widget/%2egit/config', '/widget/sub/.env',
+      '/.htpasswd', '/.git/config', '/notes/../.htpasswd', '/widget//grove.js', '/widget/grove.js%00.txt',
+      '/widget/sub/', '/notes/', '/no-such-page.html',
+    ]) {
+      const res = await raw(path);
+      assert.equal(res.status, 404, path);
+      assert.ok(!res.body.toString().includes(secret), `${path} gave the secret away`);
+      assert.doesNotMatch(res.body.toString(), /ok\.txt|readme\.txt/, `${path} listed a folder`);
+    }
+  } finally {
+    await own.stop();
+    rmSync(root, { recursive: true, force: true });
   }
 });
 

@@ -37,6 +37,20 @@ async function seedDiscussion(dev) {
   await dev.seed('sam', MODULE, 'I had never read the label on our extinguisher. Class A only — good to know before I need it.');
 }
 
+// A thread in eight scripts (and emoji), for the multilingual shots.
+const WORLD = 'world-safety';
+async function seedWorld(dev) {
+  await dev.seed('lee', WORLD, '本周我们把每层楼的灭火器都检查了一遍。发现两个过期的，已经换掉了。谢谢大家的配合！🧯', { kind: 'leader_learning' });
+  const q = await dev.seed('ana', WORLD, 'هل يجب إغلاق النوافذ قبل مغادرة المكتب أثناء الإخلاء؟ لم تذكر الوحدة ذلك.', { kind: 'question' });
+  await dev.seed('dmitri', WORLD, 'نعم، أغلقها إذا استغرق ذلك ثوانٍ فقط — Grove قال ذلك أيضًا 👍🏽', { parent_id: q.id });
+  await dev.seed('priya', WORLD, 'मैंने आज पहली बार अग्निशामक यंत्र का लेबल पढ़ा। यह केवल क्लास A के लिए है।');
+  await dev.seed('sam', WORLD, 'שמתי לב שנקודת האיסוף זזה לחניה מאחורי בניין C. השלט הישן עדיין תלוי בכניסה.', { kind: 'tip' });
+  await dev.seed('casey', WORLD, '避難訓練の時間を計りました：6分から3分に短縮できました 👩‍🏫');
+  await dev.seed('ana', WORLD, 'การฝึกซ้อมครั้งนี้มีประโยชน์มาก ทุกคนรู้ว่าต้องไปที่จุดรวมพลที่ไหน 🇹🇭');
+  await dev.seed('dmitri', WORLD, '소화기 위치를 모두 확인했습니다. 다음 주에는 비상계단도 점검하겠습니다.');
+  await dev.seed('priya', WORLD, 'Проверили все огнетушители на этаже — два заменили. Η άσκηση ήταν χρήσιμη! 🎉');
+}
+
 const shots = [
   { name: 'light', person: 'sam', theme: 'light', what: 'a learner, light theme: spotlight, composer, pinned tip, thread' },
   { name: 'dark', person: 'sam', theme: 'dark', what: 'the same, dark theme' },
@@ -48,14 +62,18 @@ const shots = [
   { name: 'dpr-1', person: 'sam', theme: 'light', dpr: 1, narrow: true, what: 'devicePixelRatio 1, narrow column' },
   { name: 'dpr-2', person: 'sam', theme: 'light', dpr: 2, narrow: true, what: 'devicePixelRatio 2, narrow column' },
   { name: 'dpr-3', person: 'sam', theme: 'dark', dpr: 3, narrow: true, what: 'devicePixelRatio 3, narrow column, dark' },
+  ...[1, 2].flatMap((dpr) => ['light', 'dark'].map((theme) => ({
+    name: `scripts-${theme}-dpr${dpr}`, person: 'sam', theme, dpr, module: WORLD, wait: 'השלט הישן', tall: true,
+    what: `a thread in eight scripts and emoji (Chinese, Arabic, Hindi, Hebrew, Japanese, Thai, Korean, Russian/Greek), ${theme}, devicePixelRatio ${dpr}`,
+  }))),
 ];
 
 async function take(browser, server, s) {
-  const viewport = s.narrow ? { width: 460, height: 1000 } : { width: 900, height: 1400 };
+  const viewport = s.narrow ? { width: 460, height: 1000 } : { width: 900, height: s.tall ? 2300 : 1400 };
   const { context, page, errors } = await openHost(browser, server,
-    pageFor(s.person, { module: MODULE, theme: s.theme, height: s.narrow ? '700px' : '1100px' }),
+    pageFor(s.person, { module: s.module || MODULE, theme: s.theme, height: s.narrow ? '700px' : s.tall ? '2200px' : '1100px' }),
     { viewport, deviceScaleFactor: s.dpr || 1 });
-  await waitForText(page, 'close them if it takes seconds');
+  await waitForText(page, s.wait || 'close them if it takes seconds');
   if (s.flags) {
     let flags;   // "Flags · 2" once the queue has been read
     while (!(flags = (await debug.controls(page)).controls.find((c) => c.label.startsWith('Flags ·')))) await page.waitForTimeout(100);
@@ -101,6 +119,7 @@ const strict = await startServer(['--max-body', '160']);
 const browser = await launchBrowser();
 try {
   for (const srv of [server, strict]) await seedDiscussion(devApi(srv));
+  await seedWorld(devApi(server));
   for (const s of shots.filter((x) => wanted(x.name))) {
     const file = await take(browser, s.failed ? strict : server, s);
     console.log(`${file}: ${s.what}`);

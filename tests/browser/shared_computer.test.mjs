@@ -5,7 +5,10 @@
 //     when she comes back;
 //   - a post typed before the page's token arrived is not sent under the identity that arrives;
 //   - a curator's hidden post has no text in IndexedDB at rest, and a learner after them never
-//     sees it.
+//     sees it;
+//   - a cache the first release left (format 1: hidden text, a draft and a queued write without
+//     their author) is opened by the next person without showing, sending or keeping any of it;
+//     they are told that such work was deleted, and the write that names its author waits for them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
@@ -259,6 +262,85 @@ test('a curator\'s hidden post has no text in IndexedDB at rest; the learner aft
   assert.doesNotMatch(await screen(tab), /only curators may read/);
   raw = await rawCache(tab);
   assert.ok(!raw.includes(secret));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+// Writes records into the widget's IndexedDB from a page of the same origin, the way the first
+// release stored them (creating the database as that release did, if it is not there yet).
+function seedCache(tab, module, { meta = [], posts = [], outbox = [], pieces = [] }) {
+  return tab.evaluate(async ([name, module, meta, posts, outbox, pieces]) => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(name, 1);
+      open.onupgradeneeded = () => ['posts', 'outbox', 'meta'].forEach((s) => open.result.createObjectStore(s));
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(['posts', 'outbox', 'meta'], 'readwrite');
+      for (const [k, v] of meta) tx.objectStore('meta').put(v, [module, k]);
+      for (const [k, text] of pieces) tx.objectStore('meta').put(new TextEncoder().encode(text), [module, k]);
+      for (const [k, v] of posts) tx.objectStore('posts').put(v, [module, k]);
+      for (const [k, v] of outbox) tx.objectStore('outbox').put(v, [module, k]);
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+  }, ['grove-cache:' + server.url + '/api/v1', module, meta, posts, outbox, pieces]);
+}
+
+test('a cache the first release left is opened by the next person without showing, sending or keeping any of it', async () => {
+  const module = 'shared-upgrade';
+  const hidden = 'Hidden text the first release kept on disk.';
+  const record = JSON.stringify(['old-hidden', null, 'insight', hidden, 'u-alice', 'Alice Archer', 'learner',
+    1790000000000, null, 0, 8, 1]);
+  const packed = 'grove-packed 1 T1\n' + record;
+  const { context, tab, errors } = await profile(module);
+  await tab.goto(server.url + '/api/v1/health');   // the origin, without a widget writing meanwhile
+  await seedCache(tab, module, {
+    meta: [
+      ['sync', JSON.stringify({ format: 1, user: { id: 'u-casey', name: 'Casey Curator', role: 'curator' }, cursor: null,
+        last_sync: null, commit: 'c1', packed: 'T1', dirty: [] })],
+      ['packed', { grove_chunks: 1, bytes: packed.length }],
+      ['draft', JSON.stringify({ v: 1, text: 'A draft the first release kept for whoever came next.' })],
+    ],
+    pieces: [['packed\u0001000000', packed]],
+    posts: [['old-hidden', record]],
+    outbox: [
+      ['001790000000000-0000000a-00000001', JSON.stringify({ v: 1, key: '001790000000000-0000000a-00000001', user: '',
+        op: 'create', post: 'old-anon', at: 1790000000000, attempts: 0, kind: 'insight', parent: null,
+        body: 'Queued before the token was read, in the first release.' })],
+      ['001790000000001-0000000a-00000002', JSON.stringify({ v: 1, key: '001790000000001-0000000a-00000002', user: 'u-casey',
+        op: 'create', post: 'old-casey', at: 1790000000001, attempts: 0, kind: 'tip', parent: null,
+        body: 'Casey queued this in the first release.' })],
+    ],
+  });
+  assert.ok((await rawCache(tab)).includes(hidden), 'seeded as the first release stored it');
+
+  await openAs(tab, 'bob');
+  const s = await until(tab, (x) => x.me && x.me.id === 'u-bob' && x.last_sync !== null, 'Bob signed in and synced');
+  const bobSees = await screen(tab);
+  await tab.waitForTimeout(2000);
+  assert.deepEqual(await stored(module), [], 'nothing of it was sent, under any name');
+  assert.equal(s.draft, '', 'the old draft is nobody\'s: not in his composer');
+  assert.equal(s.pending, 0);
+  assert.ok(!s.posts.some((p) => /first release|Hidden text/.test(p.body)));
+  assert.doesNotMatch(bobSees, /first release|Hidden text/);
+  const raw = await rawCache(tab);
+  assert.ok(!raw.includes(hidden), 'the hidden text is gone from disk (posts and the packed copy)');
+  assert.ok(!raw.includes('whoever came next'), 'the old draft is gone');
+  assert.ok(!raw.includes('before the token was read'), 'the unattributed write is gone');
+  assert.ok(raw.includes('Casey queued this'), 'Casey\'s own write waits for her');
+  // He is told that something nobody can be given was deleted (in case it was his), not what it said.
+  assert.match(s.held_work, /^An earlier version of Grove kept an unsent draft and 1 unsent change in this browser without noting who made them\. They were deleted unread/);
+  assert.match(bobSees, /An earlier version of Grove kept/);
+
+  await openAs(tab, 'casey');
+  const c = await until(tab, (x) => x.me && x.me.id === 'u-casey' && x.held_work !== '', 'what Casey is told');
+  assert.match(c.held_work, /1 change you made earlier on this device is being sent under your name/);
+  assert.doesNotMatch(c.held_work, /earlier version/);
+  await until(tab, (x) => x.me && x.me.id === 'u-casey' && x.pending === 0 && x.last_sync !== null, 'Casey\'s write sent');
+  assert.deepEqual(await stored(module), [{ body: 'Casey queued this in the first release.', author: 'u-casey' }]);
   assert.deepEqual(errors, []);
   await context.close();
 });

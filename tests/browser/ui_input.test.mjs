@@ -76,15 +76,22 @@ test('Esc leaves the text field and keeps the text; Tab walks the controls and l
 
 test('keys typed in the host page\'s own input are not taken: Backspace and Tab still work there', async () => {
   const { context, page } = await openHost(browser, server, hostPage());
+  // The widget was used first: a draft in its composer, which the keys below must not reach.
+  await page.locator('#w').focus();
+  await page.keyboard.type('Draft kept');
+  await waitForText(page, 'Draft kept');
   const input = page.locator('#before');
   await input.click();
   await page.keyboard.press('End');
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Backspace');
-  await page.keyboard.type('!');
-  assert.equal(await input.inputValue(), 'host te!');
+  await page.keyboard.type(' zebra!');
+  assert.equal(await input.inputValue(), 'host te zebra!');
   await settle(page);
-  assert.ok(!(await debug.text(page)).includes('host'), 'the widget saw none of it');
+  const screen = await debug.text(page);
+  assert.ok(!screen.includes('zebra'), `the widget saw none of it:\n${screen}`);
+  assert.ok(screen.includes('Draft kept'), 'its draft is untouched by the Backspaces');
+  assert.match(screen, /10 \/ 500/);
   assert.equal((await debug.stats(page)).wantText, false);
   // Tab moves on from the input, as on any page: into the widget (the next element).
   await page.keyboard.press('Tab');

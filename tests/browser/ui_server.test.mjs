@@ -27,6 +27,19 @@ const seed = (person, body, extra = {}, module = MODULE) => dev.seed(person, mod
 const serverPosts = (module = MODULE, person = 'sam') => dev.posts(module, person);
 const serverUntil = (predicate, what, module = MODULE, person = 'sam') => dev.until(module, predicate, what, person);
 
+// Waits until the widget has a control labelled exactly `label` and none labelled `gone`
+// (labels, not screen text: "Endorse" is also a part of "Endorsed · 1").
+async function waitForControl(page, label, gone, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  let labels = [];
+  while (Date.now() < deadline) {
+    labels = (await debug.controls(page)).controls.map((c) => c.label);
+    if (labels.includes(label) && !labels.includes(gone)) return;
+    await page.waitForTimeout(80);
+  }
+  throw new Error(`no control "${label}" without "${gone}"; the controls are: ${labels.join(', ')}`);
+}
+
 test('post by keyboard: focus, type, Ctrl+Enter; the post reaches the server and shows as sent', async () => {
   const { context, page, errors } = await openHost(browser, server, pageFor('sam'));
   await page.locator('#w').focus();
@@ -56,7 +69,7 @@ test('endorse by click: the count and the toggle reach the server', async () => 
     'the endorsement', module);
   // And back.
   await clickControl(page, 'Endorsed · 1');
-  await waitForText(page, 'Endorse');
+  await waitForControl(page, 'Endorse', 'Endorsed · 1');
   await serverUntil((ps) => ps.find((p) => p.id === seeded.id && p.endorsements === 0 && !p.endorsed_by_me),
     'the endorsement taken back', module);
   await context.close();
@@ -139,7 +152,7 @@ async function pageAtRest(page) {
 test('touch: a focused widget scrolls under a finger, then the page; a drag is not a tap', async () => {
   const module = 'ui-touch-test';
   for (let i = 0; i < 25; i++) await seed('ana', `Touch post number ${i}, long enough to take a line or two of the card.`, {}, module);
-  const { context, page } = await openHost(browser, server, pageFor('sam', { module, height: '420px' }), { hasTouch: true });
+  const { context, page } = await openHost(browser, server, pageFor('sam', { module, height: '480px' }), { hasTouch: true });
   await waitForText(page, 'Touch post number');
   const box = await page.locator('#w canvas').boundingBox();
   const cdp = await context.newCDPSession(page);
@@ -166,11 +179,29 @@ test('touch: a focused widget scrolls under a finger, then the page; a drag is n
   await page.touchscreen.tap(b.x + 40, b.y + 12);
   await settle(page);
   const before = (await debug.stats(page)).scrollY;
-  await drag(b.x + b.width / 2, b.y + 400, b.y + 100);
+  // The finger comes down on an Endorse button low in the widget and drags up 250 px. The widget
+  // scrolls with the finger, so the same button is under it when it lifts: taken for a tap, the
+  // drag would endorse that post.
+  const { controls } = await debug.controls(page);
+  // Cards are about 160 px apart, so a band of 260 px to the canvas's bottom edge always holds one
+  // (on touch the buttons are 44 px tall targets).
+  const button = controls.filter((c) => c.label === 'Endorse' && c.y + c.h / 2 > 260 && c.y + c.h / 2 < b.height - 8)[0];
+  assert.ok(button, `an Endorse button to start on; the controls: ${controls.map((c) => `${c.label}@${c.y}`).join(', ')}`);
+  const from = b.y + button.y + button.h / 2;
+  await drag(b.x + button.x + button.w / 2, from, from - 250);
   const after = (await debug.stats(page)).scrollY;
   assert.ok(after > before + 200, `the widget scrolled (${before} -> ${after})`);
   assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page stayed');
+  const labels = (await debug.controls(page)).controls.map((c) => c.label);
+  assert.ok(!labels.some((l) => l.startsWith('Endorsed')), `nothing shows as endorsed: ${labels.join(', ')}`);
   const posts = await serverPosts(module);
   assert.ok(posts.every((p) => p.endorsements === 0), 'no control was pressed by the drag');
+  // The same button under a finger that does not move is pressed: a tap is a tap.
+  const moved = (await debug.controls(page)).controls.filter((c) => c.label === 'Endorse')
+    .sort((p, q) => Math.abs(p.y - (button.y - 250)) - Math.abs(q.y - (button.y - 250)))[0];
+  const at = { x: b.x + moved.x + moved.w / 2, y: b.y + moved.y + moved.h / 2 };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [at] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await serverUntil((ps) => ps.filter((p) => p.endorsements === 1).length === 1, 'the tapped endorsement', module);
   await context.close();
 });

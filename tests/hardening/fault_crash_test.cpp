@@ -42,6 +42,7 @@ struct ClientLog {
 struct SharedPosts {
     std::mutex mutex;
     std::vector<std::pair<std::string, std::string>> top_level;   // (post id, author)
+    std::atomic<int> acknowledged{0};                              // writes answered 2xx, all rounds
 };
 
 void run_client(int port, int round, int index, ClientLog& log, SharedPosts& shared, const std::atomic<bool>& stop) {
@@ -78,6 +79,7 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                 return;
             }
             if (res->status == 201) {
+                ++shared.acknowledged;
                 log.created.push_back(id);
                 log.body[id] = "v0-" + id;
                 if (!reply) {
@@ -95,7 +97,7 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                 log.maybe_body[id].push_back(text);
                 return;
             }
-            if (res->status == 200) log.body[id] = text;
+            if (res->status == 200) log.body[id] = text, ++shared.acknowledged;
             else unexpected("edit " + std::to_string(res->status) + " " + res->body);
         } else if (op == 5 || op == 6) {
             // Toggle an endorsement of someone else's post.
@@ -107,7 +109,7 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                 log.maybe_endorsed.insert(id);
                 return;
             }
-            if (res->status == 200) log.endorsed[id] = on;
+            if (res->status == 200) log.endorsed[id] = on, ++shared.acknowledged;
             else if (res->status != 404) unexpected("endorse " + std::to_string(res->status) + " " + res->body);   // 404: deleted meanwhile
         } else if (op == 7 && others) {
             auto res = client.Post(("/api/v1/posts/" + other.first + "/flags").c_str(), auth, R"({"reason":"crash test"})",
@@ -121,7 +123,7 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                 log.maybe_deleted.insert(id);
                 return;
             }
-            if (res->status == 200) log.deleted.insert(id);
+            if (res->status == 200) log.deleted.insert(id), ++shared.acknowledged;
             else unexpected("delete " + std::to_string(res->status) + " " + res->body);
         }
     }
@@ -180,7 +182,13 @@ TEST_CASE("crash faults: three kill -9 in a row under mixed keep-alive writes lo
                 log.maybe_created.clear();
                 run_client(api.port(), round, t, log, shared, stop);
             });
-        pause_ms(700 + 300 * round);
+        // Crash once this round has written a good deal (more in each round, so the crashes come
+        // at different points), however long that takes on a loaded machine.
+        const int target = shared.acknowledged + 40 + 20 * round;
+        for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+             shared.acknowledged < target && std::chrono::steady_clock::now() < until;)
+            pause_ms(10);
+        CHECK(shared.acknowledged >= target);
         api.server().kill_hard();
         stop = true;
         for (auto& th : threads) th.join();

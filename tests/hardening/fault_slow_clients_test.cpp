@@ -18,18 +18,24 @@ using namespace std::chrono;
 
 namespace {
 
-// A health request on a fresh connection: how long it took, and the status (0: no answer).
-std::pair<int, milliseconds> timed_health(int port) {
+// How long these tests wait for something the server must do: far longer than it takes, and far
+// shorter than the timeouts the server is given where the test is about it doing it early.
+constexpr seconds kPatience{60};
+
+// A health request on a fresh connection: how long it took, and the status (0: no answer
+// within `patience`).
+std::pair<int, milliseconds> timed_health(int port, seconds patience = seconds(30)) {
     const auto start = steady_clock::now();
     httplib::Client client("127.0.0.1", port);
-    client.set_connection_timeout(15, 0);
-    client.set_read_timeout(15, 0);
+    client.set_connection_timeout(patience.count(), 0);
+    client.set_read_timeout(patience.count(), 0);
     auto res = client.Get("/api/v1/health");
     return {res ? res->status : 0, duration_cast<milliseconds>(steady_clock::now() - start)};
 }
 
 // Sends `prefix`, then one byte of `trickle` every `every` on each connection until the server
-// closes it or `limit` passes; returns for each connection how long the server let it live.
+// closes it or `limit` passes; returns for each connection how long the server let it live
+// (`limit` itself: still open).
 std::vector<milliseconds> trickle(std::vector<std::unique_ptr<RawConnection>>& conns, const std::string& prefix,
                                   const std::string& trickle, milliseconds every, milliseconds limit) {
     std::vector<milliseconds> lived(conns.size(), limit);
@@ -77,17 +83,19 @@ TEST_CASE("slow clients: a request head trickled a byte at a time is cut off, an
     std::vector<std::pair<int, milliseconds>> others;
     std::thread normal([&] {
         pause_ms(300);
-        while (!done) {
+        do {
             others.push_back(timed_health(api.port()));
             pause_ms(250);
-        }
+        } while (!done);
     });
+    // Each trickled head would live for ever without a deadline for the whole head (the server
+    // has one of 2 s): all must be closed by the server well before kPatience.
     const auto lived = trickle(slow, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: ", "abcdefgh", milliseconds(400),
-                               seconds(12));
+                               kPatience);
     done = true;
     normal.join();
 
-    for (const auto& l : lived) CHECK_MESSAGE(l < seconds(5), "a slow client lived " << l.count() << " ms");
+    for (const auto& l : lived) CHECK_MESSAGE(l < kPatience, "a slow client lived " << l.count() << " ms");
     int with_408 = 0;
     for (const auto& c : slow) {
         CHECK(c->received().find("200 OK") == std::string::npos);
@@ -95,13 +103,14 @@ TEST_CASE("slow clients: a request head trickled a byte at a time is cut off, an
     }
     MESSAGE(with_408 << " of 6 slow clients read the 408 before the connection closed");
     REQUIRE(!others.empty());
+    // Every ordinary request was answered (each waits up to 30 s; behind slow clients that were
+    // never cut off it would wait until they gave up).
     milliseconds worst{0};
     for (const auto& [status, took] : others) {
         CHECK(status == 200);
         worst = std::max(worst, took);
     }
     MESSAGE(others.size() << " ordinary requests meanwhile, the slowest took " << worst.count() << " ms");
-    CHECK(worst < seconds(6));   // at most one request deadline (2 s) plus a loaded machine's slack
 }
 
 TEST_CASE("slow clients: a request body trickled a byte at a time is cut off and nothing is stored") {
@@ -112,16 +121,18 @@ TEST_CASE("slow clients: a request body trickled a byte at a time is cut off and
     const std::string head = "POST /api/v1/modules/m/posts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                              HttpApi::token("ann") + "\r\nContent-Type: application/json\r\nContent-Length: " +
                              std::to_string(body.size()) + "\r\n\r\n";
-    const auto lived = trickle(slow, head, body, milliseconds(400), seconds(12));
-    CHECK_MESSAGE(lived[0] < seconds(5), "the slow body lived " << lived[0].count() << " ms");
+    // At a byte every 400 ms the body would take longer than kPatience; the server's deadline is 2 s.
+    REQUIRE(milliseconds(400) * body.size() > kPatience);
+    const auto lived = trickle(slow, head, body, milliseconds(400), kPatience);
+    CHECK_MESSAGE(lived[0] < kPatience, "the slow body lived " << lived[0].count() << " ms");
     CHECK(api.call("GET", "/api/v1/posts/trickled", HttpApi::token("ann")).status == 404);
     CHECK(api.call("GET", "/api/v1/health").status == 200);
 }
 
-TEST_CASE("slow clients: idle keep-alive connections give way when every worker is taken") {
-    // 3 workers and a long idle timeout: three browsers that made one request each and keep
-    // their connections open would otherwise hold every worker for 30 s.
-    HttpApi api({"--threads", "3", "--idle-timeout", "30", "--request-timeout", "5"});
+TEST_CASE("slow clients: idle keep-alive connections give way when the connection limit is reached") {
+    // Room for 3 connections and a long idle timeout: three browsers that made one request each
+    // and keep their connections open would otherwise keep everyone else out for 10 minutes.
+    HttpApi api({"--max-connections", "3", "--idle-timeout", "600", "--request-timeout", "5"});
     std::vector<std::unique_ptr<RawConnection>> idle;
     for (int i = 0; i < 3; ++i) {
         idle.push_back(std::make_unique<RawConnection>(api.port()));
@@ -131,12 +142,18 @@ TEST_CASE("slow clients: idle keep-alive connections give way when every worker 
         REQUIRE(got.rfind("HTTP/1.1 200", 0) == 0);
     }
     pause_ms(300);
-    const auto [status, took] = timed_health(api.port());
+    // Answered within kPatience, far less than the idle timeout: the server made room.
+    const auto [status, took] = timed_health(api.port(), kPatience);
     CHECK(status == 200);
-    CHECK_MESSAGE(took < seconds(3), "a new client waited " << took.count() << " ms behind idle connections");
+    MESSAGE("a new client waited " << took.count() << " ms behind idle connections");
+    // The server closed idle ones to make room: at least one ends (EOF or reset) long before
+    // its idle timeout.
     int closed = 0;
-    for (auto& c : idle) closed += c->closed_within(milliseconds(200)) ? 1 : 0;
-    CHECK(closed >= 1);   // the server closed idle ones to make room
+    std::vector<bool> open(idle.size(), true);
+    for (const auto until = steady_clock::now() + kPatience; closed == 0 && steady_clock::now() < until;)
+        for (std::size_t i = 0; i < idle.size(); ++i)
+            if (open[i] && idle[i]->closed_within(milliseconds(50))) open[i] = false, ++closed;
+    CHECK(closed >= 1);
 
     // A keep-alive client whose idle connection was closed simply reconnects.
     httplib::Client browser("127.0.0.1", api.port());
@@ -165,7 +182,7 @@ TEST_CASE("oversized requests: a URL over 8 KiB is 414 with a JSON error, again 
     CHECK(rss_after - rss_before < 16 * 1024);
 }
 
-TEST_CASE("oversized requests: a header line over 8 KiB is 400; a flood of header lines is cut off early") {
+TEST_CASE("oversized requests: a header line over 8 KiB is 400 - a flood of header lines is cut off early") {
     HttpApi api({"--request-timeout", "5"});
     {
         RawConnection c(api.port());

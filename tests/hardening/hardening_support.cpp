@@ -6,8 +6,10 @@
 #include <signal.h>       // kill
 #include <sqlite3.h>      // the audit reads the database file directly
 #include <sys/mount.h>    // mount, umount2
+#include <sched.h>        // unshare, CLONE_NEWNS, CLONE_NEWUSER
 #include <sys/socket.h>   // socket, connect
-#include <unistd.h>       // close
+#include <sys/statvfs.h>  // statvfs: the flags of a mount
+#include <unistd.h>       // close, geteuid
 
 #include <cerrno>         // errno
 #include <cstring>        // std::strerror
@@ -99,6 +101,65 @@ bool process_alive(int pid) {
 }
 
 void pause_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// -- Mount namespaces ------------------------------------------------------------------------
+
+namespace {
+
+bool write_file(const std::string& path, const std::string& text) {
+    std::ofstream out(path);
+    out << text;
+    out.flush();
+    return static_cast<bool>(out);
+}
+
+std::string errno_text(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+
+}  // namespace
+
+std::string enter_private_mounts() {
+    static std::string result = [] {
+        if (::unshare(CLONE_NEWNS) != 0) {
+            if (errno != EPERM) return errno_text("unshare(CLONE_NEWNS) failed");
+            // Not privileged: a user namespace of our own, where we may mount.
+            const uid_t uid = ::geteuid();
+            const gid_t gid = ::getegid();
+            if (::unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+                return errno_text("no privileges to mount, and an unprivileged user namespace was refused");
+            if (!write_file("/proc/self/setgroups", "deny") ||
+                !write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1\n") ||
+                !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1\n"))
+                return errno_text("mapping our user into the new user namespace failed");
+        }
+        // Nothing mounted from here on propagates back to the machine's namespace.
+        if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+            return errno_text("making the mount namespace private failed");
+        return std::string();
+    }();
+    return result;
+}
+
+std::string bind_read_only(const std::string& dir, const std::string& view) {
+    if (::mount(dir.c_str(), view.c_str(), nullptr, MS_BIND, nullptr) != 0) return errno_text("a bind mount failed");
+    // A remount keeps the flags the kernel locked on the original mount (nosuid, nodev, ...):
+    // in a user namespace, dropping one of them is refused.
+    struct statvfs st {};
+    unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+    if (::statvfs(view.c_str(), &st) == 0) {
+        if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+        if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
+        if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+        if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+        if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+        if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+    }
+    if (::mount(nullptr, view.c_str(), nullptr, flags, nullptr) != 0) {
+        const std::string why = errno_text("remounting the bind mount read-only failed");
+        ::umount2(view.c_str(), MNT_DETACH);
+        return why;
+    }
+    return std::string();
+}
 
 // -- SmallDisk -------------------------------------------------------------------------------
 

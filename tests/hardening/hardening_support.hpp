@@ -47,8 +47,15 @@ long rss_kib(int pid);
 // Whether the process still runs (and is not a zombie).
 bool process_alive(int pid);
 
+// Moves this process (and the servers it starts from now on) into a mount namespace of its own,
+// once: mounts made there never reach the machine's mount table. Root gets a private mount
+// namespace; anyone else an unprivileged user namespace with one, where the kernel allows those
+// (inside it the process is root for its own mounts only). Needs a single-threaded process.
+// Returns an empty string on success, else why not (the caller then skips: test_skip.hpp).
+std::string enter_private_mounts();
+
 // A tmpfs of the given size mounted on a fresh temporary folder, for real "disk full" errors.
-// Mounting needs privileges (CAP_SYS_ADMIN); available() says whether it worked and, if not, why.
+// Call enter_private_mounts() first; available() says whether mounting worked and, if not, why.
 class SmallDisk {
 public:
     explicit SmallDisk(const std::string& size);   // e.g. "2m"
@@ -91,6 +98,10 @@ struct DatabaseAudit {
 // the endorsements rows, revs are unique and no higher than the rev sequence, deleted posts have
 // empty bodies, every endorsement and flag belongs to a post.
 DatabaseAudit audit_database(const std::string& db_path);
+
+// A read-only view (bind mount) of `dir` on the empty folder `view`, as enter_private_mounts()
+// allows; returns an empty string, or why it could not be made. umount2(view, MNT_DETACH) ends it.
+std::string bind_read_only(const std::string& dir, const std::string& view);
 
 // Sleeps, in a way that reads well in tests.
 void pause_ms(int ms);

@@ -73,6 +73,8 @@ TEST_CASE("roles: every write endpoint, every role, author or not - refusals cha
         {"endorse", "PUT", "/endorsement", "", {"bob", "lea", "cat", "adm"}, 200},
         {"withdraw an endorsement", "DELETE", "/endorsement", "", {"ann", "bob", "lea", "cat", "adm"}, 200},
         {"flag", "POST", "/flags", R"({"reason":"why"})", {"ann", "bob", "lea", "cat", "adm"}, 202},
+        {"dismiss flags", "DELETE", "/flags", "", {"cat", "adm"}, 200},
+        {"dismiss flags, naming the module", "DELETE", "/flags", R"({"module_title":"Hijacked"})", {"cat", "adm"}, 200},
     };
     Fixture f;
     for (const Endpoint& e : endpoints) {
@@ -90,6 +92,56 @@ TEST_CASE("roles: every write endpoint, every role, author or not - refusals cha
                 CHECK(f.stored(id) == before);
             }
         }
+    }
+}
+
+TEST_CASE("roles: on a hidden post only curators and admins edit, reply or endorse - refusals change nothing") {
+    const std::vector<Endpoint> endpoints = {
+        {"edit the body", "PATCH", "", R"({"body":"rewritten while under review"})", {"adm"}, 200},
+        {"endorse", "PUT", "/endorsement", "", {"cat", "adm"}, 200},
+        {"withdraw an endorsement", "DELETE", "/endorsement", "", {"ann", "bob", "lea", "cat", "adm"}, 200},
+        {"flag", "POST", "/flags", R"({"reason":"why"})", {"ann", "bob", "lea", "cat", "adm"}, 202},
+        {"delete", "DELETE", "", "", {"ann", "cat", "adm"}, 200},
+        {"show it again", "PATCH", "", R"({"hidden":false})", {"cat", "adm"}, 200},
+    };
+    Fixture f;
+    auto hidden_post = [&] {
+        const std::string id = f.new_post();
+        REQUIRE(f.t.call("PATCH", "/api/v1/posts/" + id, f.admin(), R"({"hidden":true})").status == 200);
+        return id;
+    };
+    for (const Endpoint& e : endpoints) {
+        for (const Actor& c : f.callers) {
+            CAPTURE(e.what);
+            CAPTURE(c.name);
+            const std::string id = hidden_post();
+            const Json before = f.stored(id);
+            const auto res = f.t.call(e.method, "/api/v1/posts/" + id + e.suffix, f.token(c), e.body);
+            if (e.allowed.count(c.id)) {
+                CHECK(res.status == e.ok_status);
+            } else {
+                CHECK(res.status == 403);
+                const std::string code = error_code(res);
+                CHECK((code == "forbidden" || code == "own_post" || code == "under_review"));
+                CHECK(f.stored(id) == before);
+            }
+        }
+    }
+    for (const Actor& c : f.callers) {   // replies
+        CAPTURE(c.name);
+        const std::string id = hidden_post();
+        const Json before = f.stored(id);
+        const std::string reply = "re-" + id + "-" + c.id;
+        const auto res = f.t.call("POST", "/api/v1/modules/m/posts", f.token(c),
+                                  dump(Json{{"id", reply}, {"kind", "insight"}, {"body", "a reply"}, {"parent_id", id}}));
+        const bool moderates = c.role == Role::curator || c.role == Role::admin;
+        CHECK(res.status == (moderates ? 201 : 403));
+        if (!moderates) {
+            CHECK(error_code(res) == "under_review");
+            CHECK(error_field(res) == "parent_id");
+            CHECK(f.t.call("GET", "/api/v1/posts/" + reply, f.admin()).status == 404);
+        }
+        CHECK(f.stored(id) == before);
     }
 }
 
@@ -134,7 +186,12 @@ TEST_CASE("roles: fields a client must not set are ignored or refused, never sto
                       {"deleted", true},
                       {"rev", 1},
                       {"created_at", "2001-01-01T00:00:00.000Z"},
-                      {"role", "admin"}};
+                      {"role", "admin"},
+                      {"check_in_at", "2001-01-01T00:00:00.000Z"},
+                      {"outcome", "done"},
+                      {"outcome_note", "forged"},
+                      {"outcome_at", "2001-01-01T00:00:00.000Z"},
+                      {"check_ins", 3}};
     auto res = f.t.call("POST", "/api/v1/modules/m/posts", ann, dump(forged));
     REQUIRE(res.status == 201);
     const Json p = f.stored("forged");
@@ -146,6 +203,11 @@ TEST_CASE("roles: fields a client must not set are ignored or refused, never sto
     CHECK(p["hidden"] == false);
     CHECK(p["deleted"] == false);
     CHECK(p["created_at"] != "2001-01-01T00:00:00.000Z");
+    CHECK(p["check_in_at"].is_null());
+    CHECK(p["outcome"].is_null());
+    CHECK(p["outcome_note"].is_null());
+    CHECK(p["outcome_at"].is_null());
+    CHECK(p["check_ins"] == 0);
 
     // Edits cannot change the kind, the author or the counters either.
     res = f.t.call("PATCH", "/api/v1/posts/forged", ann,
@@ -162,6 +224,52 @@ TEST_CASE("roles: fields a client must not set are ignored or refused, never sto
     CHECK(f.t.call("PATCH", "/api/v1/posts/forged", ann, R"({"body":"back"})").status == 404);
     CHECK(f.t.call("PATCH", "/api/v1/posts/forged", f.admin(), R"({"hidden":false})").status == 404);
     CHECK(f.stored("forged")["deleted"] == true);
+}
+
+TEST_CASE("roles: a commitment's outcome is its author's - every other role is refused and changes nothing") {
+    Fixture f;
+    REQUIRE(f.t.call("POST", "/api/v1/modules/m/posts", f.t.token("ann"),
+                     dump(Json{{"id", "c"}, {"kind", "commitment"}, {"body", "When I..., I will..."}}))
+                .status == 201);
+    for (const Actor& c : f.callers) {
+        CAPTURE(c.name);
+        const Json before = f.stored("c");
+        const auto res = f.t.call("PUT", "/api/v1/posts/c/outcome", f.token(c),
+                                  R"({"outcome":"partly","note":"forged?","module_title":"Hijacked"})");
+        if (c.id == "ann") {
+            CHECK(res.status == 200);
+        } else {
+            CHECK(res.status == 403);
+            CHECK(f.stored("c") == before);
+        }
+    }
+}
+
+TEST_CASE("roles: the resource shelf - only curators and admins change it - refusals change nothing") {
+    Fixture f;
+    const std::string cat = f.t.token("cat", Role::curator);
+    REQUIRE(f.t.call("POST", "/api/v1/modules/m/resources", cat,
+                     R"({"id":"r","title":"Checklist","url":"https://x.example/a"})")
+                .status == 201);
+    const auto shelf = [&] { return body_of(f.t.call("GET", "/api/v1/modules/m/resources", f.admin())); };
+    int n = 0;
+    for (const Actor& c : f.callers) {
+        CAPTURE(c.name);
+        const bool curates = c.role == Role::curator || c.role == Role::admin;
+        const Json before = shelf();
+        const std::string id = "new-" + std::to_string(n++);
+        auto res = f.t.call("POST", "/api/v1/modules/m/resources", f.token(c),
+                            dump(Json{{"id", id}, {"title", "T"}, {"url", "https://x.example/" + id}, {"module_title", "Hijacked"}}));
+        CHECK(res.status == (curates ? 201 : 403));
+        res = f.t.call("PATCH", "/api/v1/resources/r", f.token(c), R"({"title":"Renamed","position":5})");
+        CHECK(res.status == (curates ? 200 : 403));
+        res = f.t.call("DELETE", "/api/v1/resources/" + id, f.token(c));
+        CHECK(res.status == (curates ? 200 : 403));
+        if (!curates) {
+            CHECK(shelf() == before);
+            CHECK(f.stored(f.new_post())["module_title"].is_null());
+        }
+    }
 }
 
 TEST_CASE("roles: look-alike user ids are other people") {

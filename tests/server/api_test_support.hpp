@@ -39,8 +39,9 @@ struct InProcessApi {
                                           [this] { return now_ms; });
     }
 
-    std::string token(const std::string& sub, Role role = Role::learner) const {
-        return mint(options.jwt_secret, sub, role, now_ms / 1000 + 3600);
+    // Valid for an hour from the test's "now" (tests that move the clock weeks ahead ask for longer).
+    std::string token(const std::string& sub, Role role = Role::learner, std::int64_t ttl_s = 3600) const {
+        return mint(options.jwt_secret, sub, role, now_ms / 1000 + ttl_s);
     }
 
     ApiResponse call(const std::string& method, const std::string& target, const std::string& token = "",

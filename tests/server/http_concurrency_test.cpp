@@ -166,7 +166,15 @@ static void crash_during_writes(const std::vector<std::string>& flags) {
                     }
                 }
             });
-        std::this_thread::sleep_for(std::chrono::milliseconds(800));
+        // Crash once the writers are well under way (acknowledged posts and endorsements), however
+        // long that takes on a loaded machine (a fixed pause might see none with fsync per commit).
+        auto under_way = [&] {
+            std::lock_guard lock(mutex);
+            return acknowledged_posts.size() > 10 && acknowledged_endorsements.size() >= 6;
+        };
+        for (const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+             !under_way() && std::chrono::steady_clock::now() < until;)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
         api.server().kill_hard();
         crashed = true;
         for (auto& th : threads) th.join();

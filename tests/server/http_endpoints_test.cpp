@@ -47,8 +47,8 @@ TEST_CASE("http endpoints: dev tokens exist only with --dev, last 12 hours and a
     CHECK(*expires - system_unix_ms() <= 12 * 3600 * 1000LL);
     CHECK(api.call("GET", "/api/v1/me", token).json() ==
           Json{{"id", "u-7"}, {"name", "Zoë"}, {"role", "curator"}, {"team", "ops"}});
-    // The dev server still verifies tokens signed with its own secret only.
-    CHECK(api.call("GET", "/api/v1/me", kAnn).status == 200);   // --jwt-secret-file given: same secret
+    // The dev server verifies tokens signed with its own secret only.
+    CHECK(api.call("GET", "/api/v1/me", kAnn).status == 401);
     res = api.call("POST", "/api/v1/dev/token", "", R"({"sub":"u","name":"U","role":"king"})");
     CHECK(res.status == 422);
     CHECK(res.field() == "role");
@@ -256,15 +256,30 @@ TEST_CASE("http endpoints: spotlight lists leader learnings of all modules, newe
 }
 
 TEST_CASE("http endpoints: module stats for curators, leaders and admins") {
+    // Activity counts on the UTC day it happened. The days expected are those of the server's
+    // own timestamps (and of the moments around each request), so this holds across midnight.
     HttpApi api;
-    REQUIRE(api.call("POST", "/api/v1/modules/m/posts", kAnn, create_json("p", "x")).status == 201);
-    REQUIRE(api.call("POST", "/api/v1/modules/m/posts", kBob,
-                     dump(Json{{"id", "r"}, {"kind", "insight"}, {"body", "y"}, {"parent_id", "p"}}))
-                .status == 201);
-    api.call("PUT", "/api/v1/posts/p/endorsement", kBob);
+    std::map<std::string, int> posts_on;   // date -> posts and replies
+    auto created_day = [](const HttpAnswer& res) {
+        const auto at = parse_rfc3339(res.json()["created_at"].get<std::string>());
+        REQUIRE(at);
+        return format_date(*at);
+    };
+    auto res = api.call("POST", "/api/v1/modules/m/posts", kAnn, create_json("p", "x"));
+    REQUIRE(res.status == 201);
+    ++posts_on[created_day(res)];
+    res = api.call("POST", "/api/v1/modules/m/posts", kBob,
+                   dump(Json{{"id", "r"}, {"kind", "insight"}, {"body", "y"}, {"parent_id", "p"}}));
+    REQUIRE(res.status == 201);
+    ++posts_on[created_day(res)];
+    const std::string endorsed_from = format_date(system_unix_ms());
+    REQUIRE(api.call("PUT", "/api/v1/posts/p/endorsement", kBob).status == 200);
+    const std::string endorsed_to = format_date(system_unix_ms());
     CHECK(api.call("GET", "/api/v1/modules/m/stats", kAnn).status == 403);
     for (const std::string* who : {&kCat, &kLea, &kAdm}) {
-        auto res = api.call("GET", "/api/v1/modules/m/stats", *who);
+        const std::string asked_from = format_date(system_unix_ms());
+        res = api.call("GET", "/api/v1/modules/m/stats", *who);
+        const std::string asked_to = format_date(system_unix_ms());
         REQUIRE(res.status == 200);
         const Json s = res.json();
         CHECK(s["posts"] == 1);
@@ -272,10 +287,22 @@ TEST_CASE("http endpoints: module stats for curators, leaders and admins") {
         CHECK(s["contributors"] == 2);
         CHECK(s["endorsements"] == 1);
         REQUIRE(s["per_day"].size() == 30);
-        const Json& today = s["per_day"].back();
-        CHECK(today["date"] == format_date(system_unix_ms()));
-        CHECK(today["posts"] == 2);
-        CHECK(today["endorsements"] == 1);
+        // Thirty days in order, up to the day the server answered on.
+        const std::string last = s["per_day"].back()["date"].get<std::string>();
+        CHECK((last == asked_from || last == asked_to));
+        std::string previous;
+        std::map<std::string, int> posts, endorsements;
+        for (const Json& day : s["per_day"]) {
+            const std::string date = day["date"].get<std::string>();
+            CHECK(date > previous);
+            previous = date;
+            if (day["posts"] != 0) posts[date] = day["posts"].get<int>();
+            if (day["endorsements"] != 0) endorsements[date] = day["endorsements"].get<int>();
+        }
+        CHECK(posts == posts_on);
+        REQUIRE(endorsements.size() == 1);
+        CHECK(endorsements.begin()->second == 1);
+        CHECK((endorsements.begin()->first == endorsed_from || endorsements.begin()->first == endorsed_to));
     }
 }
 

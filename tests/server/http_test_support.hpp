@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <algorithm> // std::find
 #include <fstream>   // std::ofstream
 #include <memory>    // std::unique_ptr
 #include <string>    // std::string
@@ -42,14 +43,17 @@ struct HttpAnswer {
 
 class HttpApi {
 public:
-    static constexpr const char* kSecret = "http-test-secret-0123456789";
+    static constexpr const char* kSecret = "http-test-secret-0123456789-abcdefghijklmnop";
 
-    // extra: more grove-server flags; db_path: reuse a database (restart tests).
+    // extra: more grove-server flags; db_path: reuse a database (restart tests). With --dev
+    // the server makes up its own secret (it refuses one), so token() is not accepted there.
     explicit HttpApi(std::vector<std::string> extra = {}, std::string db_path = {}) {
         secret_dir_ = make_temp_dir();
         const std::string secret_file = secret_dir_ + "/secret";
         std::ofstream(secret_file) << kSecret << "\n";
-        std::vector<std::string> args = {"--jwt-secret-file", secret_file, "--writes-per-minute", "1000000"};
+        const bool dev = std::find(extra.begin(), extra.end(), "--dev") != extra.end();
+        std::vector<std::string> args = {"--writes-per-minute", "1000000"};
+        if (!dev) args.insert(args.end(), {"--jwt-secret-file", secret_file});
         args.insert(args.end(), extra.begin(), extra.end());
         server_ = std::make_unique<ServerProcess>(args, db_path);
     }

@@ -212,7 +212,7 @@ TEST_CASE("storage engine: flags once per user, open until resolved, most flagge
         CHECK(tx->add_flag(NewFlag{"q", "u2", "off-topic", 13}));
         CHECK(tx->add_flag(NewFlag{"gone", "u2", "x", 14}));
         tx->update_post(PostUpdate{"gone", {}, {}, {}, {}, true});
-        CHECK(tx->count_open_flags("q") == 2);
+        CHECK(tx->post_moderation(PostModerationQuery{"q"}).open_flags == 2);
         tx->commit();
         auto rows = engine.begin_read()->list_flagged(FlagQueueQuery{200, ""});
         REQUIRE(rows.size() == 2);
@@ -222,8 +222,8 @@ TEST_CASE("storage engine: flags once per user, open until resolved, most flagge
         CHECK(rows[1].post.id == "p");
         CHECK(rows[1].reasons == std::vector<std::string>{"rude"});
         tx = engine.begin_write();
-        tx->resolve_flags("q", 20);
-        CHECK(tx->count_open_flags("q") == 0);
+        tx->resolve_flags(FlagResolution{"q", 20});
+        CHECK(tx->post_moderation(PostModerationQuery{"q"}).open_flags == 0);
         CHECK_FALSE(tx->add_flag(NewFlag{"q", "u1", "still", 21}));   // one flag per user and post, ever
         CHECK(tx->add_flag(NewFlag{"q", "u3", "new", 22}));
         tx->commit();
@@ -349,4 +349,349 @@ TEST_CASE("sqlite engine: WAL mode, schema version in the database, newer schema
     }
     CHECK_THROWS_AS(open_sqlite_engine(SqliteOptions{dir + "/no/such/dir/x.db", false}), StorageError);
     test::remove_temp_dir(dir);
+}
+
+// -- Version 1.1: counts, commitments, titles, resources, digests -------------------------------
+
+namespace {
+
+ModuleCountsRow counts_of(StorageEngine& engine, const std::string& module) {
+    const auto rows = engine.begin_read()->module_counts(ModuleCountsQuery{{module}});
+    return rows.empty() ? ModuleCountsRow{module, std::nullopt, 0, 0, 0} : rows.front();
+}
+
+void update(StorageEngine& engine, const PostUpdate& u) {
+    auto tx = engine.begin_write();
+    REQUIRE(tx->update_post(u) > 0);
+    tx->commit();
+}
+
+PostUpdate hide(const std::string& id, bool hidden, bool by_flags = false) {
+    PostUpdate u{id, {}, {}, {}, hidden, false, by_flags};
+    return u;
+}
+
+PostUpdate tombstone(const std::string& id) { return PostUpdate{id, {}, {}, {}, {}, true, false}; }
+
+}  // namespace
+
+TEST_CASE("storage engine: module counts follow every insert, hide, unhide and delete") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        CHECK(engine.begin_read()->module_counts(ModuleCountsQuery{{"m", "nobody-wrote-here"}}).empty());
+        insert(engine, new_post("a1", "m", 1, Kind::insight, "ann"));
+        insert(engine, new_post("a2", "m", 2, Kind::insight, "ann"));
+        insert(engine, new_post("b1", "m", 3, Kind::insight, "bob"));
+        NewPost reply = new_post("r1", "m", 4, Kind::insight, "cat");
+        reply.parent_id = "a1";
+        insert(engine, reply);
+        insert(engine, new_post("x1", "other", 5, Kind::insight, "ann"));
+        auto c = counts_of(engine, "m");
+        CHECK(c.posts == 3);
+        CHECK(c.replies == 1);
+        CHECK(c.contributors == 3);
+
+        update(engine, hide("b1", true));     // bob's only post: bob stops counting
+        c = counts_of(engine, "m");
+        CHECK(c.posts == 2);
+        CHECK(c.contributors == 2);
+        update(engine, hide("b1", true));     // hiding again changes nothing
+        CHECK(counts_of(engine, "m").posts == 2);
+        update(engine, hide("b1", false));
+        c = counts_of(engine, "m");
+        CHECK(c.posts == 3);
+        CHECK(c.contributors == 3);
+
+        update(engine, tombstone("a1"));         // ann still has a2
+        c = counts_of(engine, "m");
+        CHECK(c.posts == 2);
+        CHECK(c.contributors == 3);
+        update(engine, hide("a2", true));
+        update(engine, tombstone("a2"));         // hidden then deleted: counted down once
+        update(engine, tombstone("r1"));
+        c = counts_of(engine, "m");
+        CHECK(c.posts == 1);
+        CHECK(c.replies == 0);
+        CHECK(c.contributors == 1);
+        update(engine, hide("a2", false));    // a deleted post shown again stays out of the counts
+        CHECK(counts_of(engine, "m").posts == 1);
+        CHECK(counts_of(engine, "other").posts == 1);
+
+        // A rolled-back write leaves the counts as they were.
+        {
+            auto tx = engine.begin_write();
+            tx->insert_post(new_post("never", "m", 9, Kind::insight, "zed"));
+        }
+        CHECK(counts_of(engine, "m").contributors == 1);
+
+        // The counts equal what a full count of the posts says.
+        auto page = engine.begin_read()->list_module_posts(ModulePostsQuery{"m", 0, false, 1000, ""});
+        std::set<std::string> authors;
+        std::int64_t top = 0, replies = 0;
+        for (const Post& p : page.posts) {
+            if (p.hidden) continue;
+            authors.insert(p.author.id);
+            (p.parent_id ? replies : top) += 1;
+        }
+        c = counts_of(engine, "m");
+        CHECK(c.posts == top);
+        CHECK(c.replies == replies);
+        CHECK(c.contributors == static_cast<std::int64_t>(authors.size()));
+    });
+}
+
+TEST_CASE("storage engine: module titles - set, kept, carried by posts, and a rev for each change") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        insert(engine, new_post("p", "m"));
+        CHECK_FALSE(find(engine, "p")->module_title);
+        auto tx = engine.begin_write();
+        const std::int64_t rev = tx->set_module_title(ModuleTitleChange{"m", "Fire safety 101"});
+        CHECK(rev == 2);
+        CHECK(tx->set_module_title(ModuleTitleChange{"m", "Fire safety 101"}) == 0);   // unchanged
+        CHECK(tx->set_module_title(ModuleTitleChange{"fresh", "Not written in yet"}) == 3);
+        tx->commit();
+        CHECK(engine.committed_rev() == 3);
+        CHECK(find(engine, "p")->module_title == "Fire safety 101");
+        CHECK(find(engine, "p")->rev == 1);   // the post itself did not change
+        auto rtx = engine.begin_read();
+        const auto rows = rtx->module_counts(ModuleCountsQuery{{"m", "fresh", "unknown"}});
+        REQUIRE(rows.size() == 2);   // "unknown" was never written to
+        for (const auto& r : rows)
+            CHECK(r.module_title == (r.module == "m" ? "Fire safety 101" : "Not written in yet"));
+    });
+}
+
+TEST_CASE("storage engine: commitments - first check-in, answers, due check-ins oldest first") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        auto commitment = [](const std::string& id, std::int64_t at, std::int64_t due, const std::string& author = "ann") {
+            NewPost p = new_post(id, "m", at, Kind::commitment, author);
+            p.check_in_at_ms = due;
+            return p;
+        };
+        insert(engine, commitment("c1", 10, 500));
+        insert(engine, commitment("c2", 20, 300));
+        insert(engine, commitment("c3", 30, 900));
+        insert(engine, commitment("c-bob", 40, 100, "bob"));
+        insert(engine, commitment("c-hidden", 50, 100));
+        insert(engine, commitment("c-deleted", 60, 100));
+        insert(engine, new_post("plain", "m", 70, Kind::insight, "ann"));
+        update(engine, hide("c-hidden", true));
+        update(engine, tombstone("c-deleted"));
+        CHECK(find(engine, "c1")->check_in_at_ms == 500);
+        CHECK_FALSE(find(engine, "plain")->check_in_at_ms);
+        CHECK_FALSE(find(engine, "c-deleted")->check_in_at_ms);   // a tombstone is never asked about
+
+        auto due = engine.begin_read()->list_due_check_ins(DueCheckInsQuery{"ann", 600, 100, "ann"});
+        REQUIRE(due.size() == 2);
+        CHECK(due[0].id == "c2");
+        CHECK(due[1].id == "c1");
+
+        auto tx = engine.begin_write();
+        CHECK(tx->record_outcome(OutcomeRecord{"c2", Outcome::partly, "half", 600, 1300, 1}) > 0);
+        CHECK(tx->record_outcome(OutcomeRecord{"nope", Outcome::done, "", 600, std::nullopt, 1}) == 0);
+        CHECK(tx->record_outcome(OutcomeRecord{"c-deleted", Outcome::done, "", 600, std::nullopt, 1}) == 0);
+        tx->commit();
+        const Post c2 = *find(engine, "c2");
+        CHECK(c2.outcome == Outcome::partly);
+        CHECK(c2.outcome_note == "half");
+        CHECK(c2.outcome_at_ms == 600);
+        CHECK(c2.check_in_at_ms == 1300);
+        CHECK(c2.check_ins == 1);
+        due = engine.begin_read()->list_due_check_ins(DueCheckInsQuery{"ann", 600, 100, "ann"});
+        REQUIRE(due.size() == 1);
+        CHECK(due[0].id == "c1");
+        // Deleting clears the answer's note with the body.
+        update(engine, tombstone("c2"));
+        CHECK(find(engine, "c2")->outcome_note.empty());
+    });
+}
+
+TEST_CASE("storage engine: resources - stored whole, listed by position, updated, tombstoned") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        const Author cat{"cat", "Cat O'Curator", Role::curator};
+        auto tx = engine.begin_write();
+        CHECK(tx->insert_resource(NewResource{"r1", "m", "Checklist ✓", "https://x.example/a", "note '; --", cat, 5, 1}) == 1);
+        CHECK(tx->insert_resource(NewResource{"r0", "m", "First", "https://x.example/b", "", cat, 6, 0}) == 2);
+        CHECK(tx->insert_resource(NewResource{"other", "n", "Elsewhere", "https://x.example/c", "", cat, 7, 0}) == 3);
+        tx->commit();
+        auto r1 = engine.begin_read()->find_resource(ResourceQuery{"r1"});
+        REQUIRE(r1);
+        CHECK(r1->module == "m");
+        CHECK(r1->title == "Checklist ✓");
+        CHECK(r1->url == "https://x.example/a");
+        CHECK(r1->note == "note '; --");
+        CHECK(r1->added_by == cat);
+        CHECK(r1->created_at_ms == 5);
+        CHECK(r1->position == 1);
+        CHECK_FALSE(r1->deleted);
+        CHECK(r1->rev == 1);
+        auto shelf = engine.begin_read()->list_resources(ModuleResourcesQuery{"m"});
+        REQUIRE(shelf.size() == 2);
+        CHECK(shelf[0].id == "r0");
+        CHECK(shelf[1].id == "r1");
+
+        tx = engine.begin_write();
+        ResourceUpdate u;
+        u.id = "r1";
+        u.title = "Renamed";
+        u.position = 0;
+        CHECK(tx->update_resource(u) == 4);
+        ResourceUpdate gone;
+        gone.id = "r0";
+        gone.mark_deleted = true;
+        CHECK(tx->update_resource(gone) == 5);
+        ResourceUpdate missing;
+        missing.id = "missing";
+        missing.note = "x";
+        CHECK(tx->update_resource(missing) == 0);
+        tx->commit();
+        CHECK(engine.committed_rev() == 5);
+        shelf = engine.begin_read()->list_resources(ModuleResourcesQuery{"m"});
+        REQUIRE(shelf.size() == 1);
+        CHECK(shelf[0].title == "Renamed");
+        CHECK(shelf[0].url == "https://x.example/a");   // unchanged fields stay
+        CHECK(shelf[0].rev == 4);
+        const auto r0 = engine.begin_read()->find_resource(ResourceQuery{"r0"});
+        REQUIRE(r0);
+        CHECK(r0->deleted);
+    });
+}
+
+TEST_CASE("storage engine: flags carry details - who hid a post is remembered - resolving says how many") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        insert(engine, new_post("p"));
+        auto tx = engine.begin_write();
+        CHECK(tx->add_flag(NewFlag{"p", "u1", "spam", 10, "links to a casino"}));
+        CHECK(tx->add_flag(NewFlag{"p", "u2", "", 11, ""}));
+        CHECK(tx->add_flag(NewFlag{"p", "u3", "", 12, "only details"}));
+        tx->update_post(hide("p", true, /*by_flags=*/true));
+        tx->commit();
+        auto rows = engine.begin_read()->list_flagged(FlagQueueQuery{200, ""});
+        REQUIRE(rows.size() == 1);
+        CHECK(rows[0].count == 3);
+        CHECK(rows[0].reasons == std::vector<std::string>{"spam"});
+        REQUIRE(rows[0].reports.size() == 2);
+        CHECK(rows[0].reports[0].reason == "spam");
+        CHECK(rows[0].reports[0].details == "links to a casino");
+        CHECK(rows[0].reports[0].at_ms == 10);
+        CHECK(rows[0].reports[1].details == "only details");
+        CHECK(rows[0].hidden_by_flags);
+        CHECK(engine.begin_read()->post_moderation(PostModerationQuery{"p"}).open_flags == 3);
+
+        tx = engine.begin_write();
+        CHECK(tx->resolve_flags(FlagResolution{"p", 20}) == 3);
+        CHECK(tx->resolve_flags(FlagResolution{"p", 21}) == 0);
+        tx->update_post(hide("p", false));
+        tx->update_post(hide("p", true));   // a curator's hide
+        tx->commit();
+        CHECK_FALSE(engine.begin_read()->post_moderation(PostModerationQuery{"p"}).hidden_by_flags);
+        CHECK(engine.begin_read()->post_moderation(PostModerationQuery{"p"}).open_flags == 0);
+    });
+}
+
+TEST_CASE("storage engine: digest queries - weighted top posts, commitments, module activity, no hidden posts") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        const std::int64_t day = 86'400'000;
+        insert(engine, new_post("old", "a", 1 * day, Kind::insight, "ann"));      // before the window
+        insert(engine, new_post("p1", "a", 10 * day, Kind::insight, "ann"));
+        insert(engine, new_post("p2", "b", 10 * day + 1, Kind::tip, "bob"));
+        insert(engine, new_post("p3", "b", 10 * day + 2, Kind::insight, "cat"));
+        insert(engine, new_post("hid", "b", 10 * day + 3, Kind::insight, "dan"));
+        NewPost c1 = new_post("c1", "a", 10 * day + 4, Kind::commitment, "ann");
+        NewPost c2 = new_post("c2", "b", 10 * day + 5, Kind::commitment, "bob");
+        insert(engine, c1);
+        insert(engine, c2);
+        auto tx = engine.begin_write();
+        // p1: 3 learners (3); p2: one leader (3) + one learner (4); old: endorsed in the window (2).
+        for (const char* u : {"u1", "u2", "u3"}) tx->add_endorsement(EndorsementChange{"p1", u, false, 11 * day});
+        tx->add_endorsement(EndorsementChange{"p2", "lea", true, 11 * day});
+        tx->add_endorsement(EndorsementChange{"p2", "u1", false, 11 * day});
+        tx->add_endorsement(EndorsementChange{"old", "u1", false, 11 * day});
+        tx->add_endorsement(EndorsementChange{"old", "u2", false, 1 * day});   // before the window
+        tx->add_endorsement(EndorsementChange{"old", "u3", false, 11 * day});
+        for (const char* u : {"u1", "u2", "u3", "u4", "u5"}) tx->add_endorsement(EndorsementChange{"hid", u, true, 11 * day});
+        tx->update_post(hide("hid", true));
+        tx->record_outcome(OutcomeRecord{"c1", Outcome::done, "", 12 * day, std::nullopt, 1});
+        tx->record_outcome(OutcomeRecord{"c2", Outcome::partly, "", 12 * day, 19 * day, 1});
+        tx->commit();
+
+        auto rtx = engine.begin_read();
+        const auto top = rtx->list_top_posts(TopPostsQuery{9 * day, 13 * day, 3, 10, "u1"});
+        REQUIRE(top.size() == 3);
+        CHECK(top[0].id == "p2");
+        CHECK(top[1].id == "p1");
+        CHECK(top[2].id == "old");
+        CHECK(top[0].endorsed_by_me);
+        CHECK(rtx->list_top_posts(TopPostsQuery{9 * day, 13 * day, 3, 1, ""}).size() == 1);
+        CHECK(rtx->list_top_posts(TopPostsQuery{12 * day, 13 * day, 3, 10, ""}).empty());
+
+        const CommitmentTotals t = rtx->commitment_totals(CommitmentTotalsQuery{9 * day, 13 * day});
+        CHECK(t.made == 2);
+        CHECK(t.done == 1);
+        CHECK(t.partly == 1);
+        CHECK(rtx->commitment_totals(CommitmentTotalsQuery{11 * day, 13 * day}).made == 0);
+
+        const auto active = rtx->module_activity(ModuleActivityQuery{9 * day, 13 * day, 50});
+        REQUIRE(active.size() == 2);
+        CHECK(active[0].module == "b");   // p2, p3, c2 (hid is hidden)
+        CHECK(active[0].posts == 3);
+        CHECK(active[0].contributors == 2);
+        CHECK(active[1].module == "a");
+        CHECK(active[1].posts == 2);
+    });
+}
+
+TEST_CASE("storage engine: statistics of one module, every module, and all together") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        const std::int64_t day = 86'400'000;
+        insert(engine, new_post("a1", "a", 10 * day, Kind::insight, "ann"));
+        insert(engine, new_post("a2", "a", 10 * day + 1, Kind::commitment, "bob"));
+        insert(engine, new_post("b1", "b", 11 * day, Kind::commitment, "ann"));
+        insert(engine, new_post("b2", "b", 11 * day + 1, Kind::commitment, "ann"));
+        insert(engine, new_post("gone", "b", 11 * day + 2, Kind::insight, "cat"));
+        auto tx = engine.begin_write();
+        tx->record_outcome(OutcomeRecord{"b1", Outcome::done, "", 11 * day, std::nullopt, 1});
+        tx->record_outcome(OutcomeRecord{"b2", Outcome::partly, "", 11 * day, 18 * day, 1});
+        tx->add_endorsement(EndorsementChange{"a1", "bob", false, 11 * day});
+        tx->set_module_title(ModuleTitleChange{"b", "Module B"});
+        tx->update_post(tombstone("gone"));
+        tx->commit();
+
+        auto rtx = engine.begin_read();
+        const ModuleStatsRow b = rtx->module_stats(ModuleStatsQuery{"b", 0});
+        CHECK(b.module == "b");
+        CHECK(b.module_title == "Module B");
+        CHECK(b.posts == 2);
+        CHECK(b.commitments == 2);
+        CHECK(b.commitments_done == 1);
+        CHECK(b.commitments_partly == 1);
+        REQUIRE(b.per_day.size() == 1);
+        CHECK(b.per_day[0].posts == 2);
+        CHECK(b.per_day[0].contributors == 1);
+        CHECK(b.per_day[0].commitments == 2);
+
+        const ModuleStatsRow all = rtx->module_stats(ModuleStatsQuery{std::nullopt, 0});
+        CHECK(all.module.empty());
+        CHECK(all.posts == 4);
+        CHECK(all.contributors == 2);   // ann and bob (cat's post is deleted)
+        CHECK(all.endorsements == 1);
+        CHECK(all.commitments == 3);
+        REQUIRE(all.per_day.size() == 2);
+        CHECK(all.per_day[0].posts == 2);
+        CHECK(all.per_day[1].posts == 2);
+        CHECK(all.per_day[1].endorsements == 1);
+
+        const auto rows = rtx->all_modules_stats(AllModulesStatsQuery{11 * day});
+        REQUIRE(rows.size() == 2);
+        CHECK(rows[0].module == "a");
+        CHECK_FALSE(rows[0].module_title);
+        CHECK(rows[0].posts == 2);
+        REQUIRE(rows[0].per_day.size() == 1);   // a's posts were before the range; its endorsement is in it
+        CHECK(rows[0].per_day[0].posts == 0);
+        CHECK(rows[0].per_day[0].endorsements == 1);
+        CHECK(rows[1].module == "b");
+        CHECK(rows[1].module_title == "Module B");
+        CHECK(rows[1].commitments_done == 1);
+        REQUIRE(rows[1].per_day.size() == 1);
+        CHECK(rows[1].per_day[0].commitments == 2);
+    });
 }

@@ -26,7 +26,7 @@ FontData load_widget_font() {
 }
 
 HeadlessWidget::HeadlessWidget(WidgetConfig config, Discussion* d, float w, float h, float scale)
-    : ctx_(ImGui::CreateContext()), app_(std::move(config), load_widget_font(), d) {
+    : ctx_(ImGui::CreateContext()), app_(std::move(config), make_imgui_text_port(load_widget_font()), d) {
     use();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
@@ -206,6 +206,13 @@ bool HeadlessWidget::type(const std::string& utf8) {
     report(field, std::move(text), at + utf8.size());
     settle();
     return true;
+}
+
+Image HeadlessWidget::image() const {
+    use();
+    const ImDrawData* dd = ImGui::GetDrawData();
+    if (!dd || !dd->Valid) return {};
+    return rasterize(dd, app_.palette().background);
 }
 
 bool HeadlessWidget::save_png(const std::string& path) const {

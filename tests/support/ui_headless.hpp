@@ -1,6 +1,7 @@
-// A widget without a browser: its own ImGui context, no renderer, input fed as the web platform
-// feeds it (WidgetApp::key, ImGui's mouse), and what is on screen read back from the frame: the
-// controls (label, state, rectangle), the text drawn, the HTML view, and a PNG of the draw lists
+// A widget without a browser: its own ImGui context, no renderer, ImGui's text port with the
+// bundled font (the browser's fallback), input fed as the web platform feeds it (WidgetApp::key,
+// ImGui's mouse), and what is on screen read back from the frame: the controls (label, state,
+// rectangle), the text drawn, the HTML view, and a PNG of the draw lists
 // (ui_raster.hpp) to look at.
 //
 // Text fields: in the browser a real textarea holds a field's text and reports every change
@@ -15,6 +16,7 @@
 
 #include <imgui.h>
 
+#include "ui_raster.hpp"
 #include "widget_app.hpp"
 
 namespace grove::testing {
@@ -67,8 +69,9 @@ public:
     const std::string& screen() const { return app_.screen_text(); }
     bool shows(const std::string& text) const { return screen().find(text) != std::string::npos; }
 
-    // The last frame as a PNG (software-rasterized draw lists).
+    // The last frame as a PNG (software-rasterized draw lists), or as pixels.
     bool save_png(const std::string& path) const;
+    Image image() const;
     ImGuiContext* context() const { return ctx_; }
 
 private:

@@ -5,6 +5,7 @@
 
 #include <algorithm>   // std::count
 #include <map>         // std::map
+#include <random>      // std::mt19937
 
 #include "grove/client/cache_format.hpp"
 #include "grove/wire.hpp"
@@ -204,7 +205,7 @@ TEST_CASE("decode_cache: damaged or foreign caches lose posts, never readable wr
     CHECK(mentions_content);                // what was lost is in the console
 }
 
-TEST_CASE("packed copy: read back only with its tag; bad lines are counted, not kept") {
+TEST_CASE("packed copy: read back only with its tag - bad lines are counted, not kept") {
     Post a = sample_post();
     Post b = sample_post();
     b.id = "SECOND";
@@ -229,7 +230,7 @@ TEST_CASE("packed copy: read back only with its tag; bad lines are counted, not 
     CHECK_FALSE(damaged->first_problem.empty());
 }
 
-TEST_CASE("sync record: the dirty list and packed tag round-trip; an untrusted list drops the copy") {
+TEST_CASE("sync record: the dirty list and packed tag round-trip - an untrusted list drops the copy") {
     SyncMeta m;
     m.packed = "TAG";
     m.dirty = {"A", "B"};
@@ -245,22 +246,82 @@ TEST_CASE("sync record: the dirty list and packed tag round-trip; an untrusted l
 }
 
 TEST_CASE("post records: the fast reader and the general one agree") {
-    Post p = sample_post();
-    p.body = "tab\there, quote \" backslash \\ control \x01 emoji 😀 é";
-    const std::string rec = encode_post_record(p);
-    auto fast = decode_post_record(rec, p.module);
-    REQUIRE(fast.ok());
-    CHECK(fast.value() == p);
-    // Escaped forms another writer might use are read too.
-    const std::string escaped =
-        R"(["P1",null,"tip","\u00e9 \ud83d\ude00 \/","u","N","learner",5,null,0,0,9])";
-    auto e = decode_post_record(escaped, "m");
-    REQUIRE(e.ok());
-    CHECK(e->body == "é 😀 /");
-    CHECK_FALSE(decode_post_record(R"(["P1",null,"tip","\ud83d","u","N","learner",5,null,0,0,9])", "m").ok());
+    // Posts of every kind, role and flag combination, with and without parent and edit time,
+    // texts with every character JSON escapes, large numbers: both readers return the post.
+    std::mt19937 rng(24);
+    const std::vector<std::string> texts = {
+        "", "plain", "tab\there, quote \" backslash \\ slash / control \x01\x1f\x7f",
+        "\b\f\n\r\t", "emoji 😀 é 日本語 «ünïcode» \u2028 line separator", std::string(300, 'x') + "\"",
+    };
+    std::vector<std::string> records;
+    for (int i = 0; i < 160; ++i) {
+        Post p = sample_post();
+        p.id = "P" + std::to_string(rng());
+        p.module = "m";
+        p.parent_id = i % 3 == 0 ? std::nullopt : std::optional<std::string>("PARENT_" + std::to_string(i));
+        p.kind = static_cast<Kind>(i % 4);
+        p.author.role = static_cast<Role>((i / 4) % 4);
+        p.body = texts[i % texts.size()] + texts[(i / 6) % texts.size()];
+        p.author.name = texts[(i + 1) % texts.size()] + "Name";
+        p.created_at_ms = i % 5 == 0 ? 999'999'999'999'999 : 1'790'000'000'000 + static_cast<std::int64_t>(rng() % 100000);
+        p.edited_at_ms = i % 2 == 0 ? std::nullopt : std::optional<std::int64_t>(p.created_at_ms + i);
+        p.endorsements = i % 7 == 0 ? 0 : static_cast<std::int64_t>(rng() % 100000);
+        p.endorsed_by_me = i & 1;
+        p.leader_endorsed = i & 2;
+        p.pinned = i & 4;
+        p.hidden = i & 8;
+        p.deleted = i & 16;
+        p.rev = static_cast<std::int64_t>(rng());
+        const std::string rec = encode_post_record(p);
+        CAPTURE(rec);
+        const auto fast = decode_post_record_fast(rec, "m");
+        const auto general = decode_post_record_general(rec, "m");
+        REQUIRE(fast);   // the fast reader reads all the encoder writes
+        REQUIRE(general.ok());
+        Post want = p;
+        if (want.hidden) want.body.clear();   // a hidden post's text is never stored
+        CHECK(*fast == want);
+        CHECK(general.value() == want);
+        records.push_back(rec);
+    }
+    // Records changed in one byte: whatever both readers accept, they read the same way.
+    const std::string replacements = "0179-\"\\nu/[],: xe.";
+    int both = 0;
+    for (const std::string& rec : records) {
+        for (int k = 0; k < 40; ++k) {
+            std::string changed = rec;
+            changed[rng() % changed.size()] = replacements[rng() % replacements.size()];
+            const auto fast = decode_post_record_fast(changed, "m");
+            if (!fast) continue;
+            const auto general = decode_post_record_general(changed, "m");
+            if (!general.ok()) continue;
+            CAPTURE(changed);
+            CHECK(*fast == general.value());
+            ++both;
+        }
+    }
+    CHECK(both > 1000);
+    // Spellings another writer might use: the fast reader handles some, the general one all.
+    for (const std::string escaped : {
+             R"(["P1",null,"tip","\u00e9 \ud83d\ude00 \/","u","N","learner",5,null,0,0,9])",
+             R"([ "P1" , "P0" , "question" , "\u0041\n\"" , "u" , "N" , "admin" , 5 , 7 , 2 , 31 , 9 ])",
+             "[\"P1\",null,\"insight\",\"x\",\"u\",\"N\",\"curator\",5,null,0,0,9]\n",
+         }) {
+        CAPTURE(escaped);
+        const auto general = decode_post_record_general(escaped, "m");
+        REQUIRE(general.ok());
+        if (const auto fast = decode_post_record_fast(escaped, "m")) CHECK(*fast == general.value());
+        CHECK(decode_post_record(escaped, "m").value() == general.value());
+    }
+    CHECK(decode_post_record_general(R"(["P1",null,"tip","\u00e9 \ud83d\ude00 \/","u","N","learner",5,null,0,0,9])", "m")
+              ->body == "é 😀 /");
+    // A lone surrogate is refused by both.
+    const std::string lone = R"(["P1",null,"tip","\ud83d","u","N","learner",5,null,0,0,9])";
+    CHECK_FALSE(decode_post_record_fast(lone, "m"));
+    CHECK_FALSE(decode_post_record_general(lone, "m").ok());
 }
 
-TEST_CASE("decode_cache: a draft is its author's; one that does not say whose is deleted unread") {
+TEST_CASE("decode_cache: a draft is its author's - one that does not say whose is deleted unread") {
     StoredModule s = stored_with_sync_meta();
     s.meta.push_back({draft_key("u-ann"), encode_draft("u-ann", "Ann's thought")});
     SUBCASE("corrupt") { s.meta.push_back({draft_key("u-bob"), "[1,2]"}); }
@@ -272,6 +333,100 @@ TEST_CASE("decode_cache: a draft is its author's; one that does not say whose is
     REQUIRE(c.delete_meta.size() == 1);
     CHECK(c.delete_meta[0].rfind("draft:", 0) == 0);
     CHECK(c.warnings.size() == 1);
+}
+
+TEST_CASE("cache format: records written by the version 1 widget still load, as posts without the 1.1 fields") {
+    // Exactly what the widget before version 1.1 stored (12 fields), read by both readers.
+    const std::string v1 =
+        R"(["01JDXQ0M8Z4V2T9K3B6N5P7R1S","PARENT_1","question","Line one","u-123","Alice Smith","leader",1790000000123,1790000100456,3,7,1234])";
+    const std::string v1_spaced =
+        R"([ "P2", null, "tip", "b", "u", "n", "learner", 5, null, 0, 16, 9 ])";
+    auto p = decode_post_record(v1, "fire-safety-101");
+    REQUIRE(p.ok());
+    CHECK(p->id == "01JDXQ0M8Z4V2T9K3B6N5P7R1S");
+    CHECK(p->kind == Kind::question);
+    CHECK(p->rev == 1234);
+    CHECK(p->pinned);
+    CHECK_FALSE(p->module_title);
+    CHECK_FALSE(p->check_in_at_ms);
+    CHECK_FALSE(p->outcome);
+    CHECK(p->outcome_note.empty());
+    CHECK_FALSE(p->outcome_at_ms);
+    CHECK(p->check_ins == 0);
+    auto q = decode_post_record(v1_spaced, "m");
+    REQUIRE(q.ok());
+    CHECK(q->deleted);
+
+    // A packed copy from before the upgrade, with records written since mixed in, reads whole.
+    Post c = sample_post();
+    c.id = "COMMIT";
+    c.kind = Kind::commitment;
+    c.check_in_at_ms = 1'790'600'000'000;
+    c.module_title = "Fire safety 101";
+    const std::string packed = encode_packed("T", {v1, encode_post_record(c), v1_spaced});
+    auto all = decode_packed(packed, "T", "fire-safety-101");
+    REQUIRE(all);
+    CHECK(all->bad == 0);
+    REQUIRE(all->posts.size() == 3);
+    CHECK(all->posts[1] == c);
+    CHECK(all->posts[0] == p.value());
+}
+
+TEST_CASE("cache format: version 2 records keep every 1.1 field - plain posts keep the version 1 layout") {
+    const Post plain = sample_post();
+    CHECK(Json::parse(encode_post_record(plain)).size() == 12);   // no cost for posts without 1.1 fields
+
+    Post c = sample_post();
+    c.kind = Kind::commitment;
+    c.module_title = "Fire safety 101 «quoted» \"x\"";
+    c.check_in_at_ms = 1'790'600'000'000;
+    c.outcome = Outcome::partly;
+    c.outcome_note = "Half done\nmore next week";
+    c.outcome_at_ms = 1'790'500'000'000;
+    c.check_ins = 2;
+    const std::string rec = encode_post_record(c);
+    CHECK(rec.find('\n') == std::string::npos);
+    const Json j = Json::parse(rec);
+    REQUIRE(j.size() == 13);
+    CHECK(j[12][0] == kPostRecordVersion);
+    auto back = decode_post_record(rec, c.module);
+    REQUIRE(back.ok());
+    CHECK(back.value() == c);
+
+    // Each field alone is enough to need the 13th field, and round-trips.
+    for (int field = 0; field < 5; ++field) {
+        Post one = sample_post();
+        if (field == 0) one.module_title = "T";
+        if (field == 1) one.check_in_at_ms = 5;
+        if (field == 2) one.outcome = Outcome::done;
+        if (field == 3) one.outcome_at_ms = 6;
+        if (field == 4) one.check_ins = 1;
+        CAPTURE(field);
+        CHECK(Json::parse(encode_post_record(one)).size() == 13);
+        auto again = decode_post_record(encode_post_record(one), one.module);
+        REQUIRE(again.ok());
+        CHECK(again.value() == one);
+    }
+    // The resource kind is kept too.
+    Post r = sample_post();
+    r.kind = Kind::resource;
+    CHECK(decode_post_record(encode_post_record(r), r.module)->kind == Kind::resource);
+}
+
+TEST_CASE("cache format: a 13th field from a newer widget, or a damaged one, refuses the record") {
+    const std::string base = R"(["P",null,"commitment","b","u","n","learner",1,null,0,0,1,)";
+    auto newer = decode_post_record(base + R"([3,null,null,null,"",null,0,"more"]])", "m");
+    REQUIRE_FALSE(newer.ok());
+    CHECK(newer.error().message.find("newer version") != std::string::npos);
+    for (const std::string& ext : {std::string("[]"), std::string("{}"), std::string("[2]"),
+                                   std::string(R"([2,5,null,null,"",null,0])"), std::string(R"([2,null,null,"meh","",null,0])"),
+                                   std::string(R"([2,null,"soon",null,"",null,0])"), std::string(R"([2,null,null,null,null,null,0])"),
+                                   std::string(R"([2,null,null,null,"",null,"1"])"), std::string(R"([1,null,null,null,"",null,0])")}) {
+        CAPTURE(ext);
+        CHECK_FALSE(decode_post_record(base + ext + "]", "m").ok());
+    }
+    CHECK_FALSE(decode_post_record(base + R"([2,null,null,null,"",null,0],7])", "m").ok());   // 14 fields
+    CHECK(decode_post_record(base + R"([2,null,null,null,"",null,0]])", "m").ok());
 }
 
 TEST_CASE("cache format: a hidden post's text is never written, and not taken from a record that has it") {
@@ -357,4 +512,20 @@ TEST_CASE("decode_cache: a format-1 cache is upgraded without attributing anythi
     CHECK(c.outbox[0] == owned);
     CHECK(c.delete_outbox == std::vector<std::string>{anon.key});
     CHECK(c.warnings.size() == 3);  // the format, the draft, the unattributed write
+    CHECK(c.deleted_unowned_draft);   // so the next person is told what went
+    CHECK(c.deleted_unowned_writes == 1);
+
+    SUBCASE("an empty format-1 draft (the composer was posted or cleared) goes without a word") {
+        s.meta[2].value = R"({"v":1,"text":""})";
+        const CacheContents e = decode_cache(s, "m");
+        CHECK(std::count(e.delete_meta.begin(), e.delete_meta.end(), std::string(kMetaDraft)) == 1);
+        CHECK_FALSE(e.deleted_unowned_draft);
+        CHECK(e.warnings.size() == 2);
+    }
+    SUBCASE("an unreadable one may have held text: deleted, and counted as a draft") {
+        s.meta[2].value = "{\"v\":1,\"te";
+        const CacheContents e = decode_cache(s, "m");
+        CHECK(std::count(e.delete_meta.begin(), e.delete_meta.end(), std::string(kMetaDraft)) == 1);
+        CHECK(e.deleted_unowned_draft);
+    }
 }

@@ -61,6 +61,7 @@ struct Intent {
     std::string key;      // the outbox entry it made
     std::string body;     // create, edit
     bool value = false;   // endorse, pin, hide
+    std::string parent;   // a reply's parent
 };
 
 struct Actor {
@@ -166,15 +167,26 @@ private:
                                      rng_());
     }
 
-    // The keys of the outbox entries this call added.
+    // The keys of the outbox entries this call added. A refused write the call replaced (a new
+    // edit or endorsement of a post supersedes the refused one) is recorded as refused: the
+    // person saw it fail and tried again.
     template <class F>
     std::string capture_key(Tab& t, F&& call) {
         std::set<std::string> before;
-        for (const QueuedWrite& w : t.engine->store().outbox()) before.insert(w.entry.key);
+        std::map<std::string, int> failed_before;
+        for (const QueuedWrite& w : t.engine->store().outbox()) {
+            before.insert(w.entry.key);
+            if (w.entry.failed) failed_before[w.entry.key] = w.entry.error_status;
+        }
         call();
         std::string key;
-        for (const QueuedWrite& w : t.engine->store().outbox())
+        std::set<std::string> after;
+        for (const QueuedWrite& w : t.engine->store().outbox()) {
+            after.insert(w.entry.key);
             if (!before.count(w.entry.key)) key = w.entry.key;
+        }
+        for (const auto& [k, status] : failed_before)
+            if (!after.count(k)) refused_.emplace(k, status);
         return key;
     }
 
@@ -187,9 +199,9 @@ private:
     }
 
     void record(const Actor& a, WriteOp op, const std::string& post, const std::string& key, std::string body = {},
-                bool value = false) {
+                bool value = false, std::string parent = {}) {
         if (key.empty()) return;   // a no-op (already in that state)
-        intents_.push_back(Intent{a.who.id, op, post, key, std::move(body), value});
+        intents_.push_back(Intent{a.who.id, op, post, key, std::move(body), value, std::move(parent)});
     }
 
     void act(Actor& a, Tab& t) {
@@ -218,7 +230,7 @@ private:
                 REQUIRE(p.ok());
                 id = p->id;
             });
-            record(a, WriteOp::create, id, key, body);
+            record(a, WriteOp::create, id, key, body, false, parent_id);
         } else if (roll < 44) {
             const ShownPost* p = pick(t, [&](const ShownPost& s) { return s.post().author.id == me; });
             if (!p) return;
@@ -234,7 +246,10 @@ private:
             const std::string id = p->post().id;
             // Deleting a post whose create the server refused just forgets it (the person saw why).
             for (const QueuedWrite& w : e.store().outbox())
-                if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed) refused_creates_.insert(id);
+                if (w.entry.op == WriteOp::create && w.entry.post_id == id && w.entry.failed) {
+                    refused_creates_.insert(id);
+                    refused_[w.entry.key] = w.entry.error_status;
+                }
             const std::string key = capture_key(t, [&] { REQUIRE_FALSE(e.remove(id)); });
             record(a, WriteOp::remove, id, key);
         } else if (roll < 66) {
@@ -283,7 +298,7 @@ private:
     }
 
     // The person reads each refused post and discards it (recording why); retrying would fail the
-    // same way, since every legitimate refusal here is about a deleted post. Discard drops every
+    // same way, since every legitimate refusal here is about a deleted post or a hidden one. Discard drops every
     // refused write of the post, and with a refused create, all of that post's writes.
     void handle_refusals(Actor& a) {
         for (auto& t : a.tabs) {
@@ -323,6 +338,15 @@ private:
             << c.rate_limited << " proxy 429, " << c.server_429 << " server 429, " << c.rejected_401
             << " 401; reproduce with GROVE_CONVERGENCE_SEEDS=" << seed_;
         return out.str();
+    }
+
+    // Whether the server holds no such post, or only its tombstone.
+    bool gone(const std::string& id, const std::string& admin_token) {
+        const HttpResponse a = world_->server.handle(HttpRequest{
+            "GET", std::string(RouterServer::kApi) + "/posts/" + id, {{"Authorization", "Bearer " + admin_token}}, {}, 0});
+        if (a.status == 404) return true;
+        REQUIRE(a.status == 200);
+        return post_from_json(Json::parse(a.body)).value().deleted;
     }
 
     void check() {
@@ -370,14 +394,32 @@ private:
         std::map<std::string, std::string> body;               // post -> last accepted body
         std::map<std::string, bool> deleted, pinned, hidden;   // post -> last accepted value
         std::map<std::string, std::map<std::string, bool>> endorsed;   // post -> person -> value
+        std::set<std::string> ever_hidden;   // posts a curator hid at some point
+        for (const Intent& i : intents_)
+            if (i.op == WriteOp::hide && i.value) ever_hidden.insert(i.post);
         for (const Intent& i : intents_) {
             CAPTURE(i.key);
             if (refused_.count(i.key) || (i.op == WriteOp::create && refused_creates_.count(i.post))) {
-                // Legitimate refusals concern posts that were deleted (or replies to them).
+                // Legitimate refusals concern posts that were deleted (or replies to them): the
+                // server said 404 (no such post) or 422 (the parent was deleted); or a post a
+                // curator hid (403: edits, replies and endorsements wait for a decision). A write
+                // that was never refused itself (status 0) went with its post's refused create.
+                const auto status = refused_.find(i.key);
+                CAPTURE(to_string(i.op));
+                CAPTURE(i.post);
+                const bool under_review = status != refused_.end() && status->second == 403 &&
+                                          (ever_hidden.count(i.post) ||
+                                           (i.op == WriteOp::create && ever_hidden.count(i.parent)));
+                if (under_review) continue;
+                if (status != refused_.end() && status->second != 0) CHECK((status->second == 404 || status->second == 422));
+                else CHECK(refused_creates_.count(i.post) == 1);
                 const auto it = all.find(i.post);
-                bool explained = it == all.end() || it->second.deleted;
-                if (i.op == WriteOp::create && it == all.end()) explained = true;   // e.g. its parent was deleted
-                CHECK(explained);
+                CHECK((it == all.end() || it->second.deleted));
+                if (i.op == WriteOp::create) {
+                    // Only a reply's create is refused, and only when its parent is gone.
+                    CHECK_FALSE(i.parent.empty());
+                    if (!i.parent.empty()) CHECK(gone(i.parent, admin_token));
+                }
                 continue;
             }
             switch (i.op) {

@@ -59,7 +59,7 @@ int requests_with_body(const Tab& t, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("shared computer: Alice's draft and offline post are never Bob's; she is told when she returns") {
+TEST_CASE("shared computer: Alice's draft and offline post are never Bob's - she is told when she returns") {
     World w;
     auto& browser = w.browser();
     auto alice = w.tab(browser, kAlice, w.options());
@@ -256,7 +256,7 @@ TEST_CASE("shared computer: a 401 answered with another person's token never res
     CHECK(browser.storage.modules["m1"].outbox.size() == 1);   // still Alice's, for Alice
 }
 
-TEST_CASE("shared computer: a curator's hidden text is never at rest; a learner after them never sees it") {
+TEST_CASE("shared computer: a curator's hidden text is never at rest - a learner after them never sees it") {
     World w;
     auto& browser = w.browser();
     auto cora = w.tab(browser, kCora, w.options());
@@ -403,10 +403,23 @@ TEST_CASE("shared computer: a cache of the first release opens safely for the ne
     for (const std::string& text : bob->page.warnings)
         explained = explained || text.find("before anyone was signed in") != std::string::npos;
     CHECK(explained);
+    // The first person after the upgrade is told what went, in case it was theirs (not what it said).
+    const std::string told = bob->engine->status().held_work;
+    CHECK(told.find("An earlier version of Grove kept an unsent draft and 1 unsent change in this browser "
+                    "without noting who made them. They were deleted unread") == 0);
+    CHECK(told.find("whoever typed this") == std::string::npos);
+    bob->reload();   // told once
+    w.loop.advance(100);
+    CHECK(bob->engine->status().held_work.empty());
+    settle(w, *bob);
     bob.reset();
 
     auto cora = w.tab(browser, kCora, w.options());
     w.loop.advance(100);
+    // Her own write from the first release waited for her, and she is told so.
+    const std::string hers = cora->engine->status().held_work;
+    CHECK(hers.find("1 change you made earlier on this device is being sent under your name") != std::string::npos);
+    CHECK(hers.find("An earlier version") == std::string::npos);
     settle(w, *cora);
     CHECK(authors_by_body(w) == std::map<std::string, std::string>{{"Cora's own, from the first release", "u-cora"}});
 }

@@ -143,7 +143,7 @@ TEST_CASE("store: posts without queued writes are shown from the snapshot itself
     CHECK(&find(s, "C")->post() == s.server_post("C"));
 }
 
-TEST_CASE("store: a queued delete hides the post; a refused one shows it with the error") {
+TEST_CASE("store: a queued delete hides the post - a refused one shows it with the error") {
     ClientStore s("m");
     s.set_me(kAnn);
     s.replace_snapshot({server_post("A", 1, "u-ann")});

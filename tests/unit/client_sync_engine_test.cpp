@@ -221,7 +221,7 @@ TEST_CASE("sync: a token the server never accepts keeps the writes and tells the
     CHECK(browser.storage.modules["m1"].outbox.size() == 1);   // never dropped
 }
 
-TEST_CASE("sync: a refused write is shown failed with the server's message; retry, edit, discard") {
+TEST_CASE("sync: a refused write is shown failed with the server's message - retry, edit, discard") {
     World w;
     auto& browser = w.browser();
     auto ann = w.tab(browser, kAnn, w.options());
@@ -504,7 +504,7 @@ TEST_CASE("sync: the draft survives a reload, and the last text typed wins") {
     CHECK(tab->engine->draft() == "I will test the alarm");
 }
 
-TEST_CASE("sync: curators get the flag queue; everyone gets the spotlight") {
+TEST_CASE("sync: curators get the flag queue - everyone gets the spotlight") {
     World w;
     auto& b1 = w.browser();
     auto& b2 = w.browser();

@@ -145,7 +145,7 @@ TEST_CASE("frames: pinned posts come first - Top and Newest reorder the rest") {
 TEST_CASE("frames: a card shows the author with a role badge - the time - the kind and the endorsements") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
-    Post p = d.make("p1", "Lee Leader", "Short and sharp.", 3 * kHour);
+    Post p = d.make("p1", "Lee Park", "Short and sharp.", 3 * kHour);   // no "Leader" in the name
     p.author.role = Role::leader;
     p.kind = Kind::tip;
     p.endorsements = 4;
@@ -155,8 +155,7 @@ TEST_CASE("frames: a card shows the author with a role badge - the time - the ki
     HeadlessWidget w(config(), &d);
     w.now_ms = d.now_ms;
     w.settle();
-    CHECK(w.shows("Lee Leader"));
-    CHECK(w.shows("Leader"));
+    CHECK(w.shows("Lee Park Leader"));   // the badge, on the name's line right after it
     CHECK(w.shows("3 h ago · edited"));
     CHECK(w.shows("Did you know"));
     CHECK(w.shows("Endorsed by a leader"));
@@ -345,6 +344,31 @@ TEST_CASE("frames: learners and leaders see no curator controls") {
         CHECK_FALSE(w.control("Discussion"));
         CHECK(w.control("Endorse"));
     }
+}
+
+TEST_CASE("frames: the 1.1 kinds from the server show with their labels - a resource post and an answered commitment") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    Post r = d.make("r1", "Ana", "This checklist helped: https://intranet.example/fire.pdf", 2 * kHour);
+    r.kind = Kind::resource;
+    d.add(r);
+    Post c = d.make("c1", "Bo", "When I next run a drill, I will time it.", 8 * kDay);
+    c.kind = Kind::commitment;
+    c.outcome = Outcome::partly;
+    c.outcome_note = "Timed one of two.";
+    c.outcome_at_ms = d.now_ms - kDay;
+    c.check_in_at_ms = d.now_ms + 6 * kDay;
+    c.check_ins = 1;
+    c.module_title = "Fire safety 101";
+    d.add(c);
+    HeadlessWidget w(config(), &d, 640, 1200);
+    w.settle();
+    CHECK(w.shows("Resource"));
+    CHECK(w.shows("This checklist helped: https://intranet.example/fire.pdf"));
+    CHECK(w.shows("Commitment"));
+    CHECK(w.shows("When I next run a drill, I will time it."));
+    CHECK(w.control("Endorse"));
+    CHECK(w.shows("2 reflections"));
 }
 
 TEST_CASE("frames: the spotlight shows this week's leader learnings - a leader's own are marked") {

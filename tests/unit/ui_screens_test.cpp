@@ -3,6 +3,9 @@
 // that each one really shows its state.
 #include <doctest/doctest.h>
 
+#include <cmath>   // std::pow
+#include <map>     // std::map
+
 #include "ui_headless.hpp"
 #include "ui_memory_discussion.hpp"
 #include "ui_raster.hpp"
@@ -55,6 +58,43 @@ void seed(MemoryDiscussion& d) {
 
 std::string shot(const char* name) { return std::string(GROVE_SCREENSHOT_DIR) + "/" + name + ".png"; }
 
+// Relative luminance of 0xRRGGBB (0 black, 1 white), as WCAG defines it.
+double luminance(unsigned rgb) {
+    auto channel = [](unsigned v) {
+        const double c = v / 255.0;
+        return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel((rgb >> 16) & 0xFF) + 0.7152 * channel((rgb >> 8) & 0xFF) + 0.0722 * channel(rgb & 0xFF);
+}
+
+// What a frame looks like overall: its most common colour (the background a person sees) and
+// the shares of pixels far lighter and far darker than mid-grey (text and icons on it).
+struct Tones {
+    unsigned dominant = 0;
+    double light = 0, dark = 0;
+};
+
+Tones tones(const Image& image) {
+    std::map<unsigned, long> counts;
+    long light = 0, dark = 0;
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x) {
+            const unsigned c = image.at(x, y);
+            ++counts[c];
+            const double l = luminance(c);
+            light += l > 0.5 ? 1 : 0;
+            dark += l < 0.05 ? 1 : 0;
+        }
+    Tones t;
+    long most = 0;
+    for (const auto& [c, n] : counts)
+        if (n > most) most = n, t.dominant = c;
+    const double total = static_cast<double>(image.width) * image.height;
+    t.light = light / total;
+    t.dark = dark / total;
+    return t;
+}
+
 }  // namespace
 
 TEST_CASE("screens: the light - dark - curator and offline states render and show their state") {
@@ -65,6 +105,9 @@ TEST_CASE("screens: the light - dark - curator and offline states render and sho
         w.settle();
         CHECK(w.shows("This week from leaders"));
         CHECK(w.shows("Pinned"));
+        const Tones t = tones(w.image());
+        CHECK(luminance(t.dominant) > 0.9);   // a light page...
+        CHECK(t.dark > 0.004);                // ...with dark text on it
         CHECK(w.save_png(shot("light")));
     }
     SUBCASE("dark") {
@@ -72,6 +115,16 @@ TEST_CASE("screens: the light - dark - curator and offline states render and sho
         seed(d);
         HeadlessWidget w(config(ThemeMode::dark), &d, 640, 1400);
         w.settle();
+        CHECK(w.shows("This week from leaders"));   // the same state, drawn dark
+        CHECK(w.shows("Pinned"));
+        const Image image = w.image();
+        REQUIRE(image.width == 640);
+        const Tones t = tones(image);
+        CAPTURE(t.dominant);
+        CHECK(luminance(t.dominant) < 0.05);     // a dark background...
+        CHECK(luminance(image.at(2, 2)) < 0.05);   // ...from the corner on (cards may cover more)
+        CHECK(t.light > 0.01);                   // light text on it
+        CHECK(t.light < 0.2);                    // and no large light areas
         CHECK(w.save_png(shot("dark")));
     }
     SUBCASE("curator") {

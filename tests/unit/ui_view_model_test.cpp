@@ -41,6 +41,8 @@ std::vector<std::string> order_of(const std::vector<ShownPost>& posts, const Thr
 TEST_CASE("view model: labels for kinds and roles and the kinds each role may post") {
     CHECK(kind_label(Kind::tip) == "Did you know");
     CHECK(kind_label(Kind::leader_learning) == "Leader learning");
+    CHECK(kind_label(Kind::resource) == "Resource");
+    CHECK(kind_label(Kind::commitment) == "Commitment");
     CHECK(role_badge(Role::learner).empty());
     CHECK(role_badge(Role::curator) == "Curator");
     CHECK(composer_kinds(Role::learner) == std::vector<Kind>{Kind::insight, Kind::question, Kind::tip});

@@ -73,3 +73,109 @@ TEST_CASE("validation: kinds per role") {
     CHECK(unknown.error().code == "invalid_field");
     CHECK(unknown.error().field == "kind");
 }
+
+TEST_CASE("validation: http(s) addresses - what a link or a resource may be") {
+    SUBCASE("accepted") {
+        for (const char* url : {"http://example.com", "https://example.com/", "HTTPS://Example.COM/a?b=c#d",
+                                "https://sub.example.co.uk:8443/path/(x)", "http://127.0.0.1:8080/", "https://[::1]/",
+                                "https://münchen.example/straße", "https://example.com/a%20b?q=1&r=2"}) {
+            CAPTURE(url);
+            CHECK(is_http_url(url));
+        }
+        CHECK(is_http_url("https://e.example/" + std::string(2048 - 18, 'a')));
+    }
+    SUBCASE("refused") {
+        for (const char* url : {"", "example.com", "www.example.com", "ftp://example.com", "javascript:alert(1)",
+                                "javascript://example.com/%0Aalert(1)", "data:text/html,hi", "http://", "https:///x",
+                                "https://exa mple.com", "https://example.com/a b", "https://example.com/\x01",
+                                "https://bank.example@evil.example/", "https://user:pw@example.com/",
+                                "https://example.com:99999/", "https://example.com:/", "https://.example.com/",
+                                "https://example..com/", "https://example.com./", "https://ex_ample.com/",
+                                "https://example.com/\"onmouseover", "https://example.com/<script>", "https:\\\\evil.example",
+                                "https://[::1/", "https://[zz]/", "http://example.com\\@evil.example/"}) {
+            CAPTURE(url);
+            CHECK_FALSE(is_http_url(url));
+        }
+        CHECK_FALSE(is_http_url("https://e.example/" + std::string(2048 - 17, 'a')));   // 2049 code points
+        CHECK_FALSE(is_http_url("https://example.com/\xFF"));
+        CHECK_FALSE(is_http_url("https://example.com/\xC2\xA0x"));   // a no-break space
+    }
+    SUBCASE("the host, for showing a link's domain") {
+        CHECK(url_host("HTTPS://Docs.Example.COM:8443/a?b") == "docs.example.com");
+        CHECK(url_host("http://[::1]:80/") == "[::1]");
+        CHECK(url_host("javascript:alert(1)").empty());
+        CHECK(url_host("https://bank.example@evil.example/").empty());
+    }
+}
+
+TEST_CASE("validation: finding addresses in a post's text") {
+    auto found = [](std::string_view text) {
+        std::vector<std::string> out;
+        for (const TextSpan& s : find_http_urls(text)) out.emplace_back(text.substr(s.offset, s.length));
+        return out;
+    };
+    CHECK(found("Read https://example.com/guide.") == std::vector<std::string>{"https://example.com/guide"});
+    CHECK(found("(see http://a.example/x_(y)) and https://b.example/, done") ==
+          std::vector<std::string>{"http://a.example/x_(y)", "https://b.example/"});
+    CHECK(found("«https://пример.example/путь»") == std::vector<std::string>{"https://пример.example/путь"});
+    CHECK(found("two:https://a.example\nhttps://b.example") ==
+          std::vector<std::string>{"https://a.example", "https://b.example"});
+    CHECK(found("xhttps://a.example").empty());   // inside a word: not an address of its own
+    CHECK(found("<a href=\"https://a.example/x\">") == std::vector<std::string>{"https://a.example/x"});
+    CHECK(found("no links: www.example.com, javascript:alert(1), ftp://x.example, https://").empty());
+    CHECK(found("https://bank.example@evil.example/").empty());
+    CHECK(found("HTTPS://Loud.Example!") == std::vector<std::string>{"HTTPS://Loud.Example"});
+    CHECK(found("bad \xFF https://a.example").empty());   // not UTF-8: nothing is a link
+}
+
+TEST_CASE("validation: a resource post's body holds an address - other kinds need none") {
+    auto e = check_body_for_kind(Kind::resource, "A great checklist, ask me for it");
+    REQUIRE(e);
+    CHECK(e->status == 422);
+    CHECK(e->code == "invalid_field");
+    CHECK(e->field == "body");
+    CHECK_FALSE(check_body_for_kind(Kind::resource, "Checklist: https://intranet.example/fire.pdf"));
+    CHECK(check_body_for_kind(Kind::resource, "javascript:alert(1)"));
+    CHECK_FALSE(check_body_for_kind(Kind::commitment, "When I next lead a drill, I will time it."));
+    CHECK_FALSE(check_body_for_kind(Kind::insight, "no link"));
+    CHECK(validate_kind("resource", Role::learner));
+    CHECK(validate_kind("commitment", Role::learner));
+}
+
+TEST_CASE("validation: titles, notes and urls name their field") {
+    SUBCASE("titles are one trimmed line of 1..max code points") {
+        CHECK(validate_title("  Fire safety 101 ", "module_title", 120).value() == "Fire safety 101");
+        CHECK(validate_title(std::string(120, 'x'), "title", 120));
+        std::string cyrillic;
+        for (int i = 0; i < 120; ++i) cyrillic += "ж";
+        CHECK(validate_title(cyrillic, "title", 120));
+        auto long_one = validate_title(cyrillic + "ж", "title", 120);
+        CHECK(long_one.error().code == "too_long");
+        CHECK(long_one.error().field == "title");
+        auto empty = validate_title(" \t ", "module_title", 120);
+        CHECK(empty.error().code == "empty");
+        CHECK(empty.error().field == "module_title");
+        CHECK(empty.error().message == "The module title cannot be empty.");
+        auto two_lines = validate_title("a\nb", "title", 120);
+        CHECK(two_lines.error().code == "invalid_field");
+        CHECK(validate_title("\xFF", "title", 120).error().code == "invalid_utf8");
+    }
+    SUBCASE("notes may be empty, keep their lines, and are limited") {
+        CHECK(validate_note("  ", "note", 280).value().empty());
+        CHECK(validate_note("a\nb", "note", 280).value() == "a\nb");
+        auto long_one = validate_note(std::string(281, 'n'), "details", 280);
+        CHECK(long_one.error().code == "too_long");
+        CHECK(long_one.error().field == "details");
+    }
+    SUBCASE("urls: trimmed, http(s), 422 invalid_field with field url") {
+        CHECK(validate_url("  https://example.com/x  ").value() == "https://example.com/x");
+        for (const std::string& bad : {std::string("javascript:alert(1)"), std::string(""), std::string("example.com"),
+                                       "https://e.example/" + std::string(2048, 'a')}) {
+            auto e = validate_url(bad);
+            REQUIRE_FALSE(e);
+            CHECK(e.error().status == 422);
+            CHECK(e.error().code == "invalid_field");
+            CHECK(e.error().field == "url");
+        }
+    }
+}

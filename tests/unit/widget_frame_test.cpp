@@ -23,6 +23,8 @@ TEST_CASE("widget frame: draws the prompt and composer headless at dpr 1 and 2")
     w.set_scale(2.0f);
     w.settle();
     CHECK(w.app().content_height() == doctest::Approx(height_1x * 2).epsilon(0.15));
-    CHECK(ImGui::GetIO().Fonts->Fonts.Size == 3);
-    CHECK(ImGui::GetIO().FontDefault->FontSize == doctest::Approx(30.0f));
+    CHECK(ImGui::GetIO().Fonts->Fonts.Size == 3);   // body, small, title at the new scale
+    const TextConfig text;
+    CHECK(w.app().text_port().metrics(kBody).font_px == doctest::Approx(text.base_css_px * 2));
+    CHECK(w.app().text_port().metrics(kBody).line_px == doctest::Approx(text.base_css_px * text.line_spacing * 2));
 }

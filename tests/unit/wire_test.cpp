@@ -91,3 +91,154 @@ TEST_CASE("wire: request bodies") {
         CHECK(error_from_response(502, "<html>bad gateway</html>").code == "http_502");
     }
 }
+
+TEST_CASE("wire: the 1.1 post fields - null and 0 by default, every one both ways") {
+    const Json plain = to_json(sample());
+    CHECK(plain["module_title"].is_null());
+    CHECK(plain["check_in_at"].is_null());
+    CHECK(plain["outcome"].is_null());
+    CHECK(plain["outcome_note"].is_null());
+    CHECK(plain["outcome_at"].is_null());
+    CHECK(plain["check_ins"] == 0);
+
+    Post c = sample();
+    c.kind = Kind::commitment;
+    c.module_title = "Fire safety 101";
+    c.check_in_at_ms = c.created_at_ms + 7 * 86'400'000LL;
+    c.outcome = Outcome::not_yet;
+    c.outcome_note = "Next week, promise.";
+    c.outcome_at_ms = c.created_at_ms + 86'400'000LL;
+    c.check_ins = 2;
+    const Json j = to_json(c);
+    CHECK(j["kind"] == "commitment");
+    CHECK(j["module_title"] == "Fire safety 101");
+    CHECK(j["check_in_at"] == "2026-12-02T22:40:00.123Z");
+    CHECK(j["outcome"] == "not_yet");
+    CHECK(j["outcome_note"] == "Next week, promise.");
+    CHECK(j["outcome_at"] == "2026-11-26T22:40:00.123Z");
+    CHECK(j["check_ins"] == 2);
+    auto back = post_from_json(Json::parse(dump(j)));
+    REQUIRE(back);
+    CHECK(back.value() == c);
+}
+
+TEST_CASE("wire: posts from an older server (no 1.1 fields) still decode - wrong 1.1 types do not") {
+    Json old = to_json(sample());
+    for (const char* f : {"module_title", "check_in_at", "outcome", "outcome_note", "outcome_at", "check_ins"}) old.erase(f);
+    auto p = post_from_json(old);
+    REQUIRE(p);
+    CHECK(p.value() == sample());
+
+    Json bad = to_json(sample());
+    bad["outcome"] = "maybe";
+    CHECK(post_from_json(bad).error().field == "outcome");
+    bad = to_json(sample());
+    bad["check_in_at"] = 5;
+    CHECK(post_from_json(bad).error().field == "check_in_at");
+    bad = to_json(sample());
+    bad["check_ins"] = "2";
+    CHECK(post_from_json(bad).error().field == "check_ins");
+    bad = to_json(sample());
+    bad["module_title"] = Json::array();
+    CHECK(post_from_json(bad).error().field == "module_title");
+}
+
+TEST_CASE("wire: resources both ways - a url that is not http(s) is refused even from a server") {
+    Resource r;
+    r.id = "res-1";
+    r.module = "fire-safety-101";
+    r.title = "Extinguisher checklist";
+    r.url = "https://intranet.example/fire.pdf";
+    r.note = "Print it.";
+    r.added_by = Author{"cat", "Cat Curator", Role::curator};
+    r.created_at_ms = 1795646400123;
+    r.position = 2;
+    r.rev = 77;
+    const Json j = to_json(r);
+    CHECK(j == Json{{"id", "res-1"},
+                    {"module", "fire-safety-101"},
+                    {"title", "Extinguisher checklist"},
+                    {"url", "https://intranet.example/fire.pdf"},
+                    {"note", "Print it."},
+                    {"added_by", {{"id", "cat"}, {"name", "Cat Curator"}, {"role", "curator"}}},
+                    {"created_at", "2026-11-25T22:40:00.123Z"},
+                    {"position", 2},
+                    {"deleted", false},
+                    {"rev", 77}});
+    auto back = resource_from_json(j);
+    REQUIRE(back);
+    CHECK(back.value() == r);
+    Json evil = j;
+    evil["url"] = "javascript:alert(1)";
+    CHECK(resource_from_json(evil).error().field == "url");
+}
+
+TEST_CASE("wire: 1.1 request bodies") {
+    SUBCASE("module_title on any write: optional, one line of 1..120, 400 for a wrong type") {
+        auto r = decode_create_post(Json{{"kind", "insight"}, {"body", "x"}, {"module_title", " Fire 101 "}}, Role::learner);
+        REQUIRE(r);
+        CHECK(r->module_title == "Fire 101");
+        CHECK(to_json(r.value())["module_title"] == "Fire 101");
+        CHECK_FALSE(decode_create_post(Json{{"kind", "insight"}, {"body", "x"}, {"module_title", nullptr}}, Role::learner)
+                        ->module_title);
+        auto wrong = decode_create_post(Json{{"kind", "insight"}, {"body", "x"}, {"module_title", 5}}, Role::learner);
+        CHECK(wrong.error().status == 400);
+        CHECK(wrong.error().field == "module_title");
+        auto empty = decode_patch_post(Json{{"pinned", true}, {"module_title", ""}});
+        CHECK(empty.error().code == "empty");
+        CHECK(empty.error().field == "module_title");
+        CHECK(decode_patch_post(Json{{"module_title", "T"}}).error().code == "bad_request");   // nothing else to change
+        CHECK(decode_flag(Json{{"module_title", std::string(121, 't')}}).error().code == "too_long");
+        CHECK(decode_module_title(Json{{"module_title", "T"}}).value() == "T");
+    }
+    SUBCASE("resource posts need a link; commitments are for everyone") {
+        auto no_link = decode_create_post(Json{{"kind", "resource"}, {"body", "the wiki page"}}, Role::learner);
+        CHECK(no_link.error().code == "invalid_field");
+        CHECK(no_link.error().field == "body");
+        CHECK(decode_create_post(Json{{"kind", "resource"}, {"body", "https://wiki.example/fire"}}, Role::learner));
+        CHECK(decode_create_post(Json{{"kind", "commitment"}, {"body", "When I..., I will..."}}, Role::learner));
+    }
+    SUBCASE("flags: details beside the reason") {
+        auto f = decode_flag(Json{{"reason", "spam"}, {"details", "  links to a casino  "}});
+        REQUIRE(f);
+        CHECK(f->details == "links to a casino");
+        CHECK(to_json(f.value()) == Json{{"reason", "spam"}, {"details", "links to a casino"}});
+        CHECK(decode_flag(Json{{"details", std::string(501, 'd')}}).error().field == "details");
+        CHECK(decode_flag(Json{{"details", 1}}).error().code == "bad_request");
+    }
+    SUBCASE("outcome: done, partly or not_yet with an optional note") {
+        auto o = decode_outcome(Json{{"outcome", "partly"}, {"note", " half of it "}});
+        REQUIRE(o);
+        CHECK(o->outcome == Outcome::partly);
+        CHECK(o->note == "half of it");
+        CHECK(decode_outcome(to_json(o.value()))->note == "half of it");
+        CHECK(decode_outcome(Json{{"outcome", "done"}})->note.empty());
+        CHECK(decode_outcome(Json::object()).error().field == "outcome");
+        CHECK(decode_outcome(Json{{"outcome", "sort of"}}).error().code == "invalid_field");
+        CHECK(decode_outcome(Json{{"outcome", "done"}, {"note", std::string(281, 'n')}}).error().field == "note");
+    }
+    SUBCASE("resources: create needs title and url; patch needs something to change") {
+        auto c = decode_create_resource(Json{{"id", "r1"}, {"title", " Checklist "}, {"url", " https://x.example/a "}});
+        REQUIRE(c);
+        CHECK(c->title == "Checklist");
+        CHECK(c->url == "https://x.example/a");
+        CHECK(c->note.empty());
+        CHECK(decode_create_resource(to_json(c.value()))->url == c->url);
+        CHECK(decode_create_resource(Json{{"title", "T"}}).error().field == "url");
+        CHECK(decode_create_resource(Json{{"title", "T"}, {"url", "ftp://x.example"}}).error().field == "url");
+        CHECK(decode_create_resource(Json{{"title", ""}, {"url", "https://x.example"}}).error().code == "empty");
+        CHECK(decode_create_resource(Json{{"id", "a/b"}, {"title", "T"}, {"url", "https://x.example"}}).error().field == "id");
+        CHECK(decode_create_resource(Json{{"title", "T"}, {"url", "https://x.example"}, {"note", std::string(281, 'n')}})
+                  .error()
+                  .field == "note");
+        CHECK(decode_patch_resource(Json::object()).error().code == "bad_request");
+        CHECK(decode_patch_resource(Json{{"position", -1}}).error().field == "position");
+        CHECK(decode_patch_resource(Json{{"position", 1.5}}).error().code == "bad_request");
+        CHECK(decode_patch_resource(Json{{"position", 18446744073709551615ULL}})->position > 0);
+        auto p = decode_patch_resource(Json{{"position", 0}, {"note", ""}});
+        REQUIRE(p);
+        CHECK(p->position == 0);
+        CHECK(p->note == "");
+        CHECK(to_json(p.value()) == Json{{"position", 0}, {"note", ""}});
+    }
+}

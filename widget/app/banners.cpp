@@ -16,7 +16,7 @@ struct CalloutMetrics {
 CalloutMetrics metrics(const Ui& ui, float width, bool dismissable) {
     CalloutMetrics m;
     m.pad = ui.px(12);
-    m.icon = ui.fonts.body->FontSize;
+    m.icon = ui.em(kBody);
     m.gap = ui.px(10);
     ui::ButtonOpts close;
     close.tone = ui::Tone::ghost;
@@ -32,8 +32,8 @@ CalloutMetrics metrics(const Ui& ui, float width, bool dismissable) {
 
 float callout_height(const Ui& ui, const char* title, const char* detail, float width, bool dismissable) {
     const CalloutMetrics m = metrics(ui, width, dismissable);
-    float h = ui::wrapped_height(ui.fonts.body, title, m.text_w);
-    if (detail && *detail) h += ui.px(2) + ui::wrapped_height(ui.fonts.small, detail, m.text_w);
+    float h = ui::wrapped_height(kBody, title, m.text_w);
+    if (detail && *detail) h += ui.px(2) + ui::wrapped_height(kSmall, detail, m.text_w);
     return h + m.pad * 2;
 }
 
@@ -44,7 +44,8 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
     const ImVec2 p = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, ImVec2(p.x + width, p.y + h), ui::col(bg), ui.px(8));
-    ui::draw_icon(dl, icon, ImVec2(p.x + m.pad + m.icon * 0.5f, p.y + m.pad + m.icon * 0.5f), m.icon * 0.95f, ui::col(fg));
+    ui::draw_icon(dl, icon, ImVec2(p.x + m.pad + m.icon * 0.5f, p.y + m.pad + ui.line_h(kBody) * 0.5f), m.icon * 0.95f,
+                  ui::col(fg));
     const float tx = p.x + m.pad + m.icon + m.gap;
     SemanticView& v = *ui.sem;
     v.open("note" + std::to_string(v.nodes().empty() ? 0 : v.nodes()[static_cast<std::size_t>(v.current())].children.size()), "div");
@@ -52,14 +53,10 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
     v.leaf("title", "p", title);
     if (detail && *detail) v.leaf("detail", "p", detail);
     ImGui::SetCursorScreenPos(ImVec2(tx, p.y + m.pad));
-    ImGui::PushFont(ui.fonts.body);
-    ui::wrapped_text(ui, title, m.text_w, ensure_contrast(fg, bg, kTextContrast));
-    ImGui::PopFont();
+    ui::wrapped_text(ui, kBody, title, m.text_w, ensure_contrast(fg, bg, kTextContrast));
     if (detail && *detail) {
-        ImGui::SetCursorScreenPos(ImVec2(tx, p.y + m.pad + ui::wrapped_height(ui.fonts.body, title, m.text_w) + ui.px(2)));
-        ImGui::PushFont(ui.fonts.small);
-        ui::wrapped_text(ui, detail, m.text_w, ensure_contrast(ui.pal->text, bg, kTextContrast));
-        ImGui::PopFont();
+        ImGui::SetCursorScreenPos(ImVec2(tx, p.y + m.pad + ui::wrapped_height(kBody, title, m.text_w) + ui.px(2)));
+        ui::wrapped_text(ui, kSmall, detail, m.text_w, ensure_contrast(ui.pal->text, bg, kTextContrast));
     }
     bool dismissed = false;
     if (dismiss_id) {

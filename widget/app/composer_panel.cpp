@@ -17,6 +17,8 @@ const char* placeholder_for(Kind k) {
         case Kind::question: return "Ask the group a question…";
         case Kind::tip: return "Share something others may not know…";
         case Kind::leader_learning: return "Share what you learned this week…";
+        case Kind::resource: return "Paste a link and say why it helps…";
+        case Kind::commitment: return "When I next …, I will …";
     }
     return "";
 }
@@ -83,9 +85,7 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     const int section = v.current();
 
     // The prompt.
-    ImGui::PushFont(ui.fonts.body);
-    ui::wrapped_text(ui, config.prompt.c_str(), width, pal.text);
-    ImGui::PopFont();
+    ui::wrapped_text(ui, kBody, config.prompt.c_str(), width, pal.text);
     v.attr(section, "aria-labelledby", v.ref(v.leaf("prompt", "h2", config.prompt)));
     v.attr(v.last(), "dir", "auto");
     v.open("kinds", "div");
@@ -139,27 +139,25 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     post_btn.tooltip = reason.empty() ? (ui.mac ? "Post (Cmd+Enter)" : "Post (Ctrl+Enter)") : reason.c_str();
     const ImVec2 btn = ui::button_size(ui, "Post", post_btn);
     const ImVec2 row = ImGui::GetCursorScreenPos();
-    ImGui::PushFont(ui.fonts.small);
     const unsigned counter_colour = counter.level == CounterView::Level::over   ? pal.danger_text
                                     : counter.level == CounterView::Level::near ? pal.warning_text
                                                                                 : pal.text_muted;
-    const float text_y = row.y + (btn.y - ui.fonts.small->FontSize) * 0.5f;
+    const float text_y = row.y + (btn.y - ui.line_h(kSmall)) * 0.5f;
     if (counter.level != CounterView::Level::ok) {
-        const float s = ui.fonts.small->FontSize;
-        ui::draw_icon(ImGui::GetWindowDrawList(), ui::Icon::warning, ImVec2(row.x + s * 0.5f, text_y + s * 0.5f), s,
-                      ui::col(counter_colour));
-        ui::text_at(ImVec2(row.x + s + ui.px(4), text_y), counter.text.c_str(), counter_colour);
+        const float s = ui.em(kSmall);
+        ui::draw_icon(ImGui::GetWindowDrawList(), ui::Icon::warning,
+                      ImVec2(row.x + s * 0.5f, text_y + ui.line_h(kSmall) * 0.5f), s, ui::col(counter_colour));
+        ui::text_at(kSmall, ImVec2(row.x + s + ui.px(4), text_y), counter.text.c_str(), counter_colour);
     } else {
-        ui::text_at(ImVec2(row.x, text_y), counter.text.c_str(), counter_colour);
+        ui::text_at(kSmall, ImVec2(row.x, text_y), counter.text.c_str(), counter_colour);
     }
     if (reason.empty()) {
         const char* hint = ui.mac ? "Cmd+Enter to post" : "Ctrl+Enter to post";
-        const float hw = ImGui::CalcTextSize(hint).x;
+        const float hw = ui::text_width(kSmall, hint);
         const float hx = row.x + width - btn.x - ui.px(12) - hw;
-        if (hx > row.x + ImGui::CalcTextSize(counter.text.c_str()).x + ui.px(40))
-            ui::text_at(ImVec2(hx, text_y), hint, pal.text_muted);
+        if (hx > row.x + ui::text_width(kSmall, counter.text.c_str()) + ui.px(40))
+            ui::text_at(kSmall, ImVec2(hx, text_y), hint, pal.text_muted);
     }
-    ImGui::PopFont();
     const int counter_node = v.leaf("counter", "p", counter.text);
     std::string described = v.ref(counter_node);
     ImGui::SetCursorScreenPos(ImVec2(row.x + width - btn.x, row.y));
@@ -169,11 +167,8 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     // Why it cannot post (once there is something to say about it), or why posting failed.
     const std::string& why = !error_.empty() ? error_ : (!text_.empty() ? reason : error_);
     if (!why.empty()) {
-        ImGui::PushFont(ui.fonts.small);
-        ui::wrapped_text(ui, why.c_str(), width, !error_.empty() || counter.level == CounterView::Level::over
-                                                     ? pal.danger_text
-                                                     : pal.text_muted);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kSmall, why.c_str(), width,
+                         !error_.empty() || counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted);
         described += " " + v.ref(v.leaf("why", "p", why));
     }
     v.attr(field.sem, "aria-describedby", described);
@@ -181,15 +176,13 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
 
     // Who has shared here.
     if (d) {
-        ImGui::PushFont(ui.fonts.small);
         if (participation_rev_ != d->revision()) {   // O(posts): once per change, not per frame
             participation_rev_ = d->revision();
             participation_line_ = participation_line(participation(d->posts(), me));
         }
         const std::string& line = participation_line_;
         ImGui::SetCursorScreenPos(ImVec2(row.x, ImGui::GetCursorScreenPos().y + ui.px(2)));
-        ui::wrapped_text(ui, line.c_str(), width, pal.text_muted);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kSmall, line.c_str(), width, pal.text_muted);
         v.leaf("participation", "p", line);
     }
     v.close();

@@ -32,10 +32,8 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
     const Palette& pal = *ui.pal;
     const std::vector<FlagEntry>& flags = d.flags();
     ImGui::PushID("flags");
-    ImGui::PushFont(ui.fonts.body);
     const ImVec2 o = ImGui::GetCursorScreenPos();
-    ui::text_at(o, flags.empty() ? "Flag queue" : "Flagged posts, most flagged first", pal.text);
-    ImGui::PopFont();
+    ui::text_at(kBody, o, flags.empty() ? "Flag queue" : "Flagged posts, most flagged first", pal.text);
     SemanticView& v = *ui.sem;
     v.attr(v.current(), "aria-labelledby",
            v.ref(v.leaf("flags-title", "h2", flags.empty() ? "Flag queue" : "Flagged posts, most flagged first")));
@@ -50,11 +48,9 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
     ImGui::SetCursorScreenPos(ImVec2(o.x, o.y + rs.y + ui.px(8)));
 
     if (flags.empty()) {
-        ImGui::PushFont(ui.fonts.body);
-        ui::wrapped_text(ui, "Nothing is flagged. Thank you for keeping the discussion worth reading.", width,
+        ui::wrapped_text(ui, kBody, "Nothing is flagged. Thank you for keeping the discussion worth reading.", width,
                          pal.text_muted);
         v.leaf("empty", "p", "Nothing is flagged. Thank you for keeping the discussion worth reading.");
-        ImGui::PopFont();
         ImGui::PopID();
         return;
     }
@@ -84,19 +80,14 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
         ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
         ui::badge(ui, count.c_str(), pal.danger_bg, pal.danger_text, ui::Icon::flag);
         float x = c.x + pad + ui::badge_size(ui, count.c_str(), ui::Icon::flag).x + ui.px(8);
-        ImGui::PushFont(ui.fonts.body);
         const std::string name = p.author.name.empty() ? std::string("Someone") : p.author.name;
-        const float by = y + (ui::badge_size(ui, "x").y - ui.fonts.body->FontSize) * 0.5f;
-        ui::text_at(ImVec2(x, by), name.c_str(), pal.text);
-        x += ImGui::CalcTextSize(name.c_str()).x + ui.px(8);
-        ImGui::PopFont();
-        ImGui::PushFont(ui.fonts.small);
+        const float by = y + (ui::badge_size(ui, "x").y - ui.line_h(kBody)) * 0.5f;
+        ui::text_at(kBody, ImVec2(x, by), name.c_str(), pal.text);
+        x += ui::text_width(kBody, name.c_str()) + ui.px(8);
         std::string meta = relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
         if (p.module != d.module()) meta += " · in " + p.module;
         if (p.hidden) meta += " · hidden";
-        ui::text_at(ImVec2(x, by + (ui.fonts.body->FontSize - ui.fonts.small->FontSize) * 0.5f), meta.c_str(),
-                    pal.text_muted);
-        ImGui::PopFont();
+        ui::text_at(kSmall, ImVec2(x, by + (ui.line_h(kBody) - ui.line_h(kSmall)) * 0.5f), meta.c_str(), pal.text_muted);
         if (v.on()) {
             v.attr(article, "aria-labelledby", v.ref(v.leaf("author", "h3", name)));
             v.attr(v.last(), "dir", "auto");
@@ -113,22 +104,18 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
         }
         y += ui::badge_size(ui, "x").y + ui.px(8);
         // Why.
-        ImGui::PushFont(ui.fonts.small);
         const std::string why = "Reasons: " + summarize(fe->reasons);
         ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-        ui::wrapped_text(ui, why.c_str(), inner, pal.text_muted);
-        y += ui::wrapped_height(ui.fonts.small, why.c_str(), inner) + ui.px(6);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kSmall, why.c_str(), inner, pal.text_muted);
+        y += ui::wrapped_height(kSmall, why.c_str(), inner) + ui.px(6);
         v.leaf("reasons", "p", why);
         // What.
-        ImGui::PushFont(ui.fonts.body);
         const char* body = p.body.empty() ? "(no text)" : p.body.c_str();
         const char* end = body + std::strlen(body);
-        const char* cut = ui::clamp_lines(ui.fonts.body, body, end, inner, 6);
+        const char* cut = ui::clamp_lines(kBody, body, end, inner, 6);
         ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-        ui::wrapped_text(ui, body, inner, p.hidden ? pal.text_muted : pal.text, cut);
-        y += ui::wrapped_height(ui.fonts.body, body, inner, cut) + ui.px(10);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kBody, body, inner, p.hidden ? pal.text_muted : pal.text, cut);
+        y += ui::wrapped_height(kBody, body, inner, cut) + ui.px(10);
         if (v.on()) {   // curators read the whole post here
             v.open("body", "p");
             v.attr("dir", "auto");
@@ -139,12 +126,10 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
         // What to do about it: here for this module's posts (the queue covers every module).
         if (p.module != d.module()) {
             const std::string where = "Posted under " + p.module + ": hide or delete it from a page that shows that module.";
-            ImGui::PushFont(ui.fonts.small);
             ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
-            ui::wrapped_text(ui, where.c_str(), inner, pal.text_muted);
-            y += ui::wrapped_height(ui.fonts.small, where.c_str(), inner) + pad;
+            ui::wrapped_text(ui, kSmall, where.c_str(), inner, pal.text_muted);
+            y += ui::wrapped_height(kSmall, where.c_str(), inner) + pad;
             v.leaf("where", "p", where);
-            ImGui::PopFont();
         } else {
             const char* hide_label = p.hidden ? "Unhide###hide" : "Hide###hide";
             ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));

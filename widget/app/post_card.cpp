@@ -6,7 +6,6 @@
 #include "post_card.hpp"
 
 #include <algorithm>          // std::max
-#include <cfloat>             // FLT_MAX
 #include <string>             // std::string
 
 #include <imgui.h>
@@ -44,25 +43,20 @@ struct Pen {
         ImGui::SetCursorScreenPos(at(x, y));
         ui::badge(ui, text, bg, fg, icon);
     }
-    void text(float x, float y, const char* t, unsigned colour, ImFont* f) const {
-        if (!draw) return;
-        ImGui::PushFont(f);
-        ui::text_at(at(x, y), t, colour);
-        ImGui::PopFont();
+    void text(float x, float y, const char* t, unsigned colour, TextStyle style) const {
+        if (draw) ui::text_at(style, at(x, y), t, colour);
     }
-    void wrapped(float x, float y, const std::string& t, float w, unsigned colour, ImFont* f) const {
+    void wrapped(float x, float y, const std::string& t, float w, unsigned colour, TextStyle style) const {
         if (!draw) return;
-        ImGui::PushFont(f);
         ImGui::SetCursorScreenPos(at(x, y));
-        ui::wrapped_text(ui, t.c_str(), w, colour, t.c_str() + t.size());
-        ImGui::PopFont();
+        ui::wrapped_text(ui, style, t.c_str(), w, colour, t.c_str() + t.size());
     }
     void icon(ui::Icon i, float cx, float cy, float size, unsigned colour, bool filled = false) const {
         if (draw) ui::draw_icon(ImGui::GetWindowDrawList(), i, at(cx, cy), size, ui::col(colour), filled);
     }
     // The height of wrapped text; a described row is never placed, so its text is not measured.
-    float text_height(ImFont* f, const std::string& t, float w) const {
-        return describe ? 0.0f : ui::wrapped_height(f, t.c_str(), w, t.c_str() + t.size());
+    float text_height(TextStyle style, const std::string& t, float w) const {
+        return describe ? 0.0f : ui::wrapped_height(style, t.c_str(), w, t.c_str() + t.size());
     }
 };
 
@@ -87,7 +81,7 @@ const std::string kDeletedBody = "This post is deleted.";
 // Curators: a hidden post's text is never stored in the browser, and is fetched once online.
 const std::string kHiddenTextAway = "The hidden text is not kept in this browser; it shows when Grove reaches the server.";
 
-float text_w(ImFont* f, const char* t) { return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, t).x; }
+float text_w(TextStyle style, const char* t) { return ui::text_width(style, t); }
 
 
 void report(ThreadState& st, const std::optional<ApiError>& err, const char* what) {
@@ -118,23 +112,16 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     const Palette& pal = *ui.pal;
     const Post& p = c.post->post();
     const Identity& me = c.d->me();
-    ImFont* body = ui.fonts.body;
-    ImFont* small = ui.fonts.small;
     ui::ButtonOpts menu = ui::compact(ui::Tone::ghost, ui::Icon::dots);
     menu.accessible = "More actions";
     const PostControls ctl = controls_for(*c.post, me);
     const ImVec2 menu_size = ui::button_size(ui, "##menu", menu);
-    const float line_h = std::max(body->FontSize, ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
+    const float line_h = std::max(ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
     Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
 
     const std::string name = author_name(p);
-    const float strong = ImMax(1.0f, ImFloor(ui.scale * 0.6f));
-    ImVec2 at = f.place(ImVec2(text_w(body, name.c_str()) + strong, body->FontSize));
-    if (pen.draw) {
-        ImGui::PushFont(body);
-        ui::strong_text_at(pen.at(at.x, at.y), name.c_str(), pal.text, strong);
-        ImGui::PopFont();
-    }
+    ImVec2 at = f.place(ImVec2(text_w(strong(kBody), name.c_str()), ui.line_h(kBody)));
+    if (pen.draw) ui::strong_text_at(kBody, pen.at(at.x, at.y), name.c_str(), pal.text);
     SemanticView& v = *ui.sem;
     if (v.on()) {   // the article is named by its author; the meta line says who, when and what
         v.attr(v.current(), "aria-labelledby", v.ref(v.leaf("author", c.reply ? "h4" : "h3", name)));
@@ -171,10 +158,10 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     // When: relative, exact on hover; "edited"; pending.
     std::string when = relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
     if (p.edited_at_ms) when += " · edited";
-    const ImVec2 when_size(text_w(small, when.c_str()), small->FontSize);
+    const ImVec2 when_size(text_w(kSmall, when.c_str()), ui.line_h(kSmall));
     at = f.place(when_size);
     if (pen.draw) {
-        pen.text(at.x, at.y, when.c_str(), pal.text_muted, small);
+        pen.text(at.x, at.y, when.c_str(), pal.text_muted, kSmall);
         ImGui::SetCursorScreenPos(pen.at(at.x, at.y));
         ImGui::InvisibleButton("##when", ImVec2(when_size.x > 1 ? when_size.x : 1, when_size.y));
         std::string exact = exact_time(p.created_at_ms, ui.utc_offset_minutes);
@@ -183,10 +170,10 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     }
     if (c.post->state == LocalState::pending) {
         const char* label = c.online ? "Sending…" : "Waiting to send";
-        const float s = small->FontSize;
-        at = f.place(ImVec2(s + ui.px(4) + text_w(small, label), s));
-        pen.icon(ui::Icon::clock, at.x + s * 0.5f, at.y + s * 0.5f, s, pal.text_muted);
-        pen.text(at.x + s + ui.px(4), at.y, label, pal.text_muted, small);
+        const float s = ui.em(kSmall), lh = ui.line_h(kSmall);
+        at = f.place(ImVec2(s + ui.px(4) + text_w(kSmall, label), lh));
+        pen.icon(ui::Icon::clock, at.x + s * 0.5f, at.y + lh * 0.5f, s, pal.text_muted);
+        pen.text(at.x + s + ui.px(4), at.y, label, pal.text_muted, kSmall);
     }
 
     // What it is.
@@ -337,9 +324,9 @@ void open_form(Ui& ui, const char* key, const std::string& name) {
 float form_error(Ui& ui, const Pen& pen, ThreadState& st, float x, float y, float w) {
     if (st.form_error.empty()) return y;
     y += ui.px(6);
-    pen.wrapped(x, y, st.form_error, w, ui.pal->danger_text, ui.fonts.small);
+    pen.wrapped(x, y, st.form_error, w, ui.pal->danger_text, kSmall);
     ui.sem->leaf("error", "p", st.form_error);
-    return y + pen.text_height(ui.fonts.small, st.form_error, w);
+    return y + pen.text_height(kSmall, st.form_error, w);
 }
 
 // The counter under a field, recorded as the field's description.
@@ -408,10 +395,10 @@ float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y
     ui.sem->leaf("question", "p", q);
     const ImVec2 db = ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger));
     const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
-    const float qw = text_w(ui.fonts.small, q);
+    const float qw = text_w(kSmall, q);
     Flow f(x, y, x + w, db.y, ui.px(8), ui.px(6));
-    const ImVec2 qa = f.place(ImVec2(qw, ui.fonts.small->FontSize));
-    pen.text(qa.x, qa.y, q, pal.danger_text, ui.fonts.small);
+    const ImVec2 qa = f.place(ImVec2(qw, ui.line_h(kSmall)));
+    pen.text(qa.x, qa.y, q, pal.danger_text, kSmall);
     const ImVec2 da = f.place(db);
     ui::ButtonOpts del_opts = ui::compact(ui::Tone::danger);
     const std::string del_name = "Delete " + whose;
@@ -448,9 +435,9 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     SemanticView& v = *ui.sem;
     const char* q = "Why should a curator look at this?";
     open_form(ui, "flag", "Flag " + owners_post(c.post->post()) + " for a curator");
-    pen.text(x, y, q, pal.text, ui.fonts.small);
+    pen.text(x, y, q, pal.text, kSmall);
     const int question = v.leaf("question", "p", q);
-    y += ui.fonts.small->FontSize + ui.px(6);
+    y += ui.line_h(kSmall) + ui.px(6);
     const float chip_h = ui::button_size(ui, "x", ui::compact(ui::Tone::chip)).y;
     Flow f(x, y, x + w, chip_h, ui.px(6), ui.px(6));
     std::uint32_t first = 0;
@@ -491,11 +478,11 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     cancel_opts.name = "Cancel flagging";
     const bool cancel = pen.button(x + sb.x + ui.px(6), y, "Cancel", cancel_opts);
     if (counter.level != CounterView::Level::ok || !st.flag_details.empty()) {
-        const float cw = text_w(ui.fonts.small, counter.text.c_str());
+        const float cw = text_w(kSmall, counter.text.c_str());
         const float cx = x + w - cw;
         if (cx > x + sb.x + ui.px(90))
-            pen.text(cx, y + (sb.y - ui.fonts.small->FontSize) * 0.5f, counter.text.c_str(),
-                     counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted, ui.fonts.small);
+            pen.text(cx, y + (sb.y - ui.line_h(kSmall)) * 0.5f, counter.text.c_str(),
+                     counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted, kSmall);
     }
     if (pen.draw) {
         if (go && !send.disabled) {
@@ -529,15 +516,15 @@ float failed_box(Ui& ui, const Pen& pen, const CardContext& c, float x, float y,
     const ShownPost& sp = *c.post;
     const std::string msg = "Not sent: " + (sp.error.empty() ? std::string("the server refused this change.") : sp.error);
     const float pad = ui.px(10);
-    const float icon = ui.fonts.small->FontSize;
+    const float icon = ui.em(kSmall);
     const float tw = w - pad * 2 - icon - ui.px(8);
-    float h = pad + pen.text_height(ui.fonts.small, msg, tw) + ui.px(8);
+    float h = pad + pen.text_height(kSmall, msg, tw) + ui.px(8);
     const float bh = ui::button_size(ui, "Retry", ui::compact(ui::Tone::secondary)).y;
     h += bh + pad;
     if (pen.draw) {
         ImGui::GetWindowDrawList()->AddRectFilled(pen.at(x, y), pen.at(x + w, y + h), ui::col(pal.danger_bg), ui.px(8));
-        pen.icon(ui::Icon::warning, x + pad + icon * 0.5f, y + pad + icon * 0.5f, icon, pal.danger_text);
-        pen.wrapped(x + pad + icon + ui.px(8), y + pad, msg, tw, pal.danger_text, ui.fonts.small);
+        pen.icon(ui::Icon::warning, x + pad + icon * 0.5f, y + pad + ui.line_h(kSmall) * 0.5f, icon, pal.danger_text);
+        pen.wrapped(x + pad + icon + ui.px(8), y + pad, msg, tw, pal.danger_text, kSmall);
     }
     open_form(ui, "failed", "Not sent");
     ui.sem->leaf("message", "p", msg);
@@ -604,10 +591,10 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     } else if (p.endorsements > 0) {
         const std::string t = std::to_string(p.endorsements) + (p.endorsements == 1 ? " endorsement" : " endorsements");
         v.leaf("endorsements", "span", t);
-        const float s = ui.fonts.small->FontSize;
-        const ImVec2 a = f.place(ImVec2(s + ui.px(4) + text_w(ui.fonts.small, t.c_str()) + ui.px(16), s));
-        pen.icon(ui::Icon::endorse, a.x + ui.px(8) + s * 0.5f, a.y + s * 0.5f, s, pal.text_muted);
-        pen.text(a.x + ui.px(8) + s + ui.px(4), a.y, t.c_str(), pal.text_muted, ui.fonts.small);
+        const float s = ui.em(kSmall), lh = ui.line_h(kSmall);
+        const ImVec2 a = f.place(ImVec2(s + ui.px(4) + text_w(kSmall, t.c_str()) + ui.px(16), lh));
+        pen.icon(ui::Icon::endorse, a.x + ui.px(8) + s * 0.5f, a.y + lh * 0.5f, s, pal.text_muted);
+        pen.text(a.x + ui.px(8) + s + ui.px(4), a.y, t.c_str(), pal.text_muted, kSmall);
         any = true;
     }
     if (ctl.endorse && p.endorsements > 0)
@@ -725,8 +712,8 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     } else {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
         const std::string& body = p.deleted ? kDeletedBody : p.hidden && p.body.empty() ? kHiddenTextAway : p.body;
-        pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, ui.fonts.body);
-        y += pen.text_height(ui.fonts.body, body, inner);
+        pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, kBody);
+        y += pen.text_height(kBody, body, inner);
         if (v.on()) {
             v.open("body", "p");
             v.attr("dir", "auto");
@@ -758,13 +745,13 @@ float placeholder_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const float pad = ui.px(12);
     const char* text = c.entry && c.entry->parent_hidden ? "This post was hidden by a curator."
                                                          : "This post was deleted.";
-    const float h = pad * 2 + ui.fonts.small->FontSize;
+    const float em = ui.em(kSmall), lh = ui.line_h(kSmall);
+    const float h = pad * 2 + lh;
     if (draw) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->AddRect(pen.at(0, 0), pen.at(width, h), ui::col(ui.pal->border), ui.px(10), 0, ui.px(1));
-        pen.icon(ui::Icon::eye_off, pad + ui.fonts.small->FontSize * 0.5f, pad + ui.fonts.small->FontSize * 0.5f,
-                 ui.fonts.small->FontSize, ui.pal->text_muted);
-        pen.text(pad + ui.fonts.small->FontSize + ui.px(8), pad, text, ui.pal->text_muted, ui.fonts.small);
+        pen.icon(ui::Icon::eye_off, pad + em * 0.5f, pad + lh * 0.5f, em, ui.pal->text_muted);
+        pen.text(pad + em + ui.px(8), pad, text, ui.pal->text_muted, kSmall);
     }
     ui.sem->leaf("placeholder", "p", text);
     return h + ui.px(12);
@@ -785,8 +772,8 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
         ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
     }
     open_form(ui, "reply", to);
-    pen.text(x + pad, y, to.c_str(), pal.text_muted, ui.fonts.small);
-    y += ui.fonts.small->FontSize + ui.px(6);
+    pen.text(x + pad, y, to.c_str(), pal.text_muted, kSmall);
+    y += ui.line_h(kSmall) + ui.px(6);
     const float field_h = ui::text_field_height(ui, st.reply_text, inner, 2, 8);
     std::uint32_t field = 0;
     int field_node = -1;
@@ -810,14 +797,14 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     cancel_opts.name = "Cancel the reply";
     const bool cancel = pen.button(x + pad + sb.x + ui.px(6), y, "Cancel", cancel_opts);
     if (counter.level != CounterView::Level::ok || !st.reply_text.empty()) {
-        const float cw = text_w(ui.fonts.small, counter.text.c_str());
+        const float cw = text_w(kSmall, counter.text.c_str());
         const float cx = x + pad + inner - cw;
         if (cx > x + pad + sb.x + ui.px(90))
-            pen.text(cx, y + (sb.y - ui.fonts.small->FontSize) * 0.5f, counter.text.c_str(),
+            pen.text(cx, y + (sb.y - ui.line_h(kSmall)) * 0.5f, counter.text.c_str(),
                      counter.level == CounterView::Level::over   ? pal.danger_text
                      : counter.level == CounterView::Level::near ? pal.warning_text
                                                                  : pal.text_muted,
-                     ui.fonts.small);
+                     kSmall);
     }
     y += sb.y;
     if (draw) {

@@ -28,19 +28,17 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     dl->ChannelsSetCurrent(1);
     ImGui::PushID("spotlight");
     float y = origin.y + pad;
-    ImGui::PushFont(ui.fonts.body);
-    ui::draw_icon(dl, ui::Icon::star, ImVec2(inner_x + ui.px(8), y + ui.fonts.body->FontSize * 0.5f),
-                  ui.fonts.body->FontSize, ui::col(pal.leader_text));
-    const float strong = ImMax(1.0f, ImFloor(ui.scale * 0.6f));
-    ui::strong_text_at(ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text, strong);
-    ImGui::PopFont();
+    const float body_h = ui.line_h(kBody);
+    ui::draw_icon(dl, ui::Icon::star, ImVec2(inner_x + ui.px(8), y + body_h * 0.5f), ui.em(kBody),
+                  ui::col(pal.leader_text));
+    ui::strong_text_at(kBody, ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text);
     SemanticView& v = *ui.sem;
     const int section = v.open("spotlight", "div");
     v.attr("role", "group");
     v.attr(section, "aria-labelledby", v.ref(v.leaf("title", "h2", "This week from leaders")));
     v.open("list", "ul");
     v.attr("aria-label", "Leader learnings");
-    y += ui.fonts.body->FontSize + ui.px(10);
+    y += body_h + ui.px(10);
 
     const std::size_t shown = show_all_ ? posts.size() : std::min(posts.size(), kShownAtFirst);
     for (std::size_t i = 0; i < shown; ++i) {
@@ -56,12 +54,10 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         }
         // Who, where, when.
         float x = inner_x;
-        ImGui::PushFont(ui.fonts.body);
         const char* name = p.author.name.empty() ? "A leader" : p.author.name.c_str();
-        ui::strong_text_at(ImVec2(x, y), name, pal.text, strong);
-        x += ImGui::CalcTextSize(name).x + strong + ui.px(8);
-        ImGui::PopFont();
-        const float badge_y = y + (ui.fonts.body->FontSize - ui::badge_size(ui, "Leader").y) * 0.5f;
+        ui::strong_text_at(kBody, ImVec2(x, y), name, pal.text);
+        x += ui::text_width(strong(kBody), name) + ui.px(8);
+        const float badge_y = y + (body_h - ui::badge_size(ui, "Leader").y) * 0.5f;
         const auto put_badge = [&](const char* text, unsigned bg, unsigned fg, ui::Icon icon) {
             ImGui::SetCursorScreenPos(ImVec2(x, badge_y));
             ui::badge(ui, text, bg, fg, icon);
@@ -70,18 +66,16 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         if (!role_badge(p.author.role).empty())
             put_badge(std::string(role_badge(p.author.role)).c_str(), pal.leader_bg, pal.leader_text, ui::Icon::none);
         if (is_own(p, me)) put_badge("Your post", pal.chip_bg, pal.chip_text, ui::Icon::star);
-        ImGui::PushFont(ui.fonts.small);
         const std::string meta = (p.module != d.module() ? "in " + p.module + " · " : std::string()) +
                                  relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
-        const float meta_w = ImGui::CalcTextSize(meta.c_str()).x;
+        const float meta_w = ui::text_width(kSmall, meta.c_str());
         if (x + meta_w > inner_x + inner_w) {   // no room on this line: the next one
             x = inner_x;
-            y += ui.fonts.body->FontSize + ui.px(2);
+            y += body_h + ui.px(2);
         }
-        const float meta_y = y + (ui.fonts.body->FontSize - ui.fonts.small->FontSize) * 0.5f;
-        ui::text_at(ImVec2(x, meta_y), meta.c_str(), pal.text_muted);
-        ImGui::PopFont();
-        y += ui.fonts.body->FontSize + ui.px(4);
+        const float meta_y = y + (body_h - ui.line_h(kSmall)) * 0.5f;
+        ui::text_at(kSmall, ImVec2(x, meta_y), meta.c_str(), pal.text_muted);
+        y += body_h + ui.px(4);
         if (v.on()) {
             v.attr(article, "aria-labelledby", v.ref(v.leaf("author", "h3", name)));
             v.attr(v.last(), "dir", "auto");
@@ -98,15 +92,13 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         }
 
         // The learning itself, clamped.
-        ImGui::PushFont(ui.fonts.body);
         const char* body = p.body.c_str();
         const char* end = body + p.body.size();
         const bool open = expanded_.count(p.id) > 0;
-        const char* cut = open ? end : ui::clamp_lines(ui.fonts.body, body, end, inner_w, kClampLines);
+        const char* cut = open ? end : ui::clamp_lines(kBody, body, end, inner_w, kClampLines);
         ImGui::SetCursorScreenPos(ImVec2(inner_x, y));
-        ui::wrapped_text(ui, body, inner_w, pal.text, cut);
-        y += ui::wrapped_height(ui.fonts.body, body, inner_w, cut);
-        ImGui::PopFont();
+        ui::wrapped_text(ui, kBody, body, inner_w, pal.text, cut);
+        y += ui::wrapped_height(kBody, body, inner_w, cut);
         if (v.on()) {
             v.open("body", "p");
             v.attr("dir", "auto");

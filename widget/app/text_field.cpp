@@ -1,7 +1,6 @@
 #include "text_field.hpp"
 
 #include <algorithm>          // std::clamp, std::min
-#include <cfloat>             // FLT_MAX
 
 #include <imgui.h>
 #include <imgui_internal.h>   // ImRect, ItemAdd, ItemHoverable
@@ -53,11 +52,10 @@ namespace {
 
 ImVec2 field_padding(const Ui& ui) { return ImVec2(ui.px(10), ui.px(8)); }
 
+// Lines as the canvas lays them out (a text ending in a newline has an empty last line, as a
+// textarea shows it).
 int line_count(const Ui& ui, const std::string& text, float inner_w) {
-    ImFont* font = ui.fonts.body;
-    const float h = wrapped_height(font, text.c_str(), inner_w, text.c_str() + text.size());
-    int n = static_cast<int>(h / font->FontSize + 0.5f);
-    if (!text.empty() && text.back() == '\n') ++n;   // a textarea shows the empty last line
+    const int n = static_cast<int>(ui.text->layout(kBody, text, inner_w).lines.size());
     return n < 1 ? 1 : n;
 }
 
@@ -66,7 +64,7 @@ int line_count(const Ui& ui, const std::string& text, float inner_w) {
 float text_field_height(const Ui& ui, const std::string& text, float width, int min_lines, int max_lines) {
     const ImVec2 pad = field_padding(ui);
     const int n = std::clamp(line_count(ui, text, width - pad.x * 2), min_lines, max_lines);
-    return pad.y * 2 + ui.fonts.body->FontSize * static_cast<float>(n);
+    return pad.y * 2 + ui.line_h(kBody) * static_cast<float>(n);
 }
 
 TextField text_field(Ui& ui, const char* label, std::string& text, float width, int min_lines, int max_lines,
@@ -105,10 +103,9 @@ TextField text_field(Ui& ui, const char* label, std::string& text, float width, 
         ui.sem->attr(out.sem, "autocomplete", "off");
     }
 
-    ImFont* font = ui.fonts.body;
     const ImVec2 pad = field_padding(ui);
     const float inner_w = width - pad.x * 2;
-    const float line_h = font->FontSize;
+    const float line_h = ui.line_h(kBody);
     const int lines = line_count(ui, text, inner_w);
     const int shown = std::clamp(lines, min_lines, max_lines);
     const float h = pad.y * 2 + line_h * static_cast<float>(shown);
@@ -147,7 +144,6 @@ TextField text_field(Ui& ui, const char* label, std::string& text, float width, 
     }
     ImGui::PushClipRect(ImVec2(bb.Min.x + ui.px(2), bb.Min.y + ui.px(2)), ImVec2(bb.Max.x - ui.px(2), bb.Max.y - ui.px(2)),
                         true);
-    ImGui::PushFont(font);
     // Taller than the field: the end shows while typing (where the caret is), the start otherwise.
     const float scroll = editing && lines > shown ? line_h * static_cast<float>(lines - shown) : 0.0f;
     const ImVec2 origin(bb.Min.x + pad.x, bb.Min.y + pad.y - scroll);
@@ -158,7 +154,7 @@ TextField text_field(Ui& ui, const char* label, std::string& text, float width, 
         const ImVec2 curr_size = dc.CurrLineSize, prev_size = dc.PrevLineSize;
         const float curr_base = dc.CurrLineTextBaseOffset, prev_base = dc.PrevLineTextBaseOffset;
         ImGui::SetCursorScreenPos(origin);
-        wrapped_text(ui, text.c_str(), inner_w, ui.pal->text, text.c_str() + text.size());
+        wrapped_text(ui, kBody, text.c_str(), inner_w, ui.pal->text, text.c_str() + text.size());
         dc.CursorPos = cursor;
         dc.CursorPosPrevLine = prev;
         dc.CursorMaxPos = max;
@@ -168,16 +164,15 @@ TextField text_field(Ui& ui, const char* label, std::string& text, float width, 
         dc.CurrLineTextBaseOffset = curr_base;
         dc.PrevLineTextBaseOffset = prev_base;
     } else if (placeholder) {
-        text_at(origin, placeholder, ui.pal->text_muted);
+        text_at(kBody, origin, placeholder, ui.pal->text_muted);
     }
-    if (editing) {   // where typing goes (headless: the end)
-        const float y = origin.y + line_h * static_cast<float>(lines - 1);
-        const std::size_t nl = text.rfind('\n');
-        const char* last = text.c_str() + (nl == std::string::npos ? 0 : nl + 1);
-        const float x = origin.x + ImMin(inner_w, font->CalcTextSizeA(font->FontSize, FLT_MAX, inner_w, last).x);
+    if (editing) {   // where typing goes (headless: the end of the last line, on its left when right to left)
+        const TextLayout layout = ui.text->layout(kBody, text, inner_w);
+        const TextLine& last = layout.lines.back();
+        const float y = origin.y + line_h * static_cast<float>(layout.lines.size() - 1);
+        const float x = origin.x + ImMin(inner_w, last.rtl ? last.x : last.x + last.width);
         dl->AddRectFilled(ImVec2(x, y), ImVec2(x + ImMax(1.0f, ui.px(1.5f)), y + line_h), col(ui.pal->text));
     }
-    ImGui::PopFont();
     ImGui::PopClipRect();
     return out;
 }

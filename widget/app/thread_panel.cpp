@@ -123,7 +123,7 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
     if (r.kind == Row::Kind::reply_form) return ui.px(150);
     const Post& p = d.posts()[r.post].post();
     const float inner = width - ui.px(r.kind == Row::Kind::reply ? 52 : 28);
-    const float avg = ui.fonts.body->FontSize * 0.5f;   // DejaVu Sans: about half an em per character
+    const float avg = ui.em(kBody) * 0.5f;   // about half an em per byte (Latin: per character)
     const float chars = static_cast<float>(p.body.size());
     // memchr skips the text a word at a time: this runs for every post when a module opens.
     std::size_t breaks = 0;
@@ -131,7 +131,11 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
     for (const char* q = p.body.data(); (q = static_cast<const char*>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)))); ++q)
         ++breaks;
     const float lines = std::ceil(chars * avg / (inner > 1 ? inner : 1)) + static_cast<float>(breaks);
-    return ui.px(r.kind == Row::Kind::reply ? 84 : 96) + lines * ui.fonts.body->FontSize;
+    // The card around the text: padding, the header and footer (a compact button tall each) and
+    // the gaps post_row leaves.
+    const float bar = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
+    const float chrome = ui.px(r.kind == Row::Kind::reply ? 24 + 8 + 8 + 8 : 28 + 8 + 8 + 12) + bar * 2;
+    return chrome + lines * ui.line_h(kBody);
 }
 
 // Where the HTML view's window is this frame: from its first row (by key, so new posts above do
@@ -266,10 +270,7 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
     const ImVec2 tsz = ui::button_size(ui, "Top", top), nsz = ui::button_size(ui, "Newest", newest);
     const std::size_t n = model_.visible_posts;
     const std::string count = n == 0 ? std::string("Reflections") : std::to_string(n) + (n == 1 ? " reflection" : " reflections");
-    ImGui::PushFont(ui.fonts.body);
-    ui::strong_text_at(ImVec2(o.x, y + (tsz.y - ui.fonts.body->FontSize) * 0.5f), count.c_str(), pal.text,
-                       ImMax(1.0f, ImFloor(ui.scale * 0.6f)));
-    ImGui::PopFont();
+    ui::strong_text_at(kBody, ImVec2(o.x, y + (tsz.y - ui.line_h(kBody)) * 0.5f), count.c_str(), pal.text);
     v.attr(v.current(), "aria-labelledby", v.ref(v.leaf("count", "h2", count)));
     v.open("order", "div");
     v.attr("role", "group");
@@ -331,15 +332,13 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         const char* text = !s.loaded || (!s.last_sync_ms && s.online) ? "Loading the discussion…"
                            : !s.last_sync_ms           ? "The discussion will appear when you are back online."
                                                        : "No reflections yet. Be the first to share what you took from this module.";
-        ImGui::PushFont(ui.fonts.body);
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float h = ui::wrapped_height(ui.fonts.body, text, width - ui.px(32)) + ui.px(36);
+        const float h = ui::wrapped_height(kBody, text, width - ui.px(32)) + ui.px(36);
         ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + width, p.y + h), ui::col(ui.pal->border), ui.px(10), 0,
                                             ui.px(1));
         ImGui::SetCursorScreenPos(ImVec2(p.x + ui.px(16), p.y + ui.px(18)));
-        ui::wrapped_text(ui, text, width - ui.px(32), ui.pal->text_muted);
+        ui::wrapped_text(ui, kBody, text, width - ui.px(32), ui.pal->text_muted);
         ui.sem->leaf("empty", "p", text);
-        ImGui::PopFont();
         ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
         ImGui::Dummy(ImVec2(width, 0));
         rows_drawn_ = 0;

@@ -1,10 +1,10 @@
 #include "ui_kit.hpp"
 
-#include <cfloat>             // FLT_MAX
-#include <cmath>              // std::cos, std::sin
+#include <cmath>              // std::cos, std::sin, std::ceil
 #include <cstring>            // std::strlen
+#include <string_view>        // std::string_view
 
-#include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior, RenderText
+#include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior
 
 namespace grove {
 namespace ui {
@@ -13,16 +13,21 @@ namespace {
 
 std::string* g_log = nullptr;   // one frame is built at a time
 float g_log_y = 0;
+std::vector<ScreenLine>* g_lines = nullptr;
+
+TextPort* g_text = nullptr;
 
 struct Metrics {
-    ImFont* font;
+    TextStyle style;
     ImVec2 pad;
-    float icon, gap;
+    float icon, gap, line;
 };
 
+// Padding around one line box (its leading already gives the label some room).
 Metrics metrics(const Ui& ui, Size size) {
-    if (size == Size::compact) return {ui.fonts.small, ImVec2(ui.px(8), ui.px(4)), ui.fonts.small->FontSize, ui.px(5)};
-    return {ui.fonts.body, ImVec2(ui.px(14), ui.px(7)), ui.fonts.body->FontSize, ui.px(6)};
+    if (size == Size::compact)
+        return {kSmall, ImVec2(ui.px(8), ui.px(2.5f)), ui.em(kSmall), ui.px(5), ui.line_h(kSmall)};
+    return {kBody, ImVec2(ui.px(14), ui.px(5)), ui.em(kBody), ui.px(6), ui.line_h(kBody)};
 }
 
 bool is_chip(Tone t) { return t == Tone::chip || t == Tone::chip_on; }
@@ -44,70 +49,88 @@ void log_text(const char* text, const char* end, float y) {
     if (!g_log || !text) return;
     if (!end) end = text + std::strlen(text);
     if (end == text) return;
-    if (!g_log->empty()) g_log->push_back(y > g_log_y + 1.0f ? '\n' : ' ');
+    // Text whose top is within a few pixels of the last is on its line: a badge centred on a
+    // taller line of body text starts a little lower than the name beside it.
+    if (!g_log->empty()) g_log->push_back(y > g_log_y + 3.0f ? '\n' : ' ');
     g_log_y = y;
     g_log->append(text, end);
 }
 
-void text_at(ImVec2 pos, const char* text, unsigned colour, const char* end) {
-    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
-    ImGui::RenderText(pos, text, end, false);
-    ImGui::PopStyleColor();
-    log_text(text, end, pos.y);
+void set_screen_lines(std::vector<ScreenLine>* lines) {
+    g_lines = lines;
+    if (lines) lines->clear();
 }
 
-void strong_text_at(ImVec2 pos, const char* text, unsigned colour, float shift, const char* end) {
-    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
-    ImGui::RenderText(pos, text, end, false);
-    ImGui::RenderText(ImVec2(pos.x + shift, pos.y), text, end, false);
-    ImGui::PopStyleColor();
-    log_text(text, end, pos.y);
+void set_text_port(TextPort* port) { g_text = port; }
+TextPort& text_port() { return *g_text; }
+
+namespace {
+std::string_view view(const char* text, const char* end) {
+    if (!text) return {};
+    return std::string_view(text, end ? static_cast<std::size_t>(end - text) : std::strlen(text));
 }
 
-float wrapped_height(ImFont* font, const char* text, float width, const char* end) {
-    return font->CalcTextSizeA(font->FontSize, FLT_MAX, width, text, end).y;
-}
-
-void wrapped_text(Ui&, const char* text, float width, unsigned colour, const char* end) {
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    ImFont* font = ImGui::GetFont();
-    const float h = wrapped_height(font, text, width, end);
-    ImGui::PushStyleColor(ImGuiCol_Text, col(colour));
-    ImGui::RenderTextWrapped(pos, text, end, width);
-    ImGui::PopStyleColor();
-    log_text(text, end, pos.y);
-    ImGui::ItemSize(ImVec2(width, h));
-}
-
-const char* clamp_lines(ImFont* font, const char* text, const char* end, float width, int max_lines) {
-    const char* s = text;
-    for (int line = 0; line < max_lines && s < end; ++line) {
-        const char* nl = s;
-        while (nl < end && *nl != '\n') ++nl;
-        const char* e = font->CalcWordWrapPositionA(1.0f, s, nl, width);
-        if (e <= s) e = s + 1;
-        if (e >= nl) {
-            s = nl < end ? nl + 1 : end;
-            continue;
-        }
-        s = e;
-        while (s < end && *s == ' ') ++s;
+void record_lines(ImVec2 pos, TextStyle style, std::string_view t, const TextLayout& l) {
+    if (!g_lines) return;
+    const float h = g_text->metrics(style).line_px;
+    for (std::size_t i = 0; i < l.lines.size(); ++i) {
+        const TextLine& line = l.lines[i];
+        if (line.end <= line.start) continue;
+        g_lines->push_back(ScreenLine{std::string(t.substr(line.start, line.end - line.start)), pos.x + line.x,
+                                      pos.y + h * static_cast<float>(i), line.width, h, style, line.rtl});
     }
-    return s >= end ? end : s;
+}
+
+}  // namespace
+
+float text_width(TextStyle style, const char* text, const char* end) { return g_text->measure(style, view(text, end)); }
+
+void text_at(TextStyle style, ImVec2 pos, const char* text, unsigned colour, const char* end) {
+    const std::string_view t = view(text, end);
+    const bool rtl = paragraph_rtl(t);
+    g_text->draw_line(ImGui::GetWindowDrawList(), pos, style, t, rtl, col(colour));
+    log_text(t.data(), t.data() + t.size(), pos.y);
+    if (g_lines && !t.empty())
+        g_lines->push_back(ScreenLine{std::string(t), pos.x, pos.y, g_text->measure(style, t),
+                                      g_text->metrics(style).line_px, style, rtl});
+}
+
+void strong_text_at(TextStyle style, ImVec2 pos, const char* text, unsigned colour, const char* end) {
+    text_at(strong(style), pos, text, colour, end);
+}
+
+float wrapped_height(TextStyle style, const char* text, float width, const char* end) {
+    return g_text->layout(style, view(text, end), width).height;
+}
+
+void wrapped_text(Ui&, TextStyle style, const char* text, float width, unsigned colour, const char* end) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const std::string_view t = view(text, end);
+    const TextLayout l = g_text->layout(style, t, width);
+    g_text->draw(ImGui::GetWindowDrawList(), pos, style, t, l, col(colour));
+    log_text(t.data(), t.data() + t.size(), pos.y);
+    record_lines(pos, style, t, l);
+    ImGui::ItemSize(ImVec2(width, l.height));
+}
+
+const char* clamp_lines(TextStyle style, const char* text, const char* end, float width, int max_lines) {
+    const TextLayout l = g_text->layout(style, view(text, end), width);
+    if (max_lines <= 0) return text;
+    if (l.lines.size() <= static_cast<std::size_t>(max_lines)) return end;
+    return text + l.lines[static_cast<std::size_t>(max_lines) - 1].end;
 }
 
 void tooltip(Ui& ui, const char* text) {
     if (!text || !*text || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.px(10), ui.px(6)));
     ImGui::BeginTooltip();
-    ImGui::PushFont(ui.fonts.small);
-    ImGui::PushTextWrapPos(ui.px(300));
-    ImGui::PushStyleColor(ImGuiCol_Text, col(ui.pal->text));
-    log_text(text, nullptr, ImGui::GetCursorScreenPos().y);
-    ImGui::TextUnformatted(text);
-    ImGui::PopStyleColor();
-    ImGui::PopTextWrapPos();
-    ImGui::PopFont();
+    const std::string_view t = view(text, nullptr);
+    const TextLayout l = g_text->layout(kSmall, t, ui.px(300));
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    g_text->draw(ImGui::GetWindowDrawList(), pos, kSmall, t, l, col(ui.pal->text));
+    log_text(text, nullptr, pos.y);
+    record_lines(pos, kSmall, t, l);
+    ImGui::Dummy(ImVec2(std::ceil(l.width), l.height));
     ImGui::EndTooltip();
     ImGui::PopStyleVar();
 }
@@ -123,11 +146,11 @@ ButtonOpts compact(Tone tone, Icon icon) {
 ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& o) {
     const Metrics m = metrics(ui, o.size);
     const char* end = ImGui::FindRenderedTextEnd(label);
-    const float text_w = end > label ? m.font->CalcTextSizeA(m.font->FontSize, FLT_MAX, 0.0f, label, end).x : 0.0f;
+    const float text_w = end > label ? text_width(m.style, label, end) : 0.0f;
     float w = text_w;
     if (o.icon != Icon::none) w += m.icon + (text_w > 0 ? m.gap : 0.0f);
     const float pad_x = text_w > 0 ? m.pad.x : m.pad.y + ui.px(3);   // icon-only buttons are square-ish
-    float h = m.font->FontSize + m.pad.y * 2;
+    float h = m.line + m.pad.y * 2;
     float min_w = 0;
     if (ui.coarse) {   // a fingertip's target (WCAG 2.5.5): 44 CSS px
         h = ImMax(h, ui.px(44));
@@ -194,7 +217,7 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
         const Metrics m = metrics(ui, o.size);
         const char* end = ImGui::FindRenderedTextEnd(label);
         const bool has_text = end > label;
-        const float pad_y = (size.y - m.font->FontSize) * 0.5f;   // centred, also in a taller touch target
+        const float pad_y = (size.y - m.line) * 0.5f;   // centred, also in a taller touch target
         float x = bb.Min.x + (has_text ? m.pad.x : (size.x - m.icon) * 0.5f);
         if (o.icon != Icon::none) {
             const bool filled_icon = o.tone == Tone::toggle_on || o.tone == Tone::chip_on;
@@ -202,9 +225,7 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
             x += m.icon + m.gap;
         }
         if (has_text) {
-            ImGui::PushFont(m.font);
-            text_at(ImVec2(x, bb.Min.y + pad_y), label, fg, end);
-            ImGui::PopFont();
+            text_at(m.style, ImVec2(x, bb.Min.y + pad_y), label, fg, end);
         } else {
             const std::string mark = std::string("[") + (o.accessible ? o.accessible : "") + "]";
             log_text(mark.c_str(), nullptr, bb.Min.y + pad_y);
@@ -245,10 +266,9 @@ int describe_button(Ui& ui, const char* label, const ButtonOpts& o, std::uint32_
 }
 
 ImVec2 badge_size(const Ui& ui, const char* text, Icon icon) {
-    ImFont* f = ui.fonts.small;
-    float w = f->CalcTextSizeA(f->FontSize, FLT_MAX, 0.0f, text).x + ui.px(8) * 2;
-    if (icon != Icon::none) w += f->FontSize * 0.9f + ui.px(4);
-    return ImVec2(ImFloor(w + 0.5f), ImFloor(f->FontSize + ui.px(2) * 2 + 0.5f));
+    float w = text_width(kSmall, text) + ui.px(8) * 2;
+    if (icon != Icon::none) w += ui.em(kSmall) * 0.9f + ui.px(4);
+    return ImVec2(ImFloor(w + 0.5f), ImFloor(ui.line_h(kSmall) + ui.px(0.5f) * 2 + 0.5f));
 }
 
 void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon) {
@@ -260,15 +280,12 @@ void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon) {
     ImDrawList* dl = window->DrawList;
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), col(bg), size.y * 0.5f);
     float x = pos.x + ui.px(8);
-    ImFont* f = ui.fonts.small;
     if (icon != Icon::none) {
-        const float s = f->FontSize * 0.9f;
+        const float s = ui.em(kSmall) * 0.9f;
         draw_icon(dl, icon, ImVec2(x + s * 0.5f, pos.y + size.y * 0.5f), s, col(fg), true);
         x += s + ui.px(4);
     }
-    ImGui::PushFont(f);
-    text_at(ImVec2(x, pos.y + ui.px(2)), text, fg);
-    ImGui::PopFont();
+    text_at(kSmall, ImVec2(x, pos.y + ui.px(0.5f)), text, fg);
 }
 
 void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 colour, bool filled) {

@@ -10,12 +10,12 @@
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
-#include <imgui.h>   // ImVec2, ImFont, ImU32
+#include <imgui.h>   // ImVec2, ImU32
 
 #include "focus_ring.hpp"
-#include "fonts.hpp"
 #include "semantic_view.hpp"
 #include "text_field.hpp"
+#include "text_port.hpp"
 #include "theme.hpp"
 
 namespace grove {
@@ -24,7 +24,7 @@ namespace grove {
 // reset before each frame.
 struct Ui {
     const Palette* pal = nullptr;
-    Fonts fonts;
+    TextPort* text = nullptr;                  // every measure and draw of text
     float scale = 1.0f;
     FocusRing* focus = nullptr;
     std::int64_t now_ms = 0;
@@ -58,6 +58,10 @@ struct Ui {
     void defer(std::function<void()> f) { deferred.push_back(std::move(f)); }
 
     float px(float css) const { return css * scale; }
+    // A style's line height (the distance between lines, the height of one line of text) and its
+    // font size, in device px.
+    float line_h(TextStyle s = kBody) const { return text->metrics(s).line_px; }
+    float em(TextStyle s = kBody) const { return text->metrics(s).font_px; }
     // True (once) when Ctrl/Cmd+Enter was pressed in this text field.
     bool take_submit(std::uint32_t id) {
         if (id == 0 || submit_id != id) return false;
@@ -115,23 +119,37 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float size, ImU32 colou
 // appended to `log` in drawing order until it is set back to nullptr.
 void set_screen_log(std::string* log);
 void log_text(const char* text, const char* end, float y);
+// Where each line of text was drawn (device px), recorded while `lines` is set: tests compare
+// the pixels of one line with the same text drawn by the browser.
+struct ScreenLine {
+    std::string text;
+    float x, y, w, h;   // the line's box
+    TextStyle style;
+    bool rtl;
+};
+void set_screen_lines(std::vector<ScreenLine>* lines);
 
-// Text in `colour` with the current font, logged as screen text. Not an item: no spacing.
-void text_at(ImVec2 screen_pos, const char* text, unsigned colour, const char* end = nullptr);
-// The same, a little heavier (names, headings): drawn twice, `shift` device px apart. The font
-// file has one weight; a second file for bold would cost another download.
-void strong_text_at(ImVec2 screen_pos, const char* text, unsigned colour, float shift, const char* end = nullptr);
-// Wrapped text at the cursor, `width` wide, then the cursor moves below it.
-void wrapped_text(Ui& ui, const char* text, float width, unsigned colour, const char* end = nullptr);
-// Height wrapped text takes in `font` (what wrapped_text draws).
-float wrapped_height(ImFont* font, const char* text, float width, const char* end = nullptr);
+// The text port every function below measures and draws with (set for each frame).
+void set_text_port(TextPort* port);
+TextPort& text_port();
+
+// The width of `text` on one line in `style`.
+float text_width(TextStyle style, const char* text, const char* end = nullptr);
+// One line of text in `style` and `colour`, the top of its line box at `screen_pos`, logged as
+// screen text. Not an item: no spacing.
+void text_at(TextStyle style, ImVec2 screen_pos, const char* text, unsigned colour, const char* end = nullptr);
+// The same in the style's heavier weight (names, headings).
+void strong_text_at(TextStyle style, ImVec2 screen_pos, const char* text, unsigned colour, const char* end = nullptr);
+// Wrapped text at the cursor, `width` wide, then the cursor moves below it. Right-to-left
+// paragraphs are aligned right.
+void wrapped_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end = nullptr);
+// Height wrapped text takes (what wrapped_text draws).
+float wrapped_height(TextStyle style, const char* text, float width, const char* end = nullptr);
 // The end of the first `max_lines` wrapped lines of `text`; `text_end` when it fits.
-const char* clamp_lines(ImFont* font, const char* text, const char* text_end, float width, int max_lines);
+const char* clamp_lines(TextStyle style, const char* text, const char* text_end, float width, int max_lines);
 
 // A tooltip for the last item while it is hovered (also when disabled).
 void tooltip(Ui& ui, const char* text);
-
-
 
 }  // namespace ui
 }  // namespace grove

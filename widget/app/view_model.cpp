@@ -19,6 +19,8 @@ std::string_view kind_label(Kind kind) {
         case Kind::question: return "Question";
         case Kind::tip: return "Did you know";
         case Kind::leader_learning: return "Leader learning";
+        case Kind::resource: return "Resource";
+        case Kind::commitment: return "Commitment";
     }
     return "Insight";
 }

@@ -17,8 +17,8 @@ namespace grove {
 
 // [SECTION] Setup ----------------------------------------------------------------------------
 
-WidgetApp::WidgetApp(WidgetConfig config, FontData font, Discussion* discussion)
-    : config_(std::move(config)), font_(std::move(font)), discussion_(discussion) {
+WidgetApp::WidgetApp(WidgetConfig config, std::unique_ptr<TextPort> text, Discussion* discussion)
+    : config_(std::move(config)), text_(std::move(text)), discussion_(discussion) {
     clock_ = [] {
         return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::system_clock::now().time_since_epoch())
@@ -26,6 +26,8 @@ WidgetApp::WidgetApp(WidgetConfig config, FontData font, Discussion* discussion)
     };
     ui_.focus = &focus_;
     ui_.pal = &palette_;
+    ui_.text = text_.get();
+    text_->configure(text_config_);
 }
 
 void WidgetApp::set_scale(float scale) {
@@ -36,6 +38,14 @@ void WidgetApp::set_scale(float scale) {
     style_dirty_ = true;
 }
 
+void WidgetApp::set_text_size(float base_css_px, float line_spacing) {
+    if (base_css_px <= 0.0f || line_spacing <= 0.0f) return;
+    if (base_css_px == text_config_.base_css_px && line_spacing == text_config_.line_spacing) return;
+    text_config_.base_css_px = base_css_px;
+    text_config_.line_spacing = line_spacing;
+    style_dirty_ = true;
+}
+
 void WidgetApp::set_prefers_dark(bool dark) {
     if (dark == config_.prefers_dark) return;
     config_.prefers_dark = dark;
@@ -43,14 +53,15 @@ void WidgetApp::set_prefers_dark(bool dark) {
 }
 
 bool WidgetApp::prepare_frame() {
-    if (!style_dirty_) return false;
-    style_dirty_ = false;
-    static const std::vector<unsigned char> kNoFont;
-    fonts_ = build_fonts(font_ ? *font_ : kNoFont, scale_);
-    const bool dark = config_.theme == ThemeMode::dark || (config_.theme == ThemeMode::auto_ && config_.prefers_dark);
-    palette_ = make_palette(dark, config_.accent_rgb);
-    apply_theme(palette_, scale_);
-    return true;
+    if (style_dirty_) {
+        style_dirty_ = false;
+        text_config_.scale = scale_;
+        text_->configure(text_config_);
+        const bool dark = config_.theme == ThemeMode::dark || (config_.theme == ThemeMode::auto_ && config_.prefers_dark);
+        palette_ = make_palette(dark, config_.accent_rgb);
+        apply_theme(palette_, scale_);
+    }
+    return text_->prepare();
 }
 
 // [SECTION] Input ----------------------------------------------------------------------------
@@ -282,7 +293,9 @@ void WidgetApp::activate_control(std::uint32_t id) {
 
 void WidgetApp::frame() {
     ImGuiIO& io = ImGui::GetIO();
-    ui_.fonts = fonts_;
+    ui_.text = text_.get();
+    ui::set_text_port(text_.get());
+    text_->begin_frame();
     ui_.scale = scale_;
     ui_.now_ms = clock_();
     ui_.edit_clicked = false;
@@ -323,6 +336,7 @@ void WidgetApp::frame() {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav |
                      ImGuiWindowFlags_NoScrollWithMouse);
     ui::set_screen_log(capture_text_ ? &screen_text_ : nullptr);
+    ui::set_screen_lines(capture_text_ ? &screen_lines_ : nullptr);
     FocusRing::Look look;
     look.colour = ui::col(palette_.focus_ring);
     look.thickness = ui_.px(2);
@@ -365,6 +379,7 @@ void WidgetApp::frame() {
     view_h_ = ImGui::GetWindowHeight();
     ImGui::End();
     ui::set_screen_log(nullptr);
+    ui::set_screen_lines(nullptr);
     focus_.end_frame();
 
     // A click outside the field being edited ends the editing; any click hides the focus ring.

@@ -10,16 +10,16 @@
 
 #include <cstdint>      // std::int64_t, std::uint32_t
 #include <functional>   // std::function
-#include <memory>       // std::shared_ptr
+#include <memory>       // std::shared_ptr, std::unique_ptr
 #include <string>       // std::string
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
 #include "composer_panel.hpp"
 #include "focus_ring.hpp"
-#include "fonts.hpp"
 #include "grove/client/discussion.hpp"
 #include "spotlight_panel.hpp"
+#include "text_port.hpp"
 #include "theme.hpp"
 #include "thread_panel.hpp"
 #include "ui_kit.hpp"
@@ -28,7 +28,7 @@
 
 namespace grove {
 
-using FontData = std::shared_ptr<const std::vector<unsigned char>>;
+using FontData = std::shared_ptr<const std::vector<unsigned char>>;   // a TTF for make_imgui_text_port
 
 struct Mods {
     bool ctrl = false, shift = false, alt = false, super = false;
@@ -59,20 +59,25 @@ struct FrameOutput {
 
 class WidgetApp {
 public:
-    // `discussion` may be null (no data source): the UI then shows the composer only.
-    WidgetApp(WidgetConfig config, FontData font, Discussion* discussion);
+    // `discussion` may be null (no data source): the UI then shows the composer only. Every text
+    // is measured and drawn through `text`.
+    WidgetApp(WidgetConfig config, std::unique_ptr<TextPort> text, Discussion* discussion);
 
     const WidgetConfig& config() const { return config_; }
 
     // Scale is the device pixel ratio; a change rebuilds fonts and style before the next frame.
     void set_scale(float scale);
     float scale() const { return scale_; }
+    // The body font size in CSS px and the line spacing (small and title text follow the body).
+    void set_text_size(float base_css_px, float line_spacing);
+    TextPort& text_port() { return *text_; }
+    const TextPort& text_port() const { return *text_; }
     void set_prefers_dark(bool dark);
     void set_mac(bool mac) { ui_.mac = mac; }
     void set_utc_offset(int minutes_east) { ui_.utc_offset_minutes = minutes_east; }
     void set_clock(std::function<std::int64_t()> now_ms) { clock_ = std::move(now_ms); }
-    // Rebuilds fonts and style into the current ImGui context if needed. Returns true when the
-    // font atlas changed, so the renderer must upload its texture again.
+    // Rebuilds the text port's ImGui resources and the style into the current ImGui context if
+    // needed. Returns true when the font atlas changed, so the renderer must upload it again.
     bool prepare_frame();
     // Draws one frame into the current ImGui context (between NewFrame and Render).
     void frame();
@@ -83,9 +88,12 @@ public:
     void set_view(bool on, std::string id_prefix = "grove-");
     const SemanticView& view() const { return sem_; }
     void reset_view() { sem_.reset_base(); }   // the page's view was rebuilt: describe everything again
-    // Without a canvas only the HTML view shows; thread rows of its window are laid out instead
-    // of those near the canvas's visible area.
-    void set_canvas(bool canvas) { ui_.canvas = canvas; }
+    // Without a canvas (no WebGL 2) only the HTML view shows: thread rows of its window are laid
+    // out instead of those near the canvas's visible area, and text is measured, never drawn.
+    void set_canvas(bool canvas) {
+        ui_.canvas = canvas;
+        text_->set_drawing(canvas);
+    }
     void set_coarse_pointer(bool coarse);           // touch: 44 CSS px targets
     void set_overlay_fields(bool on) { ui_.overlay_fields = on; }
 
@@ -124,11 +132,11 @@ public:
     void set_capture_text(bool on) { capture_text_ = on; }
     bool capturing_text() const { return capture_text_; }
     const std::string& screen_text() const { return screen_text_; }
+    const std::vector<ui::ScreenLine>& screen_lines() const { return screen_lines_; }
     const ThreadPanel& thread() const { return thread_; }
     ThreadState& thread_state() { return state_; }
     const ComposerPanel& composer() const { return composer_; }
     const Palette& palette() const { return palette_; }
-    const Fonts& fonts() const { return fonts_; }
 
 private:
     void begin_edit(std::uint32_t id);
@@ -137,9 +145,9 @@ private:
     std::string what_changed();   // new posts from others, the connection: for the live region
 
     WidgetConfig config_;
-    FontData font_;
+    std::unique_ptr<TextPort> text_;
+    TextConfig text_config_;
     Discussion* discussion_;
-    Fonts fonts_;
     Palette palette_;
     float scale_ = 1.0f;
     bool style_dirty_ = true;
@@ -173,6 +181,7 @@ private:
     bool pending_offline_ = false;       // changes waited while offline: say when they are all sent
     bool capture_text_ = false;
     std::string screen_text_;
+    std::vector<ui::ScreenLine> screen_lines_;
 };
 
 }  // namespace grove

@@ -4,7 +4,7 @@ namespace grove {
 
 namespace {
 
-Caller caller_of(const TokenClaims& c) { return Caller{c.sub, c.name, c.role, c.team}; }
+Caller caller_of(const TokenClaims& c) { return Caller{c.sub, c.name, c.role, c.team, c.exp}; }
 
 // Seconds, rounded down: a token with exp = T is refused from T on.
 std::int64_t to_seconds(std::int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); }
@@ -35,7 +35,7 @@ Expected<Caller> Authenticator::authenticate(const std::string& authorization, s
             return caller_of(c);
         }
     }
-    auto claims = verify_token(token, secret_, now_s);
+    auto claims = verify_token(token, secret_, now_s, checks_);
     if (!claims) return claims.error();
     {
         std::lock_guard lock(mutex_);

@@ -16,7 +16,8 @@ namespace grove {
 
 class Authenticator {
 public:
-    explicit Authenticator(std::string secret) : secret_(std::move(secret)) {}
+    explicit Authenticator(std::string secret, TokenChecks checks = {})
+        : secret_(std::move(secret)), checks_(std::move(checks)) {}
 
     // authorization: the header's value ("" when absent).
     Expected<Caller> authenticate(const std::string& authorization, std::int64_t now_ms);
@@ -24,6 +25,7 @@ public:
 private:
     static constexpr std::size_t kMaxRemembered = 4096;
     std::string secret_;
+    TokenChecks checks_;
     std::mutex mutex_;
     std::unordered_map<std::string, TokenClaims> verified_;
 };

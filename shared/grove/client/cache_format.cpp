@@ -51,10 +51,24 @@ std::optional<Identity> identity_from_json(const Json& j) {
 
 }  // namespace
 
-// [id, parent_id|null, kind, body, author id, author name, author role, created ms, edited ms|null,
-//  endorsements, flag bits, rev]: about half the size of the wire format and much faster to read.
 // A hidden post's body stays in memory only: whoever uses this browser profile next could read the
 // database, and a curator's widget fetches the text again when it opens (SyncEngine).
+// Version 1 (12 fields): [id, parent_id|null, kind, body, author id, author name, author role,
+//  created ms, edited ms|null, endorsements, flag bits, rev]: about half the size of the wire
+//  format and much faster to read.
+// Version 2 appends one field, only when the post has a 1.1 field that is not at its default:
+//  [2, module_title|null, check_in_at ms|null, outcome|null, outcome_note, outcome_at ms|null,
+//  check_ins]. So a record of most posts is unchanged, and records written by a version 1 widget
+//  read as posts without those fields. A higher number there was written by a newer widget: the
+//  record is refused (the post is fetched again), as is anything else in that place.
+
+namespace {
+bool has_v2_fields(const Post& p) {
+    return p.module_title || p.check_in_at_ms || p.outcome || p.outcome_at_ms || p.check_ins != 0;
+}
+Json nullable_ms(const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+}  // namespace
+
 std::string encode_post_record(const Post& p) {
     const int bits = (p.endorsed_by_me ? kEndorsedByMe : 0) | (p.leader_endorsed ? kLeaderEndorsed : 0) |
                      (p.pinned ? kPinned : 0) | (p.hidden ? kHidden : 0) | (p.deleted ? kDeleted : 0);
@@ -62,6 +76,10 @@ std::string encode_post_record(const Post& p) {
                           p.hidden ? std::string() : p.body,
                           p.author.id, p.author.name, to_string(p.author.role), p.created_at_ms,
                           p.edited_at_ms ? Json(*p.edited_at_ms) : Json(nullptr), p.endorsements, bits, p.rev});
+    if (has_v2_fields(p))
+        j.push_back(Json::array({kPostRecordVersion, p.module_title ? Json(*p.module_title) : Json(nullptr),
+                                 nullable_ms(p.check_in_at_ms), p.outcome ? Json(to_string(*p.outcome)) : Json(nullptr),
+                                 p.outcome_note, nullable_ms(p.outcome_at_ms), p.check_ins}));
     return dump(j);
 }
 
@@ -185,6 +203,37 @@ private:
     const char* end_;
 };
 
+bool scan_optional_ms(RecordScanner& r, std::optional<std::int64_t>& out) {
+    std::int64_t v = 0;
+    if (r.null()) {
+        out.reset();
+        return true;
+    }
+    if (!r.integer(v)) return false;
+    out = v;
+    return true;
+}
+
+// The version 2 field: [2, module_title|null, check_in_at|null, outcome|null, note, outcome_at|null, check_ins]
+bool scan_v2_fields(RecordScanner& r, Post& p) {
+    std::int64_t version = 0;
+    std::string text;
+    if (!r.at('[') || !r.integer(version) || version != kPostRecordVersion || !r.at(',')) return false;
+    if (!r.null()) {
+        if (!r.string(text)) return false;
+        p.module_title = text;
+    }
+    if (!r.at(',') || !scan_optional_ms(r, p.check_in_at_ms) || !r.at(',')) return false;
+    if (!r.null()) {
+        if (!r.string(text) || !outcome_from_string(text)) return false;
+        p.outcome = outcome_from_string(text);
+    }
+    if (!r.at(',') || !r.string(p.outcome_note) || !r.at(',') || !scan_optional_ms(r, p.outcome_at_ms) || !r.at(',') ||
+        !r.integer(p.check_ins) || !r.at(']'))
+        return false;
+    return true;
+}
+
 bool scan_post_record(std::string_view record, const std::string& module, Post& p) {
     RecordScanner r(record);
     std::string kind, role, parent;
@@ -214,9 +263,16 @@ bool scan_post_record(std::string_view record, const std::string& module, Post& 
     } else {
         return false;
     }
-    if (!r.at(',') || !r.integer(p.endorsements) || !r.at(',') || !r.integer(bits) || !r.at(',') || !r.integer(p.rev) ||
-        !r.at(']') || !r.end())
+    if (!r.at(',') || !r.integer(p.endorsements) || !r.at(',') || !r.integer(bits) || !r.at(',') || !r.integer(p.rev))
         return false;
+    p.module_title.reset();
+    p.check_in_at_ms.reset();
+    p.outcome.reset();
+    p.outcome_note.clear();
+    p.outcome_at_ms.reset();
+    p.check_ins = 0;
+    if (r.at(',') && !scan_v2_fields(r, p)) return false;
+    if (!r.at(']') || !r.end()) return false;
     p.module = module;
     p.endorsed_by_me = bits & kEndorsedByMe;
     p.leader_endorsed = bits & kLeaderEndorsed;
@@ -229,12 +285,22 @@ bool scan_post_record(std::string_view record, const std::string& module, Post& 
 
 }  // namespace
 
+std::optional<Post> decode_post_record_fast(std::string_view record, const std::string& module) {
+    Post p;
+    if (!scan_post_record(record, module, p)) return std::nullopt;
+    return p;
+}
+
 Expected<Post> decode_post_record(std::string_view record, const std::string& module) {
     Post fast;
     if (scan_post_record(record, module, fast)) return fast;
+    return decode_post_record_general(record, module);
+}
+
+Expected<Post> decode_post_record_general(std::string_view record, const std::string& module) {
     const Json j = parse(record);
     auto bad = [](const char* why) { return ApiError::bad_request(std::string("cached post: ") + why); };
-    if (!j.is_array() || j.size() != 12) return bad("not a 12-field array");
+    if (!j.is_array() || (j.size() != 12 && j.size() != 13)) return bad("not a 12- or 13-field array");
     Post p;
     p.module = module;
     if (!j[0].is_string() || !is_valid_post_id(j[0].get_ref<const std::string&>())) return bad("bad id");
@@ -273,6 +339,28 @@ Expected<Post> decode_post_record(std::string_view record, const std::string& mo
     p.deleted = bits & kDeleted;
     if (p.hidden) p.body.clear();
     p.rev = j[11].get<std::int64_t>();
+    if (j.size() == 13) {
+        const Json& x = j[12];
+        if (!x.is_array() || x.empty() || !x[0].is_number_integer()) return bad("bad version 2 field");
+        if (x[0].get<std::int64_t>() > kPostRecordVersion) return bad("written by a newer version");
+        if (x[0].get<std::int64_t>() != kPostRecordVersion || x.size() != 7) return bad("bad version 2 field");
+        if (x[1].is_string()) p.module_title = x[1].get<std::string>();
+        else if (!x[1].is_null()) return bad("bad module title");
+        if (x[2].is_number_integer()) p.check_in_at_ms = x[2].get<std::int64_t>();
+        else if (!x[2].is_null()) return bad("bad check-in time");
+        if (x[3].is_string()) {
+            p.outcome = outcome_from_string(x[3].get_ref<const std::string&>());
+            if (!p.outcome) return bad("bad outcome");
+        } else if (!x[3].is_null()) {
+            return bad("bad outcome");
+        }
+        if (!x[4].is_string()) return bad("bad outcome note");
+        p.outcome_note = x[4].get<std::string>();
+        if (x[5].is_number_integer()) p.outcome_at_ms = x[5].get<std::int64_t>();
+        else if (!x[5].is_null()) return bad("bad outcome time");
+        if (!x[6].is_number_integer()) return bad("bad check-in count");
+        p.check_ins = x[6].get<std::int64_t>();
+    }
     return p;
 }
 
@@ -508,6 +596,7 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                 break;
         }
     }
+    c.deleted_unowned_writes = static_cast<std::size_t>(unattributed);
     if (unattributed)
         c.warnings.push_back(where + "deleted " + std::to_string(unattributed) +
                              " queued change(s) that an earlier version saved before anyone was signed in: nothing "
@@ -524,7 +613,14 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
         }
         if (rec.key == kMetaPacked) c.packed = std::move(rec.value);
         if (rec.key == kMetaDraft) {   // format 1: nobody's in particular, so nobody's to restore
-            c.warnings.push_back(where + "deleted a draft an earlier version saved without its author");
+            const Json j = parse(rec.value);
+            std::string text;
+            const bool empty = j.is_object() && read_string(j, "text", text) && text.empty();
+            if (!empty) {
+                c.deleted_unowned_draft = true;
+                c.warnings.push_back(where + "deleted unread a draft an earlier version saved without its author: "
+                                             "nothing tells whose it was, so it is never shown to anyone");
+            }
             c.delete_meta.push_back(rec.key);
         }
         if (rec.key.compare(0, std::strlen(kMetaDraftPrefix), kMetaDraftPrefix) == 0) {

@@ -1,6 +1,8 @@
 // The persisted cache (IndexedDB in the browser), format version 2. Per module:
-//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record); a hidden
-//                                     post's body is never stored (curators fetch it when it is shown)
+//   posts   key [module, post id]  value: a compact JSON array (see encode_post_record; record
+//                                     version 2 adds the 1.1 post fields, version 1 ones still load);
+//                                     a hidden post's body is never stored (curators fetch it when
+//                                     it is shown)
 //   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record)
 //   meta    key [module, "sync"]     {"format":2, "user":{id,name,role}, "reader":"<user id>", "cursor":...,
 //                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
@@ -24,7 +26,10 @@
 // one written by a newer widget is left untouched in storage for that widget.
 // Format 1 (the first release) stored hidden posts' text and one draft per module without its
 // author, and could store a queued write without one: its posts are discarded (and fetched again),
-// its draft and such writes deleted unread, since nothing can tell whose they were.
+// its draft and such writes deleted unread, since nothing can tell whose they were (that release
+// put the draft in whoever's composer opened the page next and saved it again, so not even the
+// sync record's person is known to have written it). Its queued writes that name their author
+// are kept for that person.
 #pragma once
 
 #include <cstdint>    // std::int64_t
@@ -43,6 +48,7 @@ namespace grove {
 
 constexpr int kCacheFormat = 2;
 constexpr int kOutboxRecordVersion = 1;
+constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 
 // Meta record names.
 constexpr const char* kMetaSync = "sync";
@@ -55,6 +61,11 @@ constexpr std::size_t kMaxDirty = 256;   // changed posts before the packed copy
 // A hidden post is written without its body (and read back without one, whatever the record says).
 std::string encode_post_record(const Post& post);
 Expected<Post> decode_post_record(std::string_view record, const std::string& module);
+// The two readers decode_post_record tries in turn, for tests that hold them to each other:
+// a scanner of exactly what encode_post_record writes (nullopt for anything else), then a JSON
+// parser that reads any spelling of the record (or says what is wrong with it).
+std::optional<Post> decode_post_record_fast(std::string_view record, const std::string& module);
+Expected<Post> decode_post_record_general(std::string_view record, const std::string& module);
 
 std::string encode_outbox_record(const OutboxEntry& entry);
 struct DecodedOutboxRecord {
@@ -119,6 +130,10 @@ struct CacheContents {
     bool clear_posts = false;               // the cached posts are unusable: forget them
     std::vector<std::string> delete_outbox; // unreadable or unattributed records (see `warnings`)
     std::vector<std::string> delete_meta;   // drafts without a (valid) author
+    // Format 1's unsent work that cannot be given to anyone (deleted unread, see `warnings`): the
+    // first person signed in is told, since it may have been theirs.
+    bool deleted_unowned_draft = false;         // a draft with text in it
+    std::size_t deleted_unowned_writes = 0;     // queued writes without an author
     bool rewrite_meta = false;              // the sync record was missing or repaired
     std::vector<std::string> warnings;      // one console line each
 };

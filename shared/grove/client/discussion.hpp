@@ -72,7 +72,9 @@ struct SyncStatus {
     bool loaded = true;                       // false while the cache is still being read
     std::string notice;                       // why changes cannot be sent now (sign-in, storage), for a banner
     // For someone who comes back after another person used Grove in this browser: what happened to
-    // their unsent work meanwhile (kept, hidden from the other person, sent now). Empty otherwise.
+    // their unsent work meanwhile (kept, hidden from the other person, sent now). For the first
+    // person after an upgrade: what an older version kept without its author and was deleted.
+    // Empty otherwise.
     std::string held_work;
 };
 

@@ -81,6 +81,7 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
     store_.replace_outbox(std::move(c.outbox), epoch_at_read);
     drafts_ = std::move(c.drafts);
     if (!draft_touched_) take_draft();
+    unowned_notice_ = unowned_work_text(c.deleted_unowned_draft, c.deleted_unowned_writes);
     if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
     StorageBatch repair;
     repair.clear_posts = c.clear_posts;
@@ -688,6 +689,10 @@ void SyncEngine::person_here(bool arrived) {
         const bool has_draft = draft != drafts_.end() && !draft->second.empty();
         if (writes || has_draft) held_work_ = held_work_text(writes, has_draft);
     }
+    if (!unowned_notice_.empty()) {   // told once, to the first person known after the upgrade
+        held_work_ += (held_work_.empty() ? "" : " ") + unowned_notice_;
+        unowned_notice_.clear();
+    }
     if (meta_.reader != who.id) {
         meta_.reader = who.id;
         meta_dirty = true;
@@ -704,6 +709,19 @@ std::string SyncEngine::held_work_text(std::size_t writes, bool draft) {
                 " being sent under your name now; you can still edit or delete your posts as usual.";
     if (draft) text += " Your unsent draft is back in the composer.";
     return text;
+}
+
+// What an older cache held that nobody could be given (CacheContents::deleted_unowned_*).
+std::string SyncEngine::unowned_work_text(bool draft, std::size_t writes) {
+    if (!draft && !writes) return {};
+    const std::string changes = std::to_string(writes) + (writes == 1 ? " unsent change" : " unsent changes");
+    const std::string what = draft && writes ? "an unsent draft and " + changes : draft ? "an unsent draft" : changes;
+    const bool one = draft ? !writes : writes == 1;
+    const std::string it = one ? "it" : "them";
+    return "An earlier version of Grove kept " + what + " in this browser without noting who made " + it + ". " +
+           (one ? "It was" : "They were") + " deleted unread, so that " + (one ? "it" : "they") +
+           " could never be shown to or sent as someone else. If " + (one ? "it was" : "they were") +
+           " yours, please write " + it + " again.";
 }
 
 std::optional<ApiError> SyncEngine::check_signed_in() const {

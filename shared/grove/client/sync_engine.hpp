@@ -146,6 +146,7 @@ private:
     void set_identity(const Identity& who);
     void person_here(bool arrived);
     static std::string held_work_text(std::size_t writes, bool draft);
+    static std::string unowned_work_text(bool draft, std::size_t writes);
     std::optional<ApiError> check_signed_in() const;
     void me_phase(std::function<void()> then);
     void abandon_cycle();
@@ -218,6 +219,7 @@ private:
     bool identity_missing_ = false;      // a cycle found nobody signed in (status().notice says so)
     std::uint64_t identity_epoch_ = 0;   // moves whenever the person (or their role) changes
     std::string held_work_;              // SyncStatus::held_work
+    std::string unowned_notice_;         // an older cache's work nobody could be given: for held_work_
     std::string notice_;                 // why syncing cannot go on (sign-in, storage)
     std::string storage_notice_;
 

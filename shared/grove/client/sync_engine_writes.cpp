@@ -5,7 +5,7 @@
 #include "grove/client/sync_engine.hpp"
 
 #include "grove/utf8.hpp"         // trim, count_code_points, is_valid_utf8
-#include "grove/validation.hpp"   // validate_body
+#include "grove/validation.hpp"   // validate_body, check_body_for_kind
 #include "grove/wire.hpp"         // Json, dump, to_json
 
 namespace grove {
@@ -84,6 +84,7 @@ Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std
     auto checked = validate_body(body, options_.max_body);
     if (!checked) return checked.error();
     if (auto err = check_signed_in()) return *err;
+    if (auto kind_rule = check_body_for_kind(kind, checked.value())) return *kind_rule;
     const Identity& me = store_.me();
     if (!can_post_kind(me.role, kind)) return ApiError::forbidden("Only leaders can post leader learnings.");
     if (parent_id) {
@@ -111,6 +112,7 @@ std::optional<ApiError> SyncEngine::edit(const std::string& id, std::string body
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
     if (shown->post().author.id != store_.me().id) return ApiError::forbidden("You can only edit your own posts.");
+    if (auto kind_rule = check_body_for_kind(shown->post().kind, checked.value())) return *kind_rule;
     if (shown->post().body == checked.value() && shown->state != LocalState::failed) return std::nullopt;
     // A refused create is edited in place and queued again: nothing of it is on the server.
     for (const QueuedWrite& w : store_.outbox()) {
@@ -170,20 +172,14 @@ std::optional<ApiError> SyncEngine::endorse(const std::string& id, bool endorsed
 }
 
 std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reason, std::string details) {
-    if (!is_valid_utf8(reason)) return ApiError::invalid_utf8("The reason is not valid UTF-8.");
-    if (!is_valid_utf8(details)) return ApiError::invalid_utf8("The details are not valid UTF-8.");
     if (auto err = check_signed_in()) return err;
+    auto text = validate_flag(reason, details);   // the server's rule (validation.hpp)
+    if (!text) return text.error();
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
-    std::string trimmed = trim(reason);
-    if (count_code_points(trimmed) > kMaxFlagReasonCodePoints)
-        return ApiError::too_long("reason", "A flag reason is limited to 500 characters.");
-    std::string trimmed_details = trim(details);
-    if (count_code_points(trimmed_details) > kMaxFlagDetailsCodePoints)
-        return ApiError::too_long("details", "Details are limited to 500 characters.");
     OutboxEntry e = new_entry(WriteOp::flag, id);
-    e.reason = std::move(trimmed);
-    e.details = std::move(trimmed_details);
+    e.reason = std::move(text.value().reason);
+    e.details = std::move(text.value().details);
     queue(std::move(e));
     return std::nullopt;
 }

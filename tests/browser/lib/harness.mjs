@@ -20,7 +20,9 @@ export const CHROMIUM_ARGS = [
 // Starts grove-server with a fresh database; resolves once it printed its URL.
 export async function startServer(extraArgs = []) {
   const dir = await mkdtemp(join(tmpdir(), 'grove-browser-'));
-  const args = ['--port', '0', '--dev', '--db', join(dir, 'grove.db'),
+  // --dev (dev tokens) unless the test brings its own secret: the server refuses both at once.
+  const dev = extraArgs.includes('--jwt-secret-file') ? [] : ['--dev'];
+  const args = ['--port', '0', ...dev, '--db', join(dir, 'grove.db'),
     '--widget-dir', WIDGET_DIST, '--site-dir', SITE_DIR, ...extraArgs];
   const proc = spawn(SERVER_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -19,10 +19,12 @@ export function hostPage({ module = 'ui-test', prompt = 'What will you do differ
 <script src="/widget/grove.js" defer></script></body></html>`;
 }
 
-// Opens `html` at <server>/ui-test.html and waits for grove:ready.
-export async function openHost(browser, server, html, contextOptions = {}) {
+// Opens `html` at <server>/ui-test.html and waits for grove:ready. `initScript` runs in the page
+// before anything else (to change what the browser does, as a browser mode would).
+export async function openHost(browser, server, html, contextOptions = {}, { initScript } = {}) {
   const context = await browser.newContext({ viewport: { width: 900, height: 800 }, ...contextOptions });
   await recordGroveEvents(context);
+  if (initScript) await context.addInitScript(initScript);
   await context.route(server.url + '/ui-test.html', (route) =>
     route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
   const page = await context.newPage();

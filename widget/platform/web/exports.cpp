@@ -40,7 +40,8 @@ std::string returned;   // the last string handed to JS (valid until the next ca
 
 extern "C" {
 
-// Takes a copy of the TTF shared by all mounts; call before grove_mount.
+// Takes a copy of the TTF shared by all mounts; call before grove_mount. Only used where canvas
+// text cannot be read back (the loader fetches the font only then).
 EMSCRIPTEN_KEEPALIVE void grove_set_font(const unsigned char* data, int size) {
     font() = std::make_shared<const std::vector<unsigned char>>(data, data + (size > 0 ? size : 0));
 }
@@ -167,6 +168,21 @@ EMSCRIPTEN_KEEPALIVE unsigned grove_focus_entry(int id, int from_end) {
 EMSCRIPTEN_KEEPALIVE const char* grove_controls(int id) {
     auto* m = find(id);
     returned = m ? m->controls_json() : std::string("{\"controls\":[]}");
+    return returned.c_str();
+}
+
+// The text port's counters, as JSON: mode ("canvas" or "atlas"), tofu (glyphs drawn with no font
+// for them), GPU bytes of the text pages and their budget.
+EMSCRIPTEN_KEEPALIVE const char* grove_text_stats(int id) {
+    auto* m = find(id);
+    returned = m ? m->text_stats_json() : std::string("{}");
+    return returned.c_str();
+}
+
+// Where each line of text was drawn in the last frame, as JSON (recorded with the screen text).
+EMSCRIPTEN_KEEPALIVE const char* grove_screen_lines(int id) {
+    auto* m = find(id);
+    returned = m ? m->screen_lines_json() : std::string("[]");
     return returned.c_str();
 }
 

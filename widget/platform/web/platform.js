@@ -466,6 +466,13 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
         })();
       });
     },
+    // A promise of every line of text drawn in the last frame: {text, x, y, w, h (its box, CSS
+    // px), baseline (from the box's top), size, strong, rtl, font (the CSS font, in device px)}.
+    textLines: function () {
+      return element.groveDebug.screenText().then(function () {
+        return JSON.parse(UTF8ToString(Module._grove_screen_lines(id)));
+      });
+    },
     stats: function () { return Module.groveStats(id); },
   };
 
@@ -490,8 +497,12 @@ Module.groveScreenText = function (id, capture) {
 };
 Module.groveStats = function (id) {
   var m = Module.groveMounts[id];
-  return m ? {
+  if (!m) return null;
+  // text: how text is drawn ("canvas": the reader's fonts, "atlas": the bundled font), glyphs
+  // drawn with no font for them (tofu), GPU memory of the text pages.
+  var text = JSON.parse(UTF8ToString(Module._grove_text_stats(id)));
+  return {
     frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, editing: m.editingId, focused: m.focusedId,
-    wantText: m.editingId !== 0,
-  } : null;
+    wantText: m.editingId !== 0, text: text,
+  };
 };

@@ -10,6 +10,7 @@
 
 #include "js_bridge.hpp"
 #include "web_discussion.hpp"
+#include "web_text.hpp"
 #include "grove/wire.hpp"
 
 namespace grove {
@@ -39,7 +40,7 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
         io.GetClipboardTextFn = [](void*) { return js_clipboard_read(); };
         io.DisplaySize = ImVec2(640, 640);
         discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
-        app_ = std::make_unique<WidgetApp>(std::move(config), std::move(font), discussion_.get());
+        app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
         app_->set_mac(io.ConfigMacOSXBehaviors);
         app_->set_view(true, "grove" + std::to_string(id_) + "-");
         app_->set_canvas(false);
@@ -73,7 +74,7 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
-    app_ = std::make_unique<WidgetApp>(std::move(config), std::move(font), discussion_.get());
+    app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
     app_->set_mac(io.ConfigMacOSXBehaviors);
     app_->set_view(true, "grove" + std::to_string(id_) + "-");
     app_->set_overlay_fields(true);   // the page shows the edited field's own textarea over it
@@ -87,10 +88,20 @@ WebMount::~WebMount() {
     if (imgui_) {
         if (gl_ > 0) emscripten_webgl_make_context_current(gl_);
         ImGui::SetCurrentContext(imgui_);
+        app_.reset();   // its text pages are textures of this context
         if (gl_ > 0) ImGui_ImplOpenGL3_Shutdown();
         ImGui::DestroyContext(imgui_);
     }
     if (gl_ > 0) emscripten_webgl_destroy_context(gl_);
+}
+
+// The reader's fonts through Canvas 2D; the bundled font only where canvas text cannot be read
+// back (the loader fetched it then).
+std::unique_ptr<TextPort> WebMount::make_text_port(FontData font) {
+    if (!web_canvas_text_available()) return make_imgui_text_port(std::move(font));
+    auto web = std::make_unique<WebTextPort>();
+    web_text_ = web.get();
+    return web;
 }
 
 void WebMount::activate() {
@@ -115,6 +126,7 @@ void WebMount::resize(float css_w, float css_h, float dpr) {
     height_px_ = h;
     dpr_ = dpr;
     app_->set_scale(dpr);
+    if (web_text_) web_text_->set_viewport(w, h);
     if (canvas_) emscripten_set_canvas_element_size(js_canvas_selector(id_).c_str(), w, h);
     request_frames();
 }
@@ -256,9 +268,11 @@ void WebMount::send_style() {
     vars["--grove-danger-text"] = css_colour(p.danger_text);
     vars["--grove-disabled-bg"] = css_colour(p.disabled_bg);
     vars["--grove-disabled-text"] = css_colour(p.disabled_text);
-    const float body_px = app_->fonts().body ? app_->fonts().body->FontSize / s : kBodyPx;
-    vars["--grove-field-font"] = std::to_string(body_px) + "px";
-    vars["--grove-field-line"] = std::to_string(body_px) + "px";
+    // The edited field's textarea: the canvas's body text, its font, size and line spacing.
+    const TextPort& text = app_->text_port();
+    vars["--grove-field-font"] = std::to_string(text.metrics(kBody).font_px / s) + "px";
+    vars["--grove-field-line"] = std::to_string(text.metrics(kBody).line_px / s) + "px";
+    vars["--grove-font"] = text.config().family;
     vars["--grove-scheme"] = p.dark ? "dark" : "light";
     js_view_style(id_, dump(vars));
 }
@@ -281,6 +295,40 @@ std::string WebMount::controls_json() const {
                             {"h", c.h / dpr_}});
     }
     return dump(Json{{"controls", list}, {"ring", app_->focus_ring_visible()}});
+}
+
+std::string WebMount::text_stats_json() const {
+    const TextStats s = app_->text_port().stats();
+    Json chars = Json::array();
+    for (std::uint32_t c : s.tofu_chars) chars.push_back(c);
+    return dump(Json{{"mode", s.mode},
+                     {"tofu", s.tofu},
+                     {"tofuChars", chars},
+                     {"linesDrawn", s.lines_drawn},
+                     {"gpuBytes", s.gpu_bytes},
+                     {"gpuBudget", s.gpu_budget},
+                     {"pages", s.pages},
+                     {"evictions", s.evictions},
+                     {"dropped", s.dropped}});
+}
+
+std::string WebMount::screen_lines_json() const {
+    Json list = Json::array();
+    const TextPort& port = app_->text_port();
+    static const char* const kSizes[] = {"body", "small", "title"};
+    for (const ui::ScreenLine& l : app_->screen_lines()) {
+        list.push_back(Json{{"text", l.text},
+                            {"x", l.x / dpr_},
+                            {"y", l.y / dpr_},
+                            {"w", l.w / dpr_},
+                            {"h", l.h / dpr_},
+                            {"baseline", port.metrics(l.style).baseline / dpr_},
+                            {"size", kSizes[static_cast<int>(l.style.size)]},
+                            {"strong", l.style.strong},
+                            {"rtl", l.rtl},
+                            {"font", port.css_font(l.style)}});
+    }
+    return dump(list);
 }
 
 std::string WebMount::screen_text(bool capture) {

@@ -17,6 +17,8 @@ struct ImGuiContext;
 
 namespace grove {
 
+class WebTextPort;
+
 class WebMount {
 public:
     // Creates the WebGL2 context on the canvas matching `selector` (unless !canvas); check ok().
@@ -45,11 +47,14 @@ public:
     std::uint32_t focus_entry(bool from_end);
     std::string controls_json() const;
     std::string screen_text(bool capture);
+    std::string text_stats_json() const;
+    std::string screen_lines_json() const;   // where each line was drawn in the last frame (CSS px)   // the text port's counters (tofu, GPU memory)
 
     // Asks for `frames` more frames (input needs a few: ImGui settles over 2-3 frames).
     void request_frames(int frames = 3);
 
 private:
+    std::unique_ptr<TextPort> make_text_port(FontData font);
     static int on_animation_frame(double time_ms, void* user_data);
     static void on_minute(void* user_data);
     struct FrameHold;
@@ -70,6 +75,7 @@ private:
     ImGuiContext* imgui_ = nullptr;
     std::unique_ptr<Discussion> discussion_;   // declared before app_, which points into it
     std::unique_ptr<WidgetApp> app_;
+    WebTextPort* web_text_ = nullptr;          // the app's text port when it is the browser's
     float dpr_ = 1.0f;
     int width_px_ = 1, height_px_ = 1;
     int frames_wanted_ = 0;

@@ -1,0 +1,92 @@
+// Text in every script in Firefox ESR (a second engine: its own shaper, font fallback and
+// segmenter), checked by pixels as in Chromium (lib/text_checks.mjs), and Firefox's real
+// anti-fingerprinting mode (privacy.resistFingerprinting), where canvas reads are spoiled and the
+// widget falls back to its bundled font. Runs under Xvfb; see lib/firefox.mjs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { startServer } from './lib/harness.mjs';
+import { screenshotDir } from './lib/ui_page.mjs';
+import { devApi, pageFor } from './lib/dev_people.mjs';
+import { launchFirefox, siteDir, RECORD_EVENTS, until, ffDebug, settle, waitForText } from './lib/firefox.mjs';
+import { SCRIPTS, LONG, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
+
+let server, site, firefox;
+before(async () => {
+  site = await siteDir();
+  server = await startServer(['--site-dir', site.dir]);
+  const dev = devApi(server);
+  for (const text of Object.values(SCRIPTS)) await dev.seed('ana', 'scripts', text);
+  for (const key of ['arabic', 'hebrew', 'thai']) await dev.seed('dmitri', 'scripts', reverse(SCRIPTS[key]));
+  for (const text of Object.values(LONG)) await dev.seed('priya', 'wrapping', text);
+  await dev.seed('priya', 'wrapping', 'No font has this one: \u0378.');
+  const withEvents = (html) => html.replace('</head>', RECORD_EVENTS + '</head>');
+  await site.write('scripts.html', withEvents(pageFor('sam', { module: 'scripts', height: '2300px' })));
+  await site.write('wrapping.html', withEvents(pageFor('sam', { module: 'wrapping', height: '1900px' })));
+  mkdirSync(screenshotDir(), { recursive: true });
+  firefox = await launchFirefox();
+});
+after(async () => {
+  await firefox?.close();
+  await server?.stop();
+  await site?.remove();
+});
+
+async function open(browser, name, width, height) {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewport({ width, height });
+  await page.goto(`${server.url}/${name}`);
+  await until(page, () => (window.__groveEvents || []).some((e) => e.name === 'grove:ready'), null, 'grove:ready');
+  return { page, errors };
+}
+
+async function view(page, texts) {
+  for (const t of texts) await waitForText(page, t.slice(0, 6));
+  await settle(page);
+  const canvasBox = await page.$eval('#w canvas', (c) => { const r = c.getBoundingClientRect(); return { x: r.x, y: r.y }; });
+  return {
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    shot: (clip) => page.screenshot({ clip, encoding: 'base64' }),
+    canvasBox,
+    controls: (await ffDebug.controls(page)).controls,
+    lines: await ffDebug.lines(page),
+    stats: (await ffDebug.stats(page)).text,
+  };
+}
+
+test('Firefox: posts in twelve scripts draw as Firefox draws their text', async () => {
+  const { page, errors } = await open(firefox, 'scripts.html', 760, 2400);
+  await assertScripts({ ...await view(page, Object.values(SCRIPTS)), dpr: 1 });
+  await page.screenshot({ path: join(screenshotDir(), 'firefox-text-scripts.png'), clip: { x: 0, y: 0, width: 760, height: 1800 } });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox: long posts break where their language allows', async () => {
+  const { page, errors } = await open(firefox, 'wrapping.html', 480, 2000);
+  await assertWrapping(await view(page, [LONG.chinese, LONG.thai, 'No font has this one']));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Firefox with resistFingerprinting: the bundled font is fetched and draws', async () => {
+  const guarded = await launchFirefox({ 'privacy.resistFingerprinting': true });
+  try {
+    const { page, errors } = await open(guarded, 'scripts.html', 760, 2400);
+    await waitForText(page, SCRIPTS.latin.slice(0, 6));
+    await settle(page);
+    const { text } = await ffDebug.stats(page);
+    assert.equal(text.mode, 'atlas', 'canvas reads are spoiled: the bundled font draws');
+    const fonts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /grove-font/.test(n)));
+    assert.equal(fonts.length, 1, 'fetched once, only now');
+    assert.ok(text.tofu > 20, 'scripts the font lacks are counted');
+    assert.ok((await ffDebug.text(page)).includes(SCRIPTS.latin));
+    await page.screenshot({ path: join(screenshotDir(), 'firefox-resist-fingerprinting.png'), clip: { x: 0, y: 0, width: 760, height: 1200 } });
+    assert.deepEqual(errors, []);
+  } finally {
+    await guarded.close();
+  }
+});

@@ -1,0 +1,256 @@
+// Live updates over real HTTP (API contract 1.1): GET /api/v1/events against the real binary.
+// Errors are JSON before any event; a commit in a followed module is announced within 2 s; a
+// leader learning anywhere reaches every stream; pings keep idle streams alive; a stream ends
+// when its token expires or the server stops; and open streams cost no threads.
+#include <doctest/doctest.h>
+
+#include <arpa/inet.h>    // inet_pton
+#include <netinet/in.h>   // sockaddr_in
+#include <poll.h>         // poll
+#include <sys/socket.h>   // socket, connect
+#include <unistd.h>       // close
+
+#include <chrono>         // std::chrono
+#include <fstream>        // std::ifstream
+#include <thread>         // std::this_thread
+
+#include "http_test_support.hpp"
+
+using namespace grove;
+using namespace grove::test;
+using namespace std::chrono;
+
+namespace {
+
+// One event stream read over a raw socket, as fetch() in the widget would.
+class EventStream {
+public:
+    EventStream(int port, const std::string& modules, const std::string& token) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        REQUIRE(fd_ >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<uint16_t>(port));
+        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+        REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        const std::string req = "GET /api/v1/events?modules=" + modules + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+                                "Authorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n";
+        REQUIRE(::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));
+    }
+    ~EventStream() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    EventStream(const EventStream&) = delete;
+    EventStream& operator=(const EventStream&) = delete;
+
+    // Reads until `text` is in the stream (after the header) or `timeout` passes.
+    bool wait_for(const std::string& text, milliseconds timeout = seconds(5)) {
+        const auto deadline = steady_clock::now() + timeout;
+        while (body().find(text) == std::string::npos) {
+            if (steady_clock::now() >= deadline || !read_some(deadline)) return body().find(text) != std::string::npos;
+        }
+        return true;
+    }
+    // Reads until the server closes the connection; false if it is still open after `timeout`.
+    bool wait_closed(milliseconds timeout) {
+        const auto deadline = steady_clock::now() + timeout;
+        while (steady_clock::now() < deadline)
+            if (!read_some(deadline)) return closed_;
+        return false;
+    }
+    std::string head() const { return raw_.substr(0, raw_.find("\r\n\r\n") + 4); }
+    // The stream's text, chunk framing removed (complete chunks only).
+    std::string body() const {
+        std::string out;
+        std::size_t at = raw_.find("\r\n\r\n");
+        if (at == std::string::npos) return out;
+        at += 4;
+        for (;;) {
+            const std::size_t eol = raw_.find("\r\n", at);
+            if (eol == std::string::npos) return out;
+            const std::size_t size = std::stoul(raw_.substr(at, eol - at), nullptr, 16);
+            if (size == 0 || raw_.size() < eol + 2 + size + 2) return out;
+            out += raw_.substr(eol + 2, size);
+            at = eol + 2 + size + 2;
+        }
+    }
+    bool ended_cleanly() const { return raw_.size() >= 5 && raw_.compare(raw_.size() - 5, 5, "0\r\n\r\n") == 0; }
+    int count(const std::string& text) const {
+        int n = 0;
+        const std::string b = body();
+        for (auto at = b.find(text); at != std::string::npos; at = b.find(text, at + 1)) ++n;
+        return n;
+    }
+
+private:
+    bool read_some(steady_clock::time_point deadline) {
+        const auto left = duration_cast<milliseconds>(deadline - steady_clock::now()).count();
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(std::max<long long>(left, 0))) <= 0) return false;
+        char buf[16384];
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) {
+            closed_ = true;
+            return false;
+        }
+        raw_.append(buf, static_cast<std::size_t>(n));
+        return true;
+    }
+    int fd_ = -1;
+    bool closed_ = false;
+    std::string raw_;
+};
+
+std::string event(const std::string& module, std::int64_t rev) {
+    return "event: changed\ndata: " + dump(Json{{"module", module}, {"rev", rev}}) + "\n\n";
+}
+
+int threads_of(int pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("events: a missing token is 401 and a bad module list 400, as JSON before any event") {
+    HttpApi api;
+    const std::string ann = HttpApi::token("ann");
+    auto res = api.call("GET", "/api/v1/events?modules=m");
+    CHECK(res.status == 401);
+    CHECK(res.code() == "unauthorized");
+    CHECK(res.header("Content-Type").rfind("application/json", 0) == 0);
+    for (const std::string& query : std::vector<std::string>{"", "?modules=", "?modules=a,,b", "?modules=a%20b", "?modules=a,b,",
+                                    "?other=a", "?modules=" + std::string(129, 'm')}) {
+        CAPTURE(query);
+        res = api.call("GET", "/api/v1/events" + query, ann);
+        CHECK(res.status == 400);
+        CHECK(res.code() == "bad_request");
+        CHECK(res.field() == "modules");
+    }
+    std::string modules;
+    for (int i = 0; i < 21; ++i) modules += (i ? "," : "") + std::string("m") + std::to_string(i);
+    CHECK(api.call("GET", "/api/v1/events?modules=" + modules, ann).status == 400);
+    CHECK(api.call("POST", "/api/v1/events?modules=m", ann, "{}").status == 405);
+    // Twenty modules (one repeated) are fine.
+    EventStream twenty(api.port(), modules.substr(0, modules.rfind(',')) + ",m0", ann);
+    CHECK(twenty.wait_for(": ping\n\n"));
+}
+
+TEST_CASE("events: the stream's headers, then `changed` within 2 s of a commit in a followed module, nothing for others") {
+    HttpApi api;
+    const std::string ann = HttpApi::token("ann"), bob = HttpApi::token("bob");
+    EventStream s(api.port(), "a,b", bob);
+    REQUIRE(s.wait_for(": ping\n\n"));   // the stream is open, and subscribed
+    const std::string head = s.head();
+    CHECK(head.rfind("HTTP/1.1 200", 0) == 0);
+    CHECK(head.find("Content-Type: text/event-stream") != std::string::npos);
+    CHECK(head.find("Cache-Control: no-store") != std::string::npos);
+
+    REQUIRE(api.call("POST", "/api/v1/modules/c/posts", ann, create_json("c1", "elsewhere")).status == 201);
+    const auto start = steady_clock::now();
+    const auto created = api.call("POST", "/api/v1/modules/a/posts", ann, create_json("a1", "hello"));
+    REQUIRE(created.status == 201);
+    REQUIRE(s.wait_for(event("a", created.json()["rev"].get<std::int64_t>()), seconds(2)));
+    MESSAGE("a commit reached the stream " << duration_cast<milliseconds>(steady_clock::now() - start).count()
+                                           << " ms after the write was sent");
+    // Every kind of change is announced with the post's new rev.
+    REQUIRE(api.call("POST", "/api/v1/modules/b/posts", ann, create_json("b1", "x")).status == 201);
+    const auto endorsed = api.call("PUT", "/api/v1/posts/b1/endorsement", bob);
+    REQUIRE(endorsed.status == 200);
+    const auto rev_b1 = [&] { return api.call("GET", "/api/v1/posts/b1", ann).json()["rev"].get<std::int64_t>(); };
+    CHECK(s.wait_for(event("b", rev_b1()), seconds(2)));
+    REQUIRE(api.call("PATCH", "/api/v1/posts/b1", ann, R"({"body":"y"})").status == 200);
+    CHECK(s.wait_for(event("b", rev_b1()), seconds(2)));
+    const auto deleted = api.call("DELETE", "/api/v1/posts/b1", ann);
+    CHECK(s.wait_for(event("b", deleted.json()["rev"].get<std::int64_t>()), seconds(2)));
+    CHECK(s.body().find("\"module\":\"c\"") == std::string::npos);
+    CHECK(s.body().find("spotlight") == std::string::npos);
+}
+
+TEST_CASE("events: a leader learning in any module sends `spotlight` to every stream") {
+    HttpApi api;
+    EventStream s1(api.port(), "x", HttpApi::token("ann"));
+    EventStream s2(api.port(), "y,z", HttpApi::token("bob"));
+    REQUIRE(s1.wait_for(": ping\n\n"));
+    REQUIRE(s2.wait_for(": ping\n\n"));
+    const auto res = api.call("POST", "/api/v1/modules/elsewhere/posts", HttpApi::token("lea", Role::leader),
+                              create_json("l1", "what I learned", "leader_learning"));
+    REQUIRE(res.status == 201);
+    const std::string spot = "event: spotlight\ndata: " + dump(Json{{"rev", res.json()["rev"]}}) + "\n\n";
+    CHECK(s1.wait_for(spot, seconds(2)));
+    CHECK(s2.wait_for(spot, seconds(2)));
+    CHECK(s1.count("event: changed") == 0);
+}
+
+TEST_CASE("events: a burst of writes ends with the last rev announced") {
+    HttpApi api;
+    EventStream s(api.port(), "m", HttpApi::token("bob"));
+    REQUIRE(s.wait_for(": ping\n\n"));
+    std::int64_t last = 0;
+    for (int i = 0; i < 40; ++i) {
+        const auto res = api.call("POST", "/api/v1/modules/m/posts", HttpApi::token("ann"), create_json("p" + std::to_string(i), "x"));
+        REQUIRE(res.status == 201);
+        last = res.json()["rev"].get<std::int64_t>();
+    }
+    CHECK(s.wait_for(event("m", last), seconds(2)));
+    MESSAGE("40 writes, " << s.count("event: changed") << " events");
+    CHECK(s.count("event: changed") <= 40);
+}
+
+TEST_CASE("events: `: ping` every --ping-interval, and the stream ends when the token expires") {
+    HttpApi api({"--ping-interval", "1"});
+    const auto start = steady_clock::now();
+    EventStream s(api.port(), "m", HttpApi::token("ann", Role::learner, 4));
+    REQUIRE(s.wait_for(": ping\n\n: ping\n\n: ping\n\n", seconds(4)));
+    REQUIRE(s.wait_closed(seconds(6)));
+    const auto lived = duration_cast<milliseconds>(steady_clock::now() - start);
+    MESSAGE("a stream with a 4 s token lived " << lived.count() << " ms");
+    CHECK(lived >= seconds(2));   // exp is whole seconds: at least 3 s minus rounding
+    CHECK(lived < seconds(7));
+    CHECK(s.ended_cleanly());     // the last chunk: the client knows the stream ended, not broke
+    CHECK(api.call("GET", "/api/v1/health").status == 200);
+}
+
+TEST_CASE("events: 500 open streams and 500 idle keep-alive connections hold no threads; all hear one write") {
+    HttpApi api({"--threads", "2"});
+    const std::string bob = HttpApi::token("bob");
+    std::vector<std::unique_ptr<EventStream>> streams;
+    for (int i = 0; i < 500; ++i) streams.push_back(std::make_unique<EventStream>(api.port(), "fan", bob));
+    for (auto& s : streams) REQUIRE(s->wait_for(": ping\n\n"));
+    std::vector<std::unique_ptr<httplib::Client>> idle;
+    for (int i = 0; i < 500; ++i) {
+        idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", api.port()));
+        idle.back()->set_keep_alive(true);
+        auto res = idle.back()->Get("/api/v1/health");
+        REQUIRE(res);
+    }
+    const int threads = threads_of(api.server().pid());
+    MESSAGE("grove-server runs " << threads << " threads with 1,000 open connections");
+    CHECK(threads > 0);
+    CHECK(threads <= 8);   // main, signals, the event loop, the hub, 2 workers, and slack
+    const auto start = steady_clock::now();
+    CHECK(api.call("GET", "/api/v1/health").status == 200);
+    CHECK(steady_clock::now() - start < seconds(1));
+
+    const auto res = api.call("POST", "/api/v1/modules/fan/posts", HttpApi::token("ann"), create_json("f", "to all"));
+    REQUIRE(res.status == 201);
+    const std::string expected = event("fan", res.json()["rev"].get<std::int64_t>());
+    int heard = 0;
+    for (auto& s : streams) heard += s->wait_for(expected, seconds(2)) ? 1 : 0;
+    CHECK(heard == 500);
+    CHECK(duration_cast<milliseconds>(steady_clock::now() - start) < seconds(3));
+}
+
+TEST_CASE("events: SIGTERM ends open streams cleanly and the server exits 0 at once") {
+    HttpApi api;
+    EventStream s(api.port(), "m", HttpApi::token("ann"));
+    REQUIRE(s.wait_for(": ping\n\n"));
+    const auto start = steady_clock::now();
+    CHECK(api.server().stop() == 0);
+    CHECK(steady_clock::now() - start < seconds(3));
+    CHECK(s.wait_closed(seconds(2)));
+    CHECK(s.ended_cleanly());
+}
