@@ -11,7 +11,7 @@ using namespace grove;
 
 namespace {
 
-struct Outcome {
+struct ReadOutcome {
     RequestReader::State state;
     int status = 0;            // the refusal's status
     HttpRequest request;       // when complete
@@ -19,10 +19,10 @@ struct Outcome {
 };
 
 // Feeds `bytes` in pieces of `step` bytes (0: all at once), as a socket might deliver them.
-Outcome read(const std::string& bytes, std::size_t step = 0) {
+ReadOutcome read(const std::string& bytes, std::size_t step = 0) {
     RequestReader reader;
     std::string pending;
-    Outcome o;
+    ReadOutcome o;
     std::size_t offered = 0;
     while (true) {
         const std::size_t n = step == 0 ? bytes.size() - offered : std::min(step, bytes.size() - offered);
@@ -47,8 +47,8 @@ Outcome read(const std::string& bytes, std::size_t step = 0) {
 }
 
 int refused_with(const std::string& bytes) {
-    const Outcome all = read(bytes);
-    const Outcome bytewise = read(bytes, 1);
+    const ReadOutcome all = read(bytes);
+    const ReadOutcome bytewise = read(bytes, 1);
     CHECK(all.status == bytewise.status);   // however the bytes arrive
     return all.state == RequestReader::State::refused ? all.status : 0;
 }
@@ -60,18 +60,18 @@ const std::string kPost = "POST /api/v1/modules/m/posts HTTP/1.1\r\nHost: x\r\n"
 TEST_CASE("request reader: a GET, a POST with a body and a chunked POST, in one piece and byte by byte") {
     for (std::size_t step : {std::size_t{0}, std::size_t{1}, std::size_t{7}}) {
         CAPTURE(step);
-        Outcome get = read("GET /api/v1/health?x=1 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n", step);
+        ReadOutcome get = read("GET /api/v1/health?x=1 HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n", step);
         REQUIRE(get.state == RequestReader::State::complete);
         CHECK(get.request.method == "GET");
         CHECK(get.request.target == "/api/v1/health?x=1");
         CHECK(get.request.headers.find("accept")->second == "*/*");
         CHECK(get.request.keep_alive);
 
-        Outcome post = read(kPost + "Content-Length: 5\r\n\r\nhello", step);
+        ReadOutcome post = read(kPost + "Content-Length: 5\r\n\r\nhello", step);
         REQUIRE(post.state == RequestReader::State::complete);
         CHECK(post.request.body == "hello");
 
-        Outcome chunked = read(kPost + "Transfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n", step);
+        ReadOutcome chunked = read(kPost + "Transfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n", step);
         REQUIRE(chunked.state == RequestReader::State::complete);
         CHECK(chunked.request.body == "hello");
     }
@@ -136,7 +136,7 @@ TEST_CASE("request reader: sizes - 413 from the head alone, 414, 400 for a long 
     for (int i = 0; many.size() < 70 * 1024; ++i) many += "X-" + std::to_string(i) + ": " + std::string(100, 'f') + "\r\n";
     CHECK(refused_with(many + "\r\n") == 431);
     // Exactly 64 KiB of body is read.
-    const Outcome exact = read(kPost + "Content-Length: 65536\r\n\r\n" + std::string(65536, 'y'));
+    const ReadOutcome exact = read(kPost + "Content-Length: 65536\r\n\r\n" + std::string(65536, 'y'));
     REQUIRE(exact.state == RequestReader::State::complete);
     CHECK(exact.request.body.size() == 65536);
 }
