@@ -267,6 +267,11 @@ test('insights for a curator: charts drawn, data tables, module picker, sortable
     }).catch((e) => assert.fail(`${e.message}: ${JSON.stringify(last)}`));
     assert.ok(s.width > 300 && s.height > 100, JSON.stringify(s));
   }
+  // The solid posts line and the dotted endorsements line are drawn, not only their legend: their
+  // colours cover far more than a legend's point (about 64 CSS pixels). The dashed contributors
+  // line mostly runs under the posts line with the seeded data, so its pixels are not counted.
+  const lines = await colourPixels(activity, { posts: '#0a66c2', endorsements: '#1a7f37' });
+  for (const [name, n] of Object.entries(lines.counts)) assert.ok(n > 6 * lines.swatch, `the ${name} line is drawn: ${JSON.stringify(lines)}`);
   assert.equal(await activity.getAttribute('role'), 'img');
   assert.match(await activity.getAttribute('aria-label'), /^Line chart of posts, contributors and endorsements per day.*all modules: \d+ posts/);
 
@@ -322,6 +327,24 @@ test('insights for a curator: charts drawn, data tables, module picker, sortable
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// How many pixels of a canvas are (nearly) each of the given colours, and how many device pixels
+// one legend point takes at most (8 by 8 CSS pixels), to tell a drawn line from its legend.
+async function colourPixels(canvas, colours) {
+  return canvas.evaluate((c, colours) => {
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    const out = {};
+    for (const [name, hex] of Object.entries(colours)) {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 200 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 60) n++;
+      }
+      out[name] = n;
+    }
+    return { counts: out, swatch: Math.round(64 * devicePixelRatio * devicePixelRatio) };
+  }, colours);
+}
 
 test('on another origin under the documented Content-Security-Policy: all three work, no violation', async () => {
   const grove = server.url;
