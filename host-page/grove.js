@@ -1,4 +1,6 @@
-/* Grove loader: mounts the Grove discussion widget into every element with data-grove-module.
+/* Grove loader: mounts the Grove discussion widget into every element with data-grove-module,
+ * and hands the page elements that need no wasm (data-grove-count, data-grove-digest,
+ * data-grove-insights) to grove-pages.js, downloaded only where a page has one.
  * Contract: shared/spec/embed.md; for editors and admins: docs/EMBEDDING.md.
  *
  * [SECTION] Assets      one download and one compile of the wasm for the whole page
@@ -6,6 +8,7 @@
  * [SECTION] Token       GroveConfig.getToken, shared by every widget, asked again after a 401
  * [SECTION] Checks      GroveConfig, the mount element's attributes, WebGL 2, forced colours
  * [SECTION] Messages    what a person sees inside the element when Grove cannot start
+ * [SECTION] Page elements  counts, digest and insights: their code loaded only where they are
  * [SECTION] Mounting    Grove.mount / Grove.unmount, and the automatic mount on load
  *
  * It never blocks the page: load it with `defer`; everything heavy is fetched asynchronously. */
@@ -18,6 +21,9 @@
   // names it produced, which browsers may cache for a year; the plain names are the fallback.
   var HASHED_ASSETS = /*@GROVE_ASSETS@*/null;
   var PLAIN_ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', font: 'grove-font.ttf' };
+  // The same for the page elements' code (host-page/pages/), which widgets never download.
+  var HASHED_PAGE_ASSETS = /*@GROVE_PAGE_ASSETS@*/null;
+  var PLAIN_PAGE_ASSETS = { pages: 'grove-pages.js', insights: 'grove-insights.js' };
   var DOCS = 'docs/EMBEDDING.md';
 
   var script = document.currentScript || findLoaderScript();
@@ -68,7 +74,8 @@
     });
   }
 
-  function loadScript(name) {
+  // Loads one of Grove's scripts; resolves to the factory it defines as window[factory].
+  function loadScript(name, factory) {
     return new Promise(function (resolve, reject) {
       var url = new URL(name, base).href;
       var s = document.createElement('script');
@@ -76,8 +83,8 @@
       s.async = true;
       s.crossOrigin = 'anonymous';   // real error messages from a cross-origin glue
       s.onload = function () {
-        if (typeof window.createGroveCore === 'function') resolve(window.createGroveCore);
-        else reject(loadError('The discussion could not be loaded: ' + url + ' is not Grove\'s grove-core.js.', {}));
+        if (typeof window[factory] === 'function') resolve(window[factory]);
+        else reject(loadError('The discussion could not be loaded: ' + url + ' is not Grove\'s ' + name.replace(/\.[0-9a-f]{12}\./, '.') + '.', {}));
       };
       s.onerror = function () {
         reject(loadError('The discussion could not be loaded: ' + url + ' did not load.', { status: 404 }));
@@ -131,7 +138,7 @@
   // parallel; the wasm compiles while it downloads.
   function loadAssets(names) {
     var fontNeeded = !canvasTextReadable();
-    return Promise.all([loadScript(names.core), compileWasm(names.wasm), fontNeeded ? loadFont(names.font) : null]).then(function (parts) {
+    return Promise.all([loadScript(names.core, 'createGroveCore'), compileWasm(names.wasm), fontNeeded ? loadFont(names.font) : null]).then(function (parts) {
       var factory = parts[0], wasmModule = parts[1], font = parts[2];
       return new Promise(function (resolve, reject) {
         factory({
@@ -531,6 +538,70 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // [SECTION] Page elements
+  // ---------------------------------------------------------------------------------------------
+  // Counts, the digest and insights are plain HTML filled from the API: their code is in
+  // grove-pages.js (and grove-insights.js, which bundles the charting library), fetched only
+  // when the page has such an element, never by a page with widgets only. The wasm is not needed.
+  var PAGE_ELEMENTS = '[data-grove-count],[data-grove-digest],[data-grove-insights]';
+  var pagesPromise = null, insightsPromise = null;
+  var pageElements = new Set();
+
+  function loadPageScript(key, factory) {
+    var hashed = HASHED_PAGE_ASSETS && HASHED_PAGE_ASSETS[key];
+    return loadScript(hashed || PLAIN_PAGE_ASSETS[key], factory).catch(function (err) {
+      if (hashed && err && err.status === 404) return loadScript(PLAIN_PAGE_ASSETS[key], factory);   // an older cached loader
+      throw err;
+    });
+  }
+
+  function loadInsights() {
+    if (!insightsPromise) {
+      insightsPromise = loadPageScript('insights', 'createGroveInsights');
+      insightsPromise.catch(function () { insightsPromise = null; });
+    }
+    return insightsPromise;
+  }
+
+  function loadPages() {
+    if (!pagesPromise) {
+      pagesPromise = loadPageScript('pages', 'createGrovePages').then(function (create) {
+        return create({ version: VERSION, apiBase: apiBase, getToken: getToken, loadInsights: loadInsights });
+      });
+      pagesPromise.catch(function () { pagesPromise = null; });
+    }
+    return pagesPromise;
+  }
+
+  function mountPageElement(el) {
+    pageElements.add(el);
+    if (el.hasAttribute('data-grove-insights')) loadInsights().catch(function () { /* reported by the mount */ });   // in parallel
+    return loadPages().then(function (pages) { return pages.mount(el); }, function (err) {
+      return explainLoadFailure(err).then(function (e) {
+        var message = String(e.message).replace('The discussion could not be loaded', 'This part of the page could not be loaded')
+          .replace('The discussion cannot start', 'This part of the page cannot be shown');
+        console.error('Grove: ' + message);
+        if (!el.hasAttribute('data-grove-count')) {   // a count keeps its own text; a block says why
+          var box = document.createElement('div');
+          box.setAttribute('role', 'alert');
+          box.setAttribute('data-grove-error', e.code || 'load_failed');
+          box.style.cssText = boxStyle(prefersDark(themeOf(el)));
+          box.textContent = message;
+          el.replaceChildren(box);
+        }
+        el.dispatchEvent(new CustomEvent('grove:error', { bubbles: true, detail: { code: e.code || 'load_failed', message: message } }));
+        return false;
+      });
+    });
+  }
+
+  function unmountPageElement(el) {
+    if (!pageElements.delete(el)) return false;
+    if (pagesPromise) pagesPromise.then(function (pages) { pages.unmount(el); }, function () { /* nothing was shown */ });
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // [SECTION] Mounting
   // ---------------------------------------------------------------------------------------------
   var mounted = new Map();   // element -> entry
@@ -558,6 +629,7 @@
 
   function mount(el) {
     if (!(el instanceof Element)) throw new TypeError('Grove.mount(element) needs a DOM element, got ' + describe(el));
+    if (!el.hasAttribute('data-grove-module') && el.matches(PAGE_ELEMENTS)) return mountPageElement(el);
     var existing = mounted.get(el);
     if (existing) return existing.ready;
     var entry = { id: nextId++, element: el, handle: null, ui: null, canvas: null, ready: null, lost: false };
@@ -680,7 +752,7 @@
 
   function unmount(el) {
     var entry = mounted.get(el);
-    if (!entry) return false;
+    if (!entry) return unmountPageElement(el);
     mounted.delete(el);
     if (entry.observer) entry.observer.disconnect();
     detach(entry);
@@ -710,6 +782,7 @@
 
   function mountAll() {
     document.querySelectorAll('[data-grove-module]').forEach(function (el) { mount(el); });
+    document.querySelectorAll(PAGE_ELEMENTS).forEach(function (el) { if (!el.hasAttribute('data-grove-module')) mountPageElement(el); });
   }
 
   // The loader's own checks of an element's data-grove-* attributes, for tools such as the

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Packages the built widget for serving (a build step of widget/CMakeLists.txt, after grove-core):
-//   1. copies grove-core.js, grove-core.wasm and grove-font.ttf to content-hashed names
+//   1. copies grove-core.js, grove-core.wasm and grove-font.ttf, and the page elements' bundles
+//      grove-pages.js and grove-insights.js (scripts/bundle_pages.mjs), to content-hashed names
 //      (grove-core.<sha256:12>.wasm, ...) that may be cached for a year, and removes older ones;
-//   2. writes the loader grove.js with those names filled in (it stays at /widget/grove.js);
+//   2. writes the loader grove.js with those names filled in (it stays at /widget/grove.js):
+//      the widget's in HASHED_ASSETS, the page elements' in HASHED_PAGE_ASSETS;
 //   3. precompresses every file as .gz (zlib level 9) and .br (brotli quality 11), kept only
 //      when smaller, so the server never compresses on the fly;
 //   4. prints raw / gzip / brotli sizes.
@@ -36,33 +38,41 @@ function writeIfChanged(path, bytes) {
 }
 
 const ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', font: 'grove-font.ttf' };
-const HASHED = /^(grove-core|grove-font)\.[0-9a-f]{12}\.(js|wasm|ttf)(\.gz|\.br)?$/;
+const PAGE_ASSETS = { pages: 'grove-pages.js', insights: 'grove-insights.js' };
+const HASHED = /^(grove-core|grove-font|grove-pages|grove-insights)\.[0-9a-f]{12}\.(js|wasm|ttf)(\.gz|\.br)?$/;
 const COMPRESSED = /\.(gz|br)$/;
 
 const { dist, loader, stamp } = args();
 
 // 1. Content-hashed copies.
-const names = {};
-for (const [key, file] of Object.entries(ASSETS)) {
-  const path = join(dist, file);
-  if (!existsSync(path)) fail(`${path} is missing (build grove-core and grove_font first)`);
-  const bytes = readFileSync(path);
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
-  const dot = file.indexOf('.');
-  names[key] = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
-  writeIfChanged(join(dist, names[key]), bytes);
+function hashedCopies(assets, missing) {
+  const out = {};
+  for (const [key, file] of Object.entries(assets)) {
+    const path = join(dist, file);
+    if (!existsSync(path)) fail(`${path} is missing (${missing})`);
+    const bytes = readFileSync(path);
+    const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+    const dot = file.indexOf('.');
+    out[key] = `${file.slice(0, dot)}.${hash}${file.slice(dot)}`;
+    writeIfChanged(join(dist, out[key]), bytes);
+  }
+  return out;
 }
-const current = new Set(Object.values(names));
+const names = hashedCopies(ASSETS, 'build grove-core and grove_font first');
+const pageNames = hashedCopies(PAGE_ASSETS, 'run scripts/bundle_pages.mjs first');
+const current = new Set([...Object.values(names), ...Object.values(pageNames)]);
 for (const file of readdirSync(dist)) {
   const m = file.match(HASHED);
   if (m && !current.has(file.replace(COMPRESSED, ''))) rmSync(join(dist, file));
 }
 
 // 2. The loader, told the hashed names.
-const MARKER = '/*@GROVE_ASSETS@*/null';
-const source = readFileSync(loader, 'utf8');
-if (source.split(MARKER).length !== 2) fail(`${loader} must contain ${MARKER} exactly once`);
-writeIfChanged(join(dist, 'grove.js'), Buffer.from(source.replace(MARKER, JSON.stringify(names))));
+let source = readFileSync(loader, 'utf8');
+for (const [marker, value] of [['/*@GROVE_ASSETS@*/null', names], ['/*@GROVE_PAGE_ASSETS@*/null', pageNames]]) {
+  if (source.split(marker).length !== 2) fail(`${loader} must contain ${marker} exactly once`);
+  source = source.replace(marker, JSON.stringify(value));
+}
+writeIfChanged(join(dist, 'grove.js'), Buffer.from(source));
 
 // 3. Precompressed variants.
 function brotliMode(file) {
@@ -110,4 +120,4 @@ for (const r of sizes) {
   if (HASHED.test(r.file)) continue;   // same bytes as the plain names
   console.log('  ' + r.file.padEnd(34) + kb(r.raw).padStart(12) + kb(r.gz).padStart(12) + kb(r.br).padStart(12));
 }
-if (stamp) writeFileSync(stamp, JSON.stringify({ assets: names, sizes }, null, 2) + '\n');
+if (stamp) writeFileSync(stamp, JSON.stringify({ assets: names, page_assets: pageNames, sizes }, null, 2) + '\n');

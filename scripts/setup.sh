@@ -68,4 +68,9 @@ if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/n
   echo "setup: npm install (tests/browser)"
   (cd tests/browser && npm install --no-audit --no-fund --loglevel=error)
 fi
+# Build tools for the page elements (esbuild, Chart.js; pinned in scripts/package.json).
+if [ ! -f scripts/node_modules/esbuild/package.json ] || [ ! -f scripts/node_modules/chart.js/package.json ]; then
+  echo "setup: npm ci (scripts: esbuild, Chart.js)"
+  (cd scripts && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "setup: ok"

@@ -101,6 +101,7 @@ test('two widgets on the demo page: the engine fetched once, each posts to its o
   assert.equal(count(/\/widget\/grove-core[.\w]*\.wasm$/), 1, 'the wasm is downloaded once');
   assert.equal(count(/\/widget\/grove-core[.\w]*\.js$/), 1, 'the glue is loaded once');
   assert.equal(count(/\/widget\/grove-font[.\w]*\.ttf$/), 0, 'no font is downloaded: text is drawn with the reader\'s fonts');
+  assert.equal(count(/\/widget\/grove-(pages|insights)[.\w]*\.js$/), 0, 'a page with widgets only never loads the page elements\' code');
   const posted = await page.evaluate(() => window.__groveEvents.filter((e) => e.name === 'grove:post')
     .map((e) => [e.target, e.detail.post.body]));
   assert.deepEqual(posted, [['grove-privacy', privacy], ['grove-feedback', feedback]]);
