@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load test of issue 8: simulated widgets (default 200) syncing and writing against a real
+# The load test: simulated widgets (default 200) syncing and writing against a real
 # grove-server with its default limits for a minute on loopback; then every acknowledged write is
 # checked against the database and the server's memory (RSS) must have levelled off. Prints the
 # figures and a summary line; exits non-zero on any error other than 429, any lost or duplicated

@@ -1,4 +1,4 @@
-// Benchmark of the widget's cache (issue 4), in real Chromium against the real grove-server.
+// Benchmark of the widget's cache, in real Chromium against the real grove-server.
 // Not part of ./grove test: it prints numbers.
 //   ready    navigation start -> grove:ready (the first frame showing the cache), with an empty
 //            cache and with 10,000 cached posts. Runs alternate between two origins of the same

@@ -1,4 +1,4 @@
-# Size and speed flags of the Emscripten build (issue 7: payload <= 200 KB gzip). Applied to every
+# Size and speed flags of the Emscripten build (the download target: <= 200 KB gzip). Applied to every
 # target of the wasm tree (ImGui, shared/, widget/) at compile and link time (the link runs
 # wasm-opt at the same level); the native tree is untouched. Numbers: docs/BENCHMARKS.md "Levers".
 if(NOT EMSCRIPTEN)
@@ -6,7 +6,7 @@ if(NOT EMSCRIPTEN)
 endif()
 
 # -Oz with LTO instead of CMake's Release -O3, measured side by side (bench/compare_builds.mjs,
-# UI of issue 5, 5 rounds): wasm 216.5 -> 170.5 KB gzip (508 -> 344 KiB raw); grove:ready with a
+# the thread UI, 5 rounds): wasm 216.5 -> 170.5 KB gzip (508 -> 344 KiB raw); grove:ready with a
 # warm cache 995 -> 765 ms (a smaller module compiles faster); script time per frame while the
 # pointer moves 4.13 -> 3.34 ms (no slower: ImGui's hot loops are small, -O3 mostly inlined more).
 # With the sync engine (3 rounds, 10,000 posts cached): wasm 330.3 -> 225.7 KB gzip (816 -> 483

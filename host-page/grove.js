@@ -1,7 +1,7 @@
 /* Grove loader: mounts the Grove discussion widget into every element with data-grove-module,
  * and hands the page elements that need no wasm (data-grove-count, data-grove-digest,
  * data-grove-insights) to grove-pages.js, downloaded only where a page has one.
- * Contract: shared/spec/embed.md; for editors and admins: docs/EMBEDDING.md.
+ * For editors and admins: docs/EMBEDDING.md (the snippet, attributes, events, keyboard, offline).
  *
  * [SECTION] Assets      one download and one compile of the wasm for the whole page
  * [SECTION] Cache       the widget's IndexedDB cache, read while the wasm downloads

@@ -3,7 +3,7 @@
 //   [data-grove-count]     counts.mjs     "12 reflections" on listing pages
 //   [data-grove-digest]    digest.mjs     the digest for newsletters
 //   [data-grove-insights]  grove-insights.js (loaded on demand: it bundles Chart.js)
-// Contract: shared/spec/embed.md "Counts on listing pages"; for editors: docs/EMBEDDING.md.
+// For editors: docs/EMBEDDING.md, "Counts on listing pages".
 import { GroveError, showProblem } from './common.mjs';
 import { createCounts } from './counts.mjs';
 import { createDigests } from './digest.mjs';

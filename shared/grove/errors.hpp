@@ -1,4 +1,4 @@
-// Every error the API can answer, with its HTTP status, as in ../shared/spec/api.md.
+// Every error the API can answer, with its HTTP status, as in the API contract (docs/API.md).
 // The widget shows `message` to people, so each is a sentence a person understands.
 #pragma once
 

@@ -8,7 +8,6 @@
 
 namespace grove {
 
-constexpr int kProtocolVersion = 1;          // wire format version (api.md v1)
 constexpr std::size_t kDefaultMaxBodyCodePoints = 500;
 
 enum class Role { learner, curator, leader, admin };

@@ -1,4 +1,4 @@
-// The JSON wire format of api.md v1, shared by server and widget. Decoders never throw: every
+// The JSON wire format of the REST API v1 (docs/API.md), shared by server and widget. Decoders never throw: every
 // wrong type or missing field becomes an ApiError naming the field.
 #pragma once
 

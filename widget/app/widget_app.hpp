@@ -113,7 +113,6 @@ public:
     // Shift+Tab came from below. Returns that control (the page focuses its element at once, so
     // what is typed next goes there), 0 before the first frame.
     std::uint32_t focus_entry(bool from_end);
-    void request_composer_focus() { focus_entry(false); }
     // The page's focus moved to the HTML view's element for control `id` (a screen reader, a
     // click in the HTML view, or Tab there): the widget's focus follows, and a thread row not on
     // the canvas scrolls into view. `row` is the list item's row when the focus is on an item.

@@ -75,7 +75,6 @@ public:
     // Storage confirmed the entry; each completed storage write advances the epoch.
     void mark_persisted(const std::string& key);
     std::uint64_t epoch() const { return epoch_; }
-    void advance_epoch() { ++epoch_; }
     // The outbox as storage holds it now (another tab may have sent, failed or added writes).
     // `epoch_at_read` is epoch() when the read began: entries this tab persisted after that, or
     // has not persisted yet, are kept even though the read did not include them.

@@ -67,7 +67,7 @@ struct SyncStatus {
     std::size_t pending = 0;                  // queued writes not yet acknowledged
     std::optional<std::int64_t> last_sync_ms; // last successful pull, Unix ms
     bool syncing = false;                     // a request is in flight
-    // Added by the sync engine (issue 4):
+    // Kept by the sync engine:
     std::size_t failed = 0;                   // writes the server refused: they wait for Retry/Edit/Discard
     bool loaded = true;                       // false while the cache is still being read
     std::string notice;                       // why changes cannot be sent now (sign-in, storage), for a banner
