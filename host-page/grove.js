@@ -796,6 +796,7 @@
       // The server ended it: the token expired (or the server restarted). At once with a fresh
       // token, unless streams keep ending right away.
       var short = Date.now() - started < LIVE_SHORT_MS;
+      live.controller = null;   // over already: nothing to abort
       if (short) { liveFailed('the event stream ended at once', 0); return; }
       liveStop('connecting');
       live.failures = 0;

@@ -69,12 +69,13 @@ async function openPage(person, modules, { ttl = 3600, beforeLoad } = {}) {
     route.fulfill({ status: 200, contentType: 'text/plain', body: mint(person, ttl) }));
   if (beforeLoad) await beforeLoad(context);
   const page = await context.newPage();
-  const requests = [], errors = [];
+  const requests = [], errors = [], failed = new Set();
   page.on('request', (r) => requests.push({ r, t: Date.now() }));
+  page.on('requestfailed', (r) => failed.add(r));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(server.url + '/live.html');
   for (let i = 0; i < modules.length; i++) await waitForEvent(page, 'grove:ready', `(e) => e.target === 'w${i}'`);
-  return { context, page, requests, errors };
+  return { context, page, requests, errors, failed };
 }
 
 const liveState = (page) => page.evaluate(() => window.Grove.live());
@@ -151,7 +152,6 @@ test('one stream per page for two widgets, restarted for a widget of a new modul
   assert.equal(await ben.page.locator('#w0').getByRole('article').count(), 0, 'nothing crossed into the first widget');
 
   // A widget of a third module mounts: the page follows all three on a new stream, the old one closed.
-  const closed = new Promise((resolve) => ben.page.on('requestfailed', (r) => { if (r === streams[0].r) resolve(); }));
   await ben.page.evaluate((m) => {
     const el = document.getElementById('later');
     el.setAttribute('data-grove-module', m);
@@ -161,7 +161,7 @@ test('one stream per page for two widgets, restarted for a widget of a new modul
     const s = await liveState(ben.page);
     return s.state === 'live' && s.modules.length === 3;
   });
-  await closed;
+  await until('the first stream to be closed', () => ben.failed.has(streams[0].r), 5000);
   streams = ben.requests.filter((x) => isEvents(x.r));
   assert.equal(streams.length, 2);
   assert.deepEqual(new URL(streams[1].r.url()).searchParams.get('modules').split(',').sort(), [m1, m3, m2].sort());
@@ -181,11 +181,15 @@ test('stream failures and token expiry', { concurrency: 2 }, async (t) => {
           route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' })),
       });
       await until('a failed stream', async () => (await liveState(ben.page)).state === 'polling');
+      // After the first sync, which would bring the post without any polling.
+      await until('the first sync', () => ben.requests.some((x) => isFeed(x.r, module)));
+      await quiet(ben.requests, module, 1000);
       const t0 = Date.now();
       await postFromNode('ana', module, 'Seen through polling.');
       // The poll runs every 20 s while no stream is held (60 s while one is).
       const tShown = await shown(ben.page, '#w0', 'Seen through polling.', 25000);
       console.log(`fallback: shown ${tShown - t0} ms after the write, by polling`);
+      assert.ok(ben.requests.some((x) => isFeed(x.r, module) && x.t >= t0), 'a feed poll after the write brought it');
       const streams = ben.requests.filter((x) => isEvents(x.r));
       assert.ok(streams.length >= 1 && streams.length <= 8, `the stream is retried with backoff (${streams.length} tries)`);
       assert.equal((await liveState(ben.page)).state !== 'live', true);
@@ -204,7 +208,12 @@ test('stream failures and token expiry', { concurrency: 2 }, async (t) => {
       }, 25000, 100);
       const second = ben.requests.filter((x) => isEvents(x.r))[1];
       assert.notEqual(second.r.headers()['authorization'], first.r.headers()['authorization'], 'a fresh token');
-      assert.ok(await first.r.response(), 'the first stream was answered');
+      // The next stream followed the end of the first token's life (the server ends the stream
+      // then), without a failure in between.
+      const exp = (r) => JSON.parse(Buffer.from(r.headers()['authorization'].split('.')[1], 'base64url')).exp * 1000;
+      assert.ok(second.t >= exp(first.r) - 1000, `the second stream came when the first token expired (${exp(first.r) - second.t} ms early)`);
+      assert.ok(exp(second.r) > exp(first.r));
+      assert.equal((await liveState(ben.page)).failures, 0);
       await quiet(ben.requests, module, 800);
       const t0 = Date.now();
       await postFromNode('ana', module, 'After the token was renewed.');
