@@ -2,8 +2,9 @@
 // "Live"): a post by one person shows on another person's open page within 3 s with no reload,
 // brought by the page's event stream (one events request, no feed poll before the change); one
 // stream per page however many widgets it has, restarted when a widget of another module mounts;
-// polling takes over when the events request fails (502); and a stream that ends because its
-// token expired is taken up again with a fresh token, after which posts still arrive.
+// none while offline and a new one when back online; polling takes over when the events request
+// fails (502); and a stream that ends because its token expired is taken up again with a fresh
+// token, after which posts still arrive.
 // Tokens are minted here with the server's secret, so that a test can make them short-lived.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,7 +135,7 @@ test('one person posts, the other page shows it within 3 s through the stream, w
   await ben.context.close();
 });
 
-test('one stream per page for two widgets, restarted for a widget of a new module mounted later', async () => {
+test('one stream per page for two widgets, restarted for a widget of a new module, closed while offline', async () => {
   const m1 = 'live-page-one', m2 = 'live-page-two', m3 = 'live-page-three';
   const ben = await openPage('ben', [m1, m2]);
   await until('the stream to be live', async () => (await liveState(ben.page)).state === 'live');
@@ -168,6 +169,16 @@ test('one stream per page for two widgets, restarted for a widget of a new modul
   await postFromNode('ana', m3, 'For the widget mounted later.');
   await shown(ben.page, '#later', 'For the widget mounted later.', 3000);
   assert.equal(ben.requests.filter((x) => isEvents(x.r)).length, 2, 'still two events requests in all');
+
+  // Offline: no stream; back online: a new one, and posts arrive on it.
+  await ben.context.setOffline(true);
+  await until('the stream to stop offline', async () => (await liveState(ben.page)).state === 'off' && ben.failed.has(streams[1].r));
+  await ben.context.setOffline(false);
+  await until('a stream again online', async () => (await liveState(ben.page)).state === 'live');
+  assert.equal(ben.requests.filter((x) => isEvents(x.r)).length, 3);
+  await quiet(ben.requests, m1, 800);
+  await postFromNode('ana', m1, 'After the connection came back.');
+  await shown(ben.page, '#w0', 'After the connection came back.', 3000);
   assert.deepEqual(ben.errors, []);
   await ben.context.close();
 });
