@@ -650,7 +650,9 @@
       livePlan();
     });
     window.addEventListener('offline', function () { liveStop('off'); });
-    document.addEventListener('visibilitychange', function () {
+    document.addEventListener('visibilitychange', onVisibility);
+    onVisibility();   // opened in a background tab: the same grace period
+    function onVisibility() {
       clearTimeout(live.hiddenTimer);
       live.hiddenTimer = 0;
       if (document.visibilityState === 'hidden') {
@@ -663,7 +665,7 @@
         live.hidden = false;   // the widgets pull by themselves on becoming visible
         livePlan();
       }
-    });
+    }
   }
 
   // The modules of the mounted widgets, sorted, at most LIVE_MAX_MODULES.
@@ -735,7 +737,7 @@
     }, ms);
   }
 
-  // The payload of a JWT's exp claim in ms, or 0 when the token is opaque.
+  // A JWT's exp claim in ms, or 0 when the token is opaque (or has none).
   function tokenExpiry(t) {
     try {
       var part = String(t).split('.')[1];
