@@ -9,6 +9,7 @@
  * [SECTION] Checks      GroveConfig, the mount element's attributes, WebGL 2, forced colours
  * [SECTION] Messages    what a person sees inside the element when Grove cannot start
  * [SECTION] Page elements  counts, digest and insights: their code loaded only where they are
+ * [SECTION] Live        one event stream per page: widgets pull when their module changes
  * [SECTION] Mounting    Grove.mount / Grove.unmount, and the automatic mount on load
  *
  * It never blocks the page: load it with `defer`; everything heavy is fetched asynchronously. */
@@ -206,6 +207,7 @@
     mounted.forEach(function (entry, el) {
       if (!entry.handle) return;
       entry.handle = null;   // nothing to detach from any more
+      livePlan();
       showMessage(entry, 'crashed', 'The discussion stopped because of an unexpected error. Reload the page to continue; ' +
         'anything you wrote is kept in this browser.');
     });
@@ -602,6 +604,288 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // [SECTION] Live
+  // ---------------------------------------------------------------------------------------------
+  // One event stream per page, however many widgets it has: GET <api>/events?modules=... for the
+  // modules of every mounted widget, read with fetch because it needs the Authorization header
+  // (EventSource cannot send one). `changed` for a module makes that module's widgets pull the
+  // changes feed now (the engine coalesces a burst into the cycle in flight plus one more);
+  // `spotlight` makes every widget fetch the spotlight again. Changes missed between two streams
+  // are caught by a pull when the next one is held.
+  // While the stream is held, the widgets poll only as a safety net (every 60 s). When it cannot be
+  // held (it fails, or nothing arrives within 30 s although the server pings at once: a proxy
+  // buffers it), they poll as before and the stream is tried again later, with backoff and jitter.
+  // The server ends the stream when the token expires: the next one asks getToken for a fresh one.
+  // No stream while offline, nor once the page has been hidden for 30 s. Idle it costs no CPU: the
+  // reader awaits, and the one timer is the watchdog, re-armed when bytes arrive.
+  var LIVE_MAX_MODULES = 20;          // the API's limit for one stream; widgets of further modules poll
+  var LIVE_FIRST_BYTE_MS = 30000;     // no byte within this (not even the first ": ping"): buffered
+  var LIVE_SILENCE_MS = 65000;        // pings come at least every 25 s: after this the link is dead
+  var LIVE_HIDDEN_MS = 30000;         // hidden this long: the stream is dropped until visible
+  var LIVE_RETRY_MS = 1000, LIVE_RETRY_CAP_MS = 300000;
+  var LIVE_BUFFERED_RETRY_MS = 300000;   // a buffering proxy: poll, and try the stream again later
+  var LIVE_SHORT_MS = 10000;          // a stream that ended sooner than this counts as a failure
+  var LIVE_MAX_LINE = 65536;
+
+  var live = {
+    modules: [],          // what the current (or next) stream follows
+    controller: null,     // the current stream's AbortController
+    held: false,          // bytes arrived on the current stream
+    failures: 0,          // in a row, for the backoff
+    authRetried: false,   // one immediate retry with a fresh token after a 401
+    hidden: false,        // dropped because the page is hidden
+    started: false,
+    retryTimer: 0, watchdog: 0, hiddenTimer: 0, planTimer: 0,
+    state: 'off',         // off | connecting | live | polling: for Grove.live()
+    requests: 0, events: 0, lastError: '',
+  };
+
+  function liveInit() {
+    if (live.started) return;
+    live.started = true;
+    window.addEventListener('online', function () {
+      live.failures = 0;
+      clearTimeout(live.retryTimer);
+      live.retryTimer = 0;
+      livePlan();
+    });
+    window.addEventListener('offline', function () { liveStop('off'); });
+    document.addEventListener('visibilitychange', onVisibility);
+    onVisibility();   // opened in a background tab: the same grace period
+    function onVisibility() {
+      clearTimeout(live.hiddenTimer);
+      live.hiddenTimer = 0;
+      if (document.visibilityState === 'hidden') {
+        live.hiddenTimer = setTimeout(function () {
+          live.hiddenTimer = 0;
+          live.hidden = true;
+          liveStop('off');
+        }, LIVE_HIDDEN_MS);
+      } else if (live.hidden) {
+        live.hidden = false;   // the widgets pull by themselves on becoming visible
+        livePlan();
+      }
+    }
+  }
+
+  // The modules of the mounted widgets, sorted, at most LIVE_MAX_MODULES.
+  function liveWanted() {
+    var set = {};
+    mounted.forEach(function (entry) { if (entry.handle && entry.module) set[entry.module] = true; });
+    return Object.keys(set).sort().slice(0, LIVE_MAX_MODULES);
+  }
+
+  // Widgets mount and unmount in bursts (a page's load): the stream follows once they settle.
+  function livePlan() {
+    liveInit();
+    if (!live.planTimer) live.planTimer = setTimeout(liveReconcile, 50);
+  }
+
+  function liveReconcile() {
+    live.planTimer = 0;
+    var want = liveWanted();
+    var can = want.length > 0 && navigator.onLine !== false && !live.hidden && typeof fetch === 'function' &&
+      typeof AbortController === 'function' && typeof TextDecoder === 'function' && !apiBase().error;
+    if (!can) { liveStop('off'); return; }
+    var covered = want.every(function (m) { return live.modules.indexOf(m) >= 0; });
+    if (covered && (live.controller || live.retryTimer)) {   // a widget left: its events are ignored
+      liveTellWidgets(false);
+      return;
+    }
+    live.modules = want;
+    if (live.retryTimer) return;   // the next attempt follows the new set
+    liveStop(live.state);
+    liveConnect(false);
+  }
+
+  // Tells each widget whether the stream covers it (poll rarely) or not (poll as usual); with
+  // `pull`, the covered ones also pull now (the stream has just been taken up: a gap to close).
+  function liveTellWidgets(pull) {
+    mounted.forEach(function (entry) {
+      if (!entry.handle) return;
+      var covered = live.held && live.modules.indexOf(entry.module) >= 0;
+      try {
+        if (entry.live !== covered) entry.handle.setLive(covered);
+        entry.live = covered;
+        if (covered && pull) entry.handle.pull(false);
+      } catch (e) { console.error('Grove: live update failed', e); }
+    });
+  }
+
+  function liveStop(state) {
+    var controller = live.controller;
+    live.controller = null;
+    if (controller) controller.abort();
+    clearTimeout(live.watchdog);
+    clearTimeout(live.retryTimer);
+    live.watchdog = live.retryTimer = 0;
+    if (live.held) {
+      live.held = false;
+      liveTellWidgets(false);
+    }
+    live.state = state;
+  }
+
+  function liveWatch(controller, ms, why) {
+    clearTimeout(live.watchdog);
+    live.watchdog = setTimeout(function () {
+      live.watchdog = 0;
+      if (live.controller !== controller) return;
+      if (why === 'buffered') liveFailed('nothing arrived on the event stream within ' + LIVE_FIRST_BYTE_MS / 1000 +
+        ' s (a proxy may buffer it); polling instead', LIVE_BUFFERED_RETRY_MS);
+      else liveFailed('the event stream went silent', 0);
+    }, ms);
+  }
+
+  // A JWT's exp claim in ms, or 0 when the token is opaque (or has none).
+  function tokenExpiry(t) {
+    try {
+      var part = String(t).split('.')[1];
+      if (!part) return 0;
+      var json = JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((part.length + 3) % 4)));
+      return typeof json.exp === 'number' ? json.exp * 1000 : 0;
+    } catch (e) { return 0; }
+  }
+
+  // The token for a stream: a fresh one when asked (after a 401 or the end of a stream whose token
+  // cannot be read) or when the one at hand expires within a minute.
+  function liveToken(fresh) {
+    if (!config().getToken) return Promise.resolve('');
+    return getToken(false).then(function (t) {
+      var exp = tokenExpiry(t);
+      if (fresh || (exp && exp - Date.now() < 60000)) return getToken(true);
+      return t;
+    });
+  }
+
+  function liveConnect(freshToken) {
+    var controller = new AbortController();
+    var modules = live.modules.slice();
+    var started = Date.now();
+    live.controller = controller;
+    live.held = false;
+    live.state = 'connecting';
+    liveWatch(controller, LIVE_FIRST_BYTE_MS, 'buffered');
+    liveToken(freshToken).then(function (t) {
+      if (live.controller !== controller) return null;
+      if (!t) throw loadError('nobody is signed in (getToken gave no token)', {});
+      live.requests++;
+      return fetch(apiBase().api + '/events?modules=' + modules.map(encodeURIComponent).join(','), {
+        headers: { Authorization: 'Bearer ' + t, Accept: 'text/event-stream' },
+        cache: 'no-store', credentials: 'omit', mode: 'cors', signal: controller.signal,
+      });
+    }).then(function (res) {
+      if (!res || live.controller !== controller) return false;
+      if (res.status === 401) {
+        if (res.body) res.body.cancel().catch(function () {});
+        if (!live.authRetried) {   // the token expired or was revoked: once more with a new one
+          live.authRetried = true;
+          liveStop(live.state);
+          liveConnect(true);
+          return false;
+        }
+        throw loadError('the API refused the sign-in for the event stream (401)', {});
+      }
+      var type = res.headers.get('Content-Type') || '';
+      if (!res.ok || type.indexOf('text/event-stream') !== 0 || !res.body) {
+        if (res.body) res.body.cancel().catch(function () {});
+        throw loadError('the event stream answered HTTP ' + res.status + (res.ok ? ' (' + type + ')' : ''), {});
+      }
+      live.authRetried = false;
+      return liveRead(res.body.getReader(), controller, modules).then(function () { return true; });
+    }).then(function (ended) {
+      if (!ended || live.controller !== controller) return;
+      // The server ended it: the token expired (or the server restarted). At once with a fresh
+      // token, unless streams keep ending right away.
+      var short = Date.now() - started < LIVE_SHORT_MS;
+      live.controller = null;   // over already: nothing to abort
+      if (short) { liveFailed('the event stream ended at once', 0); return; }
+      liveStop('connecting');
+      live.failures = 0;
+      liveConnect(true);
+    }).catch(function (err) {
+      if (live.controller !== controller) return;   // stopped or replaced meanwhile
+      liveFailed(err && err.message ? err.message : String(err), 0);
+    });
+  }
+
+  // Polling instead, and the stream tried again after `delay` (0: the backoff's).
+  function liveFailed(why, delay) {
+    liveStop('polling');
+    live.failures++;
+    live.lastError = why;
+    if (live.failures === 3) console.info('Grove: live updates are unavailable for now (' + why + '); the discussion polls instead.');
+    var ms = delay || Math.min(LIVE_RETRY_CAP_MS, LIVE_RETRY_MS * Math.pow(2, live.failures - 1));
+    ms = Math.round(ms * (0.5 + Math.random()));   // jitter: pages that lost the server together spread out
+    live.retryTimer = setTimeout(function () {
+      live.retryTimer = 0;
+      live.authRetried = false;
+      live.modules = [];   // follow whatever is mounted by then
+      liveReconcile();
+    }, ms);
+  }
+
+  // Reads server-sent events ("event:", "data:", blank line; ":" comments) until the stream ends.
+  function liveRead(reader, controller, modules) {
+    var decoder = new TextDecoder(), rest = '', event = '', data = [];
+    function line(text) {
+      if (text === '') {
+        if (data.length) liveEvent(event || 'message', data.join('\n'), modules);
+        event = '';
+        data = [];
+        return;
+      }
+      if (text.charAt(0) === ':') return;   // a comment: the server's ping
+      var colon = text.indexOf(':');
+      var field = colon < 0 ? text : text.slice(0, colon);
+      var value = colon < 0 ? '' : text.slice(colon + 1).replace(/^ /, '');
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+    function pump() {
+      return reader.read().then(function (r) {
+        if (live.controller !== controller) { reader.cancel().catch(function () {}); return undefined; }
+        if (r.done) return undefined;
+        if (!live.held) {
+          live.held = true;
+          live.failures = 0;
+          live.state = 'live';
+          liveTellWidgets(true);
+        }
+        liveWatch(controller, LIVE_SILENCE_MS, 'silent');
+        var text = rest + decoder.decode(r.value, { stream: true });
+        var cut = text.charAt(text.length - 1) === '\r' ? text.length - 1 : text.length;   // maybe half a \r\n
+        var lines = text.slice(0, cut).split(/\r\n|\r|\n/);
+        rest = lines.pop() + text.slice(cut);
+        if (rest.length > LIVE_MAX_LINE) throw loadError('the event stream sent a line longer than ' + LIVE_MAX_LINE + ' characters', {});
+        lines.forEach(line);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  function liveEvent(name, data, modules) {
+    if (name !== 'changed' && name !== 'spotlight') return;   // later kinds: not for this version
+    var detail = null;
+    try { detail = JSON.parse(data); } catch (e) { /* ignored below */ }
+    if (!detail || typeof detail !== 'object') return;
+    live.events++;
+    if (document.visibilityState === 'hidden') return;   // the widgets pull when they are shown
+    mounted.forEach(function (entry) {
+      if (!entry.handle) return;
+      if (name === 'spotlight') entry.handle.pull(true);
+      else if (detail.module === entry.module && modules.indexOf(entry.module) >= 0) entry.handle.pull(false);
+    });
+  }
+
+  // Grove.live(): the state of the page's event stream, for support and tests.
+  function liveStatus() {
+    return { state: live.state, modules: live.modules.slice(), requests: live.requests, events: live.events,
+      failures: live.failures, last_error: live.lastError };
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // [SECTION] Mounting
   // ---------------------------------------------------------------------------------------------
   var mounted = new Map();   // element -> entry
@@ -618,7 +902,9 @@
   function detach(entry, contextAlreadyLost) {
     var handle = entry.handle, canvas = entry.canvas;
     entry.handle = null;
+    entry.live = false;
     if (!handle) return;
+    livePlan();
     try { handle.detach(); } catch (e) { console.error('Grove: unmount failed', e); }
     if (canvas && !contextAlreadyLost) {
       var gl = canvas.getContext('webgl2');
@@ -707,6 +993,9 @@
         loading.style.position = 'static';
         entry.handle = core.groveAttach(entry.id, el, null, cfg, { getToken: getToken }, root);
       }
+      entry.module = cfg.module;
+      entry.live = false;
+      livePlan();
       return true;
     }).catch(function (err) {
       if (mounted.get(el) !== entry) return false;
@@ -792,7 +1081,7 @@
     return readAttributes(el).problems;
   }
 
-  window.Grove = { version: VERSION, mount: mount, unmount: unmount, check: check };
+  window.Grove = { version: VERSION, mount: mount, unmount: unmount, check: check, live: liveStatus };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mountAll);
   else mountAll();
 })();

@@ -381,6 +381,56 @@ TEST_CASE("sync: pulls every 20 s while visible, at once on focus, never while h
     CHECK(w.server_posts(kAnn).size() == 1);
 }
 
+TEST_CASE("sync: the event stream pulls at once, coalesces a burst, and slows the poll while held") {
+    World w;
+    auto& b1 = w.browser();
+    auto& b2 = w.browser();
+    auto ann = w.tab(b1, kAnn, w.options());
+    auto bob = w.tab(b2, kBob, w.options());
+    w.loop.advance(100);
+    settle(w, *ann);
+    settle(w, *bob);
+
+    SUBCASE("a change announced by the stream shows without waiting for the poll") {
+        ann->engine->set_live(true);
+        const int pulls0 = count_requests(*ann, "GET", "/modules/m1/posts");
+        auto made = bob->engine->create(Kind::insight, "Bob's reflection, live", std::nullopt);
+        REQUIRE(made.ok());
+        settle(w, *bob);
+        CHECK(shown(*ann, made->id) == nullptr);
+        ann->engine->pull_now();
+        w.loop.advance(100);
+        CHECK(count_requests(*ann, "GET", "/modules/m1/posts") == pulls0 + 1);
+        CHECK(shown(*ann, made->id) != nullptr);
+    }
+    SUBCASE("while the stream is held the poll is a safety net every 60 s, then every 20 s again") {
+        ann->engine->set_live(true);
+        const int pulls0 = count_requests(*ann, "GET", "/modules/m1/posts");
+        w.loop.advance(59'000);
+        CHECK(count_requests(*ann, "GET", "/modules/m1/posts") == pulls0);
+        w.loop.advance(2'000);
+        CHECK(count_requests(*ann, "GET", "/modules/m1/posts") == pulls0 + 1);
+        ann->engine->set_live(false);
+        w.loop.advance(20'500);
+        CHECK(count_requests(*ann, "GET", "/modules/m1/posts") == pulls0 + 2);
+    }
+    SUBCASE("a burst of announcements is one cycle now and one after it") {
+        const int pulls0 = count_requests(*ann, "GET", "/modules/m1/posts");
+        for (int i = 0; i < 10; ++i) ann->engine->pull_now();
+        w.loop.advance(1'000);
+        CHECK(count_requests(*ann, "GET", "/modules/m1/posts") == pulls0 + 2);
+    }
+    SUBCASE("a spotlight announcement fetches the spotlight again") {
+        const int spot0 = count_requests(*ann, "GET", "/spotlight");
+        ann->engine->pull_now();
+        w.loop.advance(1'000);
+        CHECK(count_requests(*ann, "GET", "/spotlight") == spot0);   // fetched at most every few minutes
+        ann->engine->pull_now(/*spotlight=*/true);
+        w.loop.advance(1'000);
+        CHECK(count_requests(*ann, "GET", "/spotlight") == spot0 + 1);
+    }
+}
+
 TEST_CASE("sync: two tabs post offline, then online: every post once, both tabs see all") {
     World w;
     auto& browser = w.browser();

@@ -220,6 +220,17 @@ void SyncEngine::set_visible(bool visible) {
 void SyncEngine::focused() { request_cycle(true); }
 void SyncEngine::sync_now() { request_cycle(true); }
 
+void SyncEngine::pull_now(bool spotlight) {
+    if (spotlight) spotlight_at_ms_ = 0;   // the next cycle fetches it again
+    request_cycle(false);
+}
+
+void SyncEngine::set_live(bool held) {
+    if (held == live_) return;
+    live_ = held;
+    if (poll_timer_) schedule_poll();   // the waiting poll takes the new interval
+}
+
 bool SyncEngine::settled() const {
     return loaded_ && !busy_ && !in_flight_ && retry_timer_ == 0 && push_timer_ == 0 && store_.pending_count() == 0;
 }
@@ -300,7 +311,7 @@ std::int64_t SyncEngine::auth_retry_delay_ms() {
 void SyncEngine::schedule_poll() {
     cancel_timer(poll_timer_);
     if (!visible_) return;
-    poll_timer_ = ports_.timers->set_timeout(options_.poll_ms, guard([this] {
+    poll_timer_ = ports_.timers->set_timeout(live_ ? options_.live_poll_ms : options_.poll_ms, guard([this] {
         poll_timer_ = 0;
         request_cycle(false);
     }));

@@ -14,8 +14,9 @@
 // waits Retry-After; 401 asks the page for a new token once and resends; any other 4xx marks the
 // write failed with the server's message for the person to retry, edit or discard.
 // Cycles run at start, every poll interval while the page is visible, at once when it becomes
-// visible, gains focus or goes online, and after each new write; a hidden tab still sends its
-// writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
+// visible, gains focus or goes online, after each new write, and when the page's event stream
+// says the module changed (pull_now); while that stream is held the poll is only a safety net
+// (live_poll_ms). A hidden tab still sends its writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
 // One person at a time (the token's `sub`): their draft, their queued writes and their view of the
 // posts; another person's stay stored, unseen and unsent, until they are back. Nothing is taken,
 // fetched or sent while nobody is known, and nothing crosses from one person to the next when the
@@ -43,6 +44,7 @@ struct SyncOptions {
     std::string api;                           // base URL, e.g. "https://intranet.example/grove/api/v1"
     std::string module;
     std::int64_t poll_ms = 20000;              // pull this often while visible
+    std::int64_t live_poll_ms = 60000;         // ... and this often while the event stream is held
     int request_timeout_ms = 15000;
     std::int64_t backoff_base_ms = 1000;
     std::int64_t backoff_cap_ms = 60000;
@@ -68,6 +70,10 @@ public:
     void set_visible(bool visible);         // visibilitychange
     void focused();                         // window focus: pull now
     void sync_now();                        // a cycle as soon as possible (backoff waits are skipped)
+    // The event stream: the module changed (and, with `spotlight`, the spotlight did): a cycle
+    // now, or one more after the cycle in flight (bursts coalesce); a backoff wait is kept.
+    void pull_now(bool spotlight = false);
+    void set_live(bool held);               // the stream is held: poll every live_poll_ms
 
     // ---- Discussion ----
     const std::string& module() const override { return options_.module; }
@@ -225,6 +231,7 @@ private:
 
     // Scheduling.
     bool browser_online_ = true, reached_ = true, visible_ = true;
+    bool live_ = false;                  // set_live
     bool busy_ = false, again_ = false, in_flight_ = false;
     std::uint64_t retry_timer_ = 0, poll_timer_ = 0, push_timer_ = 0;
     std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this

@@ -93,7 +93,8 @@ Module.groveFrameDone = function (id, f) {
 // `root` (the loader's container); config is the validated attribute set.
 // hooks.getToken(forceRefresh) -> Promise<string> comes from the loader (GroveConfig.getToken);
 // the sync layer calls it through Module.groveMounts[id].hooks, again with true after a 401.
-// Returns a handle with detach(); throws {code, message} when the widget cannot start.
+// Returns a handle with detach(), pull(spotlight) and setLive(held); throws {code, message} when the
+// widget cannot start.
 Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   root = root || canvas.parentNode;
   // Registered before grove_mount: the sync layer may ask for hooks while the mount starts.
@@ -477,6 +478,11 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   };
 
   return {
+    // The page's event stream (the loader's "Live" section): pull(spotlight) when the module (or
+    // the spotlight) changed; setLive(held) while the stream is (not) held, so that the widget
+    // polls only as a safety net while it is.
+    pull: function (spotlight) { Module._grove_live(id, spotlight ? 2 : 1); },
+    setLive: function (held) { Module._grove_live(id, held ? 3 : 4); },
     detach: function () {
       m.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
       m.observers.forEach(function (o) { o.disconnect(); });

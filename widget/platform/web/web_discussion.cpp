@@ -40,6 +40,26 @@ struct StateHook {
     }
 };
 
+// The engine of each mounted widget, by mount id, for the loader's event stream (grove_live).
+std::unordered_map<int, SyncEngine*>& live_engines() {
+    static std::unordered_map<int, SyncEngine*> m;
+    return m;
+}
+
+struct LiveHook {
+    int mount = 0;
+    SyncEngine* engine = nullptr;
+    void attach(int mount_id, SyncEngine* e) {
+        mount = mount_id;
+        engine = e;
+        live_engines()[mount] = e;
+    }
+    ~LiveHook() {
+        const auto it = live_engines().find(mount);
+        if (it != live_engines().end() && it->second == engine) live_engines().erase(it);
+    }
+};
+
 // Everything one mounted widget's engine talks to; owned by the engine (ClientPorts::owner), so
 // it outlives every use the engine makes of it.
 struct WebPorts {
@@ -57,6 +77,7 @@ struct WebPorts {
     WebPage page;
     WebPageWatch watch;
     StateHook hook;
+    LiveHook live;
 };
 
 }  // namespace
@@ -80,6 +101,7 @@ std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig
     auto engine = std::make_unique<SyncEngine>(std::move(options), std::move(p));
     ports->watch.start(engine.get());   // online and visible before the first cycle
     ports->hook.expose(mount_id, engine.get());
+    ports->live.attach(mount_id, engine.get());
     engine->start();
     return engine;
 }
@@ -87,6 +109,23 @@ std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig
 }  // namespace grove
 
 extern "C" {
+
+// The page's event stream (the loader, grove.js "Live"), for the widget mounted as `mount_id`:
+// 1 its module changed (pull now), 2 the spotlight changed, 3 the stream is held (poll rarely),
+// 4 it is not (poll as usual).
+EMSCRIPTEN_KEEPALIVE void grove_live(int mount_id, int kind) {
+    using namespace grove;
+    const auto it = live_engines().find(mount_id);
+    if (it == live_engines().end()) return;
+    SyncEngine& e = *it->second;
+    switch (kind) {
+        case 1: e.pull_now(false); break;
+        case 2: e.pull_now(true); break;
+        case 3: e.set_live(true); break;
+        case 4: e.set_live(false); break;
+        default: break;
+    }
+}
 
 // JSON of the engine's status, draft and view (the view only when with_posts: with 10,000 posts it
 // is megabytes, and a benchmark polling the status must not hold the main thread); malloc'ed, the
