@@ -9,6 +9,7 @@
 #include <sstream>    // std::ostringstream
 
 #include "grove/utf8.hpp"
+#include "storage/postgres_engine.hpp"   // is_postgres_uri, postgres_uri_problem
 
 namespace grove {
 
@@ -54,12 +55,14 @@ bool is_loopback_address(const std::string& address) {
 std::string server_usage() {
     return R"(Usage: grove-server [options]
 
-Grove's REST API (see docs/API.md) on SQLite, plus the widget at /widget/ and the demo page at /.
+Grove's REST API (see docs/API.md) on SQLite or PostgreSQL, plus the widget at /widget/ and the demo page at /.
 
 Options:
   --port N                TCP port, 0 for any free port                      (default 8080)
   --bind ADDR             address to listen on                               (default 127.0.0.1)
-  --db PATH               SQLite database file, created if missing           (default grove.db)
+  --db PATH|URI           SQLite database file, created if missing           (default grove.db),
+                          or a PostgreSQL connection URI (postgresql://user@host/dbname?...)
+                          whose database exists; the schema is created or migrated on start
   --jwt-secret-file PATH  file holding the HS256 secret, at least 32 bytes; GROVE_JWT_SECRET is
                           the alternative (required unless --dev)
   --jwt-audience AUD      accept only tokens whose 'aud' names AUD
@@ -117,7 +120,11 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--bind") {
             if (!value(o.bind) || o.bind.empty()) return usage_error("--bind needs an address");
         } else if (arg == "--db") {
-            if (!value(o.db) || o.db.empty()) return usage_error("--db needs a file path");
+            if (!value(o.db) || o.db.empty()) return usage_error("--db needs a file path or a PostgreSQL URI");
+            if (is_postgres_uri(o.db)) {
+                const std::string why = postgres_uri_problem(o.db);
+                if (!why.empty()) return usage_error("--db is not a valid PostgreSQL connection URI: " + why);
+            }
         } else if (arg == "--jwt-audience") {
             if (!value(o.jwt_audience) || o.jwt_audience.empty()) return usage_error("--jwt-audience needs a value");
         } else if (arg == "--jwt-issuer") {
