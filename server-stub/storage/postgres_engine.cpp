@@ -52,6 +52,7 @@
 #include <cstdlib>         // std::strtoll
 #include <cstring>         // std::strcmp
 #include <map>             // std::map
+#include <optional>        // std::optional
 #include <mutex>           // std::mutex, std::unique_lock
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move

@@ -8,6 +8,7 @@
 #include <thread>   // std::thread
 #include <vector>   // std::vector
 
+#include "http_test_support.hpp"
 #include "options.hpp"
 #include "postgres_cluster.hpp"
 #include "server_process.hpp"
@@ -150,4 +151,26 @@ TEST_CASE("postgresql engine: a writer connection the server closed is replaced 
     tx->commit();
     // The pooled reader was closed too: it is replaced as well.
     CHECK(engine->begin_read()->find_post(PostQuery{"after", ""}));
+}
+
+TEST_CASE("postgresql engine: grove-server with --db postgresql:// stores posts there - a restart keeps them") {
+    test::PostgresCluster* cluster = nullptr;
+    const auto uri = fresh_database(cluster, "http_server");
+    if (!uri) return;
+    const std::string ann = test::HttpApi::token("ann");
+    {
+        test::HttpApi api({}, *uri);
+        auto res = api.call("POST", "/api/v1/modules/fire-101/posts", ann, test::create_json("p-1", "Stored in PostgreSQL ✓"));
+        CHECK(res.status == 201);
+        res = api.call("POST", "/api/v1/modules/fire-101/posts", ann, test::create_json("p-1", "Stored in PostgreSQL ✓"));
+        CHECK(res.status == 200);   // a retry finds the stored post
+        CHECK(cluster->query("http_server", "SELECT body FROM posts WHERE id = 'p-1'") == "Stored in PostgreSQL ✓");
+        CHECK(cluster->query("http_server", "SELECT COUNT(*) FROM posts") == "1");
+    }
+    test::HttpApi again({}, *uri);
+    const auto res = again.call("GET", "/api/v1/modules/fire-101/posts", ann);
+    REQUIRE(res.status == 200);
+    const Json posts = res.json()["posts"];
+    REQUIRE(posts.size() == 1);
+    CHECK(posts[0]["body"].get<std::string>() == "Stored in PostgreSQL ✓");
 }

@@ -74,7 +74,8 @@ int run(const std::vector<std::string>& args, const std::string& log) {
 // As the postgres user when running as root (initdb and postgres refuse root).
 std::vector<std::string> as_owner(std::vector<std::string> args) {
     if (geteuid() != 0) return args;
-    args.insert(args.begin(), {"runuser", "-u", "postgres", "--"});
+    const char* runuser = is_file("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser";   // not on every PATH
+    args.insert(args.begin(), {runuser, "-u", "postgres", "--"});
     return args;
 }
 
@@ -119,7 +120,12 @@ PostgresCluster* PostgresCluster::shared(std::string& why_not) {
         return nullptr;
     }
     cluster.reset(new PostgresCluster());
-    cluster->start(bin);
+    try {
+        cluster->start(bin);
+    } catch (...) {
+        cluster.reset();   // stops whatever started
+        throw;
+    }
     return cluster.get();
 }
 
