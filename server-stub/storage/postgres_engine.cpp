@@ -53,6 +53,7 @@
 #include <cstring>         // std::strcmp
 #include <map>             // std::map
 #include <optional>        // std::optional
+#include <string_view>     // std::string_view
 #include <mutex>           // std::mutex, std::unique_lock
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move
@@ -272,6 +273,7 @@ public:
         values_.emplace_back(v);
         return *this;
     }
+    Params& add(std::string_view v) { return add(std::string(v)); }
     Params& add(std::int64_t v) { return add(std::to_string(v)); }
     Params& add(int v) { return add(std::to_string(v)); }
     Params& add(bool v) { return add(std::string(v ? "t" : "f")); }
