@@ -48,6 +48,7 @@
 #include <libpq-fe.h>   // the PostgreSQL C client library
 
 #include <atomic>          // std::atomic
+#include <chrono>          // std::chrono::milliseconds
 #include <cstdio>          // std::fprintf
 #include <cstdlib>         // std::strtoll
 #include <cstring>         // std::strcmp
@@ -56,6 +57,7 @@
 #include <string_view>     // std::string_view
 #include <mutex>           // std::mutex, std::unique_lock
 #include <unordered_map>   // std::unordered_map
+#include <thread>          // std::this_thread::sleep_for (tests only)
 #include <utility>         // std::move
 
 #include "grove/wire.hpp"               // Json, dump (module lists)
@@ -310,6 +312,7 @@ public:
             conn_ = nullptr;
             throw StorageError("cannot connect to the PostgreSQL database '" + redact_postgres_uri(uri) + "': " + why);
         }
+        exec("SET client_min_messages = warning");   // no NOTICEs ("already exists, skipping") on stderr
         exec("SET lock_timeout = " + std::to_string(lock_timeout_ms));
         // A write transaction left open (a stalled instance) must not hold the writer lock forever.
         exec("SET idle_in_transaction_session_timeout = 60000");
@@ -599,6 +602,7 @@ public:
     std::string name() const override { return "postgresql"; }
     void set_commit_observer(CommitObserver observer) override { observer_ = std::move(observer); }
     bool observed() const { return static_cast<bool>(observer_); }
+    int test_delay_ms() const { return options_.test_delay_before_commit_ms; }
 
     // Changes that committed, in commit order: this instance's own, with the writer mutex held.
     // (Other instances' changes will arrive here too, from a LISTEN connection.)
@@ -705,6 +709,8 @@ void PostgresTransaction::commit() {
     if (!open_) throw StorageError("the transaction is already finished");
     const std::vector<CommittedChange> changes =
         write_ && stamped_rev_ > 0 && engine_.observed() ? stamped_changes() : std::vector<CommittedChange>();
+    if (write_ && stamped_rev_ > 0 && engine_.test_delay_ms() > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(engine_.test_delay_ms()));
     {
         Result done = conn_.exec("COMMIT");   // on failure the destructor rolls back
         // COMMIT of a transaction in which a statement failed rolls back instead, without an error.

@@ -16,6 +16,9 @@ struct PostgresOptions {
     // A write transaction waits this long for the service-wide writer lock (held by another
     // instance's writer) before failing with a StorageError.
     int lock_timeout_ms = 10000;
+    // Tests only: a pause between a write transaction's last statement and its COMMIT, which
+    // widens the window of commit-order races (tests/server/postgres_engine_test.cpp).
+    int test_delay_before_commit_ms = 0;
 };
 
 // Connects, checks the server (version, UTF8 encoding) and creates or migrates the schema.
