@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>   // std::atomic
+#include <chrono>   // std::chrono::milliseconds
 #include <set>      // std::set
 #include <thread>   // std::thread
 #include <vector>   // std::vector
@@ -176,4 +177,30 @@ TEST_CASE("postgresql engine: grove-server with --db postgresql:// stores posts 
     const Json posts = res.json()["posts"];
     REQUIRE(posts.size() == 1);
     CHECK(posts[0]["body"].get<std::string>() == "Stored in PostgreSQL ✓");
+}
+
+TEST_CASE("postgresql engine: a write transaction on one instance sees every write committed before it on another") {
+    // What idempotent creates and 409s across instances rest on: B's "is there a post p?" waits
+    // for A's open write transaction and then sees A's post, instead of both inserting it.
+    test::PostgresCluster* cluster = nullptr;
+    const auto uri = fresh_database(cluster, "read_then_write");
+    if (!uri) return;
+    auto a = open_postgres_engine(PostgresOptions{*uri});
+    auto b = open_postgres_engine(PostgresOptions{*uri});
+    auto on_a = a->begin_write();
+    on_a->insert_post(post("p"));
+    std::atomic<bool> b_started{false};
+    std::optional<Post> b_saw;
+    std::thread other([&] {
+        b_started = true;
+        auto on_b = b->begin_write();   // waits for A's transaction to end
+        b_saw = on_b->find_post(PostQuery{"p", ""});
+        on_b->commit();
+    });
+    while (!b_started) std::this_thread::yield();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));   // let B reach the lock (a wider window only)
+    on_a->commit();
+    other.join();
+    REQUIRE(b_saw);
+    CHECK(b_saw->rev == 1);
 }
