@@ -11,6 +11,7 @@ namespace grove {
 struct EngineChoice {
     std::string db = "grove.db";    // --db
     bool sqlite_sync_full = true;   // --sqlite-sync (SQLite only)
+    int test_commit_delay_ms = 0;   // --test-commit-delay-ms (PostgreSQL only, tests only)
 };
 
 // Opens and migrates the database; throws StorageError with a sentence for the operator.

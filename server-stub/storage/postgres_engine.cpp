@@ -32,11 +32,24 @@
 // together migrate once. Text columns compare with COLLATE "C" (bytewise, like SQLite), so
 // orderings do not depend on the database's locale.
 //
-// Commits that changed posts are reported to the commit observer (module, rev, kind of each post
-// stamped), after COMMIT and with the process's writer mutex still held: in commit order. Other
-// instances' commits are not reported yet; they will come through the same deliver() path from a
-// LISTEN connection (batched NOTIFY after commit, plus a periodic re-check of sequences('rev')),
-// which also moves committed_rev() so rev-keyed caches see other instances' writes.
+// Live updates across instances. Every write transaction that stamped revs ends with one
+// NOTIFY on kChannel, sent as part of its COMMIT (PostgreSQL delivers it only if, and once, the
+// transaction commits, and in commit order): "first last" (the revs it stamped), then one line
+// "module kind rev" per post it changed, or none when they would not fit a notification. Each
+// instance keeps one more connection that LISTENs (listen_loop): a notification's posts go to the
+// commit observer, the same path as this instance's own commits, so the event hub hears of every
+// instance's writes. Since revs are gapless and committed in rev order, the listener knows what
+// it has heard of: a notification whose first rev is not the next one means some were missed
+// (a lost connection), and a re-check every second compares sequences('rev') with it, so a lost
+// notification only delays an event. Missed revs are looked up in posts. A LISTEN connection the
+// server closed is replaced, with a re-check. The listener also moves committed_rev(); caches keyed
+// by it are still not used on this engine (sole_writer() is false): a notification can arrive
+// after a client has seen its write acknowledged by another instance.
+//
+// The per-user write limit is a row per user in write_budgets (a token bucket, refilled
+// continuously), taken in one INSERT ... ON CONFLICT DO UPDATE on a pooled connection outside
+// any write transaction: the row lock makes concurrent writes of one user on several instances
+// take turns, and no writer lock is needed.
 //
 // Index (search for "[SECTION] <name>"):
 //   Migrations                 the schema, one entry per version
@@ -47,17 +60,22 @@
 
 #include <libpq-fe.h>   // the PostgreSQL C client library
 
+#include <algorithm>       // std::max
 #include <atomic>          // std::atomic
+#include <cmath>           // std::ceil
+#include <condition_variable>   // std::condition_variable (the listener's stop)
 #include <chrono>          // std::chrono::milliseconds
 #include <cstdio>          // std::fprintf
 #include <cstdlib>         // std::strtoll
 #include <cstring>         // std::strcmp
 #include <map>             // std::map
 #include <optional>        // std::optional
+#include <poll.h>          // poll: the LISTEN connection's socket
+#include <unistd.h>        // getpid: names the LISTEN connection
 #include <string_view>     // std::string_view
 #include <mutex>           // std::mutex, std::unique_lock
 #include <unordered_map>   // std::unordered_map
-#include <thread>          // std::this_thread::sleep_for (tests only)
+#include <thread>          // std::thread (the listener), std::this_thread::sleep_for
 #include <utility>         // std::move
 
 #include "grove/wire.hpp"               // Json, dump (module lists)
@@ -199,6 +217,12 @@ const Migration kMigrations[] = {
             rev BIGINT NOT NULL
         );
         CREATE INDEX resources_by_module ON resources (module, deleted, position);
+        CREATE TABLE write_budgets (
+            user_id TEXT COLLATE "C" PRIMARY KEY,
+            tokens DOUBLE PRECISION NOT NULL,
+            updated_ms BIGINT NOT NULL,
+            allowed BOOLEAN NOT NULL
+        );
     )sql"},
 };
 
@@ -420,6 +444,19 @@ const char* const kStatsEndorsementsPerDayByModule =
     "SELECT p.module, (e.created_at_ms / 86400000) * 86400000 AS day, COUNT(*) FROM endorsements e "
     "JOIN posts p ON p.id = e.post_id WHERE NOT p.deleted AND e.created_at_ms >= $1 GROUP BY p.module, day";
 const char* const kStampedPosts = "SELECT module, kind, rev FROM posts WHERE rev BETWEEN $1 AND $2 ORDER BY rev";
+const char* const kNotify = "SELECT pg_notify('grove_changes', $1)";
+const char* const kChannel = "grove_changes";
+constexpr std::size_t kMaxNotifyPayload = 7000;   // PostgreSQL's limit is 8000 bytes
+// The write limit's bucket for user $1: $2 writes a minute, now $3 (Unix ms).
+#define GROVE_REFILLED "LEAST($2::float8, b.tokens + GREATEST(0, $3::bigint - b.updated_ms) * ($2::float8 / 60000))"
+const char* const kAdmitWrite =
+    "INSERT INTO write_budgets AS b (user_id, tokens, updated_ms, allowed) VALUES ($1, $2::float8 - 1, $3::bigint, TRUE) "
+    "ON CONFLICT (user_id) DO UPDATE SET "
+    "tokens = CASE WHEN " GROVE_REFILLED " >= 1 THEN " GROVE_REFILLED " - 1 ELSE " GROVE_REFILLED " END, "
+    "allowed = " GROVE_REFILLED " >= 1, "
+    "updated_ms = GREATEST(b.updated_ms, $3::bigint) "
+    "RETURNING allowed, tokens";
+#undef GROVE_REFILLED
 
 const char* const kModuleCounts =
     "SELECT key, title, posts, replies, contributors FROM modules "
@@ -564,6 +601,17 @@ public:
         migrate();
         Result r = writer_->query(kLastRev);
         committed_rev_ = r.rows() > 0 ? r.row(0).int64(0) : 0;
+        heard_through_ = committed_rev_.load();
+        listener_ = std::thread([this] { listen_loop(); });
+    }
+
+    ~PostgresEngine() override {
+        {
+            std::lock_guard lock(stop_mutex_);   // a pause() between its check and its wait hears it
+            stopping_ = true;
+        }
+        stop_cv_.notify_all();
+        listener_.join();
     }
 
     std::unique_ptr<StorageTransaction> begin_read() override {
@@ -600,17 +648,24 @@ public:
 
     std::int64_t committed_rev() const override { return committed_rev_.load(std::memory_order_acquire); }
     std::string name() const override { return "postgresql"; }
-    void set_commit_observer(CommitObserver observer) override { observer_ = std::move(observer); }
-    bool observed() const { return static_cast<bool>(observer_); }
+    void set_commit_observer(CommitObserver observer) override {
+        std::lock_guard lock(observer_mutex_);
+        observer_ = std::move(observer);
+    }
+    bool sole_writer() const override { return false; }
+    std::optional<WriteAdmission> admit_write(const std::string& user_id, std::int64_t now_ms, int per_minute) override;
     int test_delay_ms() const { return options_.test_delay_before_commit_ms; }
 
-    // Changes that committed, in commit order: this instance's own, with the writer mutex held.
-    // (Other instances' changes will arrive here too, from a LISTEN connection.)
+    // Changes that committed: this instance's own (with the writer mutex held), and every
+    // instance's from the LISTEN connection, each source in commit order. Revs are committed in
+    // rev order across instances, so the event hub may drop a rev it already passed.
     void deliver(const std::vector<CommittedChange>& changes, std::int64_t rev) {
         std::int64_t seen = committed_rev_.load(std::memory_order_relaxed);
         while (rev > seen && !committed_rev_.compare_exchange_weak(seen, rev, std::memory_order_release)) {
         }
-        if (!observer_ || changes.empty()) return;
+        if (changes.empty()) return;
+        std::lock_guard lock(observer_mutex_);
+        if (!observer_) return;
         try {
             observer_(changes);
         } catch (const std::exception& e) {
@@ -685,6 +740,18 @@ private:
         }
     }
 
+    // -- the LISTEN connection (see the top) --
+    void listen_loop();
+    // Posts stamped in (heard_through_, last], read on `conn`; then heard_through_ = last.
+    void catch_up(Connection& conn, std::int64_t last);
+    // A notification's payload: "first last" and lines "module kind rev".
+    void heard(Connection& conn, const std::string& payload);
+    // Waits up to `ms` unless the engine is closing; false when it is.
+    bool pause(int ms) {
+        std::unique_lock lock(stop_mutex_);
+        return !stop_cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_.load(); });
+    }
+
     PostgresOptions options_;
     std::unique_ptr<Connection> writer_;
     FifoMutex writer_mutex_;
@@ -692,8 +759,124 @@ private:
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> idle_readers_;
     std::atomic<std::int64_t> committed_rev_{0};
+    std::mutex observer_mutex_;
     CommitObserver observer_;
+    std::int64_t heard_through_ = 0;   // the listener's: every rev up to it was delivered
+    std::mutex stop_mutex_;
+    std::condition_variable stop_cv_;
+    std::atomic<bool> stopping_{false};
+    std::thread listener_;
 };
+
+void PostgresEngine::listen_loop() {
+    constexpr int kRecheckMs = 1000;
+    std::unique_ptr<Connection> conn;
+    auto last_check = std::chrono::steady_clock::now();
+    bool complained = false;
+    while (!stopping_) {
+        try {
+            if (!conn || !conn->connected()) {
+                conn.reset();
+                conn = connect();
+                // A name per process, so an operator (or a test) can tell the listeners apart.
+                conn->exec("SET application_name = 'grove-server listen " + std::to_string(getpid()) + "'");
+                conn->exec(std::string("LISTEN ") + kChannel);
+                Result r = conn->query(kLastRev);   // what committed while nobody listened
+                catch_up(*conn, r.rows() > 0 ? r.row(0).int64(0) : 0);
+                last_check = std::chrono::steady_clock::now();
+                complained = false;
+            }
+            pollfd fd{PQsocket(conn->handle()), POLLIN, 0};
+            if (fd.fd < 0) throw StorageError("the LISTEN connection has no socket");
+            ::poll(&fd, 1, 200);   // short: a closing engine is noticed quickly
+            if (stopping_) break;
+            if (!PQconsumeInput(conn->handle())) throw StorageError(PQerrorMessage(conn->handle()));
+            while (PGnotify* n = PQnotifies(conn->handle())) {
+                const std::string payload = n->extra ? n->extra : "";
+                PQfreemem(n);
+                heard(*conn, payload);
+            }
+            if (std::chrono::steady_clock::now() - last_check >= std::chrono::milliseconds(kRecheckMs)) {
+                Result r = conn->query(kLastRev);
+                catch_up(*conn, r.rows() > 0 ? r.row(0).int64(0) : 0);
+                last_check = std::chrono::steady_clock::now();
+            }
+        } catch (const std::exception& e) {
+            if (!complained)
+                std::fprintf(stderr, "grove-server: the PostgreSQL LISTEN connection failed (%s); reconnecting\n", e.what());
+            complained = true;
+            if (conn && !conn->connected()) conn.reset();
+            if (!pause(conn ? 200 : 1000)) break;
+        }
+    }
+}
+
+void PostgresEngine::catch_up(Connection& conn, std::int64_t last) {
+    if (last <= heard_through_) return;
+    std::vector<CommittedChange> changes;
+    Result r = conn.query(kStampedPosts, Params().add(heard_through_ + 1).add(last));
+    for (int i = 0; i < r.rows(); ++i) {
+        const auto row = r.row(i);
+        const auto kind = kind_from_string(row.text(1));
+        changes.push_back(CommittedChange{row.text(0), row.int64(2), kind ? *kind : Kind::insight});
+    }
+    heard_through_ = last;
+    deliver(changes, last);
+}
+
+void PostgresEngine::heard(Connection& conn, const std::string& payload) {
+    std::size_t line_end = payload.find('\n');
+    const std::string head = payload.substr(0, line_end);
+    char* end = nullptr;
+    const std::int64_t first = std::strtoll(head.c_str(), &end, 10);
+    const std::int64_t last = std::strtoll(end, nullptr, 10);
+    if (first <= 0 || last < first) return;   // not ours
+    if (first > heard_through_ + 1) catch_up(conn, first - 1);   // some notifications were missed
+    if (last <= heard_through_) return;
+    std::vector<CommittedChange> changes;
+    bool listed = false;
+    while (line_end != std::string::npos) {
+        const std::size_t start = line_end + 1;
+        line_end = payload.find('\n', start);
+        const std::string line = payload.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+        const auto a = line.find(' ');
+        const auto b = a == std::string::npos ? a : line.find(' ', a + 1);
+        if (b == std::string::npos) continue;
+        const auto kind = kind_from_string(line.substr(a + 1, b - a - 1));
+        changes.push_back(CommittedChange{line.substr(0, a), std::strtoll(line.c_str() + b + 1, nullptr, 10),
+                                          kind ? *kind : Kind::insight});
+        listed = true;
+    }
+    if (!listed) {
+        catch_up(conn, last);   // too many posts for one notification (or only resources changed)
+        return;
+    }
+    heard_through_ = last;
+    deliver(changes, last);
+}
+
+std::optional<StorageEngine::WriteAdmission> PostgresEngine::admit_write(const std::string& user_id, std::int64_t now_ms,
+                                                                         int per_minute) {
+    for (int attempt = 0;; ++attempt) {
+        Connection& conn = take_reader(/*fresh=*/attempt >= 1);
+        try {
+            Result r = conn.query(kAdmitWrite, Params().add(user_id).add(per_minute).add(now_ms));
+            release_reader(conn);
+            WriteAdmission admission;
+            admission.allowed = r.rows() > 0 && r.row(0).boolean(0);
+            if (!admission.allowed) {
+                const double tokens = r.rows() > 0 ? std::strtod(r.row(0).text(1).c_str(), nullptr) : 0;
+                const double wait_ms = (1.0 - tokens) / (per_minute / 60000.0);
+                admission.retry_after_s = std::max(1, static_cast<int>(std::ceil(wait_ms / 1000.0)));
+            }
+            return admission;
+        } catch (const StorageError&) {
+            const bool lost = !conn.connected();
+            release_reader(conn);
+            if (!lost || attempt >= 1) throw;
+        }
+    }
+}
 
 PostgresTransaction::PostgresTransaction(PostgresEngine& engine, Connection& conn, bool write,
                                          std::unique_lock<FifoMutex> lock)
@@ -707,8 +890,16 @@ PostgresTransaction::~PostgresTransaction() {
 
 void PostgresTransaction::commit() {
     if (!open_) throw StorageError("the transaction is already finished");
-    const std::vector<CommittedChange> changes =
-        write_ && stamped_rev_ > 0 && engine_.observed() ? stamped_changes() : std::vector<CommittedChange>();
+    const std::vector<CommittedChange> changes = write_ && stamped_rev_ > 0 ? stamped_changes() : std::vector<CommittedChange>();
+    if (write_ && stamped_rev_ > 0) {
+        // Sent by COMMIT, only if it succeeds: other instances' event streams (see the top).
+        std::string payload = std::to_string(first_stamped_rev_) + ' ' + std::to_string(stamped_rev_);
+        std::string lines;
+        for (const CommittedChange& c : changes)
+            lines += '\n' + c.module + ' ' + std::string(to_string(c.kind)) + ' ' + std::to_string(c.rev);
+        if (payload.size() + lines.size() <= kMaxNotifyPayload) payload += lines;
+        conn_.query(kNotify, Params().add(payload));
+    }
     if (write_ && stamped_rev_ > 0 && engine_.test_delay_ms() > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(engine_.test_delay_ms()));
     {

@@ -5,6 +5,7 @@
 
 #include <atomic>   // std::atomic
 #include <chrono>   // std::chrono::milliseconds
+#include <fstream>  // std::ofstream
 #include <set>      // std::set
 #include <thread>   // std::thread
 #include <vector>   // std::vector
@@ -75,14 +76,23 @@ TEST_CASE("postgresql engine: --db takes a PostgreSQL URI, and a malformed one i
     CHECK_FALSE(is_postgres_uri("/var/lib/grove/postgresql.db"));
     CHECK(redact_postgres_uri("postgresql://u:pw@h:5/db?x=1") == "postgresql://u:***@h:5/db?x=1");
     CHECK(redact_postgres_uri("postgresql://h/db?password=pw&x=1") == "postgresql://h/db?password=***&x=1");
-    const char* good[] = {"grove-server", "--dev", "--db", "postgresql://grove@/grove?host=/tmp&port=5432"};
-    const auto ok = parse_server_options(4, good);
+    const std::string dir = test::make_temp_dir();
+    const std::string secret = dir + "/secret";
+    std::ofstream(secret) << "a-secret-of-at-least-32-bytes-0123456789\n";
+    const char* good[] = {"grove-server", "--jwt-secret-file", secret.c_str(), "--db", "postgresql://grove@/grove?host=/tmp&port=5432"};
+    const auto ok = parse_server_options(5, good);
     REQUIRE(ok);
     CHECK(ok->db == "postgresql://grove@/grove?host=/tmp&port=5432");
-    const char* bad[] = {"grove-server", "--dev", "--db", "postgresql://grove@/grove?nonsense=1"};
-    const auto refused = parse_server_options(4, bad);
+    const char* bad[] = {"grove-server", "--jwt-secret-file", secret.c_str(), "--db", "postgresql://grove@/grove?nonsense=1"};
+    const auto refused = parse_server_options(5, bad);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().message.find("PostgreSQL") != std::string::npos);
+    // A dev server's secret and clock live in its process; instances on PostgreSQL must share one.
+    const char* dev[] = {"grove-server", "--dev", "--db", "postgresql://grove@/grove?host=/tmp"};
+    const auto no_dev = parse_server_options(4, dev);
+    REQUIRE_FALSE(no_dev);
+    CHECK(no_dev.error().message.find("--dev works with a SQLite --db only") != std::string::npos);
+    test::remove_temp_dir(dir);
 }
 
 TEST_CASE("postgresql engine: two engines on one database (two instances) - revs unique, gapless, in commit order") {
