@@ -357,8 +357,11 @@ public:
         return std::nullopt;
     }
     // Called after every commit that changed posts, before commit() returns, one commit at a
-    // time and in commit order; it must not start a transaction. Set it before the engine is
-    // shared between threads; an empty function removes it.
+    // time and in commit order; it must not start a transaction. An engine shared by several
+    // instances (PostgreSQL) also calls it, from a thread of its own, with other instances'
+    // commits, and may repeat a change it reported already: never two calls at once, and revs
+    // still commit in rev order, so a receiver may drop a rev at or below one it has seen.
+    // An empty function removes it.
     virtual void set_commit_observer(CommitObserver observer) = 0;
 };
 
