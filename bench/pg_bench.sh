@@ -82,7 +82,7 @@ stop_server() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
 posts_per_s() {   # label modules port -> requests/s (non-2xx counted apart)
   echo "  wrk -t2 -c32 -d${DURATION}s: $1" >&2
-  GROVE_MODULES=$2 wrk -t2 -c32 -d"${DURATION}s" -s bench/pg_post.lua -H "Authorization: Bearer $TOKEN" \
+  GROVE_MODULES=$2 GROVE_RUN=$1 wrk -t2 -c32 -d"${DURATION}s" -s bench/pg_post.lua -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/json' "http://127.0.0.1:$3/" >"$WORK/wrk-$1.txt"
   awk '/^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $5 } END { printf "%.0f%s", rps, bad ? " (" bad " non-2xx)" : "" }' "$WORK/wrk-$1.txt"
 }
