@@ -8,7 +8,9 @@
 //                            answers only as many as it has threads)
 //   --fanout N --writes W    open N streams on one module, then make W writes into it, one every
 //                            --gap-ms, and time each write from its sending to its event at
-//                            every stream (p50, p99, max over all N x W deliveries)
+//                            every stream (p50, p99, max over all N x W deliveries); with
+//                            --write-port P2 the writes go to another instance on the same
+//                            database (cross-instance delivery, bench/pg_bench.sh)
 // Common: --port P --token T --pid PID (the server's, for /proc) [--module M]
 // The streams live on one Boost.Asio event loop; the writes go out from a second thread over a
 // plain blocking socket, so a slow write never holds up the reading.
@@ -44,6 +46,7 @@ namespace {
 
 struct Options {
     int port = 0;
+    int write_port = 0;   // the writes' instance (another one on the same database); 0: --port
     std::string token;
     int pid = 0;
     std::string module = "bench-events";
@@ -233,11 +236,12 @@ int run_fanout(const Options& o, const tcp::endpoint& server) {
     std::mutex mutex;
     std::vector<std::pair<long long, Clock::time_point>> sent;   // rev, when the write was sent
     std::atomic<bool> done{false};
+    const tcp::endpoint write_to(server.address(), static_cast<unsigned short>(o.write_port > 0 ? o.write_port : o.port));
     std::thread writer([&] {
         for (int i = 0; i < o.writes; ++i) {
             std::this_thread::sleep_for(std::chrono::milliseconds(o.gap_ms));
             const auto at = Clock::now();
-            const long long rev = write_post(o, server, i);
+            const long long rev = write_post(o, write_to, i);
             std::lock_guard lock(mutex);
             sent.emplace_back(rev, at);
         }
@@ -274,6 +278,7 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i], v = argv[i + 1];
         if (a == "--port") o.port = std::atoi(v.c_str());
+        else if (a == "--write-port") o.write_port = std::atoi(v.c_str());
         else if (a == "--token") o.token = v;
         else if (a == "--pid") o.pid = std::atoi(v.c_str());
         else if (a == "--module") o.module = v;
@@ -287,7 +292,7 @@ int main(int argc, char** argv) {
     }
     if (o.port <= 0 || o.token.empty() || o.pid <= 0 || (o.idle <= 0) == (o.fanout <= 0)) {
         std::fprintf(stderr, "usage: grove_events_bench --port P --token T --pid PID (--idle N [--seconds S] [--keepalive 1] | "
-                             "--fanout N [--writes W] [--gap-ms G]) [--module M]\n");
+                             "--fanout N [--writes W] [--gap-ms G] [--write-port P2]) [--module M]\n");
         return 2;
     }
     const tcp::endpoint server(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(o.port));

@@ -87,6 +87,9 @@ if(NOT EMSCRIPTEN)
   # pkg-config flags (SSL/zlib/brotli support) change the class layout, so they must be used as given.
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+  # libpq: the PostgreSQL engine (--db postgresql://...).
+  pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+  grove_require_version(libpq "${LIBPQ_VERSION}" 10.0 "SCRAM authentication, the default of PostgreSQL 14 and newer")
 endif()
 
 # Dear ImGui core, compiled once per build tree with Grove's config header.

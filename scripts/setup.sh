@@ -11,6 +11,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   emscripten
   nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3 libboost-dev
+  libpq-dev postgresql
   fonts-dejavu-core python3-fonttools
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
   chromium firefox-esr xvfb xauth

@@ -37,7 +37,7 @@
 
 #include "api/api_router.hpp"
 #include "http_connection.hpp"
-#include "storage/sqlite_engine.hpp"
+#include "storage/open_engine.hpp"
 
 // Beast's parser limits and request_parser conversion, and Asio's strand and thread_pool, as
 // used here and in http_connection.cpp / request_reader.cpp (CMake checks this too).
@@ -77,7 +77,7 @@ std::size_t connection_limit(const ServerOptions& o) {
 struct HttpServer::Impl {
     explicit Impl(ServerOptions o)
         : options(std::move(o)),
-          storage(open_sqlite_engine(SqliteOptions{options.db, options.sqlite_sync_full})),
+          storage(open_storage_engine(EngineChoice{options.db, options.sqlite_sync_full, options.test_commit_delay_ms})),
           api(std::make_unique<ApiRouter>(options, storage)),
           readers(static_cast<std::size_t>(worker_count(options))),
           writers(static_cast<std::size_t>(worker_count(options))),

@@ -9,6 +9,7 @@
 #include <sstream>    // std::ostringstream
 
 #include "grove/utf8.hpp"
+#include "storage/postgres_engine.hpp"   // is_postgres_uri, postgres_uri_problem
 
 namespace grove {
 
@@ -54,12 +55,14 @@ bool is_loopback_address(const std::string& address) {
 std::string server_usage() {
     return R"(Usage: grove-server [options]
 
-Grove's REST API (see docs/API.md) on SQLite, plus the widget at /widget/ and the demo page at /.
+Grove's REST API (see docs/API.md) on SQLite or PostgreSQL, plus the widget at /widget/ and the demo page at /.
 
 Options:
   --port N                TCP port, 0 for any free port                      (default 8080)
   --bind ADDR             address to listen on                               (default 127.0.0.1)
-  --db PATH               SQLite database file, created if missing           (default grove.db)
+  --db PATH|URI           SQLite database file, created if missing           (default grove.db),
+                          or a PostgreSQL connection URI (postgresql://user@host/dbname?...)
+                          whose database exists; the schema is created or migrated on start
   --jwt-secret-file PATH  file holding the HS256 secret, at least 32 bytes; GROVE_JWT_SECRET is
                           the alternative (required unless --dev)
   --jwt-audience AUD      accept only tokens whose 'aud' names AUD
@@ -67,7 +70,8 @@ Options:
   --dev                   development mode: enables POST /api/v1/dev/token, which hands out
                           tokens for anyone, signed with a random secret of its own, and the
                           test clock (/api/v1/dev/clock); refuses a secret, a --bind other than
-                          loopback, and requests for other hosts
+                          loopback, and requests for other hosts; SQLite only (several
+                          instances on PostgreSQL share one secret: --jwt-secret-file)
   --allow-origin ORIGIN   CORS: an origin allowed to call the API, e.g. https://intranet.example
                           (repeatable; default: same origin only)
   --site-dir DIR          demo intranet served at /                          (default: host-page/)
@@ -85,6 +89,8 @@ Options:
                           normal: WAL without fsync per commit, survives a crash of this program
   --request-timeout S     seconds a request's head, or its body, may take to arrive (default 5)
   --idle-timeout S        seconds an idle keep-alive connection stays open       (default 15)
+  --test-commit-delay-ms N  tests only (PostgreSQL): wait N ms between stamping a write and
+                          committing it, to widen commit-order races                 (default 0)
   --help                  show this help
 )";
 }
@@ -117,7 +123,11 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--bind") {
             if (!value(o.bind) || o.bind.empty()) return usage_error("--bind needs an address");
         } else if (arg == "--db") {
-            if (!value(o.db) || o.db.empty()) return usage_error("--db needs a file path");
+            if (!value(o.db) || o.db.empty()) return usage_error("--db needs a file path or a PostgreSQL URI");
+            if (is_postgres_uri(o.db)) {
+                const std::string why = postgres_uri_problem(o.db);
+                if (!why.empty()) return usage_error("--db is not a valid PostgreSQL connection URI: " + why);
+            }
         } else if (arg == "--jwt-audience") {
             if (!value(o.jwt_audience) || o.jwt_audience.empty()) return usage_error("--jwt-audience needs a value");
         } else if (arg == "--jwt-issuer") {
@@ -163,6 +173,9 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--ping-interval") {
             if (!number(1, 3600, n)) return usage_error("--ping-interval needs a number of seconds from 1 to 3600");
             o.ping_interval_s = static_cast<int>(n);
+        } else if (arg == "--test-commit-delay-ms") {
+            if (!number(0, 10000, n)) return usage_error("--test-commit-delay-ms needs a number from 0 to 10000");
+            o.test_commit_delay_ms = static_cast<int>(n);
         } else {
             return usage_error("unknown option '" + arg + "'");
         }
@@ -171,6 +184,11 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
 
     const char* env_secret = std::getenv("GROVE_JWT_SECRET");
     const bool secret_given = !secret_file.empty() || (env_secret && *env_secret);
+    if (o.dev && is_postgres_uri(o.db))
+        // Dev mode keeps its secret and its test clock in the process: two instances on one
+        // database would each refuse the other's tokens and disagree on the time.
+        return usage_error("--dev works with a SQLite --db only: instances on PostgreSQL share one secret, so pass "
+                           "--jwt-secret-file (or set GROVE_JWT_SECRET) and drop --dev");
     if (o.dev) {
         // Dev tokens are handed to anyone who asks: they must never be signed with a real secret,
         // nor be reachable from other machines.

@@ -28,6 +28,7 @@ struct ServerOptions {
     int max_connections = 0;               // open connections at once; 0: from the file descriptor limit
     int ping_interval_s = 25;              // ": ping" on idle event streams
     bool sqlite_sync_full = true;          // fsync every commit (--sqlite-sync full|normal)
+    int test_commit_delay_ms = 0;          // tests only, PostgreSQL: a pause before each write's COMMIT
     int request_timeout_s = 5;             // a stalled read or write of a request ends the connection
     int idle_timeout_s = 15;               // an idle keep-alive connection is closed after this
     bool show_help = false;

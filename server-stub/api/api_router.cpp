@@ -217,7 +217,14 @@ ApiResponse ApiRouter::Impl::dispatch(const ApiRequest& request) {
         }
         caller = std::move(who).value();
         if (route->is_write) {
-            if (const auto wait = limiter.admit(caller->id, now)) {
+            // Several instances on one database share the limit there; one instance counts alone.
+            std::optional<int> wait;
+            if (const auto shared = storage->admit_write(caller->id, now, options.writes_per_minute)) {
+                if (!shared->allowed) wait = shared->retry_after_s;
+            } else {
+                wait = limiter.admit(caller->id, now);
+            }
+            if (wait) {
                 ApiResponse res = error_response(ApiError::rate_limited(*wait));
                 res.headers.emplace("Retry-After", std::to_string(*wait));
                 return res;

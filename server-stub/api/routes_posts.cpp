@@ -30,14 +30,17 @@ ApiResponse feed(ApiContext& ctx, const RouteContext& rc) {
     const std::string key = request.module + '\x1f' + request.since.value_or("") + '\x1f' +
                             std::to_string(request.limit) + '\x1f' + std::string(to_string(rc.caller->role)) +
                             '\x1f' + rc.caller->id;
-    if (auto cached = ctx.feed_cache.find(key, ctx.service.committed_rev())) return json_response(200, *cached);
+    // Only where this process makes every write: another instance's commit would not invalidate it.
+    const bool cacheable = ctx.service.sole_writer();
+    if (cacheable)
+        if (auto cached = ctx.feed_cache.find(key, ctx.service.committed_rev())) return json_response(200, *cached);
 
     auto result = ctx.service.feed(*rc.caller, request);
     if (!result) return error_response(result.error());
     const FeedAnswer& a = result.value();
     auto body = std::make_shared<const std::string>(
         dump(Json{{"posts", posts_json(a.posts)}, {"cursor", a.cursor}, {"has_more", a.has_more}}));
-    ctx.feed_cache.store(key, a.snapshot_rev, body);
+    if (cacheable) ctx.feed_cache.store(key, a.snapshot_rev, body);
     return json_response(200, *body);
 }
 

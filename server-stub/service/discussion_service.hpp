@@ -133,6 +133,7 @@ public:
     // The post as this caller may see it (hidden bodies only for curators and admins).
     static Post shown_to(const Caller& caller, Post post);
     std::int64_t committed_rev() const { return storage_.committed_rev(); }
+    bool sole_writer() const { return storage_.sole_writer(); }
     std::int64_t now_ms() const { return clock_(); }
     const DiscussionRules& rules() const { return rules_; }
 

@@ -54,7 +54,6 @@
 //   Migrations                 the schema, one entry per version
 //   Connections and statements RAII for sqlite3 handles, the per-connection statement cache
 //   SQL                        every statement the engine runs
-//   The writers' queue         FIFO admission of write transactions
 //   Transactions               the StorageTransaction and StorageEngine implementations
 #include "storage/sqlite_engine.hpp"
 
@@ -70,14 +69,14 @@
 #include <cstring>         // std::strerror
 #include <unistd.h>        // close
 #include <atomic>          // std::atomic
-#include <condition_variable>  // std::condition_variable
-#include <deque>           // std::deque
 #include <map>             // std::map
 #include <mutex>           // std::mutex
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move
 
 #include "grove/wire.hpp"  // Json, dump (module lists for json_each)
+#include "storage/fifo_mutex.hpp"
+#include "storage/row_decode.hpp"   // read_post, read_resource
 
 // UPDATE ... RETURNING (3.35) and sqlite3_wal_checkpoint_v2 with TRUNCATE (CMake checks this too;
 // the library the program runs with is checked when the engine opens).
@@ -486,95 +485,6 @@ const char* const kInsertFlag =
 const char* const kResolveFlags =
     "UPDATE flags SET resolved_at_ms = ?2 WHERE post_id = ?1 AND resolved_at_ms IS NULL";
 const char* const kCuratorOwnsHide = "UPDATE posts SET hidden_by_flags = 0 WHERE id = ?1 AND hidden_by_flags = 1";
-
-Post read_post(const Query& q) {
-    Post p;
-    p.id = q.text(0);
-    p.module = q.text(1);
-    if (!q.is_null(2)) p.parent_id = q.text(2);
-    const auto kind = kind_from_string(q.text(3));
-    const auto role = role_from_string(q.text(7));
-    if (!kind || !role) throw StorageError("the database holds a post with an unknown kind or role: " + p.id);
-    p.kind = *kind;
-    p.body = q.text(4);
-    p.author = Author{q.text(5), q.text(6), *role};
-    p.created_at_ms = q.int64(8);
-    if (!q.is_null(9)) p.edited_at_ms = q.int64(9);
-    p.endorsements = q.int64(10);
-    p.leader_endorsed = q.int64(11) > 0;
-    p.pinned = q.boolean(12);
-    p.hidden = q.boolean(13);
-    p.deleted = q.boolean(14);
-    p.rev = q.int64(15);
-    p.endorsed_by_me = q.boolean(16);
-    if (!q.is_null(17)) p.check_in_at_ms = q.int64(17);
-    if (!q.is_null(18)) {
-        p.outcome = outcome_from_string(q.text(18));
-        if (!p.outcome) throw StorageError("the database holds a post with an unknown outcome: " + p.id);
-        p.outcome_note = q.text(19);
-    }
-    if (!q.is_null(20)) p.outcome_at_ms = q.int64(20);
-    p.check_ins = q.int64(21);
-    if (!q.is_null(22)) p.module_title = q.text(22);
-    return p;
-}
-
-Resource read_resource(const Query& q) {
-    Resource r;
-    r.id = q.text(0);
-    r.module = q.text(1);
-    r.title = q.text(2);
-    r.url = q.text(3);
-    r.note = q.text(4);
-    const auto role = role_from_string(q.text(7));
-    if (!role) throw StorageError("the database holds a resource with an unknown role: " + r.id);
-    r.added_by = Author{q.text(5), q.text(6), *role};
-    r.created_at_ms = q.int64(8);
-    r.position = q.int64(9);
-    r.deleted = q.boolean(10);
-    r.rev = q.int64(11);
-    return r;
-}
-
-// -- [SECTION] The writers' queue ----------------------------------------------------------
-
-// A mutex that admits writers in arrival order. std::mutex lets a thread that just unlocked take
-// the lock again ahead of threads that have waited for long, which under load (32 connections
-// writing at once) stretches the slowest requests' latency; each waiter here gets its own
-// condition variable, so handing over wakes exactly one thread.
-class FifoMutex {
-public:
-    void lock() {
-        std::unique_lock guard(m_);
-        if (!held_ && waiters_.empty()) {
-            held_ = true;
-            return;
-        }
-        Waiter me;
-        waiters_.push_back(&me);
-        me.cv.wait(guard, [&me] { return me.turn; });
-    }
-    void unlock() {
-        std::lock_guard guard(m_);
-        if (waiters_.empty()) {
-            held_ = false;
-            return;
-        }
-        Waiter* next = waiters_.front();
-        waiters_.pop_front();
-        next->turn = true;   // the lock passes straight to the next in line (held_ stays true)
-        next->cv.notify_one();
-    }
-
-private:
-    struct Waiter {
-        std::condition_variable cv;
-        bool turn = false;
-    };
-    std::mutex m_;
-    bool held_ = false;
-    std::deque<Waiter*> waiters_;
-};
 
 // -- [SECTION] Transactions ------------------------------------------------------------------
 

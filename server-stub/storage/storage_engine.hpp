@@ -340,9 +340,28 @@ public:
     virtual std::int64_t committed_rev() const = 0;
     // A short name for logs and docs, e.g. "sqlite".
     virtual std::string name() const = 0;
+    // Whether this process makes every write to the database (one instance per SQLite file), so
+    // committed_rev() moves with every commit and a cache keyed by it is never stale. False where
+    // other instances write too: their commits reach committed_rev() only after a notification.
+    virtual bool sole_writer() const { return true; }
+    // The per-user write limit (`per_minute` writes a minute, a bucket refilled continuously),
+    // kept in the database for every instance sharing it: nullopt when the engine does not (a
+    // sole writer, whose process counts on its own); else whether this write may go ahead and,
+    // when not, the whole seconds until one fits.
+    struct WriteAdmission {
+        bool allowed = true;
+        int retry_after_s = 0;
+    };
+    virtual std::optional<WriteAdmission> admit_write(const std::string& user_id, std::int64_t now_ms, int per_minute) {
+        (void)user_id, (void)now_ms, (void)per_minute;
+        return std::nullopt;
+    }
     // Called after every commit that changed posts, before commit() returns, one commit at a
-    // time and in commit order; it must not start a transaction. Set it before the engine is
-    // shared between threads; an empty function removes it.
+    // time and in commit order; it must not start a transaction. An engine shared by several
+    // instances (PostgreSQL) also calls it, from a thread of its own, with other instances'
+    // commits, and may repeat a change it reported already: never two calls at once, and revs
+    // still commit in rev order, so a receiver may drop a rev at or below one it has seen.
+    // An empty function removes it.
     virtual void set_commit_observer(CommitObserver observer) = 0;
 };
 

@@ -19,6 +19,13 @@ bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') 
 bool id_char(char c) { return is_alnum(c) || c == '_' || c == '-'; }
 bool module_char(char c) { return id_char(c) || c == '.' || c == ':'; }
 
+// U+0000 is valid UTF-8 but no text a person writes, and PostgreSQL's text cannot hold it: refused
+// the same way whichever engine stores the text. (One-line fields refuse every control character.)
+std::optional<ApiError> refuse_nul(std::string_view raw, const char* field) {
+    if (raw.find('\0') == std::string_view::npos) return std::nullopt;
+    return ApiError::invalid_field(field, "The text contains a NUL character (U+0000), which cannot be stored.");
+}
+
 bool printable_text(std::string_view s, std::size_t max_code_points) {
     if (s.empty() || !is_valid_utf8(s)) return false;
     const std::size_t n = count_code_points(s);
@@ -37,6 +44,7 @@ bool is_valid_display_name(std::string_view name) { return printable_text(name, 
 
 Expected<std::string> validate_body(std::string_view raw, std::size_t max_code_points) {
     if (!is_valid_utf8(raw)) return ApiError::invalid_utf8("The text is not valid UTF-8.");
+    if (auto nul = refuse_nul(raw, "body")) return *nul;
     std::string body = trim(raw);
     if (body.empty()) return ApiError::empty("body", "Write something before posting.");
     const std::size_t n = count_code_points(body);
@@ -245,6 +253,7 @@ Expected<std::string> validate_title(std::string_view raw, const char* field, st
 
 Expected<std::string> validate_note(std::string_view raw, const char* field, std::size_t max_code_points) {
     if (!is_valid_utf8(raw)) return ApiError::invalid_utf8("The text is not valid UTF-8.");
+    if (auto nul = refuse_nul(raw, field)) return *nul;
     std::string text = trim(raw);
     const std::size_t n = count_code_points(text);
     if (n > max_code_points)

@@ -1,5 +1,8 @@
-// The storage engine contract (server-stub/storage/storage_engine.hpp), run against every engine
-// in kEngines. A second engine (PostgreSQL) adds one line there and gets all of these.
+// The storage engine contract (server-stub/storage/storage_engine.hpp), run against every engine.
+// Each ENGINE_TEST_CASE is two ctest entries: "storage engine: ..." on SQLite (a file in WAL mode,
+// one with synchronous=FULL, and :memory:) and "storage engine on postgresql: ..." on a real
+// PostgreSQL cluster (tests/support/postgres_cluster.hpp), reported as skipped, never as passed,
+// where PostgreSQL is not installed.
 #include <doctest/doctest.h>
 
 #include <sqlite3.h>
@@ -8,9 +11,13 @@
 #include <memory>       // std::unique_ptr
 #include <set>          // std::set
 #include <thread>       // std::thread
+#include <vector>       // std::vector
 
+#include "postgres_cluster.hpp"
 #include "server_process.hpp"
+#include "storage/postgres_engine.hpp"
 #include "storage/sqlite_engine.hpp"
+#include "test_skip.hpp"
 
 using namespace grove;
 
@@ -23,7 +30,7 @@ struct EngineKind {
     std::function<std::unique_ptr<StorageEngine>(const std::string& dir)> open;
 };
 
-const EngineKind kEngines[] = {
+const std::vector<EngineKind> kSqliteEngines = {
     {"sqlite (file, WAL)", true, true,
      [](const std::string& dir) { return open_sqlite_engine(SqliteOptions{dir + "/grove.db", false}); }},
     {"sqlite (file, synchronous=FULL)", true, true,
@@ -32,9 +39,39 @@ const EngineKind kEngines[] = {
      [](const std::string&) { return open_sqlite_engine(SqliteOptions{":memory:", false}); }},
 };
 
+// One database per test folder on the process's cluster: reopening the folder reopens it.
+std::string postgres_uri_for(const std::string& dir) {
+    std::string why_not;
+    test::PostgresCluster* cluster = test::PostgresCluster::shared(why_not);
+    if (!cluster) throw std::runtime_error(why_not);
+    const std::string db = test::database_name_for(dir);
+    cluster->create_database(db);
+    return cluster->uri(db);
+}
+
+const std::vector<EngineKind> kPostgresEngines = {
+    {"postgresql", true, true,
+     [](const std::string& dir) { return open_postgres_engine(PostgresOptions{postgres_uri_for(dir)}); }},
+};
+
+const std::vector<EngineKind>* g_engines = &kSqliteEngines;
+
+// The engines the running test case is about.
+struct EngineSet {
+    explicit EngineSet(const std::vector<EngineKind>& engines) { g_engines = &engines; }
+    ~EngineSet() { g_engines = &kSqliteEngines; }
+};
+
 template <class F>
 void for_each_engine(F&& body) {
-    for (const EngineKind& kind : kEngines) {
+    if (g_engines == &kPostgresEngines) {
+        std::string why_not;
+        if (!test::PostgresCluster::shared(why_not)) {
+            test::skip_test(why_not);
+            return;
+        }
+    }
+    for (const EngineKind& kind : *g_engines) {
         CAPTURE(kind.name);
         const std::string dir = test::make_temp_dir();
         {
@@ -44,6 +81,19 @@ void for_each_engine(F&& body) {
         test::remove_temp_dir(dir);
     }
 }
+
+#define ENGINE_TEST_CASE(title) ENGINE_TEST_CASE_IMPL(title, DOCTEST_ANONYMOUS(engine_test_))
+#define ENGINE_TEST_CASE_IMPL(title, fn)                    \
+    static void fn();                                       \
+    TEST_CASE("storage engine: " title) {                   \
+        EngineSet only(kSqliteEngines);                     \
+        fn();                                               \
+    }                                                       \
+    TEST_CASE("storage engine on postgresql: " title) {     \
+        EngineSet only(kPostgresEngines);                   \
+        fn();                                               \
+    }                                                       \
+    static void fn()
 
 NewPost new_post(const std::string& id, const std::string& module = "m", std::int64_t at = 1000,
                  Kind kind = Kind::insight, const std::string& author = "ann") {
@@ -63,7 +113,7 @@ std::optional<Post> find(StorageEngine& engine, const std::string& id, const std
 
 }  // namespace
 
-TEST_CASE("storage engine: a post is stored with every field and stamped with the next rev") {
+ENGINE_TEST_CASE("a post is stored with every field and stamped with the next rev") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         CHECK(engine.begin_read()->last_rev() == 0);
         NewPost p = new_post("p1");
@@ -99,7 +149,7 @@ TEST_CASE("storage engine: a post is stored with every field and stamped with th
     });
 }
 
-TEST_CASE("storage engine: a transaction that is not committed leaves nothing behind") {
+ENGINE_TEST_CASE("a transaction that is not committed leaves nothing behind") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("kept"));
         {
@@ -116,7 +166,7 @@ TEST_CASE("storage engine: a transaction that is not committed leaves nothing be
     });
 }
 
-TEST_CASE("storage engine: writes need a write transaction") {
+ENGINE_TEST_CASE("writes need a write transaction") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         auto tx = engine.begin_read();
         CHECK_THROWS_AS(tx->insert_post(new_post("x")), StorageError);
@@ -124,7 +174,7 @@ TEST_CASE("storage engine: writes need a write transaction") {
     });
 }
 
-TEST_CASE("storage engine: module posts by rev, with tombstones on request, in pages") {
+ENGINE_TEST_CASE("module posts by rev, with tombstones on request, in pages") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         for (int i = 0; i < 5; ++i) insert(engine, new_post("a" + std::to_string(i), "mod-a"));
         insert(engine, new_post("b0", "mod-b"));
@@ -159,7 +209,7 @@ TEST_CASE("storage engine: module posts by rev, with tombstones on request, in p
     });
 }
 
-TEST_CASE("storage engine: updates change only the given fields - unknown posts change nothing") {
+ENGINE_TEST_CASE("updates change only the given fields - unknown posts change nothing") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         auto tx = engine.begin_write();
@@ -176,7 +226,7 @@ TEST_CASE("storage engine: updates change only the given fields - unknown posts 
     });
 }
 
-TEST_CASE("storage engine: endorsements are counted once per user - trusted ones set leader_endorsed") {
+ENGINE_TEST_CASE("endorsements are counted once per user - trusted ones set leader_endorsed") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         auto tx = engine.begin_write();
@@ -200,7 +250,7 @@ TEST_CASE("storage engine: endorsements are counted once per user - trusted ones
     });
 }
 
-TEST_CASE("storage engine: flags once per user, open until resolved, most flagged first") {
+ENGINE_TEST_CASE("flags once per user, open until resolved, most flagged first") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         insert(engine, new_post("q"));
@@ -235,7 +285,7 @@ TEST_CASE("storage engine: flags once per user, open until resolved, most flagge
     });
 }
 
-TEST_CASE("storage engine: spotlight and module statistics") {
+ENGINE_TEST_CASE("spotlight and module statistics") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         const std::int64_t day = 86'400'000;
         insert(engine, new_post("old", "a", 1 * day, Kind::leader_learning, "lea"));
@@ -275,7 +325,7 @@ TEST_CASE("storage engine: spotlight and module statistics") {
     });
 }
 
-TEST_CASE("storage engine: concurrent write transactions are serialized - revs are unique and gapless") {
+ENGINE_TEST_CASE("concurrent write transactions are serialized - revs are unique and gapless") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t)
@@ -290,7 +340,7 @@ TEST_CASE("storage engine: concurrent write transactions are serialized - revs a
     });
 }
 
-TEST_CASE("storage engine: a read transaction sees one snapshot while writes commit") {
+ENGINE_TEST_CASE("a read transaction sees one snapshot while writes commit") {
     for_each_engine([](const EngineKind& kind, StorageEngine& engine, const std::string&) {
         if (!kind.concurrent_readers) return;
         insert(engine, new_post("before"));
@@ -304,7 +354,7 @@ TEST_CASE("storage engine: a read transaction sees one snapshot while writes com
     });
 }
 
-TEST_CASE("storage engine: data survives reopening - the schema version is stored and checked") {
+ENGINE_TEST_CASE("data survives reopening - the schema version is stored and checked") {
     for_each_engine([](const EngineKind& kind, StorageEngine& engine, const std::string& dir) {
         if (!kind.persistent) return;
         insert(engine, new_post("p"));
@@ -375,7 +425,7 @@ PostUpdate tombstone(const std::string& id) { return PostUpdate{id, {}, {}, {}, 
 
 }  // namespace
 
-TEST_CASE("storage engine: module counts follow every insert, hide, unhide and delete") {
+ENGINE_TEST_CASE("module counts follow every insert, hide, unhide and delete") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         CHECK(engine.begin_read()->module_counts(ModuleCountsQuery{{"m", "nobody-wrote-here"}}).empty());
         insert(engine, new_post("a1", "m", 1, Kind::insight, "ann"));
@@ -439,7 +489,7 @@ TEST_CASE("storage engine: module counts follow every insert, hide, unhide and d
     });
 }
 
-TEST_CASE("storage engine: module titles - set, kept, carried by posts, and a rev for each change") {
+ENGINE_TEST_CASE("module titles - set, kept, carried by posts, and a rev for each change") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p", "m"));
         CHECK_FALSE(find(engine, "p")->module_title);
@@ -460,7 +510,7 @@ TEST_CASE("storage engine: module titles - set, kept, carried by posts, and a re
     });
 }
 
-TEST_CASE("storage engine: commitments - first check-in, answers, due check-ins oldest first") {
+ENGINE_TEST_CASE("commitments - first check-in, answers, due check-ins oldest first") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         auto commitment = [](const std::string& id, std::int64_t at, std::int64_t due, const std::string& author = "ann") {
             NewPost p = new_post(id, "m", at, Kind::commitment, author);
@@ -505,7 +555,7 @@ TEST_CASE("storage engine: commitments - first check-in, answers, due check-ins 
     });
 }
 
-TEST_CASE("storage engine: resources - stored whole, listed by position, updated, tombstoned") {
+ENGINE_TEST_CASE("resources - stored whole, listed by position, updated, tombstoned") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         const Author cat{"cat", "Cat O'Curator", Role::curator};
         auto tx = engine.begin_write();
@@ -556,7 +606,7 @@ TEST_CASE("storage engine: resources - stored whole, listed by position, updated
     });
 }
 
-TEST_CASE("storage engine: flags carry details - who hid a post is remembered - resolving says how many") {
+ENGINE_TEST_CASE("flags carry details - who hid a post is remembered - resolving says how many") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         insert(engine, new_post("p"));
         auto tx = engine.begin_write();
@@ -588,7 +638,7 @@ TEST_CASE("storage engine: flags carry details - who hid a post is remembered - 
     });
 }
 
-TEST_CASE("storage engine: digest queries - weighted top posts, commitments, module activity, no hidden posts") {
+ENGINE_TEST_CASE("digest queries - weighted top posts, commitments, module activity, no hidden posts") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         const std::int64_t day = 86'400'000;
         insert(engine, new_post("old", "a", 1 * day, Kind::insight, "ann"));      // before the window
@@ -640,7 +690,7 @@ TEST_CASE("storage engine: digest queries - weighted top posts, commitments, mod
     });
 }
 
-TEST_CASE("storage engine: statistics of one module, every module, and all together") {
+ENGINE_TEST_CASE("statistics of one module, every module, and all together") {
     for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
         const std::int64_t day = 86'400'000;
         insert(engine, new_post("a1", "a", 10 * day, Kind::insight, "ann"));

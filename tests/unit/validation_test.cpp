@@ -58,6 +58,22 @@ TEST_CASE("validation: bodies are trimmed and limited in code points") {
     }
 }
 
+TEST_CASE("validation: a NUL character is refused in bodies and notes, whichever engine would store them") {
+    using namespace std::string_literals;
+    for (const std::string& text : {"before\0after"s, "\0"s, "trailing\0"s}) {
+        const auto body = validate_body(text);
+        REQUIRE_FALSE(body);
+        CHECK(body.error().status == 422);
+        CHECK(body.error().code == "invalid_field");
+        CHECK(body.error().field == "body");
+        const auto note = validate_note(text, "note", 280);
+        REQUIRE_FALSE(note);
+        CHECK(note.error().field == "note");
+        CHECK_FALSE(validate_flag("spam", text));
+    }
+    CHECK(validate_note("", "note", 280));   // an empty note is still fine
+}
+
 TEST_CASE("validation: kinds per role") {
     CHECK(validate_kind("insight", Role::learner));
     CHECK(validate_kind("tip", Role::learner));

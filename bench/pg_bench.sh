@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# SQLite vs PostgreSQL side by side in one run, and delivery across instances (prints numbers,
+# judges nothing):
+#   POST create/s into 100 modules and into one module (wrk -t2 -c32), on SQLite (--sqlite-sync
+#   full) and on PostgreSQL (a cluster of its own in WORKDIR, fsync on: durable like SQLite full);
+#   cross-instance delivery: 100 event streams on instance A, writes on instance B of the same
+#   database, p50/p99 from a write's sending to its event (grove_events_bench --write-port).
+#   bench/pg_bench.sh [WORKDIR, default build/bench/pg] [seconds per run, default 5]
+# Needs GROVE_SERVER_BINARY and GROVE_EVENTS_BENCH (default: build/native paths), wrk, and
+# PostgreSQL's programs (Debian's postgresql). As root the cluster runs as the postgres user.
+# Every process it starts is stopped by its PID, also when interrupted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK=${1:-build/bench/pg}
+DURATION=${2:-5}
+SERVER=${GROVE_SERVER_BINARY:-build/native/server-stub/grove-server}
+EVENTS=${GROVE_EVENTS_BENCH:-build/native/bench/grove_events_bench}
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+command -v wrk >/dev/null || { echo "pg_bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+[ -x "$SERVER" ] || { echo "pg_bench: $SERVER is missing (./grove build)" >&2; exit 1; }
+[ -n "$PGBIN" ] || { echo "pg_bench: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+rm -rf "$WORK"; mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+
+PIDS=()
+PG_PID=""
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ -n "$PG_PID" ]; then
+    kill -INT "$PG_PID" 2>/dev/null || true   # fast shutdown
+    for _ in $(seq 100); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+  fi
+}
+trap cleanup EXIT
+
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# --- a PostgreSQL cluster on a Unix socket in the work folder
+mkdir -p "$WORK/pg"
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres "$WORK/pg"
+  d=$WORK; while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d=$(dirname "$d"); done
+fi
+echo "  initdb" >&2
+as_pg "$PGBIN/initdb" -D "$WORK/pg/data" -U grove --auth=trust -E UTF8 --locale=C >"$WORK/pg/initdb.log" 2>&1
+as_pg "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/server.log" -w \
+  -o "-k $WORK/pg -c listen_addresses='' -c max_connections=200" start >/dev/null
+PG_PID=$(head -n 1 "$WORK/pg/data/postmaster.pid")
+"$PGBIN/createdb" -h "$WORK/pg" -U grove grove_a
+"$PGBIN/createdb" -h "$WORK/pg" -U grove grove_b
+URI_BASE="postgresql://grove@/%s?host=$WORK/pg"
+
+# --- one secret, one token
+SECRET="$WORK/secret"
+head -c 48 /dev/urandom | base64 -w 0 >"$SECRET"
+TOKEN=$(python3 - "$SECRET" <<'EOF'
+import base64, hashlib, hmac, json, sys, time
+secret = open(sys.argv[1]).read().strip().encode()
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+body = b64(json.dumps({"sub": "bench", "name": "Bench", "role": "learner", "exp": int(time.time()) + 3600}).encode())
+sig = b64(hmac.new(secret, f"{head}.{body}".encode(), hashlib.sha256).digest())
+print(f"{head}.{body}.{sig}")
+EOF
+)
+
+start_server() {   # $1: name, $2: --db; sets PORT and SPID
+  "$SERVER" --port 0 --db "$2" --jwt-secret-file "$SECRET" --writes-per-minute 1000000 \
+    >"$WORK/server-$1.out" 2>"$WORK/server-$1.err" &
+  SPID=$!
+  PIDS+=("$SPID")
+  PORT=""
+  for _ in $(seq 200); do
+    PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\)\/.*/\1/p' "$WORK/server-$1.out" | head -n 1)
+    [ -n "$PORT" ] && break
+    sleep 0.05
+  done
+  [ -n "$PORT" ] || { echo "pg_bench: grove-server did not start:" >&2; cat "$WORK/server-$1.err" >&2; exit 1; }
+}
+stop_server() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+posts_per_s() {   # label modules port -> requests/s (non-2xx counted apart)
+  echo "  wrk -t2 -c32 -d${DURATION}s: $1" >&2
+  GROVE_MODULES=$2 GROVE_RUN=$1 wrk -t2 -c32 -d"${DURATION}s" -s bench/pg_post.lua -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' "http://127.0.0.1:$3/" >"$WORK/wrk-$1.txt"
+  awk '/^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $5 } END { printf "%.0f%s", rps, bad ? " (" bad " non-2xx)" : "" }' "$WORK/wrk-$1.txt"
+}
+
+start_server sqlite "$WORK/grove.db"
+SQLITE_100=$(posts_per_s sqlite-100 100 "$PORT")
+SQLITE_1=$(posts_per_s sqlite-1 1 "$PORT")
+stop_server "$SPID"
+
+start_server pg "$(printf "$URI_BASE" grove_a)"
+PG_100=$(posts_per_s pg-100 100 "$PORT")
+PG_1=$(posts_per_s pg-1 1 "$PORT")
+stop_server "$SPID"
+
+CROSS="(grove_events_bench not built)"
+if [ -x "$EVENTS" ]; then
+  start_server pg-a "$(printf "$URI_BASE" grove_b)"; A_PORT=$PORT; A_PID=$SPID
+  start_server pg-b "$(printf "$URI_BASE" grove_b)"; B_PORT=$PORT
+  echo "  cross-instance: 100 streams on A, 30 writes on B" >&2
+  CROSS=$("$EVENTS" --port "$A_PORT" --write-port "$B_PORT" --token "$TOKEN" --pid "$A_PID" \
+          --fanout 100 --writes 30 --gap-ms 100 || true)
+fi
+
+printf '\n| %-44s | %12s | %12s |\n' "grove-server, wrk -t2 -c32, ${DURATION} s" "SQLite full" "PostgreSQL"
+printf '| %-44s | %12s | %12s |\n' "--------------------------------------------" "-----------:" "-----------:"
+printf '| %-44s | %12s | %12s |\n' "POST create/s across 100 modules" "$SQLITE_100" "$PG_100"
+printf '| %-44s | %12s | %12s |\n' "POST create/s into one module" "$SQLITE_1" "$PG_1"
+printf '\ncross-instance delivery (write on B, event on A, 100 streams x 30 writes): %s\n' "$CROSS"
