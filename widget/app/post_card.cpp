@@ -51,6 +51,12 @@ struct Pen {
         ImGui::SetCursorScreenPos(at(x, y));
         ui::wrapped_text(ui, style, t.c_str(), w, colour, t.c_str() + t.size());
     }
+    // Wrapped text whose http(s) addresses are links (ui::linked_text).
+    void linked(float x, float y, const std::string& t, float w, unsigned colour, TextStyle style) const {
+        if (!draw) return;
+        ImGui::SetCursorScreenPos(at(x, y));
+        ui::linked_text(ui, style, t.c_str(), w, colour, t.c_str() + t.size());
+    }
     void icon(ui::Icon i, float cx, float cy, float size, unsigned colour, bool filled = false) const {
         if (draw) ui::draw_icon(ImGui::GetWindowDrawList(), i, at(cx, cy), size, ui::col(colour), filled);
     }
@@ -712,14 +718,31 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     } else {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
         const std::string& body = p.deleted ? kDeletedBody : p.hidden && p.body.empty() ? kHiddenTextAway : p.body;
-        pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, kBody);
+        const bool plain = p.hidden || p.deleted;   // placeholders: nothing in them is a link
+        if (plain) pen.wrapped(x + pad, y, body, inner, pal.text_muted, kBody);
+        else pen.linked(x + pad, y, body, inner, pal.text, kBody);
         y += pen.text_height(kBody, body, inner);
         if (v.on()) {
             v.open("body", "p");
             v.attr("dir", "auto");
             v.attr("class", "grove-body");
-            v.linked_text(body);
+            if (plain) v.text(body);
+            else v.linked_text(body, pass != RowPass::measure ? ui::link_ids(body) : std::vector<std::uint32_t>{});
             v.close();
+        }
+        // A commitment: how it went (everyone), when its author is asked next (the author).
+        const std::string outcome = outcome_line(p, ui.now_ms, ui.utc_offset_minutes);
+        const std::string next = check_in_line(p, c.d->me().known ? c.d->me().id : std::string(), ui.now_ms);
+        for (const std::string* line : {&outcome, &p.outcome_note, &next}) {
+            if (line->empty() || (line == &p.outcome_note && outcome.empty())) continue;
+            y += ui.px(4);
+            const bool answer = line == &outcome;
+            pen.wrapped(x + pad, y, *line, inner, answer ? pal.text : pal.text_muted, answer ? strong(kSmall) : kSmall);
+            y += pen.text_height(kSmall, *line, inner);
+            if (v.on()) {
+                v.leaf(line == &outcome ? "outcome" : line == &next ? "check-in" : "outcome-note", "p", *line);
+                v.attr(v.last(), "dir", "auto");
+            }
         }
     }
     if (c.post->state == LocalState::failed) y = failed_box(ui, pen, c, x + pad, y + ui.px(10), inner);

@@ -300,6 +300,7 @@ void WidgetApp::frame() {
     ui_.now_ms = clock_();
     ui_.edit_clicked = false;
     ui_.want_frame = false;
+    ui_.open_url.clear();
     ui_.deferred.clear();
     ui_.sem = &sem_;
     ui_.inputs = &inputs_;
@@ -350,6 +351,11 @@ void WidgetApp::frame() {
     const float gap = ui_.px(16);
 
     draw_banners(ui_, discussion_, state_, width);
+    if (discussion_) {
+        const ImVec2 before = ImGui::GetCursorScreenPos();
+        check_in_.draw(ui_, *discussion_, state_, width);
+        if (ImGui::GetCursorScreenPos().y > before.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+    }
     if (discussion_) {
         const ImVec2 before = ImGui::GetCursorScreenPos();
         spotlight_.draw(ui_, *discussion_, width);
@@ -418,6 +424,7 @@ void WidgetApp::frame() {
     out_.wants_frame = ui_.want_frame || acted || focus_.pending() || focus_composer_ || ui_.sem_activate != 0;
     out_.view_ops = sem_.on() ? sem_.commit() : std::string();
     out_.view_focus = ui_.sem_focus;
+    out_.open_url = ui_.open_url;
 }
 
 // New posts from others and the state of the connection, once each, for the live region. Nothing

@@ -364,8 +364,12 @@ Expected<Post> decode_post_record_general(std::string_view record, const std::st
     return p;
 }
 
+// A write an older widget also knows stays "v":1, so that widget (after a downgrade, or in a tab
+// not yet reloaded) still sends it; a newer kind of write is "v":2, which such a widget leaves in
+// storage instead of deleting it as unreadable.
 std::string encode_outbox_record(const OutboxEntry& e) {
-    Json j{{"v", kOutboxRecordVersion}, {"key", e.key},          {"user", e.user},
+    const int version = e.op == WriteOp::outcome ? kOutboxRecordVersion : kOutboxRecordVersionV1;
+    Json j{{"v", version}, {"key", e.key},          {"user", e.user},
            {"op", to_string(e.op)},     {"post", e.post_id},     {"at", e.created_ms},
            {"attempts", e.attempts}};
     switch (e.op) {
@@ -381,6 +385,10 @@ std::string encode_outbox_record(const OutboxEntry& e) {
         case WriteOp::flag:
             j["reason"] = e.reason;
             if (!e.details.empty()) j["details"] = e.details;
+            break;
+        case WriteOp::outcome:
+            j["outcome"] = to_string(e.outcome);
+            j["note"] = e.note;
             break;
         case WriteOp::remove: break;
     }
@@ -404,8 +412,8 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
         out.problem = "written by a newer version (v" + std::to_string(v->get<int>()) + ")";
         return out;
     }
-    // Version 1 and anything unversioned: read every field we understand, leniently, because a
-    // queued write that can be read must never be lost.
+    // Versions 1, 2 and anything unversioned: read every field we understand, leniently, because
+    // a queued write that can be read must never be lost.
     OutboxEntry& e = out.entry;
     e.key = rec.key;
     std::string op;
@@ -442,6 +450,13 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
             read_string(j, "reason", e.reason);
             read_string(j, "details", e.details);
             break;
+        case WriteOp::outcome: {
+            std::string outcome;
+            if (!read_string(j, "outcome", outcome) || !outcome_from_string(outcome)) return unreadable("no outcome");
+            e.outcome = *outcome_from_string(outcome);
+            read_string(j, "note", e.note);
+            break;
+        }
         case WriteOp::remove: break;
     }
     if (const Json* f = member(j, "failed"); f && f->is_object()) {

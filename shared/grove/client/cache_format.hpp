@@ -3,7 +3,9 @@
 //                                     version 2 adds the 1.1 post fields, version 1 ones still load);
 //                                     a hidden post's body is never stored (curators fetch it when
 //                                     it is shown)
-//   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record)
+//   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record;
+//                                     "v":2 only for writes a version 1 widget cannot send, such as
+//                                     "outcome": that widget leaves them in storage untouched)
 //   meta    key [module, "sync"]     {"format":2, "user":{id,name,role}, "reader":"<user id>", "cursor":...,
 //                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
 //           key [module, "draft:<user id>"] {"v":2, "user":"<user id>", "text":"..."}: one per person
@@ -47,7 +49,8 @@
 namespace grove {
 
 constexpr int kCacheFormat = 2;
-constexpr int kOutboxRecordVersion = 1;
+constexpr int kOutboxRecordVersion = 2;       // the newest this widget reads and writes
+constexpr int kOutboxRecordVersionV1 = 1;     // what the writes a version 1 widget knows are written as
 constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 
 // Meta record names.

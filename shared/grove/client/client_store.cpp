@@ -252,6 +252,16 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
             case WriteOp::pin: p.pinned = e.value; break;
             case WriteOp::hide: p.hidden = e.value; break;
             case WriteOp::flag: break;
+            case WriteOp::outcome:
+                // Until the server answers: the answer shows, and the check-in is not due now
+                // (the server sets when it is asked again).
+                if (!e.failed) {
+                    p.outcome = e.outcome;
+                    p.outcome_note = e.note;
+                    p.outcome_at_ms = e.created_ms;
+                    p.check_in_at_ms.reset();
+                }
+                break;
         }
     }
     // A deleted post stays visible only while a write of the person's to it was refused, so the

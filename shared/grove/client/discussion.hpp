@@ -130,6 +130,21 @@ public:
     virtual void discard(std::uint64_t write) = 0;
     // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.
     virtual void refresh_flags() = 0;
+
+    // ---- Commitments and check-ins (API 1.1) ----
+    // The person's commitments of every module whose check-in is due (GET /me/check-ins), oldest
+    // first, without those answered here since. Empty until the server has been asked.
+    virtual const std::vector<Post>& check_ins() const {
+        static const std::vector<Post> none;
+        return none;
+    }
+    // The author's answer to a commitment's check-in (PUT /posts/{id}/outcome): `id` is a post of
+    // this module or one of check_ins(). The note is trimmed, at most 280 code points. Queued and
+    // shown at once like every write.
+    virtual std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) {
+        (void)id, (void)outcome, (void)note;
+        return ApiError::forbidden("Check-ins cannot be answered here.");
+    }
 };
 
 }  // namespace grove

@@ -15,6 +15,7 @@ std::string_view to_string(WriteOp op) {
         case WriteOp::flag: return "flag";
         case WriteOp::pin: return "pin";
         case WriteOp::hide: return "hide";
+        case WriteOp::outcome: return "outcome";
     }
     return "create";
 }
@@ -27,13 +28,14 @@ std::optional<WriteOp> write_op_from_string(std::string_view t) {
     if (t == "flag") return WriteOp::flag;
     if (t == "pin") return WriteOp::pin;
     if (t == "hide") return WriteOp::hide;
+    if (t == "outcome") return WriteOp::outcome;
     return std::nullopt;
 }
 
 bool OutboxEntry::operator==(const OutboxEntry& o) const {
     return key == o.key && user == o.user && op == o.op && post_id == o.post_id && created_ms == o.created_ms &&
            kind == o.kind && parent_id == o.parent_id && body == o.body && value == o.value && reason == o.reason &&
-           details == o.details &&
+           details == o.details && outcome == o.outcome && note == o.note &&
            failed == o.failed && error_status == o.error_status && error_code == o.error_code &&
            error_message == o.error_message && attempts == o.attempts;
 }
@@ -123,6 +125,13 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
             r.url = post_url;
             PatchPostRequest body;
             (e.op == WriteOp::pin ? body.pinned : body.hidden) = e.value;
+            r.body = dump(to_json(body));
+            break;
+        }
+        case WriteOp::outcome: {
+            r.method = "PUT";
+            r.url = post_url + "/outcome";
+            OutcomeRequest body{e.outcome, e.note, std::nullopt};
             r.body = dump(to_json(body));
             break;
         }

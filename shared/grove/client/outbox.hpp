@@ -13,7 +13,9 @@
 
 namespace grove {
 
-enum class WriteOp { create, edit, remove, endorse, flag, pin, hide };
+// `outcome` (1.1): the author's answer to a commitment's check-in (PUT /posts/{id}/outcome). Its
+// post may be of another module (the check-in card shows due commitments of every module).
+enum class WriteOp { create, edit, remove, endorse, flag, pin, hide, outcome };
 
 std::string_view to_string(WriteOp op);
 std::optional<WriteOp> write_op_from_string(std::string_view text);
@@ -34,6 +36,9 @@ struct OutboxEntry {
     // flag
     std::string reason;
     std::string details;                   // optional, sent only when not empty
+    // outcome
+    Outcome outcome = Outcome::done;
+    std::string note;                      // trimmed, 0..280 code points
     // A permanent refusal (4xx): waits for the person to retry, edit or discard it.
     bool failed = false;
     int error_status = 0;

@@ -638,6 +638,8 @@ void SyncEngine::set_identity(const Identity& who) {
         flags_.clear();
         flags_at_ms_ = 0;
         spotlight_at_ms_ = 0;
+        check_ins_.clear();   // they are the one before's
+        check_ins_at_ms_ = 0;
         bodies_tried_.clear();
         if (person_changed || !can_moderate(who.role)) {
             store_.forget_hidden_bodies();

@@ -49,6 +49,7 @@ struct SyncOptions {
     int page_limit = 500;                      // posts per changes-feed page (api.md allows 1..1000)
     int spotlight_days = 7;
     std::int64_t spotlight_every_ms = 5 * 60 * 1000;
+    std::int64_t check_ins_every_ms = 5 * 60 * 1000;   // how often GET /me/check-ins is asked
     std::int64_t token_refresh_margin_ms = 30000;   // ask for a new token this long before exp
     std::size_t max_body = kDefaultMaxBodyCodePoints;
 };
@@ -89,6 +90,8 @@ public:
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
+    const std::vector<Post>& check_ins() const override { return check_ins_; }
+    std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
 
     // ---- for tests and the benchmark ----
     const ClientStore& store() const { return store_; }
@@ -170,6 +173,7 @@ private:
     void bodies_phase();
     void spotlight_phase();
     void flags_phase();
+    void check_ins_phase();
 
     // [SECTION] writes (sync_engine_writes.cpp)
     OutboxEntry new_entry(WriteOp op, const std::string& post_id);
@@ -203,6 +207,8 @@ private:
     std::set<std::string> bodies_tried_;   // hidden posts whose text was asked for (curators)
     std::int64_t spotlight_at_ms_ = 0;
     std::int64_t flags_at_ms_ = 0;
+    std::vector<Post> check_ins_;          // the person's due check-ins (memory only: they are theirs)
+    std::int64_t check_ins_at_ms_ = 0;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
     std::int64_t create_started_ms_ = 0;

@@ -210,7 +210,7 @@ void SyncEngine::flags_phase() {
     const std::int64_t now = ports_.timers->now_ms();
     const bool stale = flags_at_ms_ == 0 || now - flags_at_ms_ >= options_.spotlight_every_ms;
     if (!can_moderate(store_.me().role) || !store_.me().known || !(flags_wanted_ || stale)) {
-        end_cycle();
+        check_ins_phase();
         return;
     }
     send(HttpRequest{"GET", options_.api + "/flags", {}, {}, 0}, [this, now](HttpResponse r) {
@@ -235,6 +235,41 @@ void SyncEngine::flags_phase() {
                 flags_at_ms_ = now;
                 flags_wanted_ = false;
                 changed();
+            }
+        }
+        check_ins_phase();
+    });
+}
+
+// The person's due check-ins of every module (API 1.1): asked every check_ins_every_ms, like the
+// spotlight. A check-in answered here while the request was out stays answered (it is queued).
+void SyncEngine::check_ins_phase() {
+    const std::int64_t now = ports_.timers->now_ms();
+    if (!store_.me().known || (check_ins_at_ms_ && now - check_ins_at_ms_ < options_.check_ins_every_ms)) {
+        end_cycle();
+        return;
+    }
+    const std::uint64_t epoch = identity_epoch_;
+    send(HttpRequest{"GET", options_.api + "/me/check-ins", {}, {}, 0}, [this, now, epoch](HttpResponse r) {
+        if (epoch == identity_epoch_ && classify_status(r.status) == Answer::ok) {
+            const Json j = Json::parse(r.body, nullptr, false);
+            const auto list = j.is_object() ? j.find("posts") : j.end();
+            if (j.is_object() && list != j.end() && list->is_array()) {
+                std::vector<Post> due;
+                for (const Json& item : *list) {
+                    auto p = post_from_json(item);
+                    // Only the person's own commitments: anything else is not theirs to answer.
+                    if (!p || p->kind != Kind::commitment || p->author.id != store_.me().id || p->deleted) continue;
+                    bool answered = false;   // queued here, not yet sent
+                    for (const QueuedWrite& w : store_.outbox())
+                        answered |= w.entry.op == WriteOp::outcome && w.entry.post_id == p->id && store_.applies(w.entry);
+                    if (!answered) due.push_back(std::move(p).value());
+                }
+                check_ins_at_ms_ = now;
+                if (!(due == check_ins_)) {
+                    check_ins_ = std::move(due);
+                    changed();
+                }
             }
         }
         end_cycle();

@@ -89,6 +89,13 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
                 if (readable) store_.merge(std::move(post).value());
                 break;
             }
+            case WriteOp::outcome: {
+                // The post may be of another module (a check-in card): taken only when it is ours.
+                auto post = post_from_json(j);
+                readable = post.ok() && post->id == e.post_id;
+                if (readable && post->module == options_.module) store_.merge(std::move(post).value());
+                break;
+            }
             case WriteOp::endorse: {
                 if (r.status == 404) break;
                 const auto n = j.is_object() ? j.find("endorsements") : j.end();
@@ -141,6 +148,20 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
         }
         case Answer::permanent: {
             const ApiError err = error_from_response(r.status, r.body);
+            if (e.op == WriteOp::outcome && !store_.server_post(e.post_id)) {
+                // Another module's commitment: no card here could show the refusal with Retry
+                // and Discard, so it is dropped and said once.
+                store_.remove(e.key);
+                StorageBatch b;
+                b.delete_outbox.push_back(e.key);
+                write_storage(std::move(b));
+                broadcast_outbox();
+                emit_error(err.code, err.message);
+                changed();
+                emit_sync();
+                push_next();
+                return;
+            }
             OutboxEntry failed = e;
             failed.failed = true;
             failed.error_status = r.status;

@@ -210,6 +210,34 @@ std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
     return std::nullopt;
 }
 
+std::optional<ApiError> SyncEngine::answer_check_in(const std::string& id, Outcome outcome, std::string note) {
+    if (auto err = check_signed_in()) return err;
+    auto text = validate_note(note, "note", kMaxOutcomeNoteCodePoints);   // the server's rule
+    if (!text) return text.error();
+    // A post of this module, or a due check-in of another module's.
+    const Post* post = nullptr;
+    if (const ShownPost* shown = store_.shown(id)) post = &shown->post();
+    for (const Post& due : check_ins_)
+        if (!post && due.id == id) post = &due;
+    if (!post) return ApiError::not_found("This commitment no longer exists.");
+    if (post->author.id != store_.me().id)
+        return ApiError::forbidden("Only the person who made a commitment can say how it went.");
+    if (post->kind != Kind::commitment) return ApiError::invalid_field("kind", "Only commitments have check-ins.");
+    drop_failed(id, WriteOp::outcome);
+    OutboxEntry e = new_entry(WriteOp::outcome, id);
+    e.outcome = outcome;
+    e.note = std::move(text).value();
+    // Answered: the card goes at once (the next GET /me/check-ins leaves it out while queued).
+    for (auto it = check_ins_.begin(); it != check_ins_.end(); ++it) {
+        if (it->id == id) {
+            check_ins_.erase(it);
+            break;
+        }
+    }
+    queue(std::move(e));
+    return std::nullopt;
+}
+
 // The person sees one refusal per post (ShownPost::failed_write), so Retry and Discard act on
 // every refused write of that post.
 std::vector<std::string> SyncEngine::refused_keys(std::uint64_t write) {
