@@ -200,4 +200,25 @@ void MemoryDiscussion::discard(std::uint64_t write) {
 
 void MemoryDiscussion::refresh_flags() { calls.push_back("refresh_flags"); }
 
+void MemoryDiscussion::set_check_ins(std::vector<Post> due) {
+    check_ins_ = std::move(due);
+    ++revision_;
+}
+
+std::optional<ApiError> MemoryDiscussion::answer_check_in(const std::string& id, Outcome outcome, std::string note) {
+    auto text = validate_note(note, "note", kMaxOutcomeNoteCodePoints);
+    if (!text) return text.error();
+    const auto due = std::find_if(check_ins_.begin(), check_ins_.end(), [&](const Post& p) { return p.id == id; });
+    const Post* post = due != check_ins_.end() ? &*due : nullptr;
+    if (!post)
+        if (ShownPost* s = find(id)) post = &s->post();
+    if (!post) return ApiError::not_found("This commitment no longer exists.");
+    if (post->author.id != me_.id) return ApiError::forbidden("Only the person who made a commitment can say how it went.");
+    if (post->kind != Kind::commitment) return ApiError::invalid_field("kind", "Only commitments have check-ins.");
+    calls.push_back("answer " + id + " " + std::string(to_string(outcome)) + " " + text.value());
+    if (due != check_ins_.end()) check_ins_.erase(due);
+    ++revision_;
+    return std::nullopt;
+}
+
 }  // namespace grove::testing

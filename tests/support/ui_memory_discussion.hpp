@@ -54,6 +54,10 @@ public:
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
+    const std::vector<Post>& check_ins() const override { return check_ins_; }
+    // Records "answer <id> <done|partly|not_yet> <note>"; the same rules as the sync engine.
+    std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
+    void set_check_ins(std::vector<Post> due);
 
 private:
     std::string module_;
@@ -61,6 +65,7 @@ private:
     std::vector<ShownPost> posts_;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
+    std::vector<Post> check_ins_;
     SyncStatus status_;
     std::uint64_t revision_ = 1;
     std::string draft_;

@@ -436,6 +436,7 @@ private:
                 case WriteOp::pin: pinned[i.post] = i.value; break;
                 case WriteOp::hide: hidden[i.post] = i.value; break;
                 case WriteOp::flag: break;
+                case WriteOp::outcome: break;   // not among the writes this test makes
             }
         }
         for (const auto& [id, p] : all) {

@@ -179,16 +179,17 @@ void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigne
     const std::vector<std::uint32_t> ids = link_ids(t);
     for (std::size_t k = 0; k < links.size(); ++k) {
         const std::string url(t.substr(links[k].offset, links[k].length));
-        bool hovered = false, pressed = false, added = false;
+        // One item for the link: the piece under the mouse (a link broken over lines is one
+        // control; two items with one id would each end the other's click).
+        const Piece* hit = nullptr;
         for (const Piece& p : pieces) {
             if (p.link != k) continue;
-            if (!ImGui::ItemAdd(p.bb, ids[k])) continue;
-            added = true;
-            bool hov = false, held = false;
-            pressed |= ImGui::ButtonBehavior(p.bb, ids[k], &hov, &held);
-            hovered |= hov;
+            if (!hit || ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) hit = &p;
+            if (ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) break;
         }
-        if (!added) continue;   // clipped, or on a right-to-left line
+        if (!hit) continue;   // only on right-to-left lines
+        bool hovered = false, held = false, pressed = false;
+        if (ImGui::ItemAdd(hit->bb, ids[k])) pressed = ImGui::ButtonBehavior(hit->bb, ids[k], &hovered, &held);
         const bool key = ui.focus->control(url.c_str(), ControlKind::link);
         if (hovered) {
             ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);

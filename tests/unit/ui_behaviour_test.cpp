@@ -1,0 +1,176 @@
+// From reflection to behaviour in the widget (API 1.1): links in posts (canvas and HTML view),
+// commitments in the composer and on cards, and the check-in card.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "ui_headless.hpp"
+#include "ui_memory_discussion.hpp"
+#include "view_model.hpp"
+
+using namespace grove;
+using namespace grove::testing;
+
+namespace {
+
+constexpr std::int64_t kMin = 60'000, kHour = 60 * kMin, kDay = 24 * kHour;
+constexpr std::int64_t kNow = 1'795'000'000'000;
+
+const SemNode* find_link(const SemanticView& v, const std::string& href) {
+    for (const SemNode& n : v.nodes())
+        if (n.tag == "a" && n.attr("href") && *n.attr("href") == href) return &n;
+    return nullptr;
+}
+
+Post commitment(MemoryDiscussion& d, const std::string& id, const std::string& author, std::int64_t age_ms) {
+    Post p = d.make(id, author, "When I next run a drill, I will time the evacuation.", age_ms);
+    p.kind = Kind::commitment;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("links: an address in a post is a link, by click and by keyboard; other schemes stay text") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    const std::string url = "https://intranet.example/fire/checklist.pdf";
+    d.add(d.make("p1", "Bea", "The checklist: " + url + ". Not this: javascript:alert(1) nor ftp://files.example/x"));
+    HeadlessWidget w(test_config(), &d);
+    w.app().set_view(true, "g1-");
+    w.settle();
+
+    const Control* link = w.control(url);
+    REQUIRE(link);
+    CHECK(link->kind == ControlKind::link);
+    CHECK(w.count("javascript:alert(1)") == 0);
+    CHECK(w.count("ftp://files.example/x") == 0);
+    CHECK(w.shows("javascript:alert(1)"));   // still there, as text
+
+    // The HTML view's <a> is the same control, opens a new tab, and is the only one.
+    const SemNode* a = find_link(w.app().view(), url);
+    REQUIRE(a);
+    CHECK(a->control == link->id);
+    CHECK(*a->attr("target") == "_blank");
+    CHECK(a->attr("rel")->find("noopener noreferrer") != std::string::npos);
+    const auto anchors = std::count_if(w.app().view().nodes().begin(), w.app().view().nodes().end(),
+                                       [](const SemNode& n) { return n.tag == "a"; });
+    CHECK(anchors == 1);
+
+    w.click(*link);
+    w.settle();
+    REQUIRE(w.opened.size() == 1);
+    CHECK(w.opened[0] == url);
+
+    // Tab to it, Enter opens it.
+    for (int i = 0; i < 60 && !(w.focused() && w.focused()->label == url); ++i) w.key(ImGuiKey_Tab);
+    REQUIRE(w.focused());
+    REQUIRE(w.focused()->label == url);
+    w.key(ImGuiKey_Enter);
+    w.settle();
+    REQUIRE(w.opened.size() == 2);
+    CHECK(w.opened[1] == url);
+    CHECK(d.calls.empty());   // opening a link changes nothing in the discussion
+}
+
+TEST_CASE("commitments: the composer offers an if-then plan, and cards show check-in and outcome") {
+    MemoryDiscussion d;
+    d.now_ms = kNow;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    Post mine = commitment(d, "c1", "Sam", kDay);
+    mine.author = Author{"u-sam", "Sam", Role::learner};
+    mine.check_in_at_ms = mine.created_at_ms + 7 * kDay;
+    d.add(mine);
+    Post bea = commitment(d, "c2", "Bea", 9 * kDay);
+    bea.outcome = Outcome::done;
+    bea.outcome_at_ms = kNow - 2 * kDay;
+    bea.outcome_note = "Everyone was out in 3 minutes.";
+    bea.check_ins = 1;
+    d.add(bea);
+    HeadlessWidget w(test_config(), &d);
+    w.now_ms = kNow;
+    w.settle();
+
+    REQUIRE(w.control("I will…"));
+    REQUIRE(w.control("Suggest a resource"));
+    w.click("I will…");
+    w.settle();
+    CHECK(w.shows("When I next …, I will …"));   // the placeholder
+    CHECK(w.shows("In a week Grove asks you how it went."));
+
+    CHECK(w.shows("Check-in in 6 days"));        // Sam's own commitment
+    CHECK(w.shows("Done · 2 days ago"));         // Bea's, for everyone
+    CHECK(w.shows("Everyone was out in 3 minutes."));
+
+    CHECK(check_in_line(mine, "u-other", kNow).empty());   // only its author is told
+    CHECK(check_in_line(mine, "u-sam", mine.created_at_ms + 7 * kDay).empty() == false);
+    CHECK(check_in_line(mine, "u-sam", mine.created_at_ms + 7 * kDay) == "Check-in due");
+    CHECK(check_in_line(mine, "u-sam", mine.created_at_ms + 7 * kDay - kHour) == "Check-in today");
+    CHECK(outcome_line(mine, kNow).empty());
+}
+
+TEST_CASE("check-in card: the due commitment is asked about, answered once, or put off for the day") {
+    MemoryDiscussion d;
+    d.now_ms = kNow;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    Post due = commitment(d, "c1", "Sam", 7 * kDay + kHour);
+    due.author = Author{"u-sam", "Sam", Role::learner};
+    due.module = "other-module";
+    due.module_title = "Ladder safety";
+    due.check_in_at_ms = kNow - kHour;
+    d.set_check_ins({due});
+    HeadlessWidget w(test_config(), &d);
+    w.now_ms = kNow;
+    w.app().set_view(true, "g1-");
+    w.settle();
+
+    CHECK(w.shows("A week ago you planned: “When I next run a drill, I will time the evacuation.”. How did it go?"));
+    CHECK(w.shows("in Ladder safety"));
+    REQUIRE(w.control("Done"));
+    REQUIRE(w.control("Partly"));
+    REQUIRE(w.control("Not yet"));
+    REQUIRE(w.control("Ask me later"));
+
+    SUBCASE("an answer with a note") {
+        REQUIRE(w.click("A note (optional)"));
+        w.settle();
+        REQUIRE(w.type("Timed it once."));
+        REQUIRE(w.click("Partly"));
+        w.settle();
+        REQUIRE(d.calls.size() == 1);
+        CHECK(d.calls[0] == "answer c1 partly Timed it once.");
+        CHECK_FALSE(w.control("Partly"));   // the card is gone
+        CHECK(w.shows("Thanks. We will ask you again later."));
+    }
+    SUBCASE("ask me later: gone today, back tomorrow") {
+        REQUIRE(w.click("Ask me later"));
+        w.settle();
+        CHECK_FALSE(w.control("Done"));
+        CHECK(d.calls.empty());
+        w.now_ms = kNow + kDay;
+        d.touch();
+        w.settle();
+        CHECK(w.control("Done"));
+    }
+}
+
+TEST_CASE("view model: the check-in question quotes the plan and says when it was made") {
+    MemoryDiscussion d;
+    d.now_ms = kNow;
+    Post p = commitment(d, "c1", "Sam", 7 * kDay);
+    CHECK(check_in_question(p, kNow) ==
+          "A week ago you planned: “When I next run a drill, I will time the evacuation.”. How did it go?");
+    p.created_at_ms = kNow - 3 * kDay;
+    CHECK(check_in_question(p, kNow).rfind("3 days ago you planned", 0) == 0);
+    p.created_at_ms = kNow - 21 * kDay;
+    CHECK(check_in_question(p, kNow).rfind("3 weeks ago you planned", 0) == 0);
+    p.body = std::string(200, 'a');
+    const std::string q = check_in_question(p, kNow);
+    CHECK(q.find(std::string(120, 'a') + "…”") != std::string::npos);
+    CHECK(q.find(std::string(121, 'a')) == std::string::npos);
+
+    p.outcome = Outcome::not_yet;
+    p.outcome_at_ms = kNow - 3 * kHour;
+    CHECK(outcome_line(p, kNow) == "Not yet · 3 h ago");
+    p.kind = Kind::insight;
+    CHECK(outcome_line(p, kNow).empty());
+}
