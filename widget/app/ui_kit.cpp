@@ -206,6 +206,32 @@ void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigne
     ImGui::ItemSize(ImVec2(width, l.height));
 }
 
+std::uint32_t link(Ui& ui, TextStyle style, const char* label, const std::string& url) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float w = g_text->measure(style, label), h = g_text->metrics(style).line_px;
+    if (!is_http_url(url)) {
+        text_at(style, pos, label, ui.pal->text);
+        ImGui::ItemSize(ImVec2(w, h));
+        return 0;
+    }
+    const ImGuiID id = ImGui::GetID(("##link:" + url).c_str());
+    const ImRect bb(pos, ImVec2(pos.x + w, pos.y + h));
+    ImGui::ItemSize(ImVec2(w, h));
+    bool hovered = false, held = false, pressed = false;
+    if (ImGui::ItemAdd(bb, id)) pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+    text_at(style, pos, label, ui.pal->link);
+    const bool key = ui.focus->control(label, ControlKind::link);
+    if (hovered) {
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        const float base = std::floor(g_text->metrics(style).baseline + ui.px(2));
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(bb.Min.x, bb.Min.y + base), ImVec2(bb.Max.x, bb.Min.y + base),
+                                            col(ui.pal->link), std::max(1.0f, ui.px(1)));
+        show_tooltip(ui, url.c_str());
+    }
+    if (pressed || key) ui.open_url = url;
+    return id;
+}
+
 const char* clamp_lines(TextStyle style, const char* text, const char* end, float width, int max_lines) {
     const TextLayout l = g_text->layout(style, view(text, end), width);
     if (max_lines <= 0) return text;

@@ -150,6 +150,10 @@ void wrapped_text(Ui& ui, TextStyle style, const char* text, float width, unsign
 // active. Links on right-to-left lines are drawn as plain text (bidi reordering decides where
 // they are) and stay links in the HTML view. The links' control ids are link_ids(text).
 void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end = nullptr);
+// One line of link text at the cursor (a resource's title): `label` in the link colour, opening
+// `url` (an http(s) address, else drawn as plain text and not a control) like linked_text's
+// links. Returns its control id (0 when not a link), for the HTML view's <a>.
+std::uint32_t link(Ui& ui, TextStyle style, const char* label, const std::string& url);
 // The ImGui ids of the links linked_text makes of `text` here (under the same ID stack), in order:
 // the HTML view gives its <a> elements the same controls.
 std::vector<std::uint32_t> link_ids(std::string_view text);

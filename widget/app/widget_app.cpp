@@ -368,6 +368,9 @@ void WidgetApp::frame() {
         ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y), ui::col(palette_.border),
                                             ui_.px(1));
         ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+        const ImVec2 before_shelf = ImGui::GetCursorScreenPos();
+        shelf_.draw(ui_, *discussion_, width);
+        if (ImGui::GetCursorScreenPos().y > before_shelf.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
         sem_.open("thread", "div");
         sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
         thread_.draw_header(ui_, *discussion_, state_, width);

@@ -17,6 +17,7 @@
 
 #include "check_in_panel.hpp"
 #include "composer_panel.hpp"
+#include "resource_shelf.hpp"
 #include "focus_ring.hpp"
 #include "grove/client/discussion.hpp"
 #include "spotlight_panel.hpp"
@@ -162,6 +163,7 @@ private:
     ThreadState state_;
     CheckInPanel check_in_;
     SpotlightPanel spotlight_;
+    ResourceShelf shelf_;
     ComposerPanel composer_;
     ThreadPanel thread_;
 

@@ -590,6 +590,12 @@ std::string encode_spotlight(const std::vector<Post>& posts) {
     return dump(Json{{"v", 1}, {"posts", std::move(list)}});
 }
 
+std::string encode_resources(const std::vector<Resource>& resources) {
+    Json list = Json::array();
+    for (const Resource& r : resources) list.push_back(to_json(r));
+    return dump(Json{{"v", 1}, {"resources", std::move(list)}});
+}
+
 CacheContents decode_cache(StoredModule stored, const std::string& module) {
     CacheContents c;
     const std::string where = "Grove cache (" + module + "): ";
@@ -662,6 +668,26 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                     c.spotlight.push_back(std::move(p).value());
                 }
             }
+        }
+        if (rec.key == kMetaResources) {
+            // Each entry as the API's (an http(s) url, a valid id) and of this module; a record
+            // of a newer version is read for what it has, anything unreadable is skipped.
+            const Json j = parse(rec.value);
+            const Json* list = j.is_object() ? member(j, "resources") : nullptr;
+            int bad = 0;
+            if (list && list->is_array()) {
+                for (const Json& item : *list) {
+                    auto r = resource_from_json(item);
+                    if (!r || r->module != module || r->deleted) {
+                        ++bad;
+                        continue;
+                    }
+                    c.resources.push_back(std::move(r).value());
+                }
+            } else {
+                ++bad;
+            }
+            if (bad) c.warnings.push_back(where + "skipped " + std::to_string(bad) + " unreadable resource entries");
         }
     }
 

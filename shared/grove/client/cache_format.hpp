@@ -10,6 +10,8 @@
 //                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
 //           key [module, "draft:<user id>"] {"v":2, "user":"<user id>", "text":"..."}: one per person
 //           key [module, "spotlight"] {"v":1, "posts":[wire posts], "at": ms}
+//           key [module, "resources"] {"v":1, "resources":[wire resources]}: the module's shelf
+//                                     (API 1.1), the same for everyone; an older widget ignores it
 //           key [module, "packed"]   "grove-packed 1 <tag>" then one post record per line: every
 //                                     cached post, read in one go at startup (10,000 posts in one
 //                                     record instead of 10,000 records)
@@ -59,6 +61,7 @@ constexpr const char* kMetaDraft = "draft";           // format 1: one draft per
 constexpr const char* kMetaDraftPrefix = "draft:";    // format 2: "draft:<user id>"
 constexpr const char* kMetaSpotlight = "spotlight";
 constexpr const char* kMetaPacked = "packed";
+constexpr const char* kMetaResources = "resources";
 constexpr std::size_t kMaxDirty = 256;   // changed posts before the packed copy is written again
 
 // A hidden post is written without its body (and read back without one, whatever the record says).
@@ -106,6 +109,8 @@ std::string draft_key(const std::string& user);
 std::string encode_draft(const std::string& user, const std::string& text);
 // Without hidden posts' text and without endorsed_by_me (it would be the last reader's).
 std::string encode_spotlight(const std::vector<Post>& posts);
+// The module's resource shelf, in order.
+std::string encode_resources(const std::vector<Resource>& resources);
 
 std::string encode_packed(const std::string& tag, const std::vector<std::string>& post_records);
 
@@ -129,6 +134,7 @@ struct CacheContents {
     std::vector<OutboxEntry> outbox;        // readable queued writes with their author, in queue order
     std::map<std::string, std::string> drafts;   // user id -> that person's composer draft
     std::vector<Post> spotlight;
+    std::vector<Resource> resources;        // the shelf, by position (invalid entries left out)
     // Storage repairs the caller should write back (all in one batch).
     bool clear_posts = false;               // the cached posts are unusable: forget them
     std::vector<std::string> delete_outbox; // unreadable or unattributed records (see `warnings`)

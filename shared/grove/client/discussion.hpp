@@ -131,6 +131,13 @@ public:
     // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.
     virtual void refresh_flags() = 0;
 
+    // ---- The module's resource shelf (API 1.1) ----
+    // Ordered by position; from the cache until the server answers. Empty when there is none.
+    virtual const std::vector<Resource>& resources() const {
+        static const std::vector<Resource> none;
+        return none;
+    }
+
     // ---- Commitments and check-ins (API 1.1) ----
     // The person's commitments of every module whose check-in is due (GET /me/check-ins), oldest
     // first, without those answered here since. Empty until the server has been asked.

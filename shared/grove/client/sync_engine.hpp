@@ -50,6 +50,7 @@ struct SyncOptions {
     int spotlight_days = 7;
     std::int64_t spotlight_every_ms = 5 * 60 * 1000;
     std::int64_t check_ins_every_ms = 5 * 60 * 1000;   // how often GET /me/check-ins is asked
+    std::int64_t resources_every_ms = 60 * 1000;       // how often the module's shelf is asked
     std::int64_t token_refresh_margin_ms = 30000;   // ask for a new token this long before exp
     std::size_t max_body = kDefaultMaxBodyCodePoints;
 };
@@ -91,6 +92,7 @@ public:
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
     const std::vector<Post>& check_ins() const override { return check_ins_; }
+    const std::vector<Resource>& resources() const override { return resources_; }
     std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
 
     // ---- for tests and the benchmark ----
@@ -174,6 +176,7 @@ private:
     void spotlight_phase();
     void flags_phase();
     void check_ins_phase();
+    void resources_phase();
 
     // [SECTION] writes (sync_engine_writes.cpp)
     OutboxEntry new_entry(WriteOp op, const std::string& post_id);
@@ -209,6 +212,8 @@ private:
     std::int64_t flags_at_ms_ = 0;
     std::vector<Post> check_ins_;          // the person's due check-ins (memory only: they are theirs)
     std::int64_t check_ins_at_ms_ = 0;
+    std::vector<Resource> resources_;      // the module's shelf (cached: the same for everyone)
+    std::int64_t resources_at_ms_ = 0;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
     std::int64_t create_started_ms_ = 0;

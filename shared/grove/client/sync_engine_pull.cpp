@@ -3,8 +3,10 @@
 // so the cache never claims a cursor whose posts it lacks. Without a cursor (first visit, another
 // person signed in, an unusable cache or cursor) it fetches every post and then replaces the
 // snapshot at once. Then, for curators, the text of hidden posts (never cached), the spotlight
-// and the flag queue.
+// and the flag queue; then the person's due check-ins and the module's resource shelf (API 1.1).
 #include "grove/client/sync_engine.hpp"
+
+#include <algorithm>   // std::stable_sort
 
 #include "grove/wire.hpp"   // Json, post_from_json, error_from_response
 
@@ -246,7 +248,7 @@ void SyncEngine::flags_phase() {
 void SyncEngine::check_ins_phase() {
     const std::int64_t now = ports_.timers->now_ms();
     if (!store_.me().known || (check_ins_at_ms_ && now - check_ins_at_ms_ < options_.check_ins_every_ms)) {
-        end_cycle();
+        resources_phase();
         return;
     }
     const std::uint64_t epoch = identity_epoch_;
@@ -268,6 +270,41 @@ void SyncEngine::check_ins_phase() {
                 check_ins_at_ms_ = now;
                 if (!(due == check_ins_)) {
                     check_ins_ = std::move(due);
+                    changed();
+                }
+            }
+        }
+        resources_phase();
+    });
+}
+
+// The module's shelf (API 1.1): asked every resources_every_ms and kept in the cache, so it shows
+// offline. Only entries the API would send (an http(s) url, this module) are taken.
+void SyncEngine::resources_phase() {
+    const std::int64_t now = ports_.timers->now_ms();
+    if (resources_at_ms_ && now - resources_at_ms_ < options_.resources_every_ms) {
+        end_cycle();
+        return;
+    }
+    const std::string url = options_.api + "/modules/" + url_encode(options_.module) + "/resources";
+    send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
+        if (classify_status(r.status) == Answer::ok) {
+            const Json j = Json::parse(r.body, nullptr, false);
+            const auto list = j.is_object() ? j.find("resources") : j.end();
+            if (j.is_object() && list != j.end() && list->is_array()) {
+                std::vector<Resource> shelf;
+                for (const Json& item : *list) {
+                    auto res = resource_from_json(item);
+                    if (res && res->module == options_.module && !res->deleted) shelf.push_back(std::move(res).value());
+                }
+                std::stable_sort(shelf.begin(), shelf.end(),
+                                 [](const Resource& a, const Resource& b) { return a.position < b.position; });
+                resources_at_ms_ = now;
+                if (!(shelf == resources_)) {
+                    resources_ = std::move(shelf);
+                    StorageBatch b;
+                    b.put_meta.push_back({kMetaResources, encode_resources(resources_)});
+                    write_storage(std::move(b));
                     changed();
                 }
             }

@@ -1,0 +1,85 @@
+#include "resource_shelf.hpp"
+
+#include <imgui.h>
+
+#include "grove/validation.hpp"   // url_host
+
+namespace grove {
+
+namespace {
+constexpr std::size_t kShownAtFirst = 3;
+}  // namespace
+
+void ResourceShelf::draw(Ui& ui, const Discussion& d, float width) {
+    const std::vector<Resource>& shelf = d.resources();
+    if (shelf.empty()) return;
+    const Palette& pal = *ui.pal;
+    ImGui::PushID("resources");
+    SemanticView& v = *ui.sem;
+    const int section = v.open("resources", "div");
+    v.attr("role", "group");
+    const char* title = "Resources for this module";
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    ui::strong_text_at(kBody, origin, title, pal.text);
+    v.attr(section, "aria-labelledby", v.ref(v.leaf("title", "h2", title)));
+    float y = origin.y + ui.line_h(kBody) + ui.px(6);
+    v.open("list", "ul");
+
+    const std::size_t shown = show_all_ ? shelf.size() : std::min(shelf.size(), kShownAtFirst);
+    for (std::size_t i = 0; i < shown; ++i) {
+        const Resource& r = shelf[i];
+        ImGui::PushID(r.id.c_str());
+        v.open(r.id, "li");
+        ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
+        const std::uint32_t control = ui::link(ui, kBody, r.title.c_str(), r.url);
+        const std::string domain = url_host(r.url);
+        const float tw = ui::text_width(kBody, r.title.c_str());
+        const float dw = ui::text_width(kSmall, domain.c_str());
+        const float meta_y = y + (ui.line_h(kBody) - ui.line_h(kSmall)) * 0.5f;
+        if (tw + ui.px(8) + dw <= width) {
+            ui::text_at(kSmall, ImVec2(origin.x + tw + ui.px(8), meta_y), domain.c_str(), pal.text_muted);
+            y += ui.line_h(kBody);
+        } else {
+            y += ui.line_h(kBody);
+            ui::text_at(kSmall, ImVec2(origin.x, y), domain.c_str(), pal.text_muted);
+            y += ui.line_h(kSmall);
+        }
+        if (v.on()) {
+            const int a = v.leaf("link", "a", r.title);
+            v.attr(a, "href", r.url);
+            v.attr(a, "target", "_blank");
+            v.attr(a, "rel", "noopener noreferrer");
+            v.attr(a, "dir", "auto");
+            if (control) v.set_control(a, control);
+            v.text(" " + domain);
+        }
+        if (!r.note.empty()) {
+            ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
+            ui::wrapped_text(ui, kSmall, r.note.c_str(), width, pal.text_muted);
+            y = ImGui::GetCursorScreenPos().y;
+            if (v.on()) {
+                v.leaf("note", "p", r.note);
+                v.attr(v.last(), "dir", "auto");
+            }
+        }
+        y += ui.px(6);
+        v.close();
+        ImGui::PopID();
+    }
+    v.close();   // the list
+    if (shelf.size() > kShownAtFirst) {
+        ui::ButtonOpts all = ui::compact(ui::Tone::ghost, show_all_ ? ui::Icon::chevron_down : ui::Icon::chevron_right);
+        all.expanded = show_all_ ? 1 : 0;
+        const std::string label =
+            show_all_ ? std::string("Show fewer") : "Show all " + std::to_string(shelf.size()) + " resources";
+        ImGui::SetCursorScreenPos(ImVec2(origin.x - ui.px(6), y));
+        if (ui::button(ui, label.c_str(), all)) show_all_ = !show_all_;
+        y = ImGui::GetCursorScreenPos().y;
+    }
+    v.close();   // the section
+    ImGui::PopID();
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
+    ImGui::Dummy(ImVec2(width, 0));
+}
+
+}  // namespace grove
