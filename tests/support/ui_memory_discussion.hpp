@@ -58,6 +58,11 @@ public:
     // Records "answer <id> <done|partly|not_yet> <note>"; the same rules as the sync engine.
     std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
     void set_check_ins(std::vector<Post> due);
+    const std::vector<Resource>& resources() const override { return resources_; }
+    void set_resources(std::vector<Resource> shelf) {
+        resources_ = std::move(shelf);
+        ++revision_;
+    }
 
 private:
     std::string module_;
@@ -66,6 +71,7 @@ private:
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
     std::vector<Post> check_ins_;
+    std::vector<Resource> resources_;
     SyncStatus status_;
     std::uint64_t revision_ = 1;
     std::string draft_;

@@ -228,3 +228,54 @@ TEST_CASE("check-ins: the outcome request and its outbox record") {
     CHECK(decode_outbox_record({"K", R"({"v":3,"op":"outcome","post":"P1","user":"u-ann","outcome":"done"})"}).result ==
           DecodedOutboxRecord::Result::newer);
 }
+
+TEST_CASE("resources: the shelf a curator fills reaches a learner, and shows again offline") {
+    World w;
+    const Person cora{"u-cora", "Cora", Role::curator};
+    const std::string token = w.server.token(cora.id, cora.name, cora.role, 3600'000);
+    auto add = [&](const std::string& id, const std::string& title, const std::string& url) {
+        const HttpResponse r = w.server.handle(HttpRequest{
+            "POST", std::string(RouterServer::kApi) + "/modules/m1/resources",
+            {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+            dump(Json{{"id", id}, {"title", title}, {"url", url}, {"note", "Read it."}}), 0});
+        REQUIRE(r.status == 201);
+    };
+    add("r1", "Extinguisher checklist", "https://intranet.example/fire/checklist.pdf");
+    add("r2", "Evacuation plan", "https://intranet.example/fire/plan");
+
+    auto& browser = w.browser();
+    SyncOptions o = w.options();
+    auto ann = w.tab(browser, kAnn, o);
+    w.loop.advance(1'000);
+    REQUIRE(ann->engine->resources().size() == 2);
+    CHECK(ann->engine->resources()[0].title == "Extinguisher checklist");
+    CHECK(ann->engine->resources()[1].url == "https://intranet.example/fire/plan");
+
+    // Reordered on the server: the next ask (a minute later) brings the new order.
+    const HttpResponse moved = w.server.handle(HttpRequest{
+        "PATCH", std::string(RouterServer::kApi) + "/resources/r2",
+        {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}}, R"({"position":0})", 0});
+    REQUIRE(moved.status == 200);
+    w.loop.advance(o.resources_every_ms + o.poll_ms);
+    REQUIRE(ann->engine->resources().size() == 2);
+    CHECK(ann->engine->resources()[0].id == "r2");
+
+    // Offline after a reload: the cached shelf.
+    w.api_down = true;
+    ann->reload();
+    w.loop.advance(1'000);
+    REQUIRE(ann->engine->resources().size() == 2);
+    CHECK(ann->engine->resources()[0].id == "r2");
+
+    // A damaged or foreign entry in the cache is left out, the rest kept.
+    auto& meta = browser.storage.modules["m1"].meta;
+    Json stored = Json::parse(meta.at(kMetaResources));
+    stored["resources"][0]["url"] = "javascript:alert(1)";
+    stored["resources"].push_back(stored["resources"][1]);
+    stored["resources"][2]["module"] = "m2";
+    meta[kMetaResources] = dump(stored);
+    ann->reload();
+    w.loop.advance(1'000);
+    REQUIRE(ann->engine->resources().size() == 1);
+    CHECK(ann->engine->resources()[0].id == "r1");
+}

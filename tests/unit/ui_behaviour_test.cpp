@@ -174,3 +174,42 @@ TEST_CASE("view model: the check-in question quotes the plan and says when it wa
     p.kind = Kind::insight;
     CHECK(outcome_line(p, kNow).empty());
 }
+
+TEST_CASE("resource shelf: three at first, Show all, titles are links with their domain") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    std::vector<Resource> shelf;
+    for (int i = 0; i < 4; ++i) {
+        Resource r;
+        r.id = "r" + std::to_string(i);
+        r.module = d.module();
+        r.title = "Resource " + std::to_string(i);
+        r.url = "https://Docs.Example/r" + std::to_string(i);
+        r.note = i == 0 ? "Print it for the drill." : "";
+        r.position = i;
+        shelf.push_back(r);
+    }
+    d.set_resources(shelf);
+    HeadlessWidget w(test_config(), &d);
+    w.app().set_view(true, "g1-");
+    w.settle();
+
+    CHECK(w.shows("Resources for this module"));
+    CHECK(w.shows("docs.example"));
+    CHECK(w.shows("Print it for the drill."));
+    REQUIRE(w.control("Resource 0"));
+    CHECK(w.control("Resource 0")->kind == ControlKind::link);
+    CHECK(w.control("Resource 2"));
+    CHECK_FALSE(w.control("Resource 3"));
+    const SemNode* a = find_link(w.app().view(), "https://Docs.Example/r0");
+    REQUIRE(a);
+    CHECK(a->control == w.control("Resource 0")->id);
+
+    REQUIRE(w.click("Show all 4 resources"));
+    w.settle();
+    REQUIRE(w.control("Resource 3"));
+    w.click(*w.control("Resource 3"));
+    w.settle();
+    REQUIRE(w.opened.size() == 1);
+    CHECK(w.opened[0] == "https://Docs.Example/r3");
+}
