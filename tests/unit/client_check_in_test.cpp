@@ -18,6 +18,9 @@ const Person kBob{"u-bob", "Bob", Role::learner};
 
 constexpr std::int64_t kDay = 24LL * 60 * 60 * 1000;
 
+// Long enough for a tab on the default options to ask for the shelf again.
+std::int64_t o_resources_wait() { return SyncOptions{}.resources_every_ms + SyncOptions{}.poll_ms + 1'000; }
+
 void settle(World& w, Tab& t, std::int64_t ms = 120'000) {
     REQUIRE(w.loop.run_until([&] { return t.engine->settled(); }, ms));
     w.loop.advance(50);
@@ -278,4 +281,58 @@ TEST_CASE("resources: the shelf a curator fills reaches a learner, and shows aga
     w.loop.advance(1'000);
     REQUIRE(ann->engine->resources().size() == 1);
     CHECK(ann->engine->resources()[0].id == "r1");
+}
+
+TEST_CASE("resources: a curator adds, edits, moves and removes offline; each reaches the server once") {
+    World w;
+    const Person cora{"u-cora", "Cora", Role::curator};
+    auto& browser = w.browser();
+    auto cur = w.tab(browser, cora, w.options());
+    auto ann = w.tab(w.browser(), kAnn, w.options());
+    w.loop.advance(1'000);
+
+    // Learners cannot; bad input is refused before anything is queued.
+    CHECK(ann->engine->add_resource("Checklist", "https://x.example/c", "").error().status == 403);
+    CHECK(cur->engine->add_resource("Checklist", "javascript:alert(1)", "").error().field == "url");
+    CHECK(cur->engine->add_resource("", "https://x.example/c", "").error().code == "empty");
+    CHECK(browser.storage.modules["m1"].outbox.empty());
+
+    w.api_down = true;
+    auto a = cur->engine->add_resource("Checklist", "https://x.example/c", "Print it.");
+    REQUIRE(a.ok());
+    auto b = cur->engine->add_resource("Plan", "https://x.example/p", "");
+    REQUIRE(b.ok());
+    REQUIRE_FALSE(cur->engine->move_resource(b->id, 0));
+    REQUIRE_FALSE(cur->engine->edit_resource(a->id, "Extinguisher checklist", "https://x.example/c", "Print it."));
+    REQUIRE(cur->engine->resources().size() == 2);
+    CHECK(cur->engine->resources()[0].id == b->id);   // shown at once, in the new order
+    CHECK(cur->engine->resources()[1].title == "Extinguisher checklist");
+    w.loop.advance(100);
+    for (const auto& [key, record] : browser.storage.modules["m1"].outbox) CHECK(Json::parse(record)["v"] == 2);
+
+    cur->reload();
+    w.loop.advance(1'000);
+    REQUIRE(cur->engine->resources().size() == 2);
+    CHECK(cur->engine->resources()[0].id == b->id);
+
+    w.api_down = false;
+    cur->engine->sync_now();
+    settle(w, *cur);
+    CHECK(browser.storage.modules["m1"].outbox.empty());
+    CHECK(count_requests(*cur, "POST", "/resources") >= 2);
+
+    ann->engine->focused();
+    w.loop.advance(o_resources_wait());
+    REQUIRE(ann->engine->resources().size() == 2);
+    CHECK(ann->engine->resources()[0].id == b->id);
+    CHECK(ann->engine->resources()[1].title == "Extinguisher checklist");
+    CHECK(ann->engine->resources()[1].added_by.id == "u-cora");
+
+    REQUIRE_FALSE(cur->engine->remove_resource(b->id));
+    CHECK(cur->engine->resources().size() == 1);
+    settle(w, *cur);
+    w.loop.advance(o_resources_wait());
+    REQUIRE(ann->engine->resources().size() == 1);
+    CHECK(ann->engine->resources()[0].id == a->id);
+    CHECK(ann->engine->resources()[0].position == 0);
 }

@@ -368,7 +368,7 @@ Expected<Post> decode_post_record_general(std::string_view record, const std::st
 // not yet reloaded) still sends it; a newer kind of write is "v":2, which such a widget leaves in
 // storage instead of deleting it as unreadable.
 std::string encode_outbox_record(const OutboxEntry& e) {
-    const int version = e.op == WriteOp::outcome ? kOutboxRecordVersion : kOutboxRecordVersionV1;
+    const int version = e.op == WriteOp::outcome || is_resource_op(e.op) ? kOutboxRecordVersion : kOutboxRecordVersionV1;
     Json j{{"v", version}, {"key", e.key},          {"user", e.user},
            {"op", to_string(e.op)},     {"post", e.post_id},     {"at", e.created_ms},
            {"attempts", e.attempts}};
@@ -390,7 +390,19 @@ std::string encode_outbox_record(const OutboxEntry& e) {
             j["outcome"] = to_string(e.outcome);
             j["note"] = e.note;
             break;
-        case WriteOp::remove: break;
+        case WriteOp::resource_add:
+            j["title"] = e.title.value_or("");
+            j["url"] = e.url.value_or("");
+            j["note"] = e.note;
+            break;
+        case WriteOp::resource_edit:
+            if (e.title) j["title"] = *e.title;
+            if (e.url) j["url"] = *e.url;
+            if (e.resource_note) j["note"] = *e.resource_note;
+            if (e.position) j["position"] = *e.position;
+            break;
+        case WriteOp::remove:
+        case WriteOp::resource_remove: break;
     }
     if (e.failed)
         j["failed"] = Json{{"status", e.error_status}, {"code", e.error_code}, {"message", e.error_message}};
@@ -457,7 +469,25 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
             read_string(j, "note", e.note);
             break;
         }
-        case WriteOp::remove: break;
+        case WriteOp::resource_add:
+        case WriteOp::resource_edit: {
+            // What is sent must still be what the API takes: an http(s) url above all.
+            std::string text;
+            if (read_string(j, "title", text)) e.title = text;
+            if (read_string(j, "url", text)) {
+                if (!is_http_url(text)) return unreadable("not an http(s) address");
+                e.url = text;
+            }
+            if (read_string(j, "note", text)) (e.op == WriteOp::resource_add ? e.note : e.resource_note.emplace()) = text;
+            if (const Json* n = member(j, "position"); n && n->is_number_integer() && n->get<std::int64_t>() >= 0)
+                e.position = n->get<std::int64_t>();
+            if (e.op == WriteOp::resource_add && (!e.title || !e.url)) return unreadable("no title or address");
+            if (e.op == WriteOp::resource_edit && !e.title && !e.url && !e.resource_note && !e.position)
+                return unreadable("no change");
+            break;
+        }
+        case WriteOp::remove:
+        case WriteOp::resource_remove: break;
     }
     if (const Json* f = member(j, "failed"); f && f->is_object()) {
         e.failed = true;

@@ -137,6 +137,26 @@ public:
         static const std::vector<Resource> none;
         return none;
     }
+    // Curators and admins change the shelf; each change is queued and shown at once like every
+    // write. Title 1..120 code points of one line, url http(s) (validation.hpp), note 0..280.
+    virtual Expected<Resource> add_resource(std::string title, std::string url, std::string note) {
+        (void)title, (void)url, (void)note;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+    virtual std::optional<ApiError> edit_resource(const std::string& id, std::string title, std::string url,
+                                                  std::string note) {
+        (void)id, (void)title, (void)url, (void)note;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+    // To 0-based `position` (past the end: last); the others shift.
+    virtual std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) {
+        (void)id, (void)position;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+    virtual std::optional<ApiError> remove_resource(const std::string& id) {
+        (void)id;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
 
     // ---- Commitments and check-ins (API 1.1) ----
     // The person's commitments of every module whose check-in is due (GET /me/check-ins), oldest

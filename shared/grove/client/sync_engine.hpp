@@ -92,7 +92,13 @@ public:
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
     const std::vector<Post>& check_ins() const override { return check_ins_; }
-    const std::vector<Resource>& resources() const override { return resources_; }
+    // The server's shelf with the person's queued changes applied.
+    const std::vector<Resource>& resources() const override;
+    Expected<Resource> add_resource(std::string title, std::string url, std::string note) override;
+    std::optional<ApiError> edit_resource(const std::string& id, std::string title, std::string url,
+                                          std::string note) override;
+    std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) override;
+    std::optional<ApiError> remove_resource(const std::string& id) override;
     std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
 
     // ---- for tests and the benchmark ----
@@ -214,6 +220,9 @@ private:
     std::int64_t check_ins_at_ms_ = 0;
     std::vector<Resource> resources_;      // the module's shelf (cached: the same for everyone)
     std::int64_t resources_at_ms_ = 0;
+    mutable std::vector<Resource> shown_resources_;   // resources(): recomputed when revision_ moves
+    mutable std::uint64_t shown_resources_rev_ = 0;
+    std::optional<ApiError> check_curator() const;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
     std::int64_t create_started_ms_ = 0;
