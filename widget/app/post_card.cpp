@@ -664,6 +664,30 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         }
         any = true;
     };
+    // Curators: a suggested resource goes onto the module's shelf (once).
+    if (c.d->me().known && can_curate_resources(c.d->me().role) && !p.hidden && c.post->state != LocalState::failed) {
+        if (const auto s = shelf_suggestion(p)) {
+            const auto& shelf = c.d->resources();
+            const bool on_shelf =
+                std::any_of(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.url == s->url; });
+            ui::ButtonOpts b = ui::compact(on_shelf ? ui::Tone::toggle_on : ui::Tone::ghost, ui::Icon::check);
+            b.disabled = on_shelf;
+            b.tooltip = on_shelf ? "This address is on the module's resource shelf." : "Add this resource to the module's shelf";
+            const char* label = on_shelf ? "On the shelf###shelf" : "Add to shelf###shelf";
+            const ImVec2 a = f.place(ui::button_size(ui, label, b));
+            if (pen.button(a.x, a.y, label, b)) {
+                Discussion* d = c.d;
+                ThreadState* st_ptr = &st;
+                const ShelfSuggestion add = *s;
+                ui.defer([d, st_ptr, add] {
+                    auto r = d->add_resource(add.title, add.url, add.note);
+                    if (!r) report(*st_ptr, r.error(), "Could not add it to the shelf");
+                    else st_ptr->say("Added to the module's resources.", NoticeTone::info);
+                });
+            }
+            any = true;
+        }
+    }
     moderate(ctl.pin, p.pinned, p.pinned ? "Unpin###pin" : "Pin###pin", ui::Icon::pin, &Discussion::pin,
              p.pinned ? "unpin" : "pin");
     moderate(ctl.hide, p.hidden, p.hidden ? "Unhide###hide" : "Hide###hide", ui::Icon::eye_off, &Discussion::hide,

@@ -10,7 +10,7 @@ namespace {
 constexpr std::size_t kShownAtFirst = 3;
 }  // namespace
 
-void ResourceShelf::draw(Ui& ui, const Discussion& d, float width) {
+void ResourceShelf::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     const std::vector<Resource>& shelf = d.resources();
     if (shelf.empty()) return;
     const Palette& pal = *ui.pal;
@@ -61,6 +61,32 @@ void ResourceShelf::draw(Ui& ui, const Discussion& d, float width) {
                 v.leaf("note", "p", r.note);
                 v.attr(v.last(), "dir", "auto");
             }
+        }
+        if (d.me().known && can_curate_resources(d.me().role)) {
+            float x = origin.x - ui.px(6);
+            y += ui.px(2);
+            const auto action = [&](const char* label, const std::string& name) {
+                ui::ButtonOpts b = ui::compact(ui::Tone::ghost);
+                b.name = name.c_str();
+                ImGui::SetCursorScreenPos(ImVec2(x, y));
+                const bool pressed = ui::button(ui, label, b);
+                x += ui::button_size(ui, label, b).x + ui.px(4);
+                return pressed;
+            };
+            Discussion* disc = &d;
+            ThreadState* s = &st;
+            const std::string id = r.id;
+            const std::int64_t to = r.position - 1;
+            if (i > 0 && action("Move up", "Move " + r.title + " up"))
+                ui.defer([disc, s, id, to] {
+                    if (auto err = disc->move_resource(id, to)) s->say(err->message, NoticeTone::error);
+                });
+            if (action("Remove", "Remove " + r.title + " from the shelf"))
+                ui.defer([disc, s, id] {
+                    if (auto err = disc->remove_resource(id)) s->say(err->message, NoticeTone::error);
+                    else s->announce("Removed from the shelf.");
+                });
+            y += ui::button_size(ui, "Remove", ui::compact(ui::Tone::ghost)).y;
         }
         y += ui.px(6);
         v.close();

@@ -153,6 +153,32 @@ std::string check_in_question(const Post& p, std::int64_t now_ms) {
     return when + " you planned: “" + quoted + "”. How did it go?";
 }
 
+std::optional<ShelfSuggestion> shelf_suggestion(const Post& p) {
+    if (p.kind != Kind::resource || p.deleted || p.body.empty()) return std::nullopt;
+    const std::vector<TextSpan> urls = find_http_urls(p.body);
+    if (urls.empty()) return std::nullopt;
+    ShelfSuggestion s;
+    s.url = p.body.substr(urls[0].offset, urls[0].length);
+    std::string rest = p.body.substr(0, urls[0].offset) + " " + p.body.substr(urls[0].offset + urls[0].length);
+    std::string title;   // white space (new lines included) as single spaces
+    for (char c : rest) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (space && (title.empty() || title.back() == ' ')) continue;
+        title += space ? ' ' : c;
+    }
+    title = trim(title);
+    while (!title.empty() && (title.back() == ':' || title.back() == '-' || title.back() == '(' || title.back() == ' '))
+        title.pop_back();
+    const std::string_view cut = prefix_code_points(title, kMaxResourceTitleCodePoints);
+    s.title = cut.size() < title.size() ? std::string(prefix_code_points(title, kMaxResourceTitleCodePoints - 1)) + "…"
+                                        : title;
+    if (s.title.empty()) s.title = url_host(s.url);
+    s.note = "Suggested by " + (p.author.name.empty() ? std::string("a colleague") : p.author.name);
+    if (count_code_points(s.note) > kMaxResourceNoteCodePoints)
+        s.note = std::string(prefix_code_points(s.note, kMaxResourceNoteCodePoints));
+    return s;
+}
+
 // [SECTION] Composer -------------------------------------------------------------------------
 
 CounterView composer_counter(std::string_view draft, std::size_t max) {

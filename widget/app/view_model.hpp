@@ -40,6 +40,14 @@ std::string check_in_line(const Post& post, const std::string& reader_id, std::i
 // about 120 characters; "3 days ago", "2 weeks ago" as the time since it was made says).
 std::string check_in_question(const Post& post, std::int64_t now_ms);
 
+// A `resource` post as an entry for the shelf ("Add to shelf"): its first http(s) address, a
+// title from the rest of its text (one line, at most 120 characters; the address's domain when
+// nothing is left) and "Suggested by <name>" as the note. Nothing for other posts.
+struct ShelfSuggestion {
+    std::string title, url, note;
+};
+std::optional<ShelfSuggestion> shelf_suggestion(const Post& post);
+
 // [SECTION] Time -----------------------------------------------------------------------------
 
 // "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then "12 Mar" or "12 Mar 2025".

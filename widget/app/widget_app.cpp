@@ -369,7 +369,7 @@ void WidgetApp::frame() {
                                             ui_.px(1));
         ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
         const ImVec2 before_shelf = ImGui::GetCursorScreenPos();
-        shelf_.draw(ui_, *discussion_, width);
+        shelf_.draw(ui_, *discussion_, state_, width);
         if (ImGui::GetCursorScreenPos().y > before_shelf.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
         sem_.open("thread", "div");
         sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
