@@ -63,6 +63,10 @@ public:
         resources_ = std::move(shelf);
         ++revision_;
     }
+    // Record "add_resource <title> | <url> | <note>", "move_resource <id> <n>", "remove_resource <id>".
+    Expected<Resource> add_resource(std::string title, std::string url, std::string note) override;
+    std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) override;
+    std::optional<ApiError> remove_resource(const std::string& id) override;
 
 private:
     std::string module_;

@@ -213,3 +213,66 @@ TEST_CASE("resource shelf: three at first, Show all, titles are links with their
     REQUIRE(w.opened.size() == 1);
     CHECK(w.opened[0] == "https://Docs.Example/r3");
 }
+
+TEST_CASE("resource shelf: a curator adds a suggested resource from its post, moves and removes") {
+    MemoryDiscussion d;
+    d.sign_in("u-cat", "Cat", Role::curator);
+    Post suggestion = d.make("s1", "Kofi", "The fire service's video on extinguishers: https://video.example/pass?t=1 worth it");
+    suggestion.kind = Kind::resource;
+    d.add(suggestion);
+    HeadlessWidget w(test_config(), &d);
+    w.app().set_view(true, "g1-");
+    w.settle();
+
+    REQUIRE(w.click("Add to shelf"));
+    w.settle();
+    REQUIRE(d.calls.size() == 1);
+    CHECK(d.calls[0] == "add_resource The fire service's video on extinguishers: worth it | https://video.example/pass?t=1 | "
+                        "Suggested by Kofi");
+    CHECK(w.shows("Resources for this module"));
+    CHECK(w.control("On the shelf"));
+    CHECK_FALSE(w.control("Add to shelf"));
+
+    Resource second;
+    second.id = "r2";
+    second.module = d.module();
+    second.title = "Plan";
+    second.url = "https://x.example/plan";
+    second.position = 1;
+    auto shelf = d.resources();
+    shelf.push_back(second);
+    d.set_resources(shelf);
+    w.settle();
+    REQUIRE(w.click("Move up"));   // only the second has one
+    w.settle();
+    CHECK(d.calls.back() == "move_resource r2 0");
+    REQUIRE(w.click("Remove", 1));
+    w.settle();
+    CHECK(d.calls.back() == "remove_resource r2");
+
+    // Learners have none of these.
+    d.sign_in("u-sam", "Sam", Role::learner);
+    d.touch();
+    w.settle();
+    CHECK_FALSE(w.control("Add to shelf"));
+    CHECK_FALSE(w.control("On the shelf"));
+    CHECK_FALSE(w.control("Remove"));
+}
+
+TEST_CASE("view model: a suggested resource becomes a shelf entry") {
+    Post p;
+    p.kind = Kind::resource;
+    p.author.name = "Kofi";
+    p.body = "Checklist:\nhttps://intranet.example/fire/checklist.pdf";
+    auto s = shelf_suggestion(p);
+    REQUIRE(s);
+    CHECK(s->title == "Checklist");
+    CHECK(s->url == "https://intranet.example/fire/checklist.pdf");
+    CHECK(s->note == "Suggested by Kofi");
+    p.body = "https://intranet.example/x";
+    CHECK(shelf_suggestion(p)->title == "intranet.example");
+    p.body = std::string(300, 'a') + " https://intranet.example/x";
+    CHECK(count_code_points(shelf_suggestion(p)->title) == 120);
+    p.kind = Kind::insight;
+    CHECK_FALSE(shelf_suggestion(p));
+}
