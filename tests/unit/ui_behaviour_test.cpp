@@ -6,6 +6,7 @@
 
 #include "ui_headless.hpp"
 #include "ui_memory_discussion.hpp"
+#include "grove/utf8.hpp"   // count_code_points
 #include "view_model.hpp"
 
 using namespace grove;
