@@ -73,7 +73,8 @@ TEST_CASE("check-ins: a due commitment is its author's, answered once, and shown
     CHECK(ann->engine->check_ins().empty());   // not due yet
 
     // Others cannot answer it; answers are checked like the server checks them.
-    w.loop.advance(60'000);
+    bob->engine->focused();
+    w.loop.advance(5'000);
     REQUIRE(shown(*bob, id));
     auto refused = bob->engine->answer_check_in(id, Outcome::done, "");
     REQUIRE(refused);
