@@ -57,6 +57,10 @@ TEST_CASE("links: an address in a post is a link, by click and by keyboard; othe
                                        [](const SemNode& n) { return n.tag == "a"; });
     CHECK(anchors == 1);
 
+    w.hover(*link);
+    w.settle();
+    CHECK(w.shows(url + ". Not this"));   // the text is drawn whole, the link in its colour
+    CHECK(w.save_png(std::string(GROVE_SCREENSHOT_DIR) + "/link-hover.png"));
     w.click(*link);
     w.settle();
     REQUIRE(w.opened.size() == 1);
@@ -101,6 +105,7 @@ TEST_CASE("commitments: the composer offers an if-then plan, and cards show chec
     CHECK(w.shows("Check-in in 6 days"));        // Sam's own commitment
     CHECK(w.shows("Done · 2 days ago"));         // Bea's, for everyone
     CHECK(w.shows("Everyone was out in 3 minutes."));
+    CHECK(w.save_png(std::string(GROVE_SCREENSHOT_DIR) + "/commitments.png"));
 
     CHECK(check_in_line(mine, "u-other", kNow).empty());   // only its author is told
     CHECK(check_in_line(mine, "u-sam", mine.created_at_ms + 7 * kDay).empty() == false);
@@ -126,6 +131,7 @@ TEST_CASE("check-in card: the due commitment is asked about, answered once, or p
 
     CHECK(w.shows("A week ago you planned: “When I next run a drill, I will time the evacuation.”. How did it go?"));
     CHECK(w.shows("in Ladder safety"));
+    CHECK(w.save_png(std::string(GROVE_SCREENSHOT_DIR) + "/check-in-card.png"));
     REQUIRE(w.control("Done"));
     REQUIRE(w.control("Partly"));
     REQUIRE(w.control("Not yet"));
@@ -206,6 +212,7 @@ TEST_CASE("resource shelf: three at first, Show all, titles are links with their
     REQUIRE(a);
     CHECK(a->control == w.control("Resource 0")->id);
 
+    CHECK(w.save_png(std::string(GROVE_SCREENSHOT_DIR) + "/resource-shelf.png"));
     REQUIRE(w.click("Show all 4 resources"));
     w.settle();
     REQUIRE(w.control("Resource 3"));
