@@ -129,7 +129,7 @@ TEST_CASE("check-in card: the due commitment is asked about, answered once, or p
     w.app().set_view(true, "g1-");
     w.settle();
 
-    CHECK(w.shows("A week ago you planned: “When I next run a drill, I will time the evacuation.”. How did it go?"));
+    CHECK(w.shows("A week ago you planned: “When I next run a drill, I will time the evacuation.” How did it go?"));
     CHECK(w.shows("in Ladder safety"));
     CHECK(w.save_png(std::string(GROVE_SCREENSHOT_DIR) + "/check-in-card.png"));
     REQUIRE(w.control("Done"));
@@ -165,7 +165,7 @@ TEST_CASE("view model: the check-in question quotes the plan and says when it wa
     d.now_ms = kNow;
     Post p = commitment(d, "c1", "Sam", 7 * kDay);
     CHECK(check_in_question(p, kNow) ==
-          "A week ago you planned: “When I next run a drill, I will time the evacuation.”. How did it go?");
+          "A week ago you planned: “When I next run a drill, I will time the evacuation.” How did it go?");
     p.created_at_ms = kNow - 3 * kDay;
     CHECK(check_in_question(p, kNow).rfind("3 days ago you planned", 0) == 0);
     p.created_at_ms = kNow - 21 * kDay;

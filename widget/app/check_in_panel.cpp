@@ -50,6 +50,7 @@ void CheckInPanel::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     v.attr(v.last(), "dir", "auto");
     if (due->module != d.module()) {
         const std::string where = "in " + (due->module_title ? *due->module_title : due->module);
+        ImGui::SetCursorScreenPos(ImVec2(inner_x, ImGui::GetCursorScreenPos().y));
         ui::wrapped_text(ui, kSmall, where.c_str(), inner_w, pal.text_muted);
         v.leaf("where", "p", where);
     }

@@ -150,7 +150,10 @@ std::string check_in_question(const Post& p, std::int64_t now_ms) {
     const std::string_view plan = prefix_code_points(p.body, kMaxQuoted);
     std::string quoted(plan);
     if (plan.size() < p.body.size()) quoted += "…";
-    return when + " you planned: “" + quoted + "”. How did it go?";
+    // The plan's own full stop ends the sentence: no second one after the quote.
+    const char last = quoted.empty() ? ' ' : quoted.back();
+    const bool ended = last == '.' || last == '!' || last == '?';
+    return when + " you planned: “" + quoted + (ended ? "” How did it go?" : "”. How did it go?");
 }
 
 std::optional<ShelfSuggestion> shelf_suggestion(const Post& p) {
