@@ -286,3 +286,56 @@ test('a commitment: check-in card a week later, Done with a note reaches the ser
     await clockAhead(0);
   }
 });
+
+test('without WebGL 2: links, the shelf and the check-in card are real HTML, and the card works there', async () => {
+  const module = 'behaviour-html';
+  const url = 'https://checklists.example/evacuation';
+  await dev.seed('ana', module, `Our evacuation map: ${url}`);
+  const r = await dev.api('casey', 'POST', `/modules/${module}/resources`,
+    { title: 'Evacuation map', url, note: 'Print it for the drill.' });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const plan = 'When I next brief new starters, I will show them the exits.';
+  const made = await dev.seed('sam', module, plan, { kind: 'commitment' });
+  const ahead = 8 * DAY;
+  await clockAhead(ahead);
+  const plain = await launchBrowser(['--disable-webgl', '--disable-3d-apis']);
+  try {
+    const { context, page, errors } = await openHost(plain, server, pageFor('sam', { module }), {},
+      { initScript: browserClock(ahead) });
+    assert.equal(await page.locator('#w canvas').count(), 0, 'the HTML view, not a canvas');
+    const view = page.locator('#w .grove-view');
+    // The post's link and the shelf's link: anchors that open apart from the page.
+    const links = view.locator('a');
+    await view.getByRole('link', { name: 'Evacuation map' }).waitFor({ timeout: 15000 });
+    await view.getByRole('link', { name: url }).waitFor();
+    for (const a of await links.all()) {
+      assert.equal(await a.getAttribute('href'), url);
+      assert.equal(await a.getAttribute('target'), '_blank');
+      assert.match(await a.getAttribute('rel'), /(^| )noopener noreferrer( |$)/);
+    }
+    const shelf = view.getByRole('group', { name: 'Resources for this module' });
+    assert.ok((await shelf.boundingBox()).height > 20, 'the shelf is on screen');
+    assert.match(await shelf.innerText(), /Print it for the drill\./);
+    // The card: its question names it; a note and an answer, by the HTML controls.
+    const card = view.getByRole('group', { name: /you planned: “When I next brief new starters/ });
+    await card.waitFor({ timeout: 15000 });
+    assert.ok((await card.boundingBox()).height > 40, 'the card is on screen');
+    for (const b of ['Done', 'Partly', 'Not yet', 'Ask me later']) await card.getByRole('button', { name: b, exact: true }).waitFor();
+    await page.locator('#w').screenshot({ path: join(screenshotDir(), 'behaviour-html-view.png') });
+    await card.getByRole('textbox', { name: 'A note (optional)' }).click();
+    await page.keyboard.type('Did it for two of three.');
+    await card.getByRole('button', { name: 'Partly', exact: true }).click();
+    const answered = await dev.until(module, (ps) => ps.find((p) => p.id === made.id && p.outcome), 'the answer');
+    assert.equal(answered.outcome, 'partly');
+    assert.equal(answered.outcome_note, 'Did it for two of three.');
+    assert.equal(answered.check_ins, 1);
+    assert.ok(answered.check_in_at, 'asked again a check-in interval later');
+    await card.waitFor({ state: 'detached', timeout: 10000 });
+    await view.getByText(/^Partly · /).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await plain.close();
+    await clockAhead(0);
+  }
+});
