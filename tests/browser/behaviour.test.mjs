@@ -339,3 +339,35 @@ test('without WebGL 2: links, the shelf and the check-in card are real HTML, and
     await clockAhead(0);
   }
 });
+
+test('Ask me later hides the check-in card across reloads until the next day', async () => {
+  const module = 'behaviour-later';
+  const plan = 'When I next chair the safety meeting, I will start with the near misses.';
+  await dev.seed('dmitri', module, plan, { kind: 'commitment' });
+  const ahead = 7 * DAY + 2 * 60 * 60 * 1000;
+  await clockAhead(ahead);
+  try {
+    const { context, page, errors } = await openHost(browser, server, pageFor('dmitri', { module }), {},
+      { initScript: browserClock(ahead) });
+    const card = named('group', /you planned: “When I next chair the safety meeting/);
+    await untilAx(page, card, 'the check-in card');
+    await clickControl(page, 'Ask me later');
+    await untilAx(page, (ns) => !card(ns), 'the card hidden');
+    await settle(page);
+    await page.waitForTimeout(500);   // the record's write is asynchronous (IndexedDB)
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#w')?.groveSyncState?.()?.last_sync);
+    await untilAx(page, (ns) => allText(ns).includes(plan) && ns, 'the post after the reload');
+    await page.waitForTimeout(1000);
+    assert.ok(!card(await ax(page)), 'still hidden after a reload, the same day');
+    assert.equal((await dev.api('dmitri', 'GET', '/me/check-ins')).body.posts.length, 1, 'still due on the server');
+    // The next day (the page's clock a day further on), it is asked again.
+    await context.addInitScript(browserClock(DAY));
+    await page.reload();
+    await untilAx(page, card, 'the card again the next day');
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await clockAhead(0);
+  }
+});

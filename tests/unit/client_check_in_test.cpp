@@ -174,6 +174,49 @@ TEST_CASE("check-ins: an answer made offline is stored, survives a reload and is
     CHECK(ann->engine->check_ins().empty());
 }
 
+TEST_CASE("check-ins: Ask me later holds across a reload, for that person and that day only") {
+    CheckInWorld cw;
+    World& w = cw.w;
+    auto& browser = w.browser();
+    auto ann = w.tab(browser, kAnn, cw.options(), 30 * kDay);
+    w.loop.advance(100);
+    auto made = ann->engine->create(Kind::commitment, "When I next plan a drill, I will invite the new starters.", std::nullopt);
+    REQUIRE(made.ok());
+    settle(w, *ann);
+    w.loop.advance(kDay + 15 * 60'000);
+    REQUIRE(ann->engine->check_ins().size() == 1);
+    const std::int64_t day = 20'000;
+    CHECK_FALSE(ann->engine->check_in_put_off(made->id, day));
+    ann->engine->put_check_in_off(made->id, day);
+    w.loop.advance(100);
+    auto& meta = browser.storage.modules["m1"].meta;
+    REQUIRE(meta.count("later:u-ann") == 1);
+    const Json record = Json::parse(meta.at("later:u-ann"));
+    CHECK(record["user"] == "u-ann");
+    CHECK(record["days"][made->id] == day);
+
+    ann->reload();
+    w.loop.advance(1'000);
+    CHECK(ann->engine->check_in_put_off(made->id, day));
+    CHECK_FALSE(ann->engine->check_in_put_off(made->id, day + 1));   // the next day it is asked again
+    CHECK(ann->engine->check_ins().size() == 1);                      // still due: only the card waits
+
+    // Another person on this computer: Ann's choice is not theirs.
+    auto bob = w.tab(browser, kBob, cw.options(), 30 * kDay);
+    w.loop.advance(1'000);
+    CHECK_FALSE(bob->engine->check_in_put_off(made->id, day));
+
+    // A record that cannot be read is deleted on load and hides nothing; a bad entry is left out.
+    bob.reset();
+    meta["later:u-ann"] = R"({"v":1,"user":"u-bob","days":{")" + made->id + R"(":20000}})";
+    meta["later:u-bob"] = R"({"v":1,"user":"u-bob","days":{"not an id!":20000,"p1":"x"}})";
+    ann->reload();
+    w.loop.advance(1'000);
+    CHECK_FALSE(ann->engine->check_in_put_off(made->id, day));
+    CHECK(meta.count("later:u-ann") == 0);
+    CHECK(meta.count("later:u-bob") == 1);
+}
+
 TEST_CASE("check-ins: a commitment of another module is answered from any module's widget") {
     CheckInWorld cw;
     World& w = cw.w;

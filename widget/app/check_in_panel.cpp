@@ -10,13 +10,18 @@ namespace grove {
 
 namespace {
 constexpr std::int64_t kDayMs = 24LL * 60 * 60 * 1000;
-std::int64_t day_of(std::int64_t ms) { return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs; }
+// The person's calendar day (their time zone's): "later" ends at their midnight.
+std::int64_t today(const Ui& ui) {
+    const std::int64_t ms = ui.now_ms + static_cast<std::int64_t>(ui.utc_offset_minutes) * 60'000;
+    return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs;
+}
 }  // namespace
 
 const Post* CheckInPanel::shown(const Ui& ui, const Discussion& d) const {
     for (const Post& p : d.check_ins()) {
         const auto later = later_.find(p.id);
-        if (later != later_.end() && later->second == day_of(ui.now_ms)) continue;
+        if (later != later_.end() && later->second == today(ui)) continue;
+        if (d.check_in_put_off(p.id, today(ui))) continue;   // on an earlier page today
         return &p;
     }
     return nullptr;
@@ -42,6 +47,7 @@ void CheckInPanel::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     SemanticView& v = *ui.sem;
     const int section = v.open("check-in", "div");
     v.attr("role", "group");
+    v.attr("class", "grove-check-in");   // boxed in the HTML view as on the canvas
 
     const std::string question = check_in_question(*due, ui.now_ms);
     ImGui::SetCursorScreenPos(ImVec2(inner_x, origin.y + pad));
@@ -82,7 +88,10 @@ void CheckInPanel::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     if (put("Partly", ui::Tone::secondary)) answer = Outcome::partly;
     if (put("Not yet", ui::Tone::secondary)) answer = Outcome::not_yet;
     if (put("Ask me later", ui::Tone::ghost)) {
-        later_[id] = day_of(ui.now_ms);
+        later_[id] = today(ui);
+        Discussion* disc = &d;
+        const std::int64_t day = today(ui);
+        ui.defer([disc, id, day] { disc->put_check_in_off(id, day); });
         st.announce("We will ask you again tomorrow.");
     }
     y += ui::button_size(ui, "Done", ui::compact(ui::Tone::primary)).y;

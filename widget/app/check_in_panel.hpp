@@ -1,7 +1,7 @@
 // The check-in card at the top of every widget (API 1.1, "Commitments and check-ins"): when one
 // of the person's commitments, of any module, is due (Discussion::check_ins), "A week ago you
 // planned: “…”. How did it go?" with Done / Partly / Not yet, an optional note, and "Ask me later",
-// which hides that check-in until the next day. One card at a time, the oldest first.
+// which hides that check-in until the person's next day, across reloads (Discussion keeps it). One card at a time, the oldest first.
 #pragma once
 
 #include <cstdint>         // std::int64_t
@@ -23,7 +23,7 @@ public:
 private:
     std::string note_;
     std::string note_for_;                        // the post the note was typed for
-    std::map<std::string, std::int64_t> later_;   // post id -> the day (UTC days since 1970) "Ask me later" was pressed
+    std::map<std::string, std::int64_t> later_;   // post id -> the local day "Ask me later" was pressed (this page)
     std::string error_;
 };
 

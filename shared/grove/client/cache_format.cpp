@@ -610,6 +610,14 @@ std::string encode_draft(const std::string& user, const std::string& text) {
     return dump(Json{{"v", 2}, {"user", user}, {"text", text}});
 }
 
+std::string later_key(const std::string& user) { return kMetaLaterPrefix + user; }
+
+std::string encode_later(const std::string& user, const std::map<std::string, std::int64_t>& days) {
+    Json j = Json::object();
+    for (const auto& [id, day] : days) j[id] = day;
+    return dump(Json{{"v", 1}, {"user", user}, {"days", std::move(j)}});
+}
+
 std::string encode_spotlight(const std::vector<Post>& posts) {
     Json list = Json::array();
     for (Post p : posts) {
@@ -684,6 +692,24 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                 c.delete_meta.push_back(rec.key);
             } else {
                 c.drafts[owner] = std::move(text);
+            }
+        }
+        if (rec.key.compare(0, std::strlen(kMetaLaterPrefix), kMetaLaterPrefix) == 0) {
+            // Whose it is must agree with the key; entries that are not a post id and a day are
+            // left out, and a record that cannot be read at all is deleted (it only hides a card).
+            const std::string owner = rec.key.substr(std::strlen(kMetaLaterPrefix));
+            const Json j = parse(rec.value);
+            std::string user;
+            const Json* days = j.is_object() ? member(j, "days") : nullptr;
+            if (!is_valid_user_id(owner) || !j.is_object() || !read_string(j, "user", user) || user != owner || !days ||
+                !days->is_object()) {
+                c.warnings.push_back(where + "deleted an unreadable \"ask me later\" record: " + excerpt(rec.value));
+                c.delete_meta.push_back(rec.key);
+            } else {
+                auto& mine = c.later[owner];
+                for (auto it = days->begin(); it != days->end(); ++it)
+                    if (is_valid_post_id(it.key()) && it.value().is_number_integer())
+                        mine[it.key()] = it.value().get<std::int64_t>();
             }
         }
         if (rec.key == kMetaSpotlight) {

@@ -172,6 +172,14 @@ public:
         (void)id, (void)outcome, (void)note;
         return ApiError::forbidden("Check-ins cannot be answered here.");
     }
+    // "Ask me later": the person signed in put the check-in of post `id` off on `day` (the
+    // widget's day number). Kept in the module's cache for that person only, so it holds across
+    // reloads; false here, where nothing is kept.
+    virtual bool check_in_put_off(const std::string& id, std::int64_t day) const {
+        (void)id, (void)day;
+        return false;
+    }
+    virtual void put_check_in_off(const std::string& id, std::int64_t day) { (void)id, (void)day; }
 };
 
 }  // namespace grove

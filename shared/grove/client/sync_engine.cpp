@@ -84,6 +84,7 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
     unowned_notice_ = unowned_work_text(c.deleted_unowned_draft, c.deleted_unowned_writes);
     if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
     if (resources_.empty()) resources_ = std::move(c.resources);
+    for (auto& [user, days] : c.later) later_[user].insert(days.begin(), days.end());   // ones put off meanwhile win
     StorageBatch repair;
     repair.clear_posts = c.clear_posts;
     repair.delete_outbox = std::move(c.delete_outbox);

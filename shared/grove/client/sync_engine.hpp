@@ -92,6 +92,8 @@ public:
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
     const std::vector<Post>& check_ins() const override { return check_ins_; }
+    bool check_in_put_off(const std::string& id, std::int64_t day) const override;
+    void put_check_in_off(const std::string& id, std::int64_t day) override;
     // The server's shelf with the person's queued changes applied.
     const std::vector<Resource>& resources() const override;
     Expected<Resource> add_resource(std::string title, std::string url, std::string note) override;
@@ -218,6 +220,7 @@ private:
     std::int64_t flags_at_ms_ = 0;
     std::vector<Post> check_ins_;          // the person's due check-ins (memory only: they are theirs)
     std::int64_t check_ins_at_ms_ = 0;
+    std::map<std::string, std::map<std::string, std::int64_t>> later_;   // user id -> post id -> day put off (cached)
     std::vector<Resource> resources_;      // the module's shelf (cached: the same for everyone)
     std::int64_t resources_at_ms_ = 0;
     mutable std::vector<Resource> shown_resources_;   // resources(): recomputed when revision_ moves

@@ -240,6 +240,26 @@ std::optional<ApiError> SyncEngine::answer_check_in(const std::string& id, Outco
     return std::nullopt;
 }
 
+bool SyncEngine::check_in_put_off(const std::string& id, std::int64_t day) const {
+    const Identity& me = store_.me();
+    if (!me.known) return false;
+    const auto mine = later_.find(me.id);
+    if (mine == later_.end()) return false;
+    const auto it = mine->second.find(id);
+    return it != mine->second.end() && it->second == day;
+}
+
+void SyncEngine::put_check_in_off(const std::string& id, std::int64_t day) {
+    const Identity& me = store_.me();
+    if (!me.known || !is_valid_post_id(id)) return;
+    auto& mine = later_[me.id];
+    for (auto it = mine.begin(); it != mine.end();) it = it->second < day ? mine.erase(it) : std::next(it);   // past days
+    mine[id] = day;
+    StorageBatch b;
+    b.put_meta.push_back({later_key(me.id), encode_later(me.id, mine)});
+    write_storage(std::move(b));
+}
+
 // [SECTION] The resource shelf ---------------------------------------------------------------
 
 std::optional<ApiError> SyncEngine::check_curator() const {
