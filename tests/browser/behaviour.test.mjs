@@ -311,7 +311,7 @@ test('without WebGL 2: links, the shelf and the check-in card are real HTML, and
     for (const a of await links.all()) {
       assert.equal(await a.getAttribute('href'), url);
       assert.equal(await a.getAttribute('target'), '_blank');
-      assert.match(await a.getAttribute('rel'), /(^| )noopener noreferrer( |$)/);
+      assert.match(String(await a.getAttribute('rel')), /(^| )noopener noreferrer( |$)/, `rel of ${await a.innerText()}`);
     }
     const shelf = view.getByRole('group', { name: 'Resources for this module' });
     assert.ok((await shelf.boundingBox()).height > 20, 'the shelf is on screen');

@@ -327,7 +327,7 @@ TEST_CASE("resources: the shelf a curator fills reaches a learner, and shows aga
     CHECK(ann->engine->resources()[0].id == "r1");
 }
 
-TEST_CASE("resources: a curator adds, edits, moves and removes offline; each reaches the server once") {
+TEST_CASE("resources: a curator adds, edits, moves and removes offline, each reaching the server once") {
     World w;
     const Person cora{"u-cora", "Cora", Role::curator};
     auto& browser = w.browser();

@@ -31,7 +31,7 @@ Post commitment(MemoryDiscussion& d, const std::string& id, const std::string& a
 
 }  // namespace
 
-TEST_CASE("links: an address in a post is a link, by click and by keyboard; other schemes stay text") {
+TEST_CASE("links: an address in a post is a link, by click and by keyboard, other schemes stay text") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
     const std::string url = "https://intranet.example/fire/checklist.pdf";
