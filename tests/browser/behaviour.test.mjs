@@ -151,6 +151,35 @@ test('a link in a post opens one new tab by click and by Tab + Enter; javascript
   await context.close();
 });
 
+test('a www. address in a post is a link that opens https://www.… by click, without its full stop', async () => {
+  const module = 'behaviour-www';
+  await dev.seed('ana', module, 'Print the list at www.checklists.example/fire. It helped.');
+  const { context, page, errors } = await openHost(browser, server, pageFor('sam', { module }));
+  const requests = [];
+  await context.route('https://www.checklists.example/**', (route) => {
+    requests.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Checklist</title><p>ok' });
+  });
+  // The HTML view: the text as written, the https address as its target.
+  await untilAx(page, named('link', 'www.checklists.example/fire'), 'the www. link');
+  const a = page.locator('#w .grove-view a');
+  assert.equal(await a.count(), 1);
+  assert.equal(await a.getAttribute('href'), 'https://www.checklists.example/fire');
+  // The canvas: a click opens one new tab there, apart from this page.
+  const canvas = page.locator('#w canvas');
+  const box = await canvas.boundingBox();
+  const control = (await debug.controls(page)).controls.find((c) => c.label === 'https://www.checklists.example/fire');
+  assert.ok(control, 'the www. link is a control on the canvas');
+  const clicked = await newTab(context, () => page.mouse.click(box.x + control.x + control.w / 2, box.y + control.y + control.h / 2));
+  assert.equal(clicked.url, 'https://www.checklists.example/fire');
+  assert.equal(clicked.opener, null);
+  assert.equal(clicked.referrer, '');
+  assert.deepEqual(requests, ['https://www.checklists.example/fire']);
+  await clicked.tab.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a curator puts a suggested resource on the shelf; a learner sees it, also offline after a reload', async () => {
   const module = 'behaviour-shelf';
   await dev.seed('ana', module, 'Fire drill checklist https://checklists.example/fire', { kind: 'resource' });

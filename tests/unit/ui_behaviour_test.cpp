@@ -77,6 +77,29 @@ TEST_CASE("links: an address in a post is a link, by click and by keyboard, othe
     CHECK(d.calls.empty());   // opening a link changes nothing in the discussion
 }
 
+TEST_CASE("links: a www. address is a link that opens as https, without its full stop") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    d.add(d.make("p1", "Bea", "Try www.fire.example/drills. And javascript:www.evil.example stays text."));
+    HeadlessWidget w(test_config(), &d);
+    w.app().set_view(true, "g1-");
+    w.settle();
+
+    const Control* link = w.control("https://www.fire.example/drills");
+    REQUIRE(link);
+    CHECK(link->kind == ControlKind::link);
+    const SemNode* a = find_link(w.app().view(), "https://www.fire.example/drills");
+    REQUIRE(a);
+    CHECK(a->control == link->id);
+    const auto anchors = std::count_if(w.app().view().nodes().begin(), w.app().view().nodes().end(),
+                                       [](const SemNode& n) { return n.tag == "a"; });
+    CHECK(anchors == 1);
+    w.click(*link);
+    w.settle();
+    REQUIRE(w.opened.size() == 1);
+    CHECK(w.opened[0] == "https://www.fire.example/drills");
+}
+
 TEST_CASE("commitments: the composer offers an if-then plan, and cards show check-in and outcome") {
     MemoryDiscussion d;
     d.now_ms = kNow;

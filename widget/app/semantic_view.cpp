@@ -6,7 +6,7 @@
 #include <algorithm>   // std::sort, std::lower_bound
 #include <functional>  // std::hash
 
-#include "grove/validation.hpp"   // find_http_urls
+#include "grove/validation.hpp"   // find_links
 
 namespace grove {
 
@@ -83,11 +83,13 @@ void SemanticView::linked_text(std::string_view t, const std::vector<std::uint32
     if (!on_) return;
     std::size_t at = 0;
     std::size_t k = 0;
-    for (const auto& [b, e] : find_links(t)) {
+    // find_links (validation.hpp): the canvas's links are the same ones, opening the same address.
+    for (const TextLink& link : find_links(t)) {
+        const std::size_t b = link.span.offset, e = b + link.span.length;
         if (b > at) text(t.substr(at, b - at));
-        const std::string_view url = t.substr(b, e - b);
-        const int a = leaf("a" + std::to_string(nodes_[static_cast<std::size_t>(current())].children.size()), "a", url);
-        attr(a, "href", url);
+        const int a = leaf("a" + std::to_string(nodes_[static_cast<std::size_t>(current())].children.size()), "a",
+                           t.substr(b, e - b));
+        attr(a, "href", link.url);
         attr(a, "target", "_blank");
         attr(a, "rel", "noopener noreferrer nofollow ugc");
         if (k < controls.size()) set_control(a, controls[k]);   // the canvas's link: one focus
@@ -342,16 +344,6 @@ std::string SemanticView::commit() {
     if (ops.empty()) return {};
     ops.out.push_back(']');
     return std::move(ops.out);
-}
-
-// [SECTION] Links ----------------------------------------------------------------------------
-
-// The server's rule (validation.hpp), so what the canvas and the HTML view make links of is what
-// the server accepts as an address.
-std::vector<std::pair<std::size_t, std::size_t>> find_links(std::string_view t) {
-    std::vector<std::pair<std::size_t, std::size_t>> out;
-    for (const TextSpan& s : find_http_urls(t)) out.emplace_back(s.offset, s.offset + s.length);
-    return out;
 }
 
 }  // namespace grove

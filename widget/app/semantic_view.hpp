@@ -101,8 +101,4 @@ private:
     bool committed_ = false;   // the recorded tree is in base_ (swapped, not copied)
 };
 
-// The http(s) addresses in a text: [begin, end) byte ranges, in order, by find_http_urls
-// (validation.hpp): the server's rule for an address.
-std::vector<std::pair<std::size_t, std::size_t>> find_links(std::string_view text);
-
 }  // namespace grove

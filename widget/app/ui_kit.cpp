@@ -7,7 +7,7 @@
 
 #include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior
 
-#include "grove/validation.hpp"   // find_http_urls
+#include "grove/validation.hpp"   // find_links
 
 namespace grove {
 namespace ui {
@@ -120,14 +120,14 @@ void wrapped_text(Ui&, TextStyle style, const char* text, float width, unsigned 
 
 std::vector<std::uint32_t> link_ids(std::string_view text) {
     std::vector<std::uint32_t> ids;
-    const std::size_t n = find_http_urls(text).size();
+    const std::size_t n = find_links(text).size();
     for (std::size_t k = 0; k < n; ++k) ids.push_back(ImGui::GetID(("##link" + std::to_string(k)).c_str()));
     return ids;
 }
 
 void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end) {
     const std::string_view t = view(text, end);
-    const std::vector<TextSpan> links = find_http_urls(t);
+    const std::vector<TextLink> links = find_links(t);
     if (links.empty()) {
         wrapped_text(ui, style, text, width, colour, end);
         return;
@@ -161,8 +161,8 @@ void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigne
             return w;
         };
         for (std::size_t k = 0; k < links.size(); ++k) {
-            const std::size_t b = std::max<std::size_t>(links[k].offset, line.start);
-            const std::size_t e = std::min<std::size_t>(links[k].offset + links[k].length, line.end);
+            const std::size_t b = std::max<std::size_t>(links[k].span.offset, line.start);
+            const std::size_t e = std::min<std::size_t>(links[k].span.offset + links[k].span.length, line.end);
             if (b >= e) continue;
             if (b > at) run(at, b, colour);
             const float x0 = x;
@@ -178,7 +178,7 @@ void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigne
     // One control per link, however many lines it takes.
     const std::vector<std::uint32_t> ids = link_ids(t);
     for (std::size_t k = 0; k < links.size(); ++k) {
-        const std::string url(t.substr(links[k].offset, links[k].length));
+        const std::string& url = links[k].url;   // "www.x.example" opens https://www.x.example
         // One item for the link: the piece under the mouse (a link broken over lines is one
         // control; two items with one id would each end the other's click).
         const Piece* hit = nullptr;

@@ -144,7 +144,7 @@ void strong_text_at(TextStyle style, ImVec2 screen_pos, const char* text, unsign
 // Wrapped text at the cursor, `width` wide, then the cursor moves below it. Right-to-left
 // paragraphs are aligned right.
 void wrapped_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end = nullptr);
-// Wrapped text whose http(s) addresses (find_http_urls, the server's rule) are links: drawn in
+// Wrapped text whose addresses (find_links: http(s) ones and "www." ones, opened as https://) are links: drawn in
 // the link colour, underlined while hovered, the full address as a tooltip, each a control (Tab
 // reaches it) that sets ui.open_url when clicked or activated. Nothing else in the text is
 // active. Links on right-to-left lines are drawn as plain text (bidi reordering decides where
