@@ -222,6 +222,27 @@ Expected<Resource> MemoryDiscussion::add_resource(std::string title, std::string
     return r;
 }
 
+std::optional<ApiError> MemoryDiscussion::edit_resource(const std::string& id, std::string title, std::string url,
+                                                        std::string note) {
+    if (!can_curate_resources(me_.role)) return ApiError::forbidden("Only curators can change the resources.");
+    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    auto u = validate_url(url);
+    if (!u) return u.error();
+    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
+    if (!n) return n.error();
+    for (Resource& r : resources_) {
+        if (r.id != id) continue;
+        r.title = t.value();
+        r.url = u.value();
+        r.note = n.value();
+        calls.push_back("edit_resource " + id + " " + r.title + " | " + r.url + " | " + r.note);
+        ++revision_;
+        return std::nullopt;
+    }
+    return ApiError::not_found("This resource is no longer on the shelf.");
+}
+
 std::optional<ApiError> MemoryDiscussion::move_resource(const std::string& id, std::int64_t position) {
     calls.push_back("move_resource " + id + " " + std::to_string(position));
     ++revision_;

@@ -65,6 +65,8 @@ public:
     }
     // Record "add_resource <title> | <url> | <note>", "move_resource <id> <n>", "remove_resource <id>".
     Expected<Resource> add_resource(std::string title, std::string url, std::string note) override;
+    std::optional<ApiError> edit_resource(const std::string& id, std::string title, std::string url,
+                                          std::string note) override;   // "edit_resource <id> <title> | <url> | <note>"
     std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) override;
     std::optional<ApiError> remove_resource(const std::string& id) override;
 

@@ -290,6 +290,77 @@ TEST_CASE("resource shelf: a curator adds a suggested resource from its post, mo
     CHECK_FALSE(w.control("Remove"));
 }
 
+TEST_CASE("resource shelf: a curator edits an entry inline - prefilled, refused in place, Save, Cancel, Esc") {
+    MemoryDiscussion d;
+    d.sign_in("u-cat", "Cat", Role::curator);
+    Resource r;
+    r.id = "r1";
+    r.module = d.module();
+    r.title = "Checklist";
+    r.url = "https://x.example/c";
+    r.note = "Print it.";
+    d.set_resources({r});
+    HeadlessWidget w(test_config(), &d);
+    w.app().set_view(true, "g1-");
+    w.settle();
+
+    REQUIRE(w.click("Edit"));
+    w.settle();
+    REQUIRE(w.control("Title"));
+    REQUIRE(w.control("Address"));
+    REQUIRE(w.control("Note (optional)"));
+    REQUIRE(w.control("Save"));
+    REQUIRE(w.focused_field() == w.control("Title")->id);   // the caret is in the title
+    REQUIRE(w.type(" (2nd edition)"));   // after the prefilled title
+
+    // A broken address is refused in the form, which stays open; nothing is queued.
+    REQUIRE(w.click("Address"));
+    w.settle();
+    REQUIRE(w.type(" nope"));
+    REQUIRE(w.click("Save"));
+    w.settle();
+    CHECK(d.calls.empty());
+    CHECK(w.shows("The address must be a web address"));
+    const auto alerts = std::count_if(w.app().view().nodes().begin(), w.app().view().nodes().end(), [](const SemNode& n) {
+        return n.attr("role") && *n.attr("role") == "alert" && n.text.rfind("The address must be", 0) == 0;
+    });
+    CHECK(alerts == 1);   // the HTML view reads the refusal out
+    CHECK(w.save_png(std::string(GROVE_SCREENSHOT_DIR) + "/shelf-edit-refused.png"));
+    REQUIRE(w.click("Address"));
+    w.settle();
+    for (int i = 0; i < 5; ++i) w.key(ImGuiKey_Backspace);
+    w.settle();
+    CHECK_FALSE(w.shows("The address must be a web address"));   // typing clears it
+    REQUIRE(w.click("Save"));
+    w.settle();
+    REQUIRE(d.calls.size() == 1);
+    CHECK(d.calls[0] == "edit_resource r1 Checklist (2nd edition) | https://x.example/c | Print it.");
+    CHECK_FALSE(w.control("Save"));   // the form closed
+    CHECK(w.control("Checklist (2nd edition)"));   // the title link, edited
+
+    // Cancel and Esc close the form without a change.
+    REQUIRE(w.click("Edit"));
+    w.settle();
+    REQUIRE(w.type(" draft"));
+    REQUIRE(w.click("Cancel"));
+    w.settle();
+    CHECK_FALSE(w.control("Save"));
+    REQUIRE(w.click("Edit"));
+    w.settle();
+    REQUIRE(w.control("Save"));
+    w.key(ImGuiKey_Escape);   // leaves the field
+    w.key(ImGuiKey_Escape);   // closes the form
+    w.settle();
+    CHECK_FALSE(w.control("Save"));
+    CHECK(d.calls.size() == 1);
+
+    // Learners get no Edit.
+    d.sign_in("u-sam", "Sam", Role::learner);
+    d.touch();
+    w.settle();
+    CHECK_FALSE(w.control("Edit"));
+}
+
 TEST_CASE("view model: a suggested resource becomes a shelf entry") {
     Post p;
     p.kind = Kind::resource;
