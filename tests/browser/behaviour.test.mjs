@@ -199,6 +199,34 @@ test('a curator puts a suggested resource on the shelf; a learner sees it, also 
   assert.equal(stored[0].title, 'Fire drill checklist');
   await untilAx(curator.page, named('button', /On the shelf/), 'On the shelf');
   await shot(curator.page, 'shelf-curator');
+
+  // The curator edits the title inline: the change reaches the server and is drawn.
+  await clickControl(curator.page, 'Edit');
+  await clickControl(curator.page, 'Title');
+  await curator.page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA', null, { timeout: 10000 });
+  await curator.page.keyboard.press('End');
+  await curator.page.keyboard.type(' (print it)');
+  await shot(curator.page, 'shelf-edit-form');
+  await clickControl(curator.page, 'Save');
+  const edited = await (async () => {
+    for (let i = 0; i < 100; i++) {
+      const r = await dev.api('sam', 'GET', `/modules/${module}/resources`);
+      if (r.body.resources[0]?.title !== 'Fire drill checklist') return r.body.resources;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    return [];
+  })();
+  assert.equal(edited.length, 1);
+  assert.equal(edited[0].title, 'Fire drill checklist (print it)', 'the edited title is stored');
+  assert.equal(edited[0].url, 'https://checklists.example/fire', 'the address is unchanged');
+  let drawn = false;
+  for (let i = 0; i < 100 && !drawn; i++) {
+    const lines = await curator.page.evaluate(() => document.querySelector('#w').groveDebug.textLines());
+    drawn = lines.some((l) => l.text === 'Fire drill checklist (print it)');
+    if (!drawn) await curator.page.waitForTimeout(200);
+  }
+  assert.ok(drawn, 'the edited title is drawn on the curator\'s canvas');
+  await shot(curator.page, 'shelf-edited');
   await curator.context.close();
 
   const learner = await openHost(browser, server, pageFor('sam', { module }));
@@ -207,13 +235,13 @@ test('a curator puts a suggested resource on the shelf; a learner sees it, also 
     const group = await untilAx(page, named('group', 'Resources for this module'), `the shelf (${when})`);
     assert.ok(group);
     const nodes = await ax(page);
-    assert.ok(named('link', 'Fire drill checklist')(nodes), `the resource's link (${when})`);
+    assert.ok(named('link', 'Fire drill checklist (print it)')(nodes), `the resource's link, edited (${when})`);
     assert.ok(allText(nodes).includes('checklists.example'), `its domain (${when})`);
     assert.ok(allText(nodes).includes('Suggested by Ana Souza'), `its note (${when})`);
     assert.ok(!named('button', /Remove/)(nodes), `no curator actions for a learner (${when})`);
     // And drawn: the title in the link colour is on the canvas.
     const line = (await page.evaluate(() => document.querySelector('#w').groveDebug.textLines()))
-      .find((l) => l.text === 'Fire drill checklist');
+      .find((l) => l.text === 'Fire drill checklist (print it)');
     assert.ok(line, `the title is drawn (${when})`);
   };
   await shelfIsShown('online');
