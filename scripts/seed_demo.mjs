@@ -36,7 +36,19 @@ const PEOPLE = {
   grace: { sub: 'demo-grace', name: 'Grace Okafor', role: 'leader' },
   henrik: { sub: 'demo-henrik', name: 'Henrik Larsen', role: 'leader' },
   rosa: { sub: 'demo-rosa', name: 'Rosa Díaz', role: 'curator' },
+  // The demo page's own learner (host-page/dev-session.js): a commitment of theirs is due, so the
+  // check-in card greets whoever opens the demo as a learner.
+  sam: { sub: 'demo-learner', name: 'Sam Learner', role: 'learner' },
 };
+
+// The modules' resource shelves, added by the curator: [module, title, url, note].
+const RESOURCES = [
+  ['fire-safety-101', 'Extinguisher checklist', 'https://www.osha.gov/etools/evacuation-plans-procedures/emergency-standards/portable-extinguishers', 'Which class of extinguisher for which fire.'],
+  ['fire-safety-101', 'Evacuation plan template', 'https://www.ready.gov/business/implementation/emergency', 'Fill in your floor\'s exits and assembly point.'],
+  ['fire-safety-101', 'Fire drill timing sheet', 'https://www.nfpa.org/education-and-research/emergency-response/fire-drills', 'Time the drill and compare.'],
+  ['fire-safety-101', 'Home fire safety', 'https://www.redcross.org/get-help/how-to-prepare-for-emergencies/types-of-emergencies/fire.html', ''],
+  ['phishing-awareness', 'How to spot a phishing e-mail', 'https://www.ncsc.gov.uk/guidance/phishing', 'Short and practical.'],
+];
 
 // [days ago, author, module, kind, body, extra]: extra.replyTo names an earlier post's tag,
 // extra.tag names this one, extra.endorsedBy lists who endorses it (a day later), extra.outcome
@@ -86,6 +98,8 @@ const POSTS = [
   [1, 'dmitri', 'data-protection-101', 'tip', 'The secure share link expires after seven days by default: set it shorter for anything with personal data.', { endorsedBy: ['lucas'] }],
   [1, 'tom', 'first-aid-basics', 'insight', 'I signed up for the full first-aid course after this module. Three places left for March.'],
   [0, 'priya', 'fire-safety-101', 'commitment', 'When the alarm test runs on Friday, I will leave by the stairs I do not usually take.'],
+  [8, 'sam', 'fire-safety-101', 'commitment', 'When I next get to my desk in the morning, I will check where the nearest extinguisher hangs.'],
+  [9, 'kofi', 'fire-safety-101', 'resource', 'The fire service\'s 2-minute video on using an extinguisher (PASS) is worth it: https://www.youtube.com/watch?v=lUojO1HvC8c'],
   [0, 'mei', 'customer-calls', 'insight', 'Ending with "is there anything else I can do today?" turned two complaints into thank-yous this week.', { endorsedBy: ['henrik'] }],
   [0, 'grace', 'feedback-basics', 'leader_learning', 'I asked my team for feedback on my one-to-ones. The most useful answer: fewer status updates, more questions. Changing it from next week.'],
 ];
@@ -182,6 +196,10 @@ export async function seed({ url = 'http://127.0.0.1:8080', wait = 0, force = fa
       }
       if (extra.hide) later.push({ daysAgo: Math.max(0, daysAgo - 1), run: () => write('rosa', 'PATCH', `/posts/${stored.id}`, { hidden: true }) });
     }
+    for (const [k, [module, title, url, note]] of RESOURCES.entries()) {
+      later.push({ daysAgo: 20 - k, run: () => write('rosa', 'POST', `/modules/${module}/resources`,
+        { id: `demo-res-${module}-${k}`, title, url, note, module_title: MODULES[module] }) });
+    }
     later.sort((a, b) => b.daysAgo - a.daysAgo);
     for (const w of later) {
       await setClock(w.daysAgo, 17);
@@ -190,7 +208,7 @@ export async function seed({ url = 'http://127.0.0.1:8080', wait = 0, force = fa
   } finally {
     await request('PUT', '/dev/clock', { offset_ms: 0 });
   }
-  return { posts: POSTS.length, writes: later.length };
+  return { posts: POSTS.length, writes: later.length, resources: RESOURCES.length };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -202,7 +220,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   seed({ url: opt('url', 'http://127.0.0.1:8080'), wait: Number(opt('wait', '0')), force: args.includes('--force') }).then((r) => {
     console.log(r.skipped ? 'seed_demo: the demo modules already have posts; nothing to do (--force seeds anyway)'
       : `seed_demo: ${r.posts} posts in ${Object.keys(MODULES).length} modules over four weeks, ` +
-        `${r.writes} endorsements, check-in answers and moderation decisions`);
+        `${r.writes} endorsements, check-in answers, resources and moderation decisions`);
   }, (e) => {
     console.error('seed_demo: ' + e.message);
     process.exit(1);

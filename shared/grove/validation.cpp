@@ -169,15 +169,30 @@ std::string url_host(std::string_view url) {
     return out;
 }
 
-std::vector<TextSpan> find_http_urls(std::string_view text) {
-    std::vector<TextSpan> spans;
+namespace {
+
+// "www." at the start of s, in any case.
+bool starts_www(std::string_view s) {
+    return s.size() >= 4 && ascii_lower(s[0]) == 'w' && ascii_lower(s[1]) == 'w' && ascii_lower(s[2]) == 'w' &&
+           s[3] == '.';
+}
+
+// The one scanner behind find_http_urls and find_links: http(s) addresses, and with `www` also
+// addresses written "www.host.tld..." (opened as https://).
+std::vector<TextLink> scan_links(std::string_view text, bool www) {
+    std::vector<TextLink> spans;
     if (!is_valid_utf8(text)) return spans;
     std::size_t i = 0;
     while (i < text.size()) {
-        const std::size_t at = text.find_first_of("hH", i);
+        const std::size_t at = text.find_first_of(www ? "hHwW" : "hH", i);
         if (at == std::string_view::npos) break;
         const bool boundary = at == 0 || !is_alnum(text[at - 1]);   // "«https://" yes, "xhttps://" no
-        if (!boundary || scheme_length(text.substr(at)) == 0) {
+        const bool scheme = boundary && scheme_length(text.substr(at)) != 0;
+        // "www." only where a host can start: not "x.www.", "me@www.", "/www." or "-www.".
+        const bool bare = www && boundary && !scheme && starts_www(text.substr(at)) &&
+                          (at == 0 || (text[at - 1] != '.' && text[at - 1] != '@' && text[at - 1] != '/' &&
+                                       text[at - 1] != '-' && text[at - 1] != '_' && text[at - 1] != ':'));
+        if (!scheme && !bare) {
             i = at + 1;
             continue;
         }
@@ -217,11 +232,25 @@ std::vector<TextSpan> find_http_urls(std::string_view text) {
             break;
         }
         const std::string_view candidate = text.substr(at, end - at);
-        if (is_http_url(candidate)) spans.push_back(TextSpan{at, candidate.size()});
+        std::string url = scheme ? std::string(candidate) : "https://" + std::string(candidate);
+        const auto host = http_url_host(url);
+        // A bare "www." needs a name and a top-level domain after it ("www.example.com", not "www.x").
+        const bool host_ok = host && (scheme || std::count(host->begin(), host->end(), '.') >= 2);
+        if (host_ok) spans.push_back(TextLink{TextSpan{at, candidate.size()}, std::move(url)});
         i = end > at ? end : at + 1;
     }
     return spans;
 }
+
+}  // namespace
+
+std::vector<TextSpan> find_http_urls(std::string_view text) {
+    std::vector<TextSpan> spans;
+    for (TextLink& l : scan_links(text, false)) spans.push_back(l.span);
+    return spans;
+}
+
+std::vector<TextLink> find_links(std::string_view text) { return scan_links(text, true); }
 
 // -- Single fields ---------------------------------------------------------------------------
 

@@ -54,6 +54,15 @@ struct TextSpan {
 // an ASCII letter or digit, ending before white space or '<', '>', '"' (and before trailing punctuation
 // such as ".", ",", ")" that closes the sentence rather than the address).
 std::vector<TextSpan> find_http_urls(std::string_view text);
+// What becomes a link in a post: every find_http_urls address, and addresses written without a
+// scheme starting "www." (any case, where a host can start: not after '.', '@', '/', '-', '_',
+// ':' or a letter or digit; "www.name.tld" at least, same ending rules). `url` is what opens:
+// the text itself, or "https://" + the text for a "www." one.
+struct TextLink {
+    TextSpan span;
+    std::string url;
+};
+std::vector<TextLink> find_links(std::string_view text);
 
 // -- Single fields ---------------------------------------------------------------------------
 // A one-line title: trimmed, 1..max code points, no control characters. Errors name `field`

@@ -44,6 +44,7 @@ public:
     ApiRouter& router() { return *router_; }
     Faults faults;
     bool faults_on = false;
+    int check_in_days = 7;   // --check-in-days; takes effect at restart()
     FaultCounts counts;
 
 private:

@@ -52,6 +52,7 @@ void HeadlessWidget::frame(int n) {
         app_.frame();
         ImGui::Render();
         if (!app_.output().announce.empty()) announced.push_back(app_.output().announce);
+        if (!app_.output().open_url.empty()) opened.push_back(app_.output().open_url);
     }
 }
 

@@ -64,6 +64,8 @@ public:
 
     // What the widget announced for screen readers, frame by frame.
     std::vector<std::string> announced;
+    // The addresses the widget asked the page to open (links), frame by frame.
+    std::vector<std::string> opened;
 
     // Text drawn in the last frame.
     const std::string& screen() const { return app_.screen_text(); }

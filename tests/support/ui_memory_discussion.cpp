@@ -200,4 +200,82 @@ void MemoryDiscussion::discard(std::uint64_t write) {
 
 void MemoryDiscussion::refresh_flags() { calls.push_back("refresh_flags"); }
 
+Expected<Resource> MemoryDiscussion::add_resource(std::string title, std::string url, std::string note) {
+    if (!can_curate_resources(me_.role)) return ApiError::forbidden("Only curators can change the resources.");
+    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    auto u = validate_url(url);
+    if (!u) return u.error();
+    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
+    if (!n) return n.error();
+    Resource r;
+    r.id = "res" + std::to_string(next_id_++);
+    r.module = module_;
+    r.title = t.value();
+    r.url = u.value();
+    r.note = n.value();
+    r.added_by = Author{me_.id, me_.name, me_.role};
+    r.position = static_cast<std::int64_t>(resources_.size());
+    resources_.push_back(r);
+    calls.push_back("add_resource " + r.title + " | " + r.url + " | " + r.note);
+    ++revision_;
+    return r;
+}
+
+std::optional<ApiError> MemoryDiscussion::edit_resource(const std::string& id, std::string title, std::string url,
+                                                        std::string note) {
+    if (!can_curate_resources(me_.role)) return ApiError::forbidden("Only curators can change the resources.");
+    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    auto u = validate_url(url);
+    if (!u) return u.error();
+    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
+    if (!n) return n.error();
+    for (Resource& r : resources_) {
+        if (r.id != id) continue;
+        r.title = t.value();
+        r.url = u.value();
+        r.note = n.value();
+        calls.push_back("edit_resource " + id + " " + r.title + " | " + r.url + " | " + r.note);
+        ++revision_;
+        return std::nullopt;
+    }
+    return ApiError::not_found("This resource is no longer on the shelf.");
+}
+
+std::optional<ApiError> MemoryDiscussion::move_resource(const std::string& id, std::int64_t position) {
+    calls.push_back("move_resource " + id + " " + std::to_string(position));
+    ++revision_;
+    return std::nullopt;
+}
+
+std::optional<ApiError> MemoryDiscussion::remove_resource(const std::string& id) {
+    calls.push_back("remove_resource " + id);
+    resources_.erase(std::remove_if(resources_.begin(), resources_.end(), [&](const Resource& r) { return r.id == id; }),
+                     resources_.end());
+    ++revision_;
+    return std::nullopt;
+}
+
+void MemoryDiscussion::set_check_ins(std::vector<Post> due) {
+    check_ins_ = std::move(due);
+    ++revision_;
+}
+
+std::optional<ApiError> MemoryDiscussion::answer_check_in(const std::string& id, Outcome outcome, std::string note) {
+    auto text = validate_note(note, "note", kMaxOutcomeNoteCodePoints);
+    if (!text) return text.error();
+    const auto due = std::find_if(check_ins_.begin(), check_ins_.end(), [&](const Post& p) { return p.id == id; });
+    const Post* post = due != check_ins_.end() ? &*due : nullptr;
+    if (!post)
+        if (ShownPost* s = find(id)) post = &s->post();
+    if (!post) return ApiError::not_found("This commitment no longer exists.");
+    if (post->author.id != me_.id) return ApiError::forbidden("Only the person who made a commitment can say how it went.");
+    if (post->kind != Kind::commitment) return ApiError::invalid_field("kind", "Only commitments have check-ins.");
+    calls.push_back("answer " + id + " " + std::string(to_string(outcome)) + " " + text.value());
+    if (due != check_ins_.end()) check_ins_.erase(due);
+    ++revision_;
+    return std::nullopt;
+}
+
 }  // namespace grove::testing

@@ -54,6 +54,21 @@ public:
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
+    const std::vector<Post>& check_ins() const override { return check_ins_; }
+    // Records "answer <id> <done|partly|not_yet> <note>"; the same rules as the sync engine.
+    std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
+    void set_check_ins(std::vector<Post> due);
+    const std::vector<Resource>& resources() const override { return resources_; }
+    void set_resources(std::vector<Resource> shelf) {
+        resources_ = std::move(shelf);
+        ++revision_;
+    }
+    // Record "add_resource <title> | <url> | <note>", "move_resource <id> <n>", "remove_resource <id>".
+    Expected<Resource> add_resource(std::string title, std::string url, std::string note) override;
+    std::optional<ApiError> edit_resource(const std::string& id, std::string title, std::string url,
+                                          std::string note) override;   // "edit_resource <id> <title> | <url> | <note>"
+    std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) override;
+    std::optional<ApiError> remove_resource(const std::string& id) override;
 
 private:
     std::string module_;
@@ -61,6 +76,8 @@ private:
     std::vector<ShownPost> posts_;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
+    std::vector<Post> check_ins_;
+    std::vector<Resource> resources_;
     SyncStatus status_;
     std::uint64_t revision_ = 1;
     std::string draft_;

@@ -128,7 +128,7 @@ TEST_CASE("cache format: queued writes are read leniently, and kept for a newer 
         CHECK(d.entry.user == "u-1");
     }
     SUBCASE("a newer version's record is left alone") {
-        const auto d = decode_outbox_record({"K1", R"({"v":2,"op":"teleport","post":"P9"})"});
+        const auto d = decode_outbox_record({"K1", R"({"v":3,"op":"teleport","post":"P9"})"});
         CHECK(d.result == DecodedOutboxRecord::Result::newer);
     }
     SUBCASE("unreadable ones say why and show what they held") {

@@ -436,6 +436,10 @@ private:
                 case WriteOp::pin: pinned[i.post] = i.value; break;
                 case WriteOp::hide: hidden[i.post] = i.value; break;
                 case WriteOp::flag: break;
+                case WriteOp::outcome:
+                case WriteOp::resource_add:
+                case WriteOp::resource_edit:
+                case WriteOp::resource_remove: break;   // not among the writes this test makes
             }
         }
         for (const auto& [id, p] : all) {

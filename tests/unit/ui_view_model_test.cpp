@@ -45,8 +45,12 @@ TEST_CASE("view model: labels for kinds and roles and the kinds each role may po
     CHECK(kind_label(Kind::commitment) == "Commitment");
     CHECK(role_badge(Role::learner).empty());
     CHECK(role_badge(Role::curator) == "Curator");
-    CHECK(composer_kinds(Role::learner) == std::vector<Kind>{Kind::insight, Kind::question, Kind::tip});
-    CHECK(composer_kinds(Role::curator).size() == 3);
+    CHECK(composer_kinds(Role::learner) ==
+          std::vector<Kind>{Kind::insight, Kind::question, Kind::tip, Kind::commitment, Kind::resource});
+    CHECK(composer_kinds(Role::curator).size() == 5);
+    CHECK(composer_chip_label(Kind::commitment) == "I will…");
+    CHECK(composer_chip_label(Kind::resource) == "Suggest a resource");
+    CHECK(composer_chip_label(Kind::tip) == "Did you know");
     CHECK(composer_kinds(Role::leader).back() == Kind::leader_learning);
     CHECK(composer_kinds(Role::admin).back() == Kind::leader_learning);
 }

@@ -10,6 +10,7 @@
 
 #include "ui_headless.hpp"
 #include "ui_memory_discussion.hpp"
+#include "grove/validation.hpp"   // find_links
 
 using namespace grove;
 using namespace grove::testing;
@@ -171,12 +172,17 @@ TEST_CASE("view diff: replayed on a DOM model it gives the recorded tree, and no
     CHECK(dom.ops == before);
 }
 
-TEST_CASE("view: links in posts are http(s) addresses and nothing else") {
+TEST_CASE("view: links in posts are http(s) and www. addresses and nothing else") {
     const std::string t = "See https://a.example/x?y=1. Or (http://b.example/p_(1)), javascript:alert(1), "
                           "ftp://c.example, www.d.example, HTTPS://E.EXAMPLE/é!";
-    std::vector<std::string> got;
-    for (const auto& [b, e] : find_links(t)) got.push_back(t.substr(b, e - b));
-    CHECK(got == std::vector<std::string>{"https://a.example/x?y=1", "http://b.example/p_(1)", "HTTPS://E.EXAMPLE/é"});
+    std::vector<std::string> got, opens;
+    for (const TextLink& l : find_links(t)) {
+        got.push_back(t.substr(l.span.offset, l.span.length));
+        opens.push_back(l.url);
+    }
+    CHECK(got == std::vector<std::string>{"https://a.example/x?y=1", "http://b.example/p_(1)", "www.d.example",
+                                          "HTTPS://E.EXAMPLE/é"});
+    CHECK(opens[2] == "https://www.d.example");
     CHECK(find_links("xhttps://inside.example").empty());
     CHECK(find_links("https://").empty());
 }

@@ -144,6 +144,31 @@ TEST_CASE("validation: finding addresses in a post's text") {
     CHECK(found("bad \xFF https://a.example").empty());   // not UTF-8: nothing is a link
 }
 
+TEST_CASE("validation: links in a post are http(s) addresses and www. ones, opened as https") {
+    auto found = [](std::string_view text) {
+        std::vector<std::pair<std::string, std::string>> out;   // (the text, what opens)
+        for (const TextLink& l : find_links(text))
+            out.emplace_back(text.substr(l.span.offset, l.span.length), l.url);
+        return out;
+    };
+    using Links = std::vector<std::pair<std::string, std::string>>;
+    CHECK(found("Read www.example.com/guide.") == Links{{"www.example.com/guide", "https://www.example.com/guide"}});
+    CHECK(found("(see www.a.example), WWW.B.Example, and https://c.example.") ==
+          Links{{"www.a.example", "https://www.a.example"},
+                {"WWW.B.Example", "https://WWW.B.Example"},
+                {"https://c.example", "https://c.example"}});
+    CHECK(found("«www.пример.example/путь»") == Links{{"www.пример.example/путь", "https://www.пример.example/путь"}});
+    CHECK(found("https://www.a.example/x") == Links{{"https://www.a.example/x", "https://www.a.example/x"}});
+    // Not hosts of their own, or not addresses at all.
+    CHECK(found("xwww.a.example me@www.a.example a.www.b.example /www.a.example -www.a.example").empty());
+    CHECK(found("www.example www. www..example www.a.example@evil.example").empty());
+    CHECK(found("javascript:www.a.example").empty());
+    CHECK(found("javascript:alert(1) ftp://www.a.example data:text/html,x").empty());
+    CHECK(found("bad \xFF www.a.example").empty());
+    // The server's rule for a resource's address is unchanged: www. text is no http(s) address.
+    CHECK(find_http_urls("www.example.com").empty());
+}
+
 TEST_CASE("validation: a resource post's body holds an address - other kinds need none") {
     auto e = check_body_for_kind(Kind::resource, "A great checklist, ask me for it");
     REQUIRE(e);

@@ -23,6 +23,15 @@ const char* placeholder_for(Kind k) {
     return "";
 }
 
+const char* hint_for(Kind k) {
+    switch (k) {
+        case Kind::commitment:
+            return "Say when and what: \"When I next …, I will …\". In a week Grove asks you how it went.";
+        case Kind::resource: return "Include the link (https://…); curators can add it to the module's resources.";
+        default: return nullptr;
+    }
+}
+
 }  // namespace
 
 void ComposerPanel::sync_draft(Discussion* d, bool editing) {
@@ -105,7 +114,7 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
         chip.size = ui::Size::compact;
         chip.toggle = true;
         chip.icon = k == kind_ ? ui::Icon::check : ui::Icon::none;
-        const std::string label(kind_label(k));
+        const std::string label(composer_chip_label(k));
         const ImVec2 size = ui::button_size(ui, label.c_str(), chip);
         if (x > x0 && x + size.x > x0 + width) {
             x = x0;
@@ -117,6 +126,13 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     }
     v.close();
     ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
+    // What makes the kind work: an if-then plan (implementation intentions help people do what
+    // they plan), a link for a suggested resource.
+    if (const char* hint = hint_for(kind_)) {
+        ui::wrapped_text(ui, kSmall, hint, width, pal.text_muted);
+        v.leaf("kind-hint", "p", hint);
+        ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
+    }
 
     // The text.
     const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, width, 3, 10, placeholder_for(kind_));

@@ -51,6 +51,12 @@ struct Pen {
         ImGui::SetCursorScreenPos(at(x, y));
         ui::wrapped_text(ui, style, t.c_str(), w, colour, t.c_str() + t.size());
     }
+    // Wrapped text whose http(s) addresses are links (ui::linked_text).
+    void linked(float x, float y, const std::string& t, float w, unsigned colour, TextStyle style) const {
+        if (!draw) return;
+        ImGui::SetCursorScreenPos(at(x, y));
+        ui::linked_text(ui, style, t.c_str(), w, colour, t.c_str() + t.size());
+    }
     void icon(ui::Icon i, float cx, float cy, float size, unsigned colour, bool filled = false) const {
         if (draw) ui::draw_icon(ImGui::GetWindowDrawList(), i, at(cx, cy), size, ui::col(colour), filled);
     }
@@ -658,6 +664,30 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         }
         any = true;
     };
+    // Curators: a suggested resource goes onto the module's shelf (once).
+    if (c.d->me().known && can_curate_resources(c.d->me().role) && !p.hidden && c.post->state != LocalState::failed) {
+        if (const auto s = shelf_suggestion(p)) {
+            const auto& shelf = c.d->resources();
+            const bool on_shelf =
+                std::any_of(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.url == s->url; });
+            ui::ButtonOpts b = ui::compact(on_shelf ? ui::Tone::toggle_on : ui::Tone::ghost, ui::Icon::check);
+            b.disabled = on_shelf;
+            b.tooltip = on_shelf ? "This address is on the module's resource shelf." : "Add this resource to the module's shelf";
+            const char* label = on_shelf ? "On the shelf###shelf" : "Add to shelf###shelf";
+            const ImVec2 a = f.place(ui::button_size(ui, label, b));
+            if (pen.button(a.x, a.y, label, b)) {
+                Discussion* d = c.d;
+                ThreadState* st_ptr = &st;
+                const ShelfSuggestion add = *s;
+                ui.defer([d, st_ptr, add] {
+                    auto r = d->add_resource(add.title, add.url, add.note);
+                    if (!r) report(*st_ptr, r.error(), "Could not add it to the shelf");
+                    else st_ptr->say("Added to the module's resources.", NoticeTone::info);
+                });
+            }
+            any = true;
+        }
+    }
     moderate(ctl.pin, p.pinned, p.pinned ? "Unpin###pin" : "Pin###pin", ui::Icon::pin, &Discussion::pin,
              p.pinned ? "unpin" : "pin");
     moderate(ctl.hide, p.hidden, p.hidden ? "Unhide###hide" : "Hide###hide", ui::Icon::eye_off, &Discussion::hide,
@@ -712,14 +742,31 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     } else {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
         const std::string& body = p.deleted ? kDeletedBody : p.hidden && p.body.empty() ? kHiddenTextAway : p.body;
-        pen.wrapped(x + pad, y, body, inner, p.hidden || p.deleted ? pal.text_muted : pal.text, kBody);
+        const bool plain = p.hidden || p.deleted;   // placeholders: nothing in them is a link
+        if (plain) pen.wrapped(x + pad, y, body, inner, pal.text_muted, kBody);
+        else pen.linked(x + pad, y, body, inner, pal.text, kBody);
         y += pen.text_height(kBody, body, inner);
         if (v.on()) {
             v.open("body", "p");
             v.attr("dir", "auto");
             v.attr("class", "grove-body");
-            v.linked_text(body);
+            if (plain) v.text(body);
+            else v.linked_text(body, pass != RowPass::measure ? ui::link_ids(body) : std::vector<std::uint32_t>{});
             v.close();
+        }
+        // A commitment: how it went (everyone), when its author is asked next (the author).
+        const std::string outcome = outcome_line(p, ui.now_ms, ui.utc_offset_minutes);
+        const std::string next = check_in_line(p, c.d->me().known ? c.d->me().id : std::string(), ui.now_ms);
+        for (const std::string* line : {&outcome, &p.outcome_note, &next}) {
+            if (line->empty() || (line == &p.outcome_note && outcome.empty())) continue;
+            y += ui.px(4);
+            const bool answer = line == &outcome;
+            pen.wrapped(x + pad, y, *line, inner, answer ? pal.text : pal.text_muted, answer ? strong(kSmall) : kSmall);
+            y += pen.text_height(kSmall, *line, inner);
+            if (v.on()) {
+                v.leaf(line == &outcome ? "outcome" : line == &next ? "check-in" : "outcome-note", "p", *line);
+                v.attr(v.last(), "dir", "auto");
+            }
         }
     }
     if (c.post->state == LocalState::failed) y = failed_box(ui, pen, c, x + pad, y + ui.px(10), inner);

@@ -6,6 +6,8 @@
 #include <algorithm>   // std::sort, std::lower_bound
 #include <functional>  // std::hash
 
+#include "grove/validation.hpp"   // find_links
+
 namespace grove {
 
 const std::string* SemNode::attr(std::string_view name) const {
@@ -77,16 +79,21 @@ int SemanticView::text(std::string_view data) {
     return i;
 }
 
-void SemanticView::linked_text(std::string_view t) {
+void SemanticView::linked_text(std::string_view t, const std::vector<std::uint32_t>& controls) {
     if (!on_) return;
     std::size_t at = 0;
-    for (const auto& [b, e] : find_links(t)) {
+    std::size_t k = 0;
+    // find_links (validation.hpp): the canvas's links are the same ones, opening the same address.
+    for (const TextLink& link : find_links(t)) {
+        const std::size_t b = link.span.offset, e = b + link.span.length;
         if (b > at) text(t.substr(at, b - at));
-        const std::string_view url = t.substr(b, e - b);
-        const int a = leaf("a" + std::to_string(nodes_[static_cast<std::size_t>(current())].children.size()), "a", url);
-        attr(a, "href", url);
+        const int a = leaf("a" + std::to_string(nodes_[static_cast<std::size_t>(current())].children.size()), "a",
+                           t.substr(b, e - b));
+        attr(a, "href", link.url);
         attr(a, "target", "_blank");
         attr(a, "rel", "noopener noreferrer nofollow ugc");
+        if (k < controls.size()) set_control(a, controls[k]);   // the canvas's link: one focus
+        ++k;
         at = e;
     }
     if (at < t.size()) text(t.substr(at));
@@ -337,76 +344,6 @@ std::string SemanticView::commit() {
     if (ops.empty()) return {};
     ops.out.push_back(']');
     return std::move(ops.out);
-}
-
-// [SECTION] Links ----------------------------------------------------------------------------
-
-namespace {
-
-bool starts_with_ci(std::string_view s, std::size_t at, std::string_view prefix) {
-    if (s.size() - at < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = s[at + i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
-
-bool url_char(unsigned char c) {
-    if (c <= 0x20 || c == 0x7f) return false;
-    switch (c) {
-        case '<': case '>': case '"': case '{': case '}': case '|': case '\\': case '^': case '`': return false;
-        default: return true;   // bytes >= 0x80: an address may hold non-ASCII (IRIs)
-    }
-}
-
-}  // namespace
-
-std::vector<std::pair<std::size_t, std::size_t>> find_links(std::string_view t) {
-    constexpr std::size_t kMaxUrl = 2048;
-    std::vector<std::pair<std::size_t, std::size_t>> out;
-    for (std::size_t i = 0; i < t.size();) {
-        const bool boundary = i == 0 || t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '(' || t[i - 1] == '[' ||
-                              t[i - 1] == '\t' || t[i - 1] == '"' || t[i - 1] == '\'';
-        std::size_t scheme = 0;
-        if (boundary && starts_with_ci(t, i, "https://")) scheme = 8;
-        else if (boundary && starts_with_ci(t, i, "http://")) scheme = 7;
-        if (!scheme) {
-            ++i;
-            continue;
-        }
-        std::size_t e = i + scheme;
-        while (e < t.size() && url_char(static_cast<unsigned char>(t[e]))) ++e;
-        // Sentence punctuation after an address is not part of it; nor a ')' closing a bracket
-        // opened before it.
-        for (;;) {
-            if (e <= i + scheme) break;
-            const char c = t[e - 1];
-            if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '\'' || c == '*') {
-                --e;
-                continue;
-            }
-            if (c == ')' || c == ']') {
-                const char open = c == ')' ? '(' : '[';
-                std::size_t opens = 0, closes = 0;
-                for (std::size_t k = i; k < e; ++k) {
-                    opens += t[k] == open;
-                    closes += t[k] == c;
-                }
-                if (closes > opens) {
-                    --e;
-                    continue;
-                }
-            }
-            break;
-        }
-        if (e > i + scheme && e - i <= kMaxUrl) {   // "https://" alone is not an address
-            out.emplace_back(i, e);
-        }
-        i = e > i ? e : i + 1;
-    }
-    return out;
 }
 
 }  // namespace grove

@@ -53,7 +53,8 @@ public:
     // A text node in the current container (keyed by its position).
     int text(std::string_view data);
     // Text in which http(s) addresses become links (<a href> to that address, nothing else active).
-    void linked_text(std::string_view text);
+    // `controls`: the canvas's controls for the links, in order (ui::link_ids), when it has them.
+    void linked_text(std::string_view text, const std::vector<std::uint32_t>& controls = {});
     void attr(int node, std::string_view name, std::string_view value);
     void attr(std::string_view name, std::string_view value) { attr(last_, name, value); }
     void set_control(int node, std::uint32_t id);
@@ -99,11 +100,5 @@ private:
     bool base_valid_ = false;
     bool committed_ = false;   // the recorded tree is in base_ (swapped, not copied)
 };
-
-// The http(s) addresses in a text: [begin, end) byte ranges, in order. An address starts with
-// http:// or https:// (any case) after a space, an opening bracket or the text's start, and runs
-// to the next space or character that cannot be in one (<>"{}|\^`); trailing punctuation that
-// usually ends a sentence is left out, and a ')' only when it has no '(' in the address.
-std::vector<std::pair<std::size_t, std::size_t>> find_links(std::string_view text);
 
 }  // namespace grove

@@ -1,10 +1,13 @@
 #include "ui_kit.hpp"
 
-#include <cmath>              // std::cos, std::sin, std::ceil
+#include <algorithm>          // std::max, std::min
+#include <cmath>              // std::cos, std::sin, std::ceil, std::floor
 #include <cstring>            // std::strlen
 #include <string_view>        // std::string_view
 
 #include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior
+
+#include "grove/validation.hpp"   // find_links
 
 namespace grove {
 namespace ui {
@@ -70,6 +73,8 @@ std::string_view view(const char* text, const char* end) {
     return std::string_view(text, end ? static_cast<std::size_t>(end - text) : std::strlen(text));
 }
 
+void show_tooltip(Ui& ui, const char* text);   // below, with tooltip()
+
 void record_lines(ImVec2 pos, TextStyle style, std::string_view t, const TextLayout& l) {
     if (!g_lines) return;
     const float h = g_text->metrics(style).line_px;
@@ -113,6 +118,120 @@ void wrapped_text(Ui&, TextStyle style, const char* text, float width, unsigned 
     ImGui::ItemSize(ImVec2(width, l.height));
 }
 
+std::vector<std::uint32_t> link_ids(std::string_view text) {
+    std::vector<std::uint32_t> ids;
+    const std::size_t n = find_links(text).size();
+    for (std::size_t k = 0; k < n; ++k) ids.push_back(ImGui::GetID(("##link" + std::to_string(k)).c_str()));
+    return ids;
+}
+
+void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end) {
+    const std::string_view t = view(text, end);
+    const std::vector<TextLink> links = find_links(t);
+    if (links.empty()) {
+        wrapped_text(ui, style, text, width, colour, end);
+        return;
+    }
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const TextLayout l = g_text->layout(style, t, width);
+    const float h = g_text->metrics(style).line_px;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const unsigned link_colour = ui.pal->link;
+    // Each line in pieces: plain text, then link text, ...; the links' boxes for hit tests.
+    struct Piece {
+        std::size_t link;
+        ImRect bb;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t i = 0; i < l.lines.size(); ++i) {
+        const TextLine& line = l.lines[i];
+        const float y = pos.y + h * static_cast<float>(i);
+        if (line.rtl) {
+            g_text->draw_line(dl, ImVec2(pos.x + line.x, y), style, t.substr(line.start, line.end - line.start), true,
+                              col(colour));
+            continue;
+        }
+        std::size_t at = line.start;
+        float x = pos.x + line.x;
+        auto run = [&](std::size_t b, std::size_t e, unsigned c) {
+            const std::string_view seg = t.substr(b, e - b);
+            g_text->draw_line(dl, ImVec2(x, y), style, seg, false, col(c));
+            const float w = g_text->measure(style, seg);
+            x += w;
+            return w;
+        };
+        for (std::size_t k = 0; k < links.size(); ++k) {
+            const std::size_t b = std::max<std::size_t>(links[k].span.offset, line.start);
+            const std::size_t e = std::min<std::size_t>(links[k].span.offset + links[k].span.length, line.end);
+            if (b >= e) continue;
+            if (b > at) run(at, b, colour);
+            const float x0 = x;
+            run(b, e, link_colour);
+            pieces.push_back(Piece{k, ImRect(x0, y, x, y + h)});
+            at = e;
+        }
+        if (at < line.end) run(at, line.end, colour);
+    }
+    log_text(t.data(), t.data() + t.size(), pos.y);
+    record_lines(pos, style, t, l);
+
+    // One control per link, however many lines it takes.
+    const std::vector<std::uint32_t> ids = link_ids(t);
+    for (std::size_t k = 0; k < links.size(); ++k) {
+        const std::string& url = links[k].url;   // "www.x.example" opens https://www.x.example
+        // One item for the link: the piece under the mouse (a link broken over lines is one
+        // control; two items with one id would each end the other's click).
+        const Piece* hit = nullptr;
+        for (const Piece& p : pieces) {
+            if (p.link != k) continue;
+            if (!hit || ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) hit = &p;
+            if (ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) break;
+        }
+        if (!hit) continue;   // only on right-to-left lines
+        bool hovered = false, held = false, pressed = false;
+        if (ImGui::ItemAdd(hit->bb, ids[k])) pressed = ImGui::ButtonBehavior(hit->bb, ids[k], &hovered, &held);
+        const bool key = ui.focus->control(url.c_str(), ControlKind::link);
+        if (hovered) {
+            ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+            const float base = std::floor(g_text->metrics(style).baseline + ui.px(2));
+            for (const Piece& p : pieces)
+                if (p.link == k)
+                    dl->AddLine(ImVec2(p.bb.Min.x, p.bb.Min.y + base), ImVec2(p.bb.Max.x, p.bb.Min.y + base),
+                                col(link_colour), std::max(1.0f, ui.px(1)));
+            show_tooltip(ui, url.c_str());
+        }
+        if (pressed || key) ui.open_url = url;
+    }
+    ImGui::SetCursorScreenPos(pos);
+    ImGui::ItemSize(ImVec2(width, l.height));
+}
+
+std::uint32_t link(Ui& ui, TextStyle style, const char* label, const std::string& url) {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float w = g_text->measure(style, label), h = g_text->metrics(style).line_px;
+    if (!is_http_url(url)) {
+        text_at(style, pos, label, ui.pal->text);
+        ImGui::ItemSize(ImVec2(w, h));
+        return 0;
+    }
+    const ImGuiID id = ImGui::GetID(("##link:" + url).c_str());
+    const ImRect bb(pos, ImVec2(pos.x + w, pos.y + h));
+    ImGui::ItemSize(ImVec2(w, h));
+    bool hovered = false, held = false, pressed = false;
+    if (ImGui::ItemAdd(bb, id)) pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+    text_at(style, pos, label, ui.pal->link);
+    const bool key = ui.focus->control(label, ControlKind::link);
+    if (hovered) {
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        const float base = std::floor(g_text->metrics(style).baseline + ui.px(2));
+        ImGui::GetWindowDrawList()->AddLine(ImVec2(bb.Min.x, bb.Min.y + base), ImVec2(bb.Max.x, bb.Min.y + base),
+                                            col(ui.pal->link), std::max(1.0f, ui.px(1)));
+        show_tooltip(ui, url.c_str());
+    }
+    if (pressed || key) ui.open_url = url;
+    return id;
+}
+
 const char* clamp_lines(TextStyle style, const char* text, const char* end, float width, int max_lines) {
     const TextLayout l = g_text->layout(style, view(text, end), width);
     if (max_lines <= 0) return text;
@@ -122,6 +241,11 @@ const char* clamp_lines(TextStyle style, const char* text, const char* end, floa
 
 void tooltip(Ui& ui, const char* text) {
     if (!text || !*text || !ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    show_tooltip(ui, text);
+}
+
+namespace {
+void show_tooltip(Ui& ui, const char* text) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui.px(10), ui.px(6)));
     ImGui::BeginTooltip();
     const std::string_view t = view(text, nullptr);
@@ -134,6 +258,7 @@ void tooltip(Ui& ui, const char* text) {
     ImGui::EndTooltip();
     ImGui::PopStyleVar();
 }
+}  // namespace
 
 ButtonOpts compact(Tone tone, Icon icon) {
     ButtonOpts b;

@@ -52,6 +52,7 @@ struct Ui {
         return true;
     }
     bool want_frame = false;                   // draw another frame (per frame)
+    std::string open_url;                      // a link activated: FrameOutput::open_url (per frame)
     // Changes to the discussion run after the frame is drawn, so rows drawn later in the same
     // frame never see the data change under them (per frame).
     std::vector<std::function<void()>> deferred;
@@ -143,6 +144,19 @@ void strong_text_at(TextStyle style, ImVec2 screen_pos, const char* text, unsign
 // Wrapped text at the cursor, `width` wide, then the cursor moves below it. Right-to-left
 // paragraphs are aligned right.
 void wrapped_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end = nullptr);
+// Wrapped text whose addresses (find_links: http(s) ones and "www." ones, opened as https://) are links: drawn in
+// the link colour, underlined while hovered, the full address as a tooltip, each a control (Tab
+// reaches it) that sets ui.open_url when clicked or activated. Nothing else in the text is
+// active. Links on right-to-left lines are drawn as plain text (bidi reordering decides where
+// they are) and stay links in the HTML view. The links' control ids are link_ids(text).
+void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end = nullptr);
+// One line of link text at the cursor (a resource's title): `label` in the link colour, opening
+// `url` (an http(s) address, else drawn as plain text and not a control) like linked_text's
+// links. Returns its control id (0 when not a link), for the HTML view's <a>.
+std::uint32_t link(Ui& ui, TextStyle style, const char* label, const std::string& url);
+// The ImGui ids of the links linked_text makes of `text` here (under the same ID stack), in order:
+// the HTML view gives its <a> elements the same controls.
+std::vector<std::uint32_t> link_ids(std::string_view text);
 // Height wrapped text takes (what wrapped_text draws).
 float wrapped_height(TextStyle style, const char* text, float width, const char* end = nullptr);
 // The end of the first `max_lines` wrapped lines of `text`; `text_end` when it fits.

@@ -29,6 +29,7 @@ struct ThreadState {
     std::string flagging;            // the flag form is open for this post
     int flag_reason = -1;
     std::string flag_details;        // what else the person tells the curators (optional)
+    std::string editing_resource;    // the shelf entry whose edit form is open (ResourceShelf)
     std::string form_error;          // why the open form's last attempt was refused
     bool focus_form = false;         // put the caret in the form's field when it shows
 
@@ -52,12 +53,14 @@ struct ThreadState {
         editing.clear();
         confirm_delete.clear();
         flagging.clear();
+        editing_resource.clear();
         flag_reason = -1;
         flag_details.clear();
         form_error.clear();
     }
     bool any_form() const {
-        return !reply_to.empty() || !editing.empty() || !confirm_delete.empty() || !flagging.empty();
+        return !reply_to.empty() || !editing.empty() || !confirm_delete.empty() || !flagging.empty() ||
+               !editing_resource.empty();
     }
     void say(std::string text, NoticeTone tone) {
         notice = std::move(text);

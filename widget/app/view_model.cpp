@@ -36,9 +36,17 @@ std::string_view role_badge(Role role) {
 }
 
 std::vector<Kind> composer_kinds(Role role) {
-    std::vector<Kind> kinds{Kind::insight, Kind::question, Kind::tip};
+    std::vector<Kind> kinds{Kind::insight, Kind::question, Kind::tip, Kind::commitment, Kind::resource};
     if (can_post_kind(role, Kind::leader_learning)) kinds.push_back(Kind::leader_learning);
     return kinds;
+}
+
+std::string_view composer_chip_label(Kind kind) {
+    switch (kind) {
+        case Kind::commitment: return "I will…";
+        case Kind::resource: return "Suggest a resource";
+        default: return kind_label(kind);
+    }
 }
 
 // [SECTION] Time -----------------------------------------------------------------------------
@@ -112,6 +120,66 @@ std::string exact_time(std::int64_t ms, int utc_offset_minutes) {
 std::string last_synced_text(std::optional<std::int64_t> last_sync_ms, std::int64_t now_ms) {
     if (!last_sync_ms) return "not synced yet";
     return "last synced " + relative_time(*last_sync_ms, now_ms);
+}
+
+// [SECTION] Commitments ----------------------------------------------------------------------
+
+std::string outcome_line(const Post& p, std::int64_t now_ms, int utc_offset_minutes) {
+    if (p.kind != Kind::commitment || !p.outcome || p.deleted) return {};
+    const char* what = *p.outcome == Outcome::done ? "Done" : *p.outcome == Outcome::partly ? "Partly" : "Not yet";
+    std::string line = what;
+    if (p.outcome_at_ms) line += " · " + relative_time(*p.outcome_at_ms, now_ms, utc_offset_minutes);
+    return line;
+}
+
+std::string check_in_line(const Post& p, const std::string& reader_id, std::int64_t now_ms) {
+    if (p.kind != Kind::commitment || p.deleted || !p.check_in_at_ms || reader_id.empty() || p.author.id != reader_id)
+        return {};
+    const std::int64_t left = *p.check_in_at_ms - now_ms;
+    if (left <= 0) return "Check-in due";
+    if (left < kDay) return "Check-in today";
+    // Whole days, rounded up: a check-in 4 days and 2 hours away is "in 5 days".
+    return "Check-in in " + plural((left + kDay - 1) / kDay, "day", "days");
+}
+
+std::string check_in_question(const Post& p, std::int64_t now_ms) {
+    const std::int64_t days = (now_ms - p.created_at_ms) / kDay;
+    std::string when = days < 1 ? "Today" : days == 1 ? "Yesterday" : days >= 6 && days <= 8 ? "A week ago"
+                     : days < 14 ? plural(days, "day", "days") + " ago" : plural(days / 7, "week", "weeks") + " ago";
+    constexpr std::size_t kMaxQuoted = 120;
+    const std::string_view plan = prefix_code_points(p.body, kMaxQuoted);
+    std::string quoted(plan);
+    if (plan.size() < p.body.size()) quoted += "…";
+    // The plan's own full stop ends the sentence: no second one after the quote.
+    const char last = quoted.empty() ? ' ' : quoted.back();
+    const bool ended = last == '.' || last == '!' || last == '?';
+    return when + " you planned: “" + quoted + (ended ? "” How did it go?" : "”. How did it go?");
+}
+
+std::optional<ShelfSuggestion> shelf_suggestion(const Post& p) {
+    if (p.kind != Kind::resource || p.deleted || p.body.empty()) return std::nullopt;
+    const std::vector<TextSpan> urls = find_http_urls(p.body);
+    if (urls.empty()) return std::nullopt;
+    ShelfSuggestion s;
+    s.url = p.body.substr(urls[0].offset, urls[0].length);
+    std::string rest = p.body.substr(0, urls[0].offset) + " " + p.body.substr(urls[0].offset + urls[0].length);
+    std::string title;   // white space (new lines included) as single spaces
+    for (char c : rest) {
+        const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (space && (title.empty() || title.back() == ' ')) continue;
+        title += space ? ' ' : c;
+    }
+    title = trim(title);
+    while (!title.empty() && (title.back() == ':' || title.back() == '-' || title.back() == '(' || title.back() == ' '))
+        title.pop_back();
+    const std::string_view cut = prefix_code_points(title, kMaxResourceTitleCodePoints);
+    s.title = cut.size() < title.size() ? std::string(prefix_code_points(title, kMaxResourceTitleCodePoints - 1)) + "…"
+                                        : title;
+    if (s.title.empty()) s.title = url_host(s.url);
+    s.note = "Suggested by " + (p.author.name.empty() ? std::string("a colleague") : p.author.name);
+    if (count_code_points(s.note) > kMaxResourceNoteCodePoints)
+        s.note = std::string(prefix_code_points(s.note, kMaxResourceNoteCodePoints));
+    return s;
 }
 
 // [SECTION] Composer -------------------------------------------------------------------------

@@ -28,6 +28,25 @@ std::string_view kind_label(Kind kind);          // "Insight", "Question", "Did 
 std::string_view role_badge(Role role);          // "Leader", "Curator", "Admin"
 // Kinds offered by the composer to this role, in chip order.
 std::vector<Kind> composer_kinds(Role role);
+// A kind as the composer's chip says it: "I will…" for a commitment, "Suggest a resource" for a
+// resource, else kind_label.
+std::string_view composer_chip_label(Kind kind);
+// The commitment lines of a post card (API 1.1), empty when there is nothing to say:
+//   the latest answer, for everyone: "Done · 2 days ago", "Partly · yesterday", "Not yet · 3 h ago";
+//   the next check-in, for the author only: "Check-in in 5 days", "Check-in today", "Check-in due".
+std::string outcome_line(const Post& post, std::int64_t now_ms, int utc_offset_minutes = 0);
+std::string check_in_line(const Post& post, const std::string& reader_id, std::int64_t now_ms);
+// The check-in card's question: "A week ago you planned: “…”. How did it go?" (the plan cut to
+// about 120 characters; "3 days ago", "2 weeks ago" as the time since it was made says).
+std::string check_in_question(const Post& post, std::int64_t now_ms);
+
+// A `resource` post as an entry for the shelf ("Add to shelf"): its first http(s) address, a
+// title from the rest of its text (one line, at most 120 characters; the address's domain when
+// nothing is left) and "Suggested by <name>" as the note. Nothing for other posts.
+struct ShelfSuggestion {
+    std::string title, url, note;
+};
+std::optional<ShelfSuggestion> shelf_suggestion(const Post& post);
 
 // [SECTION] Time -----------------------------------------------------------------------------
 

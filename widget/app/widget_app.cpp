@@ -300,6 +300,7 @@ void WidgetApp::frame() {
     ui_.now_ms = clock_();
     ui_.edit_clicked = false;
     ui_.want_frame = false;
+    ui_.open_url.clear();
     ui_.deferred.clear();
     ui_.sem = &sem_;
     ui_.inputs = &inputs_;
@@ -352,6 +353,11 @@ void WidgetApp::frame() {
     draw_banners(ui_, discussion_, state_, width);
     if (discussion_) {
         const ImVec2 before = ImGui::GetCursorScreenPos();
+        check_in_.draw(ui_, *discussion_, state_, width);
+        if (ImGui::GetCursorScreenPos().y > before.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+    }
+    if (discussion_) {
+        const ImVec2 before = ImGui::GetCursorScreenPos();
         spotlight_.draw(ui_, *discussion_, width);
         if (ImGui::GetCursorScreenPos().y > before.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
     }
@@ -362,6 +368,9 @@ void WidgetApp::frame() {
         ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y), ui::col(palette_.border),
                                             ui_.px(1));
         ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+        const ImVec2 before_shelf = ImGui::GetCursorScreenPos();
+        shelf_.draw(ui_, *discussion_, state_, width);
+        if (ImGui::GetCursorScreenPos().y > before_shelf.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
         sem_.open("thread", "div");
         sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
         thread_.draw_header(ui_, *discussion_, state_, width);
@@ -418,6 +427,7 @@ void WidgetApp::frame() {
     out_.wants_frame = ui_.want_frame || acted || focus_.pending() || focus_composer_ || ui_.sem_activate != 0;
     out_.view_ops = sem_.on() ? sem_.commit() : std::string();
     out_.view_focus = ui_.sem_focus;
+    out_.open_url = ui_.open_url;
 }
 
 // New posts from others and the state of the connection, once each, for the live region. Nothing

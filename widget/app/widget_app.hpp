@@ -15,7 +15,9 @@
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
+#include "check_in_panel.hpp"
 #include "composer_panel.hpp"
+#include "resource_shelf.hpp"
 #include "focus_ring.hpp"
 #include "grove/client/discussion.hpp"
 #include "spotlight_panel.hpp"
@@ -55,6 +57,9 @@ struct FrameOutput {
     // empty when nothing changed), and an element the page should focus (a DOM id) or "".
     std::string view_ops;
     std::string view_focus;
+    // A link in a post was clicked or activated by keyboard this frame: the platform opens this
+    // http(s) address in a new tab (noopener, noreferrer). Empty otherwise.
+    std::string open_url;
 };
 
 class WidgetApp {
@@ -155,7 +160,9 @@ private:
     Ui ui_;
     FocusRing focus_;
     ThreadState state_;
+    CheckInPanel check_in_;
     SpotlightPanel spotlight_;
+    ResourceShelf shelf_;
     ComposerPanel composer_;
     ThreadPanel thread_;
 

@@ -364,8 +364,12 @@ Expected<Post> decode_post_record_general(std::string_view record, const std::st
     return p;
 }
 
+// A write an older widget also knows stays "v":1, so that widget (after a downgrade, or in a tab
+// not yet reloaded) still sends it; a newer kind of write is "v":2, which such a widget leaves in
+// storage instead of deleting it as unreadable.
 std::string encode_outbox_record(const OutboxEntry& e) {
-    Json j{{"v", kOutboxRecordVersion}, {"key", e.key},          {"user", e.user},
+    const int version = e.op == WriteOp::outcome || is_resource_op(e.op) ? kOutboxRecordVersion : kOutboxRecordVersionV1;
+    Json j{{"v", version}, {"key", e.key},          {"user", e.user},
            {"op", to_string(e.op)},     {"post", e.post_id},     {"at", e.created_ms},
            {"attempts", e.attempts}};
     switch (e.op) {
@@ -382,7 +386,23 @@ std::string encode_outbox_record(const OutboxEntry& e) {
             j["reason"] = e.reason;
             if (!e.details.empty()) j["details"] = e.details;
             break;
-        case WriteOp::remove: break;
+        case WriteOp::outcome:
+            j["outcome"] = to_string(e.outcome);
+            j["note"] = e.note;
+            break;
+        case WriteOp::resource_add:
+            j["title"] = e.title.value_or("");
+            j["url"] = e.url.value_or("");
+            j["note"] = e.note;
+            break;
+        case WriteOp::resource_edit:
+            if (e.title) j["title"] = *e.title;
+            if (e.url) j["url"] = *e.url;
+            if (e.resource_note) j["note"] = *e.resource_note;
+            if (e.position) j["position"] = *e.position;
+            break;
+        case WriteOp::remove:
+        case WriteOp::resource_remove: break;
     }
     if (e.failed)
         j["failed"] = Json{{"status", e.error_status}, {"code", e.error_code}, {"message", e.error_message}};
@@ -404,8 +424,8 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
         out.problem = "written by a newer version (v" + std::to_string(v->get<int>()) + ")";
         return out;
     }
-    // Version 1 and anything unversioned: read every field we understand, leniently, because a
-    // queued write that can be read must never be lost.
+    // Versions 1, 2 and anything unversioned: read every field we understand, leniently, because
+    // a queued write that can be read must never be lost.
     OutboxEntry& e = out.entry;
     e.key = rec.key;
     std::string op;
@@ -442,7 +462,32 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
             read_string(j, "reason", e.reason);
             read_string(j, "details", e.details);
             break;
-        case WriteOp::remove: break;
+        case WriteOp::outcome: {
+            std::string outcome;
+            if (!read_string(j, "outcome", outcome) || !outcome_from_string(outcome)) return unreadable("no outcome");
+            e.outcome = *outcome_from_string(outcome);
+            read_string(j, "note", e.note);
+            break;
+        }
+        case WriteOp::resource_add:
+        case WriteOp::resource_edit: {
+            // What is sent must still be what the API takes: an http(s) url above all.
+            std::string text;
+            if (read_string(j, "title", text)) e.title = text;
+            if (read_string(j, "url", text)) {
+                if (!is_http_url(text)) return unreadable("not an http(s) address");
+                e.url = text;
+            }
+            if (read_string(j, "note", text)) (e.op == WriteOp::resource_add ? e.note : e.resource_note.emplace()) = text;
+            if (const Json* n = member(j, "position"); n && n->is_number_integer() && n->get<std::int64_t>() >= 0)
+                e.position = n->get<std::int64_t>();
+            if (e.op == WriteOp::resource_add && (!e.title || !e.url)) return unreadable("no title or address");
+            if (e.op == WriteOp::resource_edit && !e.title && !e.url && !e.resource_note && !e.position)
+                return unreadable("no change");
+            break;
+        }
+        case WriteOp::remove:
+        case WriteOp::resource_remove: break;
     }
     if (const Json* f = member(j, "failed"); f && f->is_object()) {
         e.failed = true;
@@ -565,6 +610,14 @@ std::string encode_draft(const std::string& user, const std::string& text) {
     return dump(Json{{"v", 2}, {"user", user}, {"text", text}});
 }
 
+std::string later_key(const std::string& user) { return kMetaLaterPrefix + user; }
+
+std::string encode_later(const std::string& user, const std::map<std::string, std::int64_t>& days) {
+    Json j = Json::object();
+    for (const auto& [id, day] : days) j[id] = day;
+    return dump(Json{{"v", 1}, {"user", user}, {"days", std::move(j)}});
+}
+
 std::string encode_spotlight(const std::vector<Post>& posts) {
     Json list = Json::array();
     for (Post p : posts) {
@@ -573,6 +626,12 @@ std::string encode_spotlight(const std::vector<Post>& posts) {
         list.push_back(to_json(p));
     }
     return dump(Json{{"v", 1}, {"posts", std::move(list)}});
+}
+
+std::string encode_resources(const std::vector<Resource>& resources) {
+    Json list = Json::array();
+    for (const Resource& r : resources) list.push_back(to_json(r));
+    return dump(Json{{"v", 1}, {"resources", std::move(list)}});
 }
 
 CacheContents decode_cache(StoredModule stored, const std::string& module) {
@@ -635,6 +694,24 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                 c.drafts[owner] = std::move(text);
             }
         }
+        if (rec.key.compare(0, std::strlen(kMetaLaterPrefix), kMetaLaterPrefix) == 0) {
+            // Whose it is must agree with the key; entries that are not a post id and a day are
+            // left out, and a record that cannot be read at all is deleted (it only hides a card).
+            const std::string owner = rec.key.substr(std::strlen(kMetaLaterPrefix));
+            const Json j = parse(rec.value);
+            std::string user;
+            const Json* days = j.is_object() ? member(j, "days") : nullptr;
+            if (!is_valid_user_id(owner) || !j.is_object() || !read_string(j, "user", user) || user != owner || !days ||
+                !days->is_object()) {
+                c.warnings.push_back(where + "deleted an unreadable \"ask me later\" record: " + excerpt(rec.value));
+                c.delete_meta.push_back(rec.key);
+            } else {
+                auto& mine = c.later[owner];
+                for (auto it = days->begin(); it != days->end(); ++it)
+                    if (is_valid_post_id(it.key()) && it.value().is_number_integer())
+                        mine[it.key()] = it.value().get<std::int64_t>();
+            }
+        }
         if (rec.key == kMetaSpotlight) {
             const Json j = parse(rec.value);
             const Json* list = j.is_object() ? member(j, "posts") : nullptr;
@@ -647,6 +724,26 @@ CacheContents decode_cache(StoredModule stored, const std::string& module) {
                     c.spotlight.push_back(std::move(p).value());
                 }
             }
+        }
+        if (rec.key == kMetaResources) {
+            // Each entry as the API's (an http(s) url, a valid id) and of this module; a record
+            // of a newer version is read for what it has, anything unreadable is skipped.
+            const Json j = parse(rec.value);
+            const Json* list = j.is_object() ? member(j, "resources") : nullptr;
+            int bad = 0;
+            if (list && list->is_array()) {
+                for (const Json& item : *list) {
+                    auto r = resource_from_json(item);
+                    if (!r || r->module != module || r->deleted) {
+                        ++bad;
+                        continue;
+                    }
+                    c.resources.push_back(std::move(r).value());
+                }
+            } else {
+                ++bad;
+            }
+            if (bad) c.warnings.push_back(where + "skipped " + std::to_string(bad) + " unreadable resource entries");
         }
     }
 

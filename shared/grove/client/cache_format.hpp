@@ -3,11 +3,17 @@
 //                                     version 2 adds the 1.1 post fields, version 1 ones still load);
 //                                     a hidden post's body is never stored (curators fetch it when
 //                                     it is shown)
-//   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record)
+//   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record;
+//                                     "v":2 only for writes a version 1 widget cannot send, such as
+//                                     "outcome": that widget leaves them in storage untouched)
 //   meta    key [module, "sync"]     {"format":2, "user":{id,name,role}, "reader":"<user id>", "cursor":...,
 //                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
 //           key [module, "draft:<user id>"] {"v":2, "user":"<user id>", "text":"..."}: one per person
 //           key [module, "spotlight"] {"v":1, "posts":[wire posts], "at": ms}
+//           key [module, "resources"] {"v":1, "resources":[wire resources]}: the module's shelf
+//                                     (API 1.1), the same for everyone; an older widget ignores it
+//           key [module, "later:<user id>"] {"v":1, "user":"<user id>", "days":{"<post id>": day}}:
+//                                     check-ins that person put off ("Ask me later") and the day
 //           key [module, "packed"]   "grove-packed 1 <tag>" then one post record per line: every
 //                                     cached post, read in one go at startup (10,000 posts in one
 //                                     record instead of 10,000 records)
@@ -47,7 +53,8 @@
 namespace grove {
 
 constexpr int kCacheFormat = 2;
-constexpr int kOutboxRecordVersion = 1;
+constexpr int kOutboxRecordVersion = 2;       // the newest this widget reads and writes
+constexpr int kOutboxRecordVersionV1 = 1;     // what the writes a version 1 widget knows are written as
 constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 
 // Meta record names.
@@ -56,6 +63,8 @@ constexpr const char* kMetaDraft = "draft";           // format 1: one draft per
 constexpr const char* kMetaDraftPrefix = "draft:";    // format 2: "draft:<user id>"
 constexpr const char* kMetaSpotlight = "spotlight";
 constexpr const char* kMetaPacked = "packed";
+constexpr const char* kMetaResources = "resources";
+constexpr const char* kMetaLaterPrefix = "later:";   // "later:<user id>": check-ins put off for the day
 constexpr std::size_t kMaxDirty = 256;   // changed posts before the packed copy is written again
 
 // A hidden post is written without its body (and read back without one, whatever the record says).
@@ -103,6 +112,12 @@ std::string draft_key(const std::string& user);
 std::string encode_draft(const std::string& user, const std::string& text);
 // Without hidden posts' text and without endorsed_by_me (it would be the last reader's).
 std::string encode_spotlight(const std::vector<Post>& posts);
+// The module's resource shelf, in order.
+std::string encode_resources(const std::vector<Resource>& resources);
+// "Ask me later" on a check-in card: post id -> the day (days since the epoch, UTC) it was put
+// off, one record per person, so another person's card is never hidden by it.
+std::string later_key(const std::string& user);
+std::string encode_later(const std::string& user, const std::map<std::string, std::int64_t>& days);
 
 std::string encode_packed(const std::string& tag, const std::vector<std::string>& post_records);
 
@@ -126,6 +141,8 @@ struct CacheContents {
     std::vector<OutboxEntry> outbox;        // readable queued writes with their author, in queue order
     std::map<std::string, std::string> drafts;   // user id -> that person's composer draft
     std::vector<Post> spotlight;
+    std::vector<Resource> resources;        // the shelf, by position (invalid entries left out)
+    std::map<std::string, std::map<std::string, std::int64_t>> later;   // user id -> post id -> day put off
     // Storage repairs the caller should write back (all in one batch).
     bool clear_posts = false;               // the cached posts are unusable: forget them
     std::vector<std::string> delete_outbox; // unreadable or unattributed records (see `warnings`)

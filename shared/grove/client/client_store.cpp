@@ -209,7 +209,7 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
     std::uint64_t failed_handle = 0;
     for (const QueuedWrite& w : outbox_) {
         const OutboxEntry& e = w.entry;
-        if (e.post_id != id || !applies(e)) continue;
+        if (e.post_id != id || !applies(e) || is_resource_op(e.op)) continue;   // the shelf's, not a post's
         if (e.failed) {
             if (!failed) {
                 failed = true;
@@ -252,6 +252,19 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
             case WriteOp::pin: p.pinned = e.value; break;
             case WriteOp::hide: p.hidden = e.value; break;
             case WriteOp::flag: break;
+            case WriteOp::resource_add:
+            case WriteOp::resource_edit:
+            case WriteOp::resource_remove: break;
+            case WriteOp::outcome:
+                // Until the server answers: the answer shows, and the check-in is not due now
+                // (the server sets when it is asked again).
+                if (!e.failed) {
+                    p.outcome = e.outcome;
+                    p.outcome_note = e.note;
+                    p.outcome_at_ms = e.created_ms;
+                    p.check_in_at_ms.reset();
+                }
+                break;
         }
     }
     // A deleted post stays visible only while a write of the person's to it was refused, so the

@@ -130,6 +130,56 @@ public:
     virtual void discard(std::uint64_t write) = 0;
     // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.
     virtual void refresh_flags() = 0;
+
+    // ---- The module's resource shelf (API 1.1) ----
+    // Ordered by position; from the cache until the server answers. Empty when there is none.
+    virtual const std::vector<Resource>& resources() const {
+        static const std::vector<Resource> none;
+        return none;
+    }
+    // Curators and admins change the shelf; each change is queued and shown at once like every
+    // write. Title 1..120 code points of one line, url http(s) (validation.hpp), note 0..280.
+    virtual Expected<Resource> add_resource(std::string title, std::string url, std::string note) {
+        (void)title, (void)url, (void)note;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+    virtual std::optional<ApiError> edit_resource(const std::string& id, std::string title, std::string url,
+                                                  std::string note) {
+        (void)id, (void)title, (void)url, (void)note;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+    // To 0-based `position` (past the end: last); the others shift.
+    virtual std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) {
+        (void)id, (void)position;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+    virtual std::optional<ApiError> remove_resource(const std::string& id) {
+        (void)id;
+        return ApiError::forbidden("The resource shelf cannot be changed here.");
+    }
+
+    // ---- Commitments and check-ins (API 1.1) ----
+    // The person's commitments of every module whose check-in is due (GET /me/check-ins), oldest
+    // first, without those answered here since. Empty until the server has been asked.
+    virtual const std::vector<Post>& check_ins() const {
+        static const std::vector<Post> none;
+        return none;
+    }
+    // The author's answer to a commitment's check-in (PUT /posts/{id}/outcome): `id` is a post of
+    // this module or one of check_ins(). The note is trimmed, at most 280 code points. Queued and
+    // shown at once like every write.
+    virtual std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) {
+        (void)id, (void)outcome, (void)note;
+        return ApiError::forbidden("Check-ins cannot be answered here.");
+    }
+    // "Ask me later": the person signed in put the check-in of post `id` off on `day` (the
+    // widget's day number). Kept in the module's cache for that person only, so it holds across
+    // reloads; false here, where nothing is kept.
+    virtual bool check_in_put_off(const std::string& id, std::int64_t day) const {
+        (void)id, (void)day;
+        return false;
+    }
+    virtual void put_check_in_off(const std::string& id, std::int64_t day) { (void)id, (void)day; }
 };
 
 }  // namespace grove

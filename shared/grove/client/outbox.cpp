@@ -15,6 +15,10 @@ std::string_view to_string(WriteOp op) {
         case WriteOp::flag: return "flag";
         case WriteOp::pin: return "pin";
         case WriteOp::hide: return "hide";
+        case WriteOp::outcome: return "outcome";
+        case WriteOp::resource_add: return "resource_add";
+        case WriteOp::resource_edit: return "resource_edit";
+        case WriteOp::resource_remove: return "resource_remove";
     }
     return "create";
 }
@@ -27,13 +31,18 @@ std::optional<WriteOp> write_op_from_string(std::string_view t) {
     if (t == "flag") return WriteOp::flag;
     if (t == "pin") return WriteOp::pin;
     if (t == "hide") return WriteOp::hide;
+    if (t == "outcome") return WriteOp::outcome;
+    if (t == "resource_add") return WriteOp::resource_add;
+    if (t == "resource_edit") return WriteOp::resource_edit;
+    if (t == "resource_remove") return WriteOp::resource_remove;
     return std::nullopt;
 }
 
 bool OutboxEntry::operator==(const OutboxEntry& o) const {
     return key == o.key && user == o.user && op == o.op && post_id == o.post_id && created_ms == o.created_ms &&
            kind == o.kind && parent_id == o.parent_id && body == o.body && value == o.value && reason == o.reason &&
-           details == o.details &&
+           details == o.details && outcome == o.outcome && note == o.note && title == o.title && url == o.url &&
+           resource_note == o.resource_note && position == o.position &&
            failed == o.failed && error_status == o.error_status && error_code == o.error_code &&
            error_message == o.error_message && attempts == o.attempts;
 }
@@ -126,6 +135,31 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
             r.body = dump(to_json(body));
             break;
         }
+        case WriteOp::outcome: {
+            r.method = "PUT";
+            r.url = post_url + "/outcome";
+            OutcomeRequest body{e.outcome, e.note, std::nullopt};
+            r.body = dump(to_json(body));
+            break;
+        }
+        case WriteOp::resource_add: {
+            r.method = "POST";
+            r.url = api + "/modules/" + url_encode(module) + "/resources";
+            CreateResourceRequest body{e.post_id, e.title.value_or(""), e.url.value_or(""), e.note, std::nullopt};
+            r.body = dump(to_json(body));
+            break;
+        }
+        case WriteOp::resource_edit: {
+            r.method = "PATCH";
+            r.url = api + "/resources/" + url_encode(e.post_id);
+            PatchResourceRequest body{e.title, e.url, e.resource_note, e.position, std::nullopt};
+            r.body = dump(to_json(body));
+            break;
+        }
+        case WriteOp::resource_remove:
+            r.method = "DELETE";
+            r.url = api + "/resources/" + url_encode(e.post_id);
+            break;
     }
     if (!r.body.empty()) r.headers.emplace_back("Content-Type", "application/json");
     return r;

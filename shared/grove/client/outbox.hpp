@@ -13,7 +13,15 @@
 
 namespace grove {
 
-enum class WriteOp { create, edit, remove, endorse, flag, pin, hide };
+// `outcome` (1.1): the author's answer to a commitment's check-in (PUT /posts/{id}/outcome). Its
+// post may be of another module (the check-in card shows due commitments of every module).
+// resource_add / resource_edit / resource_remove (1.1): the module's shelf (curators); post_id
+// holds the resource's id.
+enum class WriteOp { create, edit, remove, endorse, flag, pin, hide, outcome, resource_add, resource_edit, resource_remove };
+// A write to the resource shelf rather than to a post.
+inline bool is_resource_op(WriteOp op) {
+    return op == WriteOp::resource_add || op == WriteOp::resource_edit || op == WriteOp::resource_remove;
+}
 
 std::string_view to_string(WriteOp op);
 std::optional<WriteOp> write_op_from_string(std::string_view text);
@@ -34,6 +42,14 @@ struct OutboxEntry {
     // flag
     std::string reason;
     std::string details;                   // optional, sent only when not empty
+    // outcome
+    Outcome outcome = Outcome::done;
+    std::string note;                      // outcome, resource_add: trimmed, 0..280 code points
+    // resource_add (all set), resource_edit (what changes)
+    std::optional<std::string> title;
+    std::optional<std::string> url;
+    std::optional<std::string> resource_note;   // resource_edit only (resource_add uses `note`)
+    std::optional<std::int64_t> position;
     // A permanent refusal (4xx): waits for the person to retry, edit or discard it.
     bool failed = false;
     int error_status = 0;

@@ -83,6 +83,8 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
     if (!draft_touched_) take_draft();
     unowned_notice_ = unowned_work_text(c.deleted_unowned_draft, c.deleted_unowned_writes);
     if (spotlight_.empty()) spotlight_ = std::move(c.spotlight);
+    if (resources_.empty()) resources_ = std::move(c.resources);
+    for (auto& [user, days] : c.later) later_[user].insert(days.begin(), days.end());   // ones put off meanwhile win
     StorageBatch repair;
     repair.clear_posts = c.clear_posts;
     repair.delete_outbox = std::move(c.delete_outbox);
@@ -649,6 +651,8 @@ void SyncEngine::set_identity(const Identity& who) {
         flags_.clear();
         flags_at_ms_ = 0;
         spotlight_at_ms_ = 0;
+        check_ins_.clear();   // they are the one before's
+        check_ins_at_ms_ = 0;
         bodies_tried_.clear();
         if (person_changed || !can_moderate(who.role)) {
             store_.forget_hidden_bodies();

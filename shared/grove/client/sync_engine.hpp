@@ -51,6 +51,8 @@ struct SyncOptions {
     int page_limit = 500;                      // posts per changes-feed page (api.md allows 1..1000)
     int spotlight_days = 7;
     std::int64_t spotlight_every_ms = 5 * 60 * 1000;
+    std::int64_t check_ins_every_ms = 5 * 60 * 1000;   // how often GET /me/check-ins is asked
+    std::int64_t resources_every_ms = 60 * 1000;       // how often the module's shelf is asked
     std::int64_t token_refresh_margin_ms = 30000;   // ask for a new token this long before exp
     std::size_t max_body = kDefaultMaxBodyCodePoints;
 };
@@ -95,6 +97,17 @@ public:
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
+    const std::vector<Post>& check_ins() const override { return check_ins_; }
+    bool check_in_put_off(const std::string& id, std::int64_t day) const override;
+    void put_check_in_off(const std::string& id, std::int64_t day) override;
+    // The server's shelf with the person's queued changes applied.
+    const std::vector<Resource>& resources() const override;
+    Expected<Resource> add_resource(std::string title, std::string url, std::string note) override;
+    std::optional<ApiError> edit_resource(const std::string& id, std::string title, std::string url,
+                                          std::string note) override;
+    std::optional<ApiError> move_resource(const std::string& id, std::int64_t position) override;
+    std::optional<ApiError> remove_resource(const std::string& id) override;
+    std::optional<ApiError> answer_check_in(const std::string& id, Outcome outcome, std::string note) override;
 
     // ---- for tests and the benchmark ----
     const ClientStore& store() const { return store_; }
@@ -176,6 +189,8 @@ private:
     void bodies_phase();
     void spotlight_phase();
     void flags_phase();
+    void check_ins_phase();
+    void resources_phase();
 
     // [SECTION] writes (sync_engine_writes.cpp)
     OutboxEntry new_entry(WriteOp op, const std::string& post_id);
@@ -209,6 +224,14 @@ private:
     std::set<std::string> bodies_tried_;   // hidden posts whose text was asked for (curators)
     std::int64_t spotlight_at_ms_ = 0;
     std::int64_t flags_at_ms_ = 0;
+    std::vector<Post> check_ins_;          // the person's due check-ins (memory only: they are theirs)
+    std::int64_t check_ins_at_ms_ = 0;
+    std::map<std::string, std::map<std::string, std::int64_t>> later_;   // user id -> post id -> day put off (cached)
+    std::vector<Resource> resources_;      // the module's shelf (cached: the same for everyone)
+    std::int64_t resources_at_ms_ = 0;
+    mutable std::vector<Resource> shown_resources_;   // resources(): recomputed when revision_ moves
+    mutable std::uint64_t shown_resources_rev_ = 0;
+    std::optional<ApiError> check_curator() const;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
     std::int64_t create_started_ms_ = 0;

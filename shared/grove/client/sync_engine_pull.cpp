@@ -3,8 +3,10 @@
 // so the cache never claims a cursor whose posts it lacks. Without a cursor (first visit, another
 // person signed in, an unusable cache or cursor) it fetches every post and then replaces the
 // snapshot at once. Then, for curators, the text of hidden posts (never cached), the spotlight
-// and the flag queue.
+// and the flag queue; then the person's due check-ins and the module's resource shelf (API 1.1).
 #include "grove/client/sync_engine.hpp"
+
+#include <algorithm>   // std::stable_sort
 
 #include "grove/wire.hpp"   // Json, post_from_json, error_from_response
 
@@ -210,7 +212,7 @@ void SyncEngine::flags_phase() {
     const std::int64_t now = ports_.timers->now_ms();
     const bool stale = flags_at_ms_ == 0 || now - flags_at_ms_ >= options_.spotlight_every_ms;
     if (!can_moderate(store_.me().role) || !store_.me().known || !(flags_wanted_ || stale)) {
-        end_cycle();
+        check_ins_phase();
         return;
     }
     send(HttpRequest{"GET", options_.api + "/flags", {}, {}, 0}, [this, now](HttpResponse r) {
@@ -235,6 +237,76 @@ void SyncEngine::flags_phase() {
                 flags_at_ms_ = now;
                 flags_wanted_ = false;
                 changed();
+            }
+        }
+        check_ins_phase();
+    });
+}
+
+// The person's due check-ins of every module (API 1.1): asked every check_ins_every_ms, like the
+// spotlight. A check-in answered here while the request was out stays answered (it is queued).
+void SyncEngine::check_ins_phase() {
+    const std::int64_t now = ports_.timers->now_ms();
+    if (!store_.me().known || (check_ins_at_ms_ && now - check_ins_at_ms_ < options_.check_ins_every_ms)) {
+        resources_phase();
+        return;
+    }
+    const std::uint64_t epoch = identity_epoch_;
+    send(HttpRequest{"GET", options_.api + "/me/check-ins", {}, {}, 0}, [this, now, epoch](HttpResponse r) {
+        if (epoch == identity_epoch_ && classify_status(r.status) == Answer::ok) {
+            const Json j = Json::parse(r.body, nullptr, false);
+            const auto list = j.is_object() ? j.find("posts") : j.end();
+            if (j.is_object() && list != j.end() && list->is_array()) {
+                std::vector<Post> due;
+                for (const Json& item : *list) {
+                    auto p = post_from_json(item);
+                    // Only the person's own commitments: anything else is not theirs to answer.
+                    if (!p || p->kind != Kind::commitment || p->author.id != store_.me().id || p->deleted) continue;
+                    bool answered = false;   // queued here, not yet sent
+                    for (const QueuedWrite& w : store_.outbox())
+                        answered |= w.entry.op == WriteOp::outcome && w.entry.post_id == p->id && store_.applies(w.entry);
+                    if (!answered) due.push_back(std::move(p).value());
+                }
+                check_ins_at_ms_ = now;
+                if (!(due == check_ins_)) {
+                    check_ins_ = std::move(due);
+                    changed();
+                }
+            }
+        }
+        resources_phase();
+    });
+}
+
+// The module's shelf (API 1.1): asked every resources_every_ms and kept in the cache, so it shows
+// offline. Only entries the API would send (an http(s) url, this module) are taken.
+void SyncEngine::resources_phase() {
+    const std::int64_t now = ports_.timers->now_ms();
+    if (resources_at_ms_ && now - resources_at_ms_ < options_.resources_every_ms) {
+        end_cycle();
+        return;
+    }
+    const std::string url = options_.api + "/modules/" + url_encode(options_.module) + "/resources";
+    send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
+        if (classify_status(r.status) == Answer::ok) {
+            const Json j = Json::parse(r.body, nullptr, false);
+            const auto list = j.is_object() ? j.find("resources") : j.end();
+            if (j.is_object() && list != j.end() && list->is_array()) {
+                std::vector<Resource> shelf;
+                for (const Json& item : *list) {
+                    auto res = resource_from_json(item);
+                    if (res && res->module == options_.module && !res->deleted) shelf.push_back(std::move(res).value());
+                }
+                std::stable_sort(shelf.begin(), shelf.end(),
+                                 [](const Resource& a, const Resource& b) { return a.position < b.position; });
+                resources_at_ms_ = now;
+                if (!(shelf == resources_)) {
+                    resources_ = std::move(shelf);
+                    StorageBatch b;
+                    b.put_meta.push_back({kMetaResources, encode_resources(resources_)});
+                    write_storage(std::move(b));
+                    changed();
+                }
             }
         }
         end_cycle();

@@ -5,6 +5,8 @@
 // stay where they are, unsent and unseen, until that person is signed in here again.
 #include "grove/client/sync_engine.hpp"
 
+#include <algorithm>   // std::find_if, std::remove_if
+
 #include "grove/wire.hpp"   // Json, post_from_json, error_from_response
 
 namespace grove {
@@ -73,7 +75,8 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
     store_.set_in_flight(e.key, false);
     Answer answer = classify_status(r.status);
     // Deleting what is already gone reached its goal.
-    if (r.status == 404 && (e.op == WriteOp::remove || (e.op == WriteOp::endorse && !e.value))) answer = Answer::ok;
+    if (r.status == 404 && (e.op == WriteOp::remove || e.op == WriteOp::resource_remove || (e.op == WriteOp::endorse && !e.value)))
+        answer = Answer::ok;
 
     if (answer == Answer::ok) {
         const Json j = Json::parse(r.body, nullptr, false);
@@ -87,6 +90,37 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
                 // A 2xx that is not the post (a captive portal's page, a proxy) did not reach the API.
                 readable = post.ok() && post->id == e.post_id && post->module == options_.module;
                 if (readable) store_.merge(std::move(post).value());
+                break;
+            }
+            case WriteOp::resource_add:
+            case WriteOp::resource_edit: {
+                auto res = resource_from_json(j);
+                readable = res.ok() && res->id == e.post_id;
+                if (!readable) break;
+                // Taken at once (no flicker back to the old shelf), and the shelf is asked again
+                // after this push: other entries' positions moved too.
+                resources_at_ms_ = 0;
+                resources_.erase(std::remove_if(resources_.begin(), resources_.end(),
+                                                [&](const Resource& x) { return x.id == e.post_id; }),
+                                 resources_.end());
+                if (!res->deleted) {
+                    const auto at = std::find_if(resources_.begin(), resources_.end(),
+                                                 [&](const Resource& x) { return x.position >= res->position; });
+                    resources_.insert(at, std::move(res).value());
+                }
+                break;
+            }
+            case WriteOp::resource_remove:
+                resources_at_ms_ = 0;
+                resources_.erase(std::remove_if(resources_.begin(), resources_.end(),
+                                                [&](const Resource& x) { return x.id == e.post_id; }),
+                                 resources_.end());
+                break;
+            case WriteOp::outcome: {
+                // The post may be of another module (a check-in card): taken only when it is ours.
+                auto post = post_from_json(j);
+                readable = post.ok() && post->id == e.post_id;
+                if (readable && post->module == options_.module) store_.merge(std::move(post).value());
                 break;
             }
             case WriteOp::endorse: {
@@ -141,6 +175,22 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
         }
         case Answer::permanent: {
             const ApiError err = error_from_response(r.status, r.body);
+            if ((e.op == WriteOp::outcome && !store_.server_post(e.post_id)) || is_resource_op(e.op)) {
+                // Another module's commitment, or a change to the shelf: no card here shows the
+                // refusal with Retry and Discard, so it is dropped and said once (the shelf is
+                // asked again, so what shows is the server's).
+                if (is_resource_op(e.op)) resources_at_ms_ = 0;
+                store_.remove(e.key);
+                StorageBatch b;
+                b.delete_outbox.push_back(e.key);
+                write_storage(std::move(b));
+                broadcast_outbox();
+                emit_error(err.code, err.message);
+                changed();
+                emit_sync();
+                push_next();
+                return;
+            }
             OutboxEntry failed = e;
             failed.failed = true;
             failed.error_status = r.status;

@@ -4,6 +4,8 @@
 // someone's: while nobody is known to be signed in, none is taken (check_signed_in).
 #include "grove/client/sync_engine.hpp"
 
+#include <algorithm>   // std::find_if, std::none_of
+
 #include "grove/utf8.hpp"         // trim, count_code_points, is_valid_utf8
 #include "grove/validation.hpp"   // validate_body, check_body_for_kind
 #include "grove/wire.hpp"         // Json, dump, to_json
@@ -207,6 +209,171 @@ std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
     OutboxEntry e = new_entry(WriteOp::hide, id);
     e.value = hidden;
     queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::answer_check_in(const std::string& id, Outcome outcome, std::string note) {
+    if (auto err = check_signed_in()) return err;
+    auto text = validate_note(note, "note", kMaxOutcomeNoteCodePoints);   // the server's rule
+    if (!text) return text.error();
+    // A post of this module, or a due check-in of another module's.
+    const Post* post = nullptr;
+    if (const ShownPost* shown = store_.shown(id)) post = &shown->post();
+    for (const Post& due : check_ins_)
+        if (!post && due.id == id) post = &due;
+    if (!post) return ApiError::not_found("This commitment no longer exists.");
+    if (post->author.id != store_.me().id)
+        return ApiError::forbidden("Only the person who made a commitment can say how it went.");
+    if (post->kind != Kind::commitment) return ApiError::invalid_field("kind", "Only commitments have check-ins.");
+    drop_failed(id, WriteOp::outcome);
+    OutboxEntry e = new_entry(WriteOp::outcome, id);
+    e.outcome = outcome;
+    e.note = std::move(text).value();
+    // Answered: the card goes at once (the next GET /me/check-ins leaves it out while queued).
+    for (auto it = check_ins_.begin(); it != check_ins_.end(); ++it) {
+        if (it->id == id) {
+            check_ins_.erase(it);
+            break;
+        }
+    }
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+bool SyncEngine::check_in_put_off(const std::string& id, std::int64_t day) const {
+    const Identity& me = store_.me();
+    if (!me.known) return false;
+    const auto mine = later_.find(me.id);
+    if (mine == later_.end()) return false;
+    const auto it = mine->second.find(id);
+    return it != mine->second.end() && it->second == day;
+}
+
+void SyncEngine::put_check_in_off(const std::string& id, std::int64_t day) {
+    const Identity& me = store_.me();
+    if (!me.known || !is_valid_post_id(id)) return;
+    auto& mine = later_[me.id];
+    for (auto it = mine.begin(); it != mine.end();) it = it->second < day ? mine.erase(it) : std::next(it);   // past days
+    mine[id] = day;
+    StorageBatch b;
+    b.put_meta.push_back({later_key(me.id), encode_later(me.id, mine)});
+    write_storage(std::move(b));
+}
+
+// [SECTION] The resource shelf ---------------------------------------------------------------
+
+std::optional<ApiError> SyncEngine::check_curator() const {
+    if (auto err = check_signed_in()) return err;
+    if (!can_curate_resources(store_.me().role)) return ApiError::forbidden("Only curators can change the resources.");
+    return std::nullopt;
+}
+
+const std::vector<Resource>& SyncEngine::resources() const {
+    if (shown_resources_rev_ == revision_) return shown_resources_;
+    shown_resources_rev_ = revision_;
+    std::vector<Resource> shelf = resources_;
+    auto find = [&](const std::string& id) {
+        return std::find_if(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.id == id; });
+    };
+    for (const QueuedWrite& w : store_.outbox()) {
+        const OutboxEntry& e = w.entry;
+        if (!is_resource_op(e.op) || !store_.applies(e) || e.failed) continue;
+        auto it = find(e.post_id);
+        switch (e.op) {
+            case WriteOp::resource_add:
+                if (it == shelf.end()) {
+                    Resource r;
+                    r.id = e.post_id;
+                    r.module = options_.module;
+                    r.title = e.title.value_or("");
+                    r.url = e.url.value_or("");
+                    r.note = e.note;
+                    r.added_by = Author{store_.me().id, store_.me().name, store_.me().role};
+                    r.created_at_ms = e.created_ms;
+                    shelf.push_back(std::move(r));
+                }
+                break;
+            case WriteOp::resource_edit:
+                if (it == shelf.end()) break;
+                if (e.title) it->title = *e.title;
+                if (e.url) it->url = *e.url;
+                if (e.resource_note) it->note = *e.resource_note;
+                if (e.position) {
+                    Resource moved = std::move(*it);
+                    shelf.erase(it);
+                    const auto at = static_cast<std::size_t>(std::min<std::int64_t>(*e.position, static_cast<std::int64_t>(shelf.size())));
+                    shelf.insert(shelf.begin() + static_cast<std::ptrdiff_t>(at), std::move(moved));
+                }
+                break;
+            case WriteOp::resource_remove:
+                if (it != shelf.end()) shelf.erase(it);
+                break;
+            default: break;
+        }
+    }
+    for (std::size_t i = 0; i < shelf.size(); ++i) shelf[i].position = static_cast<std::int64_t>(i);
+    shown_resources_ = std::move(shelf);
+    return shown_resources_;
+}
+
+Expected<Resource> SyncEngine::add_resource(std::string title, std::string url, std::string note) {
+    if (auto err = check_curator()) return *err;
+    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    auto u = validate_url(url);
+    if (!u) return u.error();
+    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
+    if (!n) return n.error();
+    const std::string id = make_post_id(ports_.timers->now_ms(), ports_.random(), ports_.random());
+    OutboxEntry e = new_entry(WriteOp::resource_add, id);
+    e.title = std::move(t).value();
+    e.url = std::move(u).value();
+    e.note = std::move(n).value();
+    queue(std::move(e));
+    for (const Resource& r : resources())
+        if (r.id == id) return r;
+    return ApiError::internal("The resource was not kept.");
+}
+
+std::optional<ApiError> SyncEngine::edit_resource(const std::string& id, std::string title, std::string url,
+                                                  std::string note) {
+    if (auto err = check_curator()) return err;
+    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    auto u = validate_url(url);
+    if (!u) return u.error();
+    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
+    if (!n) return n.error();
+    const auto& shelf = resources();
+    const auto it = std::find_if(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.id == id; });
+    if (it == shelf.end()) return ApiError::not_found("This resource is no longer on the shelf.");
+    if (it->title == t.value() && it->url == u.value() && it->note == n.value()) return std::nullopt;
+    OutboxEntry e = new_entry(WriteOp::resource_edit, id);
+    e.title = std::move(t).value();
+    e.url = std::move(u).value();
+    e.resource_note = std::move(n).value();
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::move_resource(const std::string& id, std::int64_t position) {
+    if (auto err = check_curator()) return err;
+    if (position < 0) return ApiError::invalid_field("position", "A position is 0 or more.");
+    const auto& shelf = resources();
+    const auto it = std::find_if(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.id == id; });
+    if (it == shelf.end()) return ApiError::not_found("This resource is no longer on the shelf.");
+    if (it->position == position) return std::nullopt;
+    OutboxEntry e = new_entry(WriteOp::resource_edit, id);
+    e.position = position;
+    queue(std::move(e));
+    return std::nullopt;
+}
+
+std::optional<ApiError> SyncEngine::remove_resource(const std::string& id) {
+    if (auto err = check_curator()) return err;
+    const auto& shelf = resources();
+    if (std::none_of(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.id == id; })) return std::nullopt;
+    queue(new_entry(WriteOp::resource_remove, id));
     return std::nullopt;
 }
 

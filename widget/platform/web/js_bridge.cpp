@@ -11,6 +11,7 @@ void grove_js_view_style(int id, const char* vars_json);
 void grove_js_emit(int id, const char* name, const char* detail_json);
 int grove_js_is_apple();
 void grove_js_clipboard_write(const char* text);
+void grove_js_open_url(const char* url);
 char* grove_js_clipboard_read();   // malloc'ed UTF-8, caller frees
 }
 
@@ -31,6 +32,8 @@ std::string js_canvas_selector(int id) { return "#grove-canvas-" + std::to_strin
 bool js_is_apple_platform() { return grove_js_is_apple() != 0; }
 
 void js_clipboard_write(const char* text) { grove_js_clipboard_write(text); }
+
+void js_open_url(const std::string& url) { grove_js_open_url(url.c_str()); }
 
 const char* js_clipboard_read() {
     static std::string last;

@@ -27,6 +27,8 @@ void js_emit(int mount_id, const char* event_name, const std::string& detail_jso
 std::string js_canvas_selector(int mount_id);
 bool js_is_apple_platform();
 void js_clipboard_write(const char* text);
+// Opens an http(s) address in a new tab with noopener and noreferrer (a link in a post).
+void js_open_url(const std::string& url);
 const char* js_clipboard_read();   // last text pasted into this page's widgets
 
 }  // namespace grove

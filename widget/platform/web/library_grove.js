@@ -21,6 +21,13 @@ mergeInto(LibraryManager.library, {
   grove_js_clipboard_write: function (text) {
     Module.groveClipboardWrite(UTF8ToString(text));
   },
+  // A link in a post was clicked or activated by keyboard: a new tab that cannot reach this page
+  // (noopener) and is not told where it came from (noreferrer). Only http(s) addresses open.
+  grove_js_open_url: function (url) {
+    var u = UTF8ToString(url);
+    if (!/^https?:\/\//i.test(u)) return;
+    window.open(u, '_blank', 'noopener,noreferrer');
+  },
   grove_js_clipboard_read: function () {
     var s = Module.groveClipboardText || '';
     var n = lengthBytesUTF8(s) + 1;

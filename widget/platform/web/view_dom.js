@@ -130,6 +130,9 @@ var GROVE_VIEW_CSS = [
   '.grove-html .grove-note p{color:var(--grove-text)}',
   '.grove-html .grove-note p:first-child{color:var(--grove-warning-text)}',
   '.grove-html [role=group]{margin:6px 0}',
+  '.grove-html .grove-check-in{border:1px solid var(--grove-link);border-radius:10px;padding:10px 14px;margin:0 0 14px;' +
+    'background:var(--grove-surface-alt)}',
+  '.grove-html .grove-check-in h2{margin:0 0 8px}',
   '.grove-html .grove-actions span{color:var(--grove-muted);font-size:.87em;margin-right:8px}',
   '.grove-html a{color:var(--grove-link);text-decoration:underline}',
   '.grove-html button{font:inherit;font-size:.93em;color:var(--grove-link);background:var(--grove-surface);' +

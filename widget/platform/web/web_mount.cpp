@@ -505,6 +505,7 @@ void WebMount::draw(double time_ms) {
     report.view_ops = o.view_ops;
     report.view_focus = o.view_focus;
     js_frame_done(id_, report);
+    if (!o.open_url.empty()) js_open_url(o.open_url);
 
     first_frame_done_ = true;
     drawing_ = false;
