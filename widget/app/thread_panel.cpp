@@ -290,6 +290,11 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     const float left = ImGui::GetCursorPosX();
     const float top = ImGui::GetCursorPosY();   // the list's top, in content coordinates
     online_ = d.status().online;
+    // The widget was resized and what sits above the list (composer, chips, shelf) changed height,
+    // e.g. its chips wrapped: while the person reads the thread, it stays where it was.
+    const bool resized = width != width_ || ui.scale != scale_;
+    if (resized && list_top_ >= 0 && top != list_top_ && win->Scroll.y > list_top_) win->Scroll.y += top - list_top_;
+    list_top_ = top;
     double view_top = win->Scroll.y - top;
     const float view_h = win->InnerRect.GetHeight();
 
