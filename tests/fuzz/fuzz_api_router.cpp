@@ -57,7 +57,7 @@ bool error_code_matches(int status, const std::string& code) {
     switch (status) {
         case 400: return code == "invalid_json" || code == "invalid_utf8" || code == "bad_request";
         case 401: return code == "unauthorized";
-        case 403: return code == "forbidden" || code == "own_post";
+        case 403: return code == "forbidden" || code == "own_post" || code == "under_review";
         case 404: return code == "not_found";
         case 405: return code == "method_not_allowed";
         case 409: return code == "conflict";
