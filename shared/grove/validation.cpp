@@ -303,6 +303,17 @@ Expected<std::string> validate_url(std::string_view raw) {
     return url;
 }
 
+Expected<ResourceFields> validate_resource_fields(std::string_view title, std::string_view url,
+                                                  std::string_view note) {
+    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
+    if (!t) return t.error();
+    auto u = validate_url(url);
+    if (!u) return u.error();
+    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
+    if (!n) return n.error();
+    return ResourceFields{std::move(t).value(), std::move(u).value(), std::move(n).value()};
+}
+
 Expected<FlagText> validate_flag(std::string_view reason, std::string_view details) {
     auto r = validate_note(reason, "reason", kMaxFlagReasonCodePoints);
     if (!r) return r.error();

@@ -73,6 +73,17 @@ Expected<std::string> validate_note(std::string_view raw, const char* field, std
 // A resource's url: trimmed, is_http_url. Errors: 422 invalid_field, field "url".
 Expected<std::string> validate_url(std::string_view raw);
 
+// A shelf resource's fields as a curator writes them: title (1..120 code points), url
+// (validate_url) and note (0..280), each trimmed. The widget checks with this before it queues
+// an add or an edit; the server when a create arrives. Errors name the field.
+struct ResourceFields {
+    std::string title;
+    std::string url;
+    std::string note;
+};
+Expected<ResourceFields> validate_resource_fields(std::string_view title, std::string_view url,
+                                                  std::string_view note);
+
 // A flag's words: the reason and the details, each trimmed and at most 500 code points, both
 // optional. Errors name "reason" or "details". The widget checks with this before it queues a
 // flag; the server with it when one arrives.

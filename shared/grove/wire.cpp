@@ -423,21 +423,15 @@ Expected<CreateResourceRequest> decode_create_resource(const Json& j) {
     if (!request_id(j, r.id, err, "resource")) return err;
     const std::string* title = get_string(j, "title", err);
     if (!title) return err;
-    auto t = validate_title(*title, "title", kMaxResourceTitleCodePoints);
-    if (!t) return t.error();
-    r.title = std::move(t).value();
     const std::string* url = get_string(j, "url", err);
     if (!url) return err;
-    auto u = validate_url(*url);
-    if (!u) return u.error();
-    r.url = std::move(u).value();
     const std::string* note;
     if (!request_text(j, "note", note, err)) return err;
-    if (note) {
-        auto n = validate_note(*note, "note", kMaxResourceNoteCodePoints);
-        if (!n) return n.error();
-        r.note = std::move(n).value();
-    }
+    auto fields = validate_resource_fields(*title, *url, note ? std::string_view(*note) : std::string_view());
+    if (!fields) return fields.error();
+    r.title = std::move(fields.value().title);
+    r.url = std::move(fields.value().url);
+    r.note = std::move(fields.value().note);
     auto mt = decode_module_title(j);
     if (!mt) return mt.error();
     r.module_title = std::move(mt).value();

@@ -1,7 +1,7 @@
 #include "hardening_support.hpp"
 
-#include <arpa/inet.h>    // inet_pton
-#include <netinet/in.h>   // sockaddr_in
+#include "loopback.hpp"
+
 #include <poll.h>         // poll
 #include <signal.h>       // kill
 #include <sqlite3.h>      // the audit reads the database file directly
@@ -21,15 +21,7 @@ namespace grove::test {
 
 // -- RawConnection ---------------------------------------------------------------------------
 
-RawConnection::RawConnection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    REQUIRE(fd_ >= 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-}
+RawConnection::RawConnection(int port) : fd_(connect_loopback(port)) {}
 
 RawConnection::~RawConnection() { ::close(fd_); }
 

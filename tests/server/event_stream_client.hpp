@@ -2,10 +2,8 @@
 // for the real-HTTP tests of live updates.
 #pragma once
 
-#include <arpa/inet.h>    // inet_pton
-#include <netinet/in.h>   // sockaddr_in
 #include <poll.h>         // poll
-#include <sys/socket.h>   // socket, connect
+#include <sys/socket.h>   // send, recv
 #include <unistd.h>       // close
 
 #include <algorithm>      // std::max
@@ -13,6 +11,8 @@
 #include <string>         // std::string
 
 #include <doctest/doctest.h>
+
+#include "loopback.hpp"
 
 namespace grove::test {
 
@@ -24,13 +24,7 @@ using std::chrono::steady_clock;
 class EventStream {
 public:
     EventStream(int port, const std::string& modules, const std::string& token) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        REQUIRE(fd_ >= 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(static_cast<uint16_t>(port));
-        inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-        REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        fd_ = connect_loopback(port);
         const std::string req = "GET /api/v1/events?modules=" + modules + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
                                 "Authorization: Bearer " + token + "\r\nAccept: text/event-stream\r\n\r\n";
         REQUIRE(::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()));

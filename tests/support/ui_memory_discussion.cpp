@@ -202,18 +202,14 @@ void MemoryDiscussion::refresh_flags() { calls.push_back("refresh_flags"); }
 
 Expected<Resource> MemoryDiscussion::add_resource(std::string title, std::string url, std::string note) {
     if (!can_curate_resources(me_.role)) return ApiError::forbidden("Only curators can change the resources.");
-    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
-    if (!t) return t.error();
-    auto u = validate_url(url);
-    if (!u) return u.error();
-    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
-    if (!n) return n.error();
+    auto fields = validate_resource_fields(title, url, note);
+    if (!fields) return fields.error();
     Resource r;
     r.id = "res" + std::to_string(next_id_++);
     r.module = module_;
-    r.title = t.value();
-    r.url = u.value();
-    r.note = n.value();
+    r.title = fields.value().title;
+    r.url = fields.value().url;
+    r.note = fields.value().note;
     r.added_by = Author{me_.id, me_.name, me_.role};
     r.position = static_cast<std::int64_t>(resources_.size());
     resources_.push_back(r);
@@ -225,17 +221,13 @@ Expected<Resource> MemoryDiscussion::add_resource(std::string title, std::string
 std::optional<ApiError> MemoryDiscussion::edit_resource(const std::string& id, std::string title, std::string url,
                                                         std::string note) {
     if (!can_curate_resources(me_.role)) return ApiError::forbidden("Only curators can change the resources.");
-    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
-    if (!t) return t.error();
-    auto u = validate_url(url);
-    if (!u) return u.error();
-    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
-    if (!n) return n.error();
+    auto fields = validate_resource_fields(title, url, note);
+    if (!fields) return fields.error();
     for (Resource& r : resources_) {
         if (r.id != id) continue;
-        r.title = t.value();
-        r.url = u.value();
-        r.note = n.value();
+        r.title = fields.value().title;
+        r.url = fields.value().url;
+        r.note = fields.value().note;
         calls.push_back("edit_resource " + id + " " + r.title + " | " + r.url + " | " + r.note);
         ++revision_;
         return std::nullopt;

@@ -219,4 +219,15 @@ TEST_CASE("validation: titles, notes and urls name their field") {
             CHECK(e.error().field == "url");
         }
     }
+    SUBCASE("a resource's fields: each trimmed, the first wrong one named") {
+        auto ok = validate_resource_fields(" Checklist ", " https://e.example/c ", " print it ");
+        REQUIRE(ok);
+        CHECK(ok.value().title == "Checklist");
+        CHECK(ok.value().url == "https://e.example/c");
+        CHECK(ok.value().note == "print it");
+        CHECK(validate_resource_fields("", "https://e.example/", "").error().field == "title");
+        CHECK(validate_resource_fields("T", "ftp://e.example/", "").error().field == "url");
+        CHECK(validate_resource_fields("T", "https://e.example/", std::string(281, 'n')).error().field == "note");
+        CHECK(validate_resource_fields("T", "https://e.example/", "").value().note.empty());
+    }
 }

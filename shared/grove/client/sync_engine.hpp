@@ -181,6 +181,7 @@ private:
     void push_next();
     void send_write(const OutboxEntry& entry);
     void on_write_answer(const OutboxEntry& entry, HttpResponse response);
+    void finish_refusal(StorageBatch batch, const ApiError& err);
 
     // [SECTION] pull (sync_engine_pull.cpp)
     void pull_phase();

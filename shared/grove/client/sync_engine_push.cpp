@@ -183,12 +183,7 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
                 store_.remove(e.key);
                 StorageBatch b;
                 b.delete_outbox.push_back(e.key);
-                write_storage(std::move(b));
-                broadcast_outbox();
-                emit_error(err.code, err.message);
-                changed();
-                emit_sync();
-                push_next();
+                finish_refusal(std::move(b), err);
                 return;
             }
             OutboxEntry failed = e;
@@ -199,12 +194,7 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             store_.update(failed);
             StorageBatch b;
             b.put_outbox.push_back({failed.key, encode_outbox_record(failed)});
-            write_storage(std::move(b));
-            broadcast_outbox();
-            emit_error(err.code, err.message);
-            changed();
-            emit_sync();
-            push_next();
+            finish_refusal(std::move(b), err);
             return;
         }
         case Answer::unauthorized:   // even a fresh token was refused: note_answer told the person
@@ -215,6 +205,17 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             fail_cycle(backoff_.next_delay_ms(ports_.random()));
             return;
     }
+}
+
+// A refused write, kept with its error or dropped (the batch says which): stored, told to the
+// other tabs and the person, then the next write goes.
+void SyncEngine::finish_refusal(StorageBatch batch, const ApiError& err) {
+    write_storage(std::move(batch));
+    broadcast_outbox();
+    emit_error(err.code, err.message);
+    changed();
+    emit_sync();
+    push_next();
 }
 
 }  // namespace grove

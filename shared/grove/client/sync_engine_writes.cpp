@@ -318,17 +318,13 @@ const std::vector<Resource>& SyncEngine::resources() const {
 
 Expected<Resource> SyncEngine::add_resource(std::string title, std::string url, std::string note) {
     if (auto err = check_curator()) return *err;
-    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
-    if (!t) return t.error();
-    auto u = validate_url(url);
-    if (!u) return u.error();
-    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
-    if (!n) return n.error();
+    auto fields = validate_resource_fields(title, url, note);
+    if (!fields) return fields.error();
     const std::string id = make_post_id(ports_.timers->now_ms(), ports_.random(), ports_.random());
     OutboxEntry e = new_entry(WriteOp::resource_add, id);
-    e.title = std::move(t).value();
-    e.url = std::move(u).value();
-    e.note = std::move(n).value();
+    e.title = std::move(fields.value().title);
+    e.url = std::move(fields.value().url);
+    e.note = std::move(fields.value().note);
     queue(std::move(e));
     for (const Resource& r : resources())
         if (r.id == id) return r;
@@ -338,20 +334,17 @@ Expected<Resource> SyncEngine::add_resource(std::string title, std::string url, 
 std::optional<ApiError> SyncEngine::edit_resource(const std::string& id, std::string title, std::string url,
                                                   std::string note) {
     if (auto err = check_curator()) return err;
-    auto t = validate_title(title, "title", kMaxResourceTitleCodePoints);
-    if (!t) return t.error();
-    auto u = validate_url(url);
-    if (!u) return u.error();
-    auto n = validate_note(note, "note", kMaxResourceNoteCodePoints);
-    if (!n) return n.error();
+    auto fields = validate_resource_fields(title, url, note);
+    if (!fields) return fields.error();
+    ResourceFields& f = fields.value();
     const auto& shelf = resources();
     const auto it = std::find_if(shelf.begin(), shelf.end(), [&](const Resource& r) { return r.id == id; });
     if (it == shelf.end()) return ApiError::not_found("This resource is no longer on the shelf.");
-    if (it->title == t.value() && it->url == u.value() && it->note == n.value()) return std::nullopt;
+    if (it->title == f.title && it->url == f.url && it->note == f.note) return std::nullopt;
     OutboxEntry e = new_entry(WriteOp::resource_edit, id);
-    e.title = std::move(t).value();
-    e.url = std::move(u).value();
-    e.resource_note = std::move(n).value();
+    e.title = std::move(f.title);
+    e.url = std::move(f.url);
+    e.resource_note = std::move(f.note);
     queue(std::move(e));
     return std::nullopt;
 }
