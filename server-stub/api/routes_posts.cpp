@@ -39,7 +39,7 @@ ApiResponse feed(ApiContext& ctx, const RouteContext& rc) {
     if (!result) return error_response(result.error());
     const FeedAnswer& a = result.value();
     auto body = std::make_shared<const std::string>(
-        dump(Json{{"posts", posts_json(a.posts)}, {"cursor", a.cursor}, {"has_more", a.has_more}}));
+        dump(feed_page_json(a.posts, a.cursor, a.has_more)));
     if (cacheable) ctx.feed_cache.store(key, a.snapshot_rev, body);
     return json_response(200, *body);
 }
@@ -80,7 +80,7 @@ ApiResponse endorsement(ApiContext& ctx, const RouteContext& rc, bool endorsed) 
     if (!title) return error_response(title.error());
     return answer(ctx.service.set_endorsement(*rc.caller, rc.params[0], endorsed, title.value()),
                   [](const EndorsementAnswer& a) {
-        return json_response(200, Json{{"endorsements", a.endorsements}, {"endorsed_by_me", a.endorsed_by_me}});
+        return json_response(200, to_json(EndorsementState{a.endorsements, a.endorsed_by_me}));
     });
 }
 
@@ -103,7 +103,7 @@ ApiResponse spotlight(ApiContext& ctx, const RouteContext& rc) {
     auto days = rc.query.get_int("days", 7, 1, kMaxSpotlightDays);
     if (!days) return error_response(days.error());
     return answer(ctx.service.spotlight(*rc.caller, days.value()),
-                  [](const std::vector<Post>& posts) { return json_response(200, Json{{"posts", posts_json(posts)}}); });
+                  [](const std::vector<Post>& posts) { return json_response(200, post_list_json(posts)); });
 }
 
 ApiResponse outcome(ApiContext& ctx, const RouteContext& rc) {
@@ -117,7 +117,7 @@ ApiResponse outcome(ApiContext& ctx, const RouteContext& rc) {
 
 ApiResponse check_ins(ApiContext& ctx, const RouteContext& rc) {
     return answer(ctx.service.due_check_ins(*rc.caller),
-                  [](const std::vector<Post>& posts) { return json_response(200, Json{{"posts", posts_json(posts)}}); });
+                  [](const std::vector<Post>& posts) { return json_response(200, post_list_json(posts)); });
 }
 
 Json title_json(const std::optional<std::string>& title) { return title ? Json(*title) : Json(nullptr); }

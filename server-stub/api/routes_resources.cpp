@@ -8,9 +8,7 @@ namespace {
 
 ApiResponse list(ApiContext& ctx, const RouteContext& rc) {
     return answer(ctx.service.resources(*rc.caller, rc.params[0]), [](const std::vector<Resource>& shelf) {
-        Json list = Json::array();
-        for (const Resource& r : shelf) list.push_back(to_json(r));
-        return json_response(200, Json{{"resources", list}});
+        return json_response(200, resource_list_json(shelf));
     });
 }
 

@@ -266,6 +266,98 @@ Expected<Resource> resource_from_json(const Json& j) {
     return r;
 }
 
+namespace {
+
+// The array under `name` of an object; nullptr (and err set) when there is none.
+const Json* get_array(const Json& j, const char* name, ApiError& err) {
+    const Json* f = j.is_object() ? field(j, name) : nullptr;
+    if (!f || !f->is_array()) {
+        err = wrong_type(name, "a list");
+        return nullptr;
+    }
+    return f;
+}
+
+template <typename T, typename Decode>
+std::vector<T> decode_each(const Json& list, Decode decode, std::size_t& skipped) {
+    std::vector<T> out;
+    out.reserve(list.size());
+    for (const Json& item : list) {
+        auto v = decode(item);
+        if (v) {
+            out.push_back(std::move(v).value());
+        } else {
+            ++skipped;
+        }
+    }
+    return out;
+}
+
+Json posts_array(const std::vector<Post>& posts) {
+    Json list = Json::array();
+    for (const Post& p : posts) list.push_back(to_json(p));
+    return list;
+}
+
+}  // namespace
+
+Json post_list_json(const std::vector<Post>& posts) { return Json{{"posts", posts_array(posts)}}; }
+
+Expected<PostList> decode_post_list(const Json& j) {
+    ApiError err;
+    const Json* list = get_array(j, "posts", err);
+    if (!list) return err;
+    PostList out;
+    out.posts = decode_each<Post>(*list, post_from_json, out.skipped);
+    return out;
+}
+
+Json feed_page_json(const std::vector<Post>& posts, const std::string& cursor, bool has_more) {
+    return Json{{"posts", posts_array(posts)}, {"cursor", cursor}, {"has_more", has_more}};
+}
+
+Expected<FeedPage> decode_feed_page(const Json& j) {
+    ApiError err;
+    const Json* list = get_array(j, "posts", err);
+    if (!list) return err;
+    FeedPage page;
+    const std::string* cursor = get_string(j, "cursor", err);
+    if (!cursor) return err;
+    page.cursor = *cursor;
+    if (!get_bool(j, "has_more", page.has_more, err)) return err;
+    page.posts = decode_each<Post>(*list, post_from_json, page.skipped);
+    return page;
+}
+
+Json to_json(const EndorsementState& s) {
+    return Json{{"endorsements", s.endorsements}, {"endorsed_by_me", s.endorsed_by_me}};
+}
+
+Expected<EndorsementState> decode_endorsement_state(const Json& j) {
+    if (!j.is_object()) return ApiError::bad_request("The answer is not an object.");
+    ApiError err;
+    EndorsementState s;
+    if (!get_int(j, "endorsements", s.endorsements, err)) return err;
+    if (s.endorsements < 0) return ApiError::invalid_field("endorsements", "A count is 0 or more.");
+    if (!get_bool(j, "endorsed_by_me", s.endorsed_by_me, err)) return err;
+    return s;
+}
+
+Json resource_list_json(const std::vector<Resource>& resources) {
+    Json list = Json::array();
+    for (const Resource& r : resources) list.push_back(to_json(r));
+    return Json{{"resources", std::move(list)}};
+}
+
+Expected<ResourceList> decode_resource_list(const Json& j) {
+    ApiError err;
+    const Json* list = get_array(j, "resources", err);
+    if (!list) return err;
+    ResourceList out;
+    out.resources = decode_each<Resource>(*list, resource_from_json, out.skipped);
+    return out;
+}
+
 Expected<std::optional<std::string>> decode_module_title(const Json& j) {
     const Json* t = field(j, "module_title");
     if (!t || t->is_null()) return std::optional<std::string>();

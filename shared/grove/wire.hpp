@@ -7,6 +7,7 @@
 #include <optional>   // std::optional
 #include <string>     // std::string
 #include <string_view>
+#include <vector>     // std::vector
 
 #include <nlohmann/json.hpp>   // nlohmann::json
 
@@ -30,6 +31,44 @@ Expected<Post> post_from_json(const Json& json);
 
 Json to_json(const Resource& resource);
 Expected<Resource> resource_from_json(const Json& json);
+
+// -- Answers the server writes and the widget reads -------------------------------------------
+// Lists are read leniently: an entry that does not decode is left out and counted in `skipped`
+// (one bad post never hides the others); a body that is not the list at all is an error.
+
+// {"posts": [Post]}: the spotlight, the person's due check-ins.
+struct PostList {
+    std::vector<Post> posts;
+    std::size_t skipped = 0;
+};
+Json post_list_json(const std::vector<Post>& posts);
+Expected<PostList> decode_post_list(const Json& json);
+
+// A page of the changes feed: {"posts": [Post], "cursor": "...", "has_more": bool}.
+struct FeedPage {
+    std::vector<Post> posts;
+    std::string cursor;
+    bool has_more = false;
+    std::size_t skipped = 0;
+};
+Json feed_page_json(const std::vector<Post>& posts, const std::string& cursor, bool has_more);
+Expected<FeedPage> decode_feed_page(const Json& json);
+
+// The answer to PUT/DELETE .../endorsement.
+struct EndorsementState {
+    std::int64_t endorsements = 0;
+    bool endorsed_by_me = false;
+};
+Json to_json(const EndorsementState& state);
+Expected<EndorsementState> decode_endorsement_state(const Json& json);
+
+// A module's shelf: {"resources": [Resource]}.
+struct ResourceList {
+    std::vector<Resource> resources;
+    std::size_t skipped = 0;
+};
+Json resource_list_json(const std::vector<Resource>& resources);
+Expected<ResourceList> decode_resource_list(const Json& json);
 
 // Every write may carry "module_title" (api.md "Moderation additions"): absent or null is
 // nothing; else 1..120 code points of one line (400 for a wrong type, 422 otherwise).

@@ -242,3 +242,74 @@ TEST_CASE("wire: 1.1 request bodies") {
         CHECK(to_json(p.value()) == Json{{"position", 0}, {"note", ""}});
     }
 }
+
+TEST_CASE("wire: the answers the server writes and the widget reads, both ways") {
+    SUBCASE("a page of the changes feed; a bad post is skipped and counted, not the page") {
+        Post reply = sample();
+        reply.id = "reply-1";
+        reply.parent_id = sample().id;
+        const Json j = feed_page_json({sample(), reply}, "c-42", true);
+        CHECK(j["cursor"] == "c-42");
+        CHECK(j["has_more"] == true);
+        auto page = decode_feed_page(Json::parse(dump(j)));
+        REQUIRE(page);
+        REQUIRE(page->posts.size() == 2);
+        CHECK(page->posts[0] == sample());
+        CHECK(page->posts[1] == reply);
+        CHECK(page->cursor == "c-42");
+        CHECK(page->has_more);
+        CHECK(page->skipped == 0);
+
+        Json one_bad = j;
+        one_bad["posts"][0]["kind"] = 7;
+        auto lenient = decode_feed_page(one_bad);
+        REQUIRE(lenient);
+        CHECK(lenient->posts.size() == 1);
+        CHECK(lenient->skipped == 1);
+
+        for (const char* missing : {"posts", "cursor", "has_more"}) {
+            Json broken = j;
+            broken.erase(missing);
+            auto e = decode_feed_page(broken);
+            REQUIRE_FALSE(e);
+            CHECK(e.error().field == missing);
+        }
+        CHECK_FALSE(decode_feed_page(Json::parse("<html>portal</html>", nullptr, false)));
+        CHECK_FALSE(decode_feed_page(Json::array()));
+    }
+    SUBCASE("lists of posts (spotlight, check-ins) and of resources") {
+        auto posts = decode_post_list(post_list_json({sample()}));
+        REQUIRE(posts);
+        REQUIRE(posts->posts.size() == 1);
+        CHECK(posts->posts[0] == sample());
+        CHECK(decode_post_list(post_list_json({}))->posts.empty());
+        CHECK(decode_post_list(Json{{"posts", "no"}}).error().field == "posts");
+
+        Resource r;
+        r.id = "res-1";
+        r.module = "fire-safety-101";
+        r.title = "Checklist";
+        r.url = "https://intranet.example/c.pdf";
+        r.added_by = Author{"cat", "Cat Curator", Role::curator};
+        Json shelf = resource_list_json({r, r});
+        shelf["resources"][1]["url"] = "javascript:alert(1)";
+        auto list = decode_resource_list(shelf);
+        REQUIRE(list);
+        REQUIRE(list->resources.size() == 1);
+        CHECK(list->resources[0] == r);
+        CHECK(list->skipped == 1);
+        CHECK_FALSE(decode_resource_list(Json{{"posts", Json::array()}}));
+    }
+    SUBCASE("the endorsement answer") {
+        const Json j = to_json(EndorsementState{4, true});
+        CHECK(j == Json{{"endorsements", 4}, {"endorsed_by_me", true}});
+        auto back = decode_endorsement_state(j);
+        REQUIRE(back);
+        CHECK(back->endorsements == 4);
+        CHECK(back->endorsed_by_me);
+        CHECK(decode_endorsement_state(Json{{"endorsements", 4}}).error().field == "endorsed_by_me");
+        CHECK(decode_endorsement_state(Json{{"endorsements", -1}, {"endorsed_by_me", false}}).error().field ==
+              "endorsements");
+        CHECK_FALSE(decode_endorsement_state(Json("ok")));
+    }
+}

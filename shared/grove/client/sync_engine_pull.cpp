@@ -6,46 +6,12 @@
 // and the flag queue; then the person's due check-ins and the module's resource shelf (API 1.1).
 #include "grove/client/sync_engine.hpp"
 
-#include <algorithm>   // std::stable_sort
+#include <algorithm>   // std::stable_sort, std::remove_if
 
-#include "grove/wire.hpp"   // Json, post_from_json, error_from_response
+#include "grove/wire.hpp"   // Json, decode_feed_page, decode_post_list, post_from_json
 
 namespace grove {
 
-namespace {
-
-struct FeedPage {
-    std::vector<Post> posts;
-    std::string cursor;
-    bool has_more = false;
-    int skipped = 0;   // posts that were not valid or not of this module
-};
-
-std::optional<FeedPage> read_feed_page(const std::string& body, const std::string& module) {
-    const Json j = Json::parse(body, nullptr, false);
-    if (!j.is_object()) return std::nullopt;
-    const auto posts = j.find("posts");
-    const auto cursor = j.find("cursor");
-    const auto more = j.find("has_more");
-    if (posts == j.end() || !posts->is_array() || cursor == j.end() || !cursor->is_string() || more == j.end() ||
-        !more->is_boolean())
-        return std::nullopt;
-    FeedPage page;
-    page.cursor = cursor->get<std::string>();
-    page.has_more = more->get<bool>();
-    page.posts.reserve(posts->size());
-    for (const Json& item : *posts) {
-        auto p = post_from_json(item);
-        if (p && p->module == module) {
-            page.posts.push_back(std::move(p).value());
-        } else {
-            ++page.skipped;
-        }
-    }
-    return page;
-}
-
-}  // namespace
 
 void SyncEngine::pull_phase() {
     if (!visible_) {   // nothing while hidden: the next visibilitychange pulls
@@ -71,11 +37,18 @@ void SyncEngine::pull_page() {
 void SyncEngine::on_page(HttpResponse r) {
     const Answer answer = classify_status(r.status);
     if (answer == Answer::ok) {
-        auto page = read_feed_page(r.body, options_.module);
+        auto page = decode_feed_page(Json::parse(r.body, nullptr, false));
         if (!page) {
             ports_.page->warn("Grove: the changes feed answered something that is not a page of posts");
             fail_cycle(backoff_.next_delay_ms(ports_.random()));
             return;
+        }
+        {   // another module's posts are not this widget's: left out like invalid ones
+            std::vector<Post>& posts = page->posts;
+            const auto foreign = std::remove_if(posts.begin(), posts.end(),
+                                                [this](const Post& p) { return p.module != options_.module; });
+            page->skipped += static_cast<std::size_t>(posts.end() - foreign);
+            posts.erase(foreign, posts.end());
         }
         if (page->skipped)
             ports_.page->warn("Grove: skipped " + std::to_string(page->skipped) + " invalid post(s) in the changes feed");
@@ -188,12 +161,8 @@ void SyncEngine::spotlight_phase() {
     const std::string url = options_.api + "/spotlight?days=" + std::to_string(options_.spotlight_days);
     send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
-            const Json j = Json::parse(r.body, nullptr, false);
-            const auto list = j.is_object() ? j.find("posts") : j.end();
-            if (j.is_object() && list != j.end() && list->is_array()) {
-                std::vector<Post> posts;
-                for (const Json& item : *list)
-                    if (auto p = post_from_json(item)) posts.push_back(std::move(p).value());
+            if (auto list = decode_post_list(Json::parse(r.body, nullptr, false))) {
+                std::vector<Post> posts = std::move(list->posts);
                 spotlight_at_ms_ = now;
                 if (!(posts == spotlight_)) {
                     spotlight_ = std::move(posts);
@@ -254,18 +223,15 @@ void SyncEngine::check_ins_phase() {
     const std::uint64_t epoch = identity_epoch_;
     send(HttpRequest{"GET", options_.api + "/me/check-ins", {}, {}, 0}, [this, now, epoch](HttpResponse r) {
         if (epoch == identity_epoch_ && classify_status(r.status) == Answer::ok) {
-            const Json j = Json::parse(r.body, nullptr, false);
-            const auto list = j.is_object() ? j.find("posts") : j.end();
-            if (j.is_object() && list != j.end() && list->is_array()) {
+            if (auto list = decode_post_list(Json::parse(r.body, nullptr, false))) {
                 std::vector<Post> due;
-                for (const Json& item : *list) {
-                    auto p = post_from_json(item);
+                for (Post& p : list->posts) {
                     // Only the person's own commitments: anything else is not theirs to answer.
-                    if (!p || p->kind != Kind::commitment || p->author.id != store_.me().id || p->deleted) continue;
+                    if (p.kind != Kind::commitment || p.author.id != store_.me().id || p.deleted) continue;
                     bool answered = false;   // queued here, not yet sent
                     for (const QueuedWrite& w : store_.outbox())
-                        answered |= w.entry.op == WriteOp::outcome && w.entry.post_id == p->id && store_.applies(w.entry);
-                    if (!answered) due.push_back(std::move(p).value());
+                        answered |= w.entry.op == WriteOp::outcome && w.entry.post_id == p.id && store_.applies(w.entry);
+                    if (!answered) due.push_back(std::move(p));
                 }
                 check_ins_at_ms_ = now;
                 if (!(due == check_ins_)) {
@@ -289,14 +255,10 @@ void SyncEngine::resources_phase() {
     const std::string url = options_.api + "/modules/" + url_encode(options_.module) + "/resources";
     send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
-            const Json j = Json::parse(r.body, nullptr, false);
-            const auto list = j.is_object() ? j.find("resources") : j.end();
-            if (j.is_object() && list != j.end() && list->is_array()) {
+            if (auto list = decode_resource_list(Json::parse(r.body, nullptr, false))) {
                 std::vector<Resource> shelf;
-                for (const Json& item : *list) {
-                    auto res = resource_from_json(item);
-                    if (res && res->module == options_.module && !res->deleted) shelf.push_back(std::move(res).value());
-                }
+                for (Resource& res : list->resources)
+                    if (res.module == options_.module && !res.deleted) shelf.push_back(std::move(res));
                 std::stable_sort(shelf.begin(), shelf.end(),
                                  [](const Resource& a, const Resource& b) { return a.position < b.position; });
                 resources_at_ms_ = now;

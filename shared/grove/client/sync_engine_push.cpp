@@ -125,11 +125,9 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
             }
             case WriteOp::endorse: {
                 if (r.status == 404) break;
-                const auto n = j.is_object() ? j.find("endorsements") : j.end();
-                const auto mine = j.is_object() ? j.find("endorsed_by_me") : j.end();
-                readable = j.is_object() && n != j.end() && n->is_number_integer() && mine != j.end() &&
-                           mine->is_boolean();
-                if (readable) store_.apply_endorsement_answer(e.post_id, n->get<std::int64_t>(), mine->get<bool>());
+                const auto state = decode_endorsement_state(j);
+                readable = state.ok();
+                if (readable) store_.apply_endorsement_answer(e.post_id, state->endorsements, state->endorsed_by_me);
                 break;
             }
             case WriteOp::remove:
