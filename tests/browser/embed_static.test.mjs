@@ -39,7 +39,7 @@ function decode(res) {
 // The loader names the content-hashed files the build produced.
 function hashedAssets() {
   const loader = readFileSync(join(WIDGET_DIST, 'grove.js'), 'utf8');
-  const m = loader.match(/var HASHED_ASSETS = (\{[^}]*\})/);
+  const m = loader.match(/(\{"core":[^}]*\})/);
   assert.ok(m, 'the built grove.js has the hashed asset names filled in');
   return JSON.parse(m[1]);
 }

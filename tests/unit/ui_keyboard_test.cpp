@@ -279,7 +279,7 @@ TEST_CASE("keyboard: text goes only into the focused field - none into the compo
     CHECK(focused_label(w) == "Reply");
 }
 
-// Issue 23: with the flag form open and a reason focused, typing then Ctrl+Enter went into the
+// With the flag form open and a reason focused, typing then Ctrl+Enter once went into the
 // composer (scrolled away) and published it.
 TEST_CASE("keyboard: typing and Ctrl+Enter in the flag form post nothing") {
     Setup s;
