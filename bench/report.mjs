@@ -128,6 +128,14 @@ else {
   row(`4. grove-server GET feed, 200 posts (${kb(srv.feed_bytes)})`, w(srv.get_feed) + ceiling(srv.get_feed), '>= 10,000 req/s', verdict(srv.get_feed.rps >= 10000 && !srv.get_feed.non2xx));
   row('4. grove-server POST create, --sqlite-sync normal', w(srv.post_normal) + ceiling(srv.post_normal), '>= 2,000 req/s', verdict(srv.post_normal.rps >= 2000 && !srv.post_normal.non2xx));
   row('4. grove-server POST create, --sqlite-sync full (default)', w(srv.post_full) + ceiling(srv.post_full), '>= 2,000 req/s', verdict(srv.post_full.rps >= 2000 && !srv.post_full.non2xx));
+  // Group commit: full durability should cost little against normal in the same run.
+  const share = (100 * srv.post_full.rps) / srv.post_normal.rps;
+  row('4. POST with full durability against normal (group commit)', `${share.toFixed(0)}% of normal's req/s, p99 ${srv.post_full.p99_ms.toFixed(1)} ms`,
+    '>= 90%, p99 <= 25 ms', verdict(share >= 90 && srv.post_full.p99_ms <= 25));
+  if (srv.nginx_static) {
+    const feed = (100 * srv.get_feed.rps) / srv.nginx_static.rps;
+    row('4. GET feed against nginx static 10 KB', `${feed.toFixed(0)}% of nginx's req/s`, '>= 50%', verdict(feed >= 50));
+  }
 }
 
 // 6. Transport: many connections, event streams, the load test

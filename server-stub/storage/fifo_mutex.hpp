@@ -35,6 +35,12 @@ public:
         next->cv.notify_one();
     }
 
+    // Someone is waiting for the lock (a hint: it may change as soon as this returns).
+    bool contended() {
+        std::lock_guard guard(m_);
+        return !waiters_.empty();
+    }
+
 private:
     struct Waiter {
         std::condition_variable cv;

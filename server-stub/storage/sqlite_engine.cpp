@@ -40,6 +40,15 @@
 // lets readers work while the writer commits. Every statement is prepared once per connection.
 // ":memory:" uses a single connection for everything (a private database for tests).
 //
+// Group commit (a database file): with --sqlite-sync full every COMMIT waits for an fsync, and
+// one fsync per post caps the rate at the disk's flushes per second. So write transactions that
+// queue for the writer while another runs share one outer transaction: each runs as a SAVEPOINT
+// (its own rollback stays its own), and the last of the group, the one that finds nobody waiting
+// (or the 64th), COMMITs for all of them. Every member's commit() returns only after that COMMIT
+// (and its fsync) succeeded, and throws if it failed, so no write is answered before it is
+// durable; a lone writer commits at once, as before. If SQLite rolls the outer transaction back
+// by itself (disk full, I/O error), every member of the group learns it from commit().
+//
 // Privacy on disk: the database file is created 0600 (SQLite gives -wal and -shm the same mode).
 // secure_delete overwrites deleted and replaced content with zeros, and a commit that deleted or
 // edited a post's text truncates the WAL (a TRUNCATE checkpoint, waiting up to the busy timeout
@@ -69,8 +78,11 @@
 #include <cstring>         // std::strerror
 #include <unistd.h>        // close
 #include <atomic>          // std::atomic
+#include <condition_variable>   // std::condition_variable
+#include <deque>           // std::deque
 #include <map>             // std::map
 #include <mutex>           // std::mutex
+#include <optional>        // std::optional
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move
 
@@ -538,6 +550,8 @@ private:
     std::int64_t first_stamped_rev_ = 0;
     std::int64_t stamped_rev_ = 0;
     bool removes_text_ = false;   // a post's text was deleted or replaced
+    bool grouped_ = false;        // a write under group commit: a savepoint of the open group
+    std::uint64_t group_ = 0;     // which group
     std::unique_lock<FifoMutex> lock_;   // the writer's mutex (or the only connection's)
 };
 
@@ -583,6 +597,57 @@ public:
     void set_commit_observer(CommitObserver observer) override { observer_ = std::move(observer); }
     bool observed() const { return static_cast<bool>(observer_); }
 
+    // [SECTION] Group commit (see the top of this file). The writer's mutex is held by the
+    // caller of open_member, join_group and group_lost, and passed to leave_group.
+    bool grouped() const { return !single_; }
+
+    // Starts the outer transaction unless a group is open; returns the group's number.
+    std::uint64_t open_member() {
+        if (!group_open_) {
+            writer_->exec("BEGIN IMMEDIATE");
+            group_open_ = true;
+            ++group_;
+            members_ = 0;
+            group_changes_.clear();
+            group_rev_ = 0;
+            group_removes_text_ = false;
+        }
+        return group_;
+    }
+
+    // A member released its savepoint: its work commits with the group.
+    void join_group(std::vector<CommittedChange> changes, std::int64_t rev, bool removes_text) {
+        ++members_;
+        for (auto& c : changes) group_changes_.push_back(std::move(c));
+        if (rev > group_rev_) group_rev_ = rev;
+        group_removes_text_ = group_removes_text_ || removes_text;
+    }
+
+    // SQLite rolled the outer transaction back by itself: every member's work is gone.
+    void group_lost(const std::string& why) {
+        if (!group_open_) return;
+        group_open_ = false;
+        finish_group(group_, StorageError("a grouped commit was rolled back: " + why));
+    }
+
+    // The member (or a write transaction that ends without committing) lets go of the writer.
+    // With writers waiting, the group stays open for them and this thread waits for the group's
+    // COMMIT; otherwise this thread commits the group now. A member learns whether the group
+    // became durable (StorageError if not); a non-member only waits, so that what it read from
+    // the group is durable before its caller answers.
+    void leave_group(std::unique_lock<FifoMutex>& lock, std::uint64_t group, bool member) {
+        const bool mine = group_open_ && group == group_;
+        const bool has_members = mine && members_ > 0;
+        if (mine && (members_ >= kMaxGroup || !writer_mutex_.contended())) commit_group();
+        if (lock.owns_lock()) lock.unlock();
+        if (!has_members) return;
+        std::unique_lock done(done_mutex_);
+        done_cv_.wait(done, [&] { return done_group_ >= group; });
+        if (!member) return;
+        for (const auto& [id, error] : failed_groups_)
+            if (id == group) throw error;
+    }
+
     // After a write transaction committed, with the writer's lock still held.
     void committed(const std::vector<CommittedChange>& changes, bool removed_text) {
         if (observer_ && !changes.empty()) {
@@ -607,6 +672,41 @@ public:
     }
 
 private:
+    static constexpr int kMaxGroup = 64;   // members per COMMIT: bounds the first one's wait
+
+    // With the writer's mutex held: COMMIT the open group (or roll back an empty one).
+    void commit_group() {
+        group_open_ = false;
+        if (members_ == 0) {
+            sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            finish_group(group_, std::nullopt);
+            return;
+        }
+        try {
+            writer_->exec("COMMIT");
+        } catch (const StorageError& e) {
+            if (sqlite3_get_autocommit(writer_->handle()) == 0)
+                sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            finish_group(group_, e);
+            return;
+        }
+        if (group_rev_ > 0) committed_rev_.store(group_rev_, std::memory_order_release);
+        committed(group_changes_, group_removes_text_);
+        finish_group(group_, std::nullopt);
+    }
+
+    void finish_group(std::uint64_t group, std::optional<StorageError> error) {
+        {
+            std::lock_guard done(done_mutex_);
+            if (error) {
+                failed_groups_.emplace_back(group, std::move(*error));
+                if (failed_groups_.size() > 64) failed_groups_.pop_front();
+            }
+            done_group_ = group;
+        }
+        done_cv_.notify_all();
+    }
+
     // Creates a missing database file readable by its owner only.
     static void create_private_file(const std::string& path) {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -681,11 +781,35 @@ private:
     std::vector<Connection*> idle_readers_;
     std::atomic<std::int64_t> committed_rev_{0};
     CommitObserver observer_;
+
+    // The open group (guarded by writer_mutex_).
+    bool group_open_ = false;
+    std::uint64_t group_ = 0;
+    int members_ = 0;
+    std::vector<CommittedChange> group_changes_;
+    std::int64_t group_rev_ = 0;
+    bool group_removes_text_ = false;
+    // Groups that ended (guarded by done_mutex_): every group up to done_group_ has ended, and
+    // those whose COMMIT failed are in failed_groups_ (the latest 64).
+    std::mutex done_mutex_;
+    std::condition_variable done_cv_;
+    std::uint64_t done_group_ = 0;
+    std::deque<std::pair<std::uint64_t, StorageError>> failed_groups_;
 };
 
 SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, bool write,
                                      std::unique_lock<FifoMutex> lock)
-    : engine_(engine), conn_(conn), write_(write), lock_(std::move(lock)) {
+    : engine_(engine), conn_(conn), write_(write), grouped_(write && engine.grouped()), lock_(std::move(lock)) {
+    if (grouped_) {
+        try {
+            group_ = engine_.open_member();
+            conn_.exec("SAVEPOINT grove_write");
+        } catch (...) {
+            engine_.leave_group(lock_, group_, false);
+            throw;
+        }
+        return;
+    }
     try {
         conn_.exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
     } catch (...) {
@@ -696,6 +820,15 @@ SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, boo
 
 SqliteTransaction::~SqliteTransaction() {
     if (!open_) return;
+    if (grouped_) {
+        sqlite3_exec(conn_.handle(), "ROLLBACK TO grove_write; RELEASE grove_write", nullptr, nullptr, nullptr);
+        if (sqlite3_get_autocommit(conn_.handle()) != 0) engine_.group_lost(sqlite3_errmsg(conn_.handle()));
+        try {
+            engine_.leave_group(lock_, group_, false);
+        } catch (...) {
+        }
+        return;
+    }
     sqlite3_exec(conn_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     engine_.finished(conn_, write_, 0);
 }
@@ -704,6 +837,19 @@ void SqliteTransaction::commit() {
     if (!open_) throw StorageError("the transaction is already finished");
     const std::vector<CommittedChange> changes =
         write_ && stamped_rev_ > 0 && engine_.observed() ? stamped_changes() : std::vector<CommittedChange>();
+    if (grouped_) {
+        if (sqlite3_get_autocommit(conn_.handle()) != 0) {   // SQLite ended the group after an error
+            open_ = false;
+            engine_.group_lost(sqlite3_errmsg(conn_.handle()));
+            engine_.leave_group(lock_, group_, true);
+            throw StorageError("the write was rolled back with its group");
+        }
+        conn_.exec("RELEASE grove_write");   // on failure the destructor rolls back
+        open_ = false;
+        engine_.join_group(changes, stamped_rev_, removes_text_);
+        engine_.leave_group(lock_, group_, true);   // returns once the group's COMMIT is durable
+        return;
+    }
     conn_.exec("COMMIT");   // on failure the destructor rolls back
     open_ = false;
     engine_.finished(conn_, write_, stamped_rev_);
