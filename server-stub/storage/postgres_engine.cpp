@@ -24,7 +24,10 @@
 // below the oldest write still in flight; costs per-row transaction bookkeeping).
 // Within one process writers queue on a FIFO mutex in front of one writer connection, so a
 // waiting writer costs no connection; readers use a pool of connections, each read transaction
-// REPEATABLE READ (one snapshot).
+// REPEATABLE READ (one snapshot). Writers that queue together share one outer transaction (one
+// lock taken, one COMMIT and WAL flush, one NOTIFY), each as a SAVEPOINT, and each is answered
+// only after that COMMIT (storage/commit_group.hpp): the lock is held once per group, not once
+// per write, which is what limits a service-wide writer.
 //
 // Schema (version 2, the same data model as the SQLite engine's version 2; see sqlite_engine.cpp
 // for what each table means). A fresh database gets version 2 in one step; later versions are
@@ -79,6 +82,7 @@
 #include <utility>         // std::move
 
 #include "grove/wire.hpp"               // Json, dump (module lists)
+#include "storage/commit_group.hpp"
 #include "storage/fifo_mutex.hpp"
 #include "storage/row_decode.hpp"       // read_post, read_resource
 
@@ -545,7 +549,8 @@ class PostgresEngine;
 class PostgresTransaction final : public StorageTransaction {
 public:
     // A write transaction holds the process's writer mutex (`lock`) and the writer connection.
-    PostgresTransaction(PostgresEngine& engine, Connection& conn, bool write, std::unique_lock<FifoMutex> lock);
+    PostgresTransaction(PostgresEngine& engine, Connection& conn, bool write, std::unique_lock<FifoMutex> lock,
+                        std::uint64_t group = 0);
     ~PostgresTransaction() override;
 
     void commit() override;
@@ -590,6 +595,7 @@ private:
     bool open_ = true;
     std::int64_t first_stamped_rev_ = 0;
     std::int64_t stamped_rev_ = 0;
+    std::uint64_t group_ = 0;   // a write: the commit group it is a savepoint of
     std::unique_lock<FifoMutex> lock_;
 };
 
@@ -633,18 +639,17 @@ public:
 
     std::unique_ptr<StorageTransaction> begin_write() override {
         std::unique_lock lock(writer_mutex_);
-        for (int attempt = 0;; ++attempt) {
-            if (!writer_ || !writer_->connected()) writer_ = connect();
-            try {
-                writer_->exec(kBeginWrite);
-                return std::make_unique<PostgresTransaction>(*this, *writer_, true, std::move(lock));
-            } catch (const StorageError&) {
-                const bool lost = !writer_->connected();
-                if (!lost) writer_->rollback_quietly();   // e.g. the writer lock's timeout
-                if (!lost || attempt >= 1) throw;
-            }
+        std::uint64_t group = 0;
+        try {
+            group = group_.open();
+            writer_->exec("SAVEPOINT grove_write");
+        } catch (...) {
+            group_.leave(lock, group, false);
+            throw;
         }
+        return std::make_unique<PostgresTransaction>(*this, *writer_, true, std::move(lock), group);
     }
+    CommitGroup& group() { return group_; }
 
     std::int64_t committed_rev() const override { return committed_rev_.load(std::memory_order_acquire); }
     std::string name() const override { return "postgresql"; }
@@ -710,6 +715,10 @@ private:
         }
         lock.unlock();   // connecting takes a while: others may take and return connections meanwhile
         auto conn = connect();
+        // Pooled connections read, and take write budgets (admit_write): a budget row lost with
+        // a crash only forgets a few seconds of rate limiting, so its commit need not wait for
+        // the WAL flush that every post's durable COMMIT waits for.
+        conn->exec("SET synchronous_commit = off");
         lock.lock();
         readers_.push_back(std::move(conn));
         return *readers_.back();
@@ -766,6 +775,60 @@ private:
     std::condition_variable stop_cv_;
     std::atomic<bool> stopping_{false};
     std::thread listener_;
+
+    // CommitGroup's SQL, with the writer's mutex held.
+    class GroupPostgres final : public GroupSql {
+    public:
+        explicit GroupPostgres(PostgresEngine& engine) : engine_(engine) {}
+        void begin_group() override {
+            auto& writer = engine_.writer_;
+            for (int attempt = 0;; ++attempt) {
+                if (!writer || !writer->connected()) writer = engine_.connect();
+                try {
+                    writer->exec(kBeginWrite);
+                    return;
+                } catch (const StorageError&) {
+                    const bool lost = !writer->connected();
+                    if (!lost) writer->rollback_quietly();   // e.g. the writer lock's timeout
+                    if (!lost || attempt >= 1) throw;
+                }
+            }
+        }
+        void commit_group(const GroupWork& work) override {
+            Connection& conn = *engine_.writer_;
+            try {
+                if (work.last_rev > 0) {
+                    // Sent by COMMIT, only if it succeeds: other instances' event streams (see the top).
+                    std::string payload = std::to_string(work.first_rev) + ' ' + std::to_string(work.last_rev);
+                    std::string lines;
+                    for (const CommittedChange& c : work.changes)
+                        lines += '\n' + c.module + ' ' + std::string(to_string(c.kind)) + ' ' + std::to_string(c.rev);
+                    if (payload.size() + lines.size() <= kMaxNotifyPayload) payload += lines;
+                    conn.query(kNotify, Params().add(payload));
+                    if (engine_.test_delay_ms() > 0)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(engine_.test_delay_ms()));
+                }
+                Result done = conn.exec("COMMIT");
+                // COMMIT of a transaction in which a statement failed rolls back instead, without an error.
+                if (done.command_status() != "COMMIT")
+                    throw StorageError("the transaction was rolled back (a statement in it had failed)");
+            } catch (const StorageError&) {
+                abandon_group();
+                throw;
+            }
+        }
+        void abandon_group() noexcept override {
+            if (engine_.writer_ && engine_.writer_->connected()) engine_.writer_->rollback_quietly();
+        }
+        void group_committed(const GroupWork& work) override {
+            if (work.last_rev > 0) engine_.deliver(work.changes, work.last_rev);
+        }
+
+    private:
+        PostgresEngine& engine_;
+    };
+    GroupPostgres group_sql_{*this};
+    CommitGroup group_{writer_mutex_, group_sql_};
 };
 
 void PostgresEngine::listen_loop() {
@@ -879,42 +942,46 @@ std::optional<StorageEngine::WriteAdmission> PostgresEngine::admit_write(const s
 }
 
 PostgresTransaction::PostgresTransaction(PostgresEngine& engine, Connection& conn, bool write,
-                                         std::unique_lock<FifoMutex> lock)
-    : engine_(engine), conn_(conn), write_(write), lock_(std::move(lock)) {}
+                                         std::unique_lock<FifoMutex> lock, std::uint64_t group)
+    : engine_(engine), conn_(conn), write_(write), group_(group), lock_(std::move(lock)) {}
+
+// The outer transaction of the group is still open (not ended by an error or a lost connection).
+static bool in_transaction(Connection& conn) {
+    return conn.connected() && PQtransactionStatus(conn.handle()) == PQTRANS_INTRANS;
+}
 
 PostgresTransaction::~PostgresTransaction() {
     if (!open_) return;
-    conn_.rollback_quietly();
-    if (!write_) engine_.release_reader(conn_);
+    if (!write_) {
+        conn_.rollback_quietly();
+        engine_.release_reader(conn_);
+        return;
+    }
+    if (conn_.connected())
+        PQclear(PQexec(conn_.handle(), "ROLLBACK TO SAVEPOINT grove_write; RELEASE SAVEPOINT grove_write"));
+    if (!in_transaction(conn_)) {
+        engine_.group().lost(conn_.connected() ? "the savepoint could not be rolled back" : "the connection was lost");
+        conn_.rollback_quietly();
+    }
+    try {
+        engine_.group().leave(lock_, group_, false);
+    } catch (...) {
+    }
 }
 
 void PostgresTransaction::commit() {
     if (!open_) throw StorageError("the transaction is already finished");
-    const std::vector<CommittedChange> changes = write_ && stamped_rev_ > 0 ? stamped_changes() : std::vector<CommittedChange>();
-    if (write_ && stamped_rev_ > 0) {
-        // Sent by COMMIT, only if it succeeds: other instances' event streams (see the top).
-        std::string payload = std::to_string(first_stamped_rev_) + ' ' + std::to_string(stamped_rev_);
-        std::string lines;
-        for (const CommittedChange& c : changes)
-            lines += '\n' + c.module + ' ' + std::string(to_string(c.kind)) + ' ' + std::to_string(c.rev);
-        if (payload.size() + lines.size() <= kMaxNotifyPayload) payload += lines;
-        conn_.query(kNotify, Params().add(payload));
-    }
-    if (write_ && stamped_rev_ > 0 && engine_.test_delay_ms() > 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(engine_.test_delay_ms()));
-    {
+    if (!write_) {
         Result done = conn_.exec("COMMIT");   // on failure the destructor rolls back
-        // COMMIT of a transaction in which a statement failed rolls back instead, without an error.
-        if (done.command_status() != "COMMIT")
-            throw StorageError("the transaction was rolled back (a statement in it had failed)");
-    }
-    open_ = false;
-    if (write_) {
-        if (stamped_rev_ > 0) engine_.deliver(changes, stamped_rev_);
-    } else {
+        open_ = false;
         engine_.release_reader(conn_);
+        return;
     }
-    if (lock_.owns_lock()) lock_.unlock();   // the next writer may start
+    const std::vector<CommittedChange> changes = stamped_rev_ > 0 ? stamped_changes() : std::vector<CommittedChange>();
+    conn_.exec("RELEASE SAVEPOINT grove_write");   // on failure the destructor rolls back to it
+    open_ = false;
+    engine_.group().join(changes, first_stamped_rev_, stamped_rev_, false);
+    engine_.group().leave(lock_, group_, true);   // returns once the group's COMMIT is durable
 }
 
 std::vector<CommittedChange> PostgresTransaction::stamped_changes() {

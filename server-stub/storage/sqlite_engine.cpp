@@ -40,14 +40,9 @@
 // lets readers work while the writer commits. Every statement is prepared once per connection.
 // ":memory:" uses a single connection for everything (a private database for tests).
 //
-// Group commit (a database file): with --sqlite-sync full every COMMIT waits for an fsync, and
-// one fsync per post caps the rate at the disk's flushes per second. So write transactions that
-// queue for the writer while another runs share one outer transaction: each runs as a SAVEPOINT
-// (its own rollback stays its own), and the last of the group, the one that finds nobody waiting
-// (or the 64th), COMMITs for all of them. Every member's commit() returns only after that COMMIT
-// (and its fsync) succeeded, and throws if it failed, so no write is answered before it is
-// durable; a lone writer commits at once, as before. If SQLite rolls the outer transaction back
-// by itself (disk full, I/O error), every member of the group learns it from commit().
+// Group commit (a database file): write transactions that queue for the writer share one outer
+// transaction (BEGIN IMMEDIATE) as savepoints, committed once for all of them, each answered only
+// after that COMMIT and its fsync (storage/commit_group.hpp). ":memory:" commits one at a time.
 //
 // Privacy on disk: the database file is created 0600 (SQLite gives -wal and -shm the same mode).
 // secure_delete overwrites deleted and replaced content with zeros, and a commit that deleted or
@@ -78,8 +73,6 @@
 #include <cstring>         // std::strerror
 #include <unistd.h>        // close
 #include <atomic>          // std::atomic
-#include <condition_variable>   // std::condition_variable
-#include <deque>           // std::deque
 #include <map>             // std::map
 #include <mutex>           // std::mutex
 #include <optional>        // std::optional
@@ -87,6 +80,7 @@
 #include <utility>         // std::move
 
 #include "grove/wire.hpp"  // Json, dump (module lists for json_each)
+#include "storage/commit_group.hpp"
 #include "storage/fifo_mutex.hpp"
 #include "storage/row_decode.hpp"   // read_post, read_resource
 
@@ -597,56 +591,9 @@ public:
     void set_commit_observer(CommitObserver observer) override { observer_ = std::move(observer); }
     bool observed() const { return static_cast<bool>(observer_); }
 
-    // [SECTION] Group commit (see the top of this file). The writer's mutex is held by the
-    // caller of open_member, join_group and group_lost, and passed to leave_group.
+    // Group commit: a database file's write transactions are savepoints of a CommitGroup.
     bool grouped() const { return !single_; }
-
-    // Starts the outer transaction unless a group is open; returns the group's number.
-    std::uint64_t open_member() {
-        if (!group_open_) {
-            writer_->exec("BEGIN IMMEDIATE");
-            group_open_ = true;
-            ++group_;
-            members_ = 0;
-            group_changes_.clear();
-            group_rev_ = 0;
-            group_removes_text_ = false;
-        }
-        return group_;
-    }
-
-    // A member released its savepoint: its work commits with the group.
-    void join_group(std::vector<CommittedChange> changes, std::int64_t rev, bool removes_text) {
-        ++members_;
-        for (auto& c : changes) group_changes_.push_back(std::move(c));
-        if (rev > group_rev_) group_rev_ = rev;
-        group_removes_text_ = group_removes_text_ || removes_text;
-    }
-
-    // SQLite rolled the outer transaction back by itself: every member's work is gone.
-    void group_lost(const std::string& why) {
-        if (!group_open_) return;
-        group_open_ = false;
-        finish_group(group_, StorageError("a grouped commit was rolled back: " + why));
-    }
-
-    // The member (or a write transaction that ends without committing) lets go of the writer.
-    // With writers waiting, the group stays open for them and this thread waits for the group's
-    // COMMIT; otherwise this thread commits the group now. A member learns whether the group
-    // became durable (StorageError if not); a non-member only waits, so that what it read from
-    // the group is durable before its caller answers.
-    void leave_group(std::unique_lock<FifoMutex>& lock, std::uint64_t group, bool member) {
-        const bool mine = group_open_ && group == group_;
-        const bool has_members = mine && members_ > 0;
-        if (mine && (members_ >= kMaxGroup || !writer_mutex_.contended())) commit_group();
-        if (lock.owns_lock()) lock.unlock();
-        if (!has_members) return;
-        std::unique_lock done(done_mutex_);
-        done_cv_.wait(done, [&] { return done_group_ >= group; });
-        if (!member) return;
-        for (const auto& [id, error] : failed_groups_)
-            if (id == group) throw error;
-    }
+    CommitGroup& group() { return group_; }
 
     // After a write transaction committed, with the writer's lock still held.
     void committed(const std::vector<CommittedChange>& changes, bool removed_text) {
@@ -672,40 +619,31 @@ public:
     }
 
 private:
-    static constexpr int kMaxGroup = 64;   // members per COMMIT: bounds the first one's wait
-
-    // With the writer's mutex held: COMMIT the open group (or roll back an empty one).
-    void commit_group() {
-        group_open_ = false;
-        if (members_ == 0) {
-            sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-            finish_group(group_, std::nullopt);
-            return;
-        }
-        try {
-            writer_->exec("COMMIT");
-        } catch (const StorageError& e) {
-            if (sqlite3_get_autocommit(writer_->handle()) == 0)
-                sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-            finish_group(group_, e);
-            return;
-        }
-        if (group_rev_ > 0) committed_rev_.store(group_rev_, std::memory_order_release);
-        committed(group_changes_, group_removes_text_);
-        finish_group(group_, std::nullopt);
-    }
-
-    void finish_group(std::uint64_t group, std::optional<StorageError> error) {
-        {
-            std::lock_guard done(done_mutex_);
-            if (error) {
-                failed_groups_.emplace_back(group, std::move(*error));
-                if (failed_groups_.size() > 64) failed_groups_.pop_front();
+    // CommitGroup's SQL, with the writer's mutex held.
+    class GroupSqlite final : public GroupSql {
+    public:
+        explicit GroupSqlite(SqliteEngine& engine) : engine_(engine) {}
+        void begin_group() override { engine_.writer_->exec("BEGIN IMMEDIATE"); }
+        void commit_group(const GroupWork&) override {
+            try {
+                engine_.writer_->exec("COMMIT");
+            } catch (const StorageError&) {
+                abandon_group();
+                throw;
             }
-            done_group_ = group;
         }
-        done_cv_.notify_all();
-    }
+        void abandon_group() noexcept override {
+            if (sqlite3_get_autocommit(engine_.writer_->handle()) == 0)
+                sqlite3_exec(engine_.writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+        void group_committed(const GroupWork& work) override {
+            if (work.last_rev > 0) engine_.committed_rev_.store(work.last_rev, std::memory_order_release);
+            engine_.committed(work.changes, work.removes_text);
+        }
+
+    private:
+        SqliteEngine& engine_;
+    };
 
     // Creates a missing database file readable by its owner only.
     static void create_private_file(const std::string& path) {
@@ -782,19 +720,8 @@ private:
     std::atomic<std::int64_t> committed_rev_{0};
     CommitObserver observer_;
 
-    // The open group (guarded by writer_mutex_).
-    bool group_open_ = false;
-    std::uint64_t group_ = 0;
-    int members_ = 0;
-    std::vector<CommittedChange> group_changes_;
-    std::int64_t group_rev_ = 0;
-    bool group_removes_text_ = false;
-    // Groups that ended (guarded by done_mutex_): every group up to done_group_ has ended, and
-    // those whose COMMIT failed are in failed_groups_ (the latest 64).
-    std::mutex done_mutex_;
-    std::condition_variable done_cv_;
-    std::uint64_t done_group_ = 0;
-    std::deque<std::pair<std::uint64_t, StorageError>> failed_groups_;
+    GroupSqlite group_sql_{*this};
+    CommitGroup group_{writer_mutex_, group_sql_};
 };
 
 SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, bool write,
@@ -802,10 +729,10 @@ SqliteTransaction::SqliteTransaction(SqliteEngine& engine, Connection& conn, boo
     : engine_(engine), conn_(conn), write_(write), grouped_(write && engine.grouped()), lock_(std::move(lock)) {
     if (grouped_) {
         try {
-            group_ = engine_.open_member();
+            group_ = engine_.group().open();
             conn_.exec("SAVEPOINT grove_write");
         } catch (...) {
-            engine_.leave_group(lock_, group_, false);
+            engine_.group().leave(lock_, group_, false);
             throw;
         }
         return;
@@ -822,9 +749,9 @@ SqliteTransaction::~SqliteTransaction() {
     if (!open_) return;
     if (grouped_) {
         sqlite3_exec(conn_.handle(), "ROLLBACK TO grove_write; RELEASE grove_write", nullptr, nullptr, nullptr);
-        if (sqlite3_get_autocommit(conn_.handle()) != 0) engine_.group_lost(sqlite3_errmsg(conn_.handle()));
+        if (sqlite3_get_autocommit(conn_.handle()) != 0) engine_.group().lost(sqlite3_errmsg(conn_.handle()));
         try {
-            engine_.leave_group(lock_, group_, false);
+            engine_.group().leave(lock_, group_, false);
         } catch (...) {
         }
         return;
@@ -840,14 +767,14 @@ void SqliteTransaction::commit() {
     if (grouped_) {
         if (sqlite3_get_autocommit(conn_.handle()) != 0) {   // SQLite ended the group after an error
             open_ = false;
-            engine_.group_lost(sqlite3_errmsg(conn_.handle()));
-            engine_.leave_group(lock_, group_, true);
+            engine_.group().lost(sqlite3_errmsg(conn_.handle()));
+            engine_.group().leave(lock_, group_, true);
             throw StorageError("the write was rolled back with its group");
         }
         conn_.exec("RELEASE grove_write");   // on failure the destructor rolls back
         open_ = false;
-        engine_.join_group(changes, stamped_rev_, removes_text_);
-        engine_.leave_group(lock_, group_, true);   // returns once the group's COMMIT is durable
+        engine_.group().join(changes, first_stamped_rev_, stamped_rev_, removes_text_);
+        engine_.group().leave(lock_, group_, true);   // returns once the group's COMMIT is durable
         return;
     }
     conn_.exec("COMMIT");   // on failure the destructor rolls back

@@ -45,6 +45,12 @@ struct SharedPosts {
     std::atomic<int> acknowledged{0};                              // writes answered 2xx, all rounds
 };
 
+// Enough clients flagged the post that it is hidden until a curator looks: edits and
+// endorsements are refused, a correct answer under this load.
+bool hidden_by_flags(const httplib::Response& res) {
+    return res.status == 403 && res.body.find("\"under_review\"") != std::string::npos;
+}
+
 void run_client(int port, int round, int index, ClientLog& log, SharedPosts& shared, const std::atomic<bool>& stop) {
     const std::string token = HttpApi::token(log.user, index % 3 == 0 ? Role::leader : Role::learner);
     httplib::Client client("127.0.0.1", port);
@@ -98,7 +104,7 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                 return;
             }
             if (res->status == 200) log.body[id] = text, ++shared.acknowledged;
-            else unexpected("edit " + std::to_string(res->status) + " " + res->body);
+            else if (!hidden_by_flags(*res)) unexpected("edit " + std::to_string(res->status) + " " + res->body);
         } else if (op == 5 || op == 6) {
             // Toggle an endorsement of someone else's post.
             const std::string& id = other.first;
@@ -110,7 +116,8 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                 return;
             }
             if (res->status == 200) log.endorsed[id] = on, ++shared.acknowledged;
-            else if (res->status != 404) unexpected("endorse " + std::to_string(res->status) + " " + res->body);   // 404: deleted meanwhile
+            else if (res->status != 404 && !hidden_by_flags(*res))   // 404: deleted meanwhile
+                unexpected("endorse " + std::to_string(res->status) + " " + res->body);
         } else if (op == 7 && others) {
             auto res = client.Post(("/api/v1/posts/" + other.first + "/flags").c_str(), auth, R"({"reason":"crash test"})",
                                    "application/json");
