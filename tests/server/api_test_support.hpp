@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>   // std::int64_t
+#include <functional>   // std::function
 #include <memory>    // std::unique_ptr
 #include <string>    // std::string
 
@@ -27,6 +28,13 @@ inline std::string mint(const std::string& secret, const std::string& sub, Role 
     return sign_token(c, secret);
 }
 
+// Where a test binary runs the contract tests on another storage engine (the PostgreSQL variant,
+// postgres_variant.cpp): makes the engine an InProcessApi gets instead of a private SQLite one.
+inline std::function<std::unique_ptr<StorageEngine>()>& in_process_engine_override() {
+    static std::function<std::unique_ptr<StorageEngine>()> make;
+    return make;
+}
+
 // The real server logic in process, as the sync engine's tests use it.
 struct InProcessApi {
     std::int64_t now_ms = kTestEpochMs;
@@ -35,7 +43,8 @@ struct InProcessApi {
 
     explicit InProcessApi(ServerOptions o = {}, const std::string& db = ":memory:") : options(std::move(o)) {
         if (options.jwt_secret.empty()) options.jwt_secret = "in-process-test-secret";
-        api = std::make_unique<ApiRouter>(options, open_sqlite_engine(SqliteOptions{db, false}),
+        auto& other = in_process_engine_override();
+        api = std::make_unique<ApiRouter>(options, other && db == ":memory:" ? other() : open_sqlite_engine(SqliteOptions{db, false}),
                                           [this] { return now_ms; });
     }
 

@@ -30,10 +30,13 @@ void remove_temp_dir(const std::string& dir) {
     if (std::system(cmd.c_str()) != 0) { /* leftovers in /tmp are harmless */ }
 }
 
+DatabaseOverride server_database_override = nullptr;
+
 ServerProcess::ServerProcess(std::vector<std::string> extra, std::string db_path) {
     dir_ = make_temp_dir();
     db_path_ = db_path.empty() ? dir_ + "/grove.db" : db_path;
-    std::vector<std::string> args = {GROVE_SERVER_BINARY, "--port", "0", "--db", db_path_};
+    const std::string db = server_database_override ? server_database_override(db_path_) : db_path_;
+    std::vector<std::string> args = {GROVE_SERVER_BINARY, "--port", "0", "--db", db};
     args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());

@@ -38,6 +38,12 @@ private:
     std::string log_path_;
 };
 
+// Where a test binary runs the contract tests on another storage engine (the PostgreSQL variant,
+// tests/server/postgres_variant.cpp): maps the database path a test asked for to the --db value
+// the server gets. Unset: the path itself (SQLite).
+using DatabaseOverride = std::string (*)(const std::string& db_path);
+extern DatabaseOverride server_database_override;
+
 // A new empty temporary directory (removed by the caller or left for inspection on failure).
 std::string make_temp_dir();
 // Removes a directory made by make_temp_dir, with everything in it.
