@@ -257,6 +257,23 @@ test('a curator puts a suggested resource on the shelf; a learner sees it, also 
   await context.close();
 });
 
+// Whether the page's IndexedDB holds a check-in put off ("Ask me later") in `module`.
+function putOffRecorded(page, module) {
+  return page.evaluate(async (m) => {
+    const db = await new Promise((resolve, reject) => {
+      const r = indexedDB.open('grove-cache:' + location.origin + '/api/v1');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const records = await new Promise((resolve) => {
+      const get = db.transaction('meta').objectStore('meta').getAll(IDBKeyRange.bound([m, 'later:'], [m, 'later:\uffff']));
+      get.onsuccess = () => resolve(get.result);
+    });
+    db.close();
+    return records.some((v) => typeof v === 'string' && Object.keys(JSON.parse(v).days ?? {}).length > 0);
+  }, module);
+}
+
 // Moves the server's clock and the pages' clocks `ms` ahead (the widget's "today" follows).
 async function clockAhead(ms) {
   const r = await fetch(server.url + '/api/v1/dev/clock', {
@@ -401,7 +418,9 @@ test('Ask me later hides the check-in card across reloads until the next day', a
   const module = 'behaviour-later';
   const plan = 'When I next chair the safety meeting, I will start with the near misses.';
   await dev.seed('dmitri', module, plan, { kind: 'commitment' });
-  const ahead = 7 * DAY + 2 * 60 * 60 * 1000;
+  // Noon (UTC, the day "Ask me later" counts by) eight days on: more than the week the check-in
+  // waits, and the same day from the click to the reload, whenever the test runs.
+  const ahead = (Math.floor(Date.now() / DAY) + 8) * DAY + DAY / 2 - Date.now();
   await clockAhead(ahead);
   try {
     const { context, page, errors } = await openHost(browser, server, pageFor('dmitri', { module }), {},
@@ -410,8 +429,11 @@ test('Ask me later hides the check-in card across reloads until the next day', a
     await untilAx(page, card, 'the check-in card');
     await clickControl(page, 'Ask me later');
     await untilAx(page, (ns) => !card(ns), 'the card hidden');
-    await settle(page);
-    await page.waitForTimeout(500);   // the record's write is asynchronous (IndexedDB)
+    // The record is written to IndexedDB asynchronously: reload once it is there.
+    for (const deadline = Date.now() + 30000; !(await putOffRecorded(page, module));) {
+      assert.ok(Date.now() < deadline, 'the put-off check-in never reached IndexedDB');
+      await page.waitForTimeout(100);
+    }
     await page.reload();
     await page.waitForFunction(() => document.querySelector('#w')?.groveSyncState?.()?.last_sync);
     await untilAx(page, (ns) => allText(ns).includes(plan) && ns, 'the post after the reload');

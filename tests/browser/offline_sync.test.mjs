@@ -129,8 +129,9 @@ test('the composer draft survives a reload', async () => {
   const page = await open(context);
   await type(page, 'Half a thought about fire doors, ünïcode ✓', false);
   await until(page, (s) => s.draft === 'Half a thought about fire doors, ünïcode ✓', 'the draft');
-  // Saved in IndexedDB, not only in memory: as this person's draft.
-  await page.waitForFunction(async () => {
+  // Saved in IndexedDB, not only in memory: as this person's draft. (Polled from here:
+  // page.waitForFunction takes the promise an async predicate returns for a truthy answer.)
+  const saved = () => page.evaluate(async () => {
     const db = await new Promise((res, rej) => {
       const r = indexedDB.open('grove-cache:' + location.origin + '/api/v1');
       r.onsuccess = () => res(r.result);
@@ -143,6 +144,10 @@ test('the composer draft survives a reload', async () => {
     db.close();
     return typeof value === 'string' && value.includes('Half a thought') && JSON.parse(value).user === 'demo-learner';
   });
+  for (const deadline = Date.now() + 30000; !(await saved());) {
+    assert.ok(Date.now() < deadline, 'the draft never reached IndexedDB');
+    await page.waitForTimeout(100);
+  }
   await page.reload();
   await waitForEvent(page, 'grove:ready');
   const s = await state(page);

@@ -144,6 +144,16 @@ function rawCache(tab) {
   }, 'grove-cache:' + server.url + '/api/v1');
 }
 
+// Polls the widget's IndexedDB until it holds every one of `texts`; returns what it holds.
+async function untilCached(tab, texts, what, timeout = 30000) {
+  for (const deadline = Date.now() + timeout; ;) {
+    const raw = await rawCache(tab);
+    if (texts.every((t) => raw.includes(t))) return raw;
+    assert.ok(Date.now() < deadline, `IndexedDB never held ${what}`);
+    await tab.waitForTimeout(100);
+  }
+}
+
 test('Alice\'s unsent draft and offline post are never posted as Bob; she is told about them when she returns', async () => {
   const module = 'shared-draft';
   const { context, tab, errors } = await profile(module);
@@ -155,7 +165,7 @@ test('Alice\'s unsent draft and offline post are never posted as Bob; she is tol
   await type(tab, 'Alice offline: I will check the fire doors.');
   await until(tab, (s) => s.pending === 1, 'her post queued');
   await type(tab, 'Alice unsent: half a thought about', false);
-  await tab.waitForTimeout(500);   // the draft is saved as she types
+  await untilCached(tab, ['Alice unsent: half a thought about'], 'her draft');   // saved as she types
   await apiUp(context);
 
   // Bob signs in on the same browser.
@@ -237,10 +247,8 @@ test('a curator\'s hidden post has no text in IndexedDB at rest; the learner aft
   await waitForEvent(tab, 'grove:ready');
   await until(tab, (x) => x.posts.some((p) => p.id === 'hidden-1' && p.body === secret) && x.last_sync !== null,
     'the curator reading it again after a reload');
-  await tab.waitForTimeout(1000);
-  let raw = await rawCache(tab);
-  assert.ok(raw.includes('A visible reflection.'), 'the cache holds the module\'s posts');
-  assert.ok(raw.includes('hidden-1'), 'and the hidden post, without its text');
+  // The cache holds the module's posts, the hidden one without its text.
+  let raw = await untilCached(tab, ['A visible reflection.', 'hidden-1'], 'the module\'s posts');
   assert.ok(!raw.includes(secret), 'the hidden text is not at rest');
 
   // Offline, the curator's widget opens without the text; online it is fetched again.

@@ -28,6 +28,13 @@ std::string read_text(const std::string& path) {
     s << in.rdbuf();
     return s.str();
 }
+
+// A --dev server signs with a secret of its own: its tokens come from /dev/token.
+std::string dev_token(HttpApi& api, const std::string& sub, const std::string& role) {
+    auto r = api.call("POST", "/api/v1/dev/token", "", dump(Json{{"sub", sub}, {"name", sub}, {"role", role}}));
+    REQUIRE(r.status == 200);
+    return r.json()["token"].get<std::string>();
+}
 }  // namespace
 
 TEST_CASE("http 1.1: the resource shelf - add, list, edit, reorder, remove") {
@@ -67,14 +74,8 @@ TEST_CASE("http 1.1: the resource shelf - add, list, edit, reorder, remove") {
 
 TEST_CASE("http 1.1: commitments - the --dev clock lets a week pass - the answer reaches the feed") {
     HttpApi api({"--dev", "--check-in-days", "3"});
-    // A --dev server signs with a secret of its own: its tokens come from /dev/token.
-    const auto dev_token = [&api](const std::string& sub, const std::string& role) {
-        auto r = api.call("POST", "/api/v1/dev/token", "", dump(Json{{"sub", sub}, {"name", sub}, {"role", role}}));
-        REQUIRE(r.status == 200);
-        return r.json()["token"].get<std::string>();
-    };
-    const std::string ann = dev_token("ann", "learner"), bob = dev_token("bob", "learner"),
-                      lea = dev_token("lea", "leader");
+    const std::string ann = dev_token(api, "ann", "learner"), bob = dev_token(api, "bob", "learner"),
+                      lea = dev_token(api, "lea", "leader");
     auto res = api.call("POST", "/api/v1/modules/m/posts", ann,
                         create_json("c1", "When I next lead a drill, I will time it.", "commitment"));
     REQUIRE(res.status == 201);
@@ -123,39 +124,47 @@ TEST_CASE("http 1.1: the test clock does not exist without --dev") {
 }
 
 TEST_CASE("http 1.1: counts, digest, stats and stats.csv") {
-    HttpApi api;
-    REQUIRE(api.call("POST", "/api/v1/modules/a/posts", kAnn,
+    // The --dev clock stands at noon UTC a week ago: every write, and the day the CSV dates its
+    // rows by, is that day, however long the test takes and whenever it runs (across midnight too).
+    HttpApi api({"--dev"});
+    const std::int64_t real_now = system_unix_ms();
+    const std::int64_t noon = (real_now / kDay - 7) * kDay + kDay / 2;
+    REQUIRE(api.call("PUT", "/api/v1/dev/clock", "", dump(Json{{"offset_ms", noon - real_now}})).status == 200);
+    const std::string ann = dev_token(api, "ann", "learner"), bob = dev_token(api, "bob", "learner"),
+                      cat = dev_token(api, "cat", "curator"), lea = dev_token(api, "lea", "leader");
+    REQUIRE(api.call("POST", "/api/v1/modules/a/posts", ann,
                      R"({"id":"p1","kind":"insight","body":"one","module_title":"Module A"})")
                 .status == 201);
-    REQUIRE(api.call("POST", "/api/v1/modules/a/posts", kBob, create_json("p2", "two")).status == 201);
-    REQUIRE(api.call("POST", "/api/v1/modules/b/posts", kLea, create_json("l1", "learned", "leader_learning")).status == 201);
-    REQUIRE(api.call("PUT", "/api/v1/posts/p1/endorsement", kLea).status == 200);
+    REQUIRE(api.call("POST", "/api/v1/modules/a/posts", bob, create_json("p2", "two")).status == 201);
+    REQUIRE(api.call("POST", "/api/v1/modules/b/posts", lea, create_json("l1", "learned", "leader_learning")).status == 201);
+    REQUIRE(api.call("PUT", "/api/v1/posts/p1/endorsement", lea).status == 200);
 
-    auto res = api.call("GET", "/api/v1/counts?modules=a,b,c", kAnn);
+    auto res = api.call("GET", "/api/v1/counts?modules=a,b,c", ann);
     REQUIRE(res.status == 200);
     CHECK(res.json()["counts"]["a"] == Json{{"posts", 2}, {"replies", 0}, {"contributors", 2}, {"module_title", "Module A"}});
     CHECK(res.json()["counts"]["c"]["posts"] == 0);
-    CHECK(api.call("GET", "/api/v1/counts", kAnn).status == 400);
+    CHECK(api.call("GET", "/api/v1/counts", ann).status == 400);
 
-    res = api.call("GET", "/api/v1/digest?days=7", kAnn);
+    res = api.call("GET", "/api/v1/digest?days=7", ann);
     REQUIRE(res.status == 200);
     CHECK(res.json()["leader_learnings"][0]["id"] == "l1");
     CHECK(res.json()["top_posts"][0]["id"] == "p1");
     CHECK(res.json()["top_posts"][0]["module_title"] == "Module A");
     CHECK(res.json()["modules"][0]["module"] == "a");
 
-    CHECK(api.call("GET", "/api/v1/stats", kAnn).status == 403);
-    res = api.call("GET", "/api/v1/stats?days=2", kCat);
+    CHECK(api.call("GET", "/api/v1/stats", ann).status == 403);
+    res = api.call("GET", "/api/v1/stats?days=2", cat);
     REQUIRE(res.status == 200);
     CHECK(res.json()["posts"] == 3);
     CHECK(res.json()["modules"].size() == 2);
-    res = api.call("GET", "/api/v1/stats.csv?days=2", kLea);
+    res = api.call("GET", "/api/v1/stats.csv?days=2", lea);
     REQUIRE(res.status == 200);
     CHECK(res.header("Content-Type") == "text/csv; charset=utf-8; header=present");
     CHECK(res.body.rfind("date,module,module_title,posts,contributors,endorsements,commitments\r\n", 0) == 0);
-    const std::string today = format_date(system_unix_ms());
-    CHECK(res.body.find(today + ",a,Module A,2,2,1,0\r\n") != std::string::npos);
-    CHECK(res.body.find(today + ",b,,1,1,0,0\r\n") != std::string::npos);
+    const std::string day = format_date(noon);
+    CAPTURE(res.body);
+    CHECK(res.body.find(day + ",a,Module A,2,2,1,0\r\n") != std::string::npos);
+    CHECK(res.body.find(day + ",b,,1,1,0,0\r\n") != std::string::npos);
 }
 
 TEST_CASE("http 1.1: flag details for curators, and dismissing flags shows an auto-hidden post again") {
