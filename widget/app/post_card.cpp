@@ -704,7 +704,8 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
     const float r = ui.px(10);
     if (reply) {
         dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface_alt), r);
-        dl->AddRectFilled(pen.at(x - ui.px(14), 0), pen.at(x - ui.px(12), h), ui::col(pal.border));
+        const float guide = x - ui.reply_indent() * 0.5f;
+        dl->AddRectFilled(pen.at(guide - ui.px(1), 0), pen.at(guide + ui.px(1), h), ui::col(pal.border));
         return;
     }
     dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface), r);
@@ -723,9 +724,9 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const bool draw = pass == RowPass::draw;
     MeasureOnly measuring(ui, pass == RowPass::measure);
     const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
-    const float x = c.reply ? ui.px(28) : 0.0f;
+    const float x = c.reply ? ui.reply_indent() : 0.0f;
     const float w = width - x;
-    const float pad = ui.px(c.reply ? 12 : 14);
+    const float pad = ui.card_pad(c.reply);
     const float inner = w - pad * 2;
     ImDrawList* dl = draw ? ImGui::GetWindowDrawList() : nullptr;
     if (pass != RowPass::measure) ImGui::PushID(p.id.c_str());
@@ -810,7 +811,7 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const bool draw = pass == RowPass::draw;
     MeasureOnly measuring(ui, pass == RowPass::measure);
     const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
-    const float x = ui.px(28), w = width - x, pad = ui.px(12), inner = w - pad * 2;
+    const float x = ui.reply_indent(), w = width - x, pad = ui.card_pad(true), inner = w - pad * 2;
     const std::string to = "Reply to " + (c.post->post().author.name.empty() ? std::string("this post") : c.post->post().author.name);
     float y = pad;
     if (pass != RowPass::measure) ImGui::PushID(("reply:" + c.post->post().id).c_str());
@@ -888,7 +889,8 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
         ImDrawList* dl = ImGui::GetWindowDrawList();
         dl->ChannelsSetCurrent(0);
         dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, y), ui::col(pal.surface_alt), ui.px(10));
-        dl->AddRectFilled(pen.at(x - ui.px(14), 0), pen.at(x - ui.px(12), y), ui::col(pal.border));
+        const float guide = x - ui.reply_indent() * 0.5f;
+        dl->AddRectFilled(pen.at(guide - ui.px(1), 0), pen.at(guide + ui.px(1), y), ui::col(pal.border));
         dl->ChannelsMerge();
     }
     if (pass != RowPass::measure) ImGui::PopID();

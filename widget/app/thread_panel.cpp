@@ -122,7 +122,8 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
     if (r.kind == Row::Kind::placeholder) return ui.px(52);
     if (r.kind == Row::Kind::reply_form) return ui.px(150);
     const Post& p = d.posts()[r.post].post();
-    const float inner = width - ui.px(r.kind == Row::Kind::reply ? 52 : 28);
+    const bool reply = r.kind == Row::Kind::reply;
+    const float inner = width - (reply ? ui.reply_indent() : 0.0f) - ui.card_pad(reply) * 2;
     const float avg = ui.em(kBody) * 0.5f;   // about half an em per byte (Latin: per character)
     const float chars = static_cast<float>(p.body.size());
     // memchr skips the text a word at a time: this runs for every post when a module opens.
@@ -134,7 +135,7 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
     // The card around the text: padding, the header and footer (a compact button tall each) and
     // the gaps post_row leaves.
     const float bar = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
-    const float chrome = ui.px(r.kind == Row::Kind::reply ? 24 + 8 + 8 + 8 : 28 + 8 + 8 + 12) + bar * 2;
+    const float chrome = ui.card_pad(reply) * 2 + ui.px(reply ? 8 + 8 + 8 : 8 + 8 + 12) + bar * 2;
     return chrome + lines * ui.line_h(kBody);
 }
 
@@ -292,7 +293,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     online_ = d.status().online;
     // The widget was resized and what sits above the list (composer, chips, shelf) changed height,
     // e.g. its chips wrapped: while the person reads the thread, it stays where it was.
-    const bool resized = width != width_ || ui.scale != scale_;
+    const bool resized = width != width_ || ui.scale != scale_ || ui.em() != em_;
     if (resized && list_top_ >= 0 && top != list_top_ && win->Scroll.y > list_top_) win->Scroll.y += top - list_top_;
     list_top_ = top;
     double view_top = win->Scroll.y - top;
@@ -319,10 +320,11 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
             }
         }
     }
-    if (width != width_ || ui.scale != scale_) {
+    if (resized) {   // the text size or the paddings change the rows' heights
         list_.mark_all_inexact();
         width_ = width;
         scale_ = ui.scale;
+        em_ = ui.em();
     }
     // Rows whose height follows typing or an open form are measured again every frame.
     for (const std::string* id : {&st.reply_to, &st.editing, &st.confirm_delete, &st.flagging}) {

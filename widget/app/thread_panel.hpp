@@ -79,7 +79,7 @@ private:
     std::int64_t built_now_ = 0;                      // the clock of the last full build (Top's scores)
     std::string built_reply_to_;                      // the open reply form at the last build
     std::string built_draft_;                         // the composer draft at the last build
-    float width_ = 0, scale_ = 0;
+    float width_ = 0, scale_ = 0, em_ = 0;   // what the rows were measured for
     float list_top_ = -1;   // the list's top in the window's content at the last frame
     std::size_t rows_drawn_ = 0, rebuilds_ = 0, insertions_ = 0;
     bool online_ = true;

@@ -1,6 +1,6 @@
 #include "ui_kit.hpp"
 
-#include <algorithm>          // std::max, std::min
+#include <algorithm>          // std::clamp, std::max, std::min
 #include <cmath>              // std::cos, std::sin, std::ceil, std::floor
 #include <cstring>            // std::strlen
 #include <string_view>        // std::string_view
@@ -10,6 +10,16 @@
 #include "grove/validation.hpp"   // find_links
 
 namespace grove {
+
+float text_size_for_page(float css_px) {
+    if (!(css_px > 0.0f)) return 16.0f;   // also NaN
+    return std::clamp(css_px, kMinTextCss, kMaxTextCss);
+}
+
+float column_width(float available, float em, float card_pad) {
+    return std::min(available, std::floor(kColumnEms * em + card_pad * 2.0f));
+}
+
 namespace ui {
 
 namespace {

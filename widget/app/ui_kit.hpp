@@ -44,6 +44,7 @@ struct Ui {
     SemanticView* sem = nullptr;
     bool canvas = true;                        // false: only the HTML view shows (no WebGL 2)
     bool coarse = false;                       // a coarse pointer (touch): targets at least 44 CSS px
+    bool narrow = false;                       // a narrow widget (see kNarrowCss): paddings collapse
     std::uint32_t sem_activate = 0;            // a control only the HTML view has, activated (per frame)
     std::string sem_focus;                     // the DOM id of an element the page should focus (per frame)
     bool take_sem_activation(std::uint32_t id) {
@@ -59,6 +60,10 @@ struct Ui {
     void defer(std::function<void()> f) { deferred.push_back(std::move(f)); }
 
     float px(float css) const { return css * scale; }
+    // A card's padding and a reply's indent: on a narrow widget they shrink, so the text keeps
+    // most of the width instead of four paddings stacking up.
+    float card_pad(bool reply) const { return px(narrow ? (reply ? 8.0f : 10.0f) : (reply ? 12.0f : 14.0f)); }
+    float reply_indent() const { return px(narrow ? 14.0f : 28.0f); }
     // A style's line height (the distance between lines, the height of one line of text) and its
     // font size, in device px.
     float line_h(TextStyle s = kBody) const { return text->metrics(s).line_px; }
@@ -70,6 +75,19 @@ struct Ui {
         return true;
     }
 };
+
+// The widget's layout rules, in CSS px and ems of the body text.
+constexpr float kNarrowCss = 520.0f;   // a widget narrower than this is narrow (a phone, a sidebar)
+constexpr float kColumnEms = 35.0f;    // the widest text column: about 70 characters a line
+constexpr float kLineSpacing = 1.45f;  // the distance between lines over the font size
+constexpr float kMinTextCss = 10.0f, kMaxTextCss = 48.0f;   // the body size the page may set
+
+// The body text size for the mount element's computed font-size (CSS px): clamped, and the
+// default (16 px) when the page gives nothing usable.
+float text_size_for_page(float css_px);
+// The width panels lay out in (device px) for a window's `available` width: the text column of a
+// card (`card_pad` on each side) is at most kColumnEms ems of body text `em` wide.
+float column_width(float available, float em, float card_pad);
 
 namespace ui {
 

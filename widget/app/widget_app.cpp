@@ -329,6 +329,9 @@ void WidgetApp::frame() {
         scroll_set_ = false;
         scroll_request_ = 0;
     }
+    // A narrow widget (a phone, a sidebar) gives its paddings to the text.
+    ui_.narrow = io.DisplaySize.x < ui_.px(kNarrowCss);
+    if (ui_.narrow) ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(ui_.px(8), ui_.px(10)));
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::Begin("grove", nullptr,
@@ -347,7 +350,10 @@ void WidgetApp::frame() {
 
     // The scrollbar's room is always kept, so text does not rewrap when it appears.
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float width = ImMax(ui_.px(120), ImGui::GetWindowWidth() - style.WindowPadding.x * 2 - style.ScrollbarSize);
+    // On a wide page the column stops at a readable line length.
+    const float width = column_width(
+        ImMax(ui_.px(120), ImGui::GetWindowWidth() - style.WindowPadding.x * 2 - style.ScrollbarSize), ui_.em(kBody),
+        ui_.card_pad(false));
     const float gap = ui_.px(16);
 
     draw_banners(ui_, discussion_, state_, width);
@@ -387,6 +393,7 @@ void WidgetApp::frame() {
     scroll_max_ = ImGui::GetScrollMaxY();
     view_h_ = ImGui::GetWindowHeight();
     ImGui::End();
+    if (ui_.narrow) ImGui::PopStyleVar();
     ui::set_screen_log(nullptr);
     ui::set_screen_lines(nullptr);
     focus_.end_frame();

@@ -98,14 +98,22 @@ export async function waitForText(page, text, sel = '#w', timeout = 10000) {
   throw new Error(`"${text}" did not appear; the widget shows:\n${screen}`);
 }
 
-// Clicks the centre of a control found by its label (nth match).
+// Clicks the centre of a control found by its label (nth match), scrolling the page to it first
+// when it is outside the viewport.
 export async function clickControl(page, label, nth = 0, sel = '#w') {
   await settle(page, sel);
   const { controls } = await debug.controls(page, sel);
   const matches = controls.filter((c) => c.label === label);
   const c = matches[nth];
   if (!c) throw new Error(`no control "${label}" (#${nth}); there are: ${controls.map((x) => x.label).join(', ')}`);
-  const box = await page.locator(sel + ' canvas').boundingBox();
+  let box = await page.locator(sel + ' canvas').boundingBox();
+  // Below (or above) the page's fold: the page scrolls it into view first, as a person would.
+  const { height } = page.viewportSize();
+  const y = box.y + c.y + c.h / 2;
+  if (y < c.h || y > height - c.h) {
+    await page.evaluate((dy) => window.scrollBy(0, dy), Math.round(y - height / 2));
+    box = await page.locator(sel + ' canvas').boundingBox();
+  }
   await page.mouse.click(box.x + c.x + c.w / 2, box.y + c.y + c.h / 2);
   await settle(page, sel);
 }

@@ -101,6 +101,11 @@ EMSCRIPTEN_KEEPALIVE void grove_set_coarse_pointer(int id, int coarse) {
     if (auto* m = find(id)) m->set_coarse_pointer(coarse != 0);
 }
 
+// The mount element's computed font-size in CSS px: the widget's body text follows it.
+EMSCRIPTEN_KEEPALIVE void grove_set_text_size(int id, float css_px) {
+    if (auto* m = find(id)) m->set_text_size(css_px);
+}
+
 // mods: bit 0 ctrl, 1 shift, 2 alt, 3 meta.
 EMSCRIPTEN_KEEPALIVE void grove_mouse_button(int id, int button, int down, int mods) {
     if (auto* m = find(id)) m->mouse_button(button, down != 0, mods_from(mods));

@@ -408,6 +408,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
 
     // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
     function resize() {
+      textSize();
       m.dpr = window.devicePixelRatio || 1;
       Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, m.dpr);
     }
@@ -432,6 +433,27 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     onCoarse();
     resize();
   }
+
+  // Text follows the mount element's font-size: the page's text size (and so its zoom, which
+  // also changes the pixel ratio). Read again when the page may have changed it: a style or class
+  // on the element or an ancestor, a resize, the window regaining focus, the tab shown again.
+  var textPx = 0;
+  function textSize() {
+    var px = parseFloat(getComputedStyle(element).fontSize);
+    if (!(px > 0) || px === textPx) return;
+    textPx = px;
+    Module._grove_set_text_size(id, px);
+  }
+  if (typeof MutationObserver === 'function') {
+    var mo = new MutationObserver(textSize);
+    for (var anc = element; anc && anc.nodeType === 1; anc = anc.parentElement)
+      mo.observe(anc, { attributes: true, attributeFilter: ['style', 'class'] });
+    m.observers.push(mo);
+  }
+  on(window, 'resize', textSize);
+  on(window, 'focus', textSize);
+  on(document, 'visibilitychange', textSize);
+  textSize();
 
   var dark = matchMedia('(prefers-color-scheme: dark)');
   var onScheme = function () { Module._grove_set_prefers_dark(id, dark.matches ? 1 : 0); };

@@ -114,13 +114,16 @@ var GROVE_VIEW_CSS = [
   '.grove-view textarea.grove-editing::placeholder{color:var(--grove-muted);opacity:1}',
   // The view as the widget (no WebGL 2, forced colours): plain HTML.
   '.grove-view.grove-html{height:auto;overflow:auto;max-height:var(--grove-max-height,none);box-sizing:border-box;padding:12px 14px;' +
-    'border-radius:8px;background:var(--grove-bg);color:var(--grove-text);font:15px/1.5 var(--grove-font);color-scheme:var(--grove-scheme)}',
+    'border-radius:8px;background:var(--grove-bg);color:var(--grove-text);font:1em/1.45 var(--grove-font);color-scheme:var(--grove-scheme)}',
   '.grove-html>div{margin:0}',
   '.grove-html h2{font-size:1.07em;margin:14px 0 8px}',
   '.grove-html h3,.grove-html h4{font-size:1em;margin:0;display:inline}',
   '.grove-html p{margin:4px 0}',
   '.grove-html ul{list-style:none;margin:0;padding:0}',
   '.grove-html ul ul{margin-left:24px}',
+  // The text column stops at a readable line length; on a narrow page the indents give way.
+  '.grove-html>div{max-width:38em}',
+  '@media (max-width:520px){.grove-view.grove-html{padding:8px}.grove-html ul ul{margin-left:10px}.grove-html article{padding:8px 10px}}',
   '.grove-html li{margin:0 0 10px}',
   '.grove-html article{border:1px solid var(--grove-border);border-radius:10px;padding:10px 14px;background:var(--grove-surface)}',
   '.grove-html ul ul article{background:var(--grove-surface-alt)}',

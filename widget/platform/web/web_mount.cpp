@@ -167,6 +167,11 @@ void WebMount::mouse_leave() {
     request_frames();
 }
 
+void WebMount::set_text_size(float css_px) {
+    app_->set_text_size(text_size_for_page(css_px), kLineSpacing);
+    request_frames();
+}
+
 void WebMount::set_coarse_pointer(bool coarse) {
     app_->set_coarse_pointer(coarse);
     request_frames();
@@ -245,6 +250,7 @@ std::uint32_t WebMount::focus_entry(bool from_end) {
 // The HTML view's colours and the edited field's look, as CSS custom properties on the view
 // (platform.js): the same palette the canvas uses, with its contrast checks.
 void WebMount::send_style() {
+    sent_font_px_ = app_->text_port().metrics(kBody).font_px;
     const Palette& p = app_->palette();
     const float s = app_->scale() > 0 ? app_->scale() : 1.0f;
     Json vars = Json::object();
@@ -363,6 +369,8 @@ void WebMount::request_frames(int frames) {
 // time (after ClearTexData) and leak the first texture.
 void WebMount::prepare() {
     const bool fonts = app_->prepare_frame();
+    // The text size or the pixel ratio changed: the edited field's textarea follows.
+    if (device_ready_ && app_->text_port().metrics(kBody).font_px != sent_font_px_) send_style();
     if (!canvas_) {   // no texture to upload: the atlas is only measured with
         if (fonts || !device_ready_) {
             unsigned char* pixels;

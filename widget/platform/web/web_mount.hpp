@@ -38,6 +38,8 @@ public:
     void mouse_leave();
     void mouse_button(int button, bool down, Mods mods);
     void set_coarse_pointer(bool coarse);
+    // The mount element's computed font-size (CSS px): the body text follows it (clamped).
+    void set_text_size(float css_px);
     bool wheel(float dy_css);
     KeyResult key(int imgui_key, Mods mods);
     void field_input(std::uint32_t control, FieldInput input);
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<WidgetApp> app_;
     WebTextPort* web_text_ = nullptr;          // the app's text port when it is the browser's
     float dpr_ = 1.0f;
+    float sent_font_px_ = 0;   // the body size the page's field styles were last sent for
     int width_px_ = 1, height_px_ = 1;
     int frames_wanted_ = 0;
     long raf_ = 0;            // pending requestAnimationFrame id, 0 when none
