@@ -38,6 +38,7 @@ public:
     void mouse_leave();
     void mouse_button(int button, bool down, Mods mods);
     void set_coarse_pointer(bool coarse);
+    void set_reduce_motion(bool reduce);
     bool wheel(float dy_css);
     KeyResult key(int imgui_key, Mods mods);
     void field_input(std::uint32_t control, FieldInput input);
