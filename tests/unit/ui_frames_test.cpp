@@ -575,12 +575,12 @@ TEST_CASE("frames: a new post scrolls into view inside the widget and is highlig
         HeadlessWidget w(config(), &d, 640, height);
         w.app().set_reduce_motion(reduce);
         w.settle();
-        w.app().wheel(3000);   // reading far down the thread
-        w.settle();
-        const float scrolled = w.app().output().scroll_y;
-        REQUIRE(scrolled > 0);
         w.app().focus_entry(false);
         w.type("Seen where I wrote it.");
+        w.app().wheel(3000);   // reading far down the thread before posting
+        w.settle();
+        REQUIRE(w.app().output().scroll_y > 0);
+        REQUIRE_FALSE(w.shows("Earlier reflection number 0"));   // the top of the thread is out of view
         CHECK(w.ctrl(ImGuiKey_Enter) == KeyResult::handled);
         w.settle();
         // The new post (first of the thread: posted here) is wholly inside the widget's box.
