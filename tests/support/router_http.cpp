@@ -18,7 +18,7 @@ void RouterServer::restart() {
     options.dev = false;
     options.jwt_secret = kSecret;
     options.writes_per_minute = writes_per_minute_;
-    options.auto_hide_flags = 0;   // flags never hide posts on their own here: curators decide
+    options.auto_hide_flags = auto_hide_flags;   // 0 by default: curators decide
     options.check_in_days = check_in_days;
     router_ = std::make_unique<ApiRouter>(options, open_sqlite_engine(SqliteOptions{db_, /*sync_full=*/false}), [this] { return loop_.now(); });
 }

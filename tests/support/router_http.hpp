@@ -45,6 +45,7 @@ public:
     Faults faults;
     bool faults_on = false;
     int check_in_days = 7;   // --check-in-days; takes effect at restart()
+    int auto_hide_flags = 0; // --auto-hide-flags (0: flags never hide posts here); takes effect at restart()
     FaultCounts counts;
 
 private:

@@ -177,6 +177,19 @@ std::optional<ApiError> MemoryDiscussion::hide(const std::string& id, bool hidde
     return std::nullopt;
 }
 
+std::optional<ApiError> MemoryDiscussion::keep_visible(const std::string& id) {
+    if (!can_moderate(me_.role)) return ApiError::forbidden("Only curators can keep a flagged post visible.");
+    for (auto it = flags_.begin(); it != flags_.end(); ++it) {
+        if (it->post.id != id) continue;
+        if (ShownPost* p = find(id); p && it->hidden_by_flags) p->own_post().hidden = false;
+        flags_.erase(it);
+        break;
+    }
+    calls.push_back("keep_visible " + id);
+    ++revision_;
+    return std::nullopt;
+}
+
 void MemoryDiscussion::retry(std::uint64_t write) {
     for (ShownPost& p : posts_)
         if (p.state == LocalState::failed && p.failed_write == write) {

@@ -51,6 +51,7 @@ public:
     std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) override;
     std::optional<ApiError> pin(const std::string& id, bool pinned) override;
     std::optional<ApiError> hide(const std::string& id, bool hidden) override;
+    std::optional<ApiError> keep_visible(const std::string& id) override;
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;

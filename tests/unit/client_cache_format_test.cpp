@@ -46,7 +46,7 @@ OutboxEntry sample_entry(WriteOp op) {
         e.parent_id = "PARENT";
     }
     if (op == WriteOp::create || op == WriteOp::edit) e.body = "body ✓";
-    if (op == WriteOp::endorse || op == WriteOp::pin || op == WriteOp::hide) e.value = true;
+    if (op == WriteOp::endorse || op == WriteOp::pin || op == WriteOp::hide || op == WriteOp::dismiss_flags) e.value = true;
     if (op == WriteOp::flag) {
         e.reason = "spam";
         e.details = "Posted the same link in five modules";
@@ -102,7 +102,7 @@ TEST_CASE("cache format: corrupt post records are refused, not crashed on") {
 
 TEST_CASE("cache format: every kind of queued write round-trips") {
     for (WriteOp op : {WriteOp::create, WriteOp::edit, WriteOp::remove, WriteOp::endorse, WriteOp::flag, WriteOp::pin,
-                       WriteOp::hide}) {
+                       WriteOp::hide, WriteOp::dismiss_flags}) {
         CAPTURE(to_string(op));
         OutboxEntry e = sample_entry(op);
         SUBCASE("queued") {}
@@ -118,6 +118,35 @@ TEST_CASE("cache format: every kind of queued write round-trips") {
     }
 }
 
+TEST_CASE("cache format: Keep visible is a version 3 write; versions 1 and 2 still read") {
+    CHECK(kOutboxRecordVersion == 3);
+    OutboxEntry keep = sample_entry(WriteOp::dismiss_flags);
+    const Json written = Json::parse(encode_outbox_record(keep));
+    CHECK(written["v"] == 3);   // a version 2 widget leaves it in storage instead of dropping it
+    CHECK(written["op"] == "dismiss_flags");
+    CHECK(written["value"] == true);
+    // What older widgets know is still written at their version, so they keep sending it.
+    CHECK(Json::parse(encode_outbox_record(sample_entry(WriteOp::hide)))["v"] == 1);
+    OutboxEntry outcome = sample_entry(WriteOp::outcome);
+    CHECK(Json::parse(encode_outbox_record(outcome))["v"] == 2);
+    // Records an older widget wrote are read as before.
+    const auto v1 = decode_outbox_record({"K1", R"({"v":1,"user":"u-1","op":"hide","post":"P1","value":true,"at":5})"});
+    REQUIRE(v1.result == DecodedOutboxRecord::Result::ok);
+    CHECK(v1.entry.op == WriteOp::hide);
+    CHECK(v1.entry.value);
+    const auto v2 = decode_outbox_record(
+        {"K2", R"({"v":2,"user":"u-1","op":"outcome","post":"P1","outcome":"partly","note":"half"})"});
+    REQUIRE(v2.result == DecodedOutboxRecord::Result::ok);
+    CHECK(v2.entry.outcome == Outcome::partly);
+    // A version 3 record without "value" still dismisses the flags (the post just is not shown early).
+    const auto bare = decode_outbox_record({"K3", R"({"v":3,"user":"u-1","op":"dismiss_flags","post":"P1"})"});
+    REQUIRE(bare.result == DecodedOutboxRecord::Result::ok);
+    CHECK(bare.entry.op == WriteOp::dismiss_flags);
+    CHECK_FALSE(bare.entry.value);
+    CHECK(decode_outbox_record({"K4", R"({"v":4,"user":"u-1","op":"dismiss_flags","post":"P1"})"}).result ==
+          DecodedOutboxRecord::Result::newer);
+}
+
 TEST_CASE("cache format: queued writes are read leniently, and kept for a newer version") {
     SUBCASE("a record without a version and with missing optional fields is still a write") {
         const auto d = decode_outbox_record({"K1", R"({"user":"u-1","op":"create","post":"P9","body":"hello"})"});
@@ -128,7 +157,7 @@ TEST_CASE("cache format: queued writes are read leniently, and kept for a newer 
         CHECK(d.entry.user == "u-1");
     }
     SUBCASE("a newer version's record is left alone") {
-        const auto d = decode_outbox_record({"K1", R"({"v":3,"op":"teleport","post":"P9"})"});
+        const auto d = decode_outbox_record({"K1", R"({"v":4,"op":"teleport","post":"P9"})"});
         CHECK(d.result == DecodedOutboxRecord::Result::newer);
     }
     SUBCASE("unreadable ones say why and show what they held") {

@@ -272,7 +272,7 @@ TEST_CASE("check-ins: the outcome request and its outbox record") {
     // A damaged outcome record is unreadable (and a newer one left alone).
     CHECK(decode_outbox_record({"K", R"({"v":2,"op":"outcome","post":"P1","user":"u-ann","outcome":"maybe"})"}).result ==
           DecodedOutboxRecord::Result::unreadable);
-    CHECK(decode_outbox_record({"K", R"({"v":3,"op":"outcome","post":"P1","user":"u-ann","outcome":"done"})"}).result ==
+    CHECK(decode_outbox_record({"K", R"({"v":4,"op":"outcome","post":"P1","user":"u-ann","outcome":"done"})"}).result ==
           DecodedOutboxRecord::Result::newer);
 }
 

@@ -439,7 +439,8 @@ private:
                 case WriteOp::outcome:
                 case WriteOp::resource_add:
                 case WriteOp::resource_edit:
-                case WriteOp::resource_remove: break;   // not among the writes this test makes
+                case WriteOp::resource_remove:
+                case WriteOp::dismiss_flags: break;   // not among the writes this test makes
             }
         }
         for (const auto& [id, p] : all) {

@@ -72,6 +72,16 @@ TEST_CASE("outbox: each write becomes its REST call") {
         e.value = false;
         CHECK(Json::parse(to_http_request(e, api, "m").body) == Json{{"hidden", false}});
     }
+    SUBCASE("Keep visible dismisses the post's flags") {
+        e.op = WriteOp::dismiss_flags;
+        e.value = true;
+        const HttpRequest r = to_http_request(e, api, "m");
+        CHECK(r.method == "DELETE");
+        CHECK(r.url == api + "/posts/P1/flags");
+        CHECK(r.body.empty());
+        CHECK(to_string(WriteOp::dismiss_flags) == "dismiss_flags");
+        CHECK(write_op_from_string("dismiss_flags") == WriteOp::dismiss_flags);
+    }
     SUBCASE("delete, endorse, unendorse, flag") {
         e.op = WriteOp::remove;
         HttpRequest r = to_http_request(e, api, "m");

@@ -582,6 +582,97 @@ TEST_CASE("sync: curators get the flag queue - everyone gets the spotlight") {
     CHECK(leader->engine->flags().empty());
 }
 
+TEST_CASE("sync: a leader's learning is in the spotlight at once, and the server's list follows") {
+    World w;
+    auto& b = w.browser();
+    const Person lead{"u-lead", "Lee", Role::leader};
+    auto leader = w.tab(b, lead, w.options());
+    w.loop.advance(100);
+    settle(w, *leader);
+    REQUIRE(leader->engine->spotlight().empty());
+    w.api_down = true;   // before anything reaches the server
+    auto learning = leader->engine->create(Kind::leader_learning, "Walk the exits every Monday.", std::nullopt);
+    REQUIRE(learning.ok());
+    REQUIRE(leader->engine->spotlight().size() == 1);
+    CHECK(leader->engine->spotlight()[0].id == learning->id);
+    auto tip = leader->engine->create(Kind::tip, "Not a learning.", std::nullopt);
+    REQUIRE(tip.ok());
+    CHECK(leader->engine->spotlight().size() == 1);   // other kinds are not spotlighted
+    w.api_down = false;
+    leader->engine->sync_now();
+    settle(w, *leader);
+    w.loop.advance(1000);
+    // Sent: it stays (from the server's answer), and the server's next list has it too.
+    REQUIRE(leader->engine->spotlight().size() == 1);
+    CHECK(leader->engine->spotlight()[0].id == learning->id);
+    CHECK(leader->engine->spotlight()[0].rev > 0);
+    w.loop.advance(301'000);
+    settle(w, *leader);
+    REQUIRE(leader->engine->spotlight().size() == 1);
+    CHECK(leader->engine->spotlight()[0].id == learning->id);
+    CHECK(leader->engine->spotlight()[0].rev > 0);
+}
+
+TEST_CASE("sync: Keep visible shows a post the flags hid at once, offline, and the server agrees") {
+    World w;
+    w.server.auto_hide_flags = 3;   // the server's default: three people's flags hide a post
+    w.server.restart();
+    auto& b_ann = w.browser();
+    auto& b_cora = w.browser();
+    auto ann = w.tab(b_ann, kAnn, w.options());
+    auto cora = w.tab(b_cora, kCora, w.options());
+    w.loop.advance(100);
+    auto post = ann->engine->create(Kind::insight, "Drills beat posters.", std::nullopt);
+    REQUIRE(post.ok());
+    settle(w, *ann);
+    // Three people flag it: the server hides it until a curator looks.
+    for (const Person& who : {kBob, Person{"u-dan", "Dan", Role::learner}, Person{"u-eve", "Eve", Role::learner}}) {
+        auto& b = w.browser();
+        auto t = w.tab(b, who, w.options());
+        w.loop.advance(100);
+        settle(w, *t);
+        REQUIRE_FALSE(t->engine->flag(post->id, "spam"));
+        settle(w, *t);
+    }
+    REQUIRE(w.server_posts(kAnn)[post->id].hidden);
+    cora->engine->sync_now();
+    cora->engine->refresh_flags();
+    settle(w, *cora);
+    REQUIRE(cora->engine->flags().size() == 1);
+    CHECK(cora->engine->flags()[0].hidden_by_flags);
+    REQUIRE(shown(*cora, post->id));
+    CHECK(shown(*cora, post->id)->post().hidden);
+
+    // Offline: shown again and out of the queue at once, and queued (it survives a reload).
+    w.api_down = true;
+    REQUIRE_FALSE(cora->engine->keep_visible(post->id));
+    CHECK(cora->engine->flags().empty());
+    CHECK_FALSE(shown(*cora, post->id)->post().hidden);
+    CHECK(shown(*cora, post->id)->state == LocalState::pending);
+    w.loop.advance(100);
+    REQUIRE(b_cora.storage.modules["m1"].outbox.size() == 1);
+    CHECK(Json::parse(b_cora.storage.modules["m1"].outbox.begin()->second)["op"] == "dismiss_flags");
+    cora->reload();
+    w.loop.advance(100);
+    REQUIRE(shown(*cora, post->id));
+    CHECK_FALSE(shown(*cora, post->id)->post().hidden);
+    CHECK(w.server_posts(kAnn)[post->id].hidden);   // nothing reached the server yet
+
+    w.api_down = false;
+    cora->engine->sync_now();
+    settle(w, *cora);
+    CHECK(count_requests(*cora, "DELETE", "/posts/" + post->id + "/flags") >= 1);
+    CHECK(b_cora.storage.modules["m1"].outbox.empty());
+    CHECK_FALSE(shown(*cora, post->id)->post().hidden);
+    CHECK(shown(*cora, post->id)->state == LocalState::synced);
+    CHECK_FALSE(w.server_posts(kAnn)[post->id].hidden);   // the learner sees it again
+    cora->engine->refresh_flags();
+    settle(w, *cora);
+    CHECK(cora->engine->flags().empty());
+    // Learners cannot dismiss flags.
+    REQUIRE(ann->engine->keep_visible(post->id));
+}
+
 TEST_CASE("sync: startup reads the packed copy and the few posts changed since, not every record") {
     World w;
     auto& b1 = w.browser();

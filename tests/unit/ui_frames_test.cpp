@@ -45,6 +45,9 @@ TEST_CASE("frames: without a discussion the widget shows the prompt and composer
 TEST_CASE("frames: typing keeps the draft and the counter - Ctrl+Enter posts and empties the composer") {
     MemoryDiscussion d;
     d.sign_in("u-sam", "Sam", Role::learner);
+    SyncStatus synced;
+    synced.last_sync_ms = d.now_ms - 1000;
+    d.set_status(synced);
     HeadlessWidget w(config(), &d);
     w.settle();
     CHECK(w.shows("0 / 500"));
@@ -200,7 +203,8 @@ TEST_CASE("frames: replying one level deep and collapsing replies") {
     CHECK_FALSE(w.control("Your reply"));                      // the form closed
     CHECK(w.shows("Agreed, thanks"));
     CHECK(w.count("Reply") == 1);                              // replies have no Reply button
-    REQUIRE(w.click("Hide 1 reply"));
+    CHECK_FALSE(w.control("Hide 1 reply"));   // "Hide" is the curators' word for another thing
+    REQUIRE(w.click("Collapse replies (1)"));
     CHECK_FALSE(w.shows("Agreed, thanks"));
     REQUIRE(w.click("1 reply"));
     CHECK(w.shows("Agreed, thanks"));
@@ -302,9 +306,29 @@ TEST_CASE("frames: curators pin and hide on each card and work through the Flags
     CHECK(called(d, "pin p1 on"));
     CHECK(at(w, "Older post") < at(w, "Newer post"));   // pinned: first
     CHECK(w.control("Unpin"));
-    REQUIRE(w.click("Hide", 1));
+    // Hiding asks first, in place: Cancel is focused, and Cancel (or Esc) changes nothing.
+    CHECK_FALSE(w.control("Hide"));
+    REQUIRE(w.click("Hide from learners…", 1));
+    CHECK(w.shows("Hide from learners? Curators still see it."));
+    CHECK_FALSE(called(d, "hide p2 on"));
+    REQUIRE(w.focused());
+    CHECK(w.focused()->label == "Cancel");
+    REQUIRE(w.click("Cancel"));
+    w.settle();
+    CHECK_FALSE(w.shows("Hide from learners?"));
+    CHECK_FALSE(called(d, "hide p2 on"));
+    REQUIRE(w.focused());
+    CHECK(w.focused()->label == "Hide from learners…");
+    CHECK(w.focused()->y == w.control("Hide from learners…", 1)->y);   // the same card's
+    REQUIRE(w.click("Hide from learners…", 1));
+    CHECK(w.key(ImGuiKey_Escape) == KeyResult::handled);
+    w.settle();
+    CHECK_FALSE(w.shows("Hide from learners?"));
+    REQUIRE(w.click("Hide from learners…", 1));
+    REQUIRE(w.click("Hide"));
     CHECK(called(d, "hide p2 on"));
     CHECK(w.shows("Hidden from learners"));
+    CHECK(w.control("Unhide"));
 
     FlagEntry f;
     f.post = d.make("p9", "Zed", "Buy cheap watches", kHour);
@@ -322,14 +346,59 @@ TEST_CASE("frames: curators pin and hide on each card and work through the Flags
     CHECK(called(d, "refresh_flags"));
     CHECK(at(w, "3 flags") < at(w, "1 flag"));   // most flagged first
     CHECK(w.shows("Posted under other-module"));
-    CHECK(w.count("Hide") == 1);                  // only this module's posts are moderated here
+    CHECK(w.count("Hide from learners…") == 1);   // only this module's posts are moderated here
+    CHECK(w.count("Keep visible") == 1);
     CHECK(w.shows("Reasons: Off-topic, Spam (2)"));
     CHECK(w.shows("Buy cheap watches"));
     CHECK_FALSE(w.shows("Older post"));
+    REQUIRE(w.click("Hide from learners…"));
+    CHECK(w.shows("Hide from learners? Curators still see it."));
+    REQUIRE(w.focused());
+    CHECK(w.focused()->label == "Cancel");
+    REQUIRE(w.click("Cancel"));
+    w.settle();
+    REQUIRE(w.focused());
+    CHECK(w.focused()->label == "Hide from learners…");
+    CHECK_FALSE(called(d, "hide p9 on"));
+    REQUIRE(w.click("Hide from learners…"));
     REQUIRE(w.click("Hide"));
     CHECK(called(d, "hide p9 on"));
     REQUIRE(w.click("Discussion"));
     CHECK(w.shows("Older post"));
+}
+
+TEST_CASE("frames: Keep visible on a flagged card - shown while learners see it or the flags hid it") {
+    MemoryDiscussion d;
+    d.sign_in("u-casey", "Casey", Role::curator);
+    Post visible = d.make("p1", "Ana", "Flagged but fine", kHour);
+    Post auto_hidden = d.make("p2", "Bo", "Hidden by three flags", 2 * kHour);
+    auto_hidden.hidden = true;
+    Post curator_hidden = d.make("p3", "Cy", "Hidden by a curator", 3 * kHour);
+    curator_hidden.hidden = true;
+    Post unflagged = d.make("p4", "Di", "Nobody flagged this", 4 * kHour);
+    for (const Post& p : {visible, auto_hidden, curator_hidden, unflagged}) d.add(p);
+    FlagEntry a, b, c;
+    a.post = visible;
+    a.count = 1;
+    b.post = auto_hidden;
+    b.count = 3;
+    b.hidden_by_flags = true;
+    c.post = curator_hidden;
+    c.count = 1;
+    d.set_flags({a, b, c});
+    HeadlessWidget w(config(), &d, 640, 1600);
+    w.settle();
+    CHECK(w.count("Keep visible") == 2);   // not the post a curator hid, not the unflagged one
+    REQUIRE(w.click("Keep visible"));
+    w.settle();
+    CHECK(w.count("Keep visible") == 1);   // it leaves the card at once
+    REQUIRE(w.click("Keep visible"));
+    w.settle();
+    CHECK(w.count("Keep visible") == 0);
+    CHECK(called(d, "keep_visible p1"));
+    CHECK(called(d, "keep_visible p2"));
+    CHECK_FALSE(called(d, "keep_visible p3"));
+    CHECK(d.flags().size() == 1);
 }
 
 TEST_CASE("frames: learners and leaders see no curator controls") {
@@ -341,6 +410,8 @@ TEST_CASE("frames: learners and leaders see no curator controls") {
         w.settle();
         CHECK_FALSE(w.control("Pin"));
         CHECK_FALSE(w.control("Hide"));
+        CHECK_FALSE(w.control("Hide from learners…"));
+        CHECK_FALSE(w.control("Keep visible"));
         CHECK_FALSE(w.control("Discussion"));
         CHECK(w.control("Endorse"));
     }
@@ -409,12 +480,14 @@ TEST_CASE("frames: the empty - loading - cached and offline states") {
     HeadlessWidget w(config(), &d);
     w.settle();
     CHECK(w.shows("Loading the discussion…"));
+    CHECK_FALSE(w.shows("Be the first to share here."));   // not known yet
 
     SyncStatus synced;
     synced.last_sync_ms = d.now_ms - 10'000;
     d.set_status(synced);
     w.settle();
     CHECK(w.shows("No reflections yet. Be the first to share what you took from this module."));
+    CHECK(w.shows("Be the first to share here."));
 
     SyncStatus offline_never;
     offline_never.online = false;
@@ -486,4 +559,53 @@ TEST_CASE("frames: sync notices - writes the server refused - and a refused dele
     HeadlessWidget w2(config(), &empty);
     w2.settle();
     CHECK(w2.shows("Loading the discussion…"));
+}
+
+TEST_CASE("frames: a new post scrolls into view inside the widget and is highlighted briefly") {
+    for (const bool reduce : {false, true}) {
+        CAPTURE(reduce);
+        MemoryDiscussion d;
+        d.sign_in("u-sam", "Sam", Role::learner);
+        SyncStatus synced;
+        synced.last_sync_ms = d.now_ms - 1000;
+        d.set_status(synced);
+        for (int i = 0; i < 12; ++i)
+            d.add(d.make("p" + std::to_string(i), "Ana", "Earlier reflection number " + std::to_string(i), (i + 1) * kHour));
+        const float height = 520;
+        HeadlessWidget w(config(), &d, 640, height);
+        w.app().set_reduce_motion(reduce);
+        w.settle();
+        w.app().focus_entry(false);
+        w.type("Seen where I wrote it.");
+        w.app().wheel(3000);   // reading far down the thread before posting
+        w.settle();
+        REQUIRE(w.app().output().scroll_y > 0);
+        REQUIRE_FALSE(w.shows("Earlier reflection number 0"));   // the top of the thread is out of view
+        CHECK(w.ctrl(ImGuiKey_Enter) == KeyResult::handled);
+        w.settle();
+        // The new post (first of the thread: posted here) is wholly inside the widget's box.
+        REQUIRE(w.shows("Seen where I wrote it."));
+        const std::string id = d.posts().back().post().id;
+        CHECK(w.app().thread_state().reveal.empty());
+        const Control* reply = w.control("Reply");
+        REQUIRE(reply);
+        CHECK(reply->visible);
+        CHECK(reply->y >= 0);
+        CHECK(reply->y + reply->h <= height);
+        // Highlighted, then not (after ~1.8 s); never under prefers-reduced-motion.
+        const Image lit = w.image();
+        const unsigned at_lit = lit.at(static_cast<int>(reply->x) + static_cast<int>(reply->w) + 40,
+                                       static_cast<int>(reply->y + reply->h / 2));
+        w.now_ms += 1000;
+        w.settle();
+        if (!reduce) CHECK(w.app().thread_state().highlight == id);
+        w.now_ms += 900;
+        w.settle();
+        if (!reduce) CHECK(w.app().thread_state().highlight.empty());
+        const Image calm = w.image();
+        const unsigned at_calm = calm.at(static_cast<int>(reply->x) + static_cast<int>(reply->w) + 40,
+                                         static_cast<int>(reply->y + reply->h / 2));
+        if (reduce) CHECK(at_lit == at_calm);
+        else CHECK(at_lit != at_calm);
+    }
 }

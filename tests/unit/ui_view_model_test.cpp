@@ -91,6 +91,11 @@ TEST_CASE("view model: the counter counts characters warns near 500 and says how
 }
 
 TEST_CASE("view model: the Post button says why it cannot post") {
+    // The counter counts what is sent (trimmed), like the reason: "N over" and "remove N" agree.
+    const std::string padded = "\n  " + std::string(596, 'a') + "  \n";
+    CHECK(composer_counter(padded).text == "96 over the limit");
+    CHECK(post_disabled_reason(padded, true) == "Too long: remove 96 characters (the limit is 500).");
+    CHECK(composer_counter("   ").text == "0 / 500");
     CHECK(post_disabled_reason("A thought", true).empty());
     CHECK(post_disabled_reason("", true) == "Write something first.");
     CHECK(post_disabled_reason(" \n\t ", true) == "Write something first.");

@@ -68,6 +68,8 @@ void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
             return;
         }
         s->posted_here.insert(created.value().id);
+        s->reveal = s->highlight = created.value().id;
+        s->highlight_at_ms = 0;
         s->changed();
         if (text_ == body) {   // typed nothing more meanwhile
             text_.clear();
@@ -196,7 +198,11 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
             participation_rev_ = d->revision();
             participation_line_ = participation_line(participation(d->posts(), me));
         }
-        const std::string& line = participation_line_;
+        // Nobody yet, as far as is known: until the first load is done, that is not known.
+        const SyncStatus s = d->status();
+        static const std::string loading = "Loading the discussion…";
+        const bool unknown = !s.loaded || (!s.last_sync_ms && s.online);
+        const std::string& line = unknown && participation_line_ == "Be the first to share here." ? loading : participation_line_;
         ImGui::SetCursorScreenPos(ImVec2(row.x, ImGui::GetCursorScreenPos().y + ui.px(2)));
         ui::wrapped_text(ui, kSmall, line.c_str(), width, pal.text_muted);
         v.leaf("participation", "p", line);

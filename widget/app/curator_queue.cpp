@@ -1,10 +1,11 @@
 #include "curator_queue.hpp"
 
-#include <algorithm> // std::stable_sort
+#include <algorithm> // std::stable_sort, std::max
 #include <cstring>   // std::strlen
 #include <map>       // std::map
 
 #include <imgui.h>
+#include <imgui_internal.h>   // ImGui::GetItemID
 
 #include "grove/time.hpp"     // format_rfc3339_ms
 #include "view_model.hpp"
@@ -131,37 +132,102 @@ void draw_curator_queue(Ui& ui, Discussion& d, ThreadState& st, float width) {
             y += ui::wrapped_height(kSmall, where.c_str(), inner) + pad;
             v.leaf("where", "p", where);
         } else {
-            const char* hide_label = p.hidden ? "Unhide###hide" : "Hide###hide";
-            ImGui::SetCursorScreenPos(ImVec2(c.x + pad, y));
             const std::string whose = name + (name.back() == 's' ? "' post" : "'s post");
-            const std::string hide_name = (p.hidden ? "Unhide " : "Hide ") + whose;
-            const std::string delete_name = "Delete " + whose;
-            ui::ButtonOpts hide_opts = ui::compact(ui::Tone::secondary, ui::Icon::eye_off);
-            hide_opts.name = hide_name.c_str();
-            ui::ButtonOpts delete_opts = ui::compact(ui::Tone::danger);
-            delete_opts.name = delete_name.c_str();
-            if (ui::button(ui, hide_label, hide_opts)) {
-                Discussion* dp = &d;
-                ThreadState* s = &st;
-                const std::string id = p.id;
-                const bool on = !p.hidden;
-                ui.defer([dp, s, id, on] {
-                    if (auto err = dp->hide(id, on)) s->say("Could not change it: " + err->message, NoticeTone::error);
-                    else dp->refresh_flags();
-                });
+            // One row of buttons, wrapped when the card is narrow.
+            float bx = c.x + pad;
+            float row_h = 0;
+            auto put = [&](const char* label, const ui::ButtonOpts& o) {
+                const ImVec2 size = ui::button_size(ui, label, o);
+                if (bx > c.x + pad && bx + size.x > c.x + pad + inner) {
+                    bx = c.x + pad;
+                    y += row_h + ui.px(6);
+                    row_h = 0;
+                }
+                ImGui::SetCursorScreenPos(ImVec2(bx, y));
+                const bool hit = ui::button(ui, label, o);
+                bx += size.x + ui.px(6);
+                row_h = std::max(row_h, size.y);
+                return hit;
+            };
+            Discussion* dp = &d;
+            ThreadState* s = &st;
+            const std::string id = p.id;
+            if (st.confirm_hide == p.id) {
+                // Asked in place; Cancel (focused first) or Esc leaves it as it is.
+                const char* q = "Hide from learners? Curators still see it.";
+                const ImVec2 qs(ui::text_width(kSmall, q), ui.line_h(kSmall));
+                const float bh = ui::button_size(ui, "Hide", ui::compact(ui::Tone::danger)).y;
+                ui::text_at(kSmall, ImVec2(bx, y + (bh - qs.y) * 0.5f), q, pal.text);
+                v.leaf("question", "p", q);
+                bx += qs.x + ui.px(8);
+                ui::ButtonOpts hide_opts = ui::compact(ui::Tone::danger);
+                const std::string hide_name = "Hide " + whose + " from learners";
+                hide_opts.name = hide_name.c_str();
+                const bool hide = put("Hide", hide_opts);
+                ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+                cancel_opts.name = "Cancel: keep it visible";
+                const bool cancel = put("Cancel", cancel_opts);
+                if (st.focus_form) {
+                    st.focus_form = false;
+                    ui.focus->focus(ImGui::GetItemID(), ui.focus->ring_visible());
+                    ui.want_frame = true;
+                }
+                if (hide) {
+                    st.close_forms();
+                    ui.defer([dp, s, id] {
+                        if (auto err = dp->hide(id, true)) s->say("Could not hide it: " + err->message, NoticeTone::error);
+                        else dp->refresh_flags();
+                    });
+                } else if (cancel || st.cancel_form) {
+                    st.cancel_form = false;
+                    st.close_forms();
+                    st.hide_return = p.id;
+                    ui.want_frame = true;
+                }
+            } else {
+                ui::ButtonOpts hide_opts = ui::compact(ui::Tone::secondary, ui::Icon::eye_off);
+                const std::string hide_name = p.hidden ? "Unhide " + whose : "Hide " + whose + " from learners";
+                hide_opts.name = hide_name.c_str();
+                if (put(p.hidden ? "Unhide###hide" : "Hide from learners…###hide", hide_opts)) {
+                    if (p.hidden) {
+                        ui.defer([dp, s, id] {
+                            if (auto err = dp->hide(id, false)) s->say("Could not change it: " + err->message, NoticeTone::error);
+                            else dp->refresh_flags();
+                        });
+                    } else {
+                        st.close_forms();
+                        st.confirm_hide = p.id;
+                        st.focus_form = true;
+                        ui.want_frame = true;
+                    }
+                }
+                if (st.hide_return == p.id) {
+                    ui.focus->focus(ImGui::GetItemID(), true);
+                    st.hide_return.clear();
+                }
+                // Bogus flags: learners keep (or get back) the post, and it leaves the queue.
+                if (!p.hidden || fe->hidden_by_flags) {
+                    ui::ButtonOpts keep_opts = ui::compact(ui::Tone::secondary, ui::Icon::check);
+                    const std::string keep_name = "Keep " + whose + " visible: dismiss its flags";
+                    keep_opts.name = keep_name.c_str();
+                    if (put("Keep visible", keep_opts)) {
+                        ui.defer([dp, s, id] {
+                            if (auto err = dp->keep_visible(id)) s->say("Could not keep it visible: " + err->message, NoticeTone::error);
+                            else s->announce("Kept visible: its flags are dismissed.");
+                        });
+                    }
+                }
+                ui::ButtonOpts delete_opts = ui::compact(ui::Tone::danger);
+                const std::string delete_name = "Delete " + whose;
+                delete_opts.name = delete_name.c_str();
+                if (put("Delete", delete_opts)) {
+                    ui.defer([dp, s, id] {
+                        if (auto err = dp->remove(id)) s->say("Could not delete: " + err->message, NoticeTone::error);
+                        else dp->refresh_flags();
+                    });
+                }
             }
-            const float hx = ui::button_size(ui, hide_label, ui::compact(ui::Tone::secondary, ui::Icon::eye_off)).x;
-            ImGui::SetCursorScreenPos(ImVec2(c.x + pad + hx + ui.px(6), y));
-            if (ui::button(ui, "Delete", delete_opts)) {
-                Discussion* dp = &d;
-                ThreadState* s = &st;
-                const std::string id = p.id;
-                ui.defer([dp, s, id] {
-                    if (auto err = dp->remove(id)) s->say("Could not delete: " + err->message, NoticeTone::error);
-                    else dp->refresh_flags();
-                });
-            }
-            y += ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger)).y + pad;
+            y += row_h + pad;
         }
         dl->ChannelsSetCurrent(0);
         dl->AddRectFilled(c, ImVec2(c.x + width, y), ui::col(pal.surface), ui.px(10));

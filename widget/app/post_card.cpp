@@ -434,6 +434,51 @@ float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y
     return f.bottom();
 }
 
+// Curators: "Hide from learners?" asked in place before hiding. Cancel is focused first; after it,
+// the focus goes back to "Hide from learners…".
+float hide_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
+    ThreadState& st = *c.st;
+    const Palette& pal = *ui.pal;
+    const char* q = "Hide from learners? Curators still see it.";
+    const std::string whose = owners_post(c.post->post());
+    open_form(ui, "hide", "Hide " + whose + " from learners");
+    ui.sem->leaf("question", "p", q);
+    const ImVec2 hb = ui::button_size(ui, "Hide", ui::compact(ui::Tone::danger));
+    const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
+    Flow f(x, y, x + w, hb.y, ui.px(8), ui.px(6));
+    const ImVec2 qa = f.place(ImVec2(text_w(kSmall, q), ui.line_h(kSmall)));
+    pen.text(qa.x, qa.y, q, pal.text, kSmall);
+    const ImVec2 ha = f.place(hb);
+    ui::ButtonOpts hide_opts = ui::compact(ui::Tone::danger);
+    const std::string hide_name = "Hide " + whose + " from learners";
+    hide_opts.name = hide_name.c_str();
+    const bool hide = pen.button(ha.x, ha.y, "Hide", hide_opts);
+    const ImVec2 ca = f.place(cb);
+    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+    cancel_opts.name = "Cancel: keep it visible";
+    const bool cancel = pen.button(ca.x, ca.y, "Cancel", cancel_opts);
+    if (pen.draw) focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
+    if (pen.draw) {
+        if (hide) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            const std::string id = st.confirm_hide;
+            st.close_forms();
+            ui.defer([d, s, id] {
+                if (auto err = d->hide(id, true)) report(*s, err, "Could not hide");
+                else s->announce("Hidden from learners.");
+            });
+        } else if (cancel || st.cancel_form) {
+            st.cancel_form = false;
+            st.hide_return = st.confirm_hide;
+            st.close_forms();
+            ui.want_frame = true;
+        }
+    }
+    ui.sem->close();
+    return f.bottom();
+}
+
 // Flagging someone's post: a reason (required) and details (optional) for the curators.
 float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     ThreadState& st = *c.st;
@@ -632,7 +677,9 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     }
     if (!c.reply && c.entry && !c.entry->replies.empty()) {
         const std::size_t n = c.entry->replies.size();
-        const std::string label = (c.replies_open ? "Hide " : "") + std::to_string(n) + (n == 1 ? " reply" : " replies");
+        // "Collapse", not "Hide": hiding is what curators do to a post.
+        const std::string label = c.replies_open ? "Collapse replies (" + std::to_string(n) + ")"
+                                                 : std::to_string(n) + (n == 1 ? " reply" : " replies");
         ui::ButtonOpts b = ui::compact(ui::Tone::ghost, c.replies_open ? ui::Icon::chevron_down : ui::Icon::chevron_right);
         b.toggle = true;
         b.expanded = c.replies_open ? 1 : 0;
@@ -690,14 +737,70 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
     }
     moderate(ctl.pin, p.pinned, p.pinned ? "Unpin###pin" : "Pin###pin", ui::Icon::pin, &Discussion::pin,
              p.pinned ? "unpin" : "pin");
-    moderate(ctl.hide, p.hidden, p.hidden ? "Unhide###hide" : "Hide###hide", ui::Icon::eye_off, &Discussion::hide,
-             p.hidden ? "unhide" : "hide");
+    // Hiding asks first (hide_form); Unhide acts at once.
+    if (ctl.hide && p.hidden) moderate(true, true, "Unhide###hide", ui::Icon::eye_off, &Discussion::hide, "unhide");
+    if (ctl.hide && !p.hidden) {
+        ui::ButtonOpts b = ui::compact(ui::Tone::ghost, ui::Icon::eye_off);
+        const std::string name = "Hide " + whose + " from learners";
+        b.name = name.c_str();
+        b.expanded = st.confirm_hide == p.id ? 1 : 0;
+        const char* label = "Hide from learners…###hide";
+        const ImVec2 a = f.place(ui::button_size(ui, label, b));
+        if (pen.button(a.x, a.y, label, b)) {
+            st.close_forms();
+            st.confirm_hide = p.id;
+            st.focus_form = true;
+            st.changed();
+            ui.want_frame = true;
+        }
+        if (pen.draw && st.hide_return == p.id) {
+            ui.focus->focus(ImGui::GetItemID(), true);
+            st.hide_return.clear();
+        }
+        any = true;
+    }
+    // A flagged post that learners still see, or that the flags hid: its flags can be dismissed.
+    if (ctl.hide) {
+        const auto& queue = c.d->flags();
+        const auto flagged = std::find_if(queue.begin(), queue.end(), [&](const FlagEntry& e) { return e.post.id == p.id; });
+        if (flagged != queue.end() && (!p.hidden || flagged->hidden_by_flags)) {
+            ui::ButtonOpts b = ui::compact(ui::Tone::ghost, ui::Icon::check);
+            const std::string name = "Keep " + whose + " visible: dismiss its flags";
+            b.name = name.c_str();
+            const ImVec2 a = f.place(ui::button_size(ui, "Keep visible", b));
+            if (pen.button(a.x, a.y, "Keep visible", b)) {
+                Discussion* d = c.d;
+                ThreadState* s = &st;
+                const std::string pid = p.id;
+                ui.defer([d, s, pid] {
+                    if (auto err = d->keep_visible(pid)) report(*s, err, "Could not keep it visible");
+                    else s->announce("Kept visible: its flags are dismissed.");
+                });
+            }
+            any = true;
+        }
+    }
     v.close();
     return any ? f.bottom() : y - ui.px(8);
 }
 
+// How strongly a post just written is highlighted now: 1 when first drawn, fading to 0 over
+// kHighlightMs; 0 for other posts, and when motion is reduced.
+float highlight(Ui& ui, ThreadState& st, const std::string& id) {
+    if (st.highlight != id || ui.reduce_motion) return 0.0f;
+    if (st.highlight_at_ms == 0) st.highlight_at_ms = ui.now_ms;
+    const std::int64_t age = ui.now_ms - st.highlight_at_ms;
+    if (age >= kHighlightMs) {
+        st.highlight.clear();
+        return 0.0f;
+    }
+    ui.want_frame = true;   // the fade runs
+    return 1.0f - static_cast<float>(age) / static_cast<float>(kHighlightMs);
+}
+
 // Background of a row: cards have a border; replies a guide line on their left.
-void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool reply, bool pinned) {
+// `glow` (0..1): a new post's highlight, fading.
+void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool reply, bool pinned, float glow) {
     if (!pen.draw) return;
     const Palette& pal = *ui.pal;
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -706,11 +809,15 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
         dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface_alt), r);
         const float guide = x - ui.reply_indent() * 0.5f;
         dl->AddRectFilled(pen.at(guide - ui.px(1), 0), pen.at(guide + ui.px(1), h), ui::col(pal.border));
-        return;
+    } else {
+        dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface), r);
+        dl->AddRect(pen.at(x, 0), pen.at(x + w, h), ui::col(pinned ? pal.curator_text : pal.border), r, 0,
+                    ui.px(pinned ? 1.5f : 1.0f));
     }
-    dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.surface), r);
-    dl->AddRect(pen.at(x, 0), pen.at(x + w, h), ui::col(pinned ? pal.curator_text : pal.border), r, 0,
-                ui.px(pinned ? 1.5f : 1.0f));
+    if (glow > 0) {
+        dl->AddRectFilled(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.accent, 0.2f * glow), r);
+        dl->AddRect(pen.at(x, 0), pen.at(x + w, h), ui::col(pal.accent, glow), r, 0, ui.px(2));
+    }
 }
 
 }  // namespace
@@ -773,12 +880,13 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     if (c.post->state == LocalState::failed) y = failed_box(ui, pen, c, x + pad, y + ui.px(10), inner);
     y = footer(ui, pen, c, x + pad, y + ui.px(8), inner);
     if (st.confirm_delete == p.id) y = delete_form(ui, pen, c, x + pad, y + ui.px(10), inner);
+    if (st.confirm_hide == p.id) y = hide_form(ui, pen, c, x + pad, y + ui.px(10), inner);
     if (st.flagging == p.id) y = flag_form(ui, pen, c, x + pad, y + ui.px(10), inner);
     y += pad;
     if (draw) {
         menu(ui, c, pen.menu_node);
         dl->ChannelsSetCurrent(0);
-        card_background(ui, pen, x, w, y, c.reply, p.pinned);
+        card_background(ui, pen, x, w, y, c.reply, p.pinned, highlight(ui, st, p.id));
         dl->ChannelsMerge();
     }
     v.close();
@@ -872,6 +980,8 @@ float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
                         return;
                     }
                     s->posted_here.insert(created.value().id);
+                    s->reveal = s->highlight = created.value().id;
+                    s->highlight_at_ms = 0;
                     s->replies_open[parent] = true;
                     s->close_forms();
                     s->changed();

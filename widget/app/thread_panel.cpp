@@ -327,7 +327,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         em_ = ui.em();
     }
     // Rows whose height follows typing or an open form are measured again every frame.
-    for (const std::string* id : {&st.reply_to, &st.editing, &st.confirm_delete, &st.flagging}) {
+    for (const std::string* id : {&st.reply_to, &st.editing, &st.confirm_delete, &st.confirm_hide, &st.flagging}) {
         if (id->empty()) continue;
         if (const auto at = find_row(*id)) list_.set_height(*at, list_.height(*at), false);
         if (const auto form = find_row("reply:" + *id)) list_.set_height(*form, list_.height(*form), false);
@@ -365,6 +365,21 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         const double y = list_.offset(static_cast<std::size_t>(want));
         if (y < view_top - margin || y > view_top + view_h + margin - ui.px(40)) {
             ImGui::SetScrollY(static_cast<float>(top + y - ui.px(16)));
+            ui.want_frame = true;
+        }
+    }
+
+    // The post the person just wrote: into view inside the widget's own scroll box (the page does
+    // not move), once its row exists; left where it is when already in view.
+    if (!st.reveal.empty()) {
+        if (const auto at = find_row(st.reveal)) {
+            const double y = list_.offset(*at), h = list_.height(*at);
+            if (y < view_top || y + h > view_top + view_h) {
+                // Above the view, or taller than it: its top shows; below: its bottom does.
+                const double to = y < view_top || h > view_h ? y - ui.px(16) : y + h - view_h + ui.px(16);
+                ImGui::SetScrollY(static_cast<float>(top + std::max(0.0, to)));
+            }
+            st.reveal.clear();
             ui.want_frame = true;
         }
     }

@@ -45,6 +45,7 @@ struct Ui {
     bool canvas = true;                        // false: only the HTML view shows (no WebGL 2)
     bool coarse = false;                       // a coarse pointer (touch): targets at least 44 CSS px
     bool narrow = false;                       // a narrow widget (see kNarrowCss): paddings collapse
+    bool reduce_motion = false;                // prefers-reduced-motion: no fades or highlights
     std::uint32_t sem_activate = 0;            // a control only the HTML view has, activated (per frame)
     std::string sem_focus;                     // the DOM id of an element the page should focus (per frame)
     bool take_sem_activation(std::uint32_t id) {

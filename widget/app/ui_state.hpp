@@ -14,11 +14,18 @@ namespace grove {
 
 enum class NoticeTone { info, error };
 
+constexpr std::int64_t kHighlightMs = 1800;   // a new post's highlight fades over this long
+
 struct ThreadState {
     ThreadOrder order = ThreadOrder::top;
     bool flags_view = false;                                // curators: the flag queue instead
     std::unordered_map<std::string, bool> replies_open;     // the person's choice per post
     std::unordered_set<std::string> posted_here;            // created in this session: shown first
+    // The post just written: scrolled into view inside the widget's own box once its row exists,
+    // and highlighted briefly (kHighlightMs, fading; not at all when motion is reduced).
+    std::string reveal;
+    std::string highlight;
+    std::int64_t highlight_at_ms = 0;                       // when it was first drawn (0: not yet)
 
     // At most one inline form at a time.
     std::string reply_to;            // the post being replied to
@@ -26,6 +33,8 @@ struct ThreadState {
     std::string editing;             // the post being edited
     std::string edit_text;
     std::string confirm_delete;      // "Delete this post?" shown for this post
+    std::string confirm_hide;        // curators: "Hide from learners?" shown for this post
+    std::string hide_return;         // focus goes back to this post's "Hide from learners…" button
     std::string flagging;            // the flag form is open for this post
     int flag_reason = -1;
     std::string flag_details;        // what else the person tells the curators (optional)
@@ -52,6 +61,7 @@ struct ThreadState {
         reply_to.clear();
         editing.clear();
         confirm_delete.clear();
+        confirm_hide.clear();
         flagging.clear();
         editing_resource.clear();
         flag_reason = -1;
@@ -59,8 +69,8 @@ struct ThreadState {
         form_error.clear();
     }
     bool any_form() const {
-        return !reply_to.empty() || !editing.empty() || !confirm_delete.empty() || !flagging.empty() ||
-               !editing_resource.empty();
+        return !reply_to.empty() || !editing.empty() || !confirm_delete.empty() || !confirm_hide.empty() ||
+               !flagging.empty() || !editing_resource.empty();
     }
     void say(std::string text, NoticeTone tone) {
         notice = std::move(text);

@@ -187,7 +187,7 @@ std::optional<ShelfSuggestion> shelf_suggestion(const Post& p) {
 CounterView composer_counter(std::string_view draft, std::size_t max) {
     CounterView c;
     c.max = max;
-    c.used = is_valid_utf8(draft) ? count_code_points(draft) : draft.size();
+    c.used = is_valid_utf8(draft) ? count_code_points(trim(draft)) : draft.size();
     if (c.used > max) {
         c.level = CounterView::Level::over;
         c.text = std::to_string(c.used - max) + " over the limit";

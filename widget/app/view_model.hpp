@@ -62,7 +62,9 @@ std::string last_synced_text(std::optional<std::int64_t> last_sync_ms, std::int6
 
 struct CounterView {
     enum class Level { ok, near, over };
-    std::size_t used = 0;        // code points typed (as the person sees them, before trimming)
+    // Code points of the text as it would be sent (trimmed), so the counter and the Post button's
+    // reason ("remove 3 characters") always name the same number.
+    std::size_t used = 0;
     std::size_t max = kDefaultMaxBodyCodePoints;
     Level level = Level::ok;
     std::string text;            // "120 / 500", "12 left", "25 over the limit"

@@ -100,6 +100,7 @@ public:
         text_->set_drawing(canvas);
     }
     void set_coarse_pointer(bool coarse);           // touch: 44 CSS px targets
+    void set_reduce_motion(bool reduce) { ui_.reduce_motion = reduce; }   // prefers-reduced-motion
     void set_overlay_fields(bool on) { ui_.overlay_fields = on; }
 
     // ---- input, between frames ----

@@ -366,9 +366,11 @@ Expected<Post> decode_post_record_general(std::string_view record, const std::st
 
 // A write an older widget also knows stays "v":1, so that widget (after a downgrade, or in a tab
 // not yet reloaded) still sends it; a newer kind of write is "v":2, which such a widget leaves in
-// storage instead of deleting it as unreadable.
+// storage instead of deleting it as unreadable: "v":2 for the 1.1 writes, "v":3 for dismissing flags.
 std::string encode_outbox_record(const OutboxEntry& e) {
-    const int version = e.op == WriteOp::outcome || is_resource_op(e.op) ? kOutboxRecordVersion : kOutboxRecordVersionV1;
+    const int version = e.op == WriteOp::dismiss_flags                          ? kOutboxRecordVersion
+                        : e.op == WriteOp::outcome || is_resource_op(e.op) ? kOutboxRecordVersionV2
+                                                                           : kOutboxRecordVersionV1;
     Json j{{"v", version}, {"key", e.key},          {"user", e.user},
            {"op", to_string(e.op)},     {"post", e.post_id},     {"at", e.created_ms},
            {"attempts", e.attempts}};
@@ -381,7 +383,8 @@ std::string encode_outbox_record(const OutboxEntry& e) {
         case WriteOp::edit: j["body"] = e.body; break;
         case WriteOp::endorse:
         case WriteOp::pin:
-        case WriteOp::hide: j["value"] = e.value; break;
+        case WriteOp::hide:
+        case WriteOp::dismiss_flags: j["value"] = e.value; break;
         case WriteOp::flag:
             j["reason"] = e.reason;
             if (!e.details.empty()) j["details"] = e.details;
@@ -424,7 +427,7 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
         out.problem = "written by a newer version (v" + std::to_string(v->get<int>()) + ")";
         return out;
     }
-    // Versions 1, 2 and anything unversioned: read every field we understand, leniently, because
+    // Versions 1, 2, 3 and anything unversioned: read every field we understand, leniently, because
     // a queued write that can be read must never be lost.
     OutboxEntry& e = out.entry;
     e.key = rec.key;
@@ -458,6 +461,10 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
             e.value = v->get<bool>();
             break;
         }
+        case WriteOp::dismiss_flags:
+            // Only whether the post shows again at once hangs on it: a record without it still sends.
+            if (const Json* v = member(j, "value"); v && v->is_boolean()) e.value = v->get<bool>();
+            break;
         case WriteOp::flag:
             read_string(j, "reason", e.reason);
             read_string(j, "details", e.details);

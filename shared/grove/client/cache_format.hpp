@@ -5,7 +5,8 @@
 //                                     it is shown)
 //   outbox  key [module, write key] value: {"v":1, "user":..., "op":..., ...} (see encode_outbox_record;
 //                                     "v":2 only for writes a version 1 widget cannot send, such as
-//                                     "outcome": that widget leaves them in storage untouched)
+//                                     "outcome", "v":3 for those a version 2 widget cannot send
+//                                     ("dismiss_flags"): such a widget leaves them in storage untouched)
 //   meta    key [module, "sync"]     {"format":2, "user":{id,name,role}, "reader":"<user id>", "cursor":...,
 //                                     "last_sync":ms, "commit":"<random tag of the last snapshot change>"}
 //           key [module, "draft:<user id>"] {"v":2, "user":"<user id>", "text":"..."}: one per person
@@ -53,7 +54,8 @@
 namespace grove {
 
 constexpr int kCacheFormat = 2;
-constexpr int kOutboxRecordVersion = 2;       // the newest this widget reads and writes
+constexpr int kOutboxRecordVersion = 3;       // the newest this widget reads and writes
+constexpr int kOutboxRecordVersionV2 = 2;     // what the writes a version 2 widget knows are written as
 constexpr int kOutboxRecordVersionV1 = 1;     // what the writes a version 1 widget knows are written as
 constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 

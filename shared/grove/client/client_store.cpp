@@ -76,6 +76,13 @@ void ClientStore::apply_endorsement_answer(const std::string& id, std::int64_t e
     touch(id);
 }
 
+void ClientStore::apply_dismiss_answer(const std::string& id, bool hidden) {
+    const auto it = snapshot_.find(id);
+    if (it == snapshot_.end() || it->second.hidden == hidden) return;
+    it->second.hidden = hidden;
+    touch(id);
+}
+
 void ClientStore::apply_delete_answer(const std::string& id) {
     const auto it = snapshot_.find(id);
     if (it == snapshot_.end()) return;
@@ -252,6 +259,9 @@ std::optional<ShownPost> ClientStore::compute(const std::string& id) const {
             case WriteOp::pin: p.pinned = e.value; break;
             case WriteOp::hide: p.hidden = e.value; break;
             case WriteOp::flag: break;
+            case WriteOp::dismiss_flags:
+                if (e.value && !e.failed) p.hidden = false;   // the flags had hidden it: shown again
+                break;
             case WriteOp::resource_add:
             case WriteOp::resource_edit:
             case WriteOp::resource_remove: break;

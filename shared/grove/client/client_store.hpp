@@ -62,6 +62,8 @@ public:
     // Answers that carry no post (endorsement, delete): patch the cached post until the next pull.
     void apply_endorsement_answer(const std::string& id, std::int64_t endorsements, bool endorsed_by_me);
     void apply_delete_answer(const std::string& id);
+    // Flags dismissed: `hidden` is whether the post is still hidden (a curator hid it).
+    void apply_dismiss_answer(const std::string& id, bool hidden);
 
     // ---- the outbox ----
     // Inserts in key order; returns the handle.

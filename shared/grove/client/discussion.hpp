@@ -60,6 +60,7 @@ struct FlagEntry {                   // one row of the curators' flag queue (GET
     Post post;
     int count = 0;
     std::vector<std::string> reasons;
+    bool hidden_by_flags = false;    // the flags hid it (not a curator)
 };
 
 struct SyncStatus {
@@ -123,6 +124,9 @@ public:
     virtual std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) = 0;
     virtual std::optional<ApiError> pin(const std::string& id, bool pinned) = 0;     // curator/admin
     virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
+    // "Keep visible" (curator/admin): dismisses every flag on a post in the flag queue; a post the
+    // flags hid shows again. It leaves the queue at once.
+    virtual std::optional<ApiError> keep_visible(const std::string& id) = 0;
 
     // A failed write: send it again as it is, or drop it (the post reverts to the server's state).
     // (Both act on every refused write of that post: the person sees them as one.)

@@ -19,6 +19,7 @@ std::string_view to_string(WriteOp op) {
         case WriteOp::resource_add: return "resource_add";
         case WriteOp::resource_edit: return "resource_edit";
         case WriteOp::resource_remove: return "resource_remove";
+        case WriteOp::dismiss_flags: return "dismiss_flags";
     }
     return "create";
 }
@@ -35,6 +36,7 @@ std::optional<WriteOp> write_op_from_string(std::string_view t) {
     if (t == "resource_add") return WriteOp::resource_add;
     if (t == "resource_edit") return WriteOp::resource_edit;
     if (t == "resource_remove") return WriteOp::resource_remove;
+    if (t == "dismiss_flags") return WriteOp::dismiss_flags;
     return std::nullopt;
 }
 
@@ -125,6 +127,10 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
             r.url = post_url + "/flags";
             r.body = e.details.empty() ? dump(Json{{"reason", e.reason}})
                                        : dump(Json{{"reason", e.reason}, {"details", e.details}});
+            break;
+        case WriteOp::dismiss_flags:
+            r.method = "DELETE";
+            r.url = post_url + "/flags";
             break;
         case WriteOp::pin:
         case WriteOp::hide: {

@@ -17,7 +17,10 @@ namespace grove {
 // post may be of another module (the check-in card shows due commitments of every module).
 // resource_add / resource_edit / resource_remove (1.1): the module's shelf (curators); post_id
 // holds the resource's id.
-enum class WriteOp { create, edit, remove, endorse, flag, pin, hide, outcome, resource_add, resource_edit, resource_remove };
+// dismiss_flags: a curator's "Keep visible" (DELETE /posts/{id}/flags); `value` says the post was
+// hidden by flags, so it shows again at once.
+enum class WriteOp { create, edit, remove, endorse, flag, pin, hide, outcome, resource_add, resource_edit, resource_remove,
+                     dismiss_flags };
 // A write to the resource shelf rather than to a post.
 inline bool is_resource_op(WriteOp op) {
     return op == WriteOp::resource_add || op == WriteOp::resource_edit || op == WriteOp::resource_remove;
@@ -37,7 +40,7 @@ struct OutboxEntry {
     std::optional<std::string> parent_id;
     // create, edit
     std::string body;
-    // endorse, pin, hide: the value set
+    // endorse, pin, hide: the value set; dismiss_flags: the post was hidden by flags
     bool value = false;
     // flag
     std::string reason;

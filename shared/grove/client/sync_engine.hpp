@@ -81,7 +81,8 @@ public:
     const std::string& module() const override { return options_.module; }
     const Identity& me() const override { return store_.me(); }
     const std::vector<ShownPost>& posts() const override { return store_.view(); }
-    const std::vector<Post>& spotlight() const override { return spotlight_; }
+    // The server's list, after the person's own leader learnings not sent yet (shown at once).
+    const std::vector<Post>& spotlight() const override;
     const std::vector<FlagEntry>& flags() const override { return flags_; }
     SyncStatus status() const override;
     std::uint64_t revision() const override { return revision_; }
@@ -94,6 +95,7 @@ public:
     std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) override;
     std::optional<ApiError> pin(const std::string& id, bool pinned) override;
     std::optional<ApiError> hide(const std::string& id, bool hidden) override;
+    std::optional<ApiError> keep_visible(const std::string& id) override;
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
@@ -190,6 +192,7 @@ private:
     void bodies_phase();
     void spotlight_phase();
     void flags_phase();
+    bool dismissing(const std::string& post_id) const;   // a Keep visible of the post is queued
     void check_ins_phase();
     void resources_phase();
 
@@ -230,6 +233,7 @@ private:
     std::map<std::string, std::map<std::string, std::int64_t>> later_;   // user id -> post id -> day put off (cached)
     std::vector<Resource> resources_;      // the module's shelf (cached: the same for everyone)
     std::int64_t resources_at_ms_ = 0;
+    mutable std::vector<Post> shown_spotlight_;       // spotlight() when the person's own are queued
     mutable std::vector<Resource> shown_resources_;   // resources(): recomputed when revision_ moves
     mutable std::uint64_t shown_resources_rev_ = 0;
     std::optional<ApiError> check_curator() const;

@@ -177,6 +177,13 @@ void SyncEngine::spotlight_phase() {
     });
 }
 
+bool SyncEngine::dismissing(const std::string& id) const {
+    for (const QueuedWrite& w : store_.outbox())
+        if (w.entry.op == WriteOp::dismiss_flags && w.entry.post_id == id && !w.entry.failed && store_.applies(w.entry))
+            return true;
+    return false;
+}
+
 void SyncEngine::flags_phase() {
     const std::int64_t now = ports_.timers->now_ms();
     const bool stale = flags_at_ms_ == 0 || now - flags_at_ms_ >= options_.spotlight_every_ms;
@@ -200,6 +207,10 @@ void SyncEngine::flags_phase() {
                     if (const auto rs = item.find("reasons"); rs != item.end() && rs->is_array())
                         for (const Json& reason : *rs)
                             if (reason.is_string()) f.reasons.push_back(reason.get<std::string>());
+                    if (const auto h = item.find("hidden_by_flags"); h != item.end() && h->is_boolean())
+                        f.hidden_by_flags = h->get<bool>();
+                    // Kept visible here, not sent yet (or refused): out of the queue meanwhile.
+                    if (dismissing(f.post.id)) continue;
                     flags.push_back(std::move(f));
                 }
                 flags_ = std::move(flags);

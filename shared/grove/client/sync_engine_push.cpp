@@ -89,6 +89,11 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
                 auto post = post_from_json(j);
                 // A 2xx that is not the post (a captive portal's page, a proxy) did not reach the API.
                 readable = post.ok() && post->id == e.post_id && post->module == options_.module;
+                // A leader's learning stays in the spotlight once sent, until the server's list is
+                // asked again (spotlight() showed it while it was queued).
+                if (readable && e.op == WriteOp::create && post->kind == Kind::leader_learning && !post->parent_id &&
+                    std::none_of(spotlight_.begin(), spotlight_.end(), [&](const Post& s) { return s.id == post->id; }))
+                    spotlight_.insert(spotlight_.begin(), post.value());
                 if (readable) store_.merge(std::move(post).value());
                 break;
             }
@@ -134,6 +139,16 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
                 store_.apply_delete_answer(e.post_id);
                 break;
             case WriteOp::flag: break;
+            case WriteOp::dismiss_flags: {
+                // {"id", "flags": 0, "hidden"}: the post stays hidden only if a curator hid it.
+                const auto hidden = j.is_object() ? j.find("hidden") : j.end();
+                const auto id = j.is_object() ? j.find("id") : j.end();
+                readable = id != j.end() && id->is_string() && *id == e.post_id;
+                if (readable && hidden != j.end() && hidden->is_boolean())
+                    store_.apply_dismiss_answer(e.post_id, hidden->get<bool>());
+                flags_at_ms_ = 0;   // the queue changed: asked again
+                break;
+            }
         }
         if (!readable) {
             ports_.page->warn("Grove: the answer to a " + std::string(to_string(e.op)) +

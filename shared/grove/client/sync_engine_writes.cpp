@@ -212,6 +212,19 @@ std::optional<ApiError> SyncEngine::hide(const std::string& id, bool hidden) {
     return std::nullopt;
 }
 
+std::optional<ApiError> SyncEngine::keep_visible(const std::string& id) {
+    if (auto err = check_signed_in()) return err;
+    if (!can_moderate(store_.me().role)) return ApiError::forbidden("Only curators can keep a flagged post visible.");
+    const auto entry = std::find_if(flags_.begin(), flags_.end(), [&](const FlagEntry& f) { return f.post.id == id; });
+    if (entry == flags_.end()) return std::nullopt;   // no flags (left): nothing to dismiss
+    drop_failed(id, WriteOp::dismiss_flags);
+    OutboxEntry e = new_entry(WriteOp::dismiss_flags, id);
+    e.value = entry->hidden_by_flags;
+    flags_.erase(entry);
+    queue(std::move(e));
+    return std::nullopt;
+}
+
 std::optional<ApiError> SyncEngine::answer_check_in(const std::string& id, Outcome outcome, std::string note) {
     if (auto err = check_signed_in()) return err;
     auto text = validate_note(note, "note", kMaxOutcomeNoteCodePoints);   // the server's rule
@@ -266,6 +279,24 @@ std::optional<ApiError> SyncEngine::check_curator() const {
     if (auto err = check_signed_in()) return err;
     if (!can_curate_resources(store_.me().role)) return ApiError::forbidden("Only curators can change the resources.");
     return std::nullopt;
+}
+
+const std::vector<Post>& SyncEngine::spotlight() const {
+    std::vector<Post> mine;
+    for (const QueuedWrite& w : store_.outbox()) {
+        const OutboxEntry& e = w.entry;
+        if (e.op != WriteOp::create || e.kind != Kind::leader_learning || e.parent_id || e.failed || !store_.applies(e))
+            continue;
+        const ShownPost* shown = store_.shown(e.post_id);
+        if (!shown || std::any_of(spotlight_.begin(), spotlight_.end(), [&](const Post& p) { return p.id == e.post_id; }))
+            continue;
+        mine.push_back(shown->post());
+    }
+    if (mine.empty()) return spotlight_;      // the usual case: nothing copied
+    std::reverse(mine.begin(), mine.end());   // newest first, like the server's list
+    shown_spotlight_ = std::move(mine);
+    shown_spotlight_.insert(shown_spotlight_.end(), spotlight_.begin(), spotlight_.end());
+    return shown_spotlight_;
 }
 
 const std::vector<Resource>& SyncEngine::resources() const {

@@ -106,6 +106,11 @@ EMSCRIPTEN_KEEPALIVE void grove_set_text_size(int id, float css_px) {
     if (auto* m = find(id)) m->set_text_size(css_px);
 }
 
+// prefers-reduced-motion: reduce: no highlight fades.
+EMSCRIPTEN_KEEPALIVE void grove_set_reduce_motion(int id, int reduce) {
+    if (auto* m = find(id)) m->set_reduce_motion(reduce != 0);
+}
+
 // mods: bit 0 ctrl, 1 shift, 2 alt, 3 meta.
 EMSCRIPTEN_KEEPALIVE void grove_mouse_button(int id, int button, int down, int mods) {
     if (auto* m = find(id)) m->mouse_button(button, down != 0, mods_from(mods));

@@ -454,6 +454,10 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   on(window, 'focus', textSize);
   on(document, 'visibilitychange', textSize);
   textSize();
+  var still = matchMedia('(prefers-reduced-motion: reduce)');
+  var onMotion = function () { Module._grove_set_reduce_motion(id, still.matches ? 1 : 0); };
+  on(still, 'change', onMotion);
+  onMotion();
 
   var dark = matchMedia('(prefers-color-scheme: dark)');
   var onScheme = function () { Module._grove_set_prefers_dark(id, dark.matches ? 1 : 0); };

@@ -177,6 +177,11 @@ void WebMount::set_coarse_pointer(bool coarse) {
     request_frames();
 }
 
+void WebMount::set_reduce_motion(bool reduce) {
+    app_->set_reduce_motion(reduce);
+    request_frames();
+}
+
 void WebMount::mouse_button(int button, bool down, Mods mods) {
     if (button < 0 || button >= kButtons) return;
     ImGui::SetCurrentContext(imgui_);

@@ -40,6 +40,7 @@ public:
     void set_coarse_pointer(bool coarse);
     // The mount element's computed font-size (CSS px): the body text follows it (clamped).
     void set_text_size(float css_px);
+    void set_reduce_motion(bool reduce);
     bool wheel(float dy_css);
     KeyResult key(int imgui_key, Mods mods);
     void field_input(std::uint32_t control, FieldInput input);
