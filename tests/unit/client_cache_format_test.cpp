@@ -118,7 +118,7 @@ TEST_CASE("cache format: every kind of queued write round-trips") {
     }
 }
 
-TEST_CASE("cache format: Keep visible is a version 3 write; versions 1 and 2 still read") {
+TEST_CASE("cache format: Keep visible is a version 3 write - versions 1 and 2 still read") {
     CHECK(kOutboxRecordVersion == 3);
     OutboxEntry keep = sample_entry(WriteOp::dismiss_flags);
     const Json written = Json::parse(encode_outbox_record(keep));
