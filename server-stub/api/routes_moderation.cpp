@@ -14,18 +14,7 @@ Json title_json(const std::optional<std::string>& title) { return title ? Json(*
 ApiResponse flag_queue(ApiContext& ctx, const RouteContext& rc) {
     auto rows = ctx.service.flag_queue(*rc.caller);
     if (!rows) return error_response(rows.error());
-    Json flags = Json::array();
-    for (const FlaggedPostRow& row : rows.value()) {
-        Json reports = Json::array();
-        for (const FlagReport& r : row.reports)
-            reports.push_back(Json{{"reason", r.reason}, {"details", r.details}, {"flagged_at", format_rfc3339_ms(r.at_ms)}});
-        flags.push_back(Json{{"post", to_json(row.post)},
-                             {"count", row.count},
-                             {"reasons", row.reasons},
-                             {"reports", reports},
-                             {"hidden_by_flags", row.hidden_by_flags}});
-    }
-    return json_response(200, Json{{"flags", flags}});
+    return json_response(200, flag_queue_json(rows.value()));
 }
 
 ApiResponse dismiss_flags(ApiContext& ctx, const RouteContext& rc) {

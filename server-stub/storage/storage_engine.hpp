@@ -76,11 +76,6 @@ struct SpotlightQuery {
     std::string viewer_id;
 };                                    // -> newest first, never deleted posts
 
-struct FlagReport {
-    std::string reason;               // may be empty
-    std::string details;              // may be empty
-    std::int64_t at_ms = 0;
-};
 
 struct PostModerationQuery {
     std::string post_id;
@@ -96,13 +91,7 @@ struct FlagQueueQuery {
     std::string viewer_id;
 };
 
-struct FlaggedPostRow {
-    Post post;
-    int count = 0;                    // open flags (not yet decided by a curator)
-    std::vector<std::string> reasons; // the non-empty reasons, oldest first
-    std::vector<FlagReport> reports;  // open flags with a reason or details, oldest first
-    bool hidden_by_flags = false;
-};                                    // -> most flagged first, never deleted posts
+using FlaggedPostRow = FlaggedPost;   // shared/grove/post.hpp                                    // -> most flagged first, never deleted posts
 
 // Statistics count posts that are not deleted (hidden ones included: they are activity).
 struct ModuleStatsQuery {

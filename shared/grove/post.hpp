@@ -3,6 +3,7 @@
 
 #include <cstdint>    // std::int64_t
 #include <optional>   // std::optional
+#include <vector>     // std::vector
 #include <string>     // std::string
 #include <string_view>
 
@@ -63,6 +64,23 @@ struct Post {
 
     bool operator==(const Post& o) const;
     bool operator!=(const Post& o) const { return !(*this == o); }
+};
+
+// One open flag on a post, as curators see it in the flag queue.
+struct FlagReport {
+    std::string reason;               // may be empty
+    std::string details;              // may be empty
+    std::int64_t at_ms = 0;
+};
+
+// One row of the curators' flag queue (GET /flags): the post, its open flags, and whether the
+// flags (not a curator) hid it.
+struct FlaggedPost {
+    Post post;
+    int count = 0;                    // open flags (not yet decided by a curator)
+    std::vector<std::string> reasons; // the non-empty reasons, oldest first
+    std::vector<FlagReport> reports;  // open flags with a reason or details, oldest first
+    bool hidden_by_flags = false;
 };
 
 // An entry of a module's resource shelf (api.md "Resources").

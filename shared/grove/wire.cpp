@@ -329,6 +329,72 @@ Expected<FeedPage> decode_feed_page(const Json& j) {
     return page;
 }
 
+Json flag_queue_json(const std::vector<FlaggedPost>& flags) {
+    Json list = Json::array();
+    for (const FlaggedPost& f : flags) {
+        Json reports = Json::array();
+        for (const FlagReport& r : f.reports)
+            reports.push_back(Json{{"reason", r.reason}, {"details", r.details}, {"flagged_at", format_rfc3339_ms(r.at_ms)}});
+        list.push_back(Json{{"post", to_json(f.post)},
+                            {"count", f.count},
+                            {"reasons", f.reasons},
+                            {"reports", std::move(reports)},
+                            {"hidden_by_flags", f.hidden_by_flags}});
+    }
+    return Json{{"flags", std::move(list)}};
+}
+
+namespace {
+
+Expected<FlaggedPost> flagged_post_from_json(const Json& j) {
+    ApiError err;
+    if (!j.is_object()) return ApiError::bad_request("A flag queue entry must be an object.");
+    const Json* post = field(j, "post");
+    if (!post) return wrong_type("post", "a post");
+    auto p = post_from_json(*post);
+    if (!p) return p.error();
+    FlaggedPost f;
+    f.post = std::move(p).value();
+    std::int64_t count = 0;
+    if (!get_int(j, "count", count, err)) return err;
+    f.count = static_cast<int>(count);
+    // Servers before the moderation additions did not say why a post is hidden: false.
+    if (const Json* h = field(j, "hidden_by_flags"); h && !get_bool(j, "hidden_by_flags", f.hidden_by_flags, err))
+        return err;
+    const Json* reasons = get_array(j, "reasons", err);
+    if (!reasons) return err;
+    for (const Json& r : *reasons) {
+        if (!r.is_string()) return wrong_type("reasons", "a list of strings");
+        f.reasons.push_back(r.get<std::string>());
+    }
+    // Servers before flag details sent no reports: an empty list.
+    if (const Json* reports = field(j, "reports"); reports && !reports->is_null()) {
+        if (!reports->is_array()) return wrong_type("reports", "a list");
+        for (const Json& r : *reports) {
+            FlagReport report;
+            const std::string* reason = r.is_object() ? get_string(r, "reason", err) : nullptr;
+            const std::string* details = reason ? get_string(r, "details", err) : nullptr;
+            if (!reason || !details || !get_time(r, "flagged_at", report.at_ms, err))
+                return r.is_object() ? err : wrong_type("reports", "a list of objects");
+            report.reason = *reason;
+            report.details = *details;
+            f.reports.push_back(std::move(report));
+        }
+    }
+    return f;
+}
+
+}  // namespace
+
+Expected<FlagQueue> decode_flag_queue(const Json& j) {
+    ApiError err;
+    const Json* list = get_array(j, "flags", err);
+    if (!list) return err;
+    FlagQueue out;
+    out.flags = decode_each<FlaggedPost>(*list, flagged_post_from_json, out.skipped);
+    return out;
+}
+
 Json to_json(const EndorsementState& s) {
     return Json{{"endorsements", s.endorsements}, {"endorsed_by_me", s.endorsed_by_me}};
 }

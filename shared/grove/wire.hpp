@@ -70,6 +70,15 @@ struct ResourceList {
 Json resource_list_json(const std::vector<Resource>& resources);
 Expected<ResourceList> decode_resource_list(const Json& json);
 
+// The curators' flag queue: {"flags": [{"post", "count", "reasons", "reports": [{"reason",
+// "details", "flagged_at"}], "hidden_by_flags"}]}.
+struct FlagQueue {
+    std::vector<FlaggedPost> flags;
+    std::size_t skipped = 0;
+};
+Json flag_queue_json(const std::vector<FlaggedPost>& flags);
+Expected<FlagQueue> decode_flag_queue(const Json& json);
+
 // Every write may carry "module_title" (api.md "Moderation additions"): absent or null is
 // nothing; else 1..120 code points of one line (400 for a wrong type, 422 otherwise).
 Expected<std::optional<std::string>> decode_module_title(const Json& json);

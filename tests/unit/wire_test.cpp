@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "grove/time.hpp"   // format_rfc3339_ms
 #include "grove/wire.hpp"
 
 using namespace grove;
@@ -299,6 +300,49 @@ TEST_CASE("wire: the answers the server writes and the widget reads, both ways")
         CHECK(list->resources[0] == r);
         CHECK(list->skipped == 1);
         CHECK_FALSE(decode_resource_list(Json{{"posts", Json::array()}}));
+    }
+    SUBCASE("the curators' flag queue; an entry that does not decode is skipped and counted") {
+        constexpr std::int64_t kAt = 1'800'000'000'000;
+        FlaggedPost f;
+        f.post = sample();
+        f.count = 3;
+        f.reasons = {"spam", "off topic"};
+        f.reports = {FlagReport{"spam", "", kAt}, FlagReport{"", "Names a colleague.", kAt + 1500}};
+        f.hidden_by_flags = true;
+        const Json j = flag_queue_json({f});
+        CHECK(j["flags"][0]["reports"][1]["flagged_at"] == format_rfc3339_ms(kAt + 1500));
+        auto back = decode_flag_queue(Json::parse(dump(j)));
+        REQUIRE(back);
+        REQUIRE(back->flags.size() == 1);
+        const FlaggedPost& g = back->flags[0];
+        CHECK(g.post == f.post);
+        CHECK(g.count == 3);
+        CHECK(g.reasons == f.reasons);
+        REQUIRE(g.reports.size() == 2);
+        CHECK(g.reports[1].details == "Names a colleague.");
+        CHECK(g.reports[1].at_ms == kAt + 1500);
+        CHECK(g.hidden_by_flags);
+
+        Json older = j;   // a server before flag details and hidden_by_flags
+        older["flags"][0].erase("reports");
+        older["flags"][0].erase("hidden_by_flags");
+        auto old_queue = decode_flag_queue(older);
+        REQUIRE(old_queue);
+        REQUIRE(old_queue->flags.size() == 1);
+        CHECK(old_queue->flags[0].reports.empty());
+        CHECK_FALSE(old_queue->flags[0].hidden_by_flags);
+
+        for (const char* broken_field : {"post", "count", "reasons", "reports", "hidden_by_flags"}) {
+            CAPTURE(broken_field);
+            Json broken = flag_queue_json({f, f});
+            broken["flags"][0][broken_field] = "wrong";
+            auto lenient = decode_flag_queue(broken);
+            REQUIRE(lenient);
+            CHECK(lenient->flags.size() == 1);
+            CHECK(lenient->skipped == 1);
+        }
+        CHECK(decode_flag_queue(Json{{"flags", "no"}}).error().field == "flags");
+        CHECK_FALSE(decode_flag_queue(Json::parse("<html>portal</html>", nullptr, false)));
     }
     SUBCASE("the endorsement answer") {
         const Json j = to_json(EndorsementState{4, true});

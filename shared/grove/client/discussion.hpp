@@ -56,12 +56,7 @@ private:
     Post own_;
 };
 
-struct FlagEntry {                   // one row of the curators' flag queue (GET /flags)
-    Post post;
-    int count = 0;
-    std::vector<std::string> reasons;
-    bool hidden_by_flags = false;    // the flags hid it (not a curator)
-};
+using FlagEntry = FlaggedPost;   // one row of the curators' flag queue (GET /flags)
 
 struct SyncStatus {
     bool online = true;                       // the last request reached the server

@@ -193,26 +193,13 @@ void SyncEngine::flags_phase() {
     }
     send(HttpRequest{"GET", options_.api + "/flags", {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
-            const Json j = Json::parse(r.body, nullptr, false);
-            const auto list = j.is_object() ? j.find("flags") : j.end();
-            if (j.is_object() && list != j.end() && list->is_array()) {
+            auto queue = decode_flag_queue(Json::parse(r.body, nullptr, false));
+            if (queue) {
+                // A post kept visible here whose dismissal is not sent yet (or was refused) stays
+                // out of the queue meanwhile.
                 std::vector<FlagEntry> flags;
-                for (const Json& item : *list) {
-                    if (!item.is_object() || !item.contains("post")) continue;
-                    auto p = post_from_json(item["post"]);
-                    if (!p) continue;
-                    FlagEntry f;
-                    f.post = std::move(p).value();
-                    if (const auto n = item.find("count"); n != item.end() && n->is_number_integer()) f.count = n->get<int>();
-                    if (const auto rs = item.find("reasons"); rs != item.end() && rs->is_array())
-                        for (const Json& reason : *rs)
-                            if (reason.is_string()) f.reasons.push_back(reason.get<std::string>());
-                    if (const auto h = item.find("hidden_by_flags"); h != item.end() && h->is_boolean())
-                        f.hidden_by_flags = h->get<bool>();
-                    // Kept visible here, not sent yet (or refused): out of the queue meanwhile.
-                    if (dismissing(f.post.id)) continue;
-                    flags.push_back(std::move(f));
-                }
+                for (FlagEntry& f : queue.value().flags)
+                    if (!dismissing(f.post.id)) flags.push_back(std::move(f));
                 flags_ = std::move(flags);
                 flags_at_ms_ = now;
                 flags_wanted_ = false;
