@@ -391,92 +391,90 @@ float edit_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
     return y;
 }
 
+// A question asked in place with one dangerous action and Cancel (focused first, the safe
+// choice). The caller opened the form and closes it; `answer` says what was pressed this frame.
+struct ConfirmAnswer {
+    bool act = false;
+    bool cancel = false;   // Cancel or Escape
+    float bottom = 0;
+};
+ConfirmAnswer confirm_row(Ui& ui, const Pen& pen, ThreadState& st, float x, float y, float w, const char* question,
+                          unsigned question_colour, const char* action, const std::string& action_name,
+                          const char* cancel_name) {
+    ui.sem->leaf("question", "p", question);
+    const ImVec2 ab = ui::button_size(ui, action, ui::compact(ui::Tone::danger));
+    const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
+    Flow f(x, y, x + w, ab.y, ui.px(8), ui.px(6));
+    const ImVec2 qa = f.place(ImVec2(text_w(kSmall, question), ui.line_h(kSmall)));
+    pen.text(qa.x, qa.y, question, question_colour, kSmall);
+    const ImVec2 aa = f.place(ab);
+    ui::ButtonOpts act_opts = ui::compact(ui::Tone::danger);
+    act_opts.name = action_name.c_str();
+    ConfirmAnswer answer;
+    answer.act = pen.button(aa.x, aa.y, action, act_opts);
+    const ImVec2 ca = f.place(cb);
+    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
+    cancel_opts.name = cancel_name;
+    const bool cancel = pen.button(ca.x, ca.y, "Cancel", cancel_opts);
+    if (pen.draw) {
+        focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
+        answer.cancel = !answer.act && (cancel || st.cancel_form);
+        if (answer.cancel) st.cancel_form = false;
+    } else {
+        answer.act = false;
+    }
+    answer.bottom = f.bottom();
+    return answer;
+}
+
 float delete_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     ThreadState& st = *c.st;
-    const Palette& pal = *ui.pal;
-    const char* q = "Delete this post? This cannot be undone.";
     const bool own = controls_for(*c.post, c.d->me()).own;
     const std::string whose = own ? std::string("your post") : owners_post(c.post->post());
     open_form(ui, "delete", "Delete " + whose);
-    ui.sem->leaf("question", "p", q);
-    const ImVec2 db = ui::button_size(ui, "Delete", ui::compact(ui::Tone::danger));
-    const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
-    const float qw = text_w(kSmall, q);
-    Flow f(x, y, x + w, db.y, ui.px(8), ui.px(6));
-    const ImVec2 qa = f.place(ImVec2(qw, ui.line_h(kSmall)));
-    pen.text(qa.x, qa.y, q, pal.danger_text, kSmall);
-    const ImVec2 da = f.place(db);
-    ui::ButtonOpts del_opts = ui::compact(ui::Tone::danger);
-    const std::string del_name = "Delete " + whose;
-    del_opts.name = del_name.c_str();
-    const bool del = pen.button(da.x, da.y, "Delete", del_opts);
-    const ImVec2 ca = f.place(cb);
-    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
-    cancel_opts.name = "Keep the post";
-    const bool cancel = pen.button(ca.x, ca.y, "Cancel", cancel_opts);
-    if (pen.draw) focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
-    if (pen.draw) {
-        if (del) {
-            Discussion* d = c.d;
-            ThreadState* s = &st;
-            const std::string id = st.confirm_delete;
-            st.close_forms();
-            ui.defer([d, s, id] {
-                if (auto err = d->remove(id)) report(*s, err, "Could not delete");
-                else s->announce("Deleted.");
-            });
-        } else if (cancel || st.cancel_form) {
-            st.cancel_form = false;
-            st.close_forms();
-        }
+    const ConfirmAnswer a = confirm_row(ui, pen, st, x, y, w, "Delete this post? This cannot be undone.",
+                                        ui.pal->danger_text, "Delete", "Delete " + whose, "Keep the post");
+    if (a.act) {
+        Discussion* d = c.d;
+        ThreadState* s = &st;
+        const std::string id = st.confirm_delete;
+        st.close_forms();
+        ui.defer([d, s, id] {
+            if (auto err = d->remove(id)) report(*s, err, "Could not delete");
+            else s->announce("Deleted.");
+        });
+    } else if (a.cancel) {
+        st.close_forms();
     }
     ui.sem->close();
-    return f.bottom();
+    return a.bottom;
 }
 
 // Curators: "Hide from learners?" asked in place before hiding. Cancel is focused first; after it,
 // the focus goes back to "Hide from learners…".
 float hide_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, float w) {
     ThreadState& st = *c.st;
-    const Palette& pal = *ui.pal;
-    const char* q = "Hide from learners? Curators still see it.";
     const std::string whose = owners_post(c.post->post());
     open_form(ui, "hide", "Hide " + whose + " from learners");
-    ui.sem->leaf("question", "p", q);
-    const ImVec2 hb = ui::button_size(ui, "Hide", ui::compact(ui::Tone::danger));
-    const ImVec2 cb = ui::button_size(ui, "Cancel", ui::compact(ui::Tone::secondary));
-    Flow f(x, y, x + w, hb.y, ui.px(8), ui.px(6));
-    const ImVec2 qa = f.place(ImVec2(text_w(kSmall, q), ui.line_h(kSmall)));
-    pen.text(qa.x, qa.y, q, pal.text, kSmall);
-    const ImVec2 ha = f.place(hb);
-    ui::ButtonOpts hide_opts = ui::compact(ui::Tone::danger);
-    const std::string hide_name = "Hide " + whose + " from learners";
-    hide_opts.name = hide_name.c_str();
-    const bool hide = pen.button(ha.x, ha.y, "Hide", hide_opts);
-    const ImVec2 ca = f.place(cb);
-    ui::ButtonOpts cancel_opts = ui::compact(ui::Tone::secondary);
-    cancel_opts.name = "Cancel: keep it visible";
-    const bool cancel = pen.button(ca.x, ca.y, "Cancel", cancel_opts);
-    if (pen.draw) focus_form(ui, st, ImGui::GetItemID(), false);   // the safe choice first
-    if (pen.draw) {
-        if (hide) {
-            Discussion* d = c.d;
-            ThreadState* s = &st;
-            const std::string id = st.confirm_hide;
-            st.close_forms();
-            ui.defer([d, s, id] {
-                if (auto err = d->hide(id, true)) report(*s, err, "Could not hide");
-                else s->announce("Hidden from learners.");
-            });
-        } else if (cancel || st.cancel_form) {
-            st.cancel_form = false;
-            st.hide_return = st.confirm_hide;
-            st.close_forms();
-            ui.want_frame = true;
-        }
+    const ConfirmAnswer a = confirm_row(ui, pen, st, x, y, w, "Hide from learners? Curators still see it.",
+                                        ui.pal->text, "Hide", "Hide " + whose + " from learners",
+                                        "Cancel: keep it visible");
+    if (a.act) {
+        Discussion* d = c.d;
+        ThreadState* s = &st;
+        const std::string id = st.confirm_hide;
+        st.close_forms();
+        ui.defer([d, s, id] {
+            if (auto err = d->hide(id, true)) report(*s, err, "Could not hide");
+            else s->announce("Hidden from learners.");
+        });
+    } else if (a.cancel) {
+        st.hide_return = st.confirm_hide;
+        st.close_forms();
+        ui.want_frame = true;
     }
     ui.sem->close();
-    return f.bottom();
+    return a.bottom;
 }
 
 // Flagging someone's post: a reason (required) and details (optional) for the curators.
