@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './lib/harness.mjs';
-import { openHost, debug, waitForText, clickControl, focusedLabel } from './lib/ui_page.mjs';
+import { openHost, debug, waitForText, clickControl, focusedLabel, controlLabels, waitForControl } from './lib/ui_page.mjs';
 import { devApi, pageFor } from './lib/dev_people.mjs';
 
 let server, browser, dev;
@@ -18,19 +18,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const labels = async (page) => (await debug.controls(page)).controls.map((c) => c.label);
-
-async function waitForControl(page, label, timeout = 10000) {
-  const deadline = Date.now() + timeout;
-  let seen = [];
-  while (Date.now() < deadline) {
-    seen = await labels(page);
-    if (seen.includes(label)) return;
-    await page.waitForTimeout(80);
-  }
-  throw new Error(`no control "${label}"; the controls are: ${seen.join(', ')}`);
-}
 
 test('Keep visible: a post three flags hid is shown to learners again and leaves the queue', async () => {
   const module = 'curate-keep-test';
@@ -58,8 +45,8 @@ test('Keep visible: a post three flags hid is shown to learners again and leaves
   await waitForText(learner.page, 'Bogus flags should not bury this tip', '#w', 30000);
   // Nothing left to keep: the button went.
   const deadline = Date.now() + 10000;
-  while ((await labels(curator.page)).includes('Keep visible') && Date.now() < deadline) await curator.page.waitForTimeout(100);
-  assert.ok(!(await labels(curator.page)).includes('Keep visible'));
+  while ((await controlLabels(curator.page)).includes('Keep visible') && Date.now() < deadline) await curator.page.waitForTimeout(100);
+  assert.ok(!(await controlLabels(curator.page)).includes('Keep visible'));
   await learner.context.close();
   await curator.context.close();
 });
@@ -71,7 +58,7 @@ test('Hide from learners…: Cancel (focused first) keeps the post; Hide hides i
   const curator = await openHost(browser, server, pageFor('casey', { module }));
   const { page } = curator;
   await waitForText(page, 'A post a curator thinks about hiding');
-  const seen = await labels(page);
+  const seen = await controlLabels(page);
   assert.ok(!seen.includes('Hide'), `no bare "Hide" beside the replies toggle: ${seen.join(', ')}`);
   assert.ok(seen.some((l) => l.startsWith('Hide from learners')), seen.join(', '));
   // The replies toggle says what it does: "Collapse replies (1)", then "1 reply".

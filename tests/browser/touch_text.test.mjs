@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './lib/harness.mjs';
-import { openHost, debug, settle, paste } from './lib/ui_page.mjs';
+import { openHost, debug, settle, paste, controlLabels } from './lib/ui_page.mjs';
 import { devApi, pageFor } from './lib/dev_people.mjs';
 
 let server, browser, dev;
@@ -90,7 +90,7 @@ test('touch: a drag over the widget scrolls, and presses nothing', async () => {
     `something scrolled: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
   // Nothing was pressed: no button shows as endorsed, nothing waits to be sent, and the server
   // has no endorsement.
-  const labels = (await debug.controls(page)).controls.map((c) => c.label);
+  const labels = await controlLabels(page);
   assert.ok(!labels.some((l) => l.startsWith('Endorsed')), `nothing shows as endorsed: ${labels.join(', ')}`);
   assert.equal((await syncState(page)).pending, 0, 'no write is queued');
   assert.ok(!(await dev.posts(module)).some((p) => p.endorsed_by_me), 'the drag endorsed nothing');

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launchBrowser } from './lib/harness.mjs';
-import { openHost, debug, settle, waitForText, clickControl, focusedLabel, paste } from './lib/ui_page.mjs';
+import { openHost, debug, settle, waitForText, clickControl, focusedLabel, paste, controlLabels, waitForControl } from './lib/ui_page.mjs';
 import { devApi, pageFor as signedIn } from './lib/dev_people.mjs';
 
 const MODULE = 'ui-server-test';
@@ -26,19 +26,6 @@ let dev;
 const seed = (person, body, extra = {}, module = MODULE) => dev.seed(person, module, body, extra);
 const serverPosts = (module = MODULE, person = 'sam') => dev.posts(module, person);
 const serverUntil = (predicate, what, module = MODULE, person = 'sam') => dev.until(module, predicate, what, person);
-
-// Waits until the widget has a control labelled exactly `label` and none labelled `gone`
-// (labels, not screen text: "Endorse" is also a part of "Endorsed · 1").
-async function waitForControl(page, label, gone, timeout = 10000) {
-  const deadline = Date.now() + timeout;
-  let labels = [];
-  while (Date.now() < deadline) {
-    labels = (await debug.controls(page)).controls.map((c) => c.label);
-    if (labels.includes(label) && !labels.includes(gone)) return;
-    await page.waitForTimeout(80);
-  }
-  throw new Error(`no control "${label}" without "${gone}"; the controls are: ${labels.join(', ')}`);
-}
 
 test('post by keyboard: focus, type, Ctrl+Enter; the post reaches the server and shows as sent', async () => {
   const { context, page, errors } = await openHost(browser, server, pageFor('sam'));
@@ -69,7 +56,7 @@ test('endorse by click: the count and the toggle reach the server', async () => 
     'the endorsement', module);
   // And back.
   await clickControl(page, 'Endorsed · 1');
-  await waitForControl(page, 'Endorse', 'Endorsed · 1');
+  await waitForControl(page, 'Endorse', { gone: 'Endorsed · 1' });
   await serverUntil((ps) => ps.find((p) => p.id === seeded.id && p.endorsements === 0 && !p.endorsed_by_me),
     'the endorsement taken back', module);
   await context.close();
@@ -192,7 +179,7 @@ test('touch: a focused widget scrolls under a finger, then the page; a drag is n
   const after = (await debug.stats(page)).scrollY;
   assert.ok(after > before + 200, `the widget scrolled (${before} -> ${after})`);
   assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page stayed');
-  const labels = (await debug.controls(page)).controls.map((c) => c.label);
+  const labels = await controlLabels(page);
   assert.ok(!labels.some((l) => l.startsWith('Endorsed')), `nothing shows as endorsed: ${labels.join(', ')}`);
   const posts = await serverPosts(module);
   assert.ok(posts.every((p) => p.endorsements === 0), 'no control was pressed by the drag');

@@ -59,6 +59,24 @@ export const debug = {
   stats: (page, sel = '#w') => page.evaluate((s) => document.querySelector(s).groveDebug.stats(), sel),
 };
 
+// The labels of the widget's controls on screen (labels, not screen text: "Endorse" is also a
+// part of "Endorsed · 1").
+export async function controlLabels(page, sel = '#w') {
+  return (await debug.controls(page, sel)).controls.map((c) => c.label);
+}
+
+// Waits until the widget has a control labelled exactly `label` and, with `gone`, none labelled so.
+export async function waitForControl(page, label, { gone, timeout = 10000, sel = '#w' } = {}) {
+  const deadline = Date.now() + timeout;
+  let labels = [];
+  while (Date.now() < deadline) {
+    labels = await controlLabels(page, sel);
+    if (labels.includes(label) && !(gone && labels.includes(gone))) return;
+    await page.waitForTimeout(80);
+  }
+  throw new Error(`no control "${label}"${gone ? ` without "${gone}"` : ''}; the controls are: ${labels.join(', ')}`);
+}
+
 // The focused control's label, after the widget has drawn the frames the last input asked for.
 export async function focusedLabel(page, sel = '#w') {
   await settle(page, sel);
