@@ -154,7 +154,16 @@ std::optional<ApiError> MemoryDiscussion::endorse(const std::string& id, bool en
 std::optional<ApiError> MemoryDiscussion::flag(const std::string& id, std::string reason, std::string details) {
     if (!find(id)) return ApiError::not_found("This post no longer exists.");
     calls.push_back("flag " + id + " " + reason + (details.empty() ? std::string() : " | " + details));
+    held_flags_.insert(id);
+    ++revision_;
     return std::nullopt;
+}
+
+bool MemoryDiscussion::undo_flag(const std::string& id) {
+    if (!held_flags_.erase(id)) return false;
+    calls.push_back("unflag " + id);
+    ++revision_;
+    return true;
 }
 
 std::optional<ApiError> MemoryDiscussion::pin(const std::string& id, bool pinned) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>      // std::int64_t
 #include <functional>   // std::function
+#include <set>          // std::set
 #include <string>       // std::string
 #include <vector>       // std::vector
 
@@ -49,6 +50,13 @@ public:
     std::optional<ApiError> remove(const std::string& id) override;
     std::optional<ApiError> endorse(const std::string& id, bool endorsed) override;
     std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) override;
+    // A flag stays undoable until the test calls send_held_flags(); undo records "unflag <id>".
+    bool flag_undoable(const std::string& id) const override { return held_flags_.count(id) > 0; }
+    bool undo_flag(const std::string& id) override;
+    void send_held_flags() {
+        held_flags_.clear();
+        ++revision_;
+    }
     std::optional<ApiError> pin(const std::string& id, bool pinned) override;
     std::optional<ApiError> hide(const std::string& id, bool hidden) override;
     std::optional<ApiError> keep_visible(const std::string& id) override;
@@ -77,6 +85,7 @@ private:
     std::vector<ShownPost> posts_;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
+    std::set<std::string> held_flags_;
     std::vector<Post> check_ins_;
     std::vector<Resource> resources_;
     SyncStatus status_;

@@ -766,3 +766,61 @@ TEST_CASE("sync: saving_new_post holds from create() until storage answers, then
     w.loop.run_ready();
     CHECK_FALSE(tab->engine->saving_new_post());   // refused: frames go on (the banner says why)
 }
+
+TEST_CASE("sync: a flag waits for its Undo - undone, nothing is sent - kept, it is sent once") {
+    World w;
+    auto& b_ann = w.browser();
+    auto& b_bob = w.browser();
+    auto ann = w.tab(b_ann, kAnn, w.options());
+    auto bob = w.tab(b_bob, kBob, w.options());
+    auto bob2 = w.tab(b_bob, kBob, w.options());   // a second tab of Bob's: it must wait as well
+    w.loop.advance(100);
+    auto post = ann->engine->create(Kind::insight, "Drills beat posters.", std::nullopt);
+    REQUIRE(post.ok());
+    settle(w, *ann);
+    bob->engine->sync_now();
+    settle(w, *bob);
+    REQUIRE(shown(*bob, post->id));
+
+    // Flagged, then undone within the wait: nothing reaches the server, nothing stays queued.
+    REQUIRE_FALSE(bob->engine->flag(post->id, "spam", "ads"));
+    CHECK(bob->engine->flag_undoable(post->id));
+    w.loop.advance(2'000);
+    CHECK(count_requests(*bob, "POST", "/flags") + count_requests(*bob2, "POST", "/flags") == 0);
+    CHECK(b_bob.storage.modules["m1"].outbox.size() == 1);
+    REQUIRE(bob->engine->undo_flag(post->id));
+    CHECK_FALSE(bob->engine->flag_undoable(post->id));
+    CHECK_FALSE(bob->engine->undo_flag(post->id));
+    w.loop.advance(30'000);
+    CHECK(count_requests(*bob, "POST", "/flags") + count_requests(*bob2, "POST", "/flags") == 0);
+    CHECK(b_bob.storage.modules["m1"].outbox.empty());
+    CHECK(bob->engine->status().pending == 0);
+
+    // Flagged and left: sent once, about when the wait is over, by one of the two tabs.
+    REQUIRE_FALSE(bob->engine->flag(post->id, "spam"));
+    w.loop.advance(4'000);
+    CHECK(count_requests(*bob, "POST", "/flags") + count_requests(*bob2, "POST", "/flags") == 0);
+    w.loop.advance(2'000);
+    CHECK(count_requests(*bob, "POST", "/flags") + count_requests(*bob2, "POST", "/flags") == 1);
+    settle(w, *bob);
+    CHECK_FALSE(bob->engine->flag_undoable(post->id));
+    CHECK_FALSE(bob->engine->undo_flag(post->id));   // on its way: too late
+    CHECK(b_bob.storage.modules["m1"].outbox.empty());
+
+    // A page closed during the wait: the stored flag is sent by the next page, after the wait.
+    auto dan_p = Person{"u-dan", "Dan", Role::learner};
+    auto& b_dan = w.browser();
+    auto dan = w.tab(b_dan, dan_p, w.options());
+    w.loop.advance(100);
+    settle(w, *dan);
+    REQUIRE_FALSE(dan->engine->flag(post->id, "off-topic"));
+    w.loop.advance(500);
+    REQUIRE(b_dan.storage.modules["m1"].outbox.size() == 1);
+    CHECK(Json::parse(b_dan.storage.modules["m1"].outbox.begin()->second).contains("hold"));
+    dan->reload();
+    w.loop.advance(100);
+    CHECK(dan->engine->flag_undoable(post->id));   // the wait is read back from storage
+    settle(w, *dan);
+    CHECK(count_requests(*dan, "POST", "/flags") == 1);
+    CHECK(b_dan.storage.modules["m1"].outbox.empty());
+}

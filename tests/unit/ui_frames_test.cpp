@@ -253,9 +253,26 @@ TEST_CASE("frames: the menu edits and deletes your own post and flags someone el
         REQUIRE(w.click("Spam"));
         REQUIRE(w.click("Send to curators"));
         CHECK(called(d, "flag p2 Spam"));
-        CHECK(w.shows("Thanks. A curator will look at this post."));
-        w.click("Dismiss");
-        CHECK_FALSE(w.shows("Thanks. A curator"));
+        // The answer is in the post's place, with Undo while the flag waits to be sent.
+        CHECK(w.shows("Flagged for a curator."));
+        CHECK_FALSE(w.shows("Buy cheap watches"));
+        REQUIRE(w.focused());
+        CHECK(w.focused()->label == "Undo");
+        REQUIRE(w.click("Undo"));
+        CHECK(called(d, "unflag p2"));
+        CHECK(w.shows("Buy cheap watches"));
+        CHECK_FALSE(w.shows("Flagged for a curator."));
+        // Flagged again and sent: the line stays, and "Show post" brings the post back.
+        REQUIRE(w.click("More actions", 1));
+        REQUIRE(w.click("Flag for a curator…"));
+        REQUIRE(w.click("Off-topic"));
+        REQUIRE(w.click("Send to curators"));
+        d.send_held_flags();
+        w.settle();
+        CHECK(w.shows("You flagged this post for a curator."));
+        CHECK_FALSE(w.control("Undo"));
+        REQUIRE(w.click("Show post"));
+        CHECK(w.shows("Buy cheap watches"));
     }
 }
 

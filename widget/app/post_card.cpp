@@ -544,8 +544,12 @@ float flag_form(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, 
                 if (auto err = d->flag(id, reason, details)) {
                     s->form_error = err->message;
                 } else {
+                    // The answer stays where the person is: the post becomes its flagged line.
                     s->close_forms();
-                    s->say("Thanks. A curator will look at this post.", NoticeTone::info);
+                    s->flagged.insert(id);
+                    s->flagged_focus = id;
+                    s->changed();
+                    s->announce("Flagged for a curator. Undo is in the post's place for a few seconds.");
                 }
             });
         } else if (cancel || st.cancel_form) {
@@ -818,6 +822,67 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
     }
 }
 
+// A post the person flagged here: one line in its place. While the flag waits to be sent
+// (Discussion::flag_undoable) it offers Undo, which takes the flag back and brings the post back;
+// once sent, "Show post" brings the post back and the flag stays with the curators.
+float flagged_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
+    ThreadState& st = *c.st;
+    const Post& p = c.post->post();
+    const bool draw = pass == RowPass::draw;
+    MeasureOnly measuring(ui, pass == RowPass::measure);
+    const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};
+    const float x = c.reply ? ui.reply_indent() : 0.0f, w = width - x, pad = ui.px(12);
+    const bool undoable = c.d->flag_undoable(p.id);
+    const std::string whose = owners_post(p);
+    const char* said = undoable ? "Flagged for a curator." : "You flagged this post for a curator.";
+    const char* action = undoable ? "Undo" : "Show post";
+    const std::string name = undoable ? "Undo the flag on " + whose : "Show " + whose;
+    if (pass != RowPass::measure) ImGui::PushID(("flagged:" + p.id).c_str());
+    SemanticView& v = *ui.sem;
+    v.open("flagged", "div");
+    v.attr("role", "group");
+    v.attr("aria-label", "Flagged: " + whose);
+    v.leaf("said", "p", said);
+    ui::ButtonOpts opts = ui::compact(ui::Tone::secondary);
+    opts.name = name.c_str();
+    const float em = ui.em(kSmall);
+    const ImVec2 bs = ui::button_size(ui, action, opts);
+    Flow f(x + pad + em + ui.px(8), pad, x + w - pad, bs.y, ui.px(10), ui.px(6));
+    const ImVec2 ta = f.place(ImVec2(text_w(kSmall, said), ui.line_h(kSmall)));
+    pen.icon(ui::Icon::flag, x + pad + em * 0.5f, ta.y + ui.line_h(kSmall) * 0.5f, em, ui.pal->text_muted);
+    pen.text(ta.x, ta.y, said, ui.pal->text_muted, kSmall);
+    const ImVec2 ba = f.place(bs);
+    const bool pressed = pen.button(ba.x, ba.y, action, opts);
+    if (draw) {
+        if (st.flagged_focus == p.id) {
+            st.flagged_focus.clear();
+            st.focus_form = true;
+            focus_form(ui, st, ImGui::GetItemID(), false);
+        }
+        if (pressed) {
+            Discussion* d = c.d;
+            ThreadState* s = &st;
+            const std::string id = p.id;
+            ui.defer([d, s, id, undoable] {
+                if (undoable && !d->undo_flag(id)) {   // sent meanwhile: the line now says so
+                    s->announce("Too late to undo: the flag was sent. A curator will look at it.");
+                    return;
+                }
+                s->flagged.erase(id);
+                s->changed();
+                s->announce(undoable ? "Flag taken back." : "The post is shown again.");
+            });
+        }
+    }
+    const float h = f.bottom() + pad;
+    if (draw)
+        ImGui::GetWindowDrawList()->AddRect(pen.at(x, 0), pen.at(x + w, h), ui::col(ui.pal->border), ui.px(10), 0,
+                                            ui.px(1));
+    v.close();
+    if (pass != RowPass::measure) ImGui::PopID();
+    return h + ui.px(c.reply ? 8 : 12);
+}
+
 }  // namespace
 
 // [SECTION] Rows -----------------------------------------------------------------------------
@@ -826,6 +891,7 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const Palette& pal = *ui.pal;
     ThreadState& st = *c.st;
     const Post& p = c.post->post();
+    if (st.flagged.count(p.id)) return flagged_row(ui, c, width, pass);
     const bool draw = pass == RowPass::draw;
     MeasureOnly measuring(ui, pass == RowPass::measure);
     const Pen pen{ui, draw, pass == RowPass::describe, draw ? ImGui::GetCursorScreenPos() : ImVec2(0, 0)};

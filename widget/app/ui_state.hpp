@@ -36,6 +36,11 @@ struct ThreadState {
     std::string confirm_hide;        // curators: "Hide from learners?" shown for this post
     std::string hide_return;         // focus goes back to this post's "Hide from learners…" button
     std::string flagging;            // the flag form is open for this post
+    // Posts the person flagged here: each shows as one line ("Flagged for a curator", Undo while
+    // the flag waits to be sent) in the post's place until "Show post". The focus goes to the line
+    // of `flagged_focus` once, when the flag form closes.
+    std::unordered_set<std::string> flagged;
+    std::string flagged_focus;
     int flag_reason = -1;
     std::string flag_details;        // what else the person tells the curators (optional)
     std::string editing_resource;    // the shelf entry whose edit form is open (ResourceShelf)

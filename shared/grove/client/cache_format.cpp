@@ -388,6 +388,7 @@ std::string encode_outbox_record(const OutboxEntry& e) {
         case WriteOp::flag:
             j["reason"] = e.reason;
             if (!e.details.empty()) j["details"] = e.details;
+            if (e.hold_until_ms > 0) j["hold"] = e.hold_until_ms;
             break;
         case WriteOp::outcome:
             j["outcome"] = to_string(e.outcome);
@@ -468,6 +469,12 @@ DecodedOutboxRecord decode_outbox_record(const StoredRecord& rec) {
         case WriteOp::flag:
             read_string(j, "reason", e.reason);
             read_string(j, "details", e.details);
+            // An Undo window is seconds long: a wait beyond a minute after the flag was made is
+            // not one of ours, and is dropped rather than keeping the flag unsent.
+            if (const Json* hold = member(j, "hold"); hold && hold->is_number_integer()) {
+                const std::int64_t until = hold->get<std::int64_t>();
+                if (until > 0 && until - e.created_ms <= kMaxFlagHoldMs) e.hold_until_ms = until;
+            }
             break;
         case WriteOp::outcome: {
             std::string outcome;

@@ -57,6 +57,9 @@ constexpr int kCacheFormat = 2;
 constexpr int kOutboxRecordVersion = 3;       // the newest this widget reads and writes
 constexpr int kOutboxRecordVersionV2 = 2;     // what the writes a version 2 widget knows are written as
 constexpr int kOutboxRecordVersionV1 = 1;     // what the writes a version 1 widget knows are written as
+// A flag's "hold" (OutboxEntry::hold_until_ms) is an optional field an older widget ignores (it
+// then sends the flag at once), so it needs no new record version; longer waits are not read.
+constexpr std::int64_t kMaxFlagHoldMs = 60'000;
 constexpr int kPostRecordVersion = 2;   // the version a post record's 13th field names
 
 // Meta record names.

@@ -117,6 +117,10 @@ public:
     virtual std::optional<ApiError> endorse(const std::string& id, bool endorsed) = 0;
     // A flag for the curators: a reason, and optional details (at most 500 code points each).
     virtual std::optional<ApiError> flag(const std::string& id, std::string reason, std::string details = {}) = 0;
+    // A flag waits a few seconds before it is sent: while it does, undo_flag takes it back and
+    // nothing reaches the server. Both are false once it is on its way.
+    virtual bool flag_undoable(const std::string& id) const = 0;
+    virtual bool undo_flag(const std::string& id) = 0;
     virtual std::optional<ApiError> pin(const std::string& id, bool pinned) = 0;     // curator/admin
     virtual std::optional<ApiError> hide(const std::string& id, bool hidden) = 0;    // curator/admin
     // "Keep visible" (curator/admin): dismisses every flag on a post in the flag queue; a post the

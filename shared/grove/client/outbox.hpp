@@ -45,6 +45,9 @@ struct OutboxEntry {
     // flag
     std::string reason;
     std::string details;                   // optional, sent only when not empty
+    // Not sent before this time (0: at once). A flag waits a few seconds so its Undo can take it
+    // back before anyone else sees it; every tab reads the wait from the stored record.
+    std::int64_t hold_until_ms = 0;
     // outcome
     Outcome outcome = Outcome::done;
     std::string note;                      // outcome, resource_add: trimmed, 0..280 code points

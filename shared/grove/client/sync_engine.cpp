@@ -30,6 +30,7 @@ SyncEngine::~SyncEngine() {
     cancel_timer(retry_timer_);
     cancel_timer(poll_timer_);
     cancel_timer(push_timer_);
+    cancel_timer(hold_timer_);
     release_lock();   // another tab may sync now
 }
 
@@ -283,6 +284,7 @@ void SyncEngine::end_cycle() {
     emit_sync();
     changed();
     schedule_poll();
+    schedule_held();
     if (again_) {
         again_ = false;
         request_cycle(false);
@@ -308,6 +310,22 @@ void SyncEngine::fail_cycle(std::int64_t retry_in_ms) {
 // poll cannot help and would keep an idle widget busy. Focus and `online` still try at once.
 std::int64_t SyncEngine::auth_retry_delay_ms() {
     return std::max(backoff_.next_delay_ms(ports_.random()), options_.poll_ms);
+}
+
+// A held write (a flag in its Undo window) is sent by the first cycle after its wait: this timer
+// starts that cycle, so a flag is sent about when its Undo goes away, not at the next poll.
+void SyncEngine::schedule_held() {
+    cancel_timer(hold_timer_);
+    std::int64_t due = 0;
+    for (const QueuedWrite& w : store_.outbox())
+        if (!w.entry.failed && store_.applies(w.entry) && w.entry.hold_until_ms > 0 && (due == 0 || w.entry.hold_until_ms < due))
+            due = w.entry.hold_until_ms;
+    if (due == 0) return;
+    const std::int64_t wait = std::max<std::int64_t>(1, due - ports_.timers->now_ms());
+    hold_timer_ = ports_.timers->set_timeout(wait, guard([this] {
+        hold_timer_ = 0;
+        request_cycle(true);
+    }));
 }
 
 void SyncEngine::schedule_poll() {

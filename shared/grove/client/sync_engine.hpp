@@ -55,6 +55,7 @@ struct SyncOptions {
     std::int64_t resources_every_ms = 60 * 1000;       // how often the module's shelf is asked
     std::int64_t token_refresh_margin_ms = 30000;   // ask for a new token this long before exp
     std::size_t max_body = kDefaultMaxBodyCodePoints;
+    std::int64_t flag_undo_ms = 5000;          // a flag waits this long for its Undo before it is sent
 };
 
 class SyncEngine final : public Discussion {
@@ -99,6 +100,8 @@ public:
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
+    bool flag_undoable(const std::string& id) const override;
+    bool undo_flag(const std::string& id) override;
     const std::vector<Post>& check_ins() const override { return check_ins_; }
     bool check_in_put_off(const std::string& id, std::int64_t day) const override;
     void put_check_in_off(const std::string& id, std::int64_t day) override;
@@ -179,6 +182,9 @@ private:
     void locked_phase();
     void release_lock();
     bool has_sendable() const;
+    bool sendable_now(const QueuedWrite& w) const;   // this person's, not refused, stored, not held
+    const QueuedWrite* held_flag(const std::string& post_id) const;
+    void schedule_held();                            // a cycle when the first held write is due
     void push_phase();
     void push_next();
     void send_write(const OutboxEntry& entry);
@@ -261,7 +267,7 @@ private:
     bool browser_online_ = true, reached_ = true, visible_ = true;
     bool live_ = false;                  // set_live
     bool busy_ = false, again_ = false, in_flight_ = false;
-    std::uint64_t retry_timer_ = 0, poll_timer_ = 0, push_timer_ = 0;
+    std::uint64_t retry_timer_ = 0, poll_timer_ = 0, push_timer_ = 0, hold_timer_ = 0;
     std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this
     Backoff backoff_;
     std::function<void()> release_lock_;   // set while this tab holds the sync lock

@@ -11,9 +11,14 @@
 
 namespace grove {
 
+bool SyncEngine::sendable_now(const QueuedWrite& w) const {
+    return !w.entry.failed && store_.applies(w.entry) && (w.persisted || !storage_ok_) &&
+           w.entry.hold_until_ms <= ports_.timers->now_ms();
+}
+
 bool SyncEngine::has_sendable() const {
     for (const QueuedWrite& w : store_.outbox())
-        if (!w.entry.failed && store_.applies(w.entry) && (w.persisted || !storage_ok_)) return true;
+        if (sendable_now(w)) return true;
     return false;
 }
 
@@ -54,8 +59,10 @@ void SyncEngine::push_phase() {
 
 void SyncEngine::push_next() {
     reload_outbox(guard([this] {
+        // A held write waits (schedule_held) while the ones after it go: only flags are held,
+        // and a flag depends on nothing queued after it.
         for (const QueuedWrite& w : store_.outbox()) {
-            if (w.entry.failed || !store_.applies(w.entry) || !(w.persisted || !storage_ok_)) continue;
+            if (!sendable_now(w)) continue;
             send_write(w.entry);
             return;
         }

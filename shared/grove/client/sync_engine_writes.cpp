@@ -179,11 +179,44 @@ std::optional<ApiError> SyncEngine::flag(const std::string& id, std::string reas
     if (!text) return text.error();
     const ShownPost* shown;
     if (auto err = check_shown(id, shown)) return err;
+    if (held_flag(id)) return std::nullopt;   // already flagged, still in its Undo window
     OutboxEntry e = new_entry(WriteOp::flag, id);
     e.reason = std::move(text.value().reason);
     e.details = std::move(text.value().details);
+    if (options_.flag_undo_ms > 0) e.hold_until_ms = ports_.timers->now_ms() + options_.flag_undo_ms;
     queue(std::move(e));
     return std::nullopt;
+}
+
+// Undo stops a little before the wait is over: another tab of this browser may start sending the
+// flag the moment it is due, and a take-back must never race that send.
+constexpr std::int64_t kUndoMarginMs = 250;
+
+const QueuedWrite* SyncEngine::held_flag(const std::string& post_id) const {
+    const std::int64_t now = ports_.timers->now_ms();
+    for (const QueuedWrite& w : store_.outbox())
+        if (w.entry.op == WriteOp::flag && w.entry.post_id == post_id && !w.entry.failed && !w.in_flight &&
+            store_.applies(w.entry) && w.entry.hold_until_ms - kUndoMarginMs > now)
+            return &w;
+    return nullptr;
+}
+
+bool SyncEngine::flag_undoable(const std::string& id) const { return held_flag(id) != nullptr; }
+
+bool SyncEngine::undo_flag(const std::string& id) {
+    const QueuedWrite* w = held_flag(id);
+    if (!w) return false;
+    const std::string key = w->entry.key;
+    store_.remove(key);
+    if (storage_ok_) {
+        StorageBatch b;
+        b.delete_outbox.push_back(key);
+        write_storage(std::move(b), [this](bool) { broadcast_outbox(); });
+    }
+    schedule_held();
+    changed();
+    emit_sync();
+    return true;
 }
 
 std::optional<ApiError> SyncEngine::pin(const std::string& id, bool pinned) {
