@@ -69,6 +69,19 @@ if (!ss || ss.failed) {
     row(`2. navigation -> grove:ready, warm HTTP cache, ${n} cached posts`, ms(s.warm_full.median_ms) + runs('warm_full'),
       '<= empty + 300 ms', `${verdict(extra <= 300)} (+${Math.round(extra)} ms)`);
   }
+  // Where the time to grove:ready went (the startup marks): a regression shows its phase here.
+  const NAMES = { loader_fetch: 'loader fetch', wasm_fetch: 'wasm fetch', glue_fetch: 'glue fetch',
+    compile_after_download: 'compile after download', text_probe: 'text probe', cache_read: 'cache read (IndexedDB)',
+    instantiate: 'instantiate', runtime_init: 'runtime init', webgl_context: 'WebGL context',
+    app_setup: 'widget setup (text, sync, UI)', first_frame: 'to the first frame (cache decode, layout, draw)' };
+  const cases = ['cold_empty', 'warm_empty', 'cold_full', 'warm_full'].filter((k) => s[k] && s[k].phases);
+  if (cases.length) {
+    const label = { cold_empty: 'cold/0', warm_empty: 'warm/0', cold_full: `cold/${n}`, warm_full: `warm/${n}` };
+    for (const [ph, name] of Object.entries(NAMES)) {
+      const parts = cases.map((k) => `${label[k]} ${s[k].phases[ph] === null ? 'n/a' : ms(s[k].phases[ph])}`);
+      row(`2. startup breakdown: ${name}`, parts.join(', '), 'context');
+    }
+  }
   if (ss.grove_scroll) {
     const g = ss.grove_scroll;
     row(`3. Grove in Chromium, ${n} posts: frame interval while scrolling (wheel)`,

@@ -3,7 +3,9 @@
 // 10,000 posts in the page's module:
 //   startup  navigation start -> grove:ready, cold and warm HTTP cache, with 0 and with 10,000
 //            posts in the widget's IndexedDB cache; the four cases interleaved, round after round,
-//            so the shared machine's noise hits them alike; medians.
+//            so the shared machine's noise hits them alike; medians. Each with its breakdown:
+//            fetches, compile, text probe, cache read, instantiate, runtime, WebGL context, the
+//            mount's setup and the first frame (the startup marks, see `breakdown`).
 //   sync     first pull: empty cache -> every post stored in IndexedDB and shown (grove:sync with
 //            last_sync set, then counted); incremental pull with nothing new: a reload with the
 //            full cache -> the pull's request and answer.
@@ -55,9 +57,40 @@ const eventTime = (page, name, pred = '() => true') => page.waitForFunction(
   ([n, p]) => { const e = (window.__groveEvents || []).find((x) => x.name === n && (0, eval)(p)(x)); return e ? e.t : false; },
   [name, pred], { timeout: 120000, polling: 50 }).then((h) => h.jsonValue());
 
+// Where the time to grove:ready went: the startup marks of the loader (grove.js), the glue
+// (platform.js) and the mount (web_mount.cpp), and the assets' Resource Timing; ms, or null.
+const PHASES = ['loader_fetch', 'wasm_fetch', 'glue_fetch', 'compile_after_download', 'text_probe', 'cache_read',
+  'instantiate', 'runtime_init', 'webgl_context', 'app_setup', 'first_frame'];
+const breakdown = (page) => page.evaluate(() => {
+  const m = {};
+  for (const e of performance.getEntriesByType('mark'))
+    if (e.name.startsWith('grove:') && !(e.name.slice(6) in m)) m[e.name.slice(6)] = e.startTime;
+  const res = performance.getEntriesByType('resource');
+  const asset = (re) => res.find((e) => re.test(new URL(e.name).pathname));
+  const fetched = (e) => (e ? e.responseEnd - e.startTime : null);
+  const span = (a, b) => (a !== undefined && b !== undefined && a !== null && b !== null ? b - a : null);
+  const wasm = asset(/grove-core[^/]*\.wasm$/);
+  return {
+    loader_fetch: fetched(asset(/\/grove\.js$/)),
+    wasm_fetch: fetched(wasm),
+    glue_fetch: fetched(asset(/grove-core[^/]*\.js$/)),
+    compile_after_download: wasm ? span(wasm.responseEnd, m['wasm-compiled']) : null,
+    text_probe: span(m['text-probe-start'], m['text-probe']),
+    cache_read: span(m['cache-read-start'], m['cache-read']),
+    instantiate: span(m['instantiate-start'], m.instantiated),
+    runtime_init: span(m.instantiated, m['core-ready']),
+    webgl_context: span(m['webgl-start'], m.webgl),
+    app_setup: span(m.webgl, m.mounted),
+    first_frame: span(m.mounted, m.ready),
+  };
+});
+
+let phases = null;   // the case being measured collects its breakdowns here
 async function readyMs(page, url) {
   await page.goto(url);
-  return eventTime(page, 'grove:ready');
+  const t = await eventTime(page, 'grove:ready');
+  if (phases) phases.push(await breakdown(page));
+  return t;
 }
 
 // A grove:sync whose last_sync is from this page view (a pull finished), not from the cache.
@@ -99,14 +132,16 @@ try {
   const firstPull = [], firstPullBytes = [], firstPullRequests = [];
   const incremental = [], incrementalAfterReady = [], incrementalBytes = [];
   const runs = { cold_empty: [], warm_empty: [], cold_full: [], warm_full: [] };
+  const split = { cold_empty: [], warm_empty: [], cold_full: [], warm_full: [] };
+  const measured = async (key, f) => { phases = split[key]; try { return await f(); } finally { phases = null; } };
   for (let round = 0; round < ROUNDS; round++) {
     log(`round ${round + 1}/${ROUNDS}`);
     // Empty cache: cold then warm HTTP cache.
     await clearIndexedDb(page, server);
     await coldCache();
-    runs.cold_empty.push(await readyMs(page, url));
+    runs.cold_empty.push(await measured('cold_empty', () => readyMs(page, url)));
     await clearIndexedDb(page, server);
-    runs.warm_empty.push(await readyMs(page, url));
+    runs.warm_empty.push(await measured('warm_empty', () => readyMs(page, url)));
     if (!sync) continue;
     // First pull: the page just loaded with an empty cache; wait for the pull to land.
     const synced = await eventTime(page, 'grove:sync', FRESH_SYNC);
@@ -119,8 +154,8 @@ try {
     firstPullRequests.push(reqs.length);
     // Full cache (10,000): cold then warm HTTP cache; the warm one also times the incremental pull.
     await coldCache();
-    runs.cold_full.push(await readyMs(page, url));
-    const ready = await readyMs(page, url);
+    runs.cold_full.push(await measured('cold_full', () => readyMs(page, url)));
+    const ready = await measured('warm_full', () => readyMs(page, url));
     runs.warm_full.push(ready);
     const done = await eventTime(page, 'grove:sync', FRESH_SYNC);
     const inc = await feedRequests(page);
@@ -132,7 +167,14 @@ try {
       if (n < POSTS) throw new Error(`ready with a full cache showed ${n} posts, not ${POSTS}`);
     }
   }
-  for (const [k, v] of Object.entries(runs)) result.startup[k] = { median_ms: median(v), runs: v };
+  for (const [k, v] of Object.entries(runs)) {
+    const parts = {};
+    for (const ph of PHASES) {
+      const xs = split[k].map((b) => b[ph]).filter((x) => x !== null);
+      parts[ph] = xs.length ? median(xs) : null;
+    }
+    result.startup[k] = { median_ms: median(v), runs: v, phases: parts };
+  }
   if (sync) {
     // Scrolling the widget's thread of 10,000 posts with the wheel, 40 px a frame for 2 s: the
     // page's frame intervals (requestAnimationFrame deltas), as for the DOM list.
@@ -187,5 +229,6 @@ try {
 writeFileSync(OUT, JSON.stringify(result, null, 2));
 for (const [k, v] of Object.entries(result.startup)) {
   log(`ready ${k.padEnd(11)} ${v.median_ms === null ? 'n/a' : v.median_ms.toFixed(0) + ' ms'} (runs ${v.runs.map((x) => x.toFixed(0)).join(', ')})`);
+  if (v.phases) log('  ' + PHASES.map((ph) => `${ph} ${v.phases[ph] === null ? 'n/a' : v.phases[ph].toFixed(1)}`).join(', '));
 }
 if (result.sync) log(`first pull ${result.sync.first_pull_ms.median_ms.toFixed(0)} ms, incremental ${result.sync.incremental_after_ready_ms.median_ms.toFixed(0)} ms after ready`);

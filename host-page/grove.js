@@ -39,6 +39,13 @@
   // ---------------------------------------------------------------------------------------------
   // [SECTION] Assets
   // ---------------------------------------------------------------------------------------------
+  // Startup marks (performance.mark, "grove:..."): ./grove bench reads them for its breakdown of
+  // the time to grove:ready (docs/BENCHMARKS.md). Only the first of each name counts there.
+  function mark(name) {
+    try { if (window.performance && performance.mark) performance.mark('grove:' + name); } catch (e) { /* no User Timing */ }
+  }
+  mark('loader');
+
   var corePromise = null;
   var cspViolations = [];   // seen while loading: they explain a failure better than the failure
   document.addEventListener('securitypolicyviolation', function (e) {
@@ -67,11 +74,15 @@
 
   function compileWasm(name) {
     return fetchAsset(name).then(function (res) {
+      mark('wasm-response');
       var type = res.headers.get('Content-Type') || '';
       if (WebAssembly.compileStreaming && type.indexOf('application/wasm') === 0) return WebAssembly.compileStreaming(res);
       // Still one download, but compiled only once it has all arrived.
       console.warn('Grove: ' + res.url + ' is served as "' + type + '"; serve .wasm files as application/wasm for a faster start.');
       return res.arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
+    }).then(function (wasmModule) {
+      mark('wasm-compiled');
+      return wasmModule;
     });
   }
 
@@ -110,6 +121,7 @@
   function canvasTextReadable() {
     if (canvasText !== null) return canvasText;
     canvasText = false;
+    mark('text-probe-start');
     try {
       var c = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(40, 24) : document.createElement('canvas');
       c.width = 40;
@@ -132,6 +144,7 @@
       }
       canvasText = same && rect && ink > 20 && ink < 300;   // an H: some ink, far from all of it
     } catch (e) { /* no canvas, or reading it back is refused */ }
+    mark('text-probe');
     return canvasText;
   }
 
@@ -139,19 +152,25 @@
   // parallel; the wasm compiles while it downloads.
   function loadAssets(names) {
     var fontNeeded = !canvasTextReadable();
-    return Promise.all([loadScript(names.core, 'createGroveCore'), compileWasm(names.wasm), fontNeeded ? loadFont(names.font) : null]).then(function (parts) {
+    var glue = loadScript(names.core, 'createGroveCore').then(function (factory) { mark('glue'); return factory; });
+    return Promise.all([glue, compileWasm(names.wasm), fontNeeded ? loadFont(names.font) : null]).then(function (parts) {
       var factory = parts[0], wasmModule = parts[1], font = parts[2];
       return new Promise(function (resolve, reject) {
         factory({
           locateFile: function (path) { return new URL(path, base).href; },
           instantiateWasm: function (imports, receive) {
-            WebAssembly.instantiate(wasmModule, imports).then(function (instance) { receive(instance, wasmModule); }, reject);
+            mark('instantiate-start');
+            WebAssembly.instantiate(wasmModule, imports).then(function (instance) {
+              mark('instantiated');
+              receive(instance, wasmModule);
+            }, reject);
             return {};
           },
           onAbort: onCoreAbort,
           groveCache: cachePrefetch,
           groveTextMode: fontNeeded ? 'font' : 'canvas',   // read by library_grove_text.js
         }).then(function (core) {
+          mark('core-ready');
           if (font) {
             var bytes = new Uint8Array(font);
             var ptr = core._malloc(bytes.length);
@@ -228,7 +247,9 @@
     if (typeof indexedDB === 'undefined' || !indexedDB || typeof IDBKeyRange === 'undefined') return;
     var name = 'grove-cache:' + api;
     var db = cachePrefetch.dbs[name] || (cachePrefetch.dbs[name] = openCache(name));
-    cachePrefetch.reads[name + '\n' + module] = db.then(function (d) { return d ? readCachedModule(d, module) : null; });
+    mark('cache-read-start');
+    cachePrefetch.reads[name + '\n' + module] = db.then(function (d) { return d ? readCachedModule(d, module) : null; })
+      .then(function (read) { mark('cache-read'); return read; });
   }
 
   // Resolves to the open database, or null (the core then opens it itself and reports problems).
@@ -972,7 +993,7 @@
     el.appendChild(root);
     entry.ui = root;
     entry.canvas = canvas;
-    var onReady = function () { el.removeEventListener('grove:ready', onReady); loading.remove(); };
+    var onReady = function () { el.removeEventListener('grove:ready', onReady); loading.remove(); mark('ready'); };
     el.addEventListener('grove:ready', onReady);
 
     return loadCore().then(function (core) {

@@ -9,6 +9,7 @@ void grove_js_frame_done(int id, float content_height, unsigned editing, unsigne
                          const char* view_ops, const char* view_focus);
 void grove_js_view_style(int id, const char* vars_json);
 void grove_js_emit(int id, const char* name, const char* detail_json);
+void grove_js_mark(const char* name);
 int grove_js_is_apple();
 void grove_js_clipboard_write(const char* text);
 void grove_js_open_url(const char* url);
@@ -26,6 +27,7 @@ void js_frame_done(int id, const FrameReport& r) {
 void js_view_style(int id, const std::string& vars) { grove_js_view_style(id, vars.c_str()); }
 
 void js_emit(int id, const char* name, const std::string& detail) { grove_js_emit(id, name, detail.c_str()); }
+void js_mark(const char* name) { grove_js_mark(name); }
 
 std::string js_canvas_selector(int id) { return "#grove-canvas-" + std::to_string(id); }
 

@@ -24,6 +24,8 @@ void js_frame_done(int mount_id, const FrameReport& report);
 void js_view_style(int mount_id, const std::string& vars_json);
 // Dispatches a bubbling CustomEvent on the mount element; detail is JSON.
 void js_emit(int mount_id, const char* event_name, const std::string& detail_json);
+// A startup mark ("grove:" + name, performance.mark) for the benchmark's breakdown.
+void js_mark(const char* name);
 std::string js_canvas_selector(int mount_id);
 bool js_is_apple_platform();
 void js_clipboard_write(const char* text);

@@ -96,6 +96,7 @@ Module.groveFrameDone = function (id, f) {
 // Returns a handle with detach(), pull(spotlight) and setLive(held); throws {code, message} when the
 // widget cannot start.
 Module.groveAttach = function (id, element, canvas, config, hooks, root) {
+  try { performance.mark('grove:attach'); } catch (e) { /* no User Timing: the benchmark's marks only */ }
   root = root || canvas.parentNode;
   // Registered before grove_mount: the sync layer may ask for hooks while the mount starts.
   var m = {

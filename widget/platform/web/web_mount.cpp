@@ -57,6 +57,7 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     attrs.premultipliedAlpha = false;
     attrs.preserveDrawingBuffer = false;
     attrs.powerPreference = EM_WEBGL_POWER_PREFERENCE_LOW_POWER;
+    js_mark("webgl-start");
     gl_ = emscripten_webgl_create_context(selector.c_str(), &attrs);
     if (gl_ <= 0) return;
     emscripten_webgl_make_context_current(gl_);
@@ -72,12 +73,14 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     io.SetClipboardTextFn = [](void*, const char* text) { js_clipboard_write(text); };
     io.GetClipboardTextFn = [](void*) { return js_clipboard_read(); };
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    js_mark("webgl");
 
     discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
     app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
     app_->set_mac(io.ConfigMacOSXBehaviors);
     app_->set_view(true, "grove" + std::to_string(id_) + "-");
     app_->set_overlay_fields(true);   // the page shows the edited field's own textarea over it
+    js_mark("mounted");
 }
 
 WebMount::~WebMount() {
