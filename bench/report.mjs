@@ -88,6 +88,10 @@ if (!ss || ss.failed) {
       `median ${g.median.toFixed(1)} ms, p95 ${g.p95.toFixed(1)} ms, ${g.over_50ms}/${g.frames} over 50 ms; ` +
       `${g.widget_frames} widget frames, scrolled ${Math.round(g.scrolled_px)} px (WebGL on SwiftShader: the GPU's work on the CPU)`, 'context');
   }
+  for (const m of ss.memory || []) {
+    row(`2. memory, ${int(m.posts)} posts shown: JS heap (after GC) / wasm memory / GPU text pages`,
+      `${(m.js_heap / 1e6).toFixed(1)} MB / ${(m.wasm / 1e6).toFixed(1)} MB / ${(m.gpu_text / 1e6).toFixed(1)} MB`, 'context');
+  }
   if (!ss.sync) {
     missing(`5. first pull of ${n} posts`, ss.notes.join('; '));
   } else {

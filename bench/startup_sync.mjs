@@ -212,6 +212,23 @@ try {
     };
   }
   if (sync) {
+    // Memory with POSTS posts shown (this page), then with 100 (a page of a module that has 100):
+    // the JS heap after a garbage collection (CDP), the wasm memory and the text pages' GPU memory.
+    const memory = async (p, session, shown) => {
+      await session.send('HeapProfiler.collectGarbage');
+      const heap = await session.send('Runtime.getHeapUsage');
+      const st = await p.locator('[data-grove-module]').first().evaluate((el) => el.groveDebug.stats());
+      return { posts: shown, js_heap: heap.usedSize, wasm: st.wasmBytes, gpu_text: st.text.gpuBytes };
+    };
+    result.memory = [await memory(page, cdp, await shownPosts(page))];
+    await seedPosts(server, 'memory-100', 100, 'mem');
+    const html = (await (await fetch(url)).text()).replaceAll(MODULE, 'memory-100');
+    await page.route(server.url + '/memory-100.html', (route) => route.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto(server.url + '/memory-100.html');
+    await eventTime(page, 'grove:sync', FRESH_SYNC);
+    result.memory.unshift(await memory(page, cdp, await shownPosts(page)));
+  }
+  if (sync) {
     result.sync = {
       first_pull_ms: { median_ms: median(firstPull), runs: firstPull },
       first_pull_bytes: median(firstPullBytes),
@@ -231,4 +248,6 @@ for (const [k, v] of Object.entries(result.startup)) {
   log(`ready ${k.padEnd(11)} ${v.median_ms === null ? 'n/a' : v.median_ms.toFixed(0) + ' ms'} (runs ${v.runs.map((x) => x.toFixed(0)).join(', ')})`);
   if (v.phases) log('  ' + PHASES.map((ph) => `${ph} ${v.phases[ph] === null ? 'n/a' : v.phases[ph].toFixed(1)}`).join(', '));
 }
+for (const m of result.memory || [])
+  log(`memory, ${m.posts} posts shown: JS heap ${(m.js_heap / 1e6).toFixed(1)} MB, wasm ${(m.wasm / 1e6).toFixed(1)} MB, GPU text ${(m.gpu_text / 1e6).toFixed(1)} MB`);
 if (result.sync) log(`first pull ${result.sync.first_pull_ms.median_ms.toFixed(0)} ms, incremental ${result.sync.incremental_after_ready_ms.median_ms.toFixed(0)} ms after ready`);

@@ -10,10 +10,10 @@ export async function devToken(server, sub, name) {
 }
 
 // n posts from 20 people, replies to every fifth, bodies of realistic length (120-360 chars), ids
-// bench-0..n-1. POSTs are retried: the server may close an idle keep-alive connection just as the
+// <prefix>-0..n-1 (bench-0.. by default). POSTs are retried: the server may close an idle keep-alive connection just as the
 // client reuses it ("other side closed"); the client-chosen id makes a retry idempotent (200
 // instead of 201). Returns how many POSTs were retried.
-export async function seedPosts(server, module, n) {
+export async function seedPosts(server, module, n, prefix = 'bench') {
   let retried = 0;
   async function createPost(token, post) {
     for (let attempt = 1; ; attempt++) {
@@ -41,9 +41,9 @@ export async function seedPosts(server, module, n) {
       let body = `Reflection ${i}:`;
       while (body.length < 120 + (i % 7) * 40) body += ' ' + words[(i * 7 + body.length) % words.length];
       const parent = i % 5 === 4 && parents.length ? parents[i % parents.length] : null;
-      const r = await createPost(tokens[i % 20], { id: `bench-${i}`, kind: 'insight', body, parent_id: parent });
+      const r = await createPost(tokens[i % 20], { id: `${prefix}-${i}`, kind: 'insight', body, parent_id: parent });
       if (r.status !== 201 && r.status !== 200) throw new Error(`seeding post ${i}: HTTP ${r.status} ${await r.text()}`);
-      if (!parent) parents.push(`bench-${i}`);
+      if (!parent) parents.push(`${prefix}-${i}`);
     }
   }
   await Promise.all(Array.from({ length: 8 }, worker));

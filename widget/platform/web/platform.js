@@ -532,10 +532,11 @@ Module.groveStats = function (id) {
   var m = Module.groveMounts[id];
   if (!m) return null;
   // text: how text is drawn ("canvas": the reader's fonts, "atlas": the bundled font), glyphs
-  // drawn with no font for them (tofu), GPU memory of the text pages.
+  // drawn with no font for them (tofu), GPU memory of the text pages. wasmBytes: the wasm memory
+  // (shared by every widget of the page).
   var text = JSON.parse(UTF8ToString(Module._grove_text_stats(id)));
   return {
     frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, editing: m.editingId, focused: m.focusedId,
-    wantText: m.editingId !== 0, text: text,
+    wantText: m.editingId !== 0, text: text, wasmBytes: HEAPU8.buffer.byteLength,
   };
 };
