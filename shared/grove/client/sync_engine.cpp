@@ -21,16 +21,15 @@ SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
     : options_(std::move(options)),
       ports_(std::move(ports)),
       store_(options_.module),
+      scheduler_(*ports_.timers, {options_.poll_ms, options_.live_poll_ms}, [this] { run_cycle(); },
+                 [this] { return started_ && loaded_; }),
       backoff_(options_.backoff_base_ms, options_.backoff_cap_ms) {
     while (!options_.api.empty() && options_.api.back() == '/') options_.api.pop_back();
     tab_ = static_cast<std::uint32_t>(ports_.random());
 }
 
 SyncEngine::~SyncEngine() {
-    cancel_timer(retry_timer_);
-    cancel_timer(poll_timer_);
     cancel_timer(push_timer_);
-    cancel_timer(hold_timer_);
     release_lock();   // another tab may sync now
 }
 
@@ -170,7 +169,7 @@ void SyncEngine::changed() {
 
 SyncStatus SyncEngine::status() const {
     SyncStatus s;
-    s.online = browser_online_ && reached_;
+    s.online = scheduler_.online() && reached_;
     s.pending = store_.pending_count();
     s.failed = store_.failed_count();
     s.last_sync_ms = meta_.last_sync_ms;
@@ -198,8 +197,7 @@ void SyncEngine::emit_error(const std::string& code, const std::string& message)
 }
 
 void SyncEngine::set_browser_online(bool online) {
-    if (online == browser_online_) return;
-    browser_online_ = online;
+    if (!scheduler_.set_online(online)) return;
     if (online) {
         backoff_.reset();
         request_cycle(true);
@@ -211,13 +209,7 @@ void SyncEngine::set_browser_online(bool online) {
 }
 
 void SyncEngine::set_visible(bool visible) {
-    if (visible == visible_) return;
-    visible_ = visible;
-    if (visible) {
-        request_cycle(true);
-    } else {
-        cancel_timer(poll_timer_);
-    }
+    if (scheduler_.set_visible(visible) && visible) request_cycle(true);
 }
 
 void SyncEngine::focused() { request_cycle(true); }
@@ -228,14 +220,11 @@ void SyncEngine::pull_now(bool spotlight) {
     request_cycle(false);
 }
 
-void SyncEngine::set_live(bool held) {
-    if (held == live_) return;
-    live_ = held;
-    if (poll_timer_) schedule_poll();   // the waiting poll takes the new interval
-}
+void SyncEngine::set_live(bool held) { scheduler_.set_live(held); }
 
 bool SyncEngine::settled() const {
-    return loaded_ && !busy_ && !in_flight_ && retry_timer_ == 0 && push_timer_ == 0 && store_.pending_count() == 0;
+    return loaded_ && scheduler_.state() == CycleScheduler::State::idle && !in_flight_ && push_timer_ == 0 &&
+           store_.pending_count() == 0;
 }
 
 // ---- scheduling -----------------------------------------------------------------------------------
@@ -245,22 +234,7 @@ void SyncEngine::cancel_timer(std::uint64_t& id) {
     id = 0;
 }
 
-void SyncEngine::request_cycle(bool urgent) {
-    if (!started_ || !loaded_) return;   // on_loaded starts the first cycle
-    if (busy_) {
-        again_ = true;
-        return;
-    }
-    if (retry_timer_) {
-        if (!urgent) return;   // the retry timer will run it
-        cancel_timer(retry_timer_);
-    }
-    if (!browser_online_) return;   // the online event starts it
-    cancel_timer(poll_timer_);
-    busy_ = true;
-    again_ = false;
-    run_cycle();
-}
+void SyncEngine::request_cycle(bool urgent) { scheduler_.request(urgent); }
 
 void SyncEngine::run_cycle() {
     with_token(guard([this] {
@@ -280,28 +254,17 @@ void SyncEngine::run_cycle() {
 }
 
 void SyncEngine::end_cycle() {
-    busy_ = false;
+    const bool again = scheduler_.finish();
     emit_sync();
     changed();
-    schedule_poll();
-    schedule_held();
-    if (again_) {
-        again_ = false;
-        request_cycle(false);
-    }
+    scheduler_.schedule_poll();
+    scheduler_.hold_until(next_hold_due_ms());
+    if (again) request_cycle(false);
 }
 
 void SyncEngine::fail_cycle(std::int64_t retry_in_ms) {
     release_lock();
-    busy_ = false;
-    again_ = false;   // the backoff decides when to try again
-    cancel_timer(retry_timer_);
-    cancel_timer(poll_timer_);
-    if (retry_in_ms < 1) retry_in_ms = 1;
-    retry_timer_ = ports_.timers->set_timeout(retry_in_ms, guard([this] {
-        retry_timer_ = 0;
-        request_cycle(false);
-    }));
+    scheduler_.back_off(retry_in_ms);
     emit_sync();
     changed();
 }
@@ -312,29 +275,15 @@ std::int64_t SyncEngine::auth_retry_delay_ms() {
     return std::max(backoff_.next_delay_ms(ports_.random()), options_.poll_ms);
 }
 
-// A held write (a flag in its Undo window) is sent by the first cycle after its wait: this timer
-// starts that cycle, so a flag is sent about when its Undo goes away, not at the next poll.
-void SyncEngine::schedule_held() {
-    cancel_timer(hold_timer_);
+// A held write (a flag in its Undo window) is sent by the first cycle after its wait: the
+// scheduler starts that cycle when the first one is due, so a flag is sent about when its Undo
+// goes away, not at the next poll. 0: nothing is held.
+std::int64_t SyncEngine::next_hold_due_ms() const {
     std::int64_t due = 0;
     for (const QueuedWrite& w : store_.outbox())
         if (!w.entry.failed && store_.applies(w.entry) && w.entry.hold_until_ms > 0 && (due == 0 || w.entry.hold_until_ms < due))
             due = w.entry.hold_until_ms;
-    if (due == 0) return;
-    const std::int64_t wait = std::max<std::int64_t>(1, due - ports_.timers->now_ms());
-    hold_timer_ = ports_.timers->set_timeout(wait, guard([this] {
-        hold_timer_ = 0;
-        request_cycle(true);
-    }));
-}
-
-void SyncEngine::schedule_poll() {
-    cancel_timer(poll_timer_);
-    if (!visible_) return;
-    poll_timer_ = ports_.timers->set_timeout(live_ ? options_.live_poll_ms : options_.poll_ms, guard([this] {
-        poll_timer_ = 0;
-        request_cycle(false);
-    }));
+    return due;
 }
 
 // ---- storage and other tabs -------------------------------------------------------------------------
@@ -790,8 +739,7 @@ void SyncEngine::abandon_cycle() {
         if (w.in_flight) store_.set_in_flight(w.entry.key, false);
     full_in_progress_ = false;
     full_posts_.clear();
-    busy_ = false;
-    again_ = false;
+    scheduler_.finish();   // dropped, not finished: a new cycle starts below as the new person
     emit_sync();
     changed();
     request_cycle(false);

@@ -13,8 +13,9 @@
 // Failures: no answer, 408 and 5xx back off exponentially with jitter and try again for ever; 429
 // waits Retry-After; 401 asks the page for a new token once and resends; any other 4xx marks the
 // write failed with the server's message for the person to retry, edit or discard.
-// Cycles run at start, every poll interval while the page is visible, at once when it becomes
-// visible, gains focus or goes online, after each new write, and when the page's event stream
+// When cycles run is CycleScheduler's job (cycle_scheduler.hpp, with explicit states): at start,
+// every poll interval while the page is visible, at once when it becomes visible, gains focus or
+// goes online, after each new write, when a held write is due, and when the page's event stream
 // says the module changed (pull_now); while that stream is held the poll is only a safety net
 // (live_poll_ms). A hidden tab still sends its writes but does not pull. The person's writes (create, edit, ...) are in sync_engine_writes.cpp.
 // One person at a time (the token's `sub`): their draft, their queued writes and their view of the
@@ -34,6 +35,7 @@
 
 #include "grove/client/cache_format.hpp"   // SyncMeta
 #include "grove/client/client_store.hpp"
+#include "grove/client/cycle_scheduler.hpp"
 #include "grove/client/discussion.hpp"
 #include "grove/client/ports.hpp"
 #include "grove/client/retry_policy.hpp"
@@ -145,7 +147,6 @@ private:
     void end_cycle();
     std::int64_t auth_retry_delay_ms();
     void fail_cycle(std::int64_t retry_in_ms);   // a transient failure: try again later
-    void schedule_poll();
     void cancel_timer(std::uint64_t& id);
 
     // Storage and the other tabs.
@@ -184,7 +185,7 @@ private:
     bool has_sendable() const;
     bool sendable_now(const QueuedWrite& w) const;   // this person's, not refused, stored, not held
     const QueuedWrite* held_flag(const std::string& post_id) const;
-    void schedule_held();                            // a cycle when the first held write is due
+    std::int64_t next_hold_due_ms() const;           // when the first held write is due (0: none)
     void push_phase();
     void push_next();
     void send_write(const OutboxEntry& entry);
@@ -263,11 +264,11 @@ private:
     std::string notice_;                 // why syncing cannot go on (sign-in, storage)
     std::string storage_notice_;
 
-    // Scheduling.
-    bool browser_online_ = true, reached_ = true, visible_ = true;
-    bool live_ = false;                  // set_live
-    bool busy_ = false, again_ = false, in_flight_ = false;
-    std::uint64_t retry_timer_ = 0, poll_timer_ = 0, push_timer_ = 0, hold_timer_ = 0;
+    // Scheduling: when cycles run (the page's conditions, polls, backoff waits, held writes).
+    CycleScheduler scheduler_;
+    bool reached_ = true;                // the API answered the last request (SyncStatus::online)
+    bool in_flight_ = false;             // a request of this engine is out
+    std::uint64_t push_timer_ = 0;       // 429 on a write: the next push waits for Retry-After
     std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this
     Backoff backoff_;
     std::function<void()> release_lock_;   // set while this tab holds the sync lock

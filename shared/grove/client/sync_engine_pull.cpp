@@ -14,7 +14,7 @@ namespace grove {
 
 
 void SyncEngine::pull_phase() {
-    if (!visible_) {   // nothing while hidden: the next visibilitychange pulls
+    if (!scheduler_.visible()) {   // nothing while hidden: the next visibilitychange pulls
         release_lock();
         end_cycle();
         return;

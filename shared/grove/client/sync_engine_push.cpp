@@ -23,7 +23,7 @@ bool SyncEngine::has_sendable() const {
 }
 
 void SyncEngine::locked_phase() {
-    if (!visible_ && !has_sendable()) {   // nothing to send, and no pulls while hidden
+    if (!scheduler_.visible() && !has_sendable()) {   // nothing to send, and no pulls while hidden
         end_cycle();
         return;
     }
@@ -59,7 +59,7 @@ void SyncEngine::push_phase() {
 
 void SyncEngine::push_next() {
     reload_outbox(guard([this] {
-        // A held write waits (schedule_held) while the ones after it go: only flags are held,
+        // A held write waits (next_hold_due_ms) while the ones after it go: only flags are held,
         // and a flag depends on nothing queued after it.
         for (const QueuedWrite& w : store_.outbox()) {
             if (!sendable_now(w)) continue;

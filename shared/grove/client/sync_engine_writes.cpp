@@ -213,7 +213,7 @@ bool SyncEngine::undo_flag(const std::string& id) {
         b.delete_outbox.push_back(key);
         write_storage(std::move(b), [this](bool) { broadcast_outbox(); });
     }
-    schedule_held();
+    scheduler_.hold_until(next_hold_due_ms());
     changed();
     emit_sync();
     return true;
