@@ -429,6 +429,8 @@ TEST_CASE("view: growing with its content, the thread shows a page of posts and 
         if (n.tag == "li" && SemanticView::dom_id("grove-", n.key) == to) item = &n;
     REQUIRE(item);
     CHECK(attr_of(item, "aria-posinset") == "41");
+    CHECK(w.app().focused() == 0);   // the widget's focus is on that item too, not the button
+    CHECK(std::to_string(w.app().focused_row()) == attr_of(item, "data-row"));
     grow_to_content(w);
     CHECK(w.thread().entries_shown() == 45);
     CHECK(w.thread().rows_shown() == w.thread().row_count());

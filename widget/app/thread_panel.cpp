@@ -493,7 +493,10 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         ImGui::Dummy(ImVec2(0, ui.px(4)));
         ImGui::SetCursorPosX(left + std::max(0.0f, (width - bw) * 0.5f));
         if (ui::button(ui, label.c_str(), b)) {
-            if (ui.focus->ring_visible() || !ui.canvas) focus_row_ = rows_end_;
+            if (ui.focus->ring_visible() || !ui.canvas) {   // the keyboard's and the page's focus
+                focus_row_ = rows_end_;
+                ui.focus->focus_item(static_cast<int>(rows_end_));
+            }
             page_entries_ = std::min(page_entries_, model_.entries.size()) + kPageEntries;
             ui.want_frame = true;
         }
