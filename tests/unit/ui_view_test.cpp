@@ -449,3 +449,25 @@ TEST_CASE("view: with a height limit the thread is not paged") {
     CHECK(w.app().output().scroll_max > 0);
     CHECK_FALSE(w.shows("Show more reflections"));
 }
+
+TEST_CASE("view: growing with its content and without a canvas, the view pages the same way") {
+    MemoryDiscussion d;
+    d.fill_sample(45);
+    WidgetConfig config = test_config();
+    config.grow = true;
+    HeadlessWidget w(config, &d, 640, 640);
+    w.app().set_view(true);
+    w.app().set_canvas(false);
+    w.settle();
+    CHECK(w.thread().entries_shown() == ThreadPanel::kPageEntries);
+    CHECK(count_tag(w.app().view(), "li") == w.thread().rows_shown());
+    const SemNode* more = find_named(w.app().view(), "Show more reflections (25 more)");
+    REQUIRE(more);
+    const std::uint32_t id = more->control;
+    w.app().focus_control(id);   // the page's Tab (or a click) on the view's button
+    w.app().activate_control(id);
+    w.settle();
+    CHECK(w.thread().entries_shown() == 2 * ThreadPanel::kPageEntries);
+    CHECK(count_tag(w.app().view(), "li") == w.thread().rows_shown());
+    CHECK(find_named(w.app().view(), "Show more reflections (5 more)"));
+}
