@@ -53,6 +53,7 @@ void HeadlessWidget::frame(int n) {
         ImGui::Render();
         if (!app_.output().announce.empty()) announced.push_back(app_.output().announce);
         if (!app_.output().open_url.empty()) opened.push_back(app_.output().open_url);
+        if (!app_.output().view_focus.empty()) view_focused.push_back(app_.output().view_focus);
     }
 }
 

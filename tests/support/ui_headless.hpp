@@ -66,6 +66,8 @@ public:
     std::vector<std::string> announced;
     // The addresses the widget asked the page to open (links), frame by frame.
     std::vector<std::string> opened;
+    // The HTML view's elements the widget asked the page to focus, frame by frame.
+    std::vector<std::string> view_focused;
 
     // Text drawn in the last frame.
     const std::string& screen() const { return app_.screen_text(); }

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -364,3 +365,109 @@ TEST_CASE("view: without a canvas the window's rows are laid out, and their cont
     CHECK(std::count(s.d.calls.begin(), s.d.calls.end(), "create insight reply-to p2 Thanks, Bea") == 1);
 }
 
+
+namespace {
+// A widget with no height limit: its canvas follows the content's height, as the page sizes it.
+void grow_to_content(HeadlessWidget& w) {
+    for (int i = 0; i < 8; ++i) {
+        w.settle();
+        const float h = w.app().content_height();
+        w.resize(640, h);
+        w.settle();
+        if (std::abs(w.app().content_height() - h) < 1.0f) return;
+    }
+}
+}  // namespace
+
+TEST_CASE("view: growing with its content, the thread shows a page of posts and Show more adds the next") {
+    MemoryDiscussion d;
+    d.fill_sample(45);
+    WidgetConfig config = test_config();
+    config.grow = true;
+    HeadlessWidget w(config, &d, 640, 640);
+    w.app().set_view(true);
+    grow_to_content(w);
+    REQUIRE(w.thread().paged());
+    CHECK(w.thread().entries_shown() == ThreadPanel::kPageEntries);
+    CHECK(w.app().output().scroll_max == doctest::Approx(0));   // no inner scroll box
+    const float first_height = w.app().content_height();
+    CHECK(first_height < 20 * 400);
+    // Every shown row is on the canvas and in the view, and nothing after them.
+    CHECK(w.thread().rows_drawn() == w.thread().rows_shown());
+    CHECK(w.thread().window_end() == w.thread().rows_shown());
+    CHECK(count_tag(w.app().view(), "li") == w.thread().rows_shown());
+    CHECK(w.shows("Show more reflections (25 more)"));
+    const Control* more = w.control("Show more reflections (25 more)");
+    REQUIRE(more);
+    const SemNode* described = find_named(w.app().view(), "Show more reflections (25 more)");
+    REQUIRE(described);
+    CHECK(described->control == more->id);
+    CHECK_FALSE(find_named(w.app().view(), "Show earlier reflections"));
+
+    // A click: the next 20 posts under the first, the canvas taller.
+    w.click(*more);
+    grow_to_content(w);
+    CHECK(w.thread().entries_shown() == 2 * ThreadPanel::kPageEntries);
+    CHECK(w.app().content_height() > first_height * 1.5f);
+    CHECK(count_tag(w.app().view(), "li") == w.thread().rows_shown());
+    CHECK(w.shows("Show more reflections (5 more)"));
+
+    // The keyboard: Enter on the button shows the rest, and the first new post takes the focus.
+    const Control* last = w.control("Show more reflections (5 more)");
+    REQUIRE(last);
+    const std::uint32_t last_id = last->id;
+    w.app().focus_control(last_id);
+    w.settle();
+    REQUIRE(w.focused());
+    CHECK(w.focused()->id == last_id);
+    w.view_focused.clear();
+    CHECK(w.key(ImGuiKey_Enter) == KeyResult::handled);
+    REQUIRE(w.view_focused.size() == 1);
+    const std::string to = w.view_focused[0];
+    const SemNode* item = nullptr;
+    for (const SemNode& n : w.app().view().nodes())
+        if (n.tag == "li" && SemanticView::dom_id("grove-", n.key) == to) item = &n;
+    REQUIRE(item);
+    CHECK(attr_of(item, "aria-posinset") == "41");
+    CHECK(w.app().focused() == 0);   // the widget's focus is on that item too, not the button
+    CHECK(std::to_string(w.app().focused_row()) == attr_of(item, "data-row"));
+    grow_to_content(w);
+    CHECK(w.thread().entries_shown() == 45);
+    CHECK(w.thread().rows_shown() == w.thread().row_count());
+    CHECK_FALSE(w.shows("Show more reflections"));
+    CHECK_FALSE(find_named(w.app().view(), "Show more reflections (5 more)"));
+}
+
+TEST_CASE("view: with a height limit the thread is not paged") {
+    MemoryDiscussion d;
+    d.fill_sample(45);
+    HeadlessWidget w(test_config(), &d, 640, 640);
+    w.app().set_view(true);
+    w.settle();
+    CHECK_FALSE(w.thread().paged());
+    CHECK(w.thread().rows_shown() == w.thread().row_count());
+    CHECK(w.app().output().scroll_max > 0);
+    CHECK_FALSE(w.shows("Show more reflections"));
+}
+
+TEST_CASE("view: growing with its content and without a canvas, the view pages the same way") {
+    MemoryDiscussion d;
+    d.fill_sample(45);
+    WidgetConfig config = test_config();
+    config.grow = true;
+    HeadlessWidget w(config, &d, 640, 640);
+    w.app().set_view(true);
+    w.app().set_canvas(false);
+    w.settle();
+    CHECK(w.thread().entries_shown() == ThreadPanel::kPageEntries);
+    CHECK(count_tag(w.app().view(), "li") == w.thread().rows_shown());
+    const SemNode* more = find_named(w.app().view(), "Show more reflections (25 more)");
+    REQUIRE(more);
+    const std::uint32_t id = more->control;
+    w.app().focus_control(id);   // the page's Tab (or a click) on the view's button
+    w.app().activate_control(id);
+    w.settle();
+    CHECK(w.thread().entries_shown() == 2 * ThreadPanel::kPageEntries);
+    CHECK(count_tag(w.app().view(), "li") == w.thread().rows_shown());
+    CHECK(find_named(w.app().view(), "Show more reflections (5 more)"));
+}

@@ -2,6 +2,7 @@
 // exactly before they are shown, and the reader's place holds while posts arrive.
 #include <doctest/doctest.h>
 
+#include <cmath>     // std::ceil
 #include <cstdlib>   // std::abs
 #include <limits>    // std::numeric_limits
 
@@ -115,4 +116,25 @@ TEST_CASE("virtualization: a narrower widget keeps the post being read at the to
     // Within 2 px: the menu button sits a pixel higher or lower in a narrower header.
     CHECK(std::abs(right_after - y) <= 2.0f);
     CHECK(std::abs(top_of(w, row) - y) <= 2.0f);
+}
+
+TEST_CASE("virtualization: the wheel is taken only up to either end, also between two frames") {
+    MemoryDiscussion d;
+    d.fill_sample(30);
+    HeadlessWidget w(config(), &d, 640, 640);
+    w.settle();
+    const float max = w.app().output().scroll_max;
+    REQUIRE(max > 400);
+    CHECK_FALSE(w.app().wheel(-100));   // at the top: the page scrolls up instead
+    // Wheel events faster than frames: taken until what they ask for reaches the end.
+    int taken = 0;
+    while (w.app().wheel(100) && taken < 1000) ++taken;
+    CHECK(taken == static_cast<int>(std::ceil(max / 100)));
+    w.settle();
+    CHECK(w.app().output().scroll_y == doctest::Approx(max));
+    // (Rows measured on the way down may have made the list longer: scroll on to its real end.)
+    for (int i = 0; i < 100 && w.app().wheel(100); ++i) w.settle();
+    CHECK(w.app().output().scroll_y == doctest::Approx(w.app().output().scroll_max));
+    CHECK_FALSE(w.app().wheel(100));    // at the bottom: the page scrolls on
+    CHECK(w.app().wheel(-100));
 }

@@ -28,3 +28,10 @@ TEST_CASE("widget config: hex colours") {
     CHECK_FALSE(parse_hex_colour("#12345", rgb));
     CHECK_FALSE(parse_hex_colour("#ggg", rgb));
 }
+
+TEST_CASE("widget config: data-grove-height none grows with the content") {
+    CHECK_FALSE(parse_widget_config(R"({"module":"m"})")->grow);
+    CHECK_FALSE(parse_widget_config(R"({"module":"m","height":"640px"})")->grow);
+    CHECK(parse_widget_config(R"({"module":"m","height":"none"})")->grow);
+    CHECK(parse_widget_config(R"({"module":"m","height":"None"})")->grow);
+}

@@ -145,6 +145,10 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
 void ThreadPanel::place_window(Ui& ui) {
     win_first_ = win_end_ = 0;
     if (!ui.sem->on() || rows_.empty()) return;
+    if (paged_) {   // the rows shown, all of them: the thread's own "Show more" adds to both
+        win_end_ = rows_end_;
+        return;
+    }
     std::size_t first = 0;
     if (!win_key_.empty()) {
         if (const auto at = find_row(win_key_)) first = *at;
@@ -333,7 +337,13 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         if (const auto form = find_row("reply:" + *id)) list_.set_height(*form, list_.height(*form), false);
     }
 
-    ui.focus->set_row_count(static_cast<int>(rows_.size()));
+    // Paged: the rows of the first page_entries_ entries (rows are in entry order).
+    rows_end_ = rows_.size();
+    if (paged_)
+        rows_end_ = static_cast<std::size_t>(
+            std::partition_point(rows_.begin(), rows_.end(), [&](const Row& r) { return r.entry < page_entries_; }) -
+            rows_.begin());
+    ui.focus->set_row_count(static_cast<int>(rows_end_));
     if (rows_.empty()) {
         const SyncStatus s = d.status();
         const char* text = !s.loaded || (!s.last_sync_ms && s.online) ? "Loading the discussion…"
@@ -353,7 +363,8 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     }
 
     // Exact heights near the visible area, keeping the first visible row in place.
-    const double margin = view_h;
+    // (Paged, the canvas is as tall as the content: the rows on it are all there is to measure.)
+    const double margin = paged_ ? 0.0 : view_h;
     const double settled = list_.settle(view_top, view_h, margin, [&](std::size_t i) { return row(ui, d, st, i, width, RowPass::measure); });
     if (view_top > 0 && settled != view_top) {
         win->Scroll.y += static_cast<float>(settled - view_top);
@@ -386,8 +397,8 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
 
     // The rows the canvas draws: those near the visible area (in the HTML view alone: the window).
     place_window(ui);
-    std::size_t first = list_.row_at(view_top - margin), end = first;
-    while (end < rows_.size() && list_.offset(end) < view_top + view_h + margin) ++end;
+    std::size_t first = std::min(list_.row_at(view_top - margin), rows_end_), end = first;
+    while (end < rows_end_ && list_.offset(end) < view_top + view_h + margin) ++end;
     if (!ui.canvas) {
         first = win_first_;
         end = win_end_;
@@ -448,7 +459,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         if (replies_list) v.close();   // the replies of the last entry
         if (open_entry != ~std::size_t{0}) v.close();
         v.close();   // the list
-        if (win_end_ < rows_.size()) {
+        if (!paged_ && win_end_ < rows_.size()) {
             const std::uint32_t more = ImGui::GetID("##show-more");
             if (ui.take_sem_activation(more)) {
                 // Show the next rows; past the most the view holds, the window slides on.
@@ -470,8 +481,26 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     ui.focus->set_row(-1);
     ui.focus->set_row_range(static_cast<int>(first), drawn ? static_cast<int>(last) : static_cast<int>(first) - 1);
     rows_drawn_ = drawn;
-    ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.total())));
+    ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.offset(rows_end_))));
     ImGui::Dummy(ImVec2(width, 0));
+    if (paged_ && rows_end_ < rows_.size()) {
+        // The next posts, under the last one: the canvas grows, the page does not move, and a
+        // keyboard or screen reader lands on the first new post.
+        const std::size_t later = model_.entries.size() - std::min(page_entries_, model_.entries.size());
+        const std::string label = "Show more reflections (" + std::to_string(later) + " more)###more-entries";
+        ui::ButtonOpts b;
+        const float bw = ui::button_size(ui, label.c_str(), b).x;
+        ImGui::Dummy(ImVec2(0, ui.px(4)));
+        ImGui::SetCursorPosX(left + std::max(0.0f, (width - bw) * 0.5f));
+        if (ui::button(ui, label.c_str(), b)) {
+            if (ui.focus->ring_visible() || !ui.canvas) {   // the keyboard's and the page's focus
+                focus_row_ = rows_end_;
+                ui.focus->focus_item(static_cast<int>(rows_end_));
+            }
+            page_entries_ = std::min(page_entries_, model_.entries.size()) + kPageEntries;
+            ui.want_frame = true;
+        }
+    }
 }
 
 }  // namespace grove

@@ -9,8 +9,14 @@
 // first, more with its "Show more" button (at most kWindowMaxRows at once, the window sliding on),
 // and always the row with the keyboard focus. Rows in the window that the canvas does not draw are
 // described (RowPass::describe); rows the canvas draws outside the window record nothing.
+//
+// A widget that grows with its content (data-grove-height: none) has no inner scroll box to
+// virtualize against: it shows the first kPageEntries posts (with their replies) and a "Show more
+// reflections" button under them that adds the next kPageEntries, on the canvas and in the HTML
+// view alike (which then holds exactly the rows shown, with no window of its own).
 #pragma once
 
+#include <algorithm>       // std::min
 #include <cstddef>         // std::size_t
 #include <cstdint>         // std::uint64_t, std::int64_t
 #include <optional>        // std::optional
@@ -33,6 +39,13 @@ public:
     void draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width);
 
     static constexpr std::size_t kWindowRows = 25, kWindowMaxRows = 100;
+    static constexpr std::size_t kPageEntries = 20;
+
+    // Growing with the content: the thread pages its posts (see above). Off: the virtualized list.
+    void set_paged(bool on) { paged_ = on; }
+    bool paged() const { return paged_; }
+    std::size_t entries_shown() const { return paged_ ? std::min(page_entries_, model_.entries.size()) : model_.entries.size(); }
+    std::size_t rows_shown() const { return rows_end_; }   // rows [0, rows_shown()) are in the thread
 
     std::size_t row_count() const { return rows_.size(); }
     // The HTML view's window of rows, [first, last) (empty when the view is off).
@@ -87,6 +100,9 @@ private:
     std::size_t win_size_ = kWindowRows;  // rows the window holds
     std::size_t win_first_ = 0, win_end_ = 0;
     std::size_t focus_row_ = ~std::size_t{0};   // "Show more": its first new row takes the focus
+    bool paged_ = false;
+    std::size_t page_entries_ = kPageEntries;   // paged: the entries shown
+    std::size_t rows_end_ = 0;                  // the rows shown (all of them unless paged)
 };
 
 }  // namespace grove

@@ -28,6 +28,7 @@ WidgetApp::WidgetApp(WidgetConfig config, std::unique_ptr<TextPort> text, Discus
     ui_.pal = &palette_;
     ui_.text = text_.get();
     text_->configure(text_config_);
+    thread_.set_paged(config_.grow);
 }
 
 void WidgetApp::set_scale(float scale) {
@@ -92,9 +93,12 @@ void WidgetApp::scroll_to(float y) {
     scroll_request_ = 0;
 }
 
+// From where the scrolls asked for since the last frame take it: several wheel events between
+// two frames stop being taken once they reach the end (the page scrolls on from there).
 bool WidgetApp::can_scroll(float dy) const {
-    if (dy > 0) return scroll_y_ < scroll_max_ - 0.5f;
-    if (dy < 0) return scroll_y_ > 0.5f;
+    const float y = std::clamp(scroll_y_ + scroll_request_, 0.0f, scroll_max_);
+    if (dy > 0) return y < scroll_max_ - 0.5f;
+    if (dy < 0) return y > 0.5f;
     return false;
 }
 

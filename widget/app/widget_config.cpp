@@ -47,6 +47,9 @@ Expected<WidgetConfig> parse_widget_config(const std::string& text) {
     if (!accent.empty() && !parse_hex_colour(accent, c.accent_rgb))
         return ApiError::invalid_field("data-grove-accent", "data-grove-accent must be a hex colour like #0a66c2.");
     c.api = str("api");
+    std::string height = str("height");   // a CSS keyword: any case
+    for (char& ch : height) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    c.grow = height == "none";
     return c;
 }
 

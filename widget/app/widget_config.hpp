@@ -17,6 +17,9 @@ struct WidgetConfig {
     bool prefers_dark = false;          // prefers-color-scheme, for ThemeMode::auto_
     unsigned accent_rgb = 0x0a66c2;     // data-grove-accent
     std::string api;                    // API base URL, e.g. http://127.0.0.1:8080/api/v1
+    // data-grove-height: none. The widget grows with its content (no inner scroll box), so the
+    // thread shows its posts a page at a time ("Show more") instead of all of them.
+    bool grow = false;
 };
 
 constexpr const char* kDefaultPrompt = "What is one thing you will take from this module?";

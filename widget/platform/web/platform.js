@@ -27,6 +27,9 @@ var GROVE_SPECIAL_KEYS = {
 };
 var GROVE_FOCUSABLE = 'a[href],area[href],button,input,select,textarea,iframe,summary,[contenteditable=""],' +
   '[contenteditable="true"],[tabindex]';
+// A wheel gesture scrolling the page keeps scrolling it over the widget until the wheel rests
+// this long (ms).
+var GROVE_WHEEL_LATCH_MS = 300;
 // The family the edited field's textarea and the visible view use: the system's UI font.
 var GROVE_FONT_STACK = 'system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Ubuntu,Cantarell,"Helvetica Neue",Arial,sans-serif';
 
@@ -399,10 +402,18 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     // Touch screens send pointerleave right after every pointerup: the widget moves the pointer
     // away only once a frame has seen the press and the release (or a tap would press nothing).
     on(canvas, 'pointerleave', function () { Module._grove_mouse_leave(id); });
-    // The wheel scrolls the widget only while it has focus, and only while it can scroll that
-    // way; otherwise the page scrolls as usual.
+    // The wheel over the widget scrolls its inner box (data-grove-height) as over any overflow
+    // box, focused or not, and never moves the focus: while the widget can scroll that way it
+    // takes the event; at either end the page scrolls instead. A wheel gesture that was scrolling
+    // the page (the page moved the widget under the pointer, or the widget reached its end) goes
+    // on scrolling the page until the wheel rests for GROVE_WHEEL_LATCH_MS, as browsers latch.
+    m.pageWheelAt = -Infinity;
+    on(window, 'wheel', function (e) {
+      if (!e.defaultPrevented && e.deltaY) m.pageWheelAt = e.timeStamp;
+    }, { passive: true });
     on(canvas, 'wheel', function (e) {
-      if (!focused() || !e.deltaY) return;
+      if (!e.deltaY || e.ctrlKey) return;   // Ctrl+wheel (and a pinch) zooms the page
+      if (e.timeStamp - m.pageWheelAt < GROVE_WHEEL_LATCH_MS) return;
       var px = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * canvas.clientHeight : e.deltaY;
       if (Module._grove_wheel(id, px)) e.preventDefault();
     }, { passive: false });
