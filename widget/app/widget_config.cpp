@@ -47,6 +47,16 @@ Expected<WidgetConfig> parse_widget_config(const std::string& text) {
     if (!accent.empty() && !parse_hex_colour(accent, c.accent_rgb))
         return ApiError::invalid_field("data-grove-accent", "data-grove-accent must be a hex colour like #0a66c2.");
     c.api = str("api");
+    const std::string title = str("title");
+    if (!title.empty()) {
+        auto t = validate_title(title, "data-grove-title", kMaxModuleTitleCodePoints);
+        if (!t)
+            return ApiError::invalid_field("data-grove-title",
+                                           "data-grove-title must be one line of 1 to 120 characters.");
+        c.title = std::move(t).value();
+    }
+    const auto spot = j.find("spotlight");
+    c.spotlight = spot == j.end() || !spot->is_boolean() || spot->get<bool>();
     return c;
 }
 

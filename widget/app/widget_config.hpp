@@ -17,6 +17,8 @@ struct WidgetConfig {
     bool prefers_dark = false;          // prefers-color-scheme, for ThemeMode::auto_
     unsigned accent_rgb = 0x0a66c2;     // data-grove-accent
     std::string api;                    // API base URL, e.g. http://127.0.0.1:8080/api/v1
+    std::string title;                  // data-grove-title, empty when none (sent as module_title)
+    bool spotlight = true;              // draws the page's one spotlight line (the loader's choice)
 };
 
 constexpr const char* kDefaultPrompt = "What is one thing you will take from this module?";
