@@ -384,10 +384,12 @@
   // ---------------------------------------------------------------------------------------------
   // [SECTION] Checks
   // ---------------------------------------------------------------------------------------------
-  var ATTRIBUTES = ['data-grove-module', 'data-grove-prompt', 'data-grove-height', 'data-grove-theme', 'data-grove-accent'];
+  var ATTRIBUTES = ['data-grove-module', 'data-grove-prompt', 'data-grove-height', 'data-grove-theme', 'data-grove-accent',
+    'data-grove-title'];
   var MODULE_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
   var HEX_COLOUR = /^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
   var PROMPT_MAX = 300;
+  var TITLE_MAX = 120;
 
   function config() {
     var c = window.GroveConfig;
@@ -473,7 +475,16 @@
     } else if (/^(inherit|initial|unset|revert|revert-layer|auto)$/i.test(height) || !CSS.supports('max-height', height)) {
       bad('data-grove-height', 'data-grove-height must be a CSS length like 640px, 40rem or 80vh, or none (got "' + height + '").');
     }
-    return { config: { module: module, prompt: prompt, theme: theme, accent: accent }, height: height, problems: problems };
+    // The module's title for people, shown where posts of several modules meet (the spotlight).
+    var title = attr('data-grove-title').replace(/\s+/g, ' ');
+    if (codePoints(title) > TITLE_MAX) {
+      bad('data-grove-title', 'data-grove-title is ' + codePoints(title) + ' characters long; keep the module title to ' +
+        TITLE_MAX + ' characters or fewer.');
+    } else if (/[\u0000-\u001f\u007f]/.test(title)) {
+      bad('data-grove-title', 'data-grove-title must be one line of text, without control characters.');
+    }
+    return { config: { module: module, prompt: prompt, theme: theme, accent: accent, title: title }, height: height,
+      problems: problems };
   }
 
   var webgl2 = null;   // probed once per page: every probe would hold a GL context until collected
@@ -924,6 +935,8 @@
     var handle = entry.handle, canvas = entry.canvas;
     entry.handle = null;
     entry.live = false;
+    entry.loading = false;
+    spotlightPlan();
     if (!handle) return;
     livePlan();
     try { handle.detach(); } catch (e) { console.error('Grove: unmount failed', e); }
@@ -932,6 +945,24 @@
       var lose = gl && gl.getExtension('WEBGL_lose_context');
       if (lose) lose.loseContext();
     }
+  }
+
+  // The spotlight line shows once per page, in the first widget in document order that is
+  // mounted or still starting; when it goes, the next one takes over.
+  function spotlightOwner() {
+    var owner = null;
+    mounted.forEach(function (entry, el) {
+      if (!entry.handle && !entry.loading) return;
+      if (!owner || (owner.element.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)) owner = entry;
+    });
+    return owner;
+  }
+
+  function spotlightPlan() {
+    var owner = spotlightOwner();
+    mounted.forEach(function (entry) {
+      if (entry.handle && entry.handle.setSpotlight) entry.handle.setSpotlight(entry === owner);
+    });
   }
 
   function mount(el) {
@@ -959,6 +990,9 @@
     var attrs = readAttributes(el);
     if (attrs.problems.length) {
       var first = attrs.problems[0];
+      attrs.problems.forEach(function (p) {
+        if (p.field === 'data-grove-title') console.error('Grove: ' + p.message + ' On ' + describe(el) + '.');
+      });
       return Promise.resolve(showMessage(entry, 'invalid_attribute', 'For the page editor: ' +
         attrs.problems.map(function (p) { return p.message; }).join(' '), first.field));
     }
@@ -996,12 +1030,14 @@
     var onReady = function () { el.removeEventListener('grove:ready', onReady); loading.remove(); mark('ready'); };
     el.addEventListener('grove:ready', onReady);
 
+    entry.loading = true;
     return loadCore().then(function (core) {
       if (mounted.get(el) !== entry || entry.ui !== root) return false;   // unmounted while loading
       var cfg = attrs.config;
       cfg.api = api.api;
       cfg.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
       cfg.height = attrs.height;
+      cfg.spotlight = spotlightOwner() === entry;
       try {
         entry.handle = core.groveAttach(entry.id, el, canvas, cfg, { getToken: getToken }, root);
       } catch (err) {
@@ -1016,10 +1052,14 @@
       }
       entry.module = cfg.module;
       entry.live = false;
+      entry.loading = false;
       livePlan();
+      spotlightPlan();
       return true;
     }).catch(function (err) {
+      entry.loading = false;
       if (mounted.get(el) !== entry) return false;
+      spotlightPlan();
       return showMessage(entry, (err && err.code) || 'load_failed', (err && err.message) || 'The discussion could not be started.');
     });
   }
@@ -1049,6 +1089,7 @@
     clearUi(entry);
     entry.id = nextId++;
     entry.ready = start(entry);
+    spotlightPlan();   // still its own while it starts again: no other widget shows it meanwhile
     return entry.ready;
   }
 

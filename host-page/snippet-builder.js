@@ -15,6 +15,7 @@
     return {
       module: fields.module.value.trim(),
       prompt: fields.prompt.value.trim().replace(/\s+/g, ' '),
+      title: fields.title.value.trim().replace(/\s+/g, ' '),
       theme: fields.theme.value,
       accent: fields.accent.value.trim(),
       height: fields.height.value.trim(),
@@ -28,6 +29,7 @@
   function attributes(v) {
     var a = [['data-grove-module', v.module]];
     if (v.prompt) a.push(['data-grove-prompt', v.prompt]);
+    if (v.title) a.push(['data-grove-title', v.title]);
     if (v.theme !== 'auto') a.push(['data-grove-theme', v.theme]);
     if (v.accent) a.push(['data-grove-accent', v.accent]);
     if (v.height && v.height !== DEFAULT_HEIGHT) a.push(['data-grove-height', v.height]);
@@ -79,7 +81,7 @@
   }
 
   function showProblems(found) {
-    ['module', 'prompt', 'accent', 'height', 'server'].forEach(function (name) {
+    ['module', 'prompt', 'title', 'accent', 'height', 'server'].forEach(function (name) {
       var message = found[name] || '';
       var input = fields[name];
       $('f-' + name + '-problem').textContent = message.replace(/^data-grove-[a-z]+ /, 'This ');
@@ -93,7 +95,8 @@
     var wanted = {};
     attributes(v).forEach(function (a) { wanted[a[0]] = a[1]; });
     if (!v.module) wanted['data-grove-module'] = '';
-    ['data-grove-module', 'data-grove-prompt', 'data-grove-theme', 'data-grove-accent', 'data-grove-height'].forEach(function (name) {
+    ['data-grove-module', 'data-grove-prompt', 'data-grove-title', 'data-grove-theme', 'data-grove-accent',
+      'data-grove-height'].forEach(function (name) {
       if (wanted[name] === undefined) preview.removeAttribute(name);
       else if (preview.getAttribute(name) !== wanted[name]) preview.setAttribute(name, wanted[name]);
     });
@@ -149,7 +152,7 @@
 
   function init() {
     fields = {
-      module: $('f-module'), prompt: $('f-prompt'), theme: $('f-theme'), accent: $('f-accent'),
+      module: $('f-module'), prompt: $('f-prompt'), title: $('f-title'), theme: $('f-theme'), accent: $('f-accent'),
       height: $('f-height'), server: $('f-server'), tokenUrl: $('f-token-url'), includeConfig: $('f-config'),
     };
     preview = $('preview');

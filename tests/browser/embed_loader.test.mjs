@@ -172,6 +172,7 @@ test('invalid attributes: a message for the editor inside each element, grove:er
     ['bad-height', 'data-grove-module="m1" data-grove-height="640"', 'data-grove-height', /needs a unit: write "640px"/],
     ['bad-height-word', 'data-grove-module="m1" data-grove-height="tall"', 'data-grove-height', /CSS length like 640px/],
     ['long-prompt', `data-grove-module="m1" data-grove-prompt="${'Why? '.repeat(80)}"`, 'data-grove-prompt', /keep the question under 300/],
+    ['long-title', `data-grove-module="m1" data-grove-title="${'Fire '.repeat(30)}"`, 'data-grove-title', /data-grove-title is 149 characters long; keep the module title to 120/],
   ];
   const body = cases.map(([id, attrs]) => `<div id="${id}" ${attrs} style="margin-bottom:10px"></div>`).join('\n') +
     '<div id="fine" data-grove-module="fine-module" data-grove-heigth="300px" data-grove-theme="Dark"></div>';
@@ -192,6 +193,8 @@ test('invalid attributes: a message for the editor inside each element, grove:er
   }
   assert.ok(logs.some((l) => /warning: Grove: unknown attribute data-grove-heigth.*did you mean data-grove-height\?/.test(l)),
     'a misspelt attribute is pointed out in the console');
+  assert.ok(logs.some((l) => /^error: Grove: data-grove-title is 149 characters long.*On <div id="long-title"/.test(l)),
+    'a bad module title is an error in the console: ' + logs.join(' | '));
   await saveScreenshot(page, 'embed-invalid-attributes');
   assert.deepEqual(errors, []);
   await context.close();

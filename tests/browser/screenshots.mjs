@@ -52,11 +52,11 @@ async function seedWorld(dev) {
 }
 
 const shots = [
-  { name: 'light', person: 'sam', theme: 'light', what: 'a learner, light theme: spotlight, composer, pinned tip, thread' },
+  { name: 'light', person: 'sam', theme: 'light', spotlight: true, what: 'a learner, light theme: composer, the spotlight opened, pinned tip, thread' },
   { name: 'dark', person: 'sam', theme: 'dark', what: 'the same, dark theme' },
   { name: 'curator', person: 'casey', theme: 'light', what: 'a curator: Discussion / Flags switch, Pin and Hide on each card' },
   { name: 'curator-flags', person: 'casey', theme: 'light', flags: true, what: 'a curator\'s Flags view with the queue' },
-  { name: 'leader-dark', person: 'lee', theme: 'dark', what: 'a leader, dark: the Leader learning kind, own spotlight posts marked' },
+  { name: 'leader-dark', person: 'lee', theme: 'dark', spotlight: true, what: 'a leader, dark: the Leader learning kind, own spotlight posts marked' },
   { name: 'offline', person: 'sam', theme: 'light', offline: true, what: 'offline banner ("Last synced N min ago") and a pending post with its clock' },
   { name: 'failed', person: 'sam', theme: 'light', failed: true, what: 'a post the server refused (too long for it), with Retry, Edit, Discard' },
   { name: 'dpr-1', person: 'sam', theme: 'light', dpr: 1, narrow: true, what: 'devicePixelRatio 1, narrow column' },
@@ -74,6 +74,11 @@ async function take(browser, server, s) {
     pageFor(s.person, { module: s.module || MODULE, theme: s.theme, height: s.narrow ? '700px' : s.tall ? '2200px' : '1100px' }),
     { viewport, deviceScaleFactor: s.dpr || 1 });
   await waitForText(page, s.wait || 'close them if it takes seconds');
+  if (s.spotlight) {   // the line under the composer, opened
+    let line;
+    while (!(line = (await debug.controls(page)).controls.find((c) => / leader learnings? this week$/.test(c.label)))) await page.waitForTimeout(100);
+    await clickControl(page, line.label);
+  }
   if (s.flags) {
     let flags;   // "Flags · 2" once the queue has been read
     while (!(flags = (await debug.controls(page)).controls.find((c) => c.label.startsWith('Flags ·')))) await page.waitForTimeout(100);

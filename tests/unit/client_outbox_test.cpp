@@ -106,6 +106,27 @@ TEST_CASE("outbox: each write becomes its REST call") {
         CHECK(Json::parse(to_http_request(e, api, "m").body) ==
               Json{{"reason", "off topic"}, {"details", "The same link in five posts"}});
     }
+    SUBCASE("the page's module title goes with every write that has a body") {
+        const std::string title = "Fire safety 101";
+        e.op = WriteOp::create;
+        e.kind = Kind::leader_learning;
+        e.body = "We walked the escape routes.";
+        CHECK(Json::parse(to_http_request(e, api, "m", title).body)["module_title"] == title);
+        CHECK_FALSE(Json::parse(to_http_request(e, api, "m").body).contains("module_title"));   // none: not sent
+        e.op = WriteOp::edit;
+        CHECK(Json::parse(to_http_request(e, api, "m", title).body) ==
+              Json{{"body", "We walked the escape routes."}, {"module_title", title}});
+        e.op = WriteOp::pin;
+        e.value = true;
+        CHECK(Json::parse(to_http_request(e, api, "m", title).body) == Json{{"pinned", true}, {"module_title", title}});
+        e.op = WriteOp::flag;
+        e.reason = "spam";
+        CHECK(Json::parse(to_http_request(e, api, "m", title).body) == Json{{"reason", "spam"}, {"module_title", title}});
+        e.op = WriteOp::outcome;
+        CHECK(Json::parse(to_http_request(e, api, "m", title).body)["module_title"] == title);
+        e.op = WriteOp::remove;   // no body: nothing to carry it
+        CHECK(to_http_request(e, api, "m", title).body.empty());
+    }
 }
 
 TEST_CASE("outbox: url_encode keeps only unreserved characters") {

@@ -459,7 +459,7 @@ TEST_CASE("frames: the 1.1 kinds from the server show with their labels - a reso
     CHECK(w.shows("2 reflections"));
 }
 
-TEST_CASE("frames: the spotlight shows this week's leader learnings - a leader's own are marked") {
+TEST_CASE("frames: the spotlight is one line under the composer that opens this week's leader learnings") {
     MemoryDiscussion d;
     d.sign_in("u-lee", "Lee", Role::leader);
     std::vector<Post> spot;
@@ -471,13 +471,20 @@ TEST_CASE("frames: the spotlight shows this week's leader learnings - a leader's
         spot.push_back(p);
     }
     spot[0].author.id = "u-lee";
+    spot[0].module_title = "Operations weekly";
     spot[1].body = std::string(60, 'x') + " " + std::string(400, 'y');   // long: clamped
     d.set_spotlight(spot);
     HeadlessWidget w(config(), &d);
     w.settle();
-    CHECK(w.shows("This week from leaders"));
+    // Closed: one line, after the composer's prompt.
+    REQUIRE(w.shows("3 leader learnings this week"));
+    CHECK(at(w, kPrompt) < at(w, "3 leader learnings this week"));
+    CHECK_FALSE(w.shows("Learning number 0"));
+    REQUIRE(w.control("3 leader learnings this week"));
+    REQUIRE(w.click("3 leader learnings this week"));
     CHECK(w.shows("Your post"));
-    CHECK(w.shows("in ops-weekly"));
+    CHECK(w.shows("in Operations weekly"));   // the module's title where the post has one
+    CHECK(w.shows("in ops-weekly"));          // else its key
     CHECK(w.shows("Learning number 0"));
     CHECK_FALSE(w.shows("Learning number 2"));   // two at first
     REQUIRE(w.control("Read more"));
@@ -485,6 +492,28 @@ TEST_CASE("frames: the spotlight shows this week's leader learnings - a leader's
     CHECK(w.shows("Learning number 2"));
     REQUIRE(w.click("Read more"));
     CHECK(w.control("Show less"));
+    // Pressed again: closed.
+    REQUIRE(w.click("3 leader learnings this week"));
+    CHECK_FALSE(w.shows("Learning number 0"));
+}
+
+TEST_CASE("frames: a widget the page did not pick for the spotlight draws no line") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    Post p = d.make("s1", "Lee", "A learning", kDay);
+    p.author.role = Role::leader;
+    p.kind = Kind::leader_learning;
+    p.module = "ops-weekly";
+    d.set_spotlight({p});
+    WidgetConfig c = config();
+    c.spotlight = false;
+    HeadlessWidget w(c, &d);
+    w.settle();
+    CHECK_FALSE(w.shows("leader learning"));
+    CHECK(w.shows(kPrompt));
+    w.app().set_spotlight(true);   // the widget that had it left the page
+    w.settle();
+    CHECK(w.shows("1 leader learning this week"));
 }
 
 TEST_CASE("frames: the empty - loading - cached and offline states") {

@@ -103,7 +103,8 @@ TEST_CASE("screens: the light - dark - curator and offline states render and sho
         seed(d);
         HeadlessWidget w(config(ThemeMode::light), &d, 640, 1400);
         w.settle();
-        CHECK(w.shows("This week from leaders"));
+        REQUIRE(w.click("1 leader learning this week"));   // opened: the whole state shows
+        CHECK(w.shows("Fire drills feel like a chore"));
         CHECK(w.shows("Pinned"));
         const Tones t = tones(w.image());
         CHECK(luminance(t.dominant) > 0.9);   // a light page...
@@ -115,7 +116,8 @@ TEST_CASE("screens: the light - dark - curator and offline states render and sho
         seed(d);
         HeadlessWidget w(config(ThemeMode::dark), &d, 640, 1400);
         w.settle();
-        CHECK(w.shows("This week from leaders"));   // the same state, drawn dark
+        REQUIRE(w.click("1 leader learning this week"));   // the same state, drawn dark
+        CHECK(w.shows("Fire drills feel like a chore"));
         CHECK(w.shows("Pinned"));
         const Image image = w.image();
         REQUIRE(image.width == 640);

@@ -18,6 +18,20 @@ TEST_CASE("widget config: attributes from the loader are checked again") {
     CHECK_FALSE(parse_widget_config("not json"));
 }
 
+TEST_CASE("widget config: the module title and the loader's spotlight choice") {
+    auto plain = parse_widget_config(R"({"module":"m"})");
+    REQUIRE(plain);
+    CHECK(plain->title.empty());
+    CHECK(plain->spotlight);   // one widget alone shows the spotlight
+    auto titled = parse_widget_config(R"({"module":"m","title":"  Fire safety 101 ","spotlight":false})");
+    REQUIRE(titled);
+    CHECK(titled->title == "Fire safety 101");
+    CHECK_FALSE(titled->spotlight);
+    const std::string long_title = std::string(R"({"module":"m","title":")") + std::string(121, 'x') + "\"}";
+    CHECK(parse_widget_config(long_title).error().field == "data-grove-title");
+    CHECK(parse_widget_config(R"({"module":"m","title":"two\nlines"})").error().field == "data-grove-title");
+}
+
 TEST_CASE("widget config: hex colours") {
     unsigned rgb = 0;
     CHECK(parse_hex_colour("#06c", rgb));

@@ -13,9 +13,48 @@ constexpr std::size_t kShownAtFirst = 2;
 constexpr int kClampLines = 3;
 }  // namespace
 
+std::string spotlight_line(std::size_t count) {
+    return std::to_string(count) + (count == 1 ? " leader learning this week" : " leader learnings this week");
+}
+
+std::string module_name(const Post& p) { return p.module_title ? *p.module_title : p.module; }
+
 void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     const std::vector<Post>& posts = d.spotlight();
     if (posts.empty()) return;
+    const Palette& pal = *ui.pal;
+    SemanticView& v = *ui.sem;
+    ImGui::PushID("spotlight");
+    v.open("spotlight", "div");
+    v.attr("role", "group");
+    v.attr("aria-label", "Leader spotlight");
+
+    // The line: a disclosure button, with a chevron saying which way it goes.
+    const std::string label = spotlight_line(posts.size());
+    ui::ButtonOpts line;
+    line.tone = ui::Tone::ghost;
+    line.icon = ui::Icon::star;
+    line.expanded = open_ ? 1 : 0;
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(at.x - ui.px(6), at.y));
+    const ImVec2 size = ui::button_size(ui, label.c_str(), line);
+    if (ui::button(ui, label.c_str(), line)) open_ = !open_;
+    const float icon = ui.em(kSmall);
+    ui::draw_icon(ImGui::GetWindowDrawList(), open_ ? ui::Icon::chevron_down : ui::Icon::chevron_right,
+                  ImVec2(at.x - ui.px(6) + size.x + icon * 0.5f, at.y + size.y * 0.5f), icon,
+                  ui::col(pal.text_muted));
+    ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + size.y));
+    ImGui::Dummy(ImVec2(width, 0));
+    if (open_) {
+        ImGui::SetCursorScreenPos(ImVec2(at.x, at.y + size.y + ui.px(6)));
+        draw_posts(ui, d, width);
+    }
+    v.close();   // the group
+    ImGui::PopID();
+}
+
+void SpotlightPanel::draw_posts(Ui& ui, const Discussion& d, float width) {
+    const std::vector<Post>& posts = d.spotlight();
     const Palette& pal = *ui.pal;
     const Identity& me = d.me();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -26,19 +65,11 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     // Content first (channel 1), then the box behind it once its height is known (channel 0).
     dl->ChannelsSplit(2);
     dl->ChannelsSetCurrent(1);
-    ImGui::PushID("spotlight");
     float y = origin.y + pad;
     const float body_h = ui.line_h(kBody);
-    ui::draw_icon(dl, ui::Icon::star, ImVec2(inner_x + ui.px(8), y + body_h * 0.5f), ui.em(kBody),
-                  ui::col(pal.leader_text));
-    ui::strong_text_at(kBody, ImVec2(inner_x + ui.px(22), y), "This week from leaders", pal.text);
     SemanticView& v = *ui.sem;
-    const int section = v.open("spotlight", "div");
-    v.attr("role", "group");
-    v.attr(section, "aria-labelledby", v.ref(v.leaf("title", "h2", "This week from leaders")));
     v.open("list", "ul");
     v.attr("aria-label", "Leader learnings");
-    y += body_h + ui.px(10);
 
     const std::size_t shown = show_all_ ? posts.size() : std::min(posts.size(), kShownAtFirst);
     for (std::size_t i = 0; i < shown; ++i) {
@@ -66,7 +97,7 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         if (!role_badge(p.author.role).empty())
             put_badge(std::string(role_badge(p.author.role)).c_str(), pal.leader_bg, pal.leader_text, ui::Icon::none);
         if (is_own(p, me)) put_badge("Your post", pal.chip_bg, pal.chip_text, ui::Icon::star);
-        const std::string meta = (p.module != d.module() ? "in " + p.module + " · " : std::string()) +
+        const std::string meta = (p.module != d.module() ? "in " + module_name(p) + " · " : std::string()) +
                                  relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
         const float meta_w = ui::text_width(kSmall, meta.c_str());
         if (x + meta_w > inner_x + inner_w) {   // no room on this line: the next one
@@ -83,7 +114,7 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
             v.attr("class", "grove-meta");
             std::string who = std::string(role_badge(p.author.role));
             if (is_own(p, me)) who += who.empty() ? "Your post" : " · Your post";
-            if (p.module != d.module()) who += (who.empty() ? "in " : " · in ") + p.module;
+            if (p.module != d.module()) who += (who.empty() ? "in " : " · in ") + module_name(p);
             v.text(who.empty() ? who : who + " · ");
             const int t = v.leaf("time", "time", relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes));
             v.attr(t, "datetime", format_rfc3339_ms(p.created_at_ms));
@@ -141,8 +172,6 @@ void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
         y += ui::button_size(ui, "Show", all).y;
     }
     y += pad - ui.px(8);
-    v.close();   // the section
-    ImGui::PopID();
 
     dl->ChannelsSetCurrent(0);
     dl->AddRectFilled(origin, ImVec2(origin.x + width, y), ui::col(pal.surface_alt), ui.px(10));

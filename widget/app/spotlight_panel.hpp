@@ -1,6 +1,9 @@
-// The leader spotlight at the top of every widget: this week's leader_learning posts from all
-// modules (Discussion::spotlight), two at a time with "Show all", long ones clamped to three
-// lines with "Read more". A leader sees their own posts marked.
+// The leader spotlight: one compact line under the composer ("3 leader learnings this week"), a
+// disclosure button that opens this week's leader_learning posts from all modules
+// (Discussion::spotlight) in place: two at a time with "Show all", long ones clamped to three
+// lines with "Read more", other modules named by their title. A leader sees their own marked.
+// Only one widget of a page draws it (WidgetConfig::spotlight); it is drawn below the composer
+// so that its arrival never moves the composer.
 #pragma once
 
 #include <string>          // std::string
@@ -14,10 +17,19 @@ namespace grove {
 class SpotlightPanel {
 public:
     void draw(Ui& ui, const Discussion& discussion, float width);
+    bool open() const { return open_; }
 
 private:
+    void draw_posts(Ui& ui, const Discussion& discussion, float width);
+
+    bool open_ = false;       // the line was pressed: the posts show below it
     bool show_all_ = false;
     std::unordered_set<std::string> expanded_;   // "Read more" opened
 };
+
+// "3 leader learnings this week", "1 leader learning this week".
+std::string spotlight_line(std::size_t count);
+// Where a post of another module was written, for people: its title, else its key.
+std::string module_name(const Post& post);
 
 }  // namespace grove

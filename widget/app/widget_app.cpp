@@ -1,6 +1,6 @@
 // [SECTION] Setup: scale, theme, fonts
 // [SECTION] Input: keys, fields, wheel, focus, the HTML view's controls
-// [SECTION] Frame: banners, spotlight, composer, thread or flags
+// [SECTION] Frame: banners, composer, spotlight line, thread or flags
 #include "widget_app.hpp"
 
 #include <algorithm>          // std::any_of, std::clamp
@@ -366,12 +366,9 @@ void WidgetApp::frame() {
         check_in_.draw(ui_, *discussion_, state_, width);
         if (ImGui::GetCursorScreenPos().y > before.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
     }
-    if (discussion_) {
-        const ImVec2 before = ImGui::GetCursorScreenPos();
-        spotlight_.draw(ui_, *discussion_, width);
-        if (ImGui::GetCursorScreenPos().y > before.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
-    }
     composer_.draw(ui_, discussion_, state_, config_, width);
+    // The spotlight's line comes after the composer, so that its arrival never moves it.
+    if (discussion_ && config_.spotlight) spotlight_.draw(ui_, *discussion_, width);
     if (discussion_) {
         ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y));
         const ImVec2 p = ImGui::GetCursorScreenPos();

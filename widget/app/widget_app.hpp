@@ -99,6 +99,8 @@ public:
         ui_.canvas = canvas;
         text_->set_drawing(canvas);
     }
+    // Whether this widget draws the page's one spotlight line (the loader picks one widget).
+    void set_spotlight(bool on) { config_.spotlight = on; }
     void set_coarse_pointer(bool coarse);           // touch: 44 CSS px targets
     void set_reduce_motion(bool reduce) { ui_.reduce_motion = reduce; }   // prefers-reduced-motion
     void set_overlay_fields(bool on) { ui_.overlay_fields = on; }

@@ -50,6 +50,16 @@ Expected<WidgetConfig> parse_widget_config(const std::string& text) {
     std::string height = str("height");   // a CSS keyword: any case
     for (char& ch : height) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
     c.grow = height == "none";
+    const std::string title = str("title");
+    if (!title.empty()) {
+        auto t = validate_title(title, "data-grove-title", kMaxModuleTitleCodePoints);
+        if (!t)
+            return ApiError::invalid_field("data-grove-title",
+                                           "data-grove-title must be one line of 1 to 120 characters.");
+        c.title = std::move(t).value();
+    }
+    const auto spot = j.find("spotlight");
+    c.spotlight = spot == j.end() || !spot->is_boolean() || spot->get<bool>();
     return c;
 }
 

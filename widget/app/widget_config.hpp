@@ -20,6 +20,8 @@ struct WidgetConfig {
     // data-grove-height: none. The widget grows with its content (no inner scroll box), so the
     // thread shows its posts a page at a time ("Show more") instead of all of them.
     bool grow = false;
+    std::string title;                  // data-grove-title, empty when none (sent as module_title)
+    bool spotlight = true;              // draws the page's one spotlight line (the loader's choice)
 };
 
 constexpr const char* kDefaultPrompt = "What is one thing you will take from this module?";

@@ -95,14 +95,17 @@ std::string url_encode(std::string_view text) {
     return out;
 }
 
-HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const std::string& module) {
+HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const std::string& module,
+                            const std::string& module_title) {
     HttpRequest r;
+    std::optional<std::string> title;
+    if (!module_title.empty()) title = module_title;
     const std::string post_url = api + "/posts/" + url_encode(e.post_id);
     switch (e.op) {
         case WriteOp::create: {
             r.method = "POST";
             r.url = api + "/modules/" + url_encode(module) + "/posts";
-            CreatePostRequest body{e.post_id, e.parent_id, e.kind, e.body};
+            CreatePostRequest body{e.post_id, e.parent_id, e.kind, e.body, title};
             r.body = dump(to_json(body));
             break;
         }
@@ -111,6 +114,7 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
             r.url = post_url;
             PatchPostRequest body;
             body.body = e.body;
+            body.module_title = title;
             r.body = dump(to_json(body));
             break;
         }
@@ -125,8 +129,7 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
         case WriteOp::flag:
             r.method = "POST";
             r.url = post_url + "/flags";
-            r.body = e.details.empty() ? dump(Json{{"reason", e.reason}})
-                                       : dump(Json{{"reason", e.reason}, {"details", e.details}});
+            r.body = dump(to_json(FlagRequest{e.reason, e.details, title}));
             break;
         case WriteOp::dismiss_flags:
             r.method = "DELETE";
@@ -138,27 +141,28 @@ HttpRequest to_http_request(const OutboxEntry& e, const std::string& api, const 
             r.url = post_url;
             PatchPostRequest body;
             (e.op == WriteOp::pin ? body.pinned : body.hidden) = e.value;
+            body.module_title = title;
             r.body = dump(to_json(body));
             break;
         }
         case WriteOp::outcome: {
             r.method = "PUT";
             r.url = post_url + "/outcome";
-            OutcomeRequest body{e.outcome, e.note, std::nullopt};
+            OutcomeRequest body{e.outcome, e.note, title};
             r.body = dump(to_json(body));
             break;
         }
         case WriteOp::resource_add: {
             r.method = "POST";
             r.url = api + "/modules/" + url_encode(module) + "/resources";
-            CreateResourceRequest body{e.post_id, e.title.value_or(""), e.url.value_or(""), e.note, std::nullopt};
+            CreateResourceRequest body{e.post_id, e.title.value_or(""), e.url.value_or(""), e.note, title};
             r.body = dump(to_json(body));
             break;
         }
         case WriteOp::resource_edit: {
             r.method = "PATCH";
             r.url = api + "/resources/" + url_encode(e.post_id);
-            PatchResourceRequest body{e.title, e.url, e.resource_note, e.position, std::nullopt};
+            PatchResourceRequest body{e.title, e.url, e.resource_note, e.position, title};
             r.body = dump(to_json(body));
             break;
         }

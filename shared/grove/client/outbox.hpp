@@ -74,8 +74,10 @@ std::string make_write_key(std::int64_t now_ms, std::uint32_t tab, std::uint32_t
 std::string make_post_id(std::int64_t now_ms, std::uint64_t random_hi, std::uint64_t random_lo);
 
 // The REST call that performs `entry` (api.md "Endpoints"). `api` is the base URL without a
-// trailing slash, e.g. "https://intranet.example/grove/api/v1".
-HttpRequest to_http_request(const OutboxEntry& entry, const std::string& api, const std::string& module);
+// trailing slash, e.g. "https://intranet.example/grove/api/v1". A non-empty `module_title` (the
+// page's data-grove-title) goes with every write that has a body, as "module_title".
+HttpRequest to_http_request(const OutboxEntry& entry, const std::string& api, const std::string& module,
+                            const std::string& module_title = std::string());
 
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view text);

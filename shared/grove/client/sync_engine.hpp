@@ -45,6 +45,7 @@ namespace grove {
 struct SyncOptions {
     std::string api;                           // base URL, e.g. "https://intranet.example/grove/api/v1"
     std::string module;
+    std::string module_title;                  // the page's title for the module, sent with writes
     std::int64_t poll_ms = 20000;              // pull this often while visible
     std::int64_t live_poll_ms = 60000;         // ... and this often while the event stream is held
     int request_timeout_ms = 15000;

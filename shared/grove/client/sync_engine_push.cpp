@@ -74,7 +74,7 @@ void SyncEngine::send_write(const OutboxEntry& queued) {
     OutboxEntry e = queued;   // applies(): made by the person whose token goes with it
     ++e.attempts;
     store_.set_in_flight(e.key, true);
-    send(to_http_request(e, options_.api, options_.module),
+    send(to_http_request(e, options_.api, options_.module, options_.module_title),
          [this, e](HttpResponse response) { on_write_answer(e, std::move(response)); });
 }
 

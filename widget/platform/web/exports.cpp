@@ -111,6 +111,11 @@ EMSCRIPTEN_KEEPALIVE void grove_set_reduce_motion(int id, int reduce) {
     if (auto* m = find(id)) m->set_reduce_motion(reduce != 0);
 }
 
+// The loader picked this widget (1) or another (0) to show the page's one spotlight line.
+EMSCRIPTEN_KEEPALIVE void grove_set_spotlight(int id, int on) {
+    if (auto* m = find(id)) m->set_spotlight(on != 0);
+}
+
 // mods: bit 0 ctrl, 1 shift, 2 alt, 3 meta.
 EMSCRIPTEN_KEEPALIVE void grove_mouse_button(int id, int button, int down, int mods) {
     if (auto* m = find(id)) m->mouse_button(button, down != 0, mods_from(mods));

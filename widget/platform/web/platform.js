@@ -96,7 +96,7 @@ Module.groveFrameDone = function (id, f) {
 // `root` (the loader's container); config is the validated attribute set.
 // hooks.getToken(forceRefresh) -> Promise<string> comes from the loader (GroveConfig.getToken);
 // the sync layer calls it through Module.groveMounts[id].hooks, again with true after a 401.
-// Returns a handle with detach(), pull(spotlight) and setLive(held); throws {code, message} when the
+// Returns a handle with detach(), pull(spotlight), setLive(held) and setSpotlight(on); throws {code, message} when the
 // widget cannot start.
 Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   try { performance.mark('grove:attach'); } catch (e) { /* no User Timing: the benchmark's marks only */ }
@@ -521,6 +521,8 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     // polls only as a safety net while it is.
     pull: function (spotlight) { Module._grove_live(id, spotlight ? 2 : 1); },
     setLive: function (held) { Module._grove_live(id, held ? 3 : 4); },
+    // The loader's choice of the one widget on the page that shows the spotlight line.
+    setSpotlight: function (on) { Module._grove_set_spotlight(id, on ? 1 : 0); },
     detach: function () {
       m.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
       m.observers.forEach(function (o) { o.disconnect(); });

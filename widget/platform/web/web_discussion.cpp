@@ -98,6 +98,7 @@ std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig
     SyncOptions options;
     options.api = config.api;
     options.module = config.module;
+    options.module_title = config.title;
     auto engine = std::make_unique<SyncEngine>(std::move(options), std::move(p));
     ports->watch.start(engine.get());   // online and visible before the first cycle
     ports->hook.expose(mount_id, engine.get());

@@ -185,6 +185,12 @@ void WebMount::set_reduce_motion(bool reduce) {
     request_frames();
 }
 
+void WebMount::set_spotlight(bool on) {
+    if (app_->config().spotlight == on) return;
+    app_->set_spotlight(on);
+    request_frames();
+}
+
 void WebMount::mouse_button(int button, bool down, Mods mods) {
     if (button < 0 || button >= kButtons) return;
     ImGui::SetCurrentContext(imgui_);

@@ -41,6 +41,7 @@ public:
     // The mount element's computed font-size (CSS px): the body text follows it (clamped).
     void set_text_size(float css_px);
     void set_reduce_motion(bool reduce);
+    void set_spotlight(bool on);   // draws the page's one spotlight line
     bool wheel(float dy_css);
     KeyResult key(int imgui_key, Mods mods);
     void field_input(std::uint32_t control, FieldInput input);
