@@ -127,11 +127,11 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     menu.accessible = "More actions";
     const PostControls ctl = controls_for(*c.post, me);
     const ImVec2 menu_size = ui::button_size(ui, "##menu", menu);
-    const float line_h = std::max(ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
+    // The author's initials in a circle (smaller on a reply), then the name.
+    const float disc = avatar_size(ui, c.reply);
+    const float line_h = header_line_height(ui, c.reply);
     Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
 
-    // The author's initials in a circle, then the name.
-    const float disc = std::min(line_h, ui.px(c.reply ? 22 : 28));
     const ImVec2 disc_at = f.place(ImVec2(disc, disc));
     if (pen.draw) {
         ImGui::SetCursorScreenPos(pen.at(disc_at.x, disc_at.y));
@@ -838,6 +838,12 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
 }  // namespace
 
 // [SECTION] Rows -----------------------------------------------------------------------------
+
+float avatar_size(const Ui& ui, bool reply) { return ui.px(reply ? 20 : 26); }
+
+float header_line_height(const Ui& ui, bool reply) {
+    return std::max({ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y, avatar_size(ui, reply)});
+}
 
 float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const Palette& pal = *ui.pal;
