@@ -134,17 +134,18 @@ for (const theme of ['light', 'dark']) {
       await waitForText(page, ANA_REPLY);
       await settle(page);
       await page.locator('#w').screenshot({ path: join(SHOTS, `hierarchy-${theme}-${width}.png`) });
-      const post = await avatarColours(page, 'Ana Souza', 0);
-      const reply = await avatarColours(page, 'Ana Souza', 1);
+      const ana = await avatarColours(page, 'Ana Souza', 0);        // her reply (Dmitri's post is above hers)
+      const anaAgain = await avatarColours(page, 'Ana Souza', 1);   // her own post
+
       const priya = await avatarColours(page, 'Priya Raman', 0);
-      assert.ok(post && priya, `the names are on screen at ${width} px`);
+      assert.ok(ana && priya, `the names are on screen at ${width} px`);
       const what = (c) => JSON.stringify(Object.fromEntries(Object.entries(c).map(([k, v]) => [k, hex(v)])));
-      for (const c of [post, priya, reply].filter(Boolean)) {
+      for (const c of [ana, priya, anaAgain].filter(Boolean)) {
         assert.equal(c.top, c.bottom, `one fill above and below the initials at ${width} px: ${what(c)}`);
         assert.equal(c.top, c.left, `a disc, filled left of centre too: ${what(c)}`);
         assert.ok(distance(c.top, c.outside) > 40, `the disc stands out from the card at ${width} px: ${what(c)}`);
       }
-      if (reply) assert.equal(post.top, reply.top, `Ana's colour on her post and her reply: ${what(post)} ${what(reply)}`);
+      if (anaAgain) assert.equal(ana.top, anaAgain.top, `Ana's colour on her reply and her post: ${what(ana)} ${what(anaAgain)}`);
       await context.close();
     }
   });
