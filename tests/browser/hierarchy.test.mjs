@@ -114,8 +114,8 @@ async function avatarColours(page, name, nth = 0) {
   const canvas = page.locator('#w canvas');
   const box = await canvas.boundingBox();
   if (!line || line.y < 0 || line.y + line.h > box.height) return null;
-  // The disc (20 px on a reply, 26 on a post) ends 8 px before the name: its centre is about
-  // 10 to 13 px further left. Points 7 px above and below it miss the initials' glyphs.
+  // The disc (22 px on a reply, 26 on a post) ends 8 px before the name: its centre is 11 or
+  // 13 px further left. Points 7 px above and below it miss the initials' glyphs.
   const cy = line.y + line.h / 2, cx = line.x - 8 - 11;
   const [top, bottom, outside, left] = await pixelsAt(page, canvas, [[cx, cy - 7], [cx, cy + 7], [cx, cy - 16], [cx - 5, cy - 5]]);
   return { top, bottom, outside, left };

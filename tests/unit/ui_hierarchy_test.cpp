@@ -96,7 +96,7 @@ TEST_CASE("hierarchy: avatar colours are stable per author and readable in both 
     }
 }
 
-TEST_CASE("hierarchy: a kind chip for top-level posts of every kind but insight; never on replies") {
+TEST_CASE("hierarchy: a kind chip for top-level posts of every kind but insight and never on replies") {
     CHECK_FALSE(shows_kind_chip(post("a", "Ana", kHour, Kind::insight)));
     for (Kind k : {Kind::question, Kind::tip, Kind::leader_learning, Kind::resource, Kind::commitment})
         CHECK(shows_kind_chip(post("a", "Ana", kHour, k)));

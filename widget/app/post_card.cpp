@@ -839,7 +839,7 @@ void card_background(Ui& ui, const Pen& pen, float x, float w, float h, bool rep
 
 // [SECTION] Rows -----------------------------------------------------------------------------
 
-float avatar_size(const Ui& ui, bool reply) { return ui.px(reply ? 20 : 26); }
+float avatar_size(const Ui& ui, bool reply) { return ui.px(reply ? 22 : 26); }
 
 float header_line_height(const Ui& ui, bool reply) {
     return std::max({ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y, avatar_size(ui, reply)});
