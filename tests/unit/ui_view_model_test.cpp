@@ -296,6 +296,7 @@ TEST_CASE("view model: adding one post to a built thread equals a full rebuild (
             Post p = post(id, "A" + std::to_string(pick(5)), static_cast<std::int64_t>(pick(6)) * kHour - kHour,
                           pick(4));
             p.leader_endorsed = pick(5) == 0;
+            if (pick(3) == 0) p.kind = Kind::question;   // fresh unanswered ones are lifted in Top
             if (!tops.empty() && pick(3) == 0) {
                 p.parent_id = pick(6) == 0 ? std::string(pick(2) ? "gone" : "n") : tops[pick(static_cast<unsigned>(tops.size()))];
             } else {

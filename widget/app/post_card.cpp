@@ -43,6 +43,11 @@ struct Pen {
         ImGui::SetCursorScreenPos(at(x, y));
         ui::badge(ui, text, bg, fg, icon);
     }
+    void status(float x, float y, const char* text, ui::Chip chip, ui::Icon icon) const {
+        if (!draw) return;
+        ImGui::SetCursorScreenPos(at(x, y));
+        ui::status_badge(ui, text, chip, icon);
+    }
     void text(float x, float y, const char* t, unsigned colour, TextStyle style) const {
         if (draw) ui::text_at(style, at(x, y), t, colour);
     }
@@ -122,12 +127,22 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     menu.accessible = "More actions";
     const PostControls ctl = controls_for(*c.post, me);
     const ImVec2 menu_size = ui::button_size(ui, "##menu", menu);
-    const float line_h = std::max(ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y);
+    // The author's initials in a circle (smaller on a reply), then the name.
+    const float disc = avatar_size(ui, c.reply);
+    const float line_h = header_line_height(ui, c.reply);
     Flow f(pad, y, pad + inner - (ctl.menu() ? menu_size.x + ui.px(6) : 0.0f), line_h, ui.px(6), ui.px(2));
 
+    const ImVec2 disc_at = f.place(ImVec2(disc, disc));
+    if (pen.draw) {
+        ImGui::SetCursorScreenPos(pen.at(disc_at.x, disc_at.y));
+        ui::avatar(ui, p.author.name, p.author.id, disc);
+    }
+    f.x += ui.px(2);
     const std::string name = author_name(p);
     ImVec2 at = f.place(ImVec2(text_w(strong(kBody), name.c_str()), ui.line_h(kBody)));
     if (pen.draw) ui::strong_text_at(kBody, pen.at(at.x, at.y), name.c_str(), pal.text);
+    const bool unanswered = !c.reply && c.entry && p.kind == Kind::question &&
+                            awaits_answer(p, question_answered(p, c.d->posts(), c.entry->replies));
     SemanticView& v = *ui.sem;
     if (v.on()) {   // the article is named by its author; the meta line says who, when and what
         v.attr(v.current(), "aria-labelledby", v.ref(v.leaf("author", c.reply ? "h4" : "h3", name)));
@@ -136,7 +151,8 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
         v.attr("class", "grove-meta");
         std::string parts;
         if (!role_badge(p.author.role).empty()) parts += std::string(role_badge(p.author.role)) + " · ";
-        parts += std::string(kind_label(p.kind)) + " · ";
+        if (shows_kind_chip(p)) parts += std::string(kind_label(p.kind)) + " · ";
+        if (unanswered) parts += "Unanswered · ";
         v.text(parts);
         const int t = v.leaf("time", "time", relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes));
         v.attr(t, "datetime", format_rfc3339_ms(p.created_at_ms));
@@ -155,11 +171,11 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
         const ImVec2 pos = f.place(ui::badge_size(ui, t, icon));
         pen.badge(pos.x, pos.y, t, bg, fg, icon);
     };
-    if (!role_badge(p.author.role).empty()) {
-        const bool curator = p.author.role == Role::curator || p.author.role == Role::admin;
-        put_badge(std::string(role_badge(p.author.role)).c_str(), curator ? pal.curator_bg : pal.leader_bg,
-                  curator ? pal.curator_text : pal.leader_text, ui::Icon::none);
-    }
+    const auto put_status = [&](const char* t, ui::Icon icon) {
+        const ImVec2 pos = f.place(ui::badge_size(ui, t, icon));
+        pen.status(pos.x, pos.y, t, ui::Chip::quiet, icon);
+    };
+    if (!role_badge(p.author.role).empty()) put_status(std::string(role_badge(p.author.role)).c_str(), ui::Icon::none);
 
     // When: relative, exact on hover; "edited"; pending.
     std::string when = relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
@@ -183,11 +199,12 @@ float header(Ui& ui, const Pen& pen, const CardContext& c, float pad, float inne
     }
 
     // What it is.
-    put_badge(std::string(kind_label(p.kind)).c_str(), pal.chip_bg, pal.chip_text, ui::Icon::none);
-    if (p.pinned && !c.reply) put_badge("Pinned", pal.curator_bg, pal.curator_text, ui::Icon::pin);
+    if (shows_kind_chip(p)) put_status(std::string(kind_label(p.kind)).c_str(), ui::Icon::none);
+    if (unanswered) put_status("Unanswered", ui::Icon::none);
+    if (p.pinned && !c.reply) put_status("Pinned", ui::Icon::pin);
     if (p.hidden) put_badge("Hidden from learners", pal.danger_bg, pal.danger_text, ui::Icon::eye_off);
     if (p.deleted) put_badge("Deleted", pal.danger_bg, pal.danger_text, ui::Icon::none);
-    if (p.kind == Kind::leader_learning && ctl.own) put_badge("In the spotlight", pal.leader_bg, pal.leader_text, ui::Icon::star);
+    if (p.kind == Kind::leader_learning && ctl.own) put_status("In the spotlight", ui::Icon::star);
 
     // The menu, top right.
     const std::string menu_name = "More actions for " + owners_post(p);
@@ -657,7 +674,7 @@ float footer(Ui& ui, const Pen& pen, const CardContext& c, float x, float y, flo
         const char* t = "Endorsed by a leader";
         v.leaf("leader", "span", t);
         const ImVec2 a = f.place(ui::badge_size(ui, t, ui::Icon::check));
-        pen.badge(a.x, a.y, t, pal.leader_bg, pal.leader_text, ui::Icon::check);
+        pen.status(a.x, a.y, t, ui::Chip::strong, ui::Icon::check);
         any = true;
     }
     if (ctl.reply) {
@@ -886,6 +903,12 @@ float flagged_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
 }  // namespace
 
 // [SECTION] Rows -----------------------------------------------------------------------------
+
+float avatar_size(const Ui& ui, bool reply) { return ui.px(reply ? 22 : 26); }
+
+float header_line_height(const Ui& ui, bool reply) {
+    return std::max({ui.line_h(kBody), ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y, avatar_size(ui, reply)});
+}
 
 float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
     const Palette& pal = *ui.pal;

@@ -40,6 +40,11 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass);
 float placeholder_row(Ui& ui, const CardContext& c, float width, RowPass pass);
 float reply_form_row(Ui& ui, const CardContext& c, float width, RowPass pass);
 
+// The author's avatar (a disc of initials) and the card's first line, which holds it, the name,
+// the chips and the menu button: device px.
+float avatar_size(const Ui& ui, bool reply);
+float header_line_height(const Ui& ui, bool reply);
+
 // Replies are shown without asking when there are this many or fewer.
 constexpr std::size_t kRepliesOpenByDefault = 3;
 

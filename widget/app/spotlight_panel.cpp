@@ -89,14 +89,13 @@ void SpotlightPanel::draw_posts(Ui& ui, const Discussion& d, float width) {
         ui::strong_text_at(kBody, ImVec2(x, y), name, pal.text);
         x += ui::text_width(strong(kBody), name) + ui.px(8);
         const float badge_y = y + (body_h - ui::badge_size(ui, "Leader").y) * 0.5f;
-        const auto put_badge = [&](const char* text, unsigned bg, unsigned fg, ui::Icon icon) {
+        const auto put_badge = [&](const char* text, ui::Icon icon) {
             ImGui::SetCursorScreenPos(ImVec2(x, badge_y));
-            ui::badge(ui, text, bg, fg, icon);
+            ui::status_badge(ui, text, ui::Chip::quiet, icon);
             x += ui::badge_size(ui, text, icon).x + ui.px(6);
         };
-        if (!role_badge(p.author.role).empty())
-            put_badge(std::string(role_badge(p.author.role)).c_str(), pal.leader_bg, pal.leader_text, ui::Icon::none);
-        if (is_own(p, me)) put_badge("Your post", pal.chip_bg, pal.chip_text, ui::Icon::star);
+        if (!role_badge(p.author.role).empty()) put_badge(std::string(role_badge(p.author.role)).c_str(), ui::Icon::none);
+        if (is_own(p, me)) put_badge("Your post", ui::Icon::star);
         const std::string meta = (p.module != d.module() ? "in " + module_name(p) + " · " : std::string()) +
                                  relative_time(p.created_at_ms, ui.now_ms, ui.utc_offset_minutes);
         const float meta_w = ui::text_width(kSmall, meta.c_str());

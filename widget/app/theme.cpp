@@ -112,6 +112,9 @@ Palette make_palette(bool dark, unsigned accent) {
         fg = ensure_contrast(dark ? mix_rgb(hue, 0xffffff, 0.45f) : mix_rgb(hue, 0x000000, 0.35f), bg, kTextContrast);
     };
     tinted(accent, dark ? 0.22f : 0.10f, p.chip_bg, p.chip_text);
+    p.status_bg = mix_rgb(p.surface, p.text, dark ? 0.08f : 0.05f);
+    p.status_text = ensure_contrast(p.text_muted, p.status_bg, kTextContrast);
+    p.status_outline = mix_rgb(p.surface, p.text, dark ? 0.22f : 0.16f);
     tinted(0xb7791f, dark ? 0.24f : 0.14f, p.leader_bg, p.leader_text);     // amber: trusted voices
     tinted(0x2f855a, dark ? 0.24f : 0.12f, p.curator_bg, p.curator_text);   // green: curation
     tinted(0xc77700, dark ? 0.22f : 0.12f, p.warning_bg, p.warning_text);
@@ -119,6 +122,17 @@ Palette make_palette(bool dark, unsigned accent) {
     p.disabled_bg = dark ? 0x33373d : 0xe6e9ed;
     p.disabled_text = ensure_contrast(dark ? 0x9aa1ab : 0x5d646d, p.disabled_bg, kTextContrast);
     return p;
+}
+
+AvatarColours avatar_colours(const Palette& p, unsigned hash) {
+    // Distinct hues, none of them a warning or error red.
+    static constexpr unsigned kHues[kAvatarHues] = {0x2b6cb0, 0x2f855a, 0x6b46c1, 0xb7791f,
+                                                    0x0e7490, 0xb83280, 0x4c51bf, 0x718096};
+    const unsigned hue = kHues[hash % kAvatarHues];
+    AvatarColours c;
+    c.bg = p.dark ? mix_rgb(p.surface, hue, 0.55f) : mix_rgb(p.surface, hue, 0.22f);
+    c.text = ensure_contrast(p.dark ? mix_rgb(hue, 0xffffff, 0.75f) : mix_rgb(hue, 0x000000, 0.45f), c.bg, kTextContrast);
+    return c;
 }
 
 void apply_theme(const Palette& p, float scale) {

@@ -35,8 +35,12 @@ struct Palette {
     unsigned link;            // accent used as text (toggles, ghost buttons): 4.5:1 on surfaces
     unsigned focus_ring;      // keyboard focus: 3:1 on every surface
     unsigned selection;       // text selection background (drawn at 35% alpha)
-    unsigned chip_bg, chip_text;                  // unselected chips and kind chips
-    unsigned leader_bg, leader_text;              // Leader badge, "Endorsed by a leader", spotlight
+    unsigned chip_bg, chip_text;                  // unselected chips, notices
+    // Status chips on cards (Leader, Curator, Pinned, Your post, a kind, Unanswered): one quiet
+    // style, muted text on a faint fill inside a hairline; "Endorsed by a leader" is the one
+    // strong chip, filled with the accent (accent, accent_text).
+    unsigned status_bg, status_text, status_outline;
+    unsigned leader_bg, leader_text;              // spotlight
     unsigned curator_bg, curator_text;            // Curator badge, pinned marker
     unsigned warning_bg, warning_text;            // counter near the limit, offline banner
     unsigned danger_bg, danger_text;              // over the limit, failed posts, hidden posts
@@ -44,6 +48,14 @@ struct Palette {
 };
 
 Palette make_palette(bool dark, unsigned accent_rgb);
+
+// An author's avatar: a circle in one of kAvatarHues colours (picked by a hash of the author's
+// id, so a person keeps theirs), its initials readable on it (4.5:1).
+constexpr int kAvatarHues = 8;
+struct AvatarColours {
+    unsigned bg, text;
+};
+AvatarColours avatar_colours(const Palette& palette, unsigned hash);
 // Resets the current context's style to Grove's look at `scale` device pixels per CSS pixel.
 void apply_theme(const Palette& palette, float scale);
 

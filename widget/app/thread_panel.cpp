@@ -135,7 +135,7 @@ float ThreadPanel::estimate(const Ui& ui, const Discussion& d, const Row& r, flo
     // The card around the text: padding, the header and footer (a compact button tall each) and
     // the gaps post_row leaves.
     const float bar = ui::button_size(ui, "x", ui::compact(ui::Tone::ghost)).y;
-    const float chrome = ui.card_pad(reply) * 2 + ui.px(reply ? 8 + 8 + 8 : 8 + 8 + 12) + bar * 2;
+    const float chrome = ui.card_pad(reply) * 2 + ui.px(reply ? 8 + 8 + 8 : 8 + 8 + 12) + bar + header_line_height(ui, reply);
     return chrome + lines * ui.line_h(kBody);
 }
 

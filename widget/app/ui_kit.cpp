@@ -7,7 +7,9 @@
 
 #include <imgui_internal.h>   // ItemAdd, ItemSize, ButtonBehavior
 
+#include "grove/utf8.hpp"         // prefix_code_points
 #include "grove/validation.hpp"   // find_links
+#include "view_model.hpp"         // initials, stable_hash
 
 namespace grove {
 
@@ -406,7 +408,7 @@ ImVec2 badge_size(const Ui& ui, const char* text, Icon icon) {
     return ImVec2(ImFloor(w + 0.5f), ImFloor(ui.line_h(kSmall) + ui.px(0.5f) * 2 + 0.5f));
 }
 
-void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon) {
+void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon, const unsigned* outline) {
     ImGuiWindow* window = ImGui::GetCurrentWindow();
     const ImVec2 size = badge_size(ui, text, icon);
     const ImVec2 pos = window->DC.CursorPos;
@@ -414,6 +416,11 @@ void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon) {
     if (!ImGui::IsRectVisible(pos, ImVec2(pos.x + size.x, pos.y + size.y))) return;
     ImDrawList* dl = window->DrawList;
     dl->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), col(bg), size.y * 0.5f);
+    if (outline) {
+        const float t = ui.px(1);
+        dl->AddRect(ImVec2(pos.x + t * 0.5f, pos.y + t * 0.5f), ImVec2(pos.x + size.x - t * 0.5f, pos.y + size.y - t * 0.5f),
+                    col(*outline), size.y * 0.5f, 0, t);
+    }
     float x = pos.x + ui.px(8);
     if (icon != Icon::none) {
         const float s = ui.em(kSmall) * 0.9f;
@@ -421,6 +428,34 @@ void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon) {
         x += s + ui.px(4);
     }
     text_at(kSmall, ImVec2(x, pos.y + ui.px(0.5f)), text, fg);
+}
+
+void status_badge(Ui& ui, const char* text, Chip chip, Icon icon) {
+    const Palette& p = *ui.pal;
+    if (chip == Chip::strong) badge(ui, text, p.accent, p.accent_text, icon);
+    else badge(ui, text, p.status_bg, p.status_text, icon, &p.status_outline);
+}
+
+void avatar(Ui& ui, const std::string& name, const std::string& author_id, float d) {
+    ImGuiWindow* window = ImGui::GetCurrentWindow();
+    const ImVec2 pos = window->DC.CursorPos;
+    ImGui::ItemSize(ImVec2(d, d));
+    if (!ImGui::IsRectVisible(pos, ImVec2(pos.x + d, pos.y + d))) return;
+    const AvatarColours c = avatar_colours(*ui.pal, stable_hash(author_id.empty() ? name : author_id));
+    const ImVec2 centre(pos.x + d * 0.5f, pos.y + d * 0.5f);
+    window->DrawList->AddCircleFilled(centre, d * 0.5f, col(c.bg), 32);
+    std::string letters = initials(name);
+    if (letters.empty()) return;   // a plain disc: nothing in the name to show
+    const TextStyle style = strong(kSmall);
+    float w = text_width(style, letters.c_str());
+    if (w > d - ui.px(4)) {   // two wide characters do not fit: the first one
+        letters = std::string(prefix_code_points(letters, 1));
+        w = text_width(style, letters.c_str());
+    }
+    // Not in the screen text: the name next to it says who it is.
+    g_text->draw_line(window->DrawList,
+                      ImVec2(std::floor(centre.x - w * 0.5f + 0.5f), std::floor(centre.y - ui.line_h(kSmall) * 0.5f + 0.5f)),
+                      style, letters, false, col(c.text));
 }
 
 void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 colour, bool filled) {

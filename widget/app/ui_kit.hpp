@@ -129,9 +129,16 @@ bool button(Ui& ui, const char* label, const ButtonOpts& opts);
 // Records the button in the HTML view without drawing it (a row shown only there). Returns its node.
 int describe_button(Ui& ui, const char* label, const ButtonOpts& opts, std::uint32_t id);
 
-// A small rounded label ("Leader", "Pinned", a kind).
+// A small rounded label ("Hidden from learners", "Deleted"), with a hairline when `outline`.
 ImVec2 badge_size(const Ui& ui, const char* text, Icon icon = Icon::none);
-void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon = Icon::none);
+void badge(Ui& ui, const char* text, unsigned bg, unsigned fg, Icon icon = Icon::none, const unsigned* outline = nullptr);
+// The two weights of a card's status chips: quiet (Leader, Pinned, Your post, a kind,
+// Unanswered) and strong, filled with the accent (Endorsed by a leader).
+enum class Chip { quiet, strong };
+void status_badge(Ui& ui, const char* text, Chip chip, Icon icon = Icon::none);
+// A circle of `diameter` with an author's initials (view_model's initials) at the cursor; its
+// colour comes from the author's id. Decorative: the author's name is next to it.
+void avatar(Ui& ui, const std::string& name, const std::string& author_id, float diameter);
 
 void draw_icon(ImDrawList* dl, Icon icon, ImVec2 centre, float size, ImU32 colour, bool filled = false);
 

@@ -25,6 +25,113 @@ std::string_view kind_label(Kind kind) {
     return "Insight";
 }
 
+bool shows_kind_chip(const Post& p) { return !p.parent_id && p.kind != Kind::insight; }
+
+namespace {
+
+// Combining marks, variation selectors and joiners: part of the character before them. (Not a
+// virama: what follows it would be needed too, and the letter alone reads better.)
+bool extends_character(std::uint32_t cp) {
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) || (cp >= 0x1DC0 && cp <= 0x1DFF) ||
+           (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xFE20 && cp <= 0xFE2F) ||
+           cp == 0x200C || cp == 0x200D || (cp >= 0xE0100 && cp <= 0xE01EF) ||
+           (cp >= 0x0E31 && cp <= 0x0E3A && cp != 0x0E32 && cp != 0x0E33) || (cp >= 0x0E47 && cp <= 0x0E4E) ||
+           (cp >= 0x0900 && cp <= 0x0903) || (cp >= 0x093A && cp <= 0x094F && cp != 0x094D) || (cp >= 0x0951 && cp <= 0x0957) ||
+           (cp >= 0x0962 && cp <= 0x0963) || (cp >= 0x064B && cp <= 0x065F) || cp == 0x0670;
+}
+
+// Not the start of a name: ASCII punctuation and symbols, Latin-1 punctuation, general
+// punctuation, arrows, maths, technical and other symbols, dingbats, emoji, private use.
+bool symbol_like(std::uint32_t cp) {
+    if (cp < 0x80) return !((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'));
+    return (cp >= 0x00A0 && cp <= 0x00BF) || cp == 0x00D7 || cp == 0x00F7 || (cp >= 0x2000 && cp <= 0x2BFF) ||
+           (cp >= 0x3000 && cp <= 0x303F) || (cp >= 0xE000 && cp <= 0xF8FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0x1F000 && cp <= 0x1FAFF) || extends_character(cp);
+}
+
+std::uint32_t upper(std::uint32_t cp) {
+    if (cp >= 'a' && cp <= 'z') return cp - 0x20;
+    if (cp >= 0x00E0 && cp <= 0x00FE && cp != 0x00F7) return cp - 0x20;                     // Latin-1
+    if (cp >= 0x0100 && cp <= 0x017F && cp != 0x0131 && cp != 0x0138 && cp != 0x0149 && cp != 0x017F) {
+        const bool odd_lower = (cp >= 0x0139 && cp <= 0x0148) || (cp >= 0x0179 && cp <= 0x017E);
+        if (odd_lower ? cp % 2 == 0 : cp % 2 == 1) return cp - 1;                              // Latin Extended-A
+        return cp;
+    }
+    if (cp >= 0x03B1 && cp <= 0x03C9 && cp != 0x03C2) return cp - 0x20;                     // Greek
+    if (cp >= 0x0430 && cp <= 0x044F) return cp - 0x20;                                     // Cyrillic
+    if (cp >= 0x0450 && cp <= 0x045F) return cp - 0x50;
+    return cp;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+}  // namespace
+
+std::string initials(std::string_view name) {
+    // The first character of each word that starts with a letter or digit.
+    std::vector<std::string> firsts;
+    std::size_t i = 0;
+    while (i < name.size()) {
+        std::uint32_t cp = 0;
+        std::size_t n = decode_code_point(name, i, cp);
+        if (n == 0) return {};   // not UTF-8: no letters to trust
+        if (is_unicode_space(cp)) {
+            i += n;
+            continue;
+        }
+        // A word: [i, end).
+        std::size_t end = i;
+        while (end < name.size()) {
+            std::uint32_t c = 0;
+            const std::size_t m = decode_code_point(name, end, c);
+            if (m == 0) return {};
+            if (is_unicode_space(c)) break;
+            end += m;
+        }
+        if (!symbol_like(cp)) {
+            std::string first;
+            append_utf8(first, upper(cp));
+            std::size_t j = i + n;
+            while (j < end) {
+                std::uint32_t c = 0;
+                const std::size_t m = decode_code_point(name, j, c);
+                if (!extends_character(c)) break;
+                first.append(name.substr(j, m));
+                j += m;
+            }
+            firsts.push_back(std::move(first));
+        }
+        i = end;
+    }
+    if (firsts.empty()) return {};
+    return firsts.size() == 1 ? firsts.front() : firsts.front() + firsts.back();
+}
+
+std::uint32_t stable_hash(std::string_view text) {
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 16777619u;
+    }
+    return h;
+}
+
 std::string_view role_badge(Role role) {
     switch (role) {
         case Role::leader: return "Leader";
@@ -250,6 +357,26 @@ double post_score(const Post& p, std::int64_t now_ms) {
     return weight * std::pow(0.5, age_hours / kScoreHalfLifeHours);
 }
 
+bool question_answered(const Post& q, const std::vector<ShownPost>& posts, const std::vector<std::size_t>& replies) {
+    for (std::size_t r : replies) {
+        const ShownPost& sp = posts[r];
+        const Post& p = sp.post();
+        if (p.deleted || p.hidden || sp.state == LocalState::failed) continue;
+        if (p.author.id != q.author.id) return true;
+    }
+    return false;
+}
+
+bool awaits_answer(const Post& p, bool answered) {
+    return p.kind == Kind::question && !p.parent_id && !p.deleted && !answered;
+}
+
+bool lifted_in_top(const Post& p, bool answered, std::int64_t now_ms) {
+    if (!awaits_answer(p, answered) || p.hidden) return false;
+    const double age_hours = static_cast<double>(now_ms - p.created_at_ms) / static_cast<double>(kHour);
+    return age_hours < kFreshQuestionHours;
+}
+
 namespace {
 
 // A deleted post stays while the person's refused write to it waits for Retry or Discard.
@@ -270,6 +397,7 @@ bool reply_before(const Post& a, const Post& b) {
 struct Rank {
     bool pinned = false;
     bool first = false;           // written here this session: right after the pinned ones
+    bool lifted = false;          // Top only: a fresh unanswered question (lifted_in_top)
     double score = 0.0;           // Top only
     std::int64_t created = 0;
     const std::string* id = nullptr;
@@ -285,11 +413,15 @@ struct EntryOrder {
         if (e.post) return posts[*e.post].post().created_at_ms;
         return e.replies.empty() ? 0 : posts[e.replies.front()].post().created_at_ms;
     }
+    bool lifted(const Post& p, const std::vector<std::size_t>& replies) const {
+        return p.kind == Kind::question && lifted_in_top(p, question_answered(p, posts, replies), now_ms);
+    }
     Rank rank(const ThreadEntry& e) const {
         Rank r;
         r.pinned = e.pinned;
         r.first = first && !e.pinned && !first->empty() && first->count(e.id) > 0;
         r.score = order == ThreadOrder::top && e.post ? post_score(posts[*e.post].post(), now_ms) : 0.0;
+        r.lifted = order == ThreadOrder::top && e.post && lifted(posts[*e.post].post(), e.replies);
         r.created = created(e);
         r.id = &e.id;
         return r;
@@ -297,6 +429,7 @@ struct EntryOrder {
     bool before(const Rank& a, const Rank& b) const {
         if (a.pinned != b.pinned) return a.pinned;
         if (a.first != b.first) return a.first;
+        if (a.lifted != b.lifted) return a.lifted;
         if (order == ThreadOrder::top && !a.pinned && a.score != b.score) return a.score > b.score;
         return a.created != b.created ? a.created > b.created : *a.id > *b.id;
     }
@@ -395,6 +528,13 @@ std::optional<std::size_t> add_to_thread(ThreadModel& model, const std::vector<S
                                              [&](std::size_t r) { return reply_before(posts[r].post(), p); });
         // A placeholder is ordered by its oldest reply: a new oldest one would move it.
         if (!parent->post && at == replies.begin()) return std::nullopt;
+        // An answer to a fresh question moves it down from among the lifted ones.
+        if (parent->post && order == ThreadOrder::top) {
+            const Post& q = posts[*parent->post].post();
+            std::vector<std::size_t> with = replies;
+            with.push_back(added);
+            if (order_of.lifted(q, replies) != order_of.lifted(q, with)) return std::nullopt;
+        }
         replies.insert(at, added);
         ++model.visible_posts;
         return static_cast<std::size_t>(parent - model.entries.begin());

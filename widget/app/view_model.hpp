@@ -24,6 +24,16 @@ namespace grove {
 // [SECTION] Labels ---------------------------------------------------------------------------
 
 std::string_view kind_label(Kind kind);          // "Insight", "Question", "Did you know", "Leader learning"
+// Whether a card names its kind with a chip: top-level posts of every kind but the default
+// (insight); replies never.
+bool shows_kind_chip(const Post& post);
+// An avatar's letters for a display name: the first character (a code point with the combining
+// marks after it) of the first and of the last word, upper-cased where Latin, Greek or Cyrillic:
+// "Zoë Ångström" -> "ZÅ", "李 小龍" -> "李小", "Madonna" -> "M". Words that start with something
+// other than a letter or digit (an emoji, punctuation) are skipped; "" when no word is left.
+std::string initials(std::string_view name);
+// A stable number for an author id (FNV-1a), which picks the avatar's colour.
+std::uint32_t stable_hash(std::string_view text);
 // The badge shown next to an author's name; empty for learners.
 std::string_view role_badge(Role role);          // "Leader", "Curator", "Admin"
 // Kinds offered by the composer to this role, in chip order.
@@ -103,6 +113,16 @@ constexpr double kTrustedEndorsementWeight = 3.0;
 constexpr double kScoreHalfLifeHours = 7 * 24.0;
 double post_score(const Post& post, std::int64_t now_ms);
 
+// Questions. A question is answered once someone other than its author has replied (a reply
+// that is deleted, hidden by a curator or refused by the server does not count); until then its
+// card says "Unanswered". For kFreshQuestionHours after it is asked, an unanswered question is
+// lifted in Top: it comes right after the pinned posts, whatever the score of the rest, so a
+// person who has just asked is seen by someone who can answer.
+constexpr double kFreshQuestionHours = 48.0;
+bool question_answered(const Post& question, const std::vector<ShownPost>& posts, const std::vector<std::size_t>& replies);
+bool awaits_answer(const Post& post, bool answered);    // shows "Unanswered"
+bool lifted_in_top(const Post& post, bool answered, std::int64_t now_ms);
+
 // One top-level entry of the thread: a post (index into Discussion::posts()) and its replies,
 // oldest first. A placeholder stands in for a parent the reader cannot see (deleted, or hidden
 // from learners) so its replies keep their context.
@@ -122,7 +142,7 @@ struct ThreadModel {
 
 // Builds the thread as `me` sees it: hidden posts only for curators/admins (learners see a
 // placeholder when a hidden post has replies), pinned first (newest first among them), then
-// Top (score, ties newest first) or Newest.
+// Top (lifted questions, then score, ties newest first) or Newest.
 // Ids in `first` (posts the person created in this session) come right after the pinned ones,
 // so a new post is seen where it was written whatever the order.
 ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
