@@ -105,9 +105,11 @@ void record_lines(ImVec2 pos, TextStyle style, std::string_view t, const TextLay
             const TextLine& line = l.lines[i];
             const float y = pos.y + h * static_cast<float>(i);
             if (line.end <= line.start || y + h <= clip0.y || y >= clip1.y) continue;
+            const bool wraps = i + 1 < l.lines.size() &&
+                               t.substr(line.end, l.lines[i + 1].start - line.end).find('\n') == std::string_view::npos;
             g_select->push_back(SelectLine{*g_select_owner + ":" + std::to_string(i),
                                            std::string(t.substr(line.start, line.end - line.start)), pos.x + line.x, y,
-                                           line.width, h, style, line.rtl});
+                                           line.width, h, style, line.rtl, wraps ? ' ' : '\n'});
         }
     }
     if (!g_lines) return;

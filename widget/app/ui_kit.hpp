@@ -158,6 +158,7 @@ struct SelectLine {
     float x, y, w, h;
     TextStyle style;
     bool rtl;
+    char end;   // what follows it when copied: ' ' (the text wraps on) or '\n' (a paragraph ends)
 };
 void set_select_lines(std::vector<SelectLine>* lines);
 // While one lives, wrapped text drawn through this kit is selectable, its lines keyed `owner`.

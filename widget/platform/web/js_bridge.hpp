@@ -18,7 +18,8 @@ struct FrameReport {
     std::string view_ops;           // the HTML view's changes (SemanticView::commit), or ""
     std::string view_focus;         // the DOM id of a view element to focus, or ""
     // The selectable lines' text layer, when it changed: JSON [[key, text, x, y (from the
-    // content's top), w, h, font px, weight, rtl], ...] in CSS px; "" when it did not.
+    // content's top), w, h, font px, weight, rtl, paragraph ends], ...] in CSS px; "" when it
+    // did not.
     std::string text_layer;
 };
 

@@ -64,9 +64,11 @@ Module.groveViewStyle = function (id, vars) {
   }
 };
 
-// The text layer's lines for this frame: [[key, text, x, y, w, h, font px, weight, rtl], ...] in
-// CSS px, y from the content's top (the layer's inner box moves with the scroll). A line keeps its
-// span while its key stays; only what changed is written, so a selection over it survives.
+// The text layer's lines for this frame: [[key, text, x, y, w, h, font px, weight, rtl, paragraph
+// ends], ...] in CSS px, y from the content's top (the layer's inner box moves with the scroll). A
+// line keeps its span while its key stays; only what changed is written, so a selection over it
+// survives. What is copied: a line that wraps on ends with a space (past its drawn width), one
+// that ends a paragraph with a <br>.
 var groveMeasure = null;
 Module.groveTextLayer = function (m, lines) {
   var old = m.spans, spans = new Map(), order = [];
@@ -79,7 +81,13 @@ Module.groveTextLayer = function (m, lines) {
       s.g = { w: -1 };
     }
     var g = s.g, st = s.style;
-    if (g.text !== l[1]) { s.textContent = g.text = l[1]; g.w = -1; }
+    if (g.text !== l[1] || g.brk !== l[9]) {
+      s.textContent = l[1] + (l[9] ? '' : ' ');
+      g.text = l[1];
+      g.brk = l[9];
+      g.w = -1;
+      s.br = l[9] ? s.br || document.createElement('br') : null;
+    }
     if (g.px !== l[6] || g.weight !== l[7]) {
       st.fontSize = l[6] + 'px';
       st.fontWeight = l[7];
@@ -100,10 +108,16 @@ Module.groveTextLayer = function (m, lines) {
     }
     spans.set(key, s);
     order.push(s);
+    if (s.br) order.push(s.br);
   }
   m.spans = spans;
   var box = m.layerInner;
-  old.forEach(function (s, key) { if (spans.get(key) !== s && s.parentNode) s.parentNode.removeChild(s); });
+  var keep = new Set(order);
+  for (var n = box.firstChild; n;) {   // first what goes (lines gone, breaks no longer wanted)
+    var next = n.nextSibling;
+    if (!keep.has(n)) box.removeChild(n);
+    n = next;
+  }
   var ref = box.firstChild;   // reading order, moving only what is out of place
   for (var k = 0; k < order.length; k++) {
     if (order[k] === ref) ref = ref.nextSibling;
@@ -142,11 +156,15 @@ Module.groveFrameDone = function (id, f) {
     var touchAction = f.scrollMax > 0 && m.element.contains(document.activeElement) ? 'none' : 'pan-y';
     if (m.canvas.style.touchAction !== touchAction) m.canvas.style.touchAction = touchAction;
     m.canvas.style.cursor = GROVE_CURSORS[f.cursor] || 'default';
-    if (f.textLayer) Module.groveTextLayer(m, JSON.parse(f.textLayer));
-    if (m.layerY !== f.scrollY) {
-      m.layerY = f.scrollY;
-      m.layerInner.style.transform = 'translateY(' + -f.scrollY + 'px)';
-      m.layerWrites++;
+    if (f.textLayer || m.layerY !== f.scrollY) {
+      var t0 = performance.now();
+      if (f.textLayer) Module.groveTextLayer(m, JSON.parse(f.textLayer));
+      if (m.layerY !== f.scrollY) {
+        m.layerY = f.scrollY;
+        m.layerInner.style.transform = 'translateY(' + -f.scrollY + 'px)';
+        m.layerWrites++;
+      }
+      m.layerMs += performance.now() - t0;
     }
     var hand = f.cursor === 7;   // over a link in a post's text
     if (hand !== m.layerHand) {
@@ -175,6 +193,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     ring: false, listeners: [], observers: [], frames: 0, scrollY: 0, scrollMax: 0, onscreen: true, fields: [],
     overlay: null, applying: false, moving: false, refocus: false, lastAnnounce: '',
     layer: null, layerInner: null, spans: new Map(), layerY: 0, layerHand: false, layerPress: false, layerWrites: 0,
+    layerMs: 0,
     family: '',
   };
   Module.groveMounts[id] = m;
@@ -651,7 +670,8 @@ Module.groveStats = function (id) {
   return {
     frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, editing: m.editingId, focused: m.focusedId,
     wantText: m.editingId !== 0, text: text,
-    // The text layer: its lines now, and how many frames have changed it so far.
-    textLayer: { lines: m.spans.size, writes: m.layerWrites },
+    // The text layer: its lines now, how many changes frames made to it so far, and the time
+    // spent making them (ms, the script's part; the browser's style and layout come after).
+    textLayer: { lines: m.spans.size, writes: m.layerWrites, ms: m.layerMs },
   };
 };

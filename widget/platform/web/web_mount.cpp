@@ -530,7 +530,8 @@ void WebMount::draw(double time_ms) {
         Json lines = Json::array();
         for (const ui::SelectLine& l : o.select_lines)
             lines.push_back(Json::array({l.key, l.text, css(l.x), css(l.y), css(l.w), css(l.h),
-                                         css(port.metrics(l.style).font_px), l.style.strong ? 600 : 400, l.rtl}));
+                                         css(port.metrics(l.style).font_px), l.style.strong ? 600 : 400, l.rtl,
+                                         l.end == ' ' ? 0 : 1}));
         std::string layer = dump(lines);
         if (layer != text_layer_) {
             text_layer_ = std::move(layer);
