@@ -25,6 +25,11 @@ before(async () => {
   dev = devApi(server);
   await dev.seed('ana', MODULE, LINKED);
   await dev.seed('ana', MODULE, BODY);
+  const who = ['dmitri', 'priya', 'lee'];
+  for (let i = 0; i < 12; i++) {
+    await dev.seed(who[i % 3], 'select-scroll', `Scroll ${i}: when the team met on Monday I asked each person what ` +
+      'had changed since the last review, and listened for the moments where they hesitated.');
+  }
 });
 after(async () => {
   await browser?.close();
@@ -194,6 +199,45 @@ test('select: Endorse and a link in a post still work under the text layer', asy
   await page.mouse.click(...at((link.x0 + link.x1) / 2, line.y + line.h / 2));
   await settle(page);
   assert.deepEqual(await page.evaluate(() => window.__opened), ['https://example.com/guide'], 'the link opened');
+  await context.close();
+});
+
+test('select: after the widget scrolls, each line of the layer lies over the line the canvas drew', async () => {
+  const { context, page } = await openHost(browser, server, pageFor('sam', { module: 'select-scroll', height: '500px' }));
+  await settle(page);
+  const box = await page.locator('#w canvas').boundingBox();
+  await page.mouse.click(box.x + box.width - 10, box.y + 10);   // focused: the wheel scrolls the widget
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.move(box.x + box.width / 2, box.y + 250);
+    await page.mouse.wheel(0, 137);
+    await page.waitForTimeout(30);
+  }
+  await settle(page);
+  const { scrollY } = await debug.stats(page);
+  assert.ok(scrollY > 300, `the widget scrolled (${scrollY})`);
+  const [drawn, spans] = await page.evaluate(async () => {
+    const el = document.querySelector('#w');
+    const lines = await el.groveDebug.textLines();
+    const c = el.querySelector('canvas').getBoundingClientRect();
+    const spans = [...el.querySelectorAll('.grove-text-layer span')].map((s) => {
+      const text = s.textContent.trimEnd();   // (a line that wraps on ends with a space, past its ink)
+      const range = document.createRange();
+      range.setStart(s.firstChild, 0);
+      range.setEnd(s.firstChild, text.length);
+      const r = range.getBoundingClientRect(), box = s.getBoundingClientRect();
+      return { text, x: r.x - c.x, y: box.y - c.y, w: r.width, h: box.height };
+    });
+    return [lines.filter((l) => l.text.startsWith('Scroll ') || /hesitated\.$|review, |moments /.test(l.text)), spans];
+  });
+  const visible = drawn.filter((l) => l.y >= 0 && l.y + l.h <= box.height);
+  assert.ok(visible.length >= 6, `lines of posts on screen: ${visible.length}`);
+  for (const l of visible) {
+    const s = spans.find((x) => x.text === l.text && Math.abs(x.y - l.y) < 4);
+    assert.ok(s, `a layer line for "${l.text}" at y ${l.y.toFixed(1)}: ${JSON.stringify(spans.slice(0, 4))}`);
+    for (const [a, b, k] of [[s.x, l.x, 'x'], [s.y, l.y, 'y'], [s.w, l.w, 'width'], [s.h, l.h, 'height']]) {
+      assert.ok(Math.abs(a - b) <= 1.5, `"${l.text}": the layer's ${k} ${a.toFixed(1)} is the drawn ${b.toFixed(1)}`);
+    }
+  }
   await context.close();
 });
 
