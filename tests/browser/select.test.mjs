@@ -5,7 +5,8 @@
 // a drag over a post's second and third words selects them, a double click selects a word,
 // Ctrl+C puts the selection in the clipboard, window.find finds a word over the drawn word and
 // its highlight shows there with the glyphs still under it; buttons and links in posts still
-// work, and an idle widget changes nothing in the page.
+// work; after the widget scrolls every line of the layer still lies over its drawn line; and an
+// idle widget, or a frame that changes no text, changes nothing in the layer.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
