@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>   // std::abs
 
 #include "ui_headless.hpp"
 #include "ui_memory_discussion.hpp"
@@ -654,4 +655,44 @@ TEST_CASE("frames: a new post scrolls into view inside the widget and is highlig
         if (reduce) CHECK(at_lit == at_calm);
         else CHECK(at_lit != at_calm);
     }
+}
+
+TEST_CASE("frames: the post bodies on screen are the selectable lines, keyed, in content coordinates") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    const std::string body = "A first paragraph long enough to wrap on a narrow widget, over several lines of text.\n"
+                             "A second one.";
+    d.add(d.make("p1", "Ana", body, kHour));
+    for (int i = 0; i < 12; ++i) d.add(d.make("q" + std::to_string(i), "Ana", "Another reflection " + std::to_string(i), (i + 2) * kHour));
+    HeadlessWidget w(config(), &d, 360, 520);
+    w.settle();
+    const auto lines_of = [&](const std::string& id) {
+        std::vector<ui::SelectLine> out;
+        for (const ui::SelectLine& l : w.app().output().select_lines)
+            if (l.key.rfind(id + ":", 0) == 0) out.push_back(l);
+        return out;
+    };
+    const std::vector<ui::SelectLine> p1 = lines_of("p1");
+    REQUIRE(p1.size() >= 3);
+    std::string copied;
+    for (std::size_t i = 0; i < p1.size(); ++i) {
+        CHECK(p1[i].key == "p1:" + std::to_string(i));
+        copied += p1[i].text;
+        copied += p1[i].end;
+    }
+    // Copied as written: a space where a line wraps, a new line where a paragraph ends.
+    CHECK(copied == body + "\n");
+    // Only body text: no names, no buttons.
+    for (const ui::SelectLine& l : w.app().output().select_lines) CHECK(l.text.find("Endorse") == std::string::npos);
+    // Scrolling moves no line in content coordinates, and rows out of view leave.
+    const float y0 = p1[0].y;
+    w.app().wheel(60);
+    w.settle();
+    REQUIRE(w.app().output().scroll_y > 0);
+    REQUIRE_FALSE(lines_of("p1").empty());
+    CHECK(std::abs(lines_of("p1")[0].y - y0) <= 1.0f);
+    w.app().wheel(5000);
+    w.settle();
+    CHECK(lines_of("p1").empty());
+    CHECK_FALSE(w.app().output().select_lines.empty());
 }

@@ -938,8 +938,11 @@ float post_row(Ui& ui, const CardContext& c, float width, RowPass pass) {
         // A deleted post shows only while the person's refused write to it waits (see failed_box).
         const std::string& body = p.deleted ? kDeletedBody : p.hidden && p.body.empty() ? kHiddenTextAway : p.body;
         const bool plain = p.hidden || p.deleted;   // placeholders: nothing in them is a link
-        if (plain) pen.wrapped(x + pad, y, body, inner, pal.text_muted, kBody);
-        else pen.linked(x + pad, y, body, inner, pal.text, kBody);
+        {
+            const ui::Selectable selectable(p.id);   // drag-select, copy, the browser's find
+            if (plain) pen.wrapped(x + pad, y, body, inner, pal.text_muted, kBody);
+            else pen.linked(x + pad, y, body, inner, pal.text, kBody);
+        }
         y += pen.text_height(kBody, body, inner);
         if (v.on()) {
             v.open("body", "p");

@@ -29,6 +29,8 @@ namespace {
 std::string* g_log = nullptr;   // one frame is built at a time
 float g_log_y = 0;
 std::vector<ScreenLine>* g_lines = nullptr;
+std::vector<SelectLine>* g_select = nullptr;
+const std::string* g_select_owner = nullptr;
 
 TextPort* g_text = nullptr;
 
@@ -76,6 +78,15 @@ void set_screen_lines(std::vector<ScreenLine>* lines) {
     if (lines) lines->clear();
 }
 
+void set_select_lines(std::vector<SelectLine>* lines) {
+    g_select = lines;
+    g_select_owner = nullptr;
+    if (lines) lines->clear();
+}
+
+Selectable::Selectable(const std::string& owner) { g_select_owner = &owner; }
+Selectable::~Selectable() { g_select_owner = nullptr; }
+
 void set_text_port(TextPort* port) { g_text = port; }
 TextPort& text_port() { return *g_text; }
 
@@ -88,6 +99,21 @@ std::string_view view(const char* text, const char* end) {
 void show_tooltip(Ui& ui, const char* text);   // below, with tooltip()
 
 void record_lines(ImVec2 pos, TextStyle style, std::string_view t, const TextLayout& l) {
+    if (g_select && g_select_owner) {   // only the lines inside the window's visible area
+        const float h = g_text->metrics(style).line_px;
+        const ImVec2 clip0 = ImGui::GetWindowDrawList()->GetClipRectMin();
+        const ImVec2 clip1 = ImGui::GetWindowDrawList()->GetClipRectMax();
+        for (std::size_t i = 0; i < l.lines.size(); ++i) {
+            const TextLine& line = l.lines[i];
+            const float y = pos.y + h * static_cast<float>(i);
+            if (line.end <= line.start || y + h <= clip0.y || y >= clip1.y) continue;
+            const bool wraps = i + 1 < l.lines.size() &&
+                               t.substr(line.end, l.lines[i + 1].start - line.end).find('\n') == std::string_view::npos;
+            g_select->push_back(SelectLine{*g_select_owner + ":" + std::to_string(i),
+                                           std::string(t.substr(line.start, line.end - line.start)), pos.x + line.x, y,
+                                           line.width, h, style, line.rtl, wraps ? ' ' : '\n'});
+        }
+    }
     if (!g_lines) return;
     const float h = g_text->metrics(style).line_px;
     for (std::size_t i = 0; i < l.lines.size(); ++i) {

@@ -155,6 +155,26 @@ struct ScreenLine {
     bool rtl;
 };
 void set_screen_lines(std::vector<ScreenLine>* lines);
+// The lines of text a reader can select, copy and find (post bodies), recorded while `lines` is
+// set: the platform lays a transparent copy of each over the canvas (device px, the screen's
+// coordinates; lines outside the window's clip rect are left out). `key` names the line for as
+// long as it stays the same: the selectable text's owner and the line's index.
+struct SelectLine {
+    std::string key;
+    std::string text;
+    float x, y, w, h;
+    TextStyle style;
+    bool rtl;
+    char end;   // what follows it when copied: ' ' (the text wraps on) or '\n' (a paragraph ends)
+};
+void set_select_lines(std::vector<SelectLine>* lines);
+// While one lives, wrapped text drawn through this kit is selectable, its lines keyed `owner`.
+struct Selectable {
+    explicit Selectable(const std::string& owner);
+    ~Selectable();
+    Selectable(const Selectable&) = delete;
+    Selectable& operator=(const Selectable&) = delete;
+};
 
 // The text port every function below measures and draws with (set for each frame).
 void set_text_port(TextPort* port);

@@ -5,6 +5,7 @@
 
 #include <algorithm>          // std::any_of, std::clamp
 #include <chrono>             // std::chrono::system_clock
+#include <cmath>              // std::round
 
 #include <imgui.h>
 #include <imgui_internal.h>   // SetNextWindowScroll, ImMax
@@ -345,6 +346,7 @@ void WidgetApp::frame() {
                      ImGuiWindowFlags_NoScrollWithMouse);
     ui::set_screen_log(capture_text_ ? &screen_text_ : nullptr);
     ui::set_screen_lines(capture_text_ ? &screen_lines_ : nullptr);
+    ui::set_select_lines(&out_.select_lines);
     FocusRing::Look look;
     look.colour = ui::col(palette_.focus_ring);
     look.thickness = ui_.px(2);
@@ -397,6 +399,8 @@ void WidgetApp::frame() {
     if (ui_.narrow) ImGui::PopStyleVar();
     ui::set_screen_log(nullptr);
     ui::set_screen_lines(nullptr);
+    ui::set_select_lines(nullptr);
+    for (ui::SelectLine& l : out_.select_lines) l.y = std::round(l.y + scroll_y_);
     focus_.end_frame();
 
     // A click outside the field being edited ends the editing; any click hides the focus ring.

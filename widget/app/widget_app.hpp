@@ -60,6 +60,9 @@ struct FrameOutput {
     // A link in a post was clicked or activated by keyboard this frame: the platform opens this
     // http(s) address in a new tab (noopener, noreferrer). Empty otherwise.
     std::string open_url;
+    // The selectable lines drawn this frame (post bodies), their y in the content's coordinates
+    // (device px from the content's top, so scrolling alone does not change them).
+    std::vector<ui::SelectLine> select_lines;
 };
 
 class WidgetApp {

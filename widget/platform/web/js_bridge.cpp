@@ -6,7 +6,7 @@ extern "C" {
 // Implemented in library_grove.js.
 void grove_js_frame_done(int id, float content_height, unsigned editing, unsigned focused, int ring, int cursor,
                          float scroll_y, float scroll_max, const char* announce, const char* fields,
-                         const char* view_ops, const char* view_focus);
+                         const char* view_ops, const char* view_focus, const char* text_layer);
 void grove_js_view_style(int id, const char* vars_json);
 void grove_js_emit(int id, const char* name, const char* detail_json);
 void grove_js_mark(const char* name);
@@ -21,7 +21,7 @@ namespace grove {
 void js_frame_done(int id, const FrameReport& r) {
     grove_js_frame_done(id, r.content_height_css, r.editing, r.focused, r.ring ? 1 : 0, r.mouse_cursor, r.scroll_y_css,
                         r.scroll_max_css, r.announce.c_str(), r.fields.c_str(), r.view_ops.c_str(),
-                        r.view_focus.c_str());
+                        r.view_focus.c_str(), r.text_layer.c_str());
 }
 
 void js_view_style(int id, const std::string& vars) { grove_js_view_style(id, vars.c_str()); }

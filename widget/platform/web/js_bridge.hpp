@@ -17,6 +17,10 @@ struct FrameReport {
     std::string fields;             // JSON [[id, x, y, w, h, visible], ...] of the fields drawn, or ""
     std::string view_ops;           // the HTML view's changes (SemanticView::commit), or ""
     std::string view_focus;         // the DOM id of a view element to focus, or ""
+    // The selectable lines' text layer, when it changed: JSON [[key, text, x, y (from the
+    // content's top), w, h, font px, weight, rtl, paragraph ends], ...] in CSS px; "" when it
+    // did not.
+    std::string text_layer;
 };
 
 void js_frame_done(int mount_id, const FrameReport& report);

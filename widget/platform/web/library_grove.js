@@ -1,12 +1,12 @@
 // C++ -> page calls (see js_bridge.hpp). Each forwards to the mount's handlers in platform.js.
 mergeInto(LibraryManager.library, {
   grove_js_frame_done: function (id, contentHeight, editing, focused, ring, cursor, scrollY, scrollMax, announce,
-    fields, viewOps, viewFocus) {
+    fields, viewOps, viewFocus, textLayer) {
     function str(p) { return HEAPU8[p] ? UTF8ToString(p) : ''; }   // most frames: empty strings, no decoding
     Module.groveFrameDone(id, {
       contentHeight: contentHeight, editing: editing >>> 0, focused: focused >>> 0, ring: !!ring, cursor: cursor,
       scrollY: scrollY, scrollMax: scrollMax, announce: str(announce), fields: str(fields), viewOps: str(viewOps),
-      viewFocus: str(viewFocus),
+      viewFocus: str(viewFocus), textLayer: str(textLayer),
     });
   },
   grove_js_view_style: function (id, varsJson) {

@@ -18,6 +18,11 @@
 //   goes to the widget (grove_field_input).
 // - Tab past the widget's last control (or Shift+Tab before its first) moves the page's focus to
 //   the next (previous) focusable element, as if the widget were one more form field.
+// - The text layer: over the canvas, each line of the post bodies it shows as transparent text of
+//   the same font, size and width (aria-hidden: the view says it already), so dragging selects,
+//   a double click selects a word, Ctrl+C and the context menu copy, and the browser's find finds
+//   and highlights it. Only its lines take the mouse (which the widget still sees, so a link in a
+//   post still opens); fingers go to the canvas's handlers.
 // - Frames are drawn on demand; none while the widget is off screen or the tab is hidden.
 
 var GROVE_CURSORS = ['default', 'text', 'move', 'ns-resize', 'ew-resize', 'nesw-resize', 'nwse-resize', 'pointer', 'not-allowed'];
@@ -53,6 +58,75 @@ Module.groveViewStyle = function (id, vars) {
   var m = Module.groveMounts[id];
   if (!m) return;
   for (var name in vars) m.view.style.setProperty(name, vars[name]);
+  if (m.layer) {
+    for (var n in vars) m.layer.style.setProperty(n, vars[n]);
+    if (vars['--grove-font'] && vars['--grove-font'] !== m.family) {
+      m.family = vars['--grove-font'];
+      m.spans.forEach(function (s) { s.g.w = -1; });   // measured again with the new family
+    }
+  }
+};
+
+// The text layer's lines for this frame: [[key, text, x, y, w, h, font px, weight, rtl, paragraph
+// ends], ...] in CSS px, y from the content's top (the layer's inner box moves with the scroll). A
+// line keeps its span while its key stays; only what changed is written, so a selection over it
+// survives. What is copied: a line that wraps on ends with a space (past its drawn width), one
+// that ends a paragraph with a <br>.
+var groveMeasure = null;
+Module.groveTextLayer = function (m, lines) {
+  var old = m.spans, spans = new Map(), order = [];
+  for (var i = 0; i < lines.length; i++) {
+    var l = lines[i], key = l[0];
+    if (spans.has(key)) key += '#' + i;
+    var s = old.get(key);
+    if (!s) {
+      s = document.createElement('span');
+      s.g = { w: -1 };
+    }
+    var g = s.g, st = s.style;
+    if (g.text !== l[1] || g.brk !== l[9]) {
+      s.textContent = l[1] + (l[9] ? '' : ' ');
+      g.text = l[1];
+      g.brk = l[9];
+      g.w = -1;
+      s.br = l[9] ? s.br || document.createElement('br') : null;
+    }
+    if (g.px !== l[6] || g.weight !== l[7]) {
+      st.fontSize = l[6] + 'px';
+      st.fontWeight = l[7];
+      g.px = l[6];
+      g.weight = l[7];
+      g.w = -1;
+    }
+    if (g.x !== l[2]) st.left = (g.x = l[2]) + 'px';
+    if (g.y !== l[3]) st.top = (g.y = l[3]) + 'px';
+    if (g.h !== l[5]) st.height = st.lineHeight = (g.h = l[5]) + 'px';
+    if (g.rtl !== l[8]) s.dir = (g.rtl = l[8]) ? 'rtl' : 'ltr';
+    if (g.w !== l[4]) {   // as wide as the line drawn: the same font measured, then scaled to it
+      if (!groveMeasure) groveMeasure = document.createElement('canvas').getContext('2d');
+      groveMeasure.font = l[7] + ' ' + l[6] + 'px ' + (m.family || GROVE_FONT_STACK);
+      var natural = groveMeasure.measureText(l[1]).width;
+      st.transform = natural > 0 ? 'scaleX(' + (l[4] / natural).toFixed(4) + ')' : '';
+      g.w = l[4];
+    }
+    spans.set(key, s);
+    order.push(s);
+    if (s.br) order.push(s.br);
+  }
+  m.spans = spans;
+  var box = m.layerInner;
+  var keep = new Set(order);
+  for (var n = box.firstChild; n;) {   // first what goes (lines gone, breaks no longer wanted)
+    var next = n.nextSibling;
+    if (!keep.has(n)) box.removeChild(n);
+    n = next;
+  }
+  var ref = box.firstChild;   // reading order, moving only what is out of place
+  for (var k = 0; k < order.length; k++) {
+    if (order[k] === ref) ref = ref.nextSibling;
+    else box.insertBefore(order[k], ref);
+  }
+  m.layerWrites++;
 };
 
 Module.groveFrameDone = function (id, f) {
@@ -85,6 +159,22 @@ Module.groveFrameDone = function (id, f) {
     var touchAction = f.scrollMax > 0 && m.element.contains(document.activeElement) ? 'none' : 'pan-y';
     if (m.canvas.style.touchAction !== touchAction) m.canvas.style.touchAction = touchAction;
     m.canvas.style.cursor = GROVE_CURSORS[f.cursor] || 'default';
+    if (f.textLayer || m.layerY !== f.scrollY) {
+      var t0 = performance.now();
+      if (f.textLayer) Module.groveTextLayer(m, JSON.parse(f.textLayer));
+      if (m.layerY !== f.scrollY) {
+        m.layerY = f.scrollY;
+        m.layerInner.style.transform = 'translateY(' + -f.scrollY + 'px)';
+        m.layerWrites++;
+      }
+      m.layerMs += performance.now() - t0;
+    }
+    var hand = f.cursor === 7;   // over a link in a post's text
+    if (hand !== m.layerHand) {
+      m.layerHand = hand;
+      m.layer.classList.toggle('grove-hand', hand);
+    }
+    if (m.layer.style.touchAction !== touchAction) m.layer.style.touchAction = touchAction;
     m.fields = f.fields ? JSON.parse(f.fields) : [];
     m.showEditing(f.editing);
   }
@@ -106,6 +196,9 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     id: id, element: element, canvas: canvas, hooks: hooks || {}, contentHeight: 0, editingId: 0, focusedId: 0,
     ring: false, listeners: [], observers: [], frames: 0, scrollY: 0, scrollMax: 0, onscreen: true, fields: [],
     overlay: null, applying: false, moving: false, refocus: false, lastAnnounce: '',
+    layer: null, layerInner: null, spans: new Map(), layerY: 0, layerHand: false, layerPress: false, layerWrites: 0,
+    layerMs: 0,
+    family: '',
   };
   Module.groveMounts[id] = m;
   Module.groveViewSheet();
@@ -123,6 +216,18 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   view.appendChild(content);
   root.appendChild(view);
   m.view = view;
+  if (canvas) {
+    // Right after the canvas: the browser's find meets the text drawn before the view's copy.
+    var layer = document.createElement('div');
+    layer.className = 'grove-text-layer';
+    layer.setAttribute('aria-hidden', 'true');
+    layer.style.setProperty('--grove-font', GROVE_FONT_STACK);
+    var inner = document.createElement('div');
+    layer.appendChild(inner);
+    root.insertBefore(layer, canvas.nextSibling);
+    m.layer = layer;
+    m.layerInner = inner;
+  }
   m.live = live;
   m.dom = new GroveView(content);
   // The mount element is the discussion's region, named after its question.
@@ -132,6 +237,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
 
   function undo() {
     view.remove();
+    if (m.layer) m.layer.remove();
     if (named.role === null) element.removeAttribute('role'); else element.setAttribute('role', named.role);
     if (named.label === null) element.removeAttribute('aria-label'); else element.setAttribute('aria-label', named.label);
     delete Module.groveMounts[id];
@@ -215,7 +321,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     if (e.target === element) {
       // Focus from the page (Tab, focus()): into the composer, or onto the last control when
       // Shift+Tab came from below; its element takes the focus at once, so typing goes there.
-      if (entering || m.moving) return;
+      if (entering || m.moving || m.layerPress) return;   // (a press on the text layer focuses the element)
       var fromBelow = from && fromOutside && (element.compareDocumentPosition(from) & Node.DOCUMENT_POSITION_FOLLOWING);
       var to = m.dom.control(Module._grove_focus_entry(id, fromBelow ? 1 : 0) >>> 0);
       if (to) moveFocus(to, !canvas);
@@ -342,7 +448,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
       Module._grove_mouse_move(id, -1e6, -1e6);
       Module._grove_mouse_button(id, 0, 0, 0);
     }
-    on(canvas, 'pointermove', function (e) {
+    function canvasMove(e) {
       if (touch && e.pointerId === touch.id) {
         var dy = touch.y - e.clientY;
         if (!touch.moved && Math.abs(dy) > 8) {
@@ -356,8 +462,11 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
         return;
       }
       pointer(e);
-    });
-    on(canvas, 'pointerdown', function (e) {
+    }
+    on(canvas, 'pointermove', canvasMove);
+    function canvasDown(e) {
+      var sel = window.getSelection();   // a press elsewhere ends a selection in the text layer
+      if (sel && sel.rangeCount && m.layer.contains(sel.anchorNode)) sel.removeAllRanges();
       var field = e.pointerType === 'touch' ? null : fieldAt(e);
       if (field) {
         if (document.activeElement !== field) {
@@ -374,8 +483,10 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
       if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
       pointer(e);
       Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
-    });
+    }
+    on(canvas, 'pointerdown', canvasDown);
     on(canvas, 'pointerup', function (e) {
+      if (m.layerPress) return;   // the press began on the text layer: released below
       var tap = touch && touch.id === e.pointerId && !touch.moved;
       var dragged = touch && touch.id === e.pointerId && touch.moved;
       if (touch && touch.id === e.pointerId) touch = null;
@@ -399,6 +510,28 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
       if (touch && touch.id === e.pointerId) touch = null;
       cancelPress();
     });
+    // The text layer: the browser selects (no preventDefault, no capture) while the widget sees
+    // the pointer, the press and the release as on the canvas. Fingers act as on the canvas.
+    on(m.layer, 'pointermove', function (e) { if (e.pointerType !== 'touch') pointer(e); });
+    on(m.layer, 'pointerdown', function (e) {
+      if (e.pointerType === 'touch') return canvasDown(e);   // captured by the canvas from here
+      m.layerPress = true;
+      if (!focused()) {
+        entering = true;   // focused without opening the composer (the browser focuses it too)
+        element.focus({ preventScroll: true });
+        entering = false;
+      }
+      pointer(e);
+      Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
+    });
+    on(window, 'pointerup', function (e) {   // wherever the drag ends
+      if (!m.layerPress || e.pointerType === 'touch') return;
+      m.layerPress = false;
+      pointer(e);
+      Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
+    });
+    on(m.layer, 'wheel', function (e) { wheel(e); }, { passive: false });
+    on(m.layer, 'pointerleave', function () { Module._grove_mouse_leave(id); });
     // Touch screens send pointerleave right after every pointerup: the widget moves the pointer
     // away only once a frame has seen the press and the release (or a tap would press nothing).
     on(canvas, 'pointerleave', function () { Module._grove_mouse_leave(id); });
@@ -411,12 +544,13 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     on(window, 'wheel', function (e) {
       if (!e.defaultPrevented && e.deltaY) m.pageWheelAt = e.timeStamp;
     }, { passive: true });
-    on(canvas, 'wheel', function (e) {
+    function wheel(e) {   // over the canvas, and over the text layer's lines
       if (!e.deltaY || e.ctrlKey) return;   // Ctrl+wheel (and a pinch) zooms the page
       if (e.timeStamp - m.pageWheelAt < GROVE_WHEEL_LATCH_MS) return;
       var px = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * canvas.clientHeight : e.deltaY;
       if (Module._grove_wheel(id, px)) e.preventDefault();
-    }, { passive: false });
+    }
+    on(canvas, 'wheel', wheel, { passive: false });
 
     // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
     function resize() {
@@ -551,5 +685,8 @@ Module.groveStats = function (id) {
   return {
     frames: m.frames, scrollY: m.scrollY, scrollMax: m.scrollMax, editing: m.editingId, focused: m.focusedId,
     wantText: m.editingId !== 0, text: text, wasmBytes: HEAPU8.buffer.byteLength,
+    // The text layer: its lines now, how many changes frames made to it so far, and the time
+    // spent making them (ms, the script's part; the browser's style and layout come after).
+    textLayer: { lines: m.spans.size, writes: m.layerWrites, ms: m.layerMs },
   };
 };

@@ -112,6 +112,15 @@ var GROVE_VIEW_CSS = [
     'color:var(--grove-text);caret-color:var(--grove-text);font:var(--grove-field-font)/var(--grove-field-line) var(--grove-font);' +
     'color-scheme:var(--grove-scheme)}',
   '.grove-view textarea.grove-editing::placeholder{color:var(--grove-muted);opacity:1}',
+  // The text layer over the canvas (platform.js): the post bodies' lines as transparent text,
+  // each where and as wide as the canvas draws it; only the lines take the pointer.
+  '.grove-text-layer{position:absolute;left:0;top:0;right:0;bottom:0;overflow:hidden;pointer-events:none;' +
+    'font-family:var(--grove-font);-webkit-text-size-adjust:none;text-size-adjust:none}',
+  '.grove-text-layer>div{position:absolute;left:0;top:0;right:0}',
+  '.grove-text-layer span{position:absolute;white-space:pre;color:transparent;transform-origin:0 0;margin:0;padding:0;' +
+    'pointer-events:auto;cursor:text}',
+  '.grove-text-layer span::selection{background:var(--grove-selection-bg);color:transparent}',
+  '.grove-text-layer.grove-hand span{cursor:pointer}',
   // The view as the widget (no WebGL 2, forced colours): plain HTML.
   '.grove-view.grove-html{height:auto;overflow:auto;max-height:var(--grove-max-height,none);box-sizing:border-box;padding:12px 14px;' +
     'border-radius:8px;background:var(--grove-bg);color:var(--grove-text);font:1em/1.45 var(--grove-font);color-scheme:var(--grove-scheme)}',

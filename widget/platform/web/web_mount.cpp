@@ -1,6 +1,7 @@
 #include "web_mount.hpp"
 
 #include <GLES3/gl3.h>            // glViewport, glClear
+#include <cmath>                  // std::round
 #include <cstdio>                 // std::snprintf
 #include <emscripten/eventloop.h> // emscripten_set_timeout
 #include <emscripten/html5.h>     // WebGL contexts, requestAnimationFrame
@@ -280,6 +281,12 @@ void WebMount::send_style() {
     vars["--grove-link"] = css_colour(p.link);
     vars["--grove-focus"] = css_colour(p.focus_ring);
     vars["--grove-selection"] = css_colour(p.selection);
+    {   // selected text in the text layer: the selection colour at 35% over the glyphs (as in fields)
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "rgba(%u,%u,%u,0.35)", (p.selection >> 16) & 0xFFu, (p.selection >> 8) & 0xFFu,
+                      p.selection & 0xFFu);
+        vars["--grove-selection-bg"] = buf;
+    }
     vars["--grove-chip-bg"] = css_colour(p.chip_bg);
     vars["--grove-chip-text"] = css_colour(p.chip_text);
     vars["--grove-warning-bg"] = css_colour(p.warning_bg);
@@ -526,6 +533,20 @@ void WebMount::draw(double time_ms) {
     }
     report.view_ops = o.view_ops;
     report.view_focus = o.view_focus;
+    if (canvas_) {   // the text layer: sent only when a line came, went, moved or changed
+        const TextPort& port = app_->text_port();
+        auto css = [this](float v) { return std::round(v / dpr_ * 100.0f) / 100.0f; };
+        Json lines = Json::array();
+        for (const ui::SelectLine& l : o.select_lines)
+            lines.push_back(Json::array({l.key, l.text, css(l.x), css(l.y), css(l.w), css(l.h),
+                                         css(port.metrics(l.style).font_px), l.style.strong ? 600 : 400, l.rtl,
+                                         l.end == ' ' ? 0 : 1}));
+        std::string layer = dump(lines);
+        if (layer != text_layer_) {
+            text_layer_ = std::move(layer);
+            report.text_layer = text_layer_;
+        }
+    }
     js_frame_done(id_, report);
     if (!o.open_url.empty()) js_open_url(o.open_url);
 
