@@ -391,6 +391,11 @@ try {
     const runs = [];
     try {
       for (let i = 0; i < ROUNDS; i++) runs.push(await round(browser, c.product, c.url, { ...c, scroll: i >= ROUNDS - SCROLL_ROUNDS }));
+    } catch (e) {
+      // One case failing (a peer's client that changed, a timeout) leaves the others' rows.
+      result.rows.push({ product: c.product, version: c.version, n: c.n, pagination: c.pagination, failed: String(e.message || e).split('\n')[0] });
+      log(`${c.product} N=${c.n} ${c.pagination}: FAILED ${result.rows.at(-1).failed}`);
+      continue;
     } finally { await browser.close(); }
     const s = { product: c.product, version: c.version, n: c.n, pagination: c.pagination, ...summarise(runs) };
     result.rows.push(s);

@@ -111,6 +111,7 @@ else {
   const mb = (n) => (n === null || n === undefined ? 'n/a' : `${(n / 1e6).toFixed(1)} MB`);
   for (const r of pc.rows) {
     const name = r.product === 'grove' ? 'Grove' : `${r.product}${r.version ? '@' + r.version : ''}`;
+    if (r.failed) { missing(`2. ${name}, ${int(r.n)} comments, ${r.pagination}`, `failed: ${r.failed}`); continue; }
     const m = r.memory;
     row(`2. ${name}, ${int(r.n)} comments, ${r.pagination}: ${int(r.shown)} shown`,
       `first render ${ms(r.first_render_ms)}${r.all_shown_ms ? ` (all ${int(r.n)} shown ${ms(r.all_shown_ms)})` : ''}; ` +
