@@ -281,7 +281,7 @@ async function scrollFrames(page, focusSel) {
 
 async function memory(page, cdp, groveSel) {
   await cdp.send('HeapProfiler.collectGarbage');
-  await page.waitForTimeout(200);
+  await page.waitForTimeout(100);
   const heap = await cdp.send('Runtime.getHeapUsage');
   await cdp.send('Performance.enable');
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -321,9 +321,9 @@ async function round(browser, kind, url, opts) {
       r.all_shown_ms = await page.waitForFunction((src) => { const e = window.__groveEvents.find((0, eval)(src)); return e ? e.t : false; }, FRESH.toString(), { timeout: 60000, polling: 50 }).then((h) => h.jsonValue());
       r.shown = await page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState().posts.length);
     } else {
-      // Settled: the list's count unchanged for 500 ms.
+      // Settled: the list's count unchanged for 300 ms.
       let last = -1, same = 0;
-      for (let i = 0; i < 200 && same < 5; i++) {
+      for (let i = 0; i < 300 && same < 3; i++) {
         const c = await page.locator(opts.selector).count();
         same = c === last ? same + 1 : 0; last = c;
         await page.waitForTimeout(100);
