@@ -103,6 +103,23 @@ if (!ss || ss.failed) {
   }
 }
 
+
+// 2. Peers' clients: Waline and Artalk against a stub of their list APIs, Grove against its server
+const pc = json('peer_clients.json');
+if (!pc || pc.failed) missing("2. peers' clients", pc ? 'peer_clients.mjs failed (see peer_clients.log)' : 'not run');
+else {
+  const mb = (n) => (n === null || n === undefined ? 'n/a' : `${(n / 1e6).toFixed(1)} MB`);
+  for (const r of pc.rows) {
+    const name = r.product === 'grove' ? 'Grove' : `${r.product}${r.version ? '@' + r.version : ''}`;
+    if (r.failed) { missing(`2. ${name}, ${int(r.n)} comments, ${r.pagination}`, `failed: ${r.failed}`); continue; }
+    const m = r.memory;
+    row(`2. ${name}, ${int(r.n)} comments, ${r.pagination}: ${int(r.shown)} shown`,
+      `first render ${ms(r.first_render_ms)}${r.all_shown_ms ? ` (all ${int(r.n)} shown ${ms(r.all_shown_ms)})` : ''}; ` +
+      `scrolling frame median ${r.scroll.median.toFixed(1)} ms, p95 ${r.scroll.p95.toFixed(1)} ms; JS heap ${mb(m.js_heap)}` +
+      (m.wasm ? ` + wasm ${mb(m.wasm)} + GPU text ${mb(m.gpu_text)}` : '') + `; renderer process ${mb(m.renderer_private)}, GPU process ${mb(m.gpu_private)}`,
+      'context');
+  }
+}
 // 3. Rendering
 const frame = text('frame.txt');
 // Columns: posts, view (on/off), rows, open, steady, steady p95, scroll, rebuild, drawn, view nodes, view li.

@@ -2,8 +2,8 @@
 # ./grove bench: every benchmark in one run, side by side on this machine, then ONE markdown
 # table (figure | value | target | pass/fail), printed and written to $B/bench/results.md (JSON
 # of each part in $B/bench/results/).
-#   1 payload   2 startup   3 rendering   4 server   5 sync   6 transport (many connections,
-#   event streams, the load test)
+#   1 payload   2 startup (and the peers' clients doing the same work: "peers")   3 rendering
+#   4 server   5 sync   6 transport (many connections, event streams, the load test)
 # Installs what it needs (wrk, nginx-light; the peers' npm packages into $B/bench/peers, which
 # git ignores), builds the widget (Release wasm) and a Release grove-server in $B/bench/native,
 # starts its own servers on free loopback ports and stops them by PID.
@@ -20,7 +20,7 @@ RES="$OUTDIR/results"
 ROUNDS=${BENCH_ROUNDS:-3}
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 POSTS=${BENCH_POSTS:-10000}
-ONLY=${BENCH_ONLY:-"payload startup render server sync transport"}
+ONLY=${BENCH_ONLY:-"payload startup peers render server sync transport"}
 JOBS=$(nproc 2>/dev/null || echo 2)
 [ "$JOBS" -gt 2 ] && JOBS=2
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -48,13 +48,14 @@ part_files() {
   case $1 in
     payload) echo payload ;;
     startup|sync) echo startup_sync ;;
+    peers) echo peer_clients ;;
     render) echo frame idle dom_list ;;
     server) echo server ;;
     transport) echo transport ;;
   esac
 }
 for part in $ONLY; do for f in $(part_files "$part"); do rm -f "$RES/$f".*; done; done
-if wants payload; then
+if wants payload || wants peers; then
   step "setup: peer widgets from npm into $OUTDIR/peers (@waline/client, artalk, twikoo)"
   cp bench/peers/package.json "$OUTDIR/peers/package.json"
   if [ ! -f "$OUTDIR/peers/node_modules/.package-lock.json" ] || \
@@ -101,6 +102,10 @@ fi
 if wants startup || wants sync; then
   step "2/5 + 5/5 startup and sync in Chromium ($POSTS posts seeded, $ROUNDS rounds)"
   run_part startup_sync node bench/startup_sync.mjs --out "$RES/startup_sync.json" --posts "$POSTS" --rounds "$ROUNDS"
+fi
+if wants peers; then
+  step "2/5 peers' clients: Waline and Artalk against a stub of their APIs, Grove, 100 and 1,000 comments"
+  run_part peer_clients node bench/peer_clients.mjs --peers "$OUTDIR/peers" --out "$RES/peer_clients.json" --rounds "$ROUNDS"
 fi
 if wants render; then
   step "3/5 rendering: widget frame CPU time (native, headless ImGui)"
