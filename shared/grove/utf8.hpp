@@ -18,6 +18,8 @@ std::string trim(std::string_view utf8);
 // Decodes the code point at utf8[i]: its length in bytes, or 0 when the bytes there are not
 // strict UTF-8 (then cp is unspecified).
 std::size_t decode_code_point(std::string_view utf8, std::size_t i, std::uint32_t& cp);
+// Appends the UTF-8 bytes of a code point (at most U+10FFFF; the caller rules out surrogates).
+void append_utf8(std::string& out, std::uint32_t cp);
 // The white space trim() removes.
 bool is_unicode_space(std::uint32_t cp);
 // The longest prefix of valid UTF-8 with at most max_code_points code points.
