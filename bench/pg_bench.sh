@@ -5,7 +5,8 @@
 #   full) and on PostgreSQL (a cluster of its own in WORKDIR, fsync on: durable like SQLite full);
 #   cross-instance delivery: 100 event streams on instance A, writes on instance B of the same
 #   database, p50/p99 from a write's sending to its event (grove_events_bench --write-port).
-#   bench/pg_bench.sh [WORKDIR, default build/bench/pg] [seconds per run, default 5]
+#   bench/pg_bench.sh [WORKDIR, default build/bench/pg] [seconds per run, default 5] [JSON out]
+# With a third argument it also writes the figures as JSON there (./grove bench's report reads it).
 # Needs GROVE_SERVER_BINARY and GROVE_EVENTS_BENCH (default: build/native paths), wrk, and
 # PostgreSQL's programs (Debian's postgresql). As root the cluster runs as the postgres user.
 # Every process it starts is stopped by its PID, also when interrupted.
@@ -13,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${1:-build/bench/pg}
 DURATION=${2:-5}
+JSON_OUT=${3:-}
 SERVER=${GROVE_SERVER_BINARY:-build/native/server-stub/grove-server}
 EVENTS=${GROVE_EVENTS_BENCH:-build/native/bench/grove_events_bench}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -111,3 +113,9 @@ printf '| %-44s | %12s | %12s |\n' "--------------------------------------------
 printf '| %-44s | %12s | %12s |\n' "POST create/s across 100 modules" "$SQLITE_100" "$PG_100"
 printf '| %-44s | %12s | %12s |\n' "POST create/s into one module" "$SQLITE_1" "$PG_1"
 printf '\ncross-instance delivery (write on B, event on A, 100 streams x 30 writes): %s\n' "$CROSS"
+
+if [ -n "$JSON_OUT" ]; then   # requests/s as the table shows them ("768", or "768 (3 non-2xx)")
+  case "$CROSS" in \{*) cross_json=$CROSS ;; *) cross_json=null ;; esac
+  printf '{"seconds": %s, "sqlite_100": "%s", "sqlite_1": "%s", "pg_100": "%s", "pg_1": "%s", "cross": %s}\n' \
+    "$DURATION" "$SQLITE_100" "$SQLITE_1" "$PG_100" "$PG_1" "$cross_json" >"$JSON_OUT"
+fi

@@ -214,6 +214,20 @@ else {
     'p99 <= 50 ms', verdict(l.p99_ms <= 50 && l.errors === 0));
 }
 
+// 7. SQLite against PostgreSQL, and delivery across two instances on one database
+const pg = json('postgres.json');
+if (!pg || pg.failed) missing('7. PostgreSQL', pg ? 'pg_bench.sh failed (see postgres.log)' : 'not run');
+else {
+  const rate = (x) => `${x} POST/s`;
+  row(`7. POST create across 100 modules, wrk -t2 -c32, ${pg.seconds} s: SQLite (full) / PostgreSQL`,
+    `${rate(pg.sqlite_100)} / ${rate(pg.pg_100)}`, 'PostgreSQL >= 1,000/s', verdict(parseFloat(pg.pg_100) >= 1000));
+  row('7. POST create into one module: SQLite (full) / PostgreSQL', `${rate(pg.sqlite_1)} / ${rate(pg.pg_1)}`, 'context');
+  const c = pg.cross;
+  if (!c) missing('7. cross-instance delivery', 'grove_events_bench not built');
+  else row(`7. cross-instance delivery: write on B, event on A (${c.listeners} streams, ${c.writes} writes, ${c.missed} missed)`,
+    `p50 ${c.p50_ms.toFixed(1)} ms, p99 ${c.p99_ms.toFixed(1)} ms`, 'p99 <= 100 ms', verdict(c.p99_ms <= 100 && c.missed === 0));
+}
+
 const head = `Grove benchmarks, ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; ${cpus().length} cores ` +
   `(${cpus()[0] ? cpus()[0].model.trim() : 'unknown CPU'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end. ` +
   'The machine is shared and noisy: compare figures measured side by side in this run, not across runs.';

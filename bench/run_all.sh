@@ -20,7 +20,7 @@ RES="$OUTDIR/results"
 ROUNDS=${BENCH_ROUNDS:-3}
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}
 POSTS=${BENCH_POSTS:-10000}
-ONLY=${BENCH_ONLY:-"payload startup peers render server sync transport"}
+ONLY=${BENCH_ONLY:-"payload startup peers render server sync transport postgres"}
 JOBS=$(nproc 2>/dev/null || echo 2)
 [ "$JOBS" -gt 2 ] && JOBS=2
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -132,6 +132,11 @@ if wants server; then
   rm -rf "$OUTDIR/server-work"
 fi
 
+if wants postgres; then
+  step "7 PostgreSQL: POST create/s on SQLite (full) and PostgreSQL, 100 modules and one; cross-instance delivery"
+  run_part postgres bench/pg_bench.sh "$OUTDIR/pg-work" "$SECONDS_PER_RUN" "$RES/postgres.json"
+  rm -rf "$OUTDIR/pg-work"
+fi
 if wants transport; then
   step "6/6 transport: feed at 32/400/2,000 connections, 10,000 idle streams, fan-out to 2,000, load test"
   run_part transport bench/transport_bench.sh "$RES/transport.json" "$OUTDIR/transport-work" "$SECONDS_PER_RUN" \
