@@ -824,3 +824,24 @@ TEST_CASE("sync: a flag waits for its Undo - undone, nothing is sent - kept, it 
     CHECK(count_requests(*dan, "POST", "/flags") == 1);
     CHECK(b_dan.storage.modules["m1"].outbox.empty());
 }
+
+TEST_CASE("sync: only the widget that shows the page's spotlight line fetches it") {
+    World w;
+    auto& b = w.browser();
+    SyncOptions quiet = w.options();
+    quiet.spotlight = false;   // another widget of the page shows the line
+    auto ann = w.tab(b, kAnn, quiet);
+    w.loop.advance(100);
+    settle(w, *ann);
+    ann->engine->sync_now();
+    settle(w, *ann);
+    CHECK(count_requests(*ann, "GET", "/spotlight") == 0);
+    // The widget that showed it went away: this one shows the line now, and fetches it once.
+    ann->engine->want_spotlight(true);
+    settle(w, *ann);
+    CHECK(count_requests(*ann, "GET", "/spotlight") == 1);
+    ann->engine->want_spotlight(true);
+    ann->engine->sync_now();
+    settle(w, *ann);
+    CHECK(count_requests(*ann, "GET", "/spotlight") == 1);   // then every few minutes, as before
+}

@@ -131,6 +131,9 @@ public:
     // (Both act on every refused write of that post: the person sees them as one.)
     virtual void retry(std::uint64_t write) = 0;
     virtual void discard(std::uint64_t write) = 0;
+    // Whether this widget shows the spotlight (the page shows it once, in one widget): the others
+    // need not fetch it. Wanted again, it is fetched at the next cycle.
+    virtual void want_spotlight(bool wanted) { (void)wanted; }
     // Asks for a fresh flag queue (curators), e.g. when the Flags view opens.
     virtual void refresh_flags() = 0;
 

@@ -53,6 +53,7 @@ struct SyncOptions {
     std::int64_t backoff_cap_ms = 60000;
     int page_limit = 500;                      // posts per changes-feed page (api.md allows 1..1000)
     int spotlight_days = 7;
+    bool spotlight = true;                     // fetch the spotlight (this widget shows the page's line)
     std::int64_t spotlight_every_ms = 5 * 60 * 1000;
     std::int64_t check_ins_every_ms = 5 * 60 * 1000;   // how often GET /me/check-ins is asked
     std::int64_t resources_every_ms = 60 * 1000;       // how often the module's shelf is asked
@@ -103,6 +104,7 @@ public:
     void retry(std::uint64_t write) override;
     void discard(std::uint64_t write) override;
     void refresh_flags() override;
+    void want_spotlight(bool wanted) override;
     bool flag_undoable(const std::string& id) const override;
     bool undo_flag(const std::string& id) override;
     const std::vector<Post>& check_ins() const override { return check_ins_; }

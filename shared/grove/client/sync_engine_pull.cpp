@@ -152,9 +152,10 @@ void SyncEngine::bodies_phase() {
 }
 
 // The spotlight changes rarely: fetched at most every few minutes, kept in the cache for offline.
+// Only the widget that shows the page's one spotlight line fetches it (want_spotlight).
 void SyncEngine::spotlight_phase() {
     const std::int64_t now = ports_.timers->now_ms();
-    if (spotlight_at_ms_ && now - spotlight_at_ms_ < options_.spotlight_every_ms) {
+    if (!options_.spotlight || (spotlight_at_ms_ && now - spotlight_at_ms_ < options_.spotlight_every_ms)) {
         flags_phase();
         return;
     }

@@ -487,6 +487,14 @@ void SyncEngine::discard(std::uint64_t write) {
     emit_sync();
 }
 
+void SyncEngine::want_spotlight(bool wanted) {
+    if (wanted == options_.spotlight) return;
+    options_.spotlight = wanted;
+    if (!wanted) return;
+    spotlight_at_ms_ = 0;   // what was fetched before may be old
+    request_cycle(false);
+}
+
 void SyncEngine::refresh_flags() {
     flags_wanted_ = true;
     request_cycle(true);

@@ -99,6 +99,7 @@ std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig
     options.api = config.api;
     options.module = config.module;
     options.module_title = config.title;
+    options.spotlight = config.spotlight;
     auto engine = std::make_unique<SyncEngine>(std::move(options), std::move(p));
     ports->watch.start(engine.get());   // online and visible before the first cycle
     ports->hook.expose(mount_id, engine.get());

@@ -189,6 +189,7 @@ void WebMount::set_reduce_motion(bool reduce) {
 void WebMount::set_spotlight(bool on) {
     if (app_->config().spotlight == on) return;
     app_->set_spotlight(on);
+    if (discussion_) discussion_->want_spotlight(on);
     request_frames();
 }
 
