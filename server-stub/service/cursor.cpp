@@ -3,16 +3,15 @@
 #include <cstdio>   // std::snprintf
 
 #include "auth/base64url.hpp"
+#include "grove/hash.hpp"   // fnv1a_32
 
 namespace grove {
 
 namespace {
 
 std::string module_hash(std::string_view module) {
-    std::uint32_t h = 2166136261u;   // FNV-1a, 32 bits: a typo check, not security
-    for (unsigned char c : module) h = (h ^ c) * 16777619u;
-    char buf[9];
-    std::snprintf(buf, sizeof buf, "%08x", h);
+    char buf[9];   // a typo check, not security
+    std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(fnv1a_32(module)));
     return buf;
 }
 

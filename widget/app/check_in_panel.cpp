@@ -55,7 +55,7 @@ void CheckInPanel::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     v.attr(section, "aria-labelledby", v.ref(v.leaf("question", "h2", question)));
     v.attr(v.last(), "dir", "auto");
     if (due->module != d.module()) {
-        const std::string where = "in " + (due->module_title ? *due->module_title : due->module);
+        const std::string where = "in " + module_name(*due);
         ImGui::SetCursorScreenPos(ImVec2(inner_x, ImGui::GetCursorScreenPos().y));
         ui::wrapped_text(ui, kSmall, where.c_str(), inner_w, pal.text_muted);
         v.leaf("where", "p", where);

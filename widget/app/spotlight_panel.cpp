@@ -17,8 +17,6 @@ std::string spotlight_line(std::size_t count) {
     return std::to_string(count) + (count == 1 ? " leader learning this week" : " leader learnings this week");
 }
 
-std::string module_name(const Post& p) { return p.module_title ? *p.module_title : p.module; }
-
 void SpotlightPanel::draw(Ui& ui, const Discussion& d, float width) {
     const std::vector<Post>& posts = d.spotlight();
     if (posts.empty()) return;

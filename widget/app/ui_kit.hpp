@@ -166,6 +166,10 @@ struct SelectLine {
     TextStyle style;
     bool rtl;
     char end;   // what follows it when copied: ' ' (the text wraps on) or '\n' (a paragraph ends)
+    bool operator==(const SelectLine& o) const {
+        return key == o.key && text == o.text && x == o.x && y == o.y && w == o.w && h == o.h && style == o.style &&
+               rtl == o.rtl && end == o.end;
+    }
 };
 void set_select_lines(std::vector<SelectLine>* lines);
 // While one lives, wrapped text drawn through this kit is selectable, its lines keyed `owner`.

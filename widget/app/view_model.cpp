@@ -25,6 +25,8 @@ std::string_view kind_label(Kind kind) {
     return "Insight";
 }
 
+std::string module_name(const Post& p) { return p.module_title ? *p.module_title : p.module; }
+
 bool shows_kind_chip(const Post& p) { return !p.parent_id && p.kind != Kind::insight; }
 
 namespace {
@@ -103,15 +105,6 @@ std::string initials(std::string_view name) {
     }
     if (firsts.empty()) return {};
     return firsts.size() == 1 ? firsts.front() : firsts.front() + firsts.back();
-}
-
-std::uint32_t stable_hash(std::string_view text) {
-    std::uint32_t h = 2166136261u;
-    for (unsigned char c : text) {
-        h ^= c;
-        h *= 16777619u;
-    }
-    return h;
 }
 
 std::string_view role_badge(Role role) {

@@ -18,6 +18,7 @@
 #include <vector>       // std::vector
 
 #include "grove/client/discussion.hpp"
+#include "grove/hash.hpp"   // fnv1a_32
 
 namespace grove {
 
@@ -32,8 +33,10 @@ bool shows_kind_chip(const Post& post);
 // "Zoë Ångström" -> "ZÅ", "李 小龍" -> "李小", "Madonna" -> "M". Words that start with something
 // other than a letter or digit (an emoji, punctuation) are skipped; "" when no word is left.
 std::string initials(std::string_view name);
-// A stable number for an author id (FNV-1a), which picks the avatar's colour.
-std::uint32_t stable_hash(std::string_view text);
+// A stable number for an author id, which picks the avatar's colour.
+inline std::uint32_t stable_hash(std::string_view text) { return fnv1a_32(text); }
+// Where a post was written, for people: the module's title, or its key when it has none.
+std::string module_name(const Post& post);
 // The badge shown next to an author's name; empty for learners.
 std::string_view role_badge(Role role);          // "Leader", "Curator", "Admin"
 // Kinds offered by the composer to this role, in chip order.

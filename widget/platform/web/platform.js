@@ -530,7 +530,7 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
       pointer(e);
       Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
     });
-    on(m.layer, 'wheel', function (e) { wheel(e); }, { passive: false });
+    on(m.layer, 'wheel', wheel, { passive: false });
     on(m.layer, 'pointerleave', function () { Module._grove_mouse_leave(id); });
     // Touch screens send pointerleave right after every pointerup: the widget moves the pointer
     // away only once a frame has seen the press and the release (or a tap would press nothing).

@@ -534,7 +534,10 @@ void WebMount::draw(double time_ms) {
     }
     report.view_ops = o.view_ops;
     report.view_focus = o.view_focus;
-    if (canvas_) {   // the text layer: sent only when a line came, went, moved or changed
+    // The text layer: sent only when a line came, went, moved or changed (or the pixel ratio did).
+    if (canvas_ && (o.select_lines != sent_lines_ || dpr_ != sent_lines_dpr_)) {
+        sent_lines_ = o.select_lines;
+        sent_lines_dpr_ = dpr_;
         const TextPort& port = app_->text_port();
         auto css = [this](float v) { return std::round(v / dpr_ * 100.0f) / 100.0f; };
         Json lines = Json::array();
@@ -542,11 +545,7 @@ void WebMount::draw(double time_ms) {
             lines.push_back(Json::array({l.key, l.text, css(l.x), css(l.y), css(l.w), css(l.h),
                                          css(port.metrics(l.style).font_px), l.style.strong ? 600 : 400, l.rtl,
                                          l.end == ' ' ? 0 : 1}));
-        std::string layer = dump(lines);
-        if (layer != text_layer_) {
-            text_layer_ = std::move(layer);
-            report.text_layer = text_layer_;
-        }
+        report.text_layer = dump(lines);
     }
     js_frame_done(id_, report);
     if (!o.open_url.empty()) js_open_url(o.open_url);

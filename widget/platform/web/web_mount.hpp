@@ -98,7 +98,10 @@ private:
     FrameHold save_hold_{this, 100};     // frames wait while a new post is saved
     double last_time_ms_ = 0;
     bool first_frame_done_ = false;
-    std::string text_layer_;   // the text layer last sent (FrameReport::text_layer)
+    // The text layer as last sent (FrameReport::text_layer): a frame with the same lines at the
+    // same pixel ratio sends nothing and serializes nothing.
+    std::vector<ui::SelectLine> sent_lines_;
+    float sent_lines_dpr_ = 0;
     bool ready_sent_ = false; // grove:ready waits for the cache; frames are drawn until then
     bool visible_ = true;
     bool dirty_ = false;      // something changed while hidden: draw when shown
