@@ -35,7 +35,6 @@ const SIZES = (arg('sizes', '100,1000')).split(',').map(Number);
 const ONLY = arg('only', 'grove,waline,artalk').split(',');
 if (!OUT) { console.error('usage: peer_clients.mjs --peers DIR --out FILE [--rounds 3]'); process.exit(2); }
 const log = (s) => console.log(`  ${s}`);
-const median = (xs) => { const s = xs.filter((x) => x !== null && x !== undefined).sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : null; };
 const started = Date.now();
 
 // Grove's pages: a copy of the host page with one page per N (the server serves its --site-dir).
@@ -43,11 +42,14 @@ const ROOT = resolve(import.meta.dirname, '..');
 const siteSrc = process.env.GROVE_SITE_DIR || join(ROOT, 'host-page');
 const site = mkdtempSync(join(tmpdir(), 'grove-peer-site-'));
 cpSync(siteSrc, site, { recursive: true });
-const indexHtml = readFileSync(join(site, 'index.html'), 'utf8');
+// At the widget's default height (a 640 px box that scrolls inside), not the demo page's "none":
+// Grove's scrolling row measures the widget scrolling its posts itself.
+const indexHtml = readFileSync(join(site, 'index.html'), 'utf8').replace(/\s*data-grove-height="none"/, '');
 for (const n of SIZES) writeFileSync(join(site, `peers-${n}.html`), indexHtml.replaceAll('fire-safety-101', `peers-${n}`));
 process.env.GROVE_SITE_DIR = site;
 const { startServer, launchBrowser, recordGroveEvents } = await import('../tests/browser/lib/harness.mjs');
 const { seedPosts } = await import('./lib/seed.mjs');
+const { median, wheelFrames, heapAfterGc } = await import('./lib/measure.mjs');
 
 // ---- The comments: what seed.mjs seeds, as each peer's server would answer them.
 const WORDS = 'extinguisher exit alarm drill label class smoke door stairs assembly point warden check weekly'.split(' ');
@@ -259,33 +261,15 @@ async function scrollFrames(page, focusSel) {
   await page.waitForTimeout(300);
   // How far the list went: the page's scroll position, or the widget's own (Grove scrolls inside).
   const pos = () => (focusSel ? page.locator(focusSel).evaluate((el) => el.groveDebug.stats().scrollY) : page.evaluate(() => window.scrollY));
-  const y0 = await pos();
-  await page.evaluate(() => {
-    window.__deltas = []; window.__stopRaf = false;
-    let last = null;
-    const step = (now) => { if (last !== null) window.__deltas.push(now - last); last = now; if (!window.__stopRaf) requestAnimationFrame(step); };
-    requestAnimationFrame(step);
-  });
-  let deepest = 0;
-  const t0 = Date.now();
-  for (let i = 0; i < 120; i++) {
-    await page.mouse.wheel(0, i < 60 ? 40 : -40);
-    await page.waitForTimeout(16);
-    if (i === 59) deepest = await pos();
-  }
-  const deltas = await page.evaluate(() => { window.__stopRaf = true; return window.__deltas; });
-  const s = [...deltas].sort((a, b) => a - b);
-  return { median: median(deltas), p95: s[Math.floor((s.length - 1) * 0.95)], over_50ms: deltas.filter((d) => d > 50).length,
-    frames: deltas.length, scrolled_px: deepest - y0, wheel_s: (Date.now() - t0) / 1000 };
+  return wheelFrames(page, pos);
 }
 
 async function memory(page, cdp, groveSel) {
-  await cdp.send('HeapProfiler.collectGarbage');
+  const jsHeap = await heapAfterGc(cdp);
   await page.waitForTimeout(100);
-  const heap = await cdp.send('Runtime.getHeapUsage');
   await cdp.send('Performance.enable');
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const out = { js_heap: heap.usedSize, js_heap_total: metrics.JSHeapTotalSize, dom_nodes: metrics.Nodes };
+  const out = { js_heap: jsHeap, js_heap_total: metrics.JSHeapTotalSize, dom_nodes: metrics.Nodes };
   if (groveSel) {
     const st = await page.locator(groveSel).evaluate((el) => el.groveDebug.stats());
     out.wasm = st.wasmBytes; out.gpu_text = st.text && st.text.gpuBytes;
