@@ -71,6 +71,7 @@ struct Totals {
     std::mutex mutex;
     std::vector<std::string> error_samples;
     std::vector<double> latencies_ms;
+    std::vector<double> read_latencies_ms, write_latencies_ms;   // the same, by kind
 
     void error(const std::string& what) {
         errors++;
@@ -108,6 +109,10 @@ public:
         token_ = sign_token(TokenClaims{record_.user, "Load " + std::to_string(index), role, exp, {}, {}}, kSecret);
         client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
         client_->set_keep_alive(true);
+        // Browsers send a request's headers and body without waiting (no Nagle's algorithm).
+        // cpp-httplib writes them separately, so without this every POST would wait for the
+        // server's delayed ACK (40 ms) before its body went out.
+        client_->set_tcp_nodelay(true);
         client_->set_connection_timeout(5, 0);
         client_->set_read_timeout(15, 0);   // the sync engine's request timeout
         client_->set_write_timeout(15, 0);
@@ -139,6 +144,7 @@ private:
             if (res || attempt == 3) {
                 std::lock_guard lock(totals_.mutex);
                 totals_.latencies_ms.push_back(ms);
+                (method == "GET" ? totals_.read_latencies_ms : totals_.write_latencies_ms).push_back(ms);
                 return res;
             }
             totals_.resent++;
@@ -406,9 +412,14 @@ int main(int argc, char** argv) {
     const bool rss_judged = first_half_samples >= 10 && second_half_samples >= 10;
     const bool rss_stable = rss_judged && second_half_peak <= first_half_peak + first_half_peak / 4 + 8 * 1024;
 
-    std::vector<double> lat = totals.latencies_ms;
-    std::sort(lat.begin(), lat.end());
-    auto pct = [&](double q) { return lat.empty() ? 0.0 : lat[static_cast<std::size_t>(q * (lat.size() - 1))]; };
+    auto sorted = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const std::vector<double> lat = sorted(totals.latencies_ms), reads = sorted(totals.read_latencies_ms),
+                              writes = sorted(totals.write_latencies_ms);
+    auto pct_of = [](const std::vector<double>& v, double q) { return v.empty() ? 0.0 : v[static_cast<std::size_t>(q * (v.size() - 1))]; };
+    auto pct = [&](double q) { return pct_of(lat, q); };
     const int stop_status = server->stop();
 
     std::printf("requests: %ld (%.0f/s); pulls %ld; writes %ld: %ld acknowledged, %ld rate-limited (429), %ld on "
@@ -416,6 +427,8 @@ int main(int argc, char** argv) {
                 totals.requests.load(), totals.requests / elapsed, totals.pulls.load(), totals.writes.load(),
                 totals.acknowledged.load(), totals.rate_limited.load(), totals.under_review.load(), totals.resent.load());
     std::printf("latency ms: p50 %.1f  p99 %.1f  max %.1f\n", pct(0.5), pct(0.99), pct(1.0));
+    std::printf("latency ms by kind: reads p50 %.1f p99 %.1f; writes p50 %.1f p99 %.1f\n", pct_of(reads, 0.5),
+                pct_of(reads, 0.99), pct_of(writes, 0.5), pct_of(writes, 0.99));
     std::printf("server RSS KiB: start %ld, peak while the first half of the requests was served %ld (%d samples), "
                 "the second half %ld (%d samples), end %ld (%s); requests served: RSS KiB:",
                 rss_start, first_half_peak, first_half_samples, second_half_peak, second_half_samples, rss_end,
