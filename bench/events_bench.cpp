@@ -11,6 +11,16 @@
 //                            every stream (p50, p99, max over all N x W deliveries); with
 //                            --write-port P2 the writes go to another instance on the same
 //                            database (cross-instance delivery, bench/pg_bench.sh)
+//   --paced N --rate R --path P --seconds S
+//                            hold N keep-alive connections that together send R GET P
+//                            requests a second, evenly spread (an open loop: each connection
+//                            sends on its own schedule, as N learners' pages would); the
+//                            latency of each request counts from when it was due, so an answer
+//                            that comes late also delays the requests queued behind it in the
+//                            figure (no coordinated omission). Prints p50/p99/max, errors and
+//                            the rate reached. wrk's closed loop can't show this: with N
+//                            connections each waiting for its answer, mean latency is N divided
+//                            by the requests/s (Little's law), whatever the server does.
 // Common: --port P --token T --pid PID (the server's, for /proc) [--module M]
 // The streams live on one Boost.Asio event loop; the writes go out from a second thread over a
 // plain blocking socket, so a slow write never holds up the reading.
@@ -18,16 +28,18 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
 #include <unistd.h>   // sysconf
 
 #include <algorithm>  // std::sort
+#include <cctype>     // std::tolower
 #include <atomic>     // std::atomic
 #include <chrono>     // std::chrono
 #include <cstdio>     // std::printf
-#include <cstdlib>    // std::atoi
+#include <cstdlib>    // std::atoi, std::strtoull
 #include <fstream>    // std::ifstream
 #include <functional> // std::function
 #include <iterator>   // std::istreambuf_iterator
@@ -57,6 +69,9 @@ struct Options {
     int gap_ms = 300;
     bool keepalive = false;
     int open_limit_s = 60;
+    int paced = 0;
+    int rate = 0;
+    std::string path;
 };
 
 long rss_kib(int pid) {
@@ -174,6 +189,90 @@ std::vector<std::shared_ptr<Stream>> open_streams(asio::io_context& io, const Op
     return streams;
 }
 
+// One keep-alive connection sending GET --path on its own schedule (run_paced).
+struct Paced : std::enable_shared_from_this<Paced> {
+    struct Results {
+        std::vector<double> latencies_ms;
+        long sent = 0, answered = 0, non200 = 0, errors = 0;
+    };
+    Paced(asio::io_context& io, const Options& o, Results& r) : socket(io), timer(io), options(o), results(r) {}
+    tcp::socket socket;
+    asio::steady_timer timer;
+    const Options& options;
+    Results& results;
+    std::string request;
+    std::string in;
+    char buf[65536];
+    Clock::time_point next, due, measure_from, end;
+    Clock::duration period{};
+
+    void start(const tcp::endpoint& server) {
+        request = "GET " + options.path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + options.token + "\r\n\r\n";
+        socket.async_connect(server, [self = shared_from_this()](boost::system::error_code ec) {
+            if (ec) {
+                ++self->results.errors;
+                return;
+            }
+            self->socket.set_option(tcp::no_delay(true), ec);
+            self->schedule();
+        });
+    }
+
+    void schedule() {
+        if (next >= end) {
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            return;
+        }
+        timer.expires_at(next);
+        timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+            if (!ec) self->send();
+        });
+    }
+
+    void send() {
+        due = next;
+        next += period;
+        ++results.sent;
+        asio::async_write(socket, asio::buffer(request), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+            if (ec) {
+                ++self->results.errors;
+                return;
+            }
+            self->read();
+        });
+    }
+
+    // Reads until one whole answer (headers and Content-Length bytes of body) is in.
+    void read() {
+        socket.async_read_some(asio::buffer(buf), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+            if (ec) {
+                ++self->results.errors;
+                return;
+            }
+            self->in.append(self->buf, n);
+            const std::size_t head_end = self->in.find("\r\n\r\n");
+            if (head_end == std::string::npos) return self->read();
+            std::string head = self->in.substr(0, head_end);
+            for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            const std::size_t length_at = head.find("\r\ncontent-length:");
+            if (length_at == std::string::npos) {   // chunked or no body length: not what grove-server sends
+                ++self->results.errors;
+                return;
+            }
+            const std::size_t total = head_end + 4 + std::strtoull(head.c_str() + length_at + 17, nullptr, 10);
+            if (self->in.size() < total) return self->read();
+            const auto now = Clock::now();
+            ++self->results.answered;
+            if (head.rfind("http/1.1 200", 0) != 0) ++self->results.non200;
+            if (self->due >= self->measure_from)
+                self->results.latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - self->due).count());
+            self->in.erase(0, total);
+            self->schedule();
+        });
+    }
+};
+
 // POSTs one post over a fresh blocking connection; returns its rev (-1 on failure).
 long long write_post(const Options& o, const tcp::endpoint& server, int i) {
     asio::io_context io;
@@ -271,6 +370,35 @@ int run_fanout(const Options& o, const tcp::endpoint& server) {
     return missed == 0 && failed_writes == 0 && open == o.fanout ? 0 : 1;
 }
 
+int run_paced(const Options& o, const tcp::endpoint& server) {
+    asio::io_context io;
+    Paced::Results results;
+    // Each connection's first request (which also opens it) and at least a second of warm-up
+    // are not counted; then --seconds measured.
+    std::vector<std::shared_ptr<Paced>> conns;
+    const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(o.paced) / o.rate));
+    const auto begin = Clock::now() + std::chrono::milliseconds(200) + std::chrono::microseconds(o.paced * 50);
+    const auto measure_from = begin + std::max<Clock::duration>(std::chrono::seconds(1), period);
+    const auto end = measure_from + std::chrono::seconds(o.seconds);
+    for (int i = 0; i < o.paced; ++i) {
+        auto c = std::make_shared<Paced>(io, o, results);
+        c->period = period;
+        c->next = begin + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(static_cast<double>(i) / o.rate));
+        c->measure_from = measure_from;
+        c->end = end;
+        c->start(server);
+        conns.push_back(c);
+    }
+    io.run_until(end + std::chrono::seconds(10));   // late answers still count
+    const double window = static_cast<double>(o.seconds);
+    long measured_sent = static_cast<long>(results.latencies_ms.size());
+    std::printf("{\"paced\": %d, \"rate\": %d, \"sent\": %ld, \"answered\": %ld, \"non200\": %ld, \"errors\": %ld, "
+                "\"rps\": %.0f, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f}\n",
+                o.paced, o.rate, results.sent, results.answered, results.non200, results.errors, measured_sent / window,
+                percentile(results.latencies_ms, 0.5), percentile(results.latencies_ms, 0.99), percentile(results.latencies_ms, 1.0));
+    return results.errors == 0 && results.non200 == 0 && results.answered == results.sent ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -289,12 +417,18 @@ int main(int argc, char** argv) {
         else if (a == "--gap-ms") o.gap_ms = std::atoi(v.c_str());
         else if (a == "--keepalive") o.keepalive = v == "1";
         else if (a == "--open-limit") o.open_limit_s = std::atoi(v.c_str());
+        else if (a == "--paced") o.paced = std::atoi(v.c_str());
+        else if (a == "--rate") o.rate = std::atoi(v.c_str());
+        else if (a == "--path") o.path = v;
     }
-    if (o.port <= 0 || o.token.empty() || o.pid <= 0 || (o.idle <= 0) == (o.fanout <= 0)) {
+    const int modes = (o.idle > 0) + (o.fanout > 0) + (o.paced > 0);
+    if (o.port <= 0 || o.token.empty() || o.pid <= 0 || modes != 1 || (o.paced > 0 && (o.rate <= 0 || o.path.empty()))) {
         std::fprintf(stderr, "usage: grove_events_bench --port P --token T --pid PID (--idle N [--seconds S] [--keepalive 1] | "
-                             "--fanout N [--writes W] [--gap-ms G] [--write-port P2]) [--module M]\n");
+                             "--fanout N [--writes W] [--gap-ms G] [--write-port P2] | --paced N --rate R --path P "
+                             "[--seconds S]) [--module M]\n");
         return 2;
     }
     const tcp::endpoint server(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(o.port));
+    if (o.paced > 0) return run_paced(o, server);
     return o.idle > 0 ? run_idle(o, server) : run_fanout(o, server);
 }

@@ -182,14 +182,29 @@ else {
   for (const c of ['32', '400', '2000']) {
     const r = a['c' + c];
     const before = tr.feed_before ? `; before: ${w(tr.feed_before['c' + c])}` : '';
+    // wrk is a closed loop: each connection waits for its answer, so the mean latency is the
+    // connections divided by the requests/s (Little's law) whatever the server does.
+    const bound = `; mean latency ${int(Number(c) * 1000 / r.rps)} ms = ${c} / req/s`;
+    const nginx = tr.feed_nginx ? `; nginx, same bytes as a static file: ${w(tr.feed_nginx['c' + c])}` : '';
     if (c === '2000') {
       const ok = r.non2xx + r.socket_errors === 0 && r.p99_ms <= 50 && r.rps >= 0.9 * a.c32.rps;
-      row(`6. GET feed (${kb(tr.feed_bytes)}), ${c} connections`, w(r) + before,
+      row(`6. GET feed (${kb(tr.feed_bytes)}), ${c} connections`, w(r) + bound + before + nginx,
         'no errors, p99 <= 50 ms, req/s within 10% of 32 connections', verdict(ok));
     } else {
-      row(`6. GET feed (${kb(tr.feed_bytes)}), ${c} connections`, w(r) + before, 'context');
+      row(`6. GET feed (${kb(tr.feed_bytes)}), ${c} connections`, w(r) + bound + before + nginx, 'context');
     }
   }
+  if (tr.feed_nginx) {
+    const n = tr.feed_nginx;
+    row('6. requests/s at 2,000 connections as a share of 32, same run',
+      `grove-server ${(100 * a.c2000.rps / a.c32.rps).toFixed(0)}%, nginx (static, same bytes) ${(100 * n.c2000.rps / n.c32.rps).toFixed(0)}%`,
+      'context: the machine\'s own drop');
+  }
+  const p = tr.feed_paced;
+  if (!p || p.failed) missing('6. GET feed, 2,000 connections, open loop', 'grove_events_bench --paced failed (see transport.log)');
+  else row(`6. GET feed, ${int(p.paced)} connections, open loop at ${int(p.rate)} req/s (each every ${(p.paced / p.rate).toFixed(0)} s)`,
+    `p50 ${p.p50_ms.toFixed(1)} ms, p99 ${p.p99_ms.toFixed(1)} ms, max ${p.max_ms.toFixed(1)} ms, ${int(p.rps)} req/s reached, ${p.errors + p.non200} errors`,
+    'context (p99 <= 50 ms wanted)', verdict(p.errors + p.non200 === 0 && p.p99_ms <= 50));
   const i = tr.idle_streams;
   if (!i || i.failed) missing('6. 10,000 idle event streams', 'grove_events_bench failed (see transport.log)');
   else row(`6. ${int(i.streams)} idle event streams (${int(i.still_open)} open at the end)`,

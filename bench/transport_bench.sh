@@ -2,7 +2,10 @@
 # Row group 6 of ./grove bench: grove-server's HTTP layer with many connections, side by side in
 # one run:
 #   GET feed of 200 posts at 32, 400 and 2,000 connections (wrk -t2, --timeout 10s): requests/s,
-#     p99, errors; also for GROVE_BASELINE_SERVER when set (an older grove-server: "before")
+#     p99, errors; also for GROVE_BASELINE_SERVER when set (an older grove-server: "before"), and
+#     for nginx serving the same bytes as a static file (the machine's ceiling at each count)
+#   GET feed over 2,000 connections in an open loop (grove_events_bench --paced): each connection
+#     asks every 2 s (1,000 requests/s in all), latency from when each request was due
 #   10,000 idle event streams on one instance: the server's memory and CPU (grove_events_bench)
 #   2,000 idle keep-alive connections (one request each): how many were answered within 20 s and
 #     the server's memory per connection; also for GROVE_BASELINE_SERVER
@@ -22,6 +25,7 @@ SERVER=${GROVE_SERVER_BINARY:?set GROVE_SERVER_BINARY}
 EVENTS=${GROVE_EVENTS_BENCH:?set GROVE_EVENTS_BENCH}
 LOAD=${GROVE_LOAD:-}
 BASELINE=${GROVE_BASELINE_SERVER:-}
+NGINX=${NGINX:-/usr/sbin/nginx}
 command -v wrk >/dev/null || { echo "transport_bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 rm -rf "$WORK"; mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -74,7 +78,21 @@ seed_feed() {
       -H 'Content-Type: application/json' \
       -d "{\"id\":\"seed-$i\",\"kind\":\"insight\",\"body\":\"Seed post $i: what I will do differently after this module, in a sentence or two.\"}"
   done
-  curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" | wc -c >"$WORK/feed-bytes"
+  curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" >"$WORK/feed.json"
+  wc -c <"$WORK/feed.json" >"$WORK/feed-bytes"
+}
+
+wrk_at() {   # name connections url -> JSON {rps, p99_ms, non2xx, socket_errors, held}
+  local name=$1 c=$2 url=$3 wrk_pid held_mid
+  echo "  $name: wrk -t2 -c$c -d${DURATION}s GET feed of 200 posts" >&2
+  wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s --latency -H "Authorization: Bearer ${TOKEN:-none}" \
+    "$url" >"$WORK/$name-c$c.txt" 2>&1 &
+  wrk_pid=$!
+  sleep "$(( DURATION / 2 ))"
+  held_mid=$(held)
+  wait "$wrk_pid" || true
+  summarize "$WORK/$name-c$c.txt" | sed "s/}\$/, \"held\": $held_mid}/"
+  sleep 1
 }
 
 # Connections the server has accepted and holds open on its port right now (a server whose
@@ -82,25 +100,63 @@ seed_feed() {
 held() { ss -Htn state established "( sport = :$PORT )" 2>/dev/null | wc -l; }
 
 feed_rows() {   # name binary -> JSON {"c32": ..., "c400": ..., "c2000": ...}
-  local name=$1 bin=$2 c first=1 wrk_pid held_mid
+  local name=$1 bin=$2 c first=1
   start_server "$name" "$bin"
   seed_feed
   printf '{'
   for c in 32 400 2000; do
-    echo "  $name: wrk -t2 -c$c -d${DURATION}s GET feed of 200 posts" >&2
-    wrk -t2 -c"$c" -d"${DURATION}s" --timeout 10s --latency -H "Authorization: Bearer $TOKEN" \
-      "$URL/api/v1/modules/bench/posts" >"$WORK/$name-c$c.txt" 2>&1 &
-    wrk_pid=$!
-    sleep "$(( DURATION / 2 ))"
-    held_mid=$(held)
-    wait "$wrk_pid" || true
     [ $first -eq 1 ] || printf ', '
     first=0
-    printf '"c%s": %s' "$c" "$(summarize "$WORK/$name-c$c.txt" | sed "s/}\$/, \"held\": $held_mid}/")"
-    sleep 1
+    printf '"c%s": %s' "$c" "$(wrk_at "$name" "$c" "$URL/api/v1/modules/bench/posts")"
   done
   printf '}'
   stop_server
+}
+
+# nginx serving the feed's bytes as a static file, at the same connection counts: what this
+# machine's loopback, kernel and wrk allow at each count, whatever the server.
+nginx_rows() {
+  local c first=1 port user_line="" nginx_pid
+  mkdir -p "$WORK/nginx/www" "$WORK/nginx/tmp"
+  cp "$WORK/feed.json" "$WORK/nginx/www/feed.json"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  [ "$(id -u)" -eq 0 ] && user_line="user $(id -un) $(id -gn);"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+$user_line
+worker_processes auto;
+worker_rlimit_nofile 20000;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 10000; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 600;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  default_type application/json;
+  server { listen 127.0.0.1:$port; root $WORK/nginx/www; }
+}
+EOF
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" >&2 &
+  nginx_pid=$!
+  PIDS+=("$nginx_pid")
+  for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/feed.json" && break; sleep 0.05; done
+  PORT=$port
+  printf '{'
+  for c in 32 400 2000; do
+    [ $first -eq 1 ] || printf ', '
+    first=0
+    printf '"c%s": %s' "$c" "$(wrk_at nginx "$c" "http://127.0.0.1:$port/feed.json")"
+  done
+  printf '}'
+  kill -QUIT "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
 }
 
 BEFORE=null
@@ -109,6 +165,16 @@ if [ -n "$BASELINE" ]; then
   BEFORE=$(feed_rows before "$BASELINE")
 fi
 AFTER=$(feed_rows after "$SERVER")
+NGINX_FEED=null
+if [ -x "$NGINX" ]; then NGINX_FEED=$(nginx_rows)
+else echo "transport_bench: $NGINX not found, no nginx ceiling" >&2; fi
+
+echo "  GET feed over 2,000 connections, open loop, 1,000 requests/s" >&2
+start_server paced "$SERVER"
+seed_feed
+PACED=$("$EVENTS" --port "$PORT" --token "$TOKEN" --pid "$SERVER_PID" --paced 2000 --rate 1000 \
+        --path /api/v1/modules/bench/posts --seconds "$DURATION" || echo '{"failed": true}')
+stop_server
 
 echo "  10,000 idle event streams" >&2
 start_server streams "$SERVER"
@@ -148,6 +214,8 @@ cat >"$OUT" <<EOF
   "feed_bytes": $(cat "$WORK/feed-bytes"),
   "feed_after": $AFTER,
   "feed_before": $BEFORE,
+  "feed_nginx": $NGINX_FEED,
+  "feed_paced": $PACED,
   "idle_streams": $IDLE,
   "idle_keepalive_after": $KEEPALIVE_AFTER,
   "idle_keepalive_before": $KEEPALIVE_BEFORE,
