@@ -5,13 +5,10 @@ if(NOT EMSCRIPTEN)
   return()
 endif()
 
-# -Oz with LTO instead of CMake's Release -O3, measured side by side (bench/compare_builds.mjs,
-# the thread UI, 5 rounds): wasm 216.5 -> 170.5 KB gzip (508 -> 344 KiB raw); grove:ready with a
-# warm cache 995 -> 765 ms (a smaller module compiles faster); script time per frame while the
-# pointer moves 4.13 -> 3.34 ms (no slower: ImGui's hot loops are small, -O3 mostly inlined more).
-# With the sync engine (3 rounds, 10,000 posts cached): wasm 330.3 -> 225.7 KB gzip (816 -> 483
-# KiB raw), but grove:ready (warm, reading 10,000 cached posts) 1298 -> 1532 ms: decoding the
-# cache is the one place -O3 pays. Kept -Oz for the download; next: shared/ at -O3 without LTO.
+# -Oz with LTO instead of CMake's Release -O3: a much smaller module (every learner downloads it
+# at the end of a module), which also compiles faster, with no slower frames (ImGui's hot loops
+# are small). The one place -O3 pays is decoding a large cache at start. Both measured side by
+# side with bench/compare_builds.mjs; the figures are in docs/BENCHMARKS.md "Levers".
 set(GROVE_WASM_OPT "-Oz" CACHE STRING "Optimization flag of the wasm build (-O3, -O2, -Os, -Oz); overrides the build type's")
 option(GROVE_WASM_LTO "Link-time optimization of the wasm build (with -Oz: smaller and no slower, see above)" ON)
 
