@@ -6,6 +6,7 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/span_body.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>        // http::async_write, async_write_header
 
@@ -151,6 +152,9 @@ void ConnectionRegistry::stop_when_empty(std::function<void()> done) {
 
 struct HttpConnection::Outgoing {
     http::response<http::string_body> full;
+    // A cached answer's bytes, written from where the cache keeps them.
+    std::shared_ptr<const std::string> shared_body;
+    http::response<http::span_body<const char>> shared;
     http::response<http::empty_body> head;   // HEAD answers, and an event stream's header
     std::optional<http::response_serializer<http::empty_body>> header_only;
 };
@@ -312,6 +316,9 @@ void HttpConnection::dispatch(HttpRequest request) {
     const bool is_api = ApiRouter::is_api_path(api_request.path);
     const std::string& m = api_request.method;
     const bool writes = is_api && (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE");
+    // A cached answer needs no worker: answered here, it saves two thread hand-offs.
+    if (is_api && m == "GET")
+        if (auto res = shared_.api.answer_from_memory(api_request)) return answer(std::move(*res), shared_.response_timeout);
     asio::post(writes ? shared_.writers : shared_.readers, [self = shared_from_this(), req = std::move(api_request), is_api]() {
         ApiResponse res;
         try {
@@ -353,7 +360,17 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
     if (head_request_) {   // the same headers as GET, without the body
         auto& m = outgoing_->head;
         fill(m, res, version_);
-        if (!has_no_body(res.status)) m.content_length(res.body.size());
+        if (!has_no_body(res.status)) m.content_length(res.shared_body ? res.shared_body->size() : res.body.size());
+        m.keep_alive(keep);
+        if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+        return http::async_write(socket_, m, std::move(done));
+    }
+    if (res.shared_body) {
+        auto& m = outgoing_->shared;
+        fill(m, res, version_);
+        outgoing_->shared_body = std::move(res.shared_body);
+        m.body() = boost::beast::span<const char>(outgoing_->shared_body->data(), outgoing_->shared_body->size());
+        m.prepare_payload();
         m.keep_alive(keep);
         if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));

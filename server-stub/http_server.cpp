@@ -3,8 +3,10 @@
 //     streams: little CPU each); two worker pools of --threads each run ApiRouter and file reads,
 //     one for reads and one for writes. Writes wait for SQLite's one writer (and an fsync), so in
 //     one shared pool a burst of writes would hold every worker and reads would queue behind
-//     them. A connection waiting for its next request, or holding an event stream, is a socket
-//     and a few hundred bytes.
+//     them. A GET whose answer is already in memory (a cached feed page) is answered on the
+//     io thread itself: handing it to a worker and back cost more than the answer. A
+//     connection waiting for its next request, or holding an event stream, is a socket and a
+//     few hundred bytes.
 //   - Connections: at most --max-connections (by default what the open file limit allows, which
 //     is raised to its hard limit at start). A new client beyond that takes the place of the
 //     longest idle keep-alive connection (HTTP lets a server close those at any time; clients

@@ -129,7 +129,9 @@ struct ApiRouter::Impl {
     }
     ~Impl() { storage->set_commit_observer(nullptr); }   // the storage may outlive the hub
 
-    ApiResponse dispatch(const ApiRequest& request);
+    // memory_only: nullopt wherever a route's handler would have to run (see
+    // answer_from_memory); otherwise always an answer.
+    std::optional<ApiResponse> dispatch(const ApiRequest& request, bool memory_only);
     std::string allowed_methods(const std::vector<std::string>& segments) const;
 
     ServerOptions options;
@@ -165,7 +167,8 @@ std::string ApiRouter::Impl::allowed_methods(const std::vector<std::string>& seg
     return methods.empty() ? methods : methods + ", OPTIONS";
 }
 
-ApiResponse ApiRouter::Impl::dispatch(const ApiRequest& request) {
+std::optional<ApiResponse> ApiRouter::Impl::dispatch(const ApiRequest& request, bool memory_only) {
+    if (memory_only && request.method != "GET") return std::nullopt;
     if (!is_api_path(request.path)) return error_response(ApiError::not_found("There is no such API route."));
     auto segments = split_path(request.path);
     if (!segments) return error_response(segments.error());
@@ -202,6 +205,7 @@ ApiResponse ApiRouter::Impl::dispatch(const ApiRequest& request) {
         return res;
     }
 
+    if (memory_only && (!route->from_memory || route->is_write)) return std::nullopt;
     if (request.body.size() > kMaxRequestBodyBytes) return error_response(ApiError::payload_too_large());
     auto query = QueryParams::parse(request.query);
     if (!query) return error_response(query.error());
@@ -231,13 +235,15 @@ ApiResponse ApiRouter::Impl::dispatch(const ApiRequest& request) {
             }
         }
     }
-    return route->handler(RouteContext{request, caller ? &*caller : nullptr, std::move(params), query.value()});
+    const RouteContext context{request, caller ? &*caller : nullptr, std::move(params), query.value()};
+    if (memory_only) return route->from_memory(context);
+    return route->handler(context);
 }
 
 ApiResponse ApiRouter::handle(const ApiRequest& request) {
     ApiResponse res;
     try {
-        res = impl_->dispatch(request);
+        res = *impl_->dispatch(request, false);
     } catch (const StorageError& e) {
         std::fprintf(stderr, "grove-server: storage error on %s %s: %s\n", request.method.c_str(),
                      request.path.c_str(), e.what());
@@ -251,6 +257,19 @@ ApiResponse ApiRouter::handle(const ApiRequest& request) {
     }
     impl_->cors.decorate(request, res);
     res.headers.emplace("Cache-Control", "no-store");
+    return res;
+}
+
+std::optional<ApiResponse> ApiRouter::answer_from_memory(const ApiRequest& request) {
+    std::optional<ApiResponse> res;
+    try {
+        res = impl_->dispatch(request, true);
+    } catch (const std::exception&) {
+        return std::nullopt;   // handle() runs it again and answers the error
+    }
+    if (!res) return res;
+    impl_->cors.decorate(request, *res);
+    res->headers.emplace("Cache-Control", "no-store");
     return res;
 }
 

@@ -13,7 +13,9 @@
 
 #include <atomic>       // std::atomic
 #include <functional>   // std::function
+#include <optional>     // std::optional
 #include <string>       // std::string
+#include <utility>      // std::move
 #include <vector>       // std::vector
 
 #include "api/api_router.hpp"
@@ -33,15 +35,22 @@ struct RouteContext {
 };
 
 using RouteHandler = std::function<ApiResponse(const RouteContext&)>;
+// Answers from memory alone (a cache), or nullopt when the route's handler must run.
+using MemoryHandler = std::function<std::optional<ApiResponse>(const RouteContext&)>;
 
 enum class Access { anyone, signed_in };
 
 struct Route {
+    Route(std::string m, std::vector<std::string> p, Access a, bool write, RouteHandler h, MemoryHandler memory = {})
+        : method(std::move(m)), pattern(std::move(p)), access(a), is_write(write), handler(std::move(h)),
+          from_memory(std::move(memory)) {}
+
     std::string method;
     std::vector<std::string> pattern;     // {"api", "v1", "posts", "{}"}
     Access access = Access::signed_in;
     bool is_write = false;
     RouteHandler handler;
+    MemoryHandler from_memory;            // optional: see ApiRouter::answer_from_memory
 };
 
 // What route handlers may use.

@@ -20,20 +20,42 @@ ApiResponse me(const RouteContext& rc) {
     return json_response(200, j);
 }
 
-ApiResponse feed(ApiContext& ctx, const RouteContext& rc) {
+Expected<FeedRequest> feed_request(const RouteContext& rc) {
     auto limit = rc.query.get_int("limit", kDefaultFeedLimit, 1, kMaxFeedLimit);
-    if (!limit) return error_response(limit.error());
+    if (!limit) return limit.error();
     FeedRequest request{rc.params[0], rc.query.get("since"), limit.value()};
     if (request.since && request.since->empty()) request.since.reset();
+    return request;
+}
 
-    // The same question at the same rev has the same answer: serve it from the cache.
-    const std::string key = request.module + '\x1f' + request.since.value_or("") + '\x1f' +
-                            std::to_string(request.limit) + '\x1f' + std::string(to_string(rc.caller->role)) +
-                            '\x1f' + rc.caller->id;
-    // Only where this process makes every write: another instance's commit would not invalidate it.
+// The same question at the same rev has the same answer: it is served from the cache.
+std::string feed_cache_key(const FeedRequest& request, const Caller& caller) {
+    return request.module + '\x1f' + request.since.value_or("") + '\x1f' + std::to_string(request.limit) + '\x1f' +
+           std::string(to_string(caller.role)) + '\x1f' + caller.id;
+}
+
+// Only where this process makes every write: another instance's commit would not invalidate it.
+std::shared_ptr<const std::string> cached_feed(ApiContext& ctx, const std::string& key) {
+    return ctx.service.sole_writer() ? ctx.feed_cache.find(key, ctx.service.committed_rev()) : nullptr;
+}
+
+std::optional<ApiResponse> feed_from_memory(ApiContext& ctx, const RouteContext& rc) {
+    auto request = feed_request(rc);
+    if (!request) return error_response(request.error());
+    auto cached = cached_feed(ctx, feed_cache_key(request.value(), *rc.caller));
+    if (!cached) return std::nullopt;
+    ApiResponse res = json_response(200, std::string());
+    res.shared_body = std::move(cached);
+    return res;
+}
+
+ApiResponse feed(ApiContext& ctx, const RouteContext& rc) {
+    auto parsed = feed_request(rc);
+    if (!parsed) return error_response(parsed.error());
+    const FeedRequest& request = parsed.value();
+    const std::string key = feed_cache_key(request, *rc.caller);
+    if (auto cached = cached_feed(ctx, key)) return json_response(200, *cached);
     const bool cacheable = ctx.service.sole_writer();
-    if (cacheable)
-        if (auto cached = ctx.feed_cache.find(key, ctx.service.committed_rev())) return json_response(200, *cached);
 
     auto result = ctx.service.feed(*rc.caller, request);
     if (!result) return error_response(result.error());
@@ -176,6 +198,7 @@ void add_post_routes(std::vector<Route>& routes, ApiContext& ctx) {
     };
     add("GET", "/api/v1/me", false, me);
     add("GET", "/api/v1/modules/{}/posts", false, [&ctx](const RouteContext& rc) { return feed(ctx, rc); });
+    routes.back().from_memory = [&ctx](const RouteContext& rc) { return feed_from_memory(ctx, rc); };
     add("POST", "/api/v1/modules/{}/posts", true, [&ctx](const RouteContext& rc) { return create(ctx, rc); });
     add("GET", "/api/v1/posts/{}", false, [&ctx](const RouteContext& rc) { return get_post(ctx, rc); });
     add("PATCH", "/api/v1/posts/{}", true, [&ctx](const RouteContext& rc) { return patch(ctx, rc); });

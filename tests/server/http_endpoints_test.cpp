@@ -216,6 +216,35 @@ TEST_CASE("http endpoints: endorsements are idempotent, per user, never on your 
     CHECK(api.call("DELETE", "/api/v1/posts/nope/endorsement", kBob).status == 404);
 }
 
+TEST_CASE("http endpoints: a feed page asked again is the same answer, per reader, and new after a write") {
+    // Asked again at the same rev, the page comes from the server's cache (on its event loop):
+    // it must be what a fresh read gives, for this reader only, and a write must end it.
+    HttpApi api;
+    REQUIRE(api.call("POST", "/api/v1/modules/m/posts", kAnn, create_json("p", "help")).status == 201);
+    const std::string feed = "/api/v1/modules/m/posts";
+    REQUIRE(api.call("PUT", "/api/v1/posts/p/endorsement", kBob).status == 200);
+    const auto bob_first = api.call("GET", feed, kBob);
+    const auto ann_first = api.call("GET", feed, kAnn);
+    REQUIRE(bob_first.status == 200);
+    REQUIRE(ann_first.status == 200);
+    CHECK(bob_first.json()["posts"][0]["endorsed_by_me"] == true);
+    CHECK(ann_first.json()["posts"][0]["endorsed_by_me"] == false);
+    for (int i = 0; i < 3; ++i) {
+        const auto bob = api.call("GET", feed, kBob);
+        const auto ann = api.call("GET", feed, kAnn);
+        CHECK(bob.body == bob_first.body);
+        CHECK(ann.body == ann_first.body);
+        for (const char* h : {"Content-Type", "Content-Length", "Cache-Control"}) CHECK(ann.header(h) == ann_first.header(h));
+    }
+    CHECK(api.call("GET", feed + "?limit=0", kAnn).status == 400);
+    CHECK(api.call("GET", feed, "").status == 401);
+    // A write at a new rev: both readers see it on their next read.
+    REQUIRE(api.call("DELETE", "/api/v1/posts/p/endorsement", kBob).status == 200);
+    CHECK(api.call("GET", feed, kBob).json()["posts"][0]["endorsements"] == 0);
+    CHECK(api.call("GET", feed, kBob).json()["posts"][0]["endorsed_by_me"] == false);
+    CHECK(api.call("GET", feed, kAnn).json()["posts"][0]["endorsements"] == 0);
+}
+
 TEST_CASE("http endpoints: flags are accepted once per user - the queue is for curators and admins") {
     HttpApi api;
     REQUIRE(api.call("POST", "/api/v1/modules/m/posts", kAnn, create_json("p", "hmm")).status == 201);
