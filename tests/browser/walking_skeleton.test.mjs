@@ -1,17 +1,10 @@
 // The demo page in real Chromium: the widget mounts, says grove:ready, and really draws.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await useGrove();
 
 for (const dpr of [1, 2]) {
   test(`demo page: grove:ready and a drawn canvas at devicePixelRatio ${dpr}`, async () => {
