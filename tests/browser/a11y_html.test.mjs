@@ -3,24 +3,16 @@
 // wasm module (store, sync, outbox). Seeded posts are visible as text; a post typed into the HTML
 // field, with a kind, and sent with its Post button reaches the server; reply, endorse, edit and
 // delete work; offline then online sends a post exactly once; axe-core finds no WCAG violation.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { launchBrowser } from './lib/harness.mjs';
 import { openHost } from './lib/ui_page.mjs';
-import { devApi, pageFor, apiDown } from './lib/dev_people.mjs';
+import { pageFor, apiDown } from './lib/dev_people.mjs';
 import { axe } from './lib/a11y.mjs';
 import { saveScreenshot } from './lib/intranet_server.mjs';
 
-let server, browser, dev;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser(['--disable-webgl', '--disable-3d-apis']);
-  dev = devApi(server);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser, dev } = await useGrove({ browserArgs: ['--disable-webgl', '--disable-3d-apis'] });
 
 const widget = (page) => page.locator('#w .grove-view');
 const button = (page, name) => widget(page).getByRole('button', { name, exact: true });

@@ -4,23 +4,14 @@
 // each Tab being the control the widget says is focused, a click sent to an HTML button acting
 // exactly once, a screen reader's move to a post far down scrolling the canvas to it, the live
 // region, and axe-core (WCAG 2.0 A/AA, 2.1 AA) in the light, dark, curator and offline views.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle } from './lib/ui_page.mjs';
-import { devApi, pageFor, apiDown } from './lib/dev_people.mjs';
+import { pageFor, apiDown } from './lib/dev_people.mjs';
 import { axTree, focusedAx, axe } from './lib/a11y.mjs';
 
-let server, browser, dev;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser, dev } = await useGrove();
 
 // A seeded discussion: a post with a link, endorsed twice, a reply to it, an Arabic post, and one
 // of Sam's own (Sam is the reader).

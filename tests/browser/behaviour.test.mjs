@@ -7,25 +7,19 @@
 // What is checked is what people get: Chromium's accessibility tree (the widget's HTML view),
 // the tabs the browser opens, pixels, and the server's stored data. Screenshots go to
 // GROVE_SCREENSHOT_DIR (behaviour-*.png).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { launchBrowser } from './lib/harness.mjs';
 import { openHost, debug, settle, clickControl, focusedLabel, pixelsAt, screenshotDir } from './lib/ui_page.mjs';
-import { devApi, pageFor, apiDown } from './lib/dev_people.mjs';
+import { pageFor, apiDown } from './lib/dev_people.mjs';
 import { axTree } from './lib/a11y.mjs';
 
-let server, browser, dev;
+const { server, browser, dev } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
   await mkdir(screenshotDir(), { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -3,15 +3,17 @@
 // from that read with every cached post, even when the API is unreachable. The packed copy of
 // 4,000 posts (~1.4 MB) is stored in two 1 MiB pieces; a copy written in the 60 KB pieces of the
 // previous version is still read.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 import { seedPosts, devToken } from '../../bench/lib/seed.mjs';
 
 const MODULE = 'fire-safety-101';
 const POSTS = 4000;
 const NEWER = 3;   // posts made after the packed copy was written
-let server, browser, context, page;
+const { server, browser } = await useGrove({ serverArgs: ['--writes-per-minute', '1000000'] });
+let context, page;
 
 const state = () => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState());
 
@@ -39,8 +41,6 @@ async function apiDown() {
 }
 
 before(async () => {
-  server = await startServer(['--writes-per-minute', '1000000']);
-  browser = await launchBrowser();
   await seedPosts(server, MODULE, POSTS);
   context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   await recordGroveEvents(context);
@@ -54,11 +54,6 @@ before(async () => {
     assert.ok(Date.now() < deadline, 'the cache did not fill within 90 s');
     await page.waitForTimeout(250);
   }
-});
-after(async () => {
-  await context?.close();
-  await browser?.close();
-  await server?.stop();
 });
 
 test('the packed copy of 4,000 posts is stored in pieces of at most 1 MiB', async () => {

@@ -1,23 +1,13 @@
 // Curator verbs in real Chromium against the real grove-server: "Keep visible" dismisses the flags
 // that hid a post, and a learner reads it again; "Hide from learners…" asks in place first (Cancel
 // focused, leaves the post as it is; Hide hides it for learners).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, waitForText, clickControl, focusedLabel, controlLabels, waitForControl } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 
-let server, browser, dev;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser, dev } = await useGrove();
 
 test('Keep visible: a post three flags hid is shown to learners again and leaves the queue', async () => {
   const module = 'curate-keep-test';

@@ -2,15 +2,16 @@
 // from the page and must mint tokens the real server accepts, signed with a --jwt-secret-file;
 // its "Try it on your own machine" files (intranet.mjs, page.html) run as given, only the ports
 // changed, and a person on that page posts in real Chromium.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { useGrove } from './lib/grove.mjs';
 import { startServer, launchBrowser, waitForEvent, recordGroveEvents } from './lib/harness.mjs';
 import { postAsPerson } from './lib/posting.mjs';
 
@@ -25,17 +26,10 @@ export function docExample(name) {
   return m[1];
 }
 
-let server, dir;
-before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'grove-docs-'));
-  await writeFile(join(dir, 'jwt-secret'), SECRET + '\n');   // the doc says surrounding whitespace is ignored
-  // As the production example in the doc: only tokens minted for Grove (aud) are accepted.
-  server = await startServer(['--jwt-secret-file', join(dir, 'jwt-secret'), '--jwt-audience', 'grove']);
-});
-after(async () => {
-  await server?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+// The secret file ends in a newline (the doc says surrounding whitespace is ignored). As the
+// production example in the doc: only tokens minted for Grove (aud) are accepted.
+const { server, secretFile } = await useGrove({ secret: SECRET, serverArgs: ['--jwt-audience', 'grove'], browser: false });
+const dir = dirname(secretFile);
 
 async function me(token) {
   const res = await fetch(server.url + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } });

@@ -1,23 +1,16 @@
 // The loader grove.js in real Chromium: several widgets sharing one wasm download and compile,
 // Grove.mount / Grove.unmount (GL contexts really freed), readable failures inside the element,
 // and a page that is never held up by the widget.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
 import { saveScreenshot } from './lib/intranet_server.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await useGrove();
 
 async function openPage(path, { viewport = { width: 1000, height: 1000 }, routes = [] } = {}) {
   const context = await browser.newContext({ viewport });

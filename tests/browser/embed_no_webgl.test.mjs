@@ -1,20 +1,13 @@
 // Chromium launched with WebGL turned off: every widget on a page with two modules shows its
 // discussion as HTML (no canvas, no error), the wasm module runs it, and the page is untouched.
 // What the HTML view lets people do: a11y_html.test.mjs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 import { saveScreenshot } from './lib/intranet_server.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser(['--disable-webgl', '--disable-3d-apis']);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await useGrove({ browserArgs: ['--disable-webgl', '--disable-3d-apis'] });
 
 test('without WebGL 2 each widget shows its discussion as HTML, with no grove:error', async () => {
   const context = await browser.newContext({ viewport: { width: 1000, height: 1400 } });

@@ -3,18 +3,15 @@
 // after the server answers 401 (once for two widgets), and the snippet builder's output pasted
 // into a blank page on another origin (grove-server --allow-origin) posting for a person the
 // intranet signed in. Posting is driven as a person does it: focus the widget, type, Ctrl+Enter.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
-import { startIntranet, blankPage, saveScreenshot } from './lib/intranet_server.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { waitForEvent, pixelStats } from './lib/harness.mjs';
+import { blankPage, saveScreenshot } from './lib/intranet_server.mjs';
 import { syncState, postAsPerson } from './lib/posting.mjs';
 
 const SECRET = 'embed-posting-test-secret-0123456789-' + process.pid;   // >= 32 bytes
-let server, demo, browser, intranet, secretDir;
 
 // An HS256 token signed like the intranet of docs/EMBEDDING.md does it.
 function mint({ sub, name, role = 'learner', exp = Math.floor(Date.now() / 1000) + 3600 }, secret = SECRET) {
@@ -23,30 +20,21 @@ function mint({ sub, name, role = 'learner', exp = Math.floor(Date.now() / 1000)
   return unsigned + '.' + createHmac('sha256', secret).update(unsigned).digest('base64url');
 }
 
-before(async () => {
-  // The intranet first: grove-server must be told its origin (--allow-origin).
-  intranet = await startIntranet({
+// The intranet first: grove-server must be told its origin (--allow-origin).
+const { server, intranet, startServer, newPage: openPage } = await useGrove({
+  intranet: {
     // The intranet's sign-in endpoint the builder's snippet calls: the person it knows, signed
     // with the secret it shares with grove-server.
     '/sso/grove-token': (req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
       res.end(mint({ sub: 'ida-17', name: 'Ida Intranet' }));
     },
-  });
-  secretDir = await mkdtemp(join(tmpdir(), 'grove-secret-'));
-  await writeFile(join(secretDir, 'secret'), SECRET + '\n');
-  server = await startServer(['--jwt-secret-file', join(secretDir, 'secret'), '--allow-origin', intranet.url]);
-  // The demo pages sign in with dev tokens, which only a --dev server (a secret of its own) mints.
-  demo = await startServer();
-  browser = await launchBrowser();
+  },
+  secret: SECRET,
+  serverArgs: ({ intranet }) => ['--allow-origin', intranet.url],
 });
-after(async () => {
-  await browser?.close();
-  await intranet?.close();
-  await server?.stop();
-  await demo?.stop();
-  if (secretDir) await rm(secretDir, { recursive: true, force: true });
-});
+// The demo pages sign in with dev tokens, which only a --dev server (a secret of its own) mints.
+const demo = await startServer();
 
 // What the server holds for a module, read from node with a token of its own.
 async function serverPosts(module, on = server) {
@@ -65,14 +53,10 @@ const state = syncState;
 const post = postAsPerson;
 
 async function newPage(viewport = { width: 1000, height: 1800 }) {
-  const context = await browser.newContext({ viewport });
-  await recordGroveEvents(context);
-  const page = await context.newPage();
-  const errors = [];
+  const opened = await openPage({ viewport });
   const requests = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('request', (r) => requests.push(r));
-  return { context, page, errors, requests };
+  opened.page.on('request', (r) => requests.push(r));
+  return { ...opened, requests };
 }
 
 test('two widgets on the demo page: the engine fetched once, each posts to its own module, nothing crosses', async () => {

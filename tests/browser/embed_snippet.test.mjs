@@ -1,16 +1,14 @@
 // The editor's path: the snippet builder's form, its live preview, and its snippet pasted into a
 // blank page on another origin under a strict Content-Security-Policy (posting from a pasted
 // snippet: embed_posting.test.mjs).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
-import { startIntranet, blankPage, saveScreenshot } from './lib/intranet_server.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { waitForEvent, pixelStats } from './lib/harness.mjs';
+import { blankPage, saveScreenshot } from './lib/intranet_server.mjs';
 
-let server, browser, intranet;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  intranet = await startIntranet({
+const { server, intranet, newPage: openPage } = await useGrove({
+  intranet: {
     // The intranet's own sign-in endpoint the snippet calls (docs/EMBEDDING.md, "Tokens"); in this
     // test it asks grove-server --dev for a token, as a real intranet would mint one itself.
     '/sso/grove-token': async (req, res) => {
@@ -22,22 +20,10 @@ before(async () => {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
       res.end(token);
     },
-  });
-});
-after(async () => {
-  await browser?.close();
-  await intranet?.close();
-  await server?.stop();
+  },
 });
 
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1300, height: 1300 }, ...options });
-  await recordGroveEvents(context);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return { context, page, errors };
-}
+const newPage = (options = {}) => openPage({ viewport: { width: 1300, height: 1300 }, ...options });
 
 async function fillBuilder(page, values) {
   for (const [id, value] of Object.entries(values)) {

@@ -1,18 +1,17 @@
 // How grove-server serves the widget and the demo pages, over real HTTP (no browser needed):
 // MIME types, precompressed brotli/gzip chosen by Accept-Encoding, ETag/304, cache lifetimes,
 // CORS on widget files, and nothing outside the served folders.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { useGrove } from './lib/grove.mjs';
 import { startServer, WIDGET_DIST } from './lib/harness.mjs';
 
-let server;
-before(async () => { server = await startServer(); });
-after(async () => { await server?.stop(); });
+const { server } = await useGrove({ browser: false });
 
 // Raw HTTP: no automatic decompression, paths sent exactly as given.
 function get(path, headers = {}, method = 'GET', base = server.url) {

@@ -2,21 +2,18 @@
 // segmenter), checked by pixels as in Chromium (lib/text_checks.mjs), and Firefox's real
 // anti-fingerprinting mode (privacy.resistFingerprinting), where canvas reads are spoiled and the
 // widget falls back to its bundled font. Runs under Xvfb; see lib/firefox.mjs.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { startServer } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { screenshotDir } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
-import { launchFirefox, siteDir, RECORD_EVENTS, until, ffDebug, settle, waitForText } from './lib/firefox.mjs';
+import { pageFor } from './lib/dev_people.mjs';
+import { launchFirefox, RECORD_EVENTS, until, ffDebug, settle, waitForText } from './lib/firefox.mjs';
 import { SCRIPTS, LONG, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
 
-let server, site, firefox;
+const { server, site, dev, browser: firefox } = await useGrove({ site: true, browser: 'firefox' });
 before(async () => {
-  site = await siteDir();
-  server = await startServer(['--site-dir', site.dir]);
-  const dev = devApi(server);
   for (const text of Object.values(SCRIPTS)) await dev.seed('ana', 'scripts', text);
   for (const key of ['arabic', 'hebrew', 'thai']) await dev.seed('dmitri', 'scripts', reverse(SCRIPTS[key]));
   for (const text of Object.values(LONG)) await dev.seed('priya', 'wrapping', text);
@@ -25,12 +22,6 @@ before(async () => {
   await site.write('scripts.html', withEvents(pageFor('sam', { module: 'scripts', height: '2300px' })));
   await site.write('wrapping.html', withEvents(pageFor('sam', { module: 'wrapping', height: '1900px' })));
   mkdirSync(screenshotDir(), { recursive: true });
-  firefox = await launchFirefox();
-});
-after(async () => {
-  await firefox?.close();
-  await server?.stop();
-  await site?.remove();
 });
 
 async function open(browser, name, width, height) {

@@ -2,24 +2,14 @@
 // place ("Flagged for a curator." with Undo, focused), so the answer is where the person is.
 // Undo within the wait sends nothing (the curators' queue stays empty); a flag left alone reaches
 // the queue a few seconds later, and the line then offers "Show post".
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, waitForText, clickControl, focusedLabel, waitForControl, screenshotDir } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 import { join } from 'node:path';
 
-let server, browser, dev;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser, dev } = await useGrove();
 
 async function queued(postId) {
   const queue = await dev.api('casey', 'GET', '/flags');

@@ -3,29 +3,22 @@
 // box: without a click or the focus first, and the page again at either end. With no limit
 // (data-grove-height="none") the widget grows with its posts, a page of them at a time: "Show
 // more reflections" under the last adds the next, by mouse, keyboard and screen reader.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, waitForText, screenshotDir } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 import { axTree, focusedAx } from './lib/a11y.mjs';
 
 const WRITERS = ['ana', 'dmitri', 'priya', 'lee'];
-let server, browser, dev;
+const { server, browser, dev } = await useGrove({ serverArgs: ['--writes-per-minute', '1000000'] });
 before(async () => {
-  server = await startServer(['--writes-per-minute', '1000000']);
-  browser = await launchBrowser();
-  dev = devApi(server);
   for (let i = 1; i <= 30; i++) {
     await dev.seed(WRITERS[i % 4], 'height-wheel', `Wheel reflection ${i}: what the team changed after the module, ` +
       'and what it will try next week when the same question comes up again.');
   }
   for (let i = 1; i <= 45; i++) await dev.seed(WRITERS[i % 4], 'height-grow', `Grow reflection number ${i}.`);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const scrollY = (page) => page.evaluate(() => window.scrollY);

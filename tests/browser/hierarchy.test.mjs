@@ -3,13 +3,13 @@
 // the HTML view and the accessibility tree; another person's reply answers it (the asker's own
 // does not); every author has an initials avatar, a disc drawn left of the name in the same
 // colour on each of their posts and replies. Screenshots light and dark at 1000 and 375 px.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, pixelsAt, waitForText } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 import { axTree } from './lib/a11y.mjs';
 
 const SHOTS = process.env.GROVE_SCREENSHOT_DIR || '/tmp/hierarchy-shots';
@@ -19,16 +19,9 @@ const OWN_DETAIL = 'I mean people working from home.';
 const OTHER = 'We timed the evacuation this year.';
 const ANA_REPLY = 'Timing it made the difference.';
 
-let server, browser, dev;
+const { server, browser, dev } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
   mkdirSync(SHOTS, { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 async function seed(module) {

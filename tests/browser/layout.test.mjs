@@ -2,13 +2,14 @@
 // font-size (capital height against the page's own text), lines stop at a readable length on a
 // wide page, a phone's text column keeps most of its width, and a coarse pointer gets 44 px
 // targets. Screenshots at 375, 600, 1000 and 1920 px, light and dark.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { decodePng, cropImage } from './lib/harness.mjs';
 import { openHost, debug, settle } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 
 const SHOTS = process.env.GROVE_LAYOUT_SHOTS || '/tmp/layout-shots';
 const PROBE_CAPS = 'HHHHHHHHHHHH';          // capitals only: their ink is the cap height
@@ -16,17 +17,10 @@ const PROBE_RUN = 'l'.repeat(500);           // one unbreakable run: its lines f
 const PROSE = 'When the team met on Monday I asked each person what had changed since the last ' +
   'review, and I listened for the moments where they hesitated before answering the question.';
 
-let server, browser, dev;
+const { server, browser, dev } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
   mkdirSync(SHOTS, { recursive: true });
   for (const body of [PROSE, PROBE_RUN, PROBE_CAPS]) await dev.seed('ana', 'layout', body);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // A page whose body text is `fontPx` and as wide as the viewport.
@@ -60,29 +54,20 @@ async function waitForLine(p, match) {
 
 // The ink (pixels much darker than the background) of an element's screenshot inside a box
 // (CSS px): its extent in CSS px.
-async function inkBox(p, locator, box) {
-  const png = await locator.screenshot();
-  return p.evaluate(async ([b64, b]) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const s = devicePixelRatio;
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const x0 = Math.max(0, Math.floor(b.x * s)), y0 = Math.max(0, Math.floor(b.y * s));
-    const w = Math.min(img.width - x0, Math.ceil(b.w * s)), h = Math.min(img.height - y0, Math.ceil(b.h * s));
-    const d = g.getImageData(x0, y0, w, h).data;
-    let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-      const i = 4 * (y * w + x);
-      if (0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2] > 110) continue;
-      top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x);
-    }
-    if (top === Infinity) return null;
-    return { x: (x0 + left) / s, y: (y0 + top) / s, w: (right - left + 1) / s, h: (bottom - top + 1) / s };
-  }, [png.toString('base64'), box]);
+async function inkBox(p, locator, b) {
+  const img = decodePng(await locator.screenshot());
+  const s = await p.evaluate(() => devicePixelRatio);
+  const x0 = Math.max(0, Math.floor(b.x * s)), y0 = Math.max(0, Math.floor(b.y * s));
+  const w = Math.min(img.width - x0, Math.ceil(b.w * s)), h = Math.min(img.height - y0, Math.ceil(b.h * s));
+  const d = cropImage(img, x0, y0, w, h).rgba;
+  let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const i = 4 * (y * w + x);
+    if (0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2] > 110) continue;
+    top = Math.min(top, y); bottom = Math.max(bottom, y); left = Math.min(left, x); right = Math.max(right, x);
+  }
+  if (top === Infinity) return null;
+  return { x: (x0 + left) / s, y: (y0 + top) / s, w: (right - left + 1) / s, h: (bottom - top + 1) / s };
 }
 
 // Capital height of the widget's body text and of the page's own text, in CSS px.

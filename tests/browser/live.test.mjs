@@ -6,13 +6,11 @@
 // fails (502); and a stream that ends because its token expired is taken up again with a fresh
 // token, after which posts still arrive.
 // Tokens are minted here with the server's secret, so that a test can make them short-lived.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 import { postAsPerson } from './lib/posting.mjs';
 
 const SECRET = 'live-test-secret-0123456789-abcdefghij-' + process.pid;   // >= 32 bytes
@@ -20,7 +18,6 @@ const PEOPLE = {
   ana: { sub: 'u-ana', name: 'Ana Souza', role: 'learner' },
   ben: { sub: 'u-ben', name: 'Ben Okafor', role: 'learner' },
 };
-let server, browser, secretDir;
 
 function mint(person, ttlSeconds = 3600) {
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -29,17 +26,7 @@ function mint(person, ttlSeconds = 3600) {
   return unsigned + '.' + createHmac('sha256', SECRET).update(unsigned).digest('base64url');
 }
 
-before(async () => {
-  secretDir = await mkdtemp(join(tmpdir(), 'grove-live-'));
-  await writeFile(join(secretDir, 'secret'), SECRET + '\n');
-  server = await startServer(['--jwt-secret-file', join(secretDir, 'secret')]);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (secretDir) await rm(secretDir, { recursive: true, force: true });
-});
+const { server, browser } = await useGrove({ secret: SECRET });
 
 // A post written from node, as another person's browser would send it.
 let seq = 0;

@@ -2,21 +2,14 @@
 // unreachable are kept in IndexedDB across reloads, shown as pending, reported by grove:sync, and
 // reach the server exactly once when it answers again; the composer draft survives a reload; two
 // tabs posting offline end with every post once.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { syncState, syncUntil } from './lib/posting.mjs';
+import { recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 
 const MODULE = 'fire-safety-101';
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await useGrove();
 
 // The API as the demo learner sees it (from node, not through the page).
 async function serverPosts() {
@@ -41,7 +34,7 @@ async function apiUp(context) {
   await context.unroute('**/api/v1/**');
 }
 
-const state = (page) => page.locator('[data-grove-module]').evaluate((el) => el.groveSyncState());
+const state = (page) => syncState(page, '[data-grove-module]');
 
 async function open(context) {
   const page = await context.newPage();
@@ -62,15 +55,7 @@ async function type(page, text, post = true) {
   if (post) await page.keyboard.press('Control+Enter', { delay: 80 });
 }
 
-async function until(page, predicate, what, timeout = 60000) {
-  const start = Date.now();
-  for (;;) {
-    const s = await state(page);
-    if (predicate(s)) return s;
-    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 800)}`);
-    await page.waitForTimeout(200);
-  }
-}
+const until = (page, predicate, what, timeout) => syncUntil(page, '[data-grove-module]', predicate, what, timeout);
 
 const syncEvents = (page) => page.evaluate(() => window.__groveEvents.filter((e) => e.name === 'grove:sync').map((e) => e.detail));
 

@@ -5,24 +5,23 @@
 // its copy for newsletters; the insights page for curators (charts drawn, tables, sorting,
 // picker, CSV) and its message for learners; axe-core on all three; and the three elements on
 // another origin under the strict Content-Security-Policy of docs/EMBEDDING.md.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
-import { startIntranet, saveScreenshot } from './lib/intranet_server.mjs';
-import { devApi } from './lib/dev_people.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
+import { saveScreenshot } from './lib/intranet_server.mjs';
 import { postAsPerson } from './lib/posting.mjs';
 import { axe, axTree } from './lib/a11y.mjs';
 import { seed, MODULES } from '../../scripts/seed_demo.mjs';
 
-let server, browser, intranet, dev;
 const OTHER = { module: 'pages-test-leaders', title: 'Leaders\u2019 forum' };
 const LEADER_BODY = 'Pages test: in the leaders\u2019 forum I learned that asking first beats telling.';
 const HIDDEN_LEADER = 'Pages test: HIDDEN leader learning that no digest may show.';
 const HIDDEN_TOP = 'Pages test: HIDDEN but much endorsed post.';
 
-before(async () => {
-  intranet = await startIntranet({
+const { server, browser, intranet, dev } = await useGrove({
+  intranet: {
     // The intranet's sign-in endpoint (docs/EMBEDDING.md, "Tokens"): here a curator's token
     // from grove-server --dev, as a real intranet would mint one for its signed-in person.
     '/sso/grove-token': async (req, res) => {
@@ -33,10 +32,10 @@ before(async () => {
       res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' });
       res.end(r.ok ? (await r.json()).token : '');
     },
-  });
-  server = await startServer(['--allow-origin', intranet.url]);
-  browser = await launchBrowser();
-  dev = devApi(server);
+  },
+  serverArgs: ({ intranet }) => ['--allow-origin', intranet.url],
+});
+before(async () => {
   const seeded = await seed({ url: server.url });
   assert.ok(seeded.posts > 40, 'the demo is seeded');
   // A leader learning in a module no page here embeds, and hidden posts that must never show.
@@ -62,11 +61,6 @@ async function api(...args) {
     return dev.api(...args);
   }
 }
-after(async () => {
-  await browser?.close();
-  await intranet?.close();
-  await server?.stop();
-});
 
 async function newPage({ person = 'learner', permissions = [], init = null, viewport = { width: 1200, height: 1000 } } = {}) {
   const context = await browser.newContext({ viewport, permissions });

@@ -7,23 +7,21 @@
 // its highlight shows there with the glyphs still under it; buttons and links in posts still
 // work; after the widget scrolls every line of the layer still lies over its drawn line; and an
 // idle widget, or a frame that changes no text, changes nothing in the layer.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { decodePng } from './lib/harness.mjs';
 import { openHost, debug, settle, clickControl, screenshotDir } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 
 const MODULE = 'select';
 const BODY = 'Zephyr quokka marmalade lanterns drift above the quiet harbour tonight.';
 const LINKED = 'Read https://example.com/guide before Monday.';
 
-let server, browser, dev;
+const { server, browser, dev } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
   await dev.seed('ana', MODULE, LINKED);
   await dev.seed('ana', MODULE, BODY);
   const who = ['dmitri', 'priya', 'lee'];
@@ -31,10 +29,6 @@ before(async () => {
     await dev.seed(who[i % 3], 'select-scroll', `Scroll ${i}: when the team met on Monday I asked each person what ` +
       'had changed since the last review, and listened for the moments where they hesitated.');
   }
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // window.open is recorded, not followed (a link in a post opens a new tab).
@@ -137,25 +131,15 @@ test('select: a double click selects a word', async () => {
 
 // Mean colour (r, g, b) and the count of dark pixels in a box of a screenshot.
 async function pixelsIn(page, rect) {
-  const png = await page.screenshot({ clip: rect });
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    const sum = [0, 0, 0];
-    let dark = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      for (let k = 0; k < 3; k++) sum[k] += d[i + k];
-      if (d[i] + d[i + 1] + d[i + 2] < 3 * 110) dark++;
-    }
-    const n = d.length / 4;
-    return { mean: sum.map((v) => v / n), dark };
-  }, png.toString('base64'));
+  const d = decodePng(await page.screenshot({ clip: rect })).rgba;
+  const sum = [0, 0, 0];
+  let dark = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    for (let k = 0; k < 3; k++) sum[k] += d[i + k];
+    if (d[i] + d[i + 1] + d[i + 2] < 3 * 110) dark++;
+  }
+  const n = d.length / 4;
+  return { mean: sum.map((v) => v / n), dark };
 }
 
 test('select: the browser\'s find finds a word of a post, over the word the canvas drew, highlighted', async () => {

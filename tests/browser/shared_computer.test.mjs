@@ -9,9 +9,11 @@
 //   - a cache the first release left (format 1: hidden text, a draft and a queued write without
 //     their author) is opened by the next person without showing, sending or keeping any of it;
 //     they are told that such work was deleted, and the write that names its author waits for them.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { syncState, syncUntil } from './lib/posting.mjs';
+import { recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 import { hostPage } from './lib/ui_page.mjs';
 
 const PEOPLE = {
@@ -19,16 +21,7 @@ const PEOPLE = {
   bob: { sub: 'u-bob', name: 'Bob Baker', role: 'learner' },
   casey: { sub: 'u-casey', name: 'Casey Curator', role: 'curator' },
 };
-let server, browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await useGrove();
 
 // The intranet page: signed in as ?as=<person>; with &hold, getToken answers only once the test
 // calls window.releaseToken() (a slow single sign-on).
@@ -66,18 +59,10 @@ async function openAs(tab, person, extra = '') {
   await waitForEvent(tab, 'grove:ready');
 }
 
-const state = (tab) => tab.locator('#w').evaluate((el) => el.groveSyncState());
+const state = (tab) => syncState(tab, '#w');
 const screen = (tab) => tab.locator('#w').evaluate((el) => el.groveDebug.screenText());
 
-async function until(tab, predicate, what, timeout = 60000) {
-  const start = Date.now();
-  for (;;) {
-    const s = await state(tab);
-    if (predicate(s)) return s;
-    if (Date.now() - start > timeout) assert.fail(`timed out waiting for ${what}: ${JSON.stringify(s).slice(0, 800)}`);
-    await tab.waitForTimeout(200);
-  }
-}
+const until = (tab, predicate, what, timeout) => syncUntil(tab, '#w', predicate, what, timeout);
 
 // Types into the composer the way a person does; Ctrl+Enter (held for a moment) posts.
 async function type(tab, text, post = true) {

@@ -3,32 +3,26 @@
 // widgets it has (the first one; when it goes, the next takes over); its late arrival never moves
 // the composer someone is typing in; and other modules are named by their data-grove-title, which
 // the widget sends with its writes. Screenshots at 375 and 1000 px, the line closed and open.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { recordGroveEvents, waitForEvent } from './lib/harness.mjs';
 import { debug, settle, waitForText, clickControl, waitForControl, screenshotDir } from './lib/ui_page.mjs';
-import { devApi, PEOPLE } from './lib/dev_people.mjs';
+import { PEOPLE } from './lib/dev_people.mjs';
 import { syncUntil } from './lib/posting.mjs';
 
 const SHOTS = join(screenshotDir(), 'spotlight');
 const LINE = /^\d+ leader learnings? this week$/;
 
-let server, browser, dev;
+const { server, browser, dev } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
   mkdirSync(SHOTS, { recursive: true });
   await dev.seed('lee', 'spot-ops', 'Spotlight test: I now open every review by asking what changed.',
     { kind: 'leader_learning' });
   await dev.seed('lee', 'spot-ops', 'Spotlight test: a second learning, so that the line counts two.',
     { kind: 'leader_learning' });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // A host page signed in as `person`, with one widget per entry of `widgets` ({id, module, title}).

@@ -4,29 +4,22 @@
 // break where their language allows and their cards are as tall as their lines, no glyph is a
 // box (a character no font has is counted), and where canvas text cannot be read back the
 // widget draws with its bundled font, fetched only then. Firefox: firefox_text.test.mjs.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, waitForText, screenshotDir } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 import { SCRIPTS, LONG, reverse, checkLine, assertScripts, assertWrapping } from './lib/text_checks.mjs';
 
-let server, browser, dev;
+const { server, browser, dev } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
   mkdirSync(screenshotDir(), { recursive: true });
   for (const text of Object.values(SCRIPTS)) await dev.seed('ana', 'scripts', text);
   for (const key of ['arabic', 'hebrew', 'thai']) await dev.seed('dmitri', 'scripts', reverse(SCRIPTS[key]));
   for (const text of Object.values(LONG)) await dev.seed('priya', 'wrapping', text);
   await dev.seed('priya', 'wrapping', 'No font has this one: \u0378.');
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const forChromium = (page) => ({

@@ -4,22 +4,13 @@
 // the focused, visible field: with the flag form open, typing and Ctrl+Enter post nothing, and its
 // details go with the flag. Text (the fields are real textareas): IME composition and paste in
 // Chinese, Arabic, Hindi and emoji reach the server byte for byte; Backspace after 👍🏽 removes it whole.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, paste, controlLabels } from './lib/ui_page.mjs';
-import { devApi, pageFor } from './lib/dev_people.mjs';
+import { pageFor } from './lib/dev_people.mjs';
 
-let server, browser, dev;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser, dev } = await useGrove();
 
 const syncState = (page) => page.locator('#w').evaluate((el) => el.groveSyncState());
 

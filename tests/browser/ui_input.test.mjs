@@ -1,20 +1,12 @@
 // The widget's text and keyboard input in real Chromium: focus, typing (keys and IME-style
 // insertText) into the composer's own textarea, Esc, Tab through controls and out to the page,
 // paste and copy with the real clipboard, and the host page's own input keeping its keys.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { hostPage, openHost, debug, focusedLabel, settle, waitForText } from './lib/ui_page.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, browser } = await useGrove();
 
 test('focus() on the widget, then typing, types into the composer (keys and IME text)', async () => {
   const { context, page, errors } = await openHost(browser, server, hostPage());

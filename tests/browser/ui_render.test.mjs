@@ -1,22 +1,17 @@
 // How the widget draws in real Chromium: no frames while idle or off screen, the page scrolls
 // over it while it is not focused, sharp at devicePixelRatio 1, 2 and 3 (also when it changes),
 // and the theme and accent attributes.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { decodePng, cropImage } from './lib/harness.mjs';
 import { hostPage, openHost, debug, settle, pixelsAt, screenshotDir } from './lib/ui_page.mjs';
 
-let server, browser;
+const { server, browser } = await useGrove();
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   mkdirSync(screenshotDir(), { recursive: true });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const frames = async (page) => (await debug.stats(page)).frames;
@@ -31,46 +26,37 @@ const kSharp = 3;
 // `png` is a screenshot of the canvas at `n` device pixels per CSS pixel.
 async function textDetail(page, n, png) {
   const { controls } = await debug.controls(page);
-  const field = controls.find((c) => c.label === 'Your reflection');
-  assert.ok(field, 'the composer\'s text field');
-  return page.evaluate(async ([b64, f, n]) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    // The inside of the field (its border drawn sharp at any ratio stays out), whole CSS pixels.
-    const x0 = Math.ceil(f.x + 6), y0 = Math.ceil(f.y + 6);
-    const w = Math.floor(f.w - 12), h = Math.floor(Math.min(f.h - 12, 60));
-    const d = g.getImageData(x0 * n, y0 * n, w * n, h * n).data;
-    const W = w * n, H = h * n;
-    const lum = new Float64Array(W * H);
-    for (let i = 0; i < W * H; i++) lum[i] = 0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2];
-    const low = new Float64Array(w * h);   // averaged to CSS pixels
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) low[Math.floor(y / n) * w + Math.floor(x / n)] += lum[y * W + x] / (n * n);
-    const back = new Float64Array(W * H);   // and up again, bilinear through CSS pixel centres
-    for (let y = 0; y < H; y++) {
-      const sy = Math.min(Math.max((y + 0.5) / n - 0.5, 0), h - 1), y1 = Math.floor(sy), y2 = Math.min(y1 + 1, h - 1), fy = sy - y1;
-      for (let x = 0; x < W; x++) {
-        const sx = Math.min(Math.max((x + 0.5) / n - 0.5, 0), w - 1), x1 = Math.floor(sx), x2 = Math.min(x1 + 1, w - 1), fx = sx - x1;
-        back[y * W + x] = (low[y1 * w + x1] * (1 - fx) + low[y1 * w + x2] * fx) * (1 - fy) +
-                          (low[y2 * w + x1] * (1 - fx) + low[y2 * w + x2] * fx) * fy;
-      }
+  const f = controls.find((c) => c.label === 'Your reflection');
+  assert.ok(f, 'the composer\'s text field');
+  // The inside of the field (its border drawn sharp at any ratio stays out), whole CSS pixels.
+  const x0 = Math.ceil(f.x + 6), y0 = Math.ceil(f.y + 6);
+  const w = Math.floor(f.w - 12), h = Math.floor(Math.min(f.h - 12, 60));
+  const d = cropImage(decodePng(png), x0 * n, y0 * n, w * n, h * n).rgba;
+  const W = w * n, H = h * n;
+  const lum = new Float64Array(W * H);
+  for (let i = 0; i < W * H; i++) lum[i] = 0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2];
+  const low = new Float64Array(w * h);   // averaged to CSS pixels
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) low[Math.floor(y / n) * w + Math.floor(x / n)] += lum[y * W + x] / (n * n);
+  const back = new Float64Array(W * H);   // and up again, bilinear through CSS pixel centres
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(Math.max((y + 0.5) / n - 0.5, 0), h - 1), y1 = Math.floor(sy), y2 = Math.min(y1 + 1, h - 1), fy = sy - y1;
+    for (let x = 0; x < W; x++) {
+      const sx = Math.min(Math.max((x + 0.5) / n - 0.5, 0), w - 1), x1 = Math.floor(sx), x2 = Math.min(x1 + 1, w - 1), fx = sx - x1;
+      back[y * W + x] = (low[y1 * w + x1] * (1 - fx) + low[y1 * w + x2] * fx) * (1 - fy) +
+                        (low[y2 * w + x1] * (1 - fx) + low[y2 * w + x2] * fx) * fy;
     }
-    const energy = (a) => {
-      let e = 0;
-      for (let y = 0; y + 1 < H; y++) for (let x = 0; x + 1 < W; x++) {
-        const v = a[y * W + x];
-        e += (a[y * W + x + 1] - v) ** 2 + (a[(y + 1) * W + x] - v) ** 2;
-      }
-      return e;
-    };
-    let lo = 255, hi = 0;
-    for (const v of lum) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    return { ratio: energy(lum) / energy(back), contrast: hi - lo, width: W, height: H };
-  }, [png.toString('base64'), field, n]);
+  }
+  const energy = (a) => {
+    let e = 0;
+    for (let y = 0; y + 1 < H; y++) for (let x = 0; x + 1 < W; x++) {
+      const v = a[y * W + x];
+      e += (a[y * W + x + 1] - v) ** 2 + (a[(y + 1) * W + x] - v) ** 2;
+    }
+    return e;
+  };
+  let lo = 255, hi = 0;
+  for (const v of lum) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return { ratio: energy(lum) / energy(back), contrast: hi - lo, width: W, height: H };
 }
 
 test('an idle widget draws no frames, focused or not (at most one a second)', async () => {

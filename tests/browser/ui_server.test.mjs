@@ -2,27 +2,16 @@
 // click, replying, a curator pinning (the post moves to the top), and non-ASCII text typed the
 // way an IME commits it and pasted, reaching the server byte for byte; touch drags scroll a
 // focused widget without pressing what is under the finger. (Screenshots: screenshots.mjs.)
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, waitForText, clickControl, focusedLabel, paste, controlLabels, waitForControl } from './lib/ui_page.mjs';
-import { devApi, pageFor as signedIn } from './lib/dev_people.mjs';
+import { pageFor as signedIn } from './lib/dev_people.mjs';
 
 const MODULE = 'ui-server-test';
 const pageFor = (person, options = {}) => signedIn(person, { module: MODULE, ...options });
-let server, browser;
+const { server, browser, dev } = await useGrove();
 
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  dev = devApi(server);
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-let dev;
 const seed = (person, body, extra = {}, module = MODULE) => dev.seed(person, module, body, extra);
 const serverPosts = (module = MODULE, person = 'sam') => dev.posts(module, person);
 const serverUntil = (predicate, what, module = MODULE, person = 'sam') => dev.until(module, predicate, what, person);

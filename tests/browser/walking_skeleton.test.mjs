@@ -1,25 +1,14 @@
 // The demo page in real Chromium: the widget mounts, says grove:ready, and really draws.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, recordGroveEvents, waitForEvent, pixelStats } from './lib/harness.mjs';
+import { useGrove } from './lib/grove.mjs';
+import { waitForEvent, pixelStats } from './lib/harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const { server, newPage } = await useGrove();
 
 for (const dpr of [1, 2]) {
   test(`demo page: grove:ready and a drawn canvas at devicePixelRatio ${dpr}`, async () => {
-    const context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width: 1000, height: 900 } });
-    await recordGroveEvents(context);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
+    const { context, page, errors } = await newPage({ deviceScaleFactor: dpr, viewport: { width: 1000, height: 900 } });
     await page.goto(server.url + '/');
     await waitForEvent(page, 'grove:ready');
     const ready = await page.evaluate(() => window.__groveEvents.find((e) => e.name === 'grove:ready'));
@@ -40,9 +29,7 @@ for (const dpr of [1, 2]) {
 }
 
 test('the widget follows its container when the page resizes', async () => {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
-  await recordGroveEvents(context);
-  const page = await context.newPage();
+  const { context, page } = await newPage({ viewport: { width: 1000, height: 900 } });
   await page.goto(server.url + '/');
   await waitForEvent(page, 'grove:ready');
   const canvas = page.locator('[data-grove-module] canvas');

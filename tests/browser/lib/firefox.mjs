@@ -14,7 +14,7 @@ export async function launchFirefox(prefs = {}) {
   return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: false, extraPrefsFirefox: prefs });
 }
 
-// A folder for host pages; give it to startServer(['--site-dir', dir]).
+// A folder for host pages; give it to startServer(['--site-dir', dir]) (useGrove's site option does).
 export async function siteDir() {
   const dir = await mkdtemp(join(tmpdir(), 'grove-firefox-site-'));
   return { dir, write: (name, html) => writeFile(join(dir, name), html), remove: () => rm(dir, { recursive: true, force: true }) };

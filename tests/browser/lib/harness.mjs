@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -88,27 +89,85 @@ export async function waitForEvent(page, name, predicate = '() => true', timeout
   }
 }
 
-// Pixel statistics of an element's screenshot, decoded in the page (no PNG library needed):
-// how many distinct colours, and the share of pixels that differ from the dominant colour.
-export async function pixelStats(page, locator) {
-  const png = await locator.screenshot();
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    const d = g.getImageData(0, 0, c.width, c.height).data;
-    const counts = new Map();
-    for (let i = 0; i < d.length; i += 4) {
-      const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
-      counts.set(k, (counts.get(k) || 0) + 1);
+// Decodes a PNG screenshot (8-bit RGB or RGBA, not interlaced: what Chromium writes) in node, with
+// no PNG library and no round trip through a page: {width, height, rgba} (4 bytes a pixel).
+export function decodePng(png) {
+  if (png.readUInt32BE(0) !== 0x89504e47) throw new Error('decodePng: not a PNG');
+  let width = 0, height = 0, depth = 0, type = 0, interlace = 0;
+  const idat = [];
+  for (let pos = 8; pos < png.length;) {
+    const length = png.readUInt32BE(pos);
+    const kind = png.toString('latin1', pos + 4, pos + 8);
+    const data = png.subarray(pos + 8, pos + 8 + length);
+    if (kind === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      depth = data[8]; type = data[9]; interlace = data[12];
+    } else if (kind === 'IDAT') {
+      idat.push(data);
+    } else if (kind === 'IEND') {
+      break;
     }
-    let dominant = 0;
-    for (const v of counts.values()) dominant = Math.max(dominant, v);
-    const total = d.length / 4;
-    return { width: c.width, height: c.height, colours: counts.size, nonBackground: 1 - dominant / total };
-  }, png.toString('base64'));
+    pos += 12 + length;
+  }
+  const channels = { 2: 3, 6: 4 }[type];
+  if (depth !== 8 || !channels || interlace) {
+    throw new Error(`decodePng: unsupported PNG (bit depth ${depth}, colour type ${type}, interlace ${interlace})`);
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const rgba = Buffer.alloc(width * height * 4);
+  let prev = Buffer.alloc(stride), line = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const src = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? line[i - channels] : 0, b = prev[i], c = i >= channels ? prev[i - channels] : 0;
+      let v = src[i];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      } else if (filter !== 0) throw new Error(`decodePng: unknown filter ${filter}`);
+      line[i] = v & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      const o = 4 * (y * width + x), i = x * channels;
+      rgba[o] = line[i]; rgba[o + 1] = line[i + 1]; rgba[o + 2] = line[i + 2];
+      rgba[o + 3] = channels === 4 ? line[i + 3] : 255;
+    }
+    [prev, line] = [line, prev];
+  }
+  return { width, height, rgba };
+}
+
+// The pixels of a box (device px) of a decoded image, {width, height, rgba}; those outside the
+// image are 0, as a canvas's getImageData gives them.
+export function cropImage({ width, height, rgba }, x0, y0, w, h) {
+  const out = Buffer.alloc(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    const sy = y0 + y;
+    if (sy < 0 || sy >= height) continue;
+    for (let x = 0; x < w; x++) {
+      const sx = x0 + x;
+      if (sx >= 0 && sx < width) rgba.copy(out, 4 * (y * w + x), 4 * (sy * width + sx), 4 * (sy * width + sx) + 4);
+    }
+  }
+  return { width: w, height: h, rgba: out };
+}
+
+// Pixel statistics of an element's screenshot: how many distinct colours, and the share of
+// pixels that differ from the dominant colour.
+export async function pixelStats(page, locator) {
+  const { width, height, rgba: d } = decodePng(await locator.screenshot());
+  const counts = new Map();
+  for (let i = 0; i < d.length; i += 4) {
+    const k = (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+    counts.set(k, (counts.get(k) || 0) + 1);
+  }
+  let dominant = 0;
+  for (const v of counts.values()) dominant = Math.max(dominant, v);
+  const total = d.length / 4;
+  return { width, height, colours: counts.size, nonBackground: 1 - dominant / total };
 }

@@ -1,7 +1,7 @@
 // A plain host page for the widget's UI tests, served at the test server's origin (so the
 // loader and the API are same-origin): a host input before the widget, a button after it, and
 // room to scroll. Helpers read what the widget shows through element.groveDebug.
-import { recordGroveEvents, waitForEvent } from './harness.mjs';
+import { decodePng, recordGroveEvents, waitForEvent } from './harness.mjs';
 
 export function hostPage({ module = 'ui-test', prompt = 'What will you do differently?', theme = '', accent = '',
   height = '', extraHead = '' } = {}) {
@@ -138,21 +138,12 @@ export async function clickControl(page, label, nth = 0, sel = '#w') {
 
 // Colours (0xRRGGBB) at CSS-pixel points of an element's screenshot.
 export async function pixelsAt(page, locator, points) {
-  const png = await locator.screenshot();
-  const scale = await page.evaluate(() => devicePixelRatio);
-  return page.evaluate(async ([b64, pts, s]) => {
-    const img = new Image();
-    img.src = 'data:image/png;base64,' + b64;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width; c.height = img.height;
-    const g = c.getContext('2d');
-    g.drawImage(img, 0, 0);
-    return pts.map(([x, y]) => {
-      const d = g.getImageData(Math.round(x * s), Math.round(y * s), 1, 1).data;
-      return (d[0] << 16) | (d[1] << 8) | d[2];
-    });
-  }, [png.toString('base64'), points, scale]);
+  const { width, rgba: d } = decodePng(await locator.screenshot());
+  const s = await page.evaluate(() => devicePixelRatio);
+  return points.map(([x, y]) => {
+    const i = 4 * (Math.round(y * s) * width + Math.round(x * s));
+    return (d[i] << 16) | (d[i + 1] << 8) | d[i + 2];
+  });
 }
 
 export function screenshotDir() {
