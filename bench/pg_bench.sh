@@ -82,18 +82,22 @@ print(f"{head}.{body}.{sig}")
 EOF
 )
 
+STARTS=0
 start_server() {   # $1: name, $2: --db, [$3: binary]; sets PORT and SPID
-  "${3:-$SERVER}" --port 0 --db "$2" --jwt-secret-file "$SECRET" --writes-per-minute 1000000 \
-    >"$WORK/server-$1.out" 2>"$WORK/server-$1.err" &
+  # Its own output files each time: a port read from an earlier server's would be a dead one.
+  STARTS=$((STARTS + 1))
+  local out="$WORK/server-$1-$STARTS.out" err="$WORK/server-$1-$STARTS.err"
+  : >"$out"; : >"$err"   # there before the server's shell opens them: read at once below
+  "${3:-$SERVER}" --port 0 --db "$2" --jwt-secret-file "$SECRET" --writes-per-minute 1000000 >"$out" 2>"$err" &
   SPID=$!
   PIDS+=("$SPID")
   PORT=""
   for _ in $(seq 200); do
-    PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\)\/.*/\1/p' "$WORK/server-$1.out" | head -n 1)
+    PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\)\/.*/\1/p' "$out" | head -n 1)
     [ -n "$PORT" ] && break
     sleep 0.05
   done
-  [ -n "$PORT" ] || { echo "pg_bench: grove-server did not start:" >&2; cat "$WORK/server-$1.err" >&2; exit 1; }
+  [ -n "$PORT" ] || { echo "pg_bench: grove-server did not start:" >&2; cat "$err" >&2; exit 1; }
 }
 stop_server() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
