@@ -28,6 +28,12 @@
 // lock taken, one COMMIT and WAL flush, one NOTIFY), each as a SAVEPOINT, and each is answered
 // only after that COMMIT (storage/commit_group.hpp): the lock is held once per group, not once
 // per write, which is what limits a service-wide writer.
+// The writer connection pipelines (libpq's pipeline mode, see Connection): statements whose
+// answer nobody waits for (BEGIN and the lock, SAVEPOINT, RELEASE, NOTIFY) are queued and go out
+// with the next one whose answer is needed, and a new post is one statement (kInsertPost) that
+// also returns it, so a lone create costs 3 round trips and each further member of a group 2,
+// all while the lock is held. The server runs them in the order sent, so the lock is still
+// taken before anything of the group runs.
 //
 // Schema (version 2, the same data model as the SQLite engine's version 2; see sqlite_engine.cpp
 // for what each table means). A fresh database gets version 2 in one step; later versions are
