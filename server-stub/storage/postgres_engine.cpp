@@ -28,6 +28,12 @@
 // lock taken, one COMMIT and WAL flush, one NOTIFY), each as a SAVEPOINT, and each is answered
 // only after that COMMIT (storage/commit_group.hpp): the lock is held once per group, not once
 // per write, which is what limits a service-wide writer.
+// The writer connection pipelines (libpq's pipeline mode, see Connection): statements whose
+// answer nobody waits for (BEGIN and the lock, SAVEPOINT, RELEASE, NOTIFY) are queued and go out
+// with the next one whose answer is needed, and a new post is one statement (kInsertPost) that
+// also returns it, so a lone create costs 3 round trips and each further member of a group 2,
+// all while the lock is held. The server runs them in the order sent, so the lock is still
+// taken before anything of the group runs.
 //
 // Schema (version 2, the same data model as the SQLite engine's version 2; see sqlite_engine.cpp
 // for what each table means). A fresh database gets version 2 in one step; later versions are
@@ -133,6 +139,7 @@ constexpr long long kWriterLockKey = 0x67726f7665LL;   // "grove" in ASCII: unli
 #define GROVE_WRITER_LOCK_KEY "444301538917"
 static_assert(kWriterLockKey == 444301538917LL, "GROVE_WRITER_LOCK_KEY spells kWriterLockKey");
 const char* const kBeginWrite = "BEGIN; SELECT pg_advisory_xact_lock(" GROVE_WRITER_LOCK_KEY ")";
+const char* const kTakeWriterLock = "SELECT pg_advisory_xact_lock(" GROVE_WRITER_LOCK_KEY ")";
 const char* const kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 // -- [SECTION] Migrations ------------------------------------------------------------------
@@ -326,57 +333,174 @@ private:
     std::vector<std::optional<std::string>> values_;
 };
 
+// A libpq connection. The writer's also pipelines (libpq's pipeline mode): send() queues a
+// statement without waiting for its answer, and the next query() sends it along and reads every
+// answer at once (one round trip for all of them), throwing the first failure among them.
 class Connection {
 public:
-    Connection(const std::string& uri, int lock_timeout_ms) {
-        // dbname expands the URI; the keywords after it override what the URI says.
-        const char* keys[] = {"dbname", "client_encoding", "fallback_application_name", nullptr};
-        const char* values[] = {uri.c_str(), "UTF8", "grove-server", nullptr};
-        conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
-        if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-            std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";
-            while (!why.empty() && why.back() == '\n') why.pop_back();
-            PQfinish(conn_);
-            conn_ = nullptr;
-            throw StorageError("cannot connect to the PostgreSQL database '" + redact_postgres_uri(uri) + "': " + why);
-        }
-        exec("SET client_min_messages = warning");   // no NOTICEs ("already exists, skipping") on stderr
-        exec("SET lock_timeout = " + std::to_string(lock_timeout_ms));
-        // A write transaction left open (a stalled instance) must not hold the writer lock forever.
-        exec("SET idle_in_transaction_session_timeout = 60000");
-    }
+    Connection(const std::string& uri, int lock_timeout_ms) : uri_(uri), lock_timeout_ms_(lock_timeout_ms) { open(); }
     ~Connection() { PQfinish(conn_); }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
-    // Runs SQL without parameters (one or more statements); the last statement's rows.
+    // A new session in place of this one (the server closed it): nothing of the old one is kept.
+    void reopen() {
+        PQfinish(conn_);
+        conn_ = nullptr;
+        statements_.clear();
+        pending_.clear();
+        open();
+    }
+
+    // Runs SQL without parameters (one or more statements); the last statement's rows. Sends
+    // what is queued first.
     Result exec(const std::string& sql) {
+        leave_pipeline();
         Result r(PQexec(conn_, sql.c_str()));
         check(r, "statement failed (" + first_words(sql.c_str()) + ")");
         return r;
     }
 
     // Prepared once per connection and kept (keyed by the SQL text's address: every SQL here is
-    // a constant with static storage).
+    // a constant with static storage). Sends what is queued along with it.
     Result query(const char* sql, const Params& params = Params()) {
-        auto it = statements_.find(sql);
-        if (it == statements_.end()) {
-            const std::string name = "grove_" + std::to_string(statements_.size());
-            Result prepared(PQprepare(conn_, name.c_str(), sql, 0, nullptr));
-            check(prepared, "preparing a statement failed (" + first_words(sql) + ")");
-            it = statements_.emplace(sql, name).first;
+        if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) {
+            send(sql, params);
+            return sync();
         }
+        const std::string& name = prepared(sql, /*pipelined=*/false);
         const auto values = params.pointers();
-        Result r(PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0));
+        Result r(PQexecPrepared(conn_, name.c_str(), params.size(), values.data(), nullptr, nullptr, 0));
         check(r, "query failed (" + first_words(sql) + ")");
         return r;
     }
 
+    // Queues a prepared statement (as query() runs it), answered with the next query() or exec().
+    void send(const char* sql, const Params& params) {
+        enter_pipeline();
+        const std::string& name = prepared(sql, /*pipelined=*/true);
+        const auto values = params.pointers();
+        if (!PQsendQueryPrepared(conn_, name.c_str(), params.size(), values.data(), nullptr, nullptr, 0))
+            throw StorageError("sending a query failed (" + first_words(sql) + "): " + PQerrorMessage(conn_));
+        pending_.push_back(Pending{sql, "query failed (" + first_words(sql) + ")", false});
+    }
+
+    // Queues a statement without parameters that is not worth preparing (BEGIN, SAVEPOINT ...).
+    void send(const std::string& sql) {
+        enter_pipeline();
+        if (!PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0))
+            throw StorageError("sending a statement failed (" + first_words(sql.c_str()) + "): " + PQerrorMessage(conn_));
+        pending_.push_back(Pending{nullptr, "statement failed (" + first_words(sql.c_str()) + ")", false});
+    }
+
+    // Statements queued and not yet answered.
+    bool queued() const { return !pending_.empty(); }
+
     // Whether the connection can take the next transaction (open, and not inside one).
     bool reusable() const { return connected() && PQtransactionStatus(conn_) == PQTRANS_IDLE; }
     bool connected() const { return PQstatus(conn_) == CONNECTION_OK; }
-    void rollback_quietly() { PQclear(PQexec(conn_, "ROLLBACK")); }
+    void rollback_quietly() { exec_quietly("ROLLBACK"); }
+    // Runs SQL, ignoring failures (of what was queued too).
+    void exec_quietly(const char* sql) {
+        try {
+            leave_pipeline();
+        } catch (const StorageError&) {
+        }
+        if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) PQclear(PQexec(conn_, sql));
+    }
     PGconn* handle() const { return conn_; }
+
+private:
+    struct Pending {
+        const char* sql;    // the statements_ key (nullptr: not prepared)
+        std::string what;   // for the message when it fails
+        bool is_prepare;    // PQsendPrepare of sql: forgotten if it fails
+    };
+
+    void open() {
+        // dbname expands the URI; the keywords after it override what the URI says.
+        const char* keys[] = {"dbname", "client_encoding", "fallback_application_name", nullptr};
+        const char* values[] = {uri_.c_str(), "UTF8", "grove-server", nullptr};
+        conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+        if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+            std::string why = conn_ ? PQerrorMessage(conn_) : "out of memory";
+            while (!why.empty() && why.back() == '\n') why.pop_back();
+            PQfinish(conn_);
+            conn_ = nullptr;
+            throw StorageError("cannot connect to the PostgreSQL database '" + redact_postgres_uri(uri_) + "': " + why);
+        }
+        exec("SET client_min_messages = warning");   // no NOTICEs ("already exists, skipping") on stderr
+        exec("SET lock_timeout = " + std::to_string(lock_timeout_ms_));
+        // A write transaction left open (a stalled instance) must not hold the writer lock forever.
+        exec("SET idle_in_transaction_session_timeout = 60000");
+    }
+
+    // The statement's name on this connection, preparing it first if needed (in a pipeline: queued).
+    const std::string& prepared(const char* sql, bool pipelined) {
+        auto it = statements_.find(sql);
+        if (it != statements_.end()) return it->second;
+        const std::string name = "grove_" + std::to_string(next_statement_++);
+        if (pipelined) {
+            if (!PQsendPrepare(conn_, name.c_str(), sql, 0, nullptr))
+                throw StorageError("preparing a statement failed (" + first_words(sql) + "): " + PQerrorMessage(conn_));
+            pending_.push_back(Pending{sql, "preparing a statement failed (" + first_words(sql) + ")", true});
+        } else {
+            Result r(PQprepare(conn_, name.c_str(), sql, 0, nullptr));
+            check(r, "preparing a statement failed (" + first_words(sql) + ")");
+        }
+        return statements_.emplace(sql, name).first->second;
+    }
+
+    void enter_pipeline() {
+        if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF && !PQenterPipelineMode(conn_))
+            throw StorageError(std::string("entering pipeline mode failed: ") + PQerrorMessage(conn_));
+    }
+
+    // Sends what is queued and leaves pipeline mode (exec needs it off).
+    void leave_pipeline() {
+        if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF) return;
+        if (!pending_.empty()) sync();
+        PQexitPipelineMode(conn_);
+    }
+
+public:
+    // Ends the pipeline with a Sync and reads every queued statement's answer: the last one's
+    // result, or the first failure thrown (the statements after a failure were skipped).
+    Result sync() {
+        std::vector<Pending> pending;
+        pending.swap(pending_);
+        std::optional<StorageError> failure;
+        const bool sent = PQpipelineSync(conn_) == 1;
+        if (!sent) failure = StorageError(std::string("sending to PostgreSQL failed: ") + PQerrorMessage(conn_));
+        PGresult* last = nullptr;
+        for (std::size_t i = 0; sent && i < pending.size(); ++i) {
+            PGresult* got = nullptr;
+            while (PGresult* r = PQgetResult(conn_)) {
+                PQclear(got);
+                got = r;
+            }
+            const auto status = got ? PQresultStatus(got) : PGRES_FATAL_ERROR;
+            const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+            if (!ok && pending[i].is_prepare) statements_.erase(pending[i].sql);   // not prepared after all
+            if (!ok && !failure) failure = result_error(got, conn_, pending[i].what);
+            if (i + 1 == pending.size() && ok) last = got;
+            else PQclear(got);
+            if (!connected()) break;
+        }
+        // The Sync's own result ends the pipeline's answers (none follow it).
+        while (sent && connected()) {
+            PGresult* r = PQgetResult(conn_);
+            if (!r) break;
+            const bool done = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            PQclear(r);
+            if (done) break;
+        }
+        if (failure) {
+            PQclear(last);
+            throw *failure;
+        }
+        return Result(last);
+    }
 
 private:
     void check(const Result& r, const std::string& what) {
@@ -385,8 +509,12 @@ private:
         throw result_error(r.handle(), conn_, what);
     }
 
+    std::string uri_;
+    int lock_timeout_ms_;
     PGconn* conn_ = nullptr;
     std::unordered_map<const char*, std::string> statements_;
+    std::uint64_t next_statement_ = 0;
+    std::vector<Pending> pending_;   // queued in the pipeline, not yet answered
 };
 
 // -- [SECTION] SQL ---------------------------------------------------------------------------
@@ -503,9 +631,25 @@ const char* const kUpdateResource =
 
 const char* const kLastRev = "SELECT value FROM sequences WHERE name = 'rev'";
 const char* const kNextRev = "UPDATE sequences SET value = value + 1 WHERE name = 'rev' RETURNING value";
+// A new post in one statement (one round trip): the next rev, the post, its module's counts (the
+// author's first post there makes them a contributor), and the post as find_post reads it
+// (GROVE_POST_COLUMNS: nobody has endorsed a post that did not exist). Every part sees the same
+// snapshot, so each row is changed once: modules by `m`, counting the contributor `c` returns.
 const char* const kInsertPost =
-    "INSERT INTO posts (id, module, parent_id, kind, body, author_id, author_name, author_role, created_at_ms, rev, "
-    "check_in_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    "WITH r AS (UPDATE sequences SET value = value + 1 WHERE name = 'rev' RETURNING value), "
+    "c AS (INSERT INTO module_contributors AS mc (module, author_id, posts) VALUES ($2::text, $6::text, 1) "
+    "      ON CONFLICT (module, author_id) DO UPDATE SET posts = mc.posts + 1 RETURNING posts), "
+    "m AS (INSERT INTO modules AS m (key, posts, replies, contributors) "
+    "      SELECT $2::text, CASE WHEN $3::text IS NULL THEN 1 ELSE 0 END, CASE WHEN $3::text IS NULL THEN 0 ELSE 1 END, "
+    "             CASE WHEN c.posts = 1 THEN 1 ELSE 0 END FROM c "
+    "      ON CONFLICT (key) DO UPDATE SET posts = m.posts + EXCLUDED.posts, replies = m.replies + EXCLUDED.replies, "
+    "      contributors = m.contributors + EXCLUDED.contributors RETURNING m.title), "
+    "p AS (INSERT INTO posts (id, module, parent_id, kind, body, author_id, author_name, author_role, created_at_ms, rev, "
+    "      check_in_at_ms) SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, "
+    "      $9::bigint, r.value, $10::bigint FROM r RETURNING *) "
+    "SELECT p.id, p.module, p.parent_id, p.kind, p.body, p.author_id, p.author_name, p.author_role, p.created_at_ms, "
+    "p.edited_at_ms, p.endorsements, p.trusted_endorsements, p.pinned, p.hidden, p.deleted, p.rev, FALSE, "
+    "p.check_in_at_ms, p.outcome, p.outcome_note, p.outcome_at_ms, p.check_ins, (SELECT m.title FROM m) FROM p";
 const char* const kUpdatePost =
     "UPDATE posts SET body = CASE WHEN $6::boolean THEN '' ELSE COALESCE($2::text, body) END, "
     "edited_at_ms = COALESCE($3::bigint, edited_at_ms), pinned = COALESCE($4::boolean, pinned), "
@@ -550,7 +694,7 @@ class PostgresTransaction final : public StorageTransaction {
 public:
     // A write transaction holds the process's writer mutex (`lock`) and the writer connection.
     PostgresTransaction(PostgresEngine& engine, Connection& conn, bool write, std::unique_lock<FifoMutex> lock,
-                        std::uint64_t group = 0);
+                        std::uint64_t group = 0, std::string savepoint = {});
     ~PostgresTransaction() override;
 
     void commit() override;
@@ -582,9 +726,12 @@ public:
 
 private:
     void count_visible(const std::string& module, const std::string& author, bool top_level, int delta);
-    void require_write(const char* what) const {
+    void require_write(const char* what) {
         if (!write_) throw StorageError(std::string(what) + " needs a write transaction");
+        inserted_.reset();   // what it changes may show in the post
     }
+    // A statement on this transaction's connection (a write's: pipelined behind what is queued).
+    Result run(const char* sql, const Params& params = Params());
     std::int64_t next_rev();
     std::vector<CommittedChange> stamped_changes();
     std::vector<Post> posts_of(const Result& r) const;
@@ -596,7 +743,14 @@ private:
     std::int64_t first_stamped_rev_ = 0;
     std::int64_t stamped_rev_ = 0;
     std::uint64_t group_ = 0;   // a write: the commit group it is a savepoint of
+    std::string savepoint_;     // a write: its savepoint's name, one per write, so that rolling
+                                // back to it can never reach an earlier member's work
     std::unique_lock<FifoMutex> lock_;
+    // The post insert_post just stored, as find_post would read it, while nothing else changed.
+    std::optional<Post> inserted_;
+    // The posts stamped so far, while only insert_post stamped (else read back at commit).
+    std::vector<CommittedChange> known_changes_;
+    bool changes_known_ = true;
 };
 
 class PostgresEngine final : public StorageEngine {
@@ -640,16 +794,30 @@ public:
     std::unique_ptr<StorageTransaction> begin_write() override {
         std::unique_lock lock(writer_mutex_);
         std::uint64_t group = 0;
+        std::string savepoint = "grove_write_" + std::to_string(++savepoints_);
         try {
             group = group_.open();
-            writer_->exec("SAVEPOINT grove_write");
+            writer_->send("SAVEPOINT " + savepoint);   // queued: sent with the write's first statement
         } catch (...) {
             group_.leave(lock, group, false);
             throw;
         }
-        return std::make_unique<PostgresTransaction>(*this, *writer_, true, std::move(lock), group);
+        return std::make_unique<PostgresTransaction>(*this, *writer_, true, std::move(lock), group, std::move(savepoint));
     }
     CommitGroup& group() { return group_; }
+
+    // With the writer's mutex held. The group's BEGIN is queued until its first statement: while
+    // nothing of the group has been answered, a writer connection the server closed meanwhile
+    // (a restart, pg_terminate_backend) is replaced and the group starts over, as nothing of it
+    // happened.
+    bool group_unanswered() const { return group_unanswered_; }
+    void group_answered() { group_unanswered_ = false; }
+    void restart_group(const std::string& savepoint) {
+        writer_->reopen();
+        writer_->send("BEGIN");
+        writer_->send(kTakeWriterLock, Params());
+        writer_->send("SAVEPOINT " + savepoint);
+    }
 
     std::int64_t committed_rev() const override { return committed_rev_.load(std::memory_order_acquire); }
     std::string name() const override { return "postgresql"; }
@@ -764,6 +932,8 @@ private:
     PostgresOptions options_;
     std::unique_ptr<Connection> writer_;
     FifoMutex writer_mutex_;
+    std::uint64_t savepoints_ = 0;      // names each write's savepoint (writer's mutex)
+    bool group_unanswered_ = false;     // see group_unanswered() (writer's mutex)
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<Connection>> readers_;
     std::vector<Connection*> idle_readers_;
@@ -782,17 +952,14 @@ private:
         explicit GroupPostgres(PostgresEngine& engine) : engine_(engine) {}
         void begin_group() override {
             auto& writer = engine_.writer_;
-            for (int attempt = 0;; ++attempt) {
-                if (!writer || !writer->connected()) writer = engine_.connect();
-                try {
-                    writer->exec(kBeginWrite);
-                    return;
-                } catch (const StorageError&) {
-                    const bool lost = !writer->connected();
-                    if (!lost) writer->rollback_quietly();   // e.g. the writer lock's timeout
-                    if (!lost || attempt >= 1) throw;
-                }
-            }
+            if (!writer) writer = engine_.connect();
+            if (!writer->connected()) writer->reopen();
+            if (writer->queued()) writer->rollback_quietly();   // left by a failure: start clean
+            // Queued, sent with the first member's first statement (one round trip for both);
+            // the lock's timeout, if it comes to that, fails that statement.
+            writer->send("BEGIN");
+            writer->send(kTakeWriterLock, Params());
+            engine_.group_unanswered_ = true;
         }
         void commit_group(const GroupWork& work) override {
             Connection& conn = *engine_.writer_;
@@ -804,11 +971,14 @@ private:
                     for (const CommittedChange& c : work.changes)
                         lines += '\n' + c.module + ' ' + std::string(to_string(c.kind)) + ' ' + std::to_string(c.rev);
                     if (payload.size() + lines.size() <= kMaxNotifyPayload) payload += lines;
-                    conn.query(kNotify, Params().add(payload));
+                    conn.send(kNotify, Params().add(payload));
                     if (engine_.test_delay_ms() > 0)
                         std::this_thread::sleep_for(std::chrono::milliseconds(engine_.test_delay_ms()));
                 }
-                Result done = conn.exec("COMMIT");
+                // The last member's RELEASE, the NOTIFY and the COMMIT: one round trip.
+                conn.send("COMMIT");
+                Result done = conn.sync();
+                engine_.group_unanswered_ = false;
                 // COMMIT of a transaction in which a statement failed rolls back instead, without an error.
                 if (done.command_status() != "COMMIT")
                     throw StorageError("the transaction was rolled back (a statement in it had failed)");
@@ -942,8 +1112,24 @@ std::optional<StorageEngine::WriteAdmission> PostgresEngine::admit_write(const s
 }
 
 PostgresTransaction::PostgresTransaction(PostgresEngine& engine, Connection& conn, bool write,
-                                         std::unique_lock<FifoMutex> lock, std::uint64_t group)
-    : engine_(engine), conn_(conn), write_(write), group_(group), lock_(std::move(lock)) {}
+                                         std::unique_lock<FifoMutex> lock, std::uint64_t group, std::string savepoint)
+    : engine_(engine), conn_(conn), write_(write), group_(group), savepoint_(std::move(savepoint)), lock_(std::move(lock)) {}
+
+Result PostgresTransaction::run(const char* sql, const Params& params) {
+    if (!write_) return conn_.query(sql, params);
+    const bool starts_group = engine_.group_unanswered();
+    try {
+        Result r = conn_.query(sql, params);
+        engine_.group_answered();
+        return r;
+    } catch (const StorageError&) {
+        if (!starts_group || conn_.connected()) throw;
+        engine_.restart_group(savepoint_);   // see group_unanswered()
+        Result r = conn_.query(sql, params);
+        engine_.group_answered();
+        return r;
+    }
+}
 
 // The outer transaction of the group is still open (not ended by an error or a lost connection).
 static bool in_transaction(Connection& conn) {
@@ -958,7 +1144,7 @@ PostgresTransaction::~PostgresTransaction() {
         return;
     }
     if (conn_.connected())
-        PQclear(PQexec(conn_.handle(), "ROLLBACK TO SAVEPOINT grove_write; RELEASE SAVEPOINT grove_write"));
+        conn_.exec_quietly(("ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " + savepoint_).c_str());
     if (!in_transaction(conn_)) {
         engine_.group().lost(conn_.connected() ? "the savepoint could not be rolled back" : "the connection was lost");
         conn_.rollback_quietly();
@@ -977,8 +1163,13 @@ void PostgresTransaction::commit() {
         engine_.release_reader(conn_);
         return;
     }
-    const std::vector<CommittedChange> changes = stamped_rev_ > 0 ? stamped_changes() : std::vector<CommittedChange>();
-    conn_.exec("RELEASE SAVEPOINT grove_write");   // on failure the destructor rolls back to it
+    std::vector<CommittedChange> changes;
+    if (stamped_rev_ > 0) changes = changes_known_ ? std::move(known_changes_) : stamped_changes();
+    // Queued: answered with the group's next statement (the next member's, or its COMMIT). If
+    // it failed there, the savepoint is left in an aborted transaction, and that member's own
+    // savepoint never came to be: rolling back to it fails, so the whole group is lost, this
+    // write's work with it, and this member hears so (CommitGroup::leave).
+    conn_.send("RELEASE SAVEPOINT " + savepoint_);   // on failure to send, the destructor rolls back
     open_ = false;
     engine_.group().join(changes, first_stamped_rev_, stamped_rev_, false);
     engine_.group().leave(lock_, group_, true);   // returns once the group's COMMIT is durable
@@ -986,7 +1177,7 @@ void PostgresTransaction::commit() {
 
 std::vector<CommittedChange> PostgresTransaction::stamped_changes() {
     std::vector<CommittedChange> changes;
-    Result r = conn_.query(kStampedPosts, Params().add(first_stamped_rev_).add(stamped_rev_));
+    Result r = run(kStampedPosts, Params().add(first_stamped_rev_).add(stamped_rev_));
     for (int i = 0; i < r.rows(); ++i) {
         const auto row = r.row(i);
         const auto kind = kind_from_string(row.text(1));
@@ -1003,14 +1194,15 @@ std::vector<Post> PostgresTransaction::posts_of(const Result& r) const {
 }
 
 std::optional<Post> PostgresTransaction::find_post(const PostQuery& query) {
-    Result r = conn_.query(kFindPost, Params().add(query.viewer_id).add(query.id));
+    if (inserted_ && inserted_->id == query.id) return *inserted_;   // the same for every viewer
+    Result r = run(kFindPost, Params().add(query.viewer_id).add(query.id));
     if (r.rows() == 0) return std::nullopt;
     return read_post(r.row(0));
 }
 
 ModulePostsPage PostgresTransaction::list_module_posts(const ModulePostsQuery& query) {
     ModulePostsPage page;
-    Result r = conn_.query(kModulePosts, Params()
+    Result r = run(kModulePosts, Params()
                                              .add(query.viewer_id)
                                              .add(query.module)
                                              .add(query.after_rev)
@@ -1024,7 +1216,7 @@ ModulePostsPage PostgresTransaction::list_module_posts(const ModulePostsQuery& q
 }
 
 std::vector<Post> PostgresTransaction::list_spotlight(const SpotlightQuery& query) {
-    return posts_of(conn_.query(kSpotlight, Params()
+    return posts_of(run(kSpotlight, Params()
                                                 .add(query.viewer_id)
                                                 .add(to_string(query.kind))
                                                 .add(query.created_since_ms)
@@ -1035,7 +1227,7 @@ std::vector<Post> PostgresTransaction::list_spotlight(const SpotlightQuery& quer
 std::vector<FlaggedPostRow> PostgresTransaction::list_flagged(const FlagQueueQuery& query) {
     std::vector<std::pair<std::string, int>> ids;
     {
-        Result r = conn_.query(kFlagged, Params().add(query.limit));
+        Result r = run(kFlagged, Params().add(query.limit));
         for (int i = 0; i < r.rows(); ++i) ids.emplace_back(r.row(i).text(0), static_cast<int>(r.row(i).int64(1)));
     }
     std::vector<FlaggedPostRow> rows;
@@ -1043,7 +1235,7 @@ std::vector<FlaggedPostRow> PostgresTransaction::list_flagged(const FlagQueueQue
         auto post = find_post(PostQuery{id, query.viewer_id});
         if (!post) continue;
         FlaggedPostRow row{std::move(*post), count, {}, {}, post_moderation(PostModerationQuery{id}).hidden_by_flags};
-        Result r = conn_.query(kFlagReports, Params().add(id));
+        Result r = run(kFlagReports, Params().add(id));
         for (int i = 0; i < r.rows(); ++i) {
             const auto f = r.row(i);
             FlagReport report{f.text(0), f.text(1), f.int64(2)};
@@ -1088,7 +1280,7 @@ ModuleStatsRow PostgresTransaction::module_stats(const ModuleStatsQuery& query) 
     }
     with_since.add(query.per_day_since_ms);
     {
-        Result r = conn_.query(query.module ? kStatsTotals : kStatsTotalsAll, module_only);
+        Result r = run(query.module ? kStatsTotals : kStatsTotalsAll, module_only);
         if (r.rows() > 0) {
             read_totals(r.row(0), 0, s);
             if (query.module && !r.row(0).is_null(7)) s.module_title = r.row(0).text(7);
@@ -1096,7 +1288,7 @@ ModuleStatsRow PostgresTransaction::module_stats(const ModuleStatsQuery& query) 
     }
     DayTable days;
     {
-        Result r = conn_.query(query.module ? kStatsPostsPerDay : kStatsPostsPerDayAll, with_since);
+        Result r = run(query.module ? kStatsPostsPerDay : kStatsPostsPerDayAll, with_since);
         for (int i = 0; i < r.rows(); ++i) {
             const auto q = r.row(i);
             DayActivity& d = day_of(days, q.int64(0));
@@ -1106,7 +1298,7 @@ ModuleStatsRow PostgresTransaction::module_stats(const ModuleStatsQuery& query) 
         }
     }
     {
-        Result r = conn_.query(query.module ? kStatsEndorsementsPerDay : kStatsEndorsementsPerDayAll, with_since);
+        Result r = run(query.module ? kStatsEndorsementsPerDay : kStatsEndorsementsPerDayAll, with_since);
         for (int i = 0; i < r.rows(); ++i) day_of(days, r.row(i).int64(0)).endorsements = r.row(i).int64(1);
     }
     s.per_day = ascending(days);
@@ -1118,7 +1310,7 @@ std::vector<ModuleStatsRow> PostgresTransaction::all_modules_stats(const AllModu
     std::vector<DayTable> days;
     std::unordered_map<std::string, std::size_t> index;
     {
-        Result r = conn_.query(kStatsTotalsByModule);
+        Result r = run(kStatsTotalsByModule);
         for (int i = 0; i < r.rows(); ++i) {
             const auto q = r.row(i);
             ModuleStatsRow s;
@@ -1131,7 +1323,7 @@ std::vector<ModuleStatsRow> PostgresTransaction::all_modules_stats(const AllModu
         }
     }
     {
-        Result r = conn_.query(kStatsPostsPerDayByModule, Params().add(query.per_day_since_ms));
+        Result r = run(kStatsPostsPerDayByModule, Params().add(query.per_day_since_ms));
         for (int i = 0; i < r.rows(); ++i) {
             const auto q = r.row(i);
             const auto it = index.find(q.text(0));
@@ -1143,7 +1335,7 @@ std::vector<ModuleStatsRow> PostgresTransaction::all_modules_stats(const AllModu
         }
     }
     {
-        Result r = conn_.query(kStatsEndorsementsPerDayByModule, Params().add(query.per_day_since_ms));
+        Result r = run(kStatsEndorsementsPerDayByModule, Params().add(query.per_day_since_ms));
         for (int i = 0; i < r.rows(); ++i) {
             const auto q = r.row(i);
             const auto it = index.find(q.text(0));
@@ -1155,7 +1347,7 @@ std::vector<ModuleStatsRow> PostgresTransaction::all_modules_stats(const AllModu
 }
 
 PostModeration PostgresTransaction::post_moderation(const PostModerationQuery& query) {
-    Result r = conn_.query(kPostModeration, Params().add(query.post_id));
+    Result r = run(kPostModeration, Params().add(query.post_id));
     if (r.rows() == 0) return PostModeration{};
     return PostModeration{static_cast<int>(r.row(0).int64(0)), r.row(0).boolean(1)};
 }
@@ -1163,7 +1355,7 @@ PostModeration PostgresTransaction::post_moderation(const PostModerationQuery& q
 std::vector<ModuleCountsRow> PostgresTransaction::module_counts(const ModuleCountsQuery& query) {
     std::vector<ModuleCountsRow> rows;
     if (query.modules.empty()) return rows;
-    Result r = conn_.query(kModuleCounts, Params().add(dump(Json(query.modules))));
+    Result r = run(kModuleCounts, Params().add(dump(Json(query.modules))));
     for (int i = 0; i < r.rows(); ++i) {
         const auto q = r.row(i);
         ModuleCountsRow row;
@@ -1178,12 +1370,12 @@ std::vector<ModuleCountsRow> PostgresTransaction::module_counts(const ModuleCoun
 }
 
 std::vector<Post> PostgresTransaction::list_due_check_ins(const DueCheckInsQuery& query) {
-    return posts_of(conn_.query(
+    return posts_of(run(
         kDueCheckIns, Params().add(query.viewer_id).add(query.author_id).add(query.due_at_ms).add(query.limit)));
 }
 
 std::vector<Post> PostgresTransaction::list_top_posts(const TopPostsQuery& query) {
-    return posts_of(conn_.query(kTopPosts, Params()
+    return posts_of(run(kTopPosts, Params()
                                                .add(query.viewer_id)
                                                .add(query.since_ms)
                                                .add(query.until_ms)
@@ -1192,14 +1384,14 @@ std::vector<Post> PostgresTransaction::list_top_posts(const TopPostsQuery& query
 }
 
 CommitmentTotals PostgresTransaction::commitment_totals(const CommitmentTotalsQuery& query) {
-    Result r = conn_.query(kCommitmentTotals, Params().add(query.since_ms).add(query.until_ms));
+    Result r = run(kCommitmentTotals, Params().add(query.since_ms).add(query.until_ms));
     if (r.rows() == 0) return CommitmentTotals{};
     return CommitmentTotals{r.row(0).int64(0), r.row(0).int64(1), r.row(0).int64(2)};
 }
 
 std::vector<ModuleActivityRow> PostgresTransaction::module_activity(const ModuleActivityQuery& query) {
     std::vector<ModuleActivityRow> rows;
-    Result r = conn_.query(kModuleActivity, Params().add(query.since_ms).add(query.until_ms).add(query.limit));
+    Result r = run(kModuleActivity, Params().add(query.since_ms).add(query.until_ms).add(query.limit));
     for (int i = 0; i < r.rows(); ++i) {
         const auto q = r.row(i);
         ModuleActivityRow row;
@@ -1213,61 +1405,65 @@ std::vector<ModuleActivityRow> PostgresTransaction::module_activity(const Module
 }
 
 std::optional<Resource> PostgresTransaction::find_resource(const ResourceQuery& query) {
-    Result r = conn_.query(kFindResource, Params().add(query.id));
+    Result r = run(kFindResource, Params().add(query.id));
     if (r.rows() == 0) return std::nullopt;
     return read_resource(r.row(0));
 }
 
 std::vector<Resource> PostgresTransaction::list_resources(const ModuleResourcesQuery& query) {
     std::vector<Resource> resources;
-    Result r = conn_.query(kModuleResources, Params().add(query.module));
+    Result r = run(kModuleResources, Params().add(query.module));
     for (int i = 0; i < r.rows(); ++i) resources.push_back(read_resource(r.row(i)));
     return resources;
 }
 
 std::int64_t PostgresTransaction::last_rev() {
-    Result r = conn_.query(kLastRev);
+    Result r = run(kLastRev);
     return r.rows() > 0 ? r.row(0).int64(0) : 0;
 }
 
 std::int64_t PostgresTransaction::next_rev() {
-    Result r = conn_.query(kNextRev);
+    Result r = run(kNextRev);
     if (r.rows() == 0) throw StorageError("the rev sequence is missing");
     stamped_rev_ = r.row(0).int64(0);
     if (first_stamped_rev_ == 0) first_stamped_rev_ = stamped_rev_;
+    changes_known_ = false;   // what it stamps is read back at commit
     return stamped_rev_;
 }
 
 std::int64_t PostgresTransaction::insert_post(const NewPost& p) {
     require_write("insert_post");
-    const std::int64_t rev = next_rev();
-    conn_.query(kInsertPost, Params()
-                                 .add(p.id)
-                                 .add(p.module)
-                                 .add(p.parent_id)
-                                 .add(to_string(p.kind))
-                                 .add(p.body)
-                                 .add(p.author.id)
-                                 .add(p.author.name)
-                                 .add(to_string(p.author.role))
-                                 .add(p.created_at_ms)
-                                 .add(rev)
-                                 .add(p.check_in_at_ms));
-    count_visible(p.module, p.author.id, !p.parent_id, +1);
-    return rev;
+    Result r = run(kInsertPost, Params()
+                                    .add(p.id)
+                                    .add(p.module)
+                                    .add(p.parent_id)
+                                    .add(to_string(p.kind))
+                                    .add(p.body)
+                                    .add(p.author.id)
+                                    .add(p.author.name)
+                                    .add(to_string(p.author.role))
+                                    .add(p.created_at_ms)
+                                    .add(p.check_in_at_ms));
+    if (r.rows() == 0) throw StorageError("the rev sequence is missing");
+    Post stored = read_post(r.row(0));
+    stamped_rev_ = stored.rev;
+    if (first_stamped_rev_ == 0) first_stamped_rev_ = stamped_rev_;
+    known_changes_.push_back(CommittedChange{stored.module, stored.rev, stored.kind});
+    inserted_ = std::move(stored);
+    return stamped_rev_;
 }
 
 void PostgresTransaction::count_visible(const std::string& module, const std::string& author, bool top_level,
                                         int delta) {
-    conn_.query(kModuleCountsAdd, Params().add(module).add(top_level ? delta : 0).add(top_level ? 0 : delta));
-    Result r = conn_.query(kContributorAdd, Params().add(module).add(author).add(delta));
+    run(kModuleCountsAdd, Params().add(module).add(top_level ? delta : 0).add(top_level ? 0 : delta));
+    Result r = run(kContributorAdd, Params().add(module).add(author).add(delta));
     if (r.rows() == 0) throw StorageError("counting a contributor failed");
     const std::int64_t now_visible = r.row(0).int64(0);
     // The author's first visible post here makes them a contributor; their last one ends it.
-    if (delta > 0 && now_visible == 1) conn_.query(kModuleContributorsAdd, Params().add(module).add(1));
+    if (delta > 0 && now_visible == 1) run(kModuleContributorsAdd, Params().add(module).add(1));
     if (delta < 0 && now_visible <= 0) {
-        conn_.query(kModuleContributorsAdd, Params().add(module).add(-1));
-        conn_.query(kContributorForget, Params().add(module).add(author));
+        run(kModuleContributorsAdd, Params().add(module).add(-1));
+        run(kContributorForget, Params().add(module).add(author));
     }
 }
 
@@ -1276,7 +1472,7 @@ std::int64_t PostgresTransaction::update_post(const PostUpdate& u) {
     std::string module, author;
     bool top_level = false, was_hidden = false, was_deleted = false;
     {
-        Result before = conn_.query(kPostVisibility, Params().add(u.id));
+        Result before = run(kPostVisibility, Params().add(u.id));
         if (before.rows() == 0) return 0;
         const auto b = before.row(0);
         module = b.text(0);
@@ -1286,7 +1482,7 @@ std::int64_t PostgresTransaction::update_post(const PostUpdate& u) {
         was_deleted = b.boolean(4);
     }
     const std::int64_t rev = next_rev();
-    conn_.query(kUpdatePost, Params()
+    run(kUpdatePost, Params()
                                  .add(u.id)
                                  .add(u.body)
                                  .add(u.edited_at_ms)
@@ -1304,11 +1500,11 @@ std::int64_t PostgresTransaction::update_post(const PostUpdate& u) {
 std::int64_t PostgresTransaction::record_outcome(const OutcomeRecord& o) {
     require_write("record_outcome");
     {
-        Result exists = conn_.query(kPostVisibility, Params().add(o.post_id));
+        Result exists = run(kPostVisibility, Params().add(o.post_id));
         if (exists.rows() == 0 || exists.row(0).boolean(4)) return 0;
     }
     const std::int64_t rev = next_rev();
-    conn_.query(kRecordOutcome, Params()
+    run(kRecordOutcome, Params()
                                     .add(o.post_id)
                                     .add(to_string(o.outcome))
                                     .add(o.note)
@@ -1321,46 +1517,46 @@ std::int64_t PostgresTransaction::record_outcome(const OutcomeRecord& o) {
 
 std::int64_t PostgresTransaction::add_endorsement(const EndorsementChange& c) {
     require_write("add_endorsement");
-    if (conn_.query(kInsertEndorsement, Params().add(c.post_id).add(c.user_id).add(c.trusted).add(c.at_ms)).changes() == 0)
+    if (run(kInsertEndorsement, Params().add(c.post_id).add(c.user_id).add(c.trusted).add(c.at_ms)).changes() == 0)
         return 0;
     const std::int64_t rev = next_rev();
-    conn_.query(kCountEndorsement, Params().add(c.post_id).add(1).add(c.trusted ? 1 : 0).add(rev));
+    run(kCountEndorsement, Params().add(c.post_id).add(1).add(c.trusted ? 1 : 0).add(rev));
     return rev;
 }
 
 std::int64_t PostgresTransaction::remove_endorsement(const EndorsementChange& c) {
     require_write("remove_endorsement");
-    Result removed = conn_.query(kDeleteEndorsement, Params().add(c.post_id).add(c.user_id));
+    Result removed = run(kDeleteEndorsement, Params().add(c.post_id).add(c.user_id));
     if (removed.rows() == 0) return 0;
     const bool trusted = removed.row(0).boolean(0);
     const std::int64_t rev = next_rev();
-    conn_.query(kCountEndorsement, Params().add(c.post_id).add(-1).add(trusted ? -1 : 0).add(rev));
+    run(kCountEndorsement, Params().add(c.post_id).add(-1).add(trusted ? -1 : 0).add(rev));
     return rev;
 }
 
 bool PostgresTransaction::add_flag(const NewFlag& f) {
     require_write("add_flag");
-    return conn_.query(kInsertFlag, Params().add(f.post_id).add(f.user_id).add(f.reason).add(f.details).add(f.at_ms))
+    return run(kInsertFlag, Params().add(f.post_id).add(f.user_id).add(f.reason).add(f.details).add(f.at_ms))
                .changes() > 0;
 }
 
 int PostgresTransaction::resolve_flags(const FlagResolution& r) {
     require_write("resolve_flags");
-    const int settled = conn_.query(kResolveFlags, Params().add(r.post_id).add(r.at_ms)).changes();
-    if (r.curator_decides) conn_.query(kCuratorOwnsHide, Params().add(r.post_id));
+    const int settled = run(kResolveFlags, Params().add(r.post_id).add(r.at_ms)).changes();
+    if (r.curator_decides) run(kCuratorOwnsHide, Params().add(r.post_id));
     return settled;
 }
 
 std::int64_t PostgresTransaction::set_module_title(const ModuleTitleChange& c) {
     require_write("set_module_title");
-    if (conn_.query(kSetModuleTitle, Params().add(c.module).add(c.title)).changes() == 0) return 0;
+    if (run(kSetModuleTitle, Params().add(c.module).add(c.title)).changes() == 0) return 0;
     return next_rev();   // posts read from now on carry the new title: caches keyed by rev must see it
 }
 
 std::int64_t PostgresTransaction::insert_resource(const NewResource& r) {
     require_write("insert_resource");
     const std::int64_t rev = next_rev();
-    conn_.query(kInsertResource, Params()
+    run(kInsertResource, Params()
                                      .add(r.id)
                                      .add(r.module)
                                      .add(r.title)
@@ -1377,9 +1573,9 @@ std::int64_t PostgresTransaction::insert_resource(const NewResource& r) {
 
 std::int64_t PostgresTransaction::update_resource(const ResourceUpdate& u) {
     require_write("update_resource");
-    if (conn_.query(kFindResource, Params().add(u.id)).rows() == 0) return 0;
+    if (run(kFindResource, Params().add(u.id)).rows() == 0) return 0;
     const std::int64_t rev = next_rev();
-    conn_.query(kUpdateResource, Params()
+    run(kUpdateResource, Params()
                                      .add(u.id)
                                      .add(u.title)
                                      .add(u.url)

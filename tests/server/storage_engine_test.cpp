@@ -7,8 +7,11 @@
 
 #include <sqlite3.h>
 
+#include <atomic>       // std::atomic
 #include <functional>   // std::function
+#include <map>          // std::map
 #include <memory>       // std::unique_ptr
+#include <mutex>        // std::mutex
 #include <set>          // std::set
 #include <thread>       // std::thread
 #include <vector>       // std::vector
@@ -743,5 +746,131 @@ ENGINE_TEST_CASE("statistics of one module, every module, and all together") {
         CHECK(rows[1].commitments_done == 1);
         REQUIRE(rows[1].per_day.size() == 1);
         CHECK(rows[1].per_day[0].commitments == 2);
+    });
+}
+
+ENGINE_TEST_CASE("a post read back in the transaction that stored it - every field, and what changes it next") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        {
+            auto tx = engine.begin_write();
+            tx->set_module_title(ModuleTitleChange{"m", "Titled"});   // rev 1
+            tx->commit();
+        }
+        NewPost commitment = new_post("c1", "m", 2000, Kind::commitment, "ann");
+        commitment.check_in_at_ms = 9000;
+        NewPost reply = new_post("r1", "m", 3000, Kind::insight, "bob");
+        reply.parent_id = "c1";
+        std::optional<Post> stored, stored_reply;
+        {
+            auto tx = engine.begin_write();
+            CHECK(tx->insert_post(commitment) == 2);
+            stored = tx->find_post(PostQuery{"c1", "ann"});
+            CHECK(tx->insert_post(reply) == 3);
+            stored_reply = tx->find_post(PostQuery{"r1", "someone"});
+            CHECK(tx->find_post(PostQuery{"c1", "bob"}) == stored);   // a later insert did not change it
+            // Later writes in the same transaction show in what it reads.
+            tx->set_module_title(ModuleTitleChange{"m", "Retitled"});   // rev 4
+            CHECK(tx->find_post(PostQuery{"r1", "x"})->module_title == std::optional<std::string>("Retitled"));
+            tx->add_endorsement(EndorsementChange{"r1", "cat", false, 3500});   // rev 5
+            const auto endorsed = tx->find_post(PostQuery{"r1", "cat"});
+            REQUIRE(endorsed);
+            CHECK(endorsed->endorsed_by_me);
+            CHECK(endorsed->endorsements == 1);
+            CHECK(endorsed->rev == 5);
+            tx->commit();
+        }
+        REQUIRE(stored);
+        REQUIRE(stored_reply);
+        CHECK(stored->rev == 2);
+        CHECK(stored->kind == Kind::commitment);
+        CHECK(stored->check_in_at_ms == std::optional<std::int64_t>(9000));
+        CHECK(stored->module_title == std::optional<std::string>("Titled"));
+        CHECK_FALSE(stored->endorsed_by_me);
+        CHECK(stored_reply->parent_id == std::optional<std::string>("c1"));
+        CHECK(stored_reply->rev == 3);
+        // The same post a read finds after the commit, but for the title changed since.
+        Post expected = *stored;
+        expected.module_title = "Retitled";
+        CHECK(*find(engine, "c1", "ann") == expected);
+        const auto c = counts_of(engine, "m");
+        CHECK(c.posts == 1);
+        CHECK(c.replies == 1);
+        CHECK(c.contributors == 2);
+        CHECK(engine.committed_rev() == 5);
+    });
+}
+
+ENGINE_TEST_CASE("writes that fail among concurrent writes undo only themselves - revs stay gapless") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        insert(engine, new_post("taken", "m", 1, Kind::insight, "ann"));
+        std::atomic<int> refused{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&engine, t] {
+                for (int i = 0; i < 30; ++i)
+                    insert(engine, new_post("t" + std::to_string(t) + "-" + std::to_string(i), "m", 10, Kind::insight,
+                                            "u" + std::to_string(t)));
+            });
+        threads.emplace_back([&engine, &refused] {
+            for (int i = 0; i < 20; ++i) {
+                try {
+                    insert(engine, new_post("taken", "m", 2, Kind::insight, "zed"));   // the id is used
+                } catch (const StorageError&) {
+                    ++refused;
+                }
+            }
+        });
+        for (auto& th : threads) th.join();
+        CHECK(refused == 20);
+        auto page = engine.begin_read()->list_module_posts(ModulePostsQuery{"m", 0, true, 1000, ""});
+        REQUIRE(page.posts.size() == 121);
+        for (std::size_t i = 0; i < page.posts.size(); ++i) CHECK(page.posts[i].rev == static_cast<std::int64_t>(i + 1));
+        CHECK(find(engine, "taken")->author.id == "ann");
+        const auto c = counts_of(engine, "m");
+        CHECK(c.posts == 121);
+        CHECK(c.contributors == 5);   // ann and u0..u3: zed's refused posts count nowhere
+        CHECK(engine.committed_rev() == 121);
+        CHECK(insert(engine, new_post("after")) == 122);
+    });
+}
+
+ENGINE_TEST_CASE("the commit observer hears every committed post's module, kind and rev, once") {
+    for_each_engine([](const EngineKind&, StorageEngine& engine, const std::string&) {
+        std::mutex mutex;
+        std::map<std::int64_t, std::pair<std::string, Kind>> heard;
+        bool disagree = false;
+        engine.set_commit_observer([&](const std::vector<CommittedChange>& changes) {
+            // PostgreSQL also hears its own commits again through LISTEN: the same each time.
+            std::lock_guard lock(mutex);
+            for (const CommittedChange& c : changes) {
+                const auto [it, fresh] = heard.emplace(c.rev, std::make_pair(c.module, c.kind));
+                if (!fresh && it->second != std::make_pair(c.module, c.kind)) disagree = true;
+            }
+        });
+        {
+            auto tx = engine.begin_write();
+            tx->insert_post(new_post("a", "m1", 1, Kind::insight));      // rev 1
+            tx->insert_post(new_post("b", "m2", 2, Kind::commitment));   // rev 2
+            tx->commit();
+        }
+        {
+            auto tx = engine.begin_write();
+            tx->insert_post(new_post("lost", "m1", 3, Kind::tip));
+        }
+        {
+            auto tx = engine.begin_write();
+            tx->insert_post(new_post("c", "m3", 3, Kind::question));                   // rev 3
+            tx->update_post(PostUpdate{"b", std::string("edited"), 4, {}, {}, false, false});   // rev 4
+            tx->commit();
+        }
+        {
+            std::lock_guard lock(mutex);
+            CHECK_FALSE(disagree);
+            const std::map<std::int64_t, std::pair<std::string, Kind>> expected = {
+                {1, {"m1", Kind::insight}}, {2, {"m2", Kind::commitment}}, {3, {"m3", Kind::question}},
+                {4, {"m2", Kind::commitment}}};
+            CHECK(heard == expected);
+        }
+        engine.set_commit_observer(nullptr);   // before `heard` goes
     });
 }
