@@ -39,6 +39,7 @@
 #include "grove/client/discussion.hpp"
 #include "grove/client/ports.hpp"
 #include "grove/client/retry_policy.hpp"
+#include "grove/client/sync_observer.hpp"
 
 namespace grove {
 
@@ -124,10 +125,10 @@ public:
     bool loaded() const { return loaded_; }
     // Nothing in flight, nothing queued that could be sent now, no retry waiting.
     bool settled() const;
-    // How long the last create took from the call until storage confirmed it (the benchmark).
-    std::optional<std::int64_t> last_create_persist_ms() const { return last_create_persist_ms_; }
-    std::uint64_t creates_persisted() const { return creates_persisted_; }
     bool saving_new_post() const override { return creates_saving_ > 0; }
+    // Who is told of creates, sends and pulls (a benchmark, a test); nullptr: nobody. Not owned:
+    // it must outlive the engine or be unset first.
+    void set_observer(SyncObserver* observer) { observer_ = observer ? observer : &no_observer_; }
 
 private:
     // [SECTION] lifecycle and scheduling (sync_engine.cpp)
@@ -216,6 +217,8 @@ private:
     SyncOptions options_;
     ClientPorts ports_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+    SyncObserver no_observer_;
+    SyncObserver* observer_ = &no_observer_;
     ClientStore store_;
     std::uint32_t tab_ = 0;          // random per instance: part of write keys
     std::uint32_t counter_ = 0;
@@ -249,9 +252,6 @@ private:
     std::optional<ApiError> check_curator() const;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
-    std::int64_t create_started_ms_ = 0;
-    std::optional<std::int64_t> last_create_persist_ms_;
-    std::uint64_t creates_persisted_ = 0;
     int creates_saving_ = 0;   // create writes issued to storage and not yet answered
 
     // Token.

@@ -94,6 +94,7 @@ void SyncEngine::on_page(HttpResponse r) {
             return;
         }
         release_lock();
+        observer_->pull_done(ports_.timers->now_ms());
         bodies_phase();
         return;
     }

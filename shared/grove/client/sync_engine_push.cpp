@@ -74,6 +74,7 @@ void SyncEngine::send_write(const OutboxEntry& queued) {
     OutboxEntry e = queued;   // applies(): made by the person whose token goes with it
     ++e.attempts;
     store_.set_in_flight(e.key, true);
+    observer_->write_sent(e);
     send(to_http_request(e, options_.api, options_.module, options_.module_title),
          [this, e](HttpResponse response) { on_write_answer(e, std::move(response)); });
 }
@@ -177,6 +178,7 @@ void SyncEngine::on_write_answer(const OutboxEntry& e, HttpResponse r) {
         commit_snapshot(std::move(b), answered);
         changed();
         emit_sync();
+        observer_->write_acknowledged(e);
         push_next();
         return;
     }
