@@ -23,14 +23,14 @@ SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
       store_(options_.module),
       scheduler_(*ports_.timers, {options_.poll_ms, options_.live_poll_ms}, [this] { run_cycle(); },
                  [this] { return started_ && loaded_; }),
-      backoff_(options_.backoff_base_ms, options_.backoff_cap_ms) {
+      backoff_(options_.backoff_base_ms, options_.backoff_cap_ms),
+      pusher_(*ports_.timers, *this) {
     while (!options_.api.empty() && options_.api.back() == '/') options_.api.pop_back();
     tab_ = static_cast<std::uint32_t>(ports_.random());
 }
 
 SyncEngine::~SyncEngine() {
-    cancel_timer(push_timer_);
-    release_lock();   // another tab may sync now
+    release_lock();   // another tab may sync now (the pusher cancels its own timer)
 }
 
 void SyncEngine::start() {
@@ -223,16 +223,11 @@ void SyncEngine::pull_now(bool spotlight) {
 void SyncEngine::set_live(bool held) { scheduler_.set_live(held); }
 
 bool SyncEngine::settled() const {
-    return loaded_ && scheduler_.state() == CycleScheduler::State::idle && !in_flight_ && push_timer_ == 0 &&
+    return loaded_ && scheduler_.state() == CycleScheduler::State::idle && !in_flight_ && !pusher_.retry_waiting() &&
            store_.pending_count() == 0;
 }
 
 // ---- scheduling -----------------------------------------------------------------------------------
-
-void SyncEngine::cancel_timer(std::uint64_t& id) {
-    if (id) ports_.timers->cancel(id);
-    id = 0;
-}
 
 void SyncEngine::request_cycle(bool urgent) { scheduler_.request(urgent); }
 
@@ -737,6 +732,7 @@ void SyncEngine::abandon_cycle() {
     release_lock();
     for (const QueuedWrite& w : store_.outbox())
         if (w.in_flight) store_.set_in_flight(w.entry.key, false);
+    pusher_.abandon();
     full_in_progress_ = false;
     full_posts_.clear();
     scheduler_.finish();   // dropped, not finished: a new cycle starts below as the new person

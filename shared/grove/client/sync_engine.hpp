@@ -38,6 +38,7 @@
 #include "grove/client/cycle_scheduler.hpp"
 #include "grove/client/discussion.hpp"
 #include "grove/client/ports.hpp"
+#include "grove/client/pusher.hpp"
 #include "grove/client/retry_policy.hpp"
 #include "grove/client/sync_observer.hpp"
 
@@ -63,7 +64,7 @@ struct SyncOptions {
     std::int64_t flag_undo_ms = 5000;          // a flag waits this long for its Undo before it is sent
 };
 
-class SyncEngine final : public Discussion {
+class SyncEngine final : public Discussion, private PushHost {
 public:
     SyncEngine(SyncOptions options, ClientPorts ports);
     ~SyncEngine() override;
@@ -151,7 +152,6 @@ private:
     void end_cycle();
     std::int64_t auth_retry_delay_ms();
     void fail_cycle(std::int64_t retry_in_ms);   // a transient failure: try again later
-    void cancel_timer(std::uint64_t& id);
 
     // Storage and the other tabs.
     // Writes one batch; `then` learns whether it was stored.
@@ -166,7 +166,7 @@ private:
     void commit_snapshot(StorageBatch batch, const std::vector<Post>& posts, bool full = false);
     void broadcast_outbox();   // a queued write was added, refused or discarded
     void on_broadcast(const std::string& message);
-    void reload_outbox(std::function<void()> then);
+    void reload_outbox(std::function<void()> then) override;   // PushHost too
     void catch_up(std::function<void()> then);   // see "catch up" above
 
     // Token and identity.
@@ -183,18 +183,23 @@ private:
     void send(HttpRequest request, std::function<void(HttpResponse)> done);
     void note_answer(const HttpResponse& response);   // online/offline, sign-in notice
 
-    // [SECTION] push (sync_engine_push.cpp)
+    // [SECTION] push (sync_engine_push.cpp): the pusher (pusher.hpp) sends; the engine is its host
     void locked_phase();
     void release_lock();
     bool has_sendable() const;
     bool sendable_now(const QueuedWrite& w) const;   // this person's, not refused, stored, not held
     const QueuedWrite* held_flag(const std::string& post_id) const;
     std::int64_t next_hold_due_ms() const;           // when the first held write is due (0: none)
-    void push_phase();
-    void push_next();
-    void send_write(const OutboxEntry& entry);
-    void on_write_answer(const OutboxEntry& entry, HttpResponse response);
     void finish_refusal(StorageBatch batch, const ApiError& err);
+    // PushHost (and CycleHost, shared with the puller)
+    std::optional<OutboxEntry> next_write() override;
+    void send_write(const OutboxEntry& entry, std::function<void(HttpResponse)> done) override;
+    bool take_answer(const OutboxEntry& entry, const HttpResponse& response) override;
+    void refused(const OutboxEntry& entry, const HttpResponse& response) override;
+    std::int64_t retry_delay_ms(Answer why) override;
+    void cycle_failed(std::int64_t retry_in_ms) override;
+    void pushed() override;
+    void retry_due() override;
 
     // [SECTION] pull (sync_engine_pull.cpp)
     void pull_phase();
@@ -271,9 +276,8 @@ private:
     CycleScheduler scheduler_;
     bool reached_ = true;                // the API answered the last request (SyncStatus::online)
     bool in_flight_ = false;             // a request of this engine is out
-    std::uint64_t push_timer_ = 0;       // 429 on a write: the next push waits for Retry-After
-    std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this
-    Backoff backoff_;
+    Backoff backoff_;                    // shared by pushes and pulls: failures of either add up
+    Pusher pusher_;
     std::function<void()> release_lock_;   // set while this tab holds the sync lock
 
     // Pull state.
