@@ -24,7 +24,8 @@ SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
       scheduler_(*ports_.timers, {options_.poll_ms, options_.live_poll_ms}, [this] { run_cycle(); },
                  [this] { return started_ && loaded_; }),
       backoff_(options_.backoff_base_ms, options_.backoff_cap_ms),
-      pusher_(*ports_.timers, *this) {
+      pusher_(*ports_.timers, *this),
+      puller_(options_.module, *this) {
     while (!options_.api.empty() && options_.api.back() == '/') options_.api.pop_back();
     tab_ = static_cast<std::uint32_t>(ports_.random());
 }
@@ -72,7 +73,7 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
     if (posts.bad) {
         ports_.page->warn("Grove cache (" + options_.module + "): " + std::to_string(posts.bad) +
                           " cached post(s) could not be read (" + posts.first_problem + "); all posts will be fetched again");
-        full_resync_ = true;
+        puller_.want_full();
         meta_.cursor.reset();
         needs_pack_ = true;
     }
@@ -507,7 +508,7 @@ void SyncEngine::catch_up(std::function<void()> then) {
                 meta_ = c->meta;
                 known_meta_ = c->sync_record;
                 meta_.cursor.reset();
-                full_resync_ = true;
+                puller_.want_full();
                 store_.replace_snapshot({});
                 store_.set_snapshot_owner(std::string());
                 store_.replace_outbox(std::move(c->outbox), epoch2);
@@ -521,7 +522,7 @@ void SyncEngine::catch_up(std::function<void()> then) {
                 meta_ = c->meta;
                 known_meta_ = c->sync_record;
                 if (posts.bad) {
-                    full_resync_ = true;
+                    puller_.want_full();
                     meta_.cursor.reset();
                     needs_pack_ = true;
                 }
@@ -649,9 +650,9 @@ void SyncEngine::person_here(bool arrived) {
     if (!meta_.user.known || meta_.user.id != who.id || meta_.user.role != who.role) {
         // Another person's view (or another role's): a full pull replaces it, and meanwhile
         // nothing of theirs is shown (ClientStore masks their marks; hidden text is never stored).
-        if (meta_.cursor || !full_resync_) {
+        if (meta_.cursor || !puller_.full_wanted()) {
             meta_.cursor.reset();
-            full_resync_ = true;
+            puller_.want_full();
             meta_dirty = true;
         }
     } else if (meta_.user.name != who.name) {
@@ -733,8 +734,7 @@ void SyncEngine::abandon_cycle() {
     for (const QueuedWrite& w : store_.outbox())
         if (w.in_flight) store_.set_in_flight(w.entry.key, false);
     pusher_.abandon();
-    full_in_progress_ = false;
-    full_posts_.clear();
+    puller_.abandon();
     scheduler_.finish();   // dropped, not finished: a new cycle starts below as the new person
     emit_sync();
     changed();

@@ -3,11 +3,11 @@
 // shared by every tab of this browser, so one tab at a time changes the cached snapshot:
 //   catch up  if another tab synced since this one last looked (the stored sync record changed
 //             and no broadcast brought the same change), reload the snapshot from storage
-//   push      send the oldest queued write of this person, apply the answer, repeat
-//             (sync_engine_push.cpp)
+//   push      send the oldest queued write of this person, apply the answer, repeat (Pusher,
+//             pusher.hpp; the engine is its host in sync_engine_push.cpp)
 //   pull      follow the changes feed from the cursor while has_more is true, storing each page
-//             with its cursor in one transaction; then, without the lock, the spotlight and the
-//             flag queue (sync_engine_pull.cpp)
+//             with its cursor in one transaction (Puller, puller.hpp); then, without the lock,
+//             the spotlight and the flag queue (sync_engine_pull.cpp)
 // Each snapshot change is broadcast to the other tabs with the sync record before and after it,
 // so a tab that was at the same point takes the step without reading storage.
 // Failures: no answer, 408 and 5xx back off exponentially with jitter and try again for ever; 429
@@ -38,6 +38,7 @@
 #include "grove/client/cycle_scheduler.hpp"
 #include "grove/client/discussion.hpp"
 #include "grove/client/ports.hpp"
+#include "grove/client/puller.hpp"
 #include "grove/client/pusher.hpp"
 #include "grove/client/retry_policy.hpp"
 #include "grove/client/sync_observer.hpp"
@@ -64,7 +65,7 @@ struct SyncOptions {
     std::int64_t flag_undo_ms = 5000;          // a flag waits this long for its Undo before it is sent
 };
 
-class SyncEngine final : public Discussion, private PushHost {
+class SyncEngine final : public Discussion, private PushHost, private PullHost {
 public:
     SyncEngine(SyncOptions options, ClientPorts ports);
     ~SyncEngine() override;
@@ -201,10 +202,15 @@ private:
     void pushed() override;
     void retry_due() override;
 
-    // [SECTION] pull (sync_engine_pull.cpp)
+    // [SECTION] pull (sync_engine_pull.cpp): the puller (puller.hpp) follows the feed; the engine is its host
     void pull_phase();
-    void pull_page();
-    void on_page(HttpResponse response);
+    // PullHost
+    void fetch_page(const std::optional<std::string>& since, std::function<void(HttpResponse)> done) override;
+    void warn(const std::string& message) override;
+    void store_page(std::vector<Post> posts, const std::string& cursor, bool full, bool last) override;
+    void cursor_refused() override;
+    void feed_refused(const ApiError& error) override;
+    void pulled() override;
     void bodies_phase();
     void spotlight_phase();
     void flags_phase();
@@ -278,14 +284,8 @@ private:
     bool in_flight_ = false;             // a request of this engine is out
     Backoff backoff_;                    // shared by pushes and pulls: failures of either add up
     Pusher pusher_;
+    Puller puller_;
     std::function<void()> release_lock_;   // set while this tab holds the sync lock
-
-    // Pull state.
-    bool full_resync_ = false;
-    bool full_in_progress_ = false;
-    std::vector<Post> full_posts_;       // a full resync collects every page, then replaces the snapshot
-    std::optional<std::string> page_cursor_;
-    int bad_cursor_restarts_ = 0;
 };
 
 }  // namespace grove
