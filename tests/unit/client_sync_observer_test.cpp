@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,16 +36,22 @@ struct Recorder final : SyncObserver {
     }
 };
 
+// A signed-in tab whose engine has read its cache, watched from the start.
+struct Observed {
+    Recorder seen;   // before the tab: it outlives the engine that tells it
+    World w;
+    World::Browser& browser = w.browser();
+    std::unique_ptr<Tab> tab = w.tab(browser, kAnn, w.options());
+    Observed() {
+        tab->engine->set_observer(&seen);
+        w.loop.advance(100);
+        REQUIRE(tab->engine->loaded());
+    }
+};
+
 }  // namespace
 
-TEST_CASE("sync observer: told of a create's start and save, its send, its answer and the pull") {
-    World w;
-    auto& browser = w.browser();
-    auto tab = w.tab(browser, kAnn, w.options());
-    Recorder seen;
-    tab->engine->set_observer(&seen);
-    w.loop.advance(100);
-    REQUIRE(tab->engine->loaded());
+TEST_CASE_FIXTURE(Observed, "sync observer: told of a create's start and save, its send, its answer and the pull") {
     CHECK(seen.count("pull_done") == 1);   // the first cycle's pull
     seen.events.clear();
     seen.times.clear();
@@ -64,14 +71,7 @@ TEST_CASE("sync observer: told of a create's start and save, its send, its answe
     CHECK(seen.count("sent create") == 1);
 }
 
-TEST_CASE("sync observer: a create refused by storage or by its checks is never counted as saved") {
-    World w;
-    auto& browser = w.browser();
-    auto tab = w.tab(browser, kAnn, w.options());
-    Recorder seen;
-    tab->engine->set_observer(&seen);
-    w.loop.advance(100);
-    REQUIRE(tab->engine->loaded());
+TEST_CASE_FIXTURE(Observed, "sync observer: a create refused by storage or by its checks is never counted as saved") {
 
     CHECK_FALSE(tab->engine->create(Kind::insight, "   ", std::nullopt).ok());   // empty: refused at once
     CHECK(seen.count("create_started") == 1);

@@ -402,16 +402,16 @@ StorageBatch SyncEngine::draft_batch(const std::string& owner) const {
 
 // One draft write at a time, always the latest text: typing fast never queues a write per key.
 void SyncEngine::persist_draft() {
-    if (draft_writing_) {
-        draft_dirty_ = true;
+    if (draft_save_ != DraftSave::idle) {
+        draft_save_ = DraftSave::stale;
         return;
     }
     if (draft_owner_.empty()) return;
-    draft_writing_ = true;
-    draft_dirty_ = false;
+    draft_save_ = DraftSave::writing;
     write_storage(draft_batch(draft_owner_), [this](bool) {
-        draft_writing_ = false;
-        if (draft_dirty_) persist_draft();
+        const bool again = draft_save_ == DraftSave::stale;
+        draft_save_ = DraftSave::idle;
+        if (again) persist_draft();
     });
 }
 

@@ -246,7 +246,12 @@ private:
     std::string draft_owner_;        // whose draft_ is ("": typed while nobody was known, not saved)
     std::map<std::string, std::string> drafts_;   // saved drafts by person, as this tab knows them
     bool draft_touched_ = false;     // typed before the cache was read: keep what was typed
-    bool draft_writing_ = false, draft_dirty_ = false;
+    // Saving the draft: one write at a time, always of the latest text.
+    //   idle     no write is out
+    //   writing  a write of the current text is out
+    //   stale    a write is out and the text changed since: written again when it is answered
+    enum class DraftSave { idle, writing, stale };
+    DraftSave draft_save_ = DraftSave::idle;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
     std::set<std::string> bodies_tried_;   // hidden posts whose text was asked for (curators)
