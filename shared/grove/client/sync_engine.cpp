@@ -1,7 +1,7 @@
 // SyncEngine, part 1: lifecycle, scheduling, storage, other tabs, token and identity.
 #include "grove/client/sync_engine.hpp"
 
-#include <algorithm>       // std::find
+#include <algorithm>       // std::max
 #include <unordered_map>   // std::unordered_map
 
 #include "grove/client/token_identity.hpp"
@@ -61,7 +61,7 @@ void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
         return;
     }
     read_posts(std::move(c->packed), c->meta, guard([this, c, epoch_at_read](DecodedPosts posts, bool repack) {
-        needs_pack_ = needs_pack_ || repack;
+        if (repack) checkpointer_.mark_stale();
         apply_cache(*c, std::move(posts), epoch_at_read);
     }));
 }
@@ -75,7 +75,7 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
                           " cached post(s) could not be read (" + posts.first_problem + "); all posts will be fetched again");
         puller_.want_full();
         meta_.cursor.reset();
-        needs_pack_ = true;
+        checkpointer_.mark_stale();
     }
     store_.replace_snapshot(std::move(posts.posts));
     store_.set_snapshot_owner(meta_.user.known ? meta_.user.id : std::string());
@@ -329,24 +329,15 @@ void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts,
     }
     const std::string from = known_meta_;
     // Keep the packed copy and the dirty list in step with the posts store (cache_format.hpp).
-    if (!full && !needs_pack_) {
-        for (const StoredRecord& r : b.put_posts)
-            if (std::find(meta_.dirty.begin(), meta_.dirty.end(), r.key) == meta_.dirty.end()) meta_.dirty.push_back(r.key);
-    }
-    if (full || needs_pack_ || meta_.dirty.size() > kMaxDirty) {
-        std::vector<std::string> records;
-        if (full) {
-            records.reserve(b.put_posts.size());
-            for (const StoredRecord& r : b.put_posts) records.push_back(r.value);
-        } else {
+    checkpointer_.checkpoint(
+        b, meta_, full,
+        [this] {
+            std::vector<std::string> records;
             records.reserve(store_.snapshot_size());
             for (const auto& [id, p] : store_.snapshot()) records.push_back(encode_post_record(p));
-        }
-        meta_.packed = new_commit_tag();
-        meta_.dirty.clear();
-        b.put_meta.push_back({kMetaPacked, encode_packed(meta_.packed, records)});
-        needs_pack_ = false;
-    }
+            return records;
+        },
+        [this] { return new_commit_tag(); });
     meta_.commit = new_commit_tag();   // a new record for every change: tabs that miss one notice
     const std::string to = encode_sync_meta(meta_);
     b.put_meta.push_back({kMetaSync, to});
@@ -518,13 +509,13 @@ void SyncEngine::catch_up(std::function<void()> then) {
                 return;
             }
             read_posts(std::move(c->packed), c->meta, guard([this, c, epoch2, then](DecodedPosts posts, bool repack) {
-                needs_pack_ = needs_pack_ || repack;
+                if (repack) checkpointer_.mark_stale();
                 meta_ = c->meta;
                 known_meta_ = c->sync_record;
                 if (posts.bad) {
                     puller_.want_full();
                     meta_.cursor.reset();
-                    needs_pack_ = true;
+                    checkpointer_.mark_stale();
                 }
                 store_.replace_snapshot(std::move(posts.posts));
                 store_.set_snapshot_owner(meta_.user.known ? meta_.user.id : std::string());

@@ -33,6 +33,7 @@
 #include <utility>   // std::forward, std::move
 #include <vector>    // std::vector
 
+#include "grove/client/cache_checkpointer.hpp"
 #include "grove/client/cache_format.hpp"   // SyncMeta
 #include "grove/client/client_store.hpp"
 #include "grove/client/cycle_scheduler.hpp"
@@ -241,7 +242,7 @@ private:
     // The stored snapshot is another person's (their tab is open too): this tab's own view stays
     // in memory, and it writes only queued writes and drafts until it is the owner's again.
     bool detached_ = false;
-    bool needs_pack_ = false;        // write the packed copy at the next commit (cache_format.hpp)
+    CacheCheckpointer checkpointer_;   // when the packed copy is written again (cache_format.hpp)
     std::string draft_;
     std::string draft_owner_;        // whose draft_ is ("": typed while nobody was known, not saved)
     std::map<std::string, std::string> drafts_;   // saved drafts by person, as this tab knows them

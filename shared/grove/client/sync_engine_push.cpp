@@ -37,7 +37,7 @@ void SyncEngine::locked_phase() {
         }
         release_lock_ = std::move(release);
         catch_up(guard([this] {
-            if (needs_pack_ && storage_ok_) commit_snapshot(StorageBatch{}, {});   // next startup reads one record
+            if (checkpointer_.stale() && storage_ok_) commit_snapshot(StorageBatch{}, {});   // next startup reads one record
             pusher_.start();
         }));
     });
