@@ -582,15 +582,13 @@ void SyncEngine::take_token(std::optional<std::string> token, std::function<void
     token_exp_ms_.reset();
     if (auto claims = read_token_identity(*token_)) {
         token_exp_ms_ = claims->exp_ms;
-        identity_from_token_ = true;
+        who_from_ = WhoFrom::token;
         set_identity(claims->identity);
-    } else {
-        identity_from_token_ = false;
-        if (*token_ != previous) {
-            // Empty (signed out) or opaque: nobody is known until GET /me says whose token it is.
-            me_fetched_ = false;
-            set_identity(Identity{});
-        }
+    } else if (*token_ != previous) {
+        // Empty (signed out) or opaque: nobody is known until GET /me says whose token it is.
+        // (The same token again keeps what was known: whether it has claims depends on it alone.)
+        who_from_ = WhoFrom::me_unasked;
+        set_identity(Identity{});
     }
     then();
 }
@@ -701,17 +699,17 @@ std::optional<ApiError> SyncEngine::check_signed_in() const {
 }
 
 void SyncEngine::me_phase(std::function<void()> then) {
-    if (identity_from_token_ || me_fetched_ || token_.value_or("").empty()) {
+    if (who_from_ != WhoFrom::me_unasked || token_.value_or("").empty()) {
         then();
         return;
     }
-    me_fetched_ = true;
+    who_from_ = WhoFrom::me_asked;
     HttpRequest r{"GET", options_.api + "/me", {}, {}, 0};
     send(std::move(r), [this, then](HttpResponse resp) {
         if (classify_status(resp.status) == Answer::ok) {
             if (auto who = identity_from_me_response(resp.body)) set_identity(*who);
-        } else {
-            me_fetched_ = false;
+        } else if (who_from_ == WhoFrom::me_asked) {   // asked again next cycle
+            who_from_ = WhoFrom::me_unasked;
         }
         then();
     });

@@ -274,8 +274,12 @@ private:
     // Token.
     std::optional<std::string> token_;   // nothing until the page answered
     std::optional<std::int64_t> token_exp_ms_;
-    bool identity_from_token_ = false;
-    bool me_fetched_ = false;
+    // Where the person comes from:
+    //   token       the token's claims
+    //   me_unasked  an opaque (or no) token: GET /me has not been asked for it, or failed
+    //   me_asked    GET /me was asked for this token (and answered, or its answer is awaited)
+    enum class WhoFrom { token, me_unasked, me_asked };
+    WhoFrom who_from_ = WhoFrom::me_unasked;
     bool auth_failed_ = false;           // the API refused even a fresh token
     bool identity_missing_ = false;      // a cycle found nobody signed in (status().notice says so)
     std::uint64_t identity_epoch_ = 0;   // moves whenever the person (or their role) changes
