@@ -16,9 +16,20 @@
 #include <cstdint>      // std::int64_t, std::uint64_t
 #include <functional>   // std::function
 
-#include "grove/client/ports.hpp"   // TimerPort
+#include "grove/client/ports.hpp"          // TimerPort
+#include "grove/client/retry_policy.hpp"   // Answer
 
 namespace grove {
+
+// What a phase of a cycle (the pusher, the puller) needs from the engine when it fails.
+class CycleHost {
+public:
+    virtual ~CycleHost() = default;
+    // How long to wait before the next cycle after a failure of this kind (the retry policy).
+    virtual std::int64_t retry_delay_ms(Answer why) = 0;
+    // The cycle failed; the next starts in `retry_in_ms`.
+    virtual void cycle_failed(std::int64_t retry_in_ms) = 0;
+};
 
 class CycleScheduler {
 public:

@@ -1,7 +1,7 @@
 // SyncEngine, part 1: lifecycle, scheduling, storage, other tabs, token and identity.
 #include "grove/client/sync_engine.hpp"
 
-#include <algorithm>       // std::find
+#include <algorithm>       // std::max
 #include <unordered_map>   // std::unordered_map
 
 #include "grove/client/token_identity.hpp"
@@ -23,14 +23,15 @@ SyncEngine::SyncEngine(SyncOptions options, ClientPorts ports)
       store_(options_.module),
       scheduler_(*ports_.timers, {options_.poll_ms, options_.live_poll_ms}, [this] { run_cycle(); },
                  [this] { return started_ && loaded_; }),
-      backoff_(options_.backoff_base_ms, options_.backoff_cap_ms) {
+      backoff_(options_.backoff_base_ms, options_.backoff_cap_ms),
+      pusher_(*ports_.timers, *this),
+      puller_(options_.module, *this) {
     while (!options_.api.empty() && options_.api.back() == '/') options_.api.pop_back();
     tab_ = static_cast<std::uint32_t>(ports_.random());
 }
 
 SyncEngine::~SyncEngine() {
-    cancel_timer(push_timer_);
-    release_lock();   // another tab may sync now
+    release_lock();   // another tab may sync now (the pusher cancels its own timer)
 }
 
 void SyncEngine::start() {
@@ -60,7 +61,7 @@ void SyncEngine::on_loaded(StoredModule stored, std::uint64_t epoch_at_read) {
         return;
     }
     read_posts(std::move(c->packed), c->meta, guard([this, c, epoch_at_read](DecodedPosts posts, bool repack) {
-        needs_pack_ = needs_pack_ || repack;
+        if (repack) checkpointer_.mark_stale();
         apply_cache(*c, std::move(posts), epoch_at_read);
     }));
 }
@@ -72,9 +73,9 @@ void SyncEngine::apply_cache(CacheContents& c, DecodedPosts posts, std::uint64_t
     if (posts.bad) {
         ports_.page->warn("Grove cache (" + options_.module + "): " + std::to_string(posts.bad) +
                           " cached post(s) could not be read (" + posts.first_problem + "); all posts will be fetched again");
-        full_resync_ = true;
+        puller_.want_full();
         meta_.cursor.reset();
-        needs_pack_ = true;
+        checkpointer_.mark_stale();
     }
     store_.replace_snapshot(std::move(posts.posts));
     store_.set_snapshot_owner(meta_.user.known ? meta_.user.id : std::string());
@@ -223,16 +224,11 @@ void SyncEngine::pull_now(bool spotlight) {
 void SyncEngine::set_live(bool held) { scheduler_.set_live(held); }
 
 bool SyncEngine::settled() const {
-    return loaded_ && scheduler_.state() == CycleScheduler::State::idle && !in_flight_ && push_timer_ == 0 &&
+    return loaded_ && scheduler_.state() == CycleScheduler::State::idle && !in_flight_ && !pusher_.retry_waiting() &&
            store_.pending_count() == 0;
 }
 
 // ---- scheduling -----------------------------------------------------------------------------------
-
-void SyncEngine::cancel_timer(std::uint64_t& id) {
-    if (id) ports_.timers->cancel(id);
-    id = 0;
-}
 
 void SyncEngine::request_cycle(bool urgent) { scheduler_.request(urgent); }
 
@@ -333,24 +329,15 @@ void SyncEngine::commit_snapshot(StorageBatch b, const std::vector<Post>& posts,
     }
     const std::string from = known_meta_;
     // Keep the packed copy and the dirty list in step with the posts store (cache_format.hpp).
-    if (!full && !needs_pack_) {
-        for (const StoredRecord& r : b.put_posts)
-            if (std::find(meta_.dirty.begin(), meta_.dirty.end(), r.key) == meta_.dirty.end()) meta_.dirty.push_back(r.key);
-    }
-    if (full || needs_pack_ || meta_.dirty.size() > kMaxDirty) {
-        std::vector<std::string> records;
-        if (full) {
-            records.reserve(b.put_posts.size());
-            for (const StoredRecord& r : b.put_posts) records.push_back(r.value);
-        } else {
+    checkpointer_.checkpoint(
+        b, meta_, full,
+        [this] {
+            std::vector<std::string> records;
             records.reserve(store_.snapshot_size());
             for (const auto& [id, p] : store_.snapshot()) records.push_back(encode_post_record(p));
-        }
-        meta_.packed = new_commit_tag();
-        meta_.dirty.clear();
-        b.put_meta.push_back({kMetaPacked, encode_packed(meta_.packed, records)});
-        needs_pack_ = false;
-    }
+            return records;
+        },
+        [this] { return new_commit_tag(); });
     meta_.commit = new_commit_tag();   // a new record for every change: tabs that miss one notice
     const std::string to = encode_sync_meta(meta_);
     b.put_meta.push_back({kMetaSync, to});
@@ -406,16 +393,16 @@ StorageBatch SyncEngine::draft_batch(const std::string& owner) const {
 
 // One draft write at a time, always the latest text: typing fast never queues a write per key.
 void SyncEngine::persist_draft() {
-    if (draft_writing_) {
-        draft_dirty_ = true;
+    if (draft_save_ != DraftSave::idle) {
+        draft_save_ = DraftSave::stale;
         return;
     }
     if (draft_owner_.empty()) return;
-    draft_writing_ = true;
-    draft_dirty_ = false;
+    draft_save_ = DraftSave::writing;
     write_storage(draft_batch(draft_owner_), [this](bool) {
-        draft_writing_ = false;
-        if (draft_dirty_) persist_draft();
+        const bool again = draft_save_ == DraftSave::stale;
+        draft_save_ = DraftSave::idle;
+        if (again) persist_draft();
     });
 }
 
@@ -512,7 +499,7 @@ void SyncEngine::catch_up(std::function<void()> then) {
                 meta_ = c->meta;
                 known_meta_ = c->sync_record;
                 meta_.cursor.reset();
-                full_resync_ = true;
+                puller_.want_full();
                 store_.replace_snapshot({});
                 store_.set_snapshot_owner(std::string());
                 store_.replace_outbox(std::move(c->outbox), epoch2);
@@ -522,13 +509,13 @@ void SyncEngine::catch_up(std::function<void()> then) {
                 return;
             }
             read_posts(std::move(c->packed), c->meta, guard([this, c, epoch2, then](DecodedPosts posts, bool repack) {
-                needs_pack_ = needs_pack_ || repack;
+                if (repack) checkpointer_.mark_stale();
                 meta_ = c->meta;
                 known_meta_ = c->sync_record;
                 if (posts.bad) {
-                    full_resync_ = true;
+                    puller_.want_full();
                     meta_.cursor.reset();
-                    needs_pack_ = true;
+                    checkpointer_.mark_stale();
                 }
                 store_.replace_snapshot(std::move(posts.posts));
                 store_.set_snapshot_owner(meta_.user.known ? meta_.user.id : std::string());
@@ -595,15 +582,13 @@ void SyncEngine::take_token(std::optional<std::string> token, std::function<void
     token_exp_ms_.reset();
     if (auto claims = read_token_identity(*token_)) {
         token_exp_ms_ = claims->exp_ms;
-        identity_from_token_ = true;
+        who_from_ = WhoFrom::token;
         set_identity(claims->identity);
-    } else {
-        identity_from_token_ = false;
-        if (*token_ != previous) {
-            // Empty (signed out) or opaque: nobody is known until GET /me says whose token it is.
-            me_fetched_ = false;
-            set_identity(Identity{});
-        }
+    } else if (*token_ != previous) {
+        // Empty (signed out) or opaque: nobody is known until GET /me says whose token it is.
+        // (The same token again keeps what was known: whether it has claims depends on it alone.)
+        who_from_ = WhoFrom::me_unasked;
+        set_identity(Identity{});
     }
     then();
 }
@@ -654,9 +639,9 @@ void SyncEngine::person_here(bool arrived) {
     if (!meta_.user.known || meta_.user.id != who.id || meta_.user.role != who.role) {
         // Another person's view (or another role's): a full pull replaces it, and meanwhile
         // nothing of theirs is shown (ClientStore masks their marks; hidden text is never stored).
-        if (meta_.cursor || !full_resync_) {
+        if (meta_.cursor || !puller_.full_wanted()) {
             meta_.cursor.reset();
-            full_resync_ = true;
+            puller_.want_full();
             meta_dirty = true;
         }
     } else if (meta_.user.name != who.name) {
@@ -714,17 +699,17 @@ std::optional<ApiError> SyncEngine::check_signed_in() const {
 }
 
 void SyncEngine::me_phase(std::function<void()> then) {
-    if (identity_from_token_ || me_fetched_ || token_.value_or("").empty()) {
+    if (who_from_ != WhoFrom::me_unasked || token_.value_or("").empty()) {
         then();
         return;
     }
-    me_fetched_ = true;
+    who_from_ = WhoFrom::me_asked;
     HttpRequest r{"GET", options_.api + "/me", {}, {}, 0};
     send(std::move(r), [this, then](HttpResponse resp) {
         if (classify_status(resp.status) == Answer::ok) {
             if (auto who = identity_from_me_response(resp.body)) set_identity(*who);
-        } else {
-            me_fetched_ = false;
+        } else if (who_from_ == WhoFrom::me_asked) {   // asked again next cycle
+            who_from_ = WhoFrom::me_unasked;
         }
         then();
     });
@@ -737,8 +722,8 @@ void SyncEngine::abandon_cycle() {
     release_lock();
     for (const QueuedWrite& w : store_.outbox())
         if (w.in_flight) store_.set_in_flight(w.entry.key, false);
-    full_in_progress_ = false;
-    full_posts_.clear();
+    pusher_.abandon();
+    puller_.abandon();
     scheduler_.finish();   // dropped, not finished: a new cycle starts below as the new person
     emit_sync();
     changed();

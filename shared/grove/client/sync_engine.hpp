@@ -3,11 +3,11 @@
 // shared by every tab of this browser, so one tab at a time changes the cached snapshot:
 //   catch up  if another tab synced since this one last looked (the stored sync record changed
 //             and no broadcast brought the same change), reload the snapshot from storage
-//   push      send the oldest queued write of this person, apply the answer, repeat
-//             (sync_engine_push.cpp)
+//   push      send the oldest queued write of this person, apply the answer, repeat (Pusher,
+//             pusher.hpp; the engine is its host in sync_engine_push.cpp)
 //   pull      follow the changes feed from the cursor while has_more is true, storing each page
-//             with its cursor in one transaction; then, without the lock, the spotlight and the
-//             flag queue (sync_engine_pull.cpp)
+//             with its cursor in one transaction (Puller, puller.hpp); then, without the lock,
+//             the spotlight and the flag queue (sync_engine_pull.cpp)
 // Each snapshot change is broadcast to the other tabs with the sync record before and after it,
 // so a tab that was at the same point takes the step without reading storage.
 // Failures: no answer, 408 and 5xx back off exponentially with jitter and try again for ever; 429
@@ -33,12 +33,16 @@
 #include <utility>   // std::forward, std::move
 #include <vector>    // std::vector
 
+#include "grove/client/cache_checkpointer.hpp"
 #include "grove/client/cache_format.hpp"   // SyncMeta
 #include "grove/client/client_store.hpp"
 #include "grove/client/cycle_scheduler.hpp"
 #include "grove/client/discussion.hpp"
 #include "grove/client/ports.hpp"
+#include "grove/client/puller.hpp"
+#include "grove/client/pusher.hpp"
 #include "grove/client/retry_policy.hpp"
+#include "grove/client/sync_observer.hpp"
 
 namespace grove {
 
@@ -62,7 +66,7 @@ struct SyncOptions {
     std::int64_t flag_undo_ms = 5000;          // a flag waits this long for its Undo before it is sent
 };
 
-class SyncEngine final : public Discussion {
+class SyncEngine final : public Discussion, private PushHost, private PullHost {
 public:
     SyncEngine(SyncOptions options, ClientPorts ports);
     ~SyncEngine() override;
@@ -124,10 +128,10 @@ public:
     bool loaded() const { return loaded_; }
     // Nothing in flight, nothing queued that could be sent now, no retry waiting.
     bool settled() const;
-    // How long the last create took from the call until storage confirmed it (the benchmark).
-    std::optional<std::int64_t> last_create_persist_ms() const { return last_create_persist_ms_; }
-    std::uint64_t creates_persisted() const { return creates_persisted_; }
     bool saving_new_post() const override { return creates_saving_ > 0; }
+    // Who is told of creates, sends and pulls (a benchmark, a test); nullptr: nobody. Not owned:
+    // it must outlive the engine or be unset first.
+    void set_observer(SyncObserver* observer) { observer_ = observer ? observer : &no_observer_; }
 
 private:
     // [SECTION] lifecycle and scheduling (sync_engine.cpp)
@@ -150,7 +154,6 @@ private:
     void end_cycle();
     std::int64_t auth_retry_delay_ms();
     void fail_cycle(std::int64_t retry_in_ms);   // a transient failure: try again later
-    void cancel_timer(std::uint64_t& id);
 
     // Storage and the other tabs.
     // Writes one batch; `then` learns whether it was stored.
@@ -165,7 +168,7 @@ private:
     void commit_snapshot(StorageBatch batch, const std::vector<Post>& posts, bool full = false);
     void broadcast_outbox();   // a queued write was added, refused or discarded
     void on_broadcast(const std::string& message);
-    void reload_outbox(std::function<void()> then);
+    void reload_outbox(std::function<void()> then) override;   // PushHost too
     void catch_up(std::function<void()> then);   // see "catch up" above
 
     // Token and identity.
@@ -182,23 +185,33 @@ private:
     void send(HttpRequest request, std::function<void(HttpResponse)> done);
     void note_answer(const HttpResponse& response);   // online/offline, sign-in notice
 
-    // [SECTION] push (sync_engine_push.cpp)
+    // [SECTION] push (sync_engine_push.cpp): the pusher (pusher.hpp) sends; the engine is its host
     void locked_phase();
     void release_lock();
     bool has_sendable() const;
     bool sendable_now(const QueuedWrite& w) const;   // this person's, not refused, stored, not held
     const QueuedWrite* held_flag(const std::string& post_id) const;
     std::int64_t next_hold_due_ms() const;           // when the first held write is due (0: none)
-    void push_phase();
-    void push_next();
-    void send_write(const OutboxEntry& entry);
-    void on_write_answer(const OutboxEntry& entry, HttpResponse response);
     void finish_refusal(StorageBatch batch, const ApiError& err);
+    // PushHost (and CycleHost, shared with the puller)
+    std::optional<OutboxEntry> next_write() override;
+    void send_write(const OutboxEntry& entry, std::function<void(HttpResponse)> done) override;
+    bool take_answer(const OutboxEntry& entry, const HttpResponse& response) override;
+    void refused(const OutboxEntry& entry, const HttpResponse& response) override;
+    std::int64_t retry_delay_ms(Answer why) override;
+    void cycle_failed(std::int64_t retry_in_ms) override;
+    void pushed() override;
+    void retry_due() override;
 
-    // [SECTION] pull (sync_engine_pull.cpp)
+    // [SECTION] pull (sync_engine_pull.cpp): the puller (puller.hpp) follows the feed; the engine is its host
     void pull_phase();
-    void pull_page();
-    void on_page(HttpResponse response);
+    // PullHost
+    void fetch_page(const std::optional<std::string>& since, std::function<void(HttpResponse)> done) override;
+    void warn(const std::string& message) override;
+    void store_page(std::vector<Post> posts, const std::string& cursor, bool full, bool last) override;
+    void cursor_refused() override;
+    void feed_refused(const ApiError& error) override;
+    void pulled() override;
     void bodies_phase();
     void spotlight_phase();
     void flags_phase();
@@ -216,6 +229,8 @@ private:
     SyncOptions options_;
     ClientPorts ports_;
     std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+    SyncObserver no_observer_;
+    SyncObserver* observer_ = &no_observer_;
     ClientStore store_;
     std::uint32_t tab_ = 0;          // random per instance: part of write keys
     std::uint32_t counter_ = 0;
@@ -227,12 +242,17 @@ private:
     // The stored snapshot is another person's (their tab is open too): this tab's own view stays
     // in memory, and it writes only queued writes and drafts until it is the owner's again.
     bool detached_ = false;
-    bool needs_pack_ = false;        // write the packed copy at the next commit (cache_format.hpp)
+    CacheCheckpointer checkpointer_;   // when the packed copy is written again (cache_format.hpp)
     std::string draft_;
     std::string draft_owner_;        // whose draft_ is ("": typed while nobody was known, not saved)
     std::map<std::string, std::string> drafts_;   // saved drafts by person, as this tab knows them
     bool draft_touched_ = false;     // typed before the cache was read: keep what was typed
-    bool draft_writing_ = false, draft_dirty_ = false;
+    // Saving the draft: one write at a time, always of the latest text.
+    //   idle     no write is out
+    //   writing  a write of the current text is out
+    //   stale    a write is out and the text changed since: written again when it is answered
+    enum class DraftSave { idle, writing, stale };
+    DraftSave draft_save_ = DraftSave::idle;
     std::vector<Post> spotlight_;
     std::vector<FlagEntry> flags_;
     std::set<std::string> bodies_tried_;   // hidden posts whose text was asked for (curators)
@@ -249,16 +269,17 @@ private:
     std::optional<ApiError> check_curator() const;
     bool flags_wanted_ = false;
     std::uint64_t revision_ = 1;
-    std::int64_t create_started_ms_ = 0;
-    std::optional<std::int64_t> last_create_persist_ms_;
-    std::uint64_t creates_persisted_ = 0;
     int creates_saving_ = 0;   // create writes issued to storage and not yet answered
 
     // Token.
     std::optional<std::string> token_;   // nothing until the page answered
     std::optional<std::int64_t> token_exp_ms_;
-    bool identity_from_token_ = false;
-    bool me_fetched_ = false;
+    // Where the person comes from:
+    //   token       the token's claims
+    //   me_unasked  an opaque (or no) token: GET /me has not been asked for it, or failed
+    //   me_asked    GET /me was asked for this token (and answered, or its answer is awaited)
+    enum class WhoFrom { token, me_unasked, me_asked };
+    WhoFrom who_from_ = WhoFrom::me_unasked;
     bool auth_failed_ = false;           // the API refused even a fresh token
     bool identity_missing_ = false;      // a cycle found nobody signed in (status().notice says so)
     std::uint64_t identity_epoch_ = 0;   // moves whenever the person (or their role) changes
@@ -271,17 +292,10 @@ private:
     CycleScheduler scheduler_;
     bool reached_ = true;                // the API answered the last request (SyncStatus::online)
     bool in_flight_ = false;             // a request of this engine is out
-    std::uint64_t push_timer_ = 0;       // 429 on a write: the next push waits for Retry-After
-    std::int64_t push_blocked_until_ms_ = 0;   // 429 on a write: no writes before this
-    Backoff backoff_;
+    Backoff backoff_;                    // shared by pushes and pulls: failures of either add up
+    Pusher pusher_;
+    Puller puller_;
     std::function<void()> release_lock_;   // set while this tab holds the sync lock
-
-    // Pull state.
-    bool full_resync_ = false;
-    bool full_in_progress_ = false;
-    std::vector<Post> full_posts_;       // a full resync collects every page, then replaces the snapshot
-    std::optional<std::string> page_cursor_;
-    int bad_cursor_restarts_ = 0;
 };
 
 }  // namespace grove

@@ -1,14 +1,12 @@
-// SyncEngine, part 3: the puller. Follows the changes feed (api.md "Sync: the changes feed") from
-// the saved cursor while has_more is true; each page and its cursor are stored in one transaction,
-// so the cache never claims a cursor whose posts it lacks. Without a cursor (first visit, another
-// person signed in, an unusable cache or cursor) it fetches every post and then replaces the
-// snapshot at once. Then, for curators, the text of hidden posts (never cached), the spotlight
+// SyncEngine, part 3: the puller's host, then the rest of a pull. The puller (puller.hpp) follows
+// the changes feed from the saved cursor; the engine stores each page with its cursor in one
+// transaction, or (a full pull) replaces the snapshot at once. Then, for curators, the text of hidden posts (never cached), the spotlight
 // and the flag queue; then the person's due check-ins and the module's resource shelf (API 1.1).
 #include "grove/client/sync_engine.hpp"
 
-#include <algorithm>   // std::stable_sort, std::remove_if
+#include <algorithm>   // std::stable_sort
 
-#include "grove/wire.hpp"   // Json, decode_feed_page, decode_post_list, post_from_json
+#include "grove/wire.hpp"   // Json, decode_post_list, post_from_json
 
 namespace grove {
 
@@ -21,102 +19,59 @@ void SyncEngine::pull_phase() {
     }
     const Identity& me = store_.me();
     const bool owned = meta_.user.known && meta_.user.id == me.id && meta_.user.role == me.role;
-    full_in_progress_ = full_resync_ || !meta_.cursor || !owned;   // another person's view: replaced whole
-    page_cursor_ = full_in_progress_ ? std::nullopt : meta_.cursor;
-    full_posts_.clear();
-    pull_page();
+    puller_.start(meta_.cursor, owned);
 }
 
-void SyncEngine::pull_page() {
+// ---- PullHost ---------------------------------------------------------------------------------
+
+void SyncEngine::fetch_page(const std::optional<std::string>& since, std::function<void(HttpResponse)> done) {
     std::string url = options_.api + "/modules/" + url_encode(options_.module) +
                       "/posts?limit=" + std::to_string(options_.page_limit);
-    if (page_cursor_) url += "&since=" + url_encode(*page_cursor_);
-    send(HttpRequest{"GET", std::move(url), {}, {}, 0}, [this](HttpResponse r) { on_page(std::move(r)); });
+    if (since) url += "&since=" + url_encode(*since);
+    send(HttpRequest{"GET", std::move(url), {}, {}, 0}, std::move(done));
 }
 
-void SyncEngine::on_page(HttpResponse r) {
-    const Answer answer = classify_status(r.status);
-    if (answer == Answer::ok) {
-        auto page = decode_feed_page(Json::parse(r.body, nullptr, false));
-        if (!page) {
-            ports_.page->warn("Grove: the changes feed answered something that is not a page of posts");
-            fail_cycle(backoff_.next_delay_ms(ports_.random()));
-            return;
-        }
-        {   // another module's posts are not this widget's: left out like invalid ones
-            std::vector<Post>& posts = page->posts;
-            const auto foreign = std::remove_if(posts.begin(), posts.end(),
-                                                [this](const Post& p) { return p.module != options_.module; });
-            page->skipped += static_cast<std::size_t>(posts.end() - foreign);
-            posts.erase(foreign, posts.end());
-        }
-        if (page->skipped)
-            ports_.page->warn("Grove: skipped " + std::to_string(page->skipped) + " invalid post(s) in the changes feed");
-        StorageBatch b;
-        std::vector<Post> changed_posts;
-        const bool full = full_in_progress_;
-        if (full) {
-            for (Post& p : page->posts) full_posts_.push_back(std::move(p));
-            page_cursor_ = page->cursor;
-            if (page->has_more) {
-                pull_page();
-                return;
+void SyncEngine::warn(const std::string& message) { ports_.page->warn(message); }
+
+void SyncEngine::store_page(std::vector<Post> posts, const std::string& cursor, bool full, bool last) {
+    StorageBatch b;
+    std::vector<Post> changed_posts;
+    if (full) {
+        b.clear_posts = true;
+        b.put_posts.reserve(posts.size());
+        for (const Post& p : posts) b.put_posts.push_back({p.id, encode_post_record(p)});
+        store_.replace_snapshot(std::move(posts));
+        meta_.user = store_.me();   // the snapshot is now this person's view (send() saw to it)
+        store_.set_snapshot_owner(meta_.user.id);
+    } else {
+        for (Post& p : posts) {
+            const std::string id = p.id;
+            if (store_.merge(std::move(p))) {
+                const Post& now = *store_.server_post(id);
+                b.put_posts.push_back({id, encode_post_record(now)});
+                changed_posts.push_back(now);
             }
-            b.clear_posts = true;
-            b.put_posts.reserve(full_posts_.size());
-            for (const Post& p : full_posts_) b.put_posts.push_back({p.id, encode_post_record(p)});
-            store_.replace_snapshot(std::move(full_posts_));
-            full_posts_.clear();
-            meta_.user = store_.me();   // the snapshot is now this person's view (send() saw to it)
-            store_.set_snapshot_owner(meta_.user.id);
-            full_resync_ = false;
-            full_in_progress_ = false;
-        } else {
-            for (Post& p : page->posts) {
-                const std::string id = p.id;
-                if (store_.merge(std::move(p))) {
-                    const Post& now = *store_.server_post(id);
-                    b.put_posts.push_back({id, encode_post_record(now)});
-                    changed_posts.push_back(now);
-                }
-            }
-            page_cursor_ = page->cursor;
         }
-        meta_.cursor = page->cursor;
-        bad_cursor_restarts_ = 0;
-        backoff_.reset();
-        if (!page->has_more) meta_.last_sync_ms = ports_.timers->now_ms();
-        // Each page lands with its cursor, in one transaction.
-        commit_snapshot(std::move(b), changed_posts, full);
-        changed();
-        if (page->has_more) {
-            pull_page();
-            return;
-        }
-        release_lock();
-        bodies_phase();
-        return;
     }
-    const ApiError err = error_from_response(r.status, r.body);
-    if (answer == Answer::permanent && r.status == 400 && err.field == "since" && bad_cursor_restarts_ < 1) {
-        // The server no longer knows our cursor (e.g. its database was restored): start over.
-        ++bad_cursor_restarts_;
-        ports_.page->warn("Grove: the server did not accept the saved cursor; fetching every post again");
-        full_resync_ = true;
-        meta_.cursor.reset();
-        pull_phase();
-        return;
-    }
-    if (answer == Answer::permanent) emit_error(err.code, err.message);
-    if (answer == Answer::unauthorized) {
-        fail_cycle(auth_retry_delay_ms());
-        return;
-    }
-    if (answer == Answer::rate_limited) {
-        fail_cycle((r.retry_after_s && *r.retry_after_s > 0 ? *r.retry_after_s : 5) * 1000LL);
-        return;
-    }
-    fail_cycle(backoff_.next_delay_ms(ports_.random()));
+    meta_.cursor = cursor;
+    backoff_.reset();
+    if (last) meta_.last_sync_ms = ports_.timers->now_ms();
+    // Each page lands with its cursor, in one transaction.
+    commit_snapshot(std::move(b), changed_posts, full);
+    changed();
+}
+
+void SyncEngine::cursor_refused() {
+    meta_.cursor.reset();
+    pull_phase();
+}
+
+void SyncEngine::feed_refused(const ApiError& err) { emit_error(err.code, err.message); }
+
+void SyncEngine::pulled() {
+    release_lock();
+    observer_->pull_done(ports_.timers->now_ms());
+    bodies_phase();
 }
 
 // Hidden posts are cached without their text (cache_format.hpp): a curator's widget asks for each

@@ -43,10 +43,7 @@ void SyncEngine::queue(OutboxEntry entry) {
     write_storage(std::move(b), [this, key, is_create](bool ok) {
         if (is_create) {
             --creates_saving_;
-            if (ok) {
-                last_create_persist_ms_ = ports_.timers->now_ms() - create_started_ms_;
-                ++creates_persisted_;
-            }
+            observer_->create_saved(ok, ports_.timers->now_ms());
             if (creates_saving_ == 0) ports_.page->changed();   // the frames held meanwhile (saving_new_post)
         }
         if (!ok) {
@@ -82,7 +79,7 @@ void SyncEngine::drop_failed(const std::string& post_id, WriteOp op) {
 }
 
 Expected<Post> SyncEngine::create(Kind kind, std::string body, std::optional<std::string> parent_id) {
-    create_started_ms_ = ports_.timers->now_ms();
+    observer_->create_started(ports_.timers->now_ms());
     auto checked = validate_body(body, options_.max_body);
     if (!checked) return checked.error();
     if (auto err = check_signed_in()) return *err;

@@ -3,8 +3,10 @@
 
 #include <emscripten/emscripten.h>   // EMSCRIPTEN_KEEPALIVE
 
+#include <cstdint>         // std::int64_t, std::uint64_t
 #include <cstdlib>         // std::malloc
 #include <cstring>         // std::memcpy
+#include <optional>        // std::optional
 #include <unordered_map>   // std::unordered_map
 
 #include "grove/client/sync_engine.hpp"
@@ -18,19 +20,38 @@ namespace grove {
 
 namespace {
 
-std::unordered_map<int, SyncEngine*>& engines() {
-    static std::unordered_map<int, SyncEngine*> m;
+// How long the last create took from the call until storage confirmed it, and how many were
+// confirmed: groveSyncState() reports them for the benchmark (bench/sync_cache.mjs).
+struct CreateTimes final : SyncObserver {
+    std::int64_t started_ms = 0;
+    std::optional<std::int64_t> last_persist_ms;
+    std::uint64_t persisted = 0;
+    void create_started(std::int64_t now_ms) override { started_ms = now_ms; }
+    void create_saved(bool stored, std::int64_t now_ms) override {
+        if (!stored) return;
+        last_persist_ms = now_ms - started_ms;
+        ++persisted;
+    }
+};
+
+struct Exposed {
+    const SyncEngine* engine = nullptr;
+    const CreateTimes* times = nullptr;
+};
+
+std::unordered_map<int, Exposed>& engines() {
+    static std::unordered_map<int, Exposed> m;
     return m;
 }
 
 // mount element.groveSyncState(): what the sync engine holds, for support and browser tests.
 struct StateHook {
     int mount = 0, id = 0;
-    void expose(int mount_id, SyncEngine* engine) {
+    void expose(int mount_id, const SyncEngine* engine, const CreateTimes* times) {
         static int next = 0;
         mount = mount_id;
         id = ++next;
-        engines()[id] = engine;
+        engines()[id] = Exposed{engine, times};
         grove_js_expose_state(mount, id, 1);
     }
     ~StateHook() {
@@ -76,6 +97,7 @@ struct WebPorts {
     WebChannel channel;
     WebPage page;
     WebPageWatch watch;
+    CreateTimes times;
     StateHook hook;
     LiveHook live;
 };
@@ -102,7 +124,8 @@ std::unique_ptr<Discussion> make_web_discussion(int mount_id, const WidgetConfig
     options.spotlight = config.spotlight;
     auto engine = std::make_unique<SyncEngine>(std::move(options), std::move(p));
     ports->watch.start(engine.get());   // online and visible before the first cycle
-    ports->hook.expose(mount_id, engine.get());
+    engine->set_observer(&ports->times);
+    ports->hook.expose(mount_id, engine.get(), &ports->times);
     ports->live.attach(mount_id, engine.get());
     engine->start();
     return engine;
@@ -137,7 +160,8 @@ EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id, int with_posts) {
     Json out = Json::object();
     const auto it = engines().find(engine_id);
     if (it != engines().end()) {
-        const SyncEngine& e = *it->second;
+        const SyncEngine& e = *it->second.engine;
+        const CreateTimes& times = *it->second.times;
         const SyncStatus st = e.status();
         Json posts = Json::array();
         if (with_posts) {
@@ -159,9 +183,8 @@ EMSCRIPTEN_KEEPALIVE char* grove_sync_state(int engine_id, int with_posts) {
                    {"notice", st.notice},
                    {"held_work", st.held_work},
                    {"draft", e.draft()},
-                   {"creates_persisted", e.creates_persisted()},
-                   {"last_create_persist_ms",
-                    e.last_create_persist_ms() ? Json(*e.last_create_persist_ms()) : Json(nullptr)},
+                   {"creates_persisted", times.persisted},
+                   {"last_create_persist_ms", times.last_persist_ms ? Json(*times.last_persist_ms) : Json(nullptr)},
                    {"posts", std::move(posts)}};
     }
     const std::string text = dump(out);
