@@ -988,14 +988,7 @@
     var api = apiBase();
     if (api.error) return Promise.resolve(showMessage(entry, 'invalid_config', 'For the page editor: ' + api.error));
     var attrs = readAttributes(el);
-    if (attrs.problems.length) {
-      var first = attrs.problems[0];
-      attrs.problems.forEach(function (p) {
-        if (p.field === 'data-grove-title') console.error('Grove: ' + p.message + ' On ' + describe(el) + '.');
-      });
-      return Promise.resolve(showMessage(entry, 'invalid_attribute', 'For the page editor: ' +
-        attrs.problems.map(function (p) { return p.message; }).join(' '), first.field));
-    }
+    if (attrs.problems.length) return Promise.resolve(showProblems(entry, attrs.problems));
     prefetchCache(api.api, attrs.config.module);   // before the WebGL probe: the storage works meanwhile
     // Without WebGL 2 (or in forced colours) the discussion is its HTML view: the same widget,
     // store, sync and outbox, with no canvas.
@@ -1008,6 +1001,34 @@
       el.setAttribute('tabindex', '0');
       entry.addedTabindex = true;
     }
+    var box = buildRoot(entry, attrs, htmlOnly);
+    var onReady = function () { el.removeEventListener('grove:ready', onReady); box.loading.remove(); mark('ready'); };
+    el.addEventListener('grove:ready', onReady);
+
+    entry.loading = true;
+    return loadCore().then(function (core) {
+      return attachCore(core, entry, api, attrs, box);
+    }).catch(function (err) {
+      entry.loading = false;
+      if (mounted.get(el) !== entry) return false;
+      spotlightPlan();
+      return showMessage(entry, (err && err.code) || 'load_failed', (err && err.message) || 'The discussion could not be started.');
+    });
+  }
+
+  // The attributes' problems, for the page editor (a bad title also goes to the console).
+  function showProblems(entry, problems) {
+    var el = entry.element;
+    problems.forEach(function (p) {
+      if (p.field === 'data-grove-title') console.error('Grove: ' + p.message + ' On ' + describe(el) + '.');
+    });
+    return showMessage(entry, 'invalid_attribute', 'For the page editor: ' +
+      problems.map(function (p) { return p.message; }).join(' '), problems[0].field);
+  }
+
+  // The widget's box in the mount element: the canvas (unless htmlOnly) and the loading
+  // placeholder until the widget is ready. Returns {root, canvas, loading}.
+  function buildRoot(entry, attrs, htmlOnly) {
     var dark = prefersDark(attrs.config.theme);
     var root = document.createElement('div');
     root.className = 'grove-root';
@@ -1024,44 +1045,40 @@
     }
     var loading = placeholder(dark, htmlOnly);
     root.appendChild(loading);
-    el.appendChild(root);
+    entry.element.appendChild(root);
     entry.ui = root;
     entry.canvas = canvas;
-    var onReady = function () { el.removeEventListener('grove:ready', onReady); loading.remove(); mark('ready'); };
-    el.addEventListener('grove:ready', onReady);
+    return { root: root, canvas: canvas, loading: loading };
+  }
 
-    entry.loading = true;
-    return loadCore().then(function (core) {
-      if (mounted.get(el) !== entry || entry.ui !== root) return false;   // unmounted while loading
-      var cfg = attrs.config;
-      cfg.api = api.api;
-      cfg.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
-      cfg.height = attrs.height;
-      cfg.spotlight = spotlightOwner() === entry;
-      try {
-        entry.handle = core.groveAttach(entry.id, el, canvas, cfg, { getToken: getToken }, root);
-      } catch (err) {
-        // The probe said yes, but this canvas got no WebGL 2 context (too many on the page, a
-        // driver refusing): the HTML view instead.
-        if (!canvas || !err || err.code !== 'no_webgl2') throw err;
-        canvas.remove();
-        entry.canvas = null;
-        root.style.overflow = '';
-        loading.style.position = 'static';
-        entry.handle = core.groveAttach(entry.id, el, null, cfg, { getToken: getToken }, root);
-      }
-      entry.module = cfg.module;
-      entry.live = false;
-      entry.loading = false;
-      livePlan();
-      spotlightPlan();
-      return true;
-    }).catch(function (err) {
-      entry.loading = false;
-      if (mounted.get(el) !== entry) return false;
-      spotlightPlan();
-      return showMessage(entry, (err && err.code) || 'load_failed', (err && err.message) || 'The discussion could not be started.');
-    });
+  // The engine is loaded: the widget mounts in its box (false when the element was unmounted
+  // meanwhile).
+  function attachCore(core, entry, api, attrs, box) {
+    var el = entry.element, root = box.root, canvas = box.canvas;
+    if (mounted.get(el) !== entry || entry.ui !== root) return false;   // unmounted while loading
+    var cfg = attrs.config;
+    cfg.api = api.api;
+    cfg.prefers_dark = matchMedia('(prefers-color-scheme: dark)').matches;
+    cfg.height = attrs.height;
+    cfg.spotlight = spotlightOwner() === entry;
+    try {
+      entry.handle = core.groveAttach(entry.id, el, canvas, cfg, { getToken: getToken }, root);
+    } catch (err) {
+      // The probe said yes, but this canvas got no WebGL 2 context (too many on the page, a
+      // driver refusing): the HTML view instead.
+      if (!canvas || !err || err.code !== 'no_webgl2') throw err;
+      canvas.remove();
+      entry.canvas = null;
+      root.style.overflow = '';
+      box.loading.style.position = 'static';
+      entry.handle = core.groveAttach(entry.id, el, null, cfg, { getToken: getToken }, root);
+    }
+    entry.module = cfg.module;
+    entry.live = false;
+    entry.loading = false;
+    livePlan();
+    spotlightPlan();
+    return true;
   }
 
   // The browser dropped this widget's GL context (too many on the page, GPU reset): offer to

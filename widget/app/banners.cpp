@@ -76,43 +76,55 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
     return dismissed;
 }
 
-void draw_banners(Ui& ui, const Discussion* d, ThreadState& st, float width) {
-    const Palette& pal = *ui.pal;
+void Banners::draw(Ui& ui, const Discussion* d, ThreadState& st, float width) {
     if (d) {
         const SyncStatus s = d->status();
-        if (!s.online) {
-            std::string synced = last_synced_text(s.last_sync_ms, ui.now_ms);
-            synced[0] = static_cast<char>(synced[0] - 'a' + 'A');   // sentence case: "Last synced ..."
-            std::string detail = "What you write is kept on this device and sent when the connection is back. " + synced;
-            if (s.pending > 0)
-                detail += " · " + std::to_string(s.pending) + (s.pending == 1 ? " change" : " changes") +
-                          " waiting to be sent";
-            detail += ".";
-            callout(ui, ui::Icon::warning, pal.warning_bg, pal.warning_text, "You're offline.", detail.c_str(), width);
-        }
+        if (!s.online) draw_offline(ui, s, width);
         // Why changes cannot be sent even though the network is there (sign-in, storage).
         if (!s.notice.empty())
-            callout(ui, ui::Icon::warning, pal.warning_bg, pal.warning_text, s.notice.c_str(), nullptr, width);
-        // Someone came back after another person used Grove here: what became of their unsent work.
-        if (!s.held_work.empty() && s.held_work != st.held_work_dismissed) {
-            if (callout(ui, ui::Icon::check, pal.chip_bg, pal.chip_text, s.held_work.c_str(), nullptr, width, "held"))
-                st.held_work_dismissed = s.held_work;
-        }
-        if (s.failed > 0) {
-            const std::string title = s.failed == 1 ? std::string("1 change was not sent.")
-                                                    : std::to_string(s.failed) + " changes were not sent.";
-            callout(ui, ui::Icon::warning, pal.danger_bg, pal.danger_text, title.c_str(),
-                    s.failed == 1 ? "The server refused it. The post says why, with Retry, Edit and Discard."
-                                  : "The server refused them. Each post says why, with Retry, Edit and Discard.",
-                    width);
-        }
+            callout(ui, ui::Icon::warning, ui.pal->warning_bg, ui.pal->warning_text, s.notice.c_str(), nullptr, width);
+        draw_held_work(ui, s, st, width);
+        if (s.failed > 0) draw_failed(ui, s, width);
     }
-    if (!st.notice.empty()) {
-        const bool error = st.notice_tone == NoticeTone::error;
-        if (callout(ui, error ? ui::Icon::warning : ui::Icon::check, error ? pal.danger_bg : pal.chip_bg,
-                    error ? pal.danger_text : pal.chip_text, st.notice.c_str(), nullptr, width, "notice"))
-            st.notice.clear();
-    }
+    draw_notice(ui, st, width);
+}
+
+// "You're offline.", when it last synced and what waits to be sent.
+void Banners::draw_offline(Ui& ui, const SyncStatus& s, float width) {
+    std::string synced = last_synced_text(s.last_sync_ms, ui.now_ms);
+    synced[0] = static_cast<char>(synced[0] - 'a' + 'A');   // sentence case: "Last synced ..."
+    std::string detail = "What you write is kept on this device and sent when the connection is back. " + synced;
+    if (s.pending > 0)
+        detail += " · " + std::to_string(s.pending) + (s.pending == 1 ? " change" : " changes") + " waiting to be sent";
+    detail += ".";
+    callout(ui, ui::Icon::warning, ui.pal->warning_bg, ui.pal->warning_text, "You're offline.", detail.c_str(), width);
+}
+
+// Someone came back after another person used Grove here: what became of their unsent work.
+void Banners::draw_held_work(Ui& ui, const SyncStatus& s, ThreadState& st, float width) {
+    if (s.held_work.empty() || s.held_work == st.held_work_dismissed) return;
+    if (callout(ui, ui::Icon::check, ui.pal->chip_bg, ui.pal->chip_text, s.held_work.c_str(), nullptr, width, "held"))
+        st.held_work_dismissed = s.held_work;
+}
+
+// Writes the server refused: each post says why, with Retry, Edit and Discard.
+void Banners::draw_failed(Ui& ui, const SyncStatus& s, float width) {
+    const std::string title =
+        s.failed == 1 ? std::string("1 change was not sent.") : std::to_string(s.failed) + " changes were not sent.";
+    callout(ui, ui::Icon::warning, ui.pal->danger_bg, ui.pal->danger_text, title.c_str(),
+            s.failed == 1 ? "The server refused it. The post says why, with Retry, Edit and Discard."
+                          : "The server refused them. Each post says why, with Retry, Edit and Discard.",
+            width);
+}
+
+// The person's last notice (a refused action, a flag sent), until dismissed.
+void Banners::draw_notice(Ui& ui, ThreadState& st, float width) {
+    if (st.notice.empty()) return;
+    const Palette& pal = *ui.pal;
+    const bool error = st.notice_tone == NoticeTone::error;
+    if (callout(ui, error ? ui::Icon::warning : ui::Icon::check, error ? pal.danger_bg : pal.chip_bg,
+                error ? pal.danger_text : pal.chip_text, st.notice.c_str(), nullptr, width, "notice"))
+        st.notice.clear();
 }
 
 }  // namespace grove

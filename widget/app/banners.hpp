@@ -15,6 +15,17 @@ bool callout(Ui& ui, ui::Icon icon, unsigned bg, unsigned fg, const char* title,
              const char* dismiss_id = nullptr);
 float callout_height(const Ui& ui, const char* title, const char* detail, float width, bool dismissable);
 
-void draw_banners(Ui& ui, const Discussion* discussion, ThreadState& state, float width);
+// The banners, in this order: offline, the sync layer's notice, held work, writes the server
+// refused, the person's last notice. `discussion` may be null (only the notice shows then).
+class Banners {
+public:
+    void draw(Ui& ui, const Discussion* discussion, ThreadState& state, float width);
+
+private:
+    void draw_offline(Ui& ui, const SyncStatus& s, float width);
+    void draw_held_work(Ui& ui, const SyncStatus& s, ThreadState& state, float width);
+    void draw_failed(Ui& ui, const SyncStatus& s, float width);
+    void draw_notice(Ui& ui, ThreadState& state, float width);
+};
 
 }  // namespace grove

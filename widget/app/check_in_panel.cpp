@@ -27,6 +27,56 @@ const Post* CheckInPanel::shown(const Ui& ui, const Discussion& d) const {
     return nullptr;
 }
 
+// The answers, then "Ask me later" on the same row when it fits. Returns the y under them.
+float CheckInPanel::draw_answers(Ui& ui, Discussion& d, ThreadState& st, const std::string& id, float inner_w) {
+    const ImVec2 row = ImGui::GetCursorScreenPos();
+    float x = row.x, y = row.y;
+    auto put = [&](const char* label, ui::Tone tone) {
+        ui::ButtonOpts b = ui::compact(tone);
+        const ImVec2 size = ui::button_size(ui, label, b);
+        if (x > row.x && x + size.x > row.x + inner_w) {
+            x = row.x;
+            y += size.y + ui.px(6);
+        }
+        ImGui::SetCursorScreenPos(ImVec2(x, y));
+        const bool pressed = ui::button(ui, label, b);
+        x += size.x + ui.px(6);
+        return pressed;
+    };
+    std::optional<Outcome> answer;
+    if (put("Done", ui::Tone::primary)) answer = Outcome::done;
+    if (put("Partly", ui::Tone::secondary)) answer = Outcome::partly;
+    if (put("Not yet", ui::Tone::secondary)) answer = Outcome::not_yet;
+    if (put("Ask me later", ui::Tone::ghost)) {
+        later_[id] = today(ui);
+        Discussion* disc = &d;
+        const std::int64_t day = today(ui);
+        ui.defer([disc, id, day] { disc->put_check_in_off(id, day); });
+        st.announce("We will ask you again tomorrow.");
+    }
+    y += ui::button_size(ui, "Done", ui::compact(ui::Tone::primary)).y;
+    if (answer) send_answer(ui, d, st, id, *answer);
+    return y;
+}
+
+// Sends the answer with the note after the frame; a refusal shows in the card.
+void CheckInPanel::send_answer(Ui& ui, Discussion& d, ThreadState& st, const std::string& id, Outcome outcome) {
+    const std::string note = note_;
+    ThreadState* s = &st;
+    Discussion* disc = &d;
+    ui.defer([this, disc, s, id, outcome, note] {
+        if (auto err = disc->answer_check_in(id, outcome, note)) {
+            error_ = err->message;
+            s->announce(error_);
+            return;
+        }
+        note_.clear();
+        s->say(outcome == Outcome::done ? "Well done. Your answer is on your post." : "Thanks. We will ask you again later.",
+               NoticeTone::info);
+    });
+    ui.want_frame = true;
+}
+
 void CheckInPanel::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     const Post* due = shown(ui, d);
     if (!due) return;
@@ -66,52 +116,8 @@ void CheckInPanel::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
         ui::text_field(ui, "A note (optional)###note", note_, inner_w, 1, 4, "A note for yourself and the group (optional)");
     if (field.changed) error_.clear();
 
-    // The answers, then "Ask me later" on the same row when it fits.
     ImGui::SetCursorScreenPos(ImVec2(inner_x, ImGui::GetCursorScreenPos().y + ui.px(6)));
-    const ImVec2 row = ImGui::GetCursorScreenPos();
-    float x = row.x, y = row.y;
-    const std::string id = due->id;
-    auto put = [&](const char* label, ui::Tone tone) {
-        ui::ButtonOpts b = ui::compact(tone);
-        const ImVec2 size = ui::button_size(ui, label, b);
-        if (x > row.x && x + size.x > row.x + inner_w) {
-            x = row.x;
-            y += size.y + ui.px(6);
-        }
-        ImGui::SetCursorScreenPos(ImVec2(x, y));
-        const bool pressed = ui::button(ui, label, b);
-        x += size.x + ui.px(6);
-        return pressed;
-    };
-    std::optional<Outcome> answer;
-    if (put("Done", ui::Tone::primary)) answer = Outcome::done;
-    if (put("Partly", ui::Tone::secondary)) answer = Outcome::partly;
-    if (put("Not yet", ui::Tone::secondary)) answer = Outcome::not_yet;
-    if (put("Ask me later", ui::Tone::ghost)) {
-        later_[id] = today(ui);
-        Discussion* disc = &d;
-        const std::int64_t day = today(ui);
-        ui.defer([disc, id, day] { disc->put_check_in_off(id, day); });
-        st.announce("We will ask you again tomorrow.");
-    }
-    y += ui::button_size(ui, "Done", ui::compact(ui::Tone::primary)).y;
-    if (answer) {
-        const Outcome outcome = *answer;
-        const std::string note = note_;
-        ThreadState* s = &st;
-        Discussion* disc = &d;
-        ui.defer([this, disc, s, id, outcome, note] {
-            if (auto err = disc->answer_check_in(id, outcome, note)) {
-                error_ = err->message;
-                s->announce(error_);
-                return;
-            }
-            note_.clear();
-            s->say(outcome == Outcome::done ? "Well done. Your answer is on your post." : "Thanks. We will ask you again later.",
-                   NoticeTone::info);
-        });
-        ui.want_frame = true;
-    }
+    float y = draw_answers(ui, d, st, due->id, inner_w);
     if (!error_.empty()) {
         ImGui::SetCursorScreenPos(ImVec2(inner_x, y + ui.px(6)));
         ui::wrapped_text(ui, kSmall, error_.c_str(), inner_w, pal.danger_text);

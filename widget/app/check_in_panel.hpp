@@ -21,6 +21,9 @@ public:
     const Post* shown(const Ui& ui, const Discussion& discussion) const;
 
 private:
+    float draw_answers(Ui& ui, Discussion& discussion, ThreadState& state, const std::string& id, float inner_w);
+    void send_answer(Ui& ui, Discussion& discussion, ThreadState& state, const std::string& id, Outcome outcome);
+
     std::string note_;
     std::string note_for_;                        // the post the note was typed for
     std::map<std::string, std::int64_t> later_;   // post id -> the local day "Ask me later" was pressed (this page)

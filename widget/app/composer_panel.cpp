@@ -86,7 +86,6 @@ void ComposerPanel::post(Ui& ui, Discussion* d, ThreadState& st) {
 }
 
 void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetConfig& config, float width) {
-    const Palette& pal = *ui.pal;
     const bool editing_before = field_id_ != 0 && ui.editing == field_id_;
     sync_draft(d, editing_before);
     ImGui::PushID("composer");
@@ -96,15 +95,37 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     const int section = v.current();
 
     // The prompt.
-    ui::wrapped_text(ui, kBody, config.prompt.c_str(), width, pal.text);
+    ui::wrapped_text(ui, kBody, config.prompt.c_str(), width, ui.pal->text);
     v.attr(section, "aria-labelledby", v.ref(v.leaf("prompt", "h2", config.prompt)));
     v.attr(v.last(), "dir", "auto");
+    const Identity me = d ? d->me() : Identity{};
+    draw_kinds(ui, me, width);
+
+    // The text.
+    const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, width, 3, 10, placeholder_for(kind_));
+    field_id_ = field.id;
+    if (field.changed) {
+        error_.clear();
+        if (d) {
+            d->set_draft(text_);
+            draft_seen_ = text_;
+        }
+    }
+    const bool submit = ui.take_submit(field.id);
+    const float left = draw_post_line(ui, d, st, field, submit, width);
+    if (d) draw_participation(ui, *d, me, left, width);
+    v.close();
+    ImGui::PopID();
+}
+
+// The kind chips the person may post (a kind they may not falls back to Insight), then what
+// makes the chosen kind work: an if-then plan (implementation intentions help people do what
+// they plan), a link for a suggested resource.
+void ComposerPanel::draw_kinds(Ui& ui, const Identity& me, float width) {
+    SemanticView& v = *ui.sem;
     v.open("kinds", "div");
     v.attr("role", "group");
     v.attr("aria-label", "Kind of post");
-
-    // Kind chips.
-    const Identity me = d ? d->me() : Identity{};
     const std::vector<Kind> kinds = composer_kinds(me.role);
     if (std::find(kinds.begin(), kinds.end(), kind_) == kinds.end()) kind_ = Kind::insight;
     const float x0 = ImGui::GetCursorScreenPos().x;
@@ -128,27 +149,19 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     }
     v.close();
     ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
-    // What makes the kind work: an if-then plan (implementation intentions help people do what
-    // they plan), a link for a suggested resource.
     if (const char* hint = hint_for(kind_)) {
-        ui::wrapped_text(ui, kSmall, hint, width, pal.text_muted);
+        ui::wrapped_text(ui, kSmall, hint, width, ui.pal->text_muted);
         v.leaf("kind-hint", "p", hint);
         ImGui::SetCursorScreenPos(ImVec2(x0, ImGui::GetCursorScreenPos().y + ui.px(2)));
     }
+}
 
-    // The text.
-    const ui::TextField field = ui::text_field(ui, "Your reflection###text", text_, width, 3, 10, placeholder_for(kind_));
-    field_id_ = field.id;
-    if (field.changed) {
-        error_.clear();
-        if (d) {
-            d->set_draft(text_);
-            draft_seen_ = text_;
-        }
-    }
-    const bool submit = ui.take_submit(field.id);
-
-    // Counter, hint and the Post button on one line.
+// Counter, hint and the Post button on one line; under it, why it cannot post (once there is
+// something to say about it) or why posting failed. Returns the line's left edge.
+float ComposerPanel::draw_post_line(Ui& ui, Discussion* d, ThreadState& st, const ui::TextField& field, bool submit,
+                                    float width) {
+    const Palette& pal = *ui.pal;
+    SemanticView& v = *ui.sem;
     const CounterView counter = composer_counter(text_);
     const std::string reason = post_disabled_reason(text_, d != nullptr);
     ui::ButtonOpts post_btn;
@@ -157,6 +170,29 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     post_btn.tooltip = reason.empty() ? (ui.mac ? "Post (Cmd+Enter)" : "Post (Ctrl+Enter)") : reason.c_str();
     const ImVec2 btn = ui::button_size(ui, "Post", post_btn);
     const ImVec2 row = ImGui::GetCursorScreenPos();
+    draw_counter(ui, counter, reason.empty(), row, btn, width);
+    const int counter_node = v.leaf("counter", "p", counter.text);
+    std::string described = v.ref(counter_node);
+    ImGui::SetCursorScreenPos(ImVec2(row.x + width - btn.x, row.y));
+    const bool clicked = ui::button(ui, "Post", post_btn);
+    if (clicked || submit) post(ui, d, st);
+
+    const std::string& why = !error_.empty() ? error_ : (!text_.empty() ? reason : error_);
+    if (!why.empty()) {
+        ui::wrapped_text(ui, kSmall, why.c_str(), width,
+                         !error_.empty() || counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted);
+        described += " " + v.ref(v.leaf("why", "p", why));
+    }
+    v.attr(field.sem, "aria-describedby", described);
+    if (counter.level == CounterView::Level::over) v.attr(field.sem, "aria-invalid", "true");
+    return row.x;
+}
+
+// The characters counter at the line's start (with a warning icon near or over the limit) and,
+// when the text can be posted and there is room, the keyboard shortcut before the Post button.
+void ComposerPanel::draw_counter(Ui& ui, const CounterView& counter, bool can_post, ImVec2 row, ImVec2 btn,
+                                 float width) {
+    const Palette& pal = *ui.pal;
     const unsigned counter_colour = counter.level == CounterView::Level::over   ? pal.danger_text
                                     : counter.level == CounterView::Level::near ? pal.warning_text
                                                                                 : pal.text_muted;
@@ -169,46 +205,29 @@ void ComposerPanel::draw(Ui& ui, Discussion* d, ThreadState& st, const WidgetCon
     } else {
         ui::text_at(kSmall, ImVec2(row.x, text_y), counter.text.c_str(), counter_colour);
     }
-    if (reason.empty()) {
+    if (can_post) {
         const char* hint = ui.mac ? "Cmd+Enter to post" : "Ctrl+Enter to post";
         const float hw = ui::text_width(kSmall, hint);
         const float hx = row.x + width - btn.x - ui.px(12) - hw;
         if (hx > row.x + ui::text_width(kSmall, counter.text.c_str()) + ui.px(40))
             ui::text_at(kSmall, ImVec2(hx, text_y), hint, pal.text_muted);
     }
-    const int counter_node = v.leaf("counter", "p", counter.text);
-    std::string described = v.ref(counter_node);
-    ImGui::SetCursorScreenPos(ImVec2(row.x + width - btn.x, row.y));
-    const bool clicked = ui::button(ui, "Post", post_btn);
-    if (clicked || submit) post(ui, d, st);
+}
 
-    // Why it cannot post (once there is something to say about it), or why posting failed.
-    const std::string& why = !error_.empty() ? error_ : (!text_.empty() ? reason : error_);
-    if (!why.empty()) {
-        ui::wrapped_text(ui, kSmall, why.c_str(), width,
-                         !error_.empty() || counter.level == CounterView::Level::over ? pal.danger_text : pal.text_muted);
-        described += " " + v.ref(v.leaf("why", "p", why));
+// Who has shared here (recounted once per change of the discussion, not per frame).
+void ComposerPanel::draw_participation(Ui& ui, const Discussion& d, const Identity& me, float left, float width) {
+    if (participation_rev_ != d.revision()) {   // O(posts): once per change, not per frame
+        participation_rev_ = d.revision();
+        participation_line_ = participation_line(participation(d.posts(), me));
     }
-    v.attr(field.sem, "aria-describedby", described);
-    if (counter.level == CounterView::Level::over) v.attr(field.sem, "aria-invalid", "true");
-
-    // Who has shared here.
-    if (d) {
-        if (participation_rev_ != d->revision()) {   // O(posts): once per change, not per frame
-            participation_rev_ = d->revision();
-            participation_line_ = participation_line(participation(d->posts(), me));
-        }
-        // Nobody yet, as far as is known: until the first load is done, that is not known.
-        const SyncStatus s = d->status();
-        static const std::string loading = "Loading the discussion…";
-        const bool unknown = !s.loaded || (!s.last_sync_ms && s.online);
-        const std::string& line = unknown && participation_line_ == "Be the first to share here." ? loading : participation_line_;
-        ImGui::SetCursorScreenPos(ImVec2(row.x, ImGui::GetCursorScreenPos().y + ui.px(2)));
-        ui::wrapped_text(ui, kSmall, line.c_str(), width, pal.text_muted);
-        v.leaf("participation", "p", line);
-    }
-    v.close();
-    ImGui::PopID();
+    // Nobody yet, as far as is known: until the first load is done, that is not known.
+    const SyncStatus s = d.status();
+    static const std::string loading = "Loading the discussion…";
+    const bool unknown = !s.loaded || (!s.last_sync_ms && s.online);
+    const std::string& line = unknown && participation_line_ == "Be the first to share here." ? loading : participation_line_;
+    ImGui::SetCursorScreenPos(ImVec2(left, ImGui::GetCursorScreenPos().y + ui.px(2)));
+    ui::wrapped_text(ui, kSmall, line.c_str(), width, ui.pal->text_muted);
+    ui.sem->leaf("participation", "p", line);
 }
 
 }  // namespace grove

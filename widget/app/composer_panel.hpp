@@ -10,6 +10,7 @@
 #include "grove/client/discussion.hpp"
 #include "ui_kit.hpp"
 #include "ui_state.hpp"
+#include "view_model.hpp"
 #include "widget_config.hpp"
 
 namespace grove {
@@ -24,6 +25,10 @@ public:
 private:
     void sync_draft(Discussion* d, bool editing);
     void post(Ui& ui, Discussion* d, ThreadState& state);
+    void draw_kinds(Ui& ui, const Identity& me, float width);
+    float draw_post_line(Ui& ui, Discussion* d, ThreadState& state, const ui::TextField& field, bool submit, float width);
+    void draw_counter(Ui& ui, const CounterView& counter, bool can_post, ImVec2 row, ImVec2 btn, float width);
+    void draw_participation(Ui& ui, const Discussion& d, const Identity& me, float left, float width);
 
     std::string text_;
     Kind kind_ = Kind::insight;

@@ -87,17 +87,19 @@ void FocusRing::focus_row(int row, bool last) {
     pending_row_last_ = last;
 }
 
-FocusRing::Move FocusRing::tab(bool backward) {
-    Move move;
-    const int layer = active_layer();
-    std::vector<int> order;   // indices into last_ that Tab can reach, in reading order
+// The controls of `layer` that Tab can reach: indices into last_, in reading order.
+std::vector<int> FocusRing::tab_order(int layer) const {
+    std::vector<int> order;
     for (std::size_t i = 0; i < last_.size(); ++i)
         if (last_[i].layer == layer && !last_[i].disabled) order.push_back(static_cast<int>(i));
+    return order;
+}
 
-    // Where we are in `order`: the focused control, or where it was last seen.
+// Where the focus is in `order`: the focused control's place, or (`between`: it vanished or is
+// disabled now) the slot after where it was last seen; -1 when nothing is focused.
+int FocusRing::tab_position(const std::vector<int>& order, int cur, bool& between) const {
     int pos = -1;
-    bool between = false;   // the focused control vanished: pos is the slot it left
-    const int cur = index_of(focused_);
+    between = false;
     if (cur >= 0) {
         for (std::size_t k = 0; k < order.size(); ++k)
             if (order[k] == cur) pos = static_cast<int>(k);
@@ -111,6 +113,16 @@ FocusRing::Move FocusRing::tab(bool backward) {
         pos = 0;
         while (pos < static_cast<int>(order.size()) && order[static_cast<std::size_t>(pos)] < focused_index_) ++pos;
     }
+    return pos;
+}
+
+FocusRing::Move FocusRing::tab(bool backward) {
+    Move move;
+    const int layer = active_layer();
+    const std::vector<int> order = tab_order(layer);
+    bool between = false;   // the focused control vanished: pos is the slot it left
+    const int cur = index_of(focused_);
+    const int pos = tab_position(order, cur, between);
 
     const auto go = [&](int k) {
         focus(last_[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])].id, true);

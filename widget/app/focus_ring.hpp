@@ -87,6 +87,8 @@ public:
     bool activate_control(std::uint32_t id);
 
 private:
+    std::vector<int> tab_order(int layer) const;
+    int tab_position(const std::vector<int>& order, int cur, bool& between) const;
     int index_of(std::uint32_t id) const;
     int active_layer() const;
 

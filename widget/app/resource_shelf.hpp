@@ -17,11 +17,13 @@ public:
     void draw(Ui& ui, Discussion& discussion, ThreadState& state, float width);
 
 private:
-    // The edit form for the entry ThreadState::editing_resource names; returns the y under it.
+    float draw_entry(Ui& ui, Discussion& discussion, ThreadState& state, std::size_t i, float x, float y, float width);
+    float draw_actions(Ui& ui, Discussion& discussion, ThreadState& state, std::size_t i, float x, float y);
+    // The edit form for the entry ThreadState::shelf_edit names; returns the y under it.
     float edit_form(Ui& ui, Discussion& discussion, ThreadState& state, float x, float y, float width);
+    void save_edit(Ui& ui, Discussion& discussion, ThreadState& state);
 
     bool show_all_ = false;
-    std::string title_, url_, note_;   // the edit form's fields
     bool focus_title_ = false;         // put the caret in the title when the form opens
 };
 

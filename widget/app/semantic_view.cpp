@@ -259,6 +259,56 @@ void make_keys_unique(std::vector<SemNode>& nodes) {
     }
 }
 
+// Node n against what it was (o, null when new): created (not the root, which the page has
+// already), then its attributes and text where they changed.
+void describe_node(Ops& ops, const SemNode& n, const SemNode* o, bool root) {
+    if (!o && !root) {
+        ops.begin("c", n.key);
+        ops.arg(n.tag);
+        ops.end();
+    }
+    if (o && o->attrs == n.attrs && o->text == n.text) return;   // the usual case: recorded alike
+    for (const auto& [name, value] : n.attrs) {
+        const std::string* before = o ? o->attr(name) : nullptr;
+        if (before && *before == value) continue;
+        ops.begin("a", n.key);
+        ops.arg(name);
+        ops.arg(value);
+        ops.end();
+    }
+    if (o) {
+        for (const auto& a : o->attrs) {
+            if (n.attr(a.first)) continue;
+            ops.begin("d", n.key);
+            ops.arg(a.first);
+            ops.end();
+        }
+    }
+    if (o ? o->text != n.text : !n.text.empty()) {
+        ops.begin("t", n.key);
+        ops.arg(n.text);
+        ops.end();
+    }
+}
+
+// Node n's children, by key, unless they are the same keys, each still the same element (a
+// child made anew must be put in again). old_of maps a node to its old index (-1: new).
+void describe_children(Ops& ops, const std::vector<SemNode>& nodes, const SemNode& n, const SemNode* o,
+                       const std::vector<int>& old_of) {
+    bool same = o && o->children.size() == n.children.size();
+    for (std::size_t c = 0; same && c < n.children.size(); ++c)
+        same = old_of[static_cast<std::size_t>(n.children[c])] == o->children[c];
+    if (same || (!o && n.children.empty())) return;
+    ops.begin("k", n.key);
+    ops.out += ",[";
+    for (std::size_t c = 0; c < n.children.size(); ++c) {
+        if (c) ops.out.push_back(',');
+        json_string(ops.out, nodes[static_cast<std::size_t>(n.children[c])].key);
+    }
+    ops.out.push_back(']');
+    ops.end();
+}
+
 }  // namespace
 
 void SemanticView::reset_base() { base_valid_ = false; }
@@ -283,56 +333,12 @@ std::string SemanticView::commit() {
             ops.end();
         }
     }
-    // Creations, attributes and text, in tree order.
-    for (std::size_t i = 0; i < nodes_.size(); ++i) {
-        const SemNode& n = nodes_[i];
-        const SemNode* o = old_of[i] >= 0 ? &base_[static_cast<std::size_t>(old_of[i])] : nullptr;
-        if (!o && i > 0) {   // the root exists in the page already
-            ops.begin("c", n.key);
-            ops.arg(n.tag);
-            ops.end();
-        }
-        if (o && o->attrs == n.attrs && o->text == n.text) continue;   // the usual case: recorded alike
-        for (const auto& [name, value] : n.attrs) {
-            const std::string* before = o ? o->attr(name) : nullptr;
-            if (before && *before == value) continue;
-            ops.begin("a", n.key);
-            ops.arg(name);
-            ops.arg(value);
-            ops.end();
-        }
-        if (o) {
-            for (const auto& a : o->attrs) {
-                if (n.attr(a.first)) continue;
-                ops.begin("d", n.key);
-                ops.arg(a.first);
-                ops.end();
-            }
-        }
-        if (o ? o->text != n.text : !n.text.empty()) {
-            ops.begin("t", n.key);
-            ops.arg(n.text);
-            ops.end();
-        }
-    }
-    // Children, where they changed.
-    for (std::size_t i = 0; i < nodes_.size(); ++i) {
-        const SemNode& n = nodes_[i];
-        const SemNode* o = old_of[i] >= 0 ? &base_[static_cast<std::size_t>(old_of[i])] : nullptr;
-        // The same keys, each still the same element (a child made anew must be put in again).
-        bool same = o && o->children.size() == n.children.size();
-        for (std::size_t c = 0; same && c < n.children.size(); ++c)
-            same = old_of[static_cast<std::size_t>(n.children[c])] == o->children[c];
-        if (same || (!o && n.children.empty())) continue;
-        ops.begin("k", n.key);
-        ops.out += ",[";
-        for (std::size_t c = 0; c < n.children.size(); ++c) {
-            if (c) ops.out.push_back(',');
-            json_string(ops.out, nodes_[static_cast<std::size_t>(n.children[c])].key);
-        }
-        ops.out.push_back(']');
-        ops.end();
-    }
+    // Creations, attributes and text, in tree order; then children, where they changed.
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+        describe_node(ops, nodes_[i], old_of[i] >= 0 ? &base_[static_cast<std::size_t>(old_of[i])] : nullptr, i == 0);
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+        describe_children(ops, nodes_, nodes_[i], old_of[i] >= 0 ? &base_[static_cast<std::size_t>(old_of[i])] : nullptr,
+                          old_of);
     for (std::size_t o = 0; o < old_count; ++o) {
         if (kept[o] || replaced[o]) continue;
         ops.begin("x", base_[o].key);

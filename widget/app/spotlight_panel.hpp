@@ -21,6 +21,10 @@ public:
 
 private:
     void draw_posts(Ui& ui, const Discussion& discussion, float width);
+    float draw_post(Ui& ui, const Discussion& discussion, std::size_t i, float x, float w, float y);
+    float draw_who(Ui& ui, const Discussion& discussion, const Post& p, const char* name, int article, float x, float w,
+                   float y);
+    float draw_learning(Ui& ui, const Post& p, const char* name, float x, float w, float y);
 
     bool open_ = false;       // the line was pressed: the posts show below it
     bool show_all_ = false;

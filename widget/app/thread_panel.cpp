@@ -28,7 +28,7 @@ void ThreadPanel::rebuild(Ui& ui, const Discussion& d, const ThreadState& st, fl
     built_posts_ = posts.size();
     built_first_ = st.posted_here.size();
     built_now_ = ui.now_ms;
-    built_reply_to_ = st.reply_to;
+    built_reply_to_ = st.reply.post;
     built_draft_ = d.draft();
     rows_.clear();
     rows_.reserve(model_.visible_posts + 8);
@@ -49,7 +49,7 @@ void ThreadPanel::entry_rows(const Discussion& d, const ThreadState& st, std::si
     else out.push_back({Row::Kind::placeholder, e, 0, "placeholder:" + entry.id});
     if (replies_open(st, entry))
         for (std::size_t r : entry.replies) out.push_back({Row::Kind::reply, e, r, posts[r].post().id});
-    if (entry.post && st.reply_to == entry.id) out.push_back({Row::Kind::reply_form, e, 0, "reply:" + entry.id});
+    if (entry.post && st.reply.post == entry.id) out.push_back({Row::Kind::reply_form, e, 0, "reply:" + entry.id});
 }
 
 // The post the person just wrote, when it is the only change since the last build: the discussion
@@ -69,8 +69,8 @@ bool ThreadPanel::insert_new_post(Ui& ui, const Discussion& d, const ThreadState
         return false;
     const Post& added = posts.back().post();
     const bool top_level = !added.parent_id;
-    const bool rows_as_posting = top_level ? key.layout == built_.layout + 1 && st.reply_to == built_reply_to_
-                                           : key.layout == built_.layout + 2 && st.reply_to.empty() &&
+    const bool rows_as_posting = top_level ? key.layout == built_.layout + 1 && st.reply.post == built_reply_to_
+                                           : key.layout == built_.layout + 2 && st.reply.post.empty() &&
                                                  built_reply_to_ == *added.parent_id;
     if (!rows_as_posting) return false;
     const auto e = add_to_thread(model_, posts, posts.size() - 1, st.order, d.me(), built_now_, &st.posted_here);
@@ -99,7 +99,7 @@ bool ThreadPanel::insert_new_post(Ui& ui, const Discussion& d, const ThreadState
     list_.mark_all_inexact();   // as after a rebuild: rows near the view are measured again
     built_posts_ = posts.size();
     built_first_ = st.posted_here.size();
-    built_reply_to_ = st.reply_to;
+    built_reply_to_ = st.reply.post;
     built_draft_ = d.draft();
     ++insertions_;
     return true;
@@ -292,50 +292,26 @@ void ThreadPanel::draw_header(Ui& ui, Discussion& d, ThreadState& st, float widt
 
 void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width) {
     ImGuiWindow* win = ImGui::GetCurrentWindow();
-    const float left = ImGui::GetCursorPosX();
-    const float top = ImGui::GetCursorPosY();   // the list's top, in content coordinates
+    ListPlace at;
+    at.left = ImGui::GetCursorPosX();
+    at.top = ImGui::GetCursorPosY();   // the list's top, in content coordinates
     online_ = d.status().online;
     // The widget was resized and what sits above the list (composer, chips, shelf) changed height,
     // e.g. its chips wrapped: while the person reads the thread, it stays where it was.
     const bool resized = width != width_ || ui.scale != scale_ || ui.em() != em_;
-    if (resized && list_top_ >= 0 && top != list_top_ && win->Scroll.y > list_top_) win->Scroll.y += top - list_top_;
-    list_top_ = top;
-    double view_top = win->Scroll.y - top;
-    const float view_h = win->InnerRect.GetHeight();
+    if (resized && list_top_ >= 0 && at.top != list_top_ && win->Scroll.y > list_top_) win->Scroll.y += at.top - list_top_;
+    list_top_ = at.top;
+    at.view_top = win->Scroll.y - at.top;
+    at.view_h = win->InnerRect.GetHeight();
 
-    // Rebuild when the data, the order or the open forms change, keeping the first visible row
-    // where it was (new posts arriving above do not push what the person reads away).
-    BuildKey key{d.revision(), st.order, d.me().id + ":" + std::string(to_string(d.me().role)), st.layout_version};
-    if (!(key == built_)) {
-        std::string anchor;
-        double into = 0;
-        if (view_top > 0 && !rows_.empty()) {
-            const std::size_t a = list_.row_at(view_top);
-            anchor = rows_[a].key;
-            into = view_top - list_.offset(a);
-        }
-        if (!insert_new_post(ui, d, st, width, key)) rebuild(ui, d, st, width);
-        built_ = key;
-        if (!anchor.empty()) {
-            if (const auto at = find_row(anchor)) {
-                const double moved = list_.offset(*at) + into;
-                win->Scroll.y = static_cast<float>(top + moved);
-                view_top = moved;
-            }
-        }
-    }
+    update_rows(ui, d, st, width, at);
     if (resized) {   // the text size or the paddings change the rows' heights
         list_.mark_all_inexact();
         width_ = width;
         scale_ = ui.scale;
         em_ = ui.em();
     }
-    // Rows whose height follows typing or an open form are measured again every frame.
-    for (const std::string* id : {&st.reply_to, &st.editing, &st.confirm_delete, &st.confirm_hide, &st.flagging}) {
-        if (id->empty()) continue;
-        if (const auto at = find_row(*id)) list_.set_height(*at, list_.height(*at), false);
-        if (const auto form = find_row("reply:" + *id)) list_.set_height(*form, list_.height(*form), false);
-    }
+    remeasure_open_forms(st);
 
     // Paged: the rows of the first page_entries_ entries (rows are in entry order).
     rows_end_ = rows_.size();
@@ -345,60 +321,112 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
             rows_.begin());
     ui.focus->set_row_count(static_cast<int>(rows_end_));
     if (rows_.empty()) {
-        const SyncStatus s = d.status();
-        const char* text = !s.loaded || (!s.last_sync_ms && s.online) ? "Loading the discussion…"
-                           : !s.last_sync_ms           ? "The discussion will appear when you are back online."
-                                                       : "No reflections yet. Be the first to share what you took from this module.";
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float h = ui::wrapped_height(kBody, text, width - ui.px(32)) + ui.px(36);
-        ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + width, p.y + h), ui::col(ui.pal->border), ui.px(10), 0,
-                                            ui.px(1));
-        ImGui::SetCursorScreenPos(ImVec2(p.x + ui.px(16), p.y + ui.px(18)));
-        ui::wrapped_text(ui, kBody, text, width - ui.px(32), ui.pal->text_muted);
-        ui.sem->leaf("empty", "p", text);
-        ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
-        ImGui::Dummy(ImVec2(width, 0));
+        draw_empty(ui, d, width);
         rows_drawn_ = 0;
         return;
     }
-
-    // Exact heights near the visible area, keeping the first visible row in place.
     // (Paged, the canvas is as tall as the content: the rows on it are all there is to measure.)
-    const double margin = paged_ ? 0.0 : view_h;
-    const double settled = list_.settle(view_top, view_h, margin, [&](std::size_t i) { return row(ui, d, st, i, width, RowPass::measure); });
-    if (view_top > 0 && settled != view_top) {
-        win->Scroll.y += static_cast<float>(settled - view_top);
-        view_top = settled;
+    at.margin = paged_ ? 0.0 : at.view_h;
+    settle(ui, d, st, width, at);
+    reveal_new_post(ui, st, at);
+    draw_visible(ui, d, st, width, at);
+    ImGui::SetCursorPos(ImVec2(at.left, at.top + static_cast<float>(list_.offset(rows_end_))));
+    ImGui::Dummy(ImVec2(width, 0));
+    if (paged_ && rows_end_ < rows_.size()) draw_next_page(ui, width, at.left);
+}
+
+// Rebuilds (or inserts the post just written) when the data, the order or the open forms change,
+// keeping the first visible row where it was (new posts arriving above do not push what the
+// person reads away).
+void ThreadPanel::update_rows(Ui& ui, const Discussion& d, const ThreadState& st, float width, ListPlace& at) {
+    BuildKey key{d.revision(), st.order, d.me().id + ":" + std::string(to_string(d.me().role)), st.layout_version};
+    if (key == built_) return;
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    std::string anchor;
+    double into = 0;
+    if (at.view_top > 0 && !rows_.empty()) {
+        const std::size_t a = list_.row_at(at.view_top);
+        anchor = rows_[a].key;
+        into = at.view_top - list_.offset(a);
     }
-    // Keyboard focus asked for a row that is not near: scroll to it (it shows next frame).
+    if (!insert_new_post(ui, d, st, width, key)) rebuild(ui, d, st, width);
+    built_ = key;
+    if (anchor.empty()) return;
+    if (const auto row_at = find_row(anchor)) {
+        const double moved = list_.offset(*row_at) + into;
+        win->Scroll.y = static_cast<float>(at.top + moved);
+        at.view_top = moved;
+    }
+}
+
+// Rows whose height follows typing or an open form are measured again every frame.
+void ThreadPanel::remeasure_open_forms(const ThreadState& st) {
+    for (const std::string* id : {&st.reply.post, &st.edit.post, &st.confirm_delete.post, &st.confirm_hide.post, &st.flag.post}) {
+        if (id->empty()) continue;
+        if (const auto at = find_row(*id)) list_.set_height(*at, list_.height(*at), false);
+        if (const auto form = find_row("reply:" + *id)) list_.set_height(*form, list_.height(*form), false);
+    }
+}
+
+// No rows: loading, offline before the first sync, or no posts yet.
+void ThreadPanel::draw_empty(Ui& ui, const Discussion& d, float width) {
+    const SyncStatus s = d.status();
+    const char* text = !s.loaded || (!s.last_sync_ms && s.online) ? "Loading the discussion…"
+                       : !s.last_sync_ms           ? "The discussion will appear when you are back online."
+                                                   : "No reflections yet. Be the first to share what you took from this module.";
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float h = ui::wrapped_height(kBody, text, width - ui.px(32)) + ui.px(36);
+    ImGui::GetWindowDrawList()->AddRect(p, ImVec2(p.x + width, p.y + h), ui::col(ui.pal->border), ui.px(10), 0,
+                                        ui.px(1));
+    ImGui::SetCursorScreenPos(ImVec2(p.x + ui.px(16), p.y + ui.px(18)));
+    ui::wrapped_text(ui, kBody, text, width - ui.px(32), ui.pal->text_muted);
+    ui.sem->leaf("empty", "p", text);
+    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + h));
+    ImGui::Dummy(ImVec2(width, 0));
+}
+
+// Exact heights near the visible area, keeping the first visible row in place; a row the keyboard
+// focus asked for that is not near is scrolled to (it shows next frame).
+void ThreadPanel::settle(Ui& ui, Discussion& d, ThreadState& st, float width, ListPlace& at) {
+    ImGuiWindow* win = ImGui::GetCurrentWindow();
+    const double settled =
+        list_.settle(at.view_top, at.view_h, at.margin, [&](std::size_t i) { return row(ui, d, st, i, width, RowPass::measure); });
+    if (at.view_top > 0 && settled != at.view_top) {
+        win->Scroll.y += static_cast<float>(settled - at.view_top);
+        at.view_top = settled;
+    }
     const int want = ui.focus->pending_row();
     if (want >= 0 && want < static_cast<int>(rows_.size())) {
         const double y = list_.offset(static_cast<std::size_t>(want));
-        if (y < view_top - margin || y > view_top + view_h + margin - ui.px(40)) {
-            ImGui::SetScrollY(static_cast<float>(top + y - ui.px(16)));
+        if (y < at.view_top - at.margin || y > at.view_top + at.view_h + at.margin - ui.px(40)) {
+            ImGui::SetScrollY(static_cast<float>(at.top + y - ui.px(16)));
             ui.want_frame = true;
         }
     }
+}
 
-    // The post the person just wrote: into view inside the widget's own scroll box (the page does
-    // not move), once its row exists; left where it is when already in view.
-    if (!st.reveal.empty()) {
-        if (const auto at = find_row(st.reveal)) {
-            const double y = list_.offset(*at), h = list_.height(*at);
-            if (y < view_top || y + h > view_top + view_h) {
-                // Above the view, or taller than it: its top shows; below: its bottom does.
-                const double to = y < view_top || h > view_h ? y - ui.px(16) : y + h - view_h + ui.px(16);
-                ImGui::SetScrollY(static_cast<float>(top + std::max(0.0, to)));
-            }
-            st.reveal.clear();
-            ui.want_frame = true;
-        }
+// The post the person just wrote: into view inside the widget's own scroll box (the page does
+// not move), once its row exists; left where it is when already in view.
+void ThreadPanel::reveal_new_post(Ui& ui, ThreadState& st, const ListPlace& at) {
+    if (st.reveal.empty()) return;
+    const auto row_at = find_row(st.reveal);
+    if (!row_at) return;
+    const double y = list_.offset(*row_at), h = list_.height(*row_at);
+    if (y < at.view_top || y + h > at.view_top + at.view_h) {
+        // Above the view, or taller than it: its top shows; below: its bottom does.
+        const double to = y < at.view_top || h > at.view_h ? y - ui.px(16) : y + h - at.view_h + ui.px(16);
+        ImGui::SetScrollY(static_cast<float>(at.top + std::max(0.0, to)));
     }
+    st.reveal.clear();
+    ui.want_frame = true;
+}
 
-    // The rows the canvas draws: those near the visible area (in the HTML view alone: the window).
+// The rows the canvas draws (those near the visible area; in the HTML view alone: the window),
+// and the HTML view's window of rows around them.
+void ThreadPanel::draw_visible(Ui& ui, Discussion& d, ThreadState& st, float width, const ListPlace& at) {
     place_window(ui);
-    std::size_t first = std::min(list_.row_at(view_top - margin), rows_end_), end = first;
-    while (end < rows_end_ && list_.offset(end) < view_top + view_h + margin) ++end;
+    std::size_t first = std::min(list_.row_at(at.view_top - at.margin), rows_end_), end = first;
+    while (end < rows_end_ && list_.offset(end) < at.view_top + at.view_h + at.margin) ++end;
     if (!ui.canvas) {
         first = win_first_;
         end = win_end_;
@@ -408,25 +436,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
     std::size_t drawn = 0, last = first;
     std::size_t open_entry = ~std::size_t{0};
     bool replies_list = false;
-    if (viewing) {
-        const std::uint32_t earlier = ImGui::GetID("##show-earlier");
-        if (win_first_ > 0) {
-            if (ui.take_sem_activation(earlier)) {
-                win_key_ = rows_[win_first_ > kWindowRows ? win_first_ - kWindowRows : 0].key;
-                ui.want_frame = true;
-            }
-            ui::ButtonOpts b;
-            b.name = "Show earlier reflections";
-            ui::describe_button(ui, "Show earlier", b, earlier);
-        }
-        const std::size_t entries = model_.entries.size();
-        const std::size_t e0 = rows_[win_first_].entry + 1, e1 = rows_[win_end_ - 1].entry + 1;
-        v.leaf("range", "p", "Showing reflections " + std::to_string(e0) + " to " + std::to_string(e1) + " of " +
-                                 std::to_string(entries) + ".");
-        v.attr("class", "grove-range");
-        v.open("list", "ul");
-        v.attr("aria-label", "Reflections");
-    }
+    if (viewing) describe_window_start(ui);
     const std::size_t from = viewing ? std::min(first, win_first_) : first;
     const std::size_t to = viewing ? std::max(end, win_end_) : end;
     for (std::size_t i = from; i < to; ++i) {
@@ -438,17 +448,7 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         if (!on_canvas) {
             row(ui, d, st, i, width, RowPass::describe);
         } else {
-            SemanticView off;
-            SemanticView* recording = ui.sem;
-            if (!in_window) ui.sem = &off;   // drawn, but outside the view's window
-            ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.offset(i))));
-            ui.focus->set_row(static_cast<int>(i));
-            const float h = row(ui, d, st, i, width, RowPass::draw);
-            ui.sem = recording;
-            if (h != list_.height(i)) {
-                list_.set_height(i, h, true);
-                ui.want_frame = true;
-            }
+            draw_row(ui, d, st, i, width, at, in_window);
             last = i;
             ++drawn;
         }
@@ -459,47 +459,87 @@ void ThreadPanel::draw_rows(Ui& ui, Discussion& d, ThreadState& st, float width)
         if (replies_list) v.close();   // the replies of the last entry
         if (open_entry != ~std::size_t{0}) v.close();
         v.close();   // the list
-        if (!paged_ && win_end_ < rows_.size()) {
-            const std::uint32_t more = ImGui::GetID("##show-more");
-            if (ui.take_sem_activation(more)) {
-                // Show the next rows; past the most the view holds, the window slides on.
-                const std::size_t size = std::min(win_size_ + kWindowRows, kWindowMaxRows);
-                const std::size_t new_end = std::min(rows_.size(), win_end_ + kWindowRows);
-                const std::size_t new_first = new_end > size ? std::max(win_first_, new_end - size) : win_first_;
-                win_size_ = size;
-                win_key_ = rows_[new_first].key;
-                focus_row_ = win_end_;   // the first new row takes the focus (next frame)
-                ui.want_frame = true;
-            }
-            const std::size_t left_rows = rows_.size() - win_end_;
-            const std::string name = "Show more reflections (" + std::to_string(left_rows) + " more)";
-            ui::ButtonOpts b;
-            b.name = name.c_str();
-            ui::describe_button(ui, "Show more", b, more);
-        }
+        if (!paged_ && win_end_ < rows_.size()) describe_show_more(ui);
     }
     ui.focus->set_row(-1);
     ui.focus->set_row_range(static_cast<int>(first), drawn ? static_cast<int>(last) : static_cast<int>(first) - 1);
     rows_drawn_ = drawn;
-    ImGui::SetCursorPos(ImVec2(left, top + static_cast<float>(list_.offset(rows_end_))));
-    ImGui::Dummy(ImVec2(width, 0));
-    if (paged_ && rows_end_ < rows_.size()) {
-        // The next posts, under the last one: the canvas grows, the page does not move, and a
-        // keyboard or screen reader lands on the first new post.
-        const std::size_t later = model_.entries.size() - std::min(page_entries_, model_.entries.size());
-        const std::string label = "Show more reflections (" + std::to_string(later) + " more)###more-entries";
-        ui::ButtonOpts b;
-        const float bw = ui::button_size(ui, label.c_str(), b).x;
-        ImGui::Dummy(ImVec2(0, ui.px(4)));
-        ImGui::SetCursorPosX(left + std::max(0.0f, (width - bw) * 0.5f));
-        if (ui::button(ui, label.c_str(), b)) {
-            if (ui.focus->ring_visible() || !ui.canvas) {   // the keyboard's and the page's focus
-                focus_row_ = rows_end_;
-                ui.focus->focus_item(static_cast<int>(rows_end_));
-            }
-            page_entries_ = std::min(page_entries_, model_.entries.size()) + kPageEntries;
+}
+
+// Row i on the canvas, at its offset; recorded in the HTML view only when it is in the window.
+void ThreadPanel::draw_row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, const ListPlace& at,
+                           bool in_window) {
+    SemanticView off;
+    SemanticView* recording = ui.sem;
+    if (!in_window) ui.sem = &off;   // drawn, but outside the view's window
+    ImGui::SetCursorPos(ImVec2(at.left, at.top + static_cast<float>(list_.offset(i))));
+    ui.focus->set_row(static_cast<int>(i));
+    const float h = row(ui, d, st, i, width, RowPass::draw);
+    ui.sem = recording;
+    if (h != list_.height(i)) {
+        list_.set_height(i, h, true);
+        ui.want_frame = true;
+    }
+}
+
+// The HTML view before its window of rows: "Show earlier", which reflections it shows, the list.
+void ThreadPanel::describe_window_start(Ui& ui) {
+    SemanticView& v = *ui.sem;
+    const std::uint32_t earlier = ImGui::GetID("##show-earlier");
+    if (win_first_ > 0) {
+        if (ui.take_sem_activation(earlier)) {
+            win_key_ = rows_[win_first_ > kWindowRows ? win_first_ - kWindowRows : 0].key;
             ui.want_frame = true;
         }
+        ui::ButtonOpts b;
+        b.name = "Show earlier reflections";
+        ui::describe_button(ui, "Show earlier", b, earlier);
+    }
+    const std::size_t entries = model_.entries.size();
+    const std::size_t e0 = rows_[win_first_].entry + 1, e1 = rows_[win_end_ - 1].entry + 1;
+    v.leaf("range", "p", "Showing reflections " + std::to_string(e0) + " to " + std::to_string(e1) + " of " +
+                             std::to_string(entries) + ".");
+    v.attr("class", "grove-range");
+    v.open("list", "ul");
+    v.attr("aria-label", "Reflections");
+}
+
+// The HTML view's "Show more" under its window: the next rows; past the most the view holds,
+// the window slides on.
+void ThreadPanel::describe_show_more(Ui& ui) {
+    const std::uint32_t more = ImGui::GetID("##show-more");
+    if (ui.take_sem_activation(more)) {
+        const std::size_t size = std::min(win_size_ + kWindowRows, kWindowMaxRows);
+        const std::size_t new_end = std::min(rows_.size(), win_end_ + kWindowRows);
+        const std::size_t new_first = new_end > size ? std::max(win_first_, new_end - size) : win_first_;
+        win_size_ = size;
+        win_key_ = rows_[new_first].key;
+        focus_row_ = win_end_;   // the first new row takes the focus (next frame)
+        ui.want_frame = true;
+    }
+    const std::size_t left_rows = rows_.size() - win_end_;
+    const std::string name = "Show more reflections (" + std::to_string(left_rows) + " more)";
+    ui::ButtonOpts b;
+    b.name = name.c_str();
+    ui::describe_button(ui, "Show more", b, more);
+}
+
+// Paged: the next posts, under the last one. The canvas grows, the page does not move, and a
+// keyboard or screen reader lands on the first new post.
+void ThreadPanel::draw_next_page(Ui& ui, float width, float left) {
+    const std::size_t later = model_.entries.size() - std::min(page_entries_, model_.entries.size());
+    const std::string label = "Show more reflections (" + std::to_string(later) + " more)###more-entries";
+    ui::ButtonOpts b;
+    const float bw = ui::button_size(ui, label.c_str(), b).x;
+    ImGui::Dummy(ImVec2(0, ui.px(4)));
+    ImGui::SetCursorPosX(left + std::max(0.0f, (width - bw) * 0.5f));
+    if (ui::button(ui, label.c_str(), b)) {
+        if (ui.focus->ring_visible() || !ui.canvas) {   // the keyboard's and the page's focus
+            focus_row_ = rows_end_;
+            ui.focus->focus_item(static_cast<int>(rows_end_));
+        }
+        page_entries_ = std::min(page_entries_, model_.entries.size()) + kPageEntries;
+        ui.want_frame = true;
     }
 }
 

@@ -74,6 +74,28 @@ private:
         }
     };
 
+    // Where the list is this frame: its left and top in the window's content, the visible part of
+    // it (from view_top, view_h tall) and how far beyond it rows are laid out.
+    struct ListPlace {
+        float left = 0, top = 0;
+        double view_top = 0;
+        float view_h = 0;
+        double margin = 0;
+    };
+
+    // The steps of draw_rows, in order.
+    void update_rows(Ui& ui, const Discussion& d, const ThreadState& st, float width, ListPlace& at);
+    void remeasure_open_forms(const ThreadState& st);
+    void draw_empty(Ui& ui, const Discussion& d, float width);
+    void settle(Ui& ui, Discussion& d, ThreadState& st, float width, ListPlace& at);
+    void reveal_new_post(Ui& ui, ThreadState& st, const ListPlace& at);
+    void draw_visible(Ui& ui, Discussion& d, ThreadState& st, float width, const ListPlace& at);
+    void draw_row(Ui& ui, Discussion& d, ThreadState& st, std::size_t i, float width, const ListPlace& at,
+                  bool in_window);
+    void describe_window_start(Ui& ui);
+    void describe_show_more(Ui& ui);
+    void draw_next_page(Ui& ui, float width, float left);
+
     void rebuild(Ui& ui, const Discussion& d, const ThreadState& st, float width);
     bool insert_new_post(Ui& ui, const Discussion& d, const ThreadState& st, float width, const BuildKey& key);
     void entry_rows(const Discussion& d, const ThreadState& st, std::size_t e, std::vector<Row>& out) const;

@@ -163,24 +163,21 @@ std::vector<std::uint32_t> link_ids(std::string_view text) {
     return ids;
 }
 
-void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end) {
-    const std::string_view t = view(text, end);
-    const std::vector<TextLink> links = find_links(t);
-    if (links.empty()) {
-        wrapped_text(ui, style, text, width, colour, end);
-        return;
-    }
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    const TextLayout l = g_text->layout(style, t, width);
+namespace {
+
+// A piece of a link on one line: which link, and its box for hit tests.
+struct LinkPiece {
+    std::size_t link;
+    ImRect bb;
+};
+
+// Draws the laid-out text from `pos`, each line in pieces: plain text, then link text, ...
+// Right-to-left lines are drawn whole, without links. Returns the links' pieces.
+std::vector<LinkPiece> draw_linked_lines(Ui& ui, ImDrawList* dl, ImVec2 pos, TextStyle style, std::string_view t,
+                                         const TextLayout& l, const std::vector<TextLink>& links, unsigned colour) {
     const float h = g_text->metrics(style).line_px;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
     const unsigned link_colour = ui.pal->link;
-    // Each line in pieces: plain text, then link text, ...; the links' boxes for hit tests.
-    struct Piece {
-        std::size_t link;
-        ImRect bb;
-    };
-    std::vector<Piece> pieces;
+    std::vector<LinkPiece> pieces;
     for (std::size_t i = 0; i < l.lines.size(); ++i) {
         const TextLine& line = l.lines[i];
         const float y = pos.y + h * static_cast<float>(i);
@@ -205,41 +202,59 @@ void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigne
             if (b > at) run(at, b, colour);
             const float x0 = x;
             run(b, e, link_colour);
-            pieces.push_back(Piece{k, ImRect(x0, y, x, y + h)});
+            pieces.push_back(LinkPiece{k, ImRect(x0, y, x, y + h)});
             at = e;
         }
         if (at < line.end) run(at, line.end, colour);
     }
+    return pieces;
+}
+
+// Link k as one control, however many lines it takes: the item is the piece under the mouse (a
+// link broken over lines is one control; two items with one id would each end the other's
+// click). Hovered, all its pieces are underlined; pressed or activated, its address opens.
+void link_control(Ui& ui, ImDrawList* dl, TextStyle style, const TextLink& link, std::size_t k, std::uint32_t id,
+                  const std::vector<LinkPiece>& pieces) {
+    const std::string& url = link.url;   // "www.x.example" opens https://www.x.example
+    const LinkPiece* hit = nullptr;
+    for (const LinkPiece& p : pieces) {
+        if (p.link != k) continue;
+        if (!hit || ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) hit = &p;
+        if (ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) break;
+    }
+    if (!hit) return;   // only on right-to-left lines
+    bool hovered = false, held = false, pressed = false;
+    if (ImGui::ItemAdd(hit->bb, id)) pressed = ImGui::ButtonBehavior(hit->bb, id, &hovered, &held);
+    const bool key = ui.focus->control(url.c_str(), ControlKind::link);
+    if (hovered) {
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+        const float base = std::floor(g_text->metrics(style).baseline + ui.px(2));
+        for (const LinkPiece& p : pieces)
+            if (p.link == k)
+                dl->AddLine(ImVec2(p.bb.Min.x, p.bb.Min.y + base), ImVec2(p.bb.Max.x, p.bb.Min.y + base),
+                            col(ui.pal->link), std::max(1.0f, ui.px(1)));
+        show_tooltip(ui, url.c_str());
+    }
+    if (pressed || key) ui.open_url = url;
+}
+
+}  // namespace
+
+void linked_text(Ui& ui, TextStyle style, const char* text, float width, unsigned colour, const char* end) {
+    const std::string_view t = view(text, end);
+    const std::vector<TextLink> links = find_links(t);
+    if (links.empty()) {
+        wrapped_text(ui, style, text, width, colour, end);
+        return;
+    }
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const TextLayout l = g_text->layout(style, t, width);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const std::vector<LinkPiece> pieces = draw_linked_lines(ui, dl, pos, style, t, l, links, colour);
     log_text(t.data(), t.data() + t.size(), pos.y);
     record_lines(pos, style, t, l);
-
-    // One control per link, however many lines it takes.
     const std::vector<std::uint32_t> ids = link_ids(t);
-    for (std::size_t k = 0; k < links.size(); ++k) {
-        const std::string& url = links[k].url;   // "www.x.example" opens https://www.x.example
-        // One item for the link: the piece under the mouse (a link broken over lines is one
-        // control; two items with one id would each end the other's click).
-        const Piece* hit = nullptr;
-        for (const Piece& p : pieces) {
-            if (p.link != k) continue;
-            if (!hit || ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) hit = &p;
-            if (ImGui::IsMouseHoveringRect(p.bb.Min, p.bb.Max)) break;
-        }
-        if (!hit) continue;   // only on right-to-left lines
-        bool hovered = false, held = false, pressed = false;
-        if (ImGui::ItemAdd(hit->bb, ids[k])) pressed = ImGui::ButtonBehavior(hit->bb, ids[k], &hovered, &held);
-        const bool key = ui.focus->control(url.c_str(), ControlKind::link);
-        if (hovered) {
-            ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-            const float base = std::floor(g_text->metrics(style).baseline + ui.px(2));
-            for (const Piece& p : pieces)
-                if (p.link == k)
-                    dl->AddLine(ImVec2(p.bb.Min.x, p.bb.Min.y + base), ImVec2(p.bb.Max.x, p.bb.Min.y + base),
-                                col(link_colour), std::max(1.0f, ui.px(1)));
-            show_tooltip(ui, url.c_str());
-        }
-        if (pressed || key) ui.open_url = url;
-    }
+    for (std::size_t k = 0; k < links.size(); ++k) link_control(ui, dl, style, links[k], k, ids[k], pieces);
     ImGui::SetCursorScreenPos(pos);
     ImGui::ItemSize(ImVec2(width, l.height));
 }
@@ -322,6 +337,81 @@ ImVec2 button_size(const Ui& ui, const char* label, const ButtonOpts& o) {
     return ImVec2(ImFloor(ImMax(w + pad_x * 2, min_w) + 0.5f), ImFloor(h + 0.5f));
 }
 
+namespace {
+
+// A button's colours for its tone and state (hovered, held, disabled); `fill` is false when only
+// its text and icon show (a ghost button at rest).
+struct ButtonLook {
+    unsigned bg = 0, fg = 0, border = 0;
+    bool fill = true;
+};
+
+ButtonLook button_look(const Ui& ui, const ButtonOpts& o, bool hovered, bool held) {
+    const Palette& p = *ui.pal;
+    ButtonLook l;
+    l.fg = p.text;
+    const unsigned shade = p.dark ? 0xffffff : 0x000000;
+    switch (o.tone) {
+        case Tone::primary: l.bg = mix_rgb(p.accent, shade, held ? 0.24f : hovered ? 0.12f : 0.0f); break;
+        case Tone::secondary:
+        case Tone::chip:
+            l.bg = mix_rgb(p.surface, p.accent, held ? 0.14f : hovered ? 0.07f : 0.0f);
+            l.border = hovered ? p.text_muted : p.control_border;
+            break;
+        case Tone::ghost:
+            l.bg = mix_rgb(p.surface, p.accent, held ? 0.14f : 0.08f);
+            l.fill = hovered || held;
+            break;
+        case Tone::chip_on: l.bg = mix_rgb(p.accent, shade, held ? 0.2f : hovered ? 0.1f : 0.0f); break;
+        case Tone::toggle_on: l.bg = mix_rgb(p.chip_bg, p.accent, held ? 0.2f : hovered ? 0.1f : 0.0f); break;
+        case Tone::danger: l.bg = mix_rgb(p.danger_bg, p.danger_text, held ? 0.16f : hovered ? 0.08f : 0.0f); break;
+    }
+    if (o.disabled) {
+        l.bg = p.disabled_bg;
+        l.border = 0;
+        l.fill = o.tone != Tone::ghost;
+        l.fg = p.disabled_text;
+    } else if (o.tone == Tone::primary || o.tone == Tone::chip_on) {
+        l.fg = text_on(l.bg);
+    } else if (o.tone == Tone::toggle_on) {
+        l.fg = ensure_contrast(p.chip_text, l.bg, kTextContrast);
+    } else if (o.tone == Tone::danger) {
+        l.fg = ensure_contrast(p.danger_text, l.bg, kTextContrast);
+    } else {
+        l.fg = ensure_contrast(p.text, l.fill ? l.bg : p.surface, kTextContrast);
+    }
+    return l;
+}
+
+// The button in `bb`: its box, then the icon and the label centred on its line (an icon-only
+// button logs its accessible name for the screen text instead).
+void draw_button(Ui& ui, ImDrawList* dl, const ImRect& bb, ImVec2 size, const char* label, const ButtonOpts& o,
+                 bool hovered, bool held) {
+    const ButtonLook look = button_look(ui, o, hovered, held);
+    const float rounding = is_chip(o.tone) ? size.y * 0.5f : ui.px(6);
+    if (look.fill) dl->AddRectFilled(bb.Min, bb.Max, col(look.bg), rounding);
+    if (look.border) dl->AddRect(bb.Min, bb.Max, col(look.border), rounding, 0, ui.px(1));
+
+    const Metrics m = metrics(ui, o.size);
+    const char* end = ImGui::FindRenderedTextEnd(label);
+    const bool has_text = end > label;
+    const float pad_y = (size.y - m.line) * 0.5f;   // centred, also in a taller touch target
+    float x = bb.Min.x + (has_text ? m.pad.x : (size.x - m.icon) * 0.5f);
+    if (o.icon != Icon::none) {
+        const bool filled_icon = o.tone == Tone::toggle_on || o.tone == Tone::chip_on;
+        draw_icon(dl, o.icon, ImVec2(x + m.icon * 0.5f, bb.Min.y + size.y * 0.5f), m.icon, col(look.fg), filled_icon);
+        x += m.icon + m.gap;
+    }
+    if (has_text) {
+        text_at(m.style, ImVec2(x, bb.Min.y + pad_y), label, look.fg, end);
+    } else {
+        const std::string mark = std::string("[") + (o.accessible ? o.accessible : "") + "]";
+        log_text(mark.c_str(), nullptr, bb.Min.y + pad_y);
+    }
+}
+
+}  // namespace
+
 bool button(Ui& ui, const char* label, const ButtonOpts& o) {
     ImGuiWindow* window = ImGui::GetCurrentWindow();
     if (window->SkipItems) return false;
@@ -338,62 +428,7 @@ bool button(Ui& ui, const char* label, const ButtonOpts& o) {
     else hovered = visible && g.HoveredWindow == window && ImGui::IsMouseHoveringRect(bb.Min, bb.Max);
     ImGui::EndDisabled();
 
-    if (visible) {
-        const Palette& p = *ui.pal;
-        unsigned bg = 0, fg = p.text, border = 0;
-        bool fill = true;
-        const unsigned shade = p.dark ? 0xffffff : 0x000000;
-        switch (o.tone) {
-            case Tone::primary: bg = mix_rgb(p.accent, shade, held ? 0.24f : hovered ? 0.12f : 0.0f); break;
-            case Tone::secondary:
-            case Tone::chip:
-                bg = mix_rgb(p.surface, p.accent, held ? 0.14f : hovered ? 0.07f : 0.0f);
-                border = hovered ? p.text_muted : p.control_border;
-                break;
-            case Tone::ghost:
-                bg = mix_rgb(p.surface, p.accent, held ? 0.14f : 0.08f);
-                fill = hovered || held;
-                break;
-            case Tone::chip_on: bg = mix_rgb(p.accent, shade, held ? 0.2f : hovered ? 0.1f : 0.0f); break;
-            case Tone::toggle_on: bg = mix_rgb(p.chip_bg, p.accent, held ? 0.2f : hovered ? 0.1f : 0.0f); break;
-            case Tone::danger: bg = mix_rgb(p.danger_bg, p.danger_text, held ? 0.16f : hovered ? 0.08f : 0.0f); break;
-        }
-        if (o.disabled) {
-            bg = p.disabled_bg;
-            border = 0;
-            fill = o.tone != Tone::ghost;
-            fg = p.disabled_text;
-        } else if (o.tone == Tone::primary || o.tone == Tone::chip_on) {
-            fg = text_on(bg);
-        } else if (o.tone == Tone::toggle_on) {
-            fg = ensure_contrast(p.chip_text, bg, kTextContrast);
-        } else if (o.tone == Tone::danger) {
-            fg = ensure_contrast(p.danger_text, bg, kTextContrast);
-        } else {
-            fg = ensure_contrast(p.text, fill ? bg : p.surface, kTextContrast);
-        }
-        ImDrawList* dl = window->DrawList;
-        const float rounding = is_chip(o.tone) ? size.y * 0.5f : ui.px(6);
-        if (fill) dl->AddRectFilled(bb.Min, bb.Max, col(bg), rounding);
-        if (border) dl->AddRect(bb.Min, bb.Max, col(border), rounding, 0, ui.px(1));
-
-        const Metrics m = metrics(ui, o.size);
-        const char* end = ImGui::FindRenderedTextEnd(label);
-        const bool has_text = end > label;
-        const float pad_y = (size.y - m.line) * 0.5f;   // centred, also in a taller touch target
-        float x = bb.Min.x + (has_text ? m.pad.x : (size.x - m.icon) * 0.5f);
-        if (o.icon != Icon::none) {
-            const bool filled_icon = o.tone == Tone::toggle_on || o.tone == Tone::chip_on;
-            draw_icon(dl, o.icon, ImVec2(x + m.icon * 0.5f, bb.Min.y + size.y * 0.5f), m.icon, col(fg), filled_icon);
-            x += m.icon + m.gap;
-        }
-        if (has_text) {
-            text_at(m.style, ImVec2(x, bb.Min.y + pad_y), label, fg, end);
-        } else {
-            const std::string mark = std::string("[") + (o.accessible ? o.accessible : "") + "]";
-            log_text(mark.c_str(), nullptr, bb.Min.y + pad_y);
-        }
-    }
+    if (visible) draw_button(ui, window->DrawList, bb, size, label, o, hovered, held);
     const bool checked = o.tone == Tone::chip_on || o.tone == Tone::toggle_on;
     const bool key = ui.focus->control(o.accessible ? o.accessible : label,
                                        o.toggle ? ControlKind::toggle : ControlKind::button, checked, o.disabled);

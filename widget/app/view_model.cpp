@@ -410,6 +410,20 @@ struct EntryOrder {
     }
 };
 
+// The entries in the thread's order: each ranked once, then a stable sort of their indices (no
+// moves of entries while sorting).
+void sort_entries(std::vector<ThreadEntry>& entries, const EntryOrder& order_of) {
+    std::vector<Rank> rank(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) rank[i] = order_of.rank(entries[i]);
+    std::vector<std::size_t> idx(entries.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return order_of.before(rank[a], rank[b]); });
+    std::vector<ThreadEntry> sorted;
+    sorted.reserve(idx.size());
+    for (std::size_t i : idx) sorted.push_back(std::move(entries[i]));
+    entries = std::move(sorted);
+}
+
 }  // namespace
 
 ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order, const Identity& me,
@@ -466,16 +480,7 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
                          [&](std::size_t a, std::size_t b) { return reply_before(posts[a].post(), posts[b].post()); });
         model.visible_posts += (e.post ? 1 : 0) + e.replies.size();
     }
-    const EntryOrder order_of{posts, order, now_ms, first};
-    std::vector<Rank> rank(model.entries.size());
-    for (std::size_t i = 0; i < model.entries.size(); ++i) rank[i] = order_of.rank(model.entries[i]);
-    std::vector<std::size_t> idx(model.entries.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return order_of.before(rank[a], rank[b]); });
-    std::vector<ThreadEntry> sorted;
-    sorted.reserve(idx.size());
-    for (std::size_t i : idx) sorted.push_back(std::move(model.entries[i]));
-    model.entries = std::move(sorted);
+    sort_entries(model.entries, EntryOrder{posts, order, now_ms, first});
     for (const ThreadEntry& e : model.entries) model.pinned += e.pinned ? 1 : 0;
     return model;
 }

@@ -10,8 +10,6 @@
 #include <imgui.h>
 #include <imgui_internal.h>   // SetNextWindowScroll, ImMax
 
-#include "banners.hpp"
-#include "curator_queue.hpp"
 #include "view_model.hpp"      // is_own
 
 namespace grove {
@@ -112,87 +110,106 @@ bool WidgetApp::wheel(float dy_css) {
 // Keys the widget takes; everything typed into a field (characters, Backspace, arrows, Enter for
 // a new line, the clipboard shortcuts) is the field's own, and so "ignored" here.
 KeyResult WidgetApp::key(int k, Mods m) {
-    const bool editing = ui_.editing != 0;
-    const Control* fc = focus_.focused_control();
-    const bool on_field = fc && fc->kind == ControlKind::text;
     switch (k) {
-        case ImGuiKey_Tab: {
-            if (m.ctrl || m.alt || m.super) return KeyResult::ignored;
-            const FocusRing::Move mv = focus_.tab(m.shift);
-            switch (mv.kind) {
-                case FocusRing::Move::moved:
-                case FocusRing::Move::reveal_row:
-                    if (editing && focus_.focused() != ui_.editing) stop_editing();
-                    return KeyResult::handled;
-                case FocusRing::Move::leave_forward:
-                case FocusRing::Move::leave_backward:
-                    stop_editing();
-                    focus_.clear();
-                    return mv.kind == FocusRing::Move::leave_forward ? KeyResult::leave_forward
-                                                                     : KeyResult::leave_backward;
-                case FocusRing::Move::none: return KeyResult::ignored;
-            }
-            return KeyResult::ignored;
-        }
-        case ImGuiKey_Escape:
-            if (!state_.menu_for.empty()) {
-                state_.close_menu = true;
-                return KeyResult::handled;
-            }
-            if (editing) {   // leave the field, keep its text and the focus on it
-                const std::uint32_t id = ui_.editing;
-                stop_editing();
-                focus_.focus(id, true, false);
-                return KeyResult::handled;
-            }
-            if (state_.any_form()) {
-                state_.cancel_form = true;
-                return KeyResult::handled;
-            }
-            return KeyResult::ignored;
+        case ImGuiKey_Tab: return key_tab(m);
+        case ImGuiKey_Escape: return key_escape();
         case ImGuiKey_Enter:
-        case ImGuiKey_KeyPadEnter:
-            if (m.ctrl || m.super) {   // post what is in the focused field, and only that
-                const std::uint32_t id = editing ? ui_.editing : (on_field ? fc->id : 0);
-                if (!id) return KeyResult::ignored;
-                ui_.submit_id = id;
-                return KeyResult::handled;
-            }
-            if (editing) return KeyResult::ignored;   // a new line in the field
-            if (on_field) {                           // Enter on a field starts typing in it
-                begin_edit(fc->id);
-                return KeyResult::handled;
-            }
-            return focus_.activate() ? KeyResult::handled : KeyResult::ignored;
-        case ImGuiKey_Space:
-            if (editing) return KeyResult::ignored;
-            if (on_field) {   // the space goes into the field, which is being typed in from now
-                begin_edit(fc->id);
-                return KeyResult::ignored;
-            }
-            return focus_.activate() ? KeyResult::handled : KeyResult::ignored;
+        case ImGuiKey_KeyPadEnter: return key_enter(m);
+        case ImGuiKey_Space: return key_space();
         case ImGuiKey_UpArrow:
         case ImGuiKey_DownArrow:
         case ImGuiKey_PageUp:
         case ImGuiKey_PageDown:
         case ImGuiKey_Home:
-        case ImGuiKey_End: {
-            if (editing) return KeyResult::ignored;
-            // Not typing: the keys scroll the widget, until it cannot scroll further that way.
-            const float line = 40.0f * scale_, page = view_h_ * 0.9f;
-            float dy = 0;
-            if (k == ImGuiKey_UpArrow) dy = -line;
-            if (k == ImGuiKey_DownArrow) dy = line;
-            if (k == ImGuiKey_PageUp) dy = -page;
-            if (k == ImGuiKey_PageDown) dy = page;
-            if (k == ImGuiKey_Home) dy = -scroll_y_ - 1;
-            if (k == ImGuiKey_End) dy = scroll_max_ - scroll_y_ + 1;
-            if (!can_scroll(dy)) return KeyResult::ignored;
-            scroll_request_ += dy;
-            return KeyResult::handled;
-        }
+        case ImGuiKey_End: return key_scroll(k);
         default: return KeyResult::ignored;
     }
+}
+
+// Tab and Shift+Tab: the next control, or out of the widget past its first or last.
+KeyResult WidgetApp::key_tab(Mods m) {
+    if (m.ctrl || m.alt || m.super) return KeyResult::ignored;
+    const bool editing = ui_.editing != 0;
+    const FocusRing::Move mv = focus_.tab(m.shift);
+    switch (mv.kind) {
+        case FocusRing::Move::moved:
+        case FocusRing::Move::reveal_row:
+            if (editing && focus_.focused() != ui_.editing) stop_editing();
+            return KeyResult::handled;
+        case FocusRing::Move::leave_forward:
+        case FocusRing::Move::leave_backward:
+            stop_editing();
+            focus_.clear();
+            return mv.kind == FocusRing::Move::leave_forward ? KeyResult::leave_forward : KeyResult::leave_backward;
+        case FocusRing::Move::none: return KeyResult::ignored;
+    }
+    return KeyResult::ignored;
+}
+
+// Esc: closes the open menu, else leaves the field being typed in, else cancels the open form.
+KeyResult WidgetApp::key_escape() {
+    if (!state_.menu_for.empty()) {
+        state_.close_menu = true;
+        return KeyResult::handled;
+    }
+    if (ui_.editing) {   // leave the field, keep its text and the focus on it
+        const std::uint32_t id = ui_.editing;
+        stop_editing();
+        focus_.focus(id, true, false);
+        return KeyResult::handled;
+    }
+    if (state_.any_form()) {
+        state_.cancel_form = true;
+        return KeyResult::handled;
+    }
+    return KeyResult::ignored;
+}
+
+// Ctrl/Cmd+Enter posts the focused field; Enter starts typing in a field, or presses a button.
+KeyResult WidgetApp::key_enter(Mods m) {
+    const bool editing = ui_.editing != 0;
+    const Control* fc = focus_.focused_control();
+    const bool on_field = fc && fc->kind == ControlKind::text;
+    if (m.ctrl || m.super) {   // post what is in the focused field, and only that
+        const std::uint32_t id = editing ? ui_.editing : (on_field ? fc->id : 0);
+        if (!id) return KeyResult::ignored;
+        ui_.submit_id = id;
+        return KeyResult::handled;
+    }
+    if (editing) return KeyResult::ignored;   // a new line in the field
+    if (on_field) {                           // Enter on a field starts typing in it
+        begin_edit(fc->id);
+        return KeyResult::handled;
+    }
+    return focus_.activate() ? KeyResult::handled : KeyResult::ignored;
+}
+
+// Space presses a button; on a field it is typed, and the field is typed in from then on.
+KeyResult WidgetApp::key_space() {
+    if (ui_.editing) return KeyResult::ignored;
+    const Control* fc = focus_.focused_control();
+    if (fc && fc->kind == ControlKind::text) {   // the space goes into the field, which is being typed in from now
+        begin_edit(fc->id);
+        return KeyResult::ignored;
+    }
+    return focus_.activate() ? KeyResult::handled : KeyResult::ignored;
+}
+
+// Not typing: the arrows, Page Up/Down, Home and End scroll the widget, until it cannot scroll
+// further that way.
+KeyResult WidgetApp::key_scroll(int k) {
+    if (ui_.editing) return KeyResult::ignored;
+    const float line = 40.0f * scale_, page = view_h_ * 0.9f;
+    float dy = 0;
+    if (k == ImGuiKey_UpArrow) dy = -line;
+    if (k == ImGuiKey_DownArrow) dy = line;
+    if (k == ImGuiKey_PageUp) dy = -page;
+    if (k == ImGuiKey_PageDown) dy = page;
+    if (k == ImGuiKey_Home) dy = -scroll_y_ - 1;
+    if (k == ImGuiKey_End) dy = scroll_max_ - scroll_y_ + 1;
+    if (!can_scroll(dy)) return KeyResult::ignored;
+    scroll_request_ += dy;
+    return KeyResult::handled;
 }
 
 void WidgetApp::field_input(std::uint32_t id, FieldInput input) {
@@ -297,7 +314,24 @@ void WidgetApp::activate_control(std::uint32_t id) {
 // [SECTION] Frame ----------------------------------------------------------------------------
 
 void WidgetApp::frame() {
-    ImGuiIO& io = ImGui::GetIO();
+    begin_ui_frame();
+    apply_focus_requests();
+    begin_window();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    // The scrollbar's room is always kept, so text does not rewrap when it appears. On a wide page
+    // the column stops at a readable line length.
+    const float width = column_width(
+        ImMax(ui_.px(120), ImGui::GetWindowWidth() - style.WindowPadding.x * 2 - style.ScrollbarSize), ui_.em(kBody),
+        ui_.card_pad(false));
+    draw_panels(width);
+    end_window();
+    end_ui_frame();
+    const bool acted = run_actions();
+    fill_output(acted);
+}
+
+// Points the frame's Ui at this widget's text, fields and HTML view, and clears last frame's asks.
+void WidgetApp::begin_ui_frame() {
     ui_.text = text_.get();
     ui::set_text_port(text_.get());
     text_->begin_frame();
@@ -317,7 +351,10 @@ void WidgetApp::frame() {
     sem_activate_ = 0;
     ui_.sem_focus.clear();
     sem_.begin_frame();
+}
 
+// Focus asked for between frames, and the field being edited (only the focused one is).
+void WidgetApp::apply_focus_requests() {
     // Focus asked for the composer (the mount element was focused).
     if (focus_composer_ && composer_.field_id()) {
         focus_composer_ = false;
@@ -327,7 +364,11 @@ void WidgetApp::frame() {
     }
     // Only the focused field is edited: keys and text never reach a field the person left.
     if (ui_.editing && focus_.focused() != ui_.editing) stop_editing();
+}
 
+// The one window the widget draws in: scrolled as asked, the screen logs and the focus ring on.
+void WidgetApp::begin_window() {
+    ImGuiIO& io = ImGui::GetIO();
     if (scroll_set_ || scroll_request_ != 0.0f) {
         const float y = scroll_set_ ? scroll_target_ : scroll_y_ + scroll_request_;
         ImGui::SetNextWindowScroll(ImVec2(-1.0f, std::clamp(y, 0.0f, scroll_set_ ? 1e9f : scroll_max_)));
@@ -353,16 +394,13 @@ void WidgetApp::frame() {
     look.gap = ui_.px(2);
     look.rounding = ui_.px(6);
     focus_.begin_frame(look);
+}
 
-    // The scrollbar's room is always kept, so text does not rewrap when it appears.
+// Banners, check-in, composer, spotlight line, then (with a discussion) the shelf and the thread.
+void WidgetApp::draw_panels(float width) {
     const ImGuiStyle& style = ImGui::GetStyle();
-    // On a wide page the column stops at a readable line length.
-    const float width = column_width(
-        ImMax(ui_.px(120), ImGui::GetWindowWidth() - style.WindowPadding.x * 2 - style.ScrollbarSize), ui_.em(kBody),
-        ui_.card_pad(false));
     const float gap = ui_.px(16);
-
-    draw_banners(ui_, discussion_, state_, width);
+    banners_.draw(ui_, discussion_, state_, width);
     if (discussion_) {
         const ImVec2 before = ImGui::GetCursorScreenPos();
         check_in_.draw(ui_, *discussion_, state_, width);
@@ -371,26 +409,35 @@ void WidgetApp::frame() {
     composer_.draw(ui_, discussion_, state_, config_, width);
     // The spotlight's line comes after the composer, so that its arrival never moves it.
     if (discussion_ && config_.spotlight) spotlight_.draw(ui_, *discussion_, width);
-    if (discussion_) {
-        ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y));
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y), ui::col(palette_.border),
-                                            ui_.px(1));
-        ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
-        const ImVec2 before_shelf = ImGui::GetCursorScreenPos();
-        shelf_.draw(ui_, *discussion_, state_, width);
-        if (ImGui::GetCursorScreenPos().y > before_shelf.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
-        sem_.open("thread", "div");
-        sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
-        thread_.draw_header(ui_, *discussion_, state_, width);
-        if (state_.flags_view && discussion_->me().known && can_moderate(discussion_->me().role)) {
-            draw_curator_queue(ui_, *discussion_, state_, width);
-        } else {
-            state_.flags_view = false;
-            thread_.draw_rows(ui_, *discussion_, state_, width);
-        }
-        sem_.close();
+    if (discussion_) draw_discussion(*discussion_, width, gap);
+}
+
+// A rule, the shelf, then the thread's header and its rows, or curators' flag queue.
+void WidgetApp::draw_discussion(Discussion& d, float width, float gap) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y));
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x, p.y), ImVec2(p.x + width, p.y), ui::col(palette_.border),
+                                        ui_.px(1));
+    ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+    const ImVec2 before_shelf = ImGui::GetCursorScreenPos();
+    shelf_.draw(ui_, d, state_, width);
+    if (ImGui::GetCursorScreenPos().y > before_shelf.y) ImGui::Dummy(ImVec2(0, gap - style.ItemSpacing.y * 2));
+    sem_.open("thread", "div");
+    sem_.attr("role", "group");   // named by its heading (the thread's or the flag queue's)
+    thread_.draw_header(ui_, d, state_, width);
+    if (state_.flags_view && d.me().known && can_moderate(d.me().role)) {
+        curator_queue_.draw(ui_, d, state_, width);
+    } else {
+        state_.flags_view = false;
+        thread_.draw_rows(ui_, d, state_, width);
     }
+    sem_.close();
+}
+
+// Measures the content and the scroll, and closes the window and the screen logs.
+void WidgetApp::end_window() {
+    const ImGuiStyle& style = ImGui::GetStyle();
     out_.content_height = ImGui::GetCursorPosY() + style.WindowPadding.y - style.ItemSpacing.y;
     scroll_y_ = ImGui::GetScrollY();
     scroll_max_ = ImGui::GetScrollMaxY();
@@ -402,9 +449,12 @@ void WidgetApp::frame() {
     ui::set_select_lines(nullptr);
     for (ui::SelectLine& l : out_.select_lines) l.y = std::round(l.y + scroll_y_);
     focus_.end_frame();
+}
 
-    // A click outside the field being edited ends the editing; any click hides the focus ring.
-    if (io.MouseClicked[0]) {
+// A click outside the field being edited ends the editing; any click hides the focus ring. The
+// frame's one-shot asks (Esc, a submit, field changes for fields that are gone) end here.
+void WidgetApp::end_ui_frame() {
+    if (ImGui::GetIO().MouseClicked[0]) {
         focus_.hide_ring();
         if (ui_.editing && !ui_.edit_clicked) stop_editing();
     }
@@ -412,14 +462,21 @@ void WidgetApp::frame() {
     state_.cancel_form = false;
     ui_.submit_id = 0;
     inputs_.clear();   // changes for fields that are gone (a form closed meanwhile)
+}
 
-    // What the person did this frame changes the discussion now, after every row was drawn.
+// What the person did this frame changes the discussion now, after every row was drawn. Returns
+// whether anything was done.
+bool WidgetApp::run_actions() {
     const bool acted = !ui_.deferred.empty();
     std::vector<std::function<void()>> actions;
     actions.swap(ui_.deferred);
     for (auto& a : actions) a();
     if (ui_.editing && focus_.focused() != ui_.editing) stop_editing();
+    return acted;
+}
 
+// What the platform needs from this frame: the live region's words, focus, scroll, the HTML view.
+void WidgetApp::fill_output(bool acted) {
     // Screen readers: what just happened. The focus speaks for itself (the page's focus follows
     // the widget's), so it is never said here as well.
     out_.announce.clear();

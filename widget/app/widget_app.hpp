@@ -15,8 +15,10 @@
 #include <utility>      // std::pair
 #include <vector>       // std::vector
 
+#include "banners.hpp"
 #include "check_in_panel.hpp"
 #include "composer_panel.hpp"
+#include "curator_queue.hpp"
 #include "resource_shelf.hpp"
 #include "focus_ring.hpp"
 #include "grove/client/discussion.hpp"
@@ -95,7 +97,6 @@ public:
     // The HTML view: recorded every frame while on; DOM ids start with `id_prefix`.
     void set_view(bool on, std::string id_prefix = "grove-");
     const SemanticView& view() const { return sem_; }
-    void reset_view() { sem_.reset_base(); }   // the page's view was rebuilt: describe everything again
     // Without a canvas (no WebGL 2) only the HTML view shows: thread rows of its window are laid
     // out instead of those near the canvas's visible area, and text is measured, never drawn.
     void set_canvas(bool canvas) {
@@ -149,6 +150,23 @@ public:
     const Palette& palette() const { return palette_; }
 
 private:
+    KeyResult key_tab(Mods mods);
+    KeyResult key_escape();
+    KeyResult key_enter(Mods mods);
+    KeyResult key_space();
+    KeyResult key_scroll(int imgui_key);
+
+    // The steps of frame(), in order.
+    void begin_ui_frame();
+    void apply_focus_requests();
+    void begin_window();
+    void draw_panels(float width);
+    void draw_discussion(Discussion& d, float width, float gap);
+    void end_window();
+    void end_ui_frame();
+    bool run_actions();
+    void fill_output(bool acted);
+
     void begin_edit(std::uint32_t id);
     void stop_editing();
     void scroll_to(float y);
@@ -166,11 +184,13 @@ private:
     Ui ui_;
     FocusRing focus_;
     ThreadState state_;
+    Banners banners_;
     CheckInPanel check_in_;
     SpotlightPanel spotlight_;
     ResourceShelf shelf_;
     ComposerPanel composer_;
     ThreadPanel thread_;
+    CuratorQueue curator_queue_;
 
     SemanticView sem_;
     std::vector<std::pair<std::uint32_t, FieldInput>> inputs_;       // field changes for the next frame

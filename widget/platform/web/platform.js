@@ -188,6 +188,9 @@ Module.groveFrameDone = function (id, f) {
 // the sync layer calls it through Module.groveMounts[id].hooks, again with true after a 401.
 // Returns a handle with detach(), pull(spotlight), setLive(held) and setSpotlight(on); throws {code, message} when the
 // widget cannot start.
+//
+// The steps below run in this order; each is one of the named functions after them, which share
+// this mount's state (m, the view, the page's focus as it enters).
 Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   try { performance.mark('grove:attach'); } catch (e) { /* no User Timing: the benchmark's marks only */ }
   root = root || canvas.parentNode;
@@ -202,39 +205,76 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
   };
   Module.groveMounts[id] = m;
   Module.groveViewSheet();
-  // The view, with its live region, in place before the first frame describes itself into it.
-  var view = document.createElement('div');
-  view.className = 'grove-view' + (canvas ? '' : ' grove-html');
-  view.style.setProperty('--grove-font', GROVE_FONT_STACK);
-  if (!canvas && config.height && config.height !== 'none') view.style.setProperty('--grove-max-height', config.height);
-  var live = document.createElement('div');
-  live.className = 'grove-live';
-  live.setAttribute('role', 'status');
-  live.setAttribute('aria-live', 'polite');
-  var content = document.createElement('div');
-  view.appendChild(live);
-  view.appendChild(content);
-  root.appendChild(view);
-  m.view = view;
-  if (canvas) {
-    // Right after the canvas: the browser's find meets the text drawn before the view's copy.
-    var layer = document.createElement('div');
-    layer.className = 'grove-text-layer';
-    layer.setAttribute('aria-hidden', 'true');
-    layer.style.setProperty('--grove-font', GROVE_FONT_STACK);
-    var inner = document.createElement('div');
-    layer.appendChild(inner);
-    root.insertBefore(layer, canvas.nextSibling);
-    m.layer = layer;
-    m.layerInner = inner;
-  }
-  m.live = live;
-  m.dom = new GroveView(content);
-  // The mount element is the discussion's region, named after its question.
-  var named = { role: element.getAttribute('role'), label: element.getAttribute('aria-label') };
-  element.setAttribute('role', 'region');
-  element.setAttribute('aria-label', 'Discussion: ' + (config.prompt || config.module));
+  var view = buildView();
+  var named = nameRegion();
+  mountCore();
+  var entering = false;   // the widget focuses its element itself: not an entry from the page
+  var touch = null;       // the finger on the canvas: {id, y, moved}
+  var textPx = 0;         // the text size last told to the widget (CSS px)
 
+  m.syncFocus = syncFocus;
+  followFocus();
+  takeKeys();
+  takeText();
+  m.showEditing = showEditing;
+  if (canvas) attachCanvas();
+  else attachViewOnly();
+  textPx = 0;   // told again once it is followed (the canvas's first resize told it already)
+  followTextSize();
+  followPreferences();
+  followVisibility();
+  element.groveDebug = debugTools();
+  return handle();
+
+  // ---- the mount: its view, its name, the widget ----
+  // The view, with its live region, in place before the first frame describes itself into it.
+  function buildView() {
+    var view = document.createElement('div');
+    view.className = 'grove-view' + (canvas ? '' : ' grove-html');
+    view.style.setProperty('--grove-font', GROVE_FONT_STACK);
+    if (!canvas && config.height && config.height !== 'none') view.style.setProperty('--grove-max-height', config.height);
+    var live = document.createElement('div');
+    live.className = 'grove-live';
+    live.setAttribute('role', 'status');
+    live.setAttribute('aria-live', 'polite');
+    var content = document.createElement('div');
+    view.appendChild(live);
+    view.appendChild(content);
+    root.appendChild(view);
+    m.view = view;
+    if (canvas) {
+      // Right after the canvas: the browser's find meets the text drawn before the view's copy.
+      var layer = document.createElement('div');
+      layer.className = 'grove-text-layer';
+      layer.setAttribute('aria-hidden', 'true');
+      layer.style.setProperty('--grove-font', GROVE_FONT_STACK);
+      var inner = document.createElement('div');
+      layer.appendChild(inner);
+      root.insertBefore(layer, canvas.nextSibling);
+      m.layer = layer;
+      m.layerInner = inner;
+    }
+    m.live = live;
+    m.dom = new GroveView(content);
+    return view;
+  }
+  // The mount element is the discussion's region, named after its question. Returns what it was.
+  function nameRegion() {
+    var was = { role: element.getAttribute('role'), label: element.getAttribute('aria-label') };
+    element.setAttribute('role', 'region');
+    element.setAttribute('aria-label', 'Discussion: ' + (config.prompt || config.module));
+    return was;
+  }
+  function mountCore() {
+    var ok = Module.ccall('grove_mount', 'number', ['number', 'string', 'number'], [id, JSON.stringify(config), canvas ? 1 : 0]);
+    if (!ok) {
+      undo();
+      var err = JSON.parse(UTF8ToString(Module._grove_last_error()));
+      throw err.error;
+    }
+    Module._grove_set_env(id, /Mac|iPhone|iPad|iPod/.test(navigator.platform || '') ? 1 : 0,
+      -new Date().getTimezoneOffset());
+  }
   function undo() {
     view.remove();
     if (m.layer) m.layer.remove();
@@ -242,15 +282,8 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     if (named.label === null) element.removeAttribute('aria-label'); else element.setAttribute('aria-label', named.label);
     delete Module.groveMounts[id];
   }
-  var ok = Module.ccall('grove_mount', 'number', ['number', 'string', 'number'], [id, JSON.stringify(config), canvas ? 1 : 0]);
-  if (!ok) {
-    undo();
-    var err = JSON.parse(UTF8ToString(Module._grove_last_error()));
-    throw err.error;
-  }
-  Module._grove_set_env(id, /Mac|iPhone|iPad|iPod/.test(navigator.platform || '') ? 1 : 0,
-    -new Date().getTimezoneOffset());
 
+  // ---- small helpers ----
   function on(target, type, fn, opts) {
     target.addEventListener(type, fn, opts);
     m.listeners.push([target, type, fn, opts]);
@@ -300,11 +333,17 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     if (canvas) m.showEditing(controlOf(el));
     if (document.activeElement !== el) el.setSelectionRange(el.value.length, el.value.length);
   }
+  // Focuses the widget's element without opening the composer.
+  function enterQuietly() {
+    entering = true;
+    element.focus({ preventScroll: true });
+    entering = false;
+  }
 
   // ---- focus, both ways ----
   // After a frame: the page's focus goes where the widget's went (Tab, a form opening, a click on
   // the canvas), or to an element the view asks for ("Show more": its first new item).
-  m.syncFocus = function (viewFocus) {
+  function syncFocus(viewFocus) {
     var inside = focused();
     if (!inside && !m.refocus) return;
     var lost = m.refocus;
@@ -312,9 +351,22 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     var target = viewFocus ? document.getElementById(viewFocus) : m.dom.control(m.focusedId);
     if (target && document.activeElement !== target) moveFocus(target, !canvas);
     else if (!target && lost) moveFocus(element, false);   // its element went: stay in the widget
-  };
-  var entering = false;
-  on(element, 'focusin', function (e) {
+  }
+  function followFocus() {
+    on(element, 'focusin', focusIn);
+    on(element, 'focusout', function (e) {
+      if (m.applying) return;
+      if (!element.contains(e.relatedTarget)) Module._grove_focus(id, 0);
+    });
+    // A button of the view: pressed by a screen reader, a click (no canvas), Enter or Space.
+    on(view, 'click', function (e) {
+      var b = e.target.closest ? e.target.closest('button[data-c]') : null;
+      if (!b || !view.contains(b)) return;
+      e.preventDefault();
+      Module._grove_activate(id, controlOf(b));
+    });
+  }
+  function focusIn(e) {
     var from = e.relatedTarget;
     var fromOutside = !from || !element.contains(from);
     if (fromOutside) Module._grove_focus(id, 1);
@@ -334,23 +386,18 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     else if (e.target.tagName === 'LI' && view.contains(e.target)) {
       Module._grove_dom_focus(id, 0, Number(e.target.getAttribute('data-row') || -1));
     }
-  });
-  on(element, 'focusout', function (e) {
-    if (m.applying) return;
-    if (!element.contains(e.relatedTarget)) Module._grove_focus(id, 0);
-  });
-  // A button of the view: pressed by a screen reader, a click (no canvas), Enter or Space.
-  on(view, 'click', function (e) {
-    var b = e.target.closest ? e.target.closest('button[data-c]') : null;
-    if (!b || !view.contains(b)) return;
-    e.preventDefault();
-    Module._grove_activate(id, controlOf(b));
-  });
+  }
 
   // ---- keys ----
   // Only what reaches the mount element. A field types by itself: the widget takes from it only
   // Tab, Esc and Ctrl/Cmd+Enter (post), and Enter while the field is not being typed in.
-  on(element, 'keydown', function (e) {
+  function takeKeys() {
+    on(element, 'keydown', keyDown);
+    on(element, 'keyup', function (e) {
+      if (e.key === 'Meta') Module._grove_focus(id, 1);   // macOS swallows keyups while Meta is down
+    });
+  }
+  function keyDown(e) {
     if (e.isComposing || e.keyCode === 229) return;
     var t = e.target, k = e.key;
     var field = t.tagName === 'TEXTAREA' && view.contains(t);
@@ -374,12 +421,19 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
       e.preventDefault();
       leave(r === 2);
     }
-  });
-  on(element, 'keyup', function (e) {
-    if (e.key === 'Meta') Module._grove_focus(id, 1);   // macOS swallows keyups while Meta is down
-  });
+  }
 
   // ---- text: the view's textareas ----
+  function takeText() {
+    on(view, 'input', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, e.isComposing); });
+    on(view, 'compositionstart', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, true); });
+    on(view, 'compositionend', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, false); });
+    on(view, 'select', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, false); });
+    on(view, 'paste', function (e) {   // kept for the widget's "paste" into a field it draws
+      var text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
+      if (text) Module.groveClipboardText = text;
+    });
+  }
   function sendField(t, composing) {
     var c = controlOf(t);
     if (!c) return;
@@ -388,18 +442,9 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     Module.ccall('grove_field_input', null, ['number', 'number', 'string', 'number', 'number', 'number'],
       [id, c, v, a, b, composing ? 1 : 0]);
   }
-  on(view, 'input', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, e.isComposing); });
-  on(view, 'compositionstart', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, true); });
-  on(view, 'compositionend', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, false); });
-  on(view, 'select', function (e) { if (e.target.tagName === 'TEXTAREA') sendField(e.target, false); });
-  on(view, 'paste', function (e) {   // kept for the widget's "paste" into a field it draws
-    var text = e.clipboardData ? e.clipboardData.getData('text/plain') : '';
-    if (text) Module.groveClipboardText = text;
-  });
-
   // The field being typed in on the canvas: its textarea over the field's box (until then, and
   // after, the canvas draws the field).
-  m.showEditing = function (editing) {
+  function showEditing(editing) {
     var el = editing ? m.dom.control(editing) : null;
     var box = null;
     for (var i = 0; el && i < m.fields.length; i++) if (m.fields[i][0] === editing) box = m.fields[i];
@@ -415,11 +460,10 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     el.style.top = box[2] + 'px';
     el.style.width = box[3] + 'px';
     el.style.height = box[4] + 'px';
-  };
+  }
 
-  if (canvas) attachCanvas();
-  else {
-    // No canvas: the widget lays out for the view's width (its row heights are never seen).
+  // No canvas: the widget lays out for the view's width (its row heights are never seen).
+  function attachViewOnly() {
     var resizeView = function () {
       Module._grove_resize(id, Math.max(200, view.clientWidth || 640), 640, window.devicePixelRatio || 1);
     };
@@ -429,98 +473,100 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     resizeView();
   }
 
+  // ---- the canvas ----
   function attachCanvas() {
-    // Pointer: captured while a button is down, so drags that leave the canvas still end. A
-    // press on a field on the canvas puts the page's focus into its textarea at once (a mobile
-    // keyboard opens only then); a finger's, when it lifts without having moved.
-    // A finger that moves more than a few pixels scrolls (the widget, then the page once the widget
-    // is at its end) and is not a tap: its press is released away from every control.
-    var touch = null;
-    function fieldAt(e) {
-      var r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
-      for (var i = 0; i < m.fields.length; i++) {
-        var f = m.fields[i];
-        if (f[5] && x >= f[1] && x < f[1] + f[3] && y >= f[2] && y < f[2] + f[4]) return m.dom.control(f[0]);
-      }
-      return null;
-    }
-    function cancelPress() {
-      Module._grove_mouse_move(id, -1e6, -1e6);
-      Module._grove_mouse_button(id, 0, 0, 0);
-    }
-    function canvasMove(e) {
-      if (touch && e.pointerId === touch.id) {
-        var dy = touch.y - e.clientY;
-        if (!touch.moved && Math.abs(dy) > 8) {
-          touch.moved = true;
-          cancelPress();
-        }
-        if (touch.moved && dy) {
-          if (!Module._grove_wheel(id, dy)) window.scrollBy(0, dy);
-          touch.y = e.clientY;
-        }
-        return;
-      }
-      pointer(e);
-    }
+    followCanvasPointer();
+    followTextLayerPointer();
+    followWheel();
+    followCanvasSize();
+  }
+  // Pointer: captured while a button is down, so drags that leave the canvas still end. A
+  // press on a field on the canvas puts the page's focus into its textarea at once (a mobile
+  // keyboard opens only then); a finger's, when it lifts without having moved.
+  // A finger that moves more than a few pixels scrolls (the widget, then the page once the widget
+  // is at its end) and is not a tap: its press is released away from every control.
+  function followCanvasPointer() {
     on(canvas, 'pointermove', canvasMove);
-    function canvasDown(e) {
-      var sel = window.getSelection();   // a press elsewhere ends a selection in the text layer
-      if (sel && sel.rangeCount && m.layer.contains(sel.anchorNode)) sel.removeAllRanges();
-      var field = e.pointerType === 'touch' ? null : fieldAt(e);
-      if (field) {
-        if (document.activeElement !== field) {
-          showField(field);
-          field.focus({ preventScroll: true });
-        }
-      } else if (!focused()) {
-        entering = true;   // a click focuses the widget without opening the composer
-        element.focus({ preventScroll: true });
-        entering = false;
-      }
-      e.preventDefault();      // no focus change beyond this, no text selection
-      canvas.setPointerCapture(e.pointerId);
-      if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
-      pointer(e);
-      Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
-    }
     on(canvas, 'pointerdown', canvasDown);
-    on(canvas, 'pointerup', function (e) {
-      if (m.layerPress) return;   // the press began on the text layer: released below
-      var tap = touch && touch.id === e.pointerId && !touch.moved;
-      var dragged = touch && touch.id === e.pointerId && touch.moved;
-      if (touch && touch.id === e.pointerId) touch = null;
-      if (dragged) return;     // released already, away from every control
-      if (tap) {
-        var field = fieldAt(e);
-        if (field && document.activeElement !== field) {
-          showField(field);
-          field.focus({ preventScroll: true });
-        }
-        else if (!field && !focused()) {
-          entering = true;
-          element.focus({ preventScroll: true });
-          entering = false;
-        }
-      }
-      pointer(e);
-      Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
-    });
+    on(canvas, 'pointerup', canvasUp);
     on(canvas, 'pointercancel', function (e) {   // the browser took the gesture (page panning)
       if (touch && touch.id === e.pointerId) touch = null;
       cancelPress();
     });
-    // The text layer: the browser selects (no preventDefault, no capture) while the widget sees
-    // the pointer, the press and the release as on the canvas. Fingers act as on the canvas.
+    // Touch screens send pointerleave right after every pointerup: the widget moves the pointer
+    // away only once a frame has seen the press and the release (or a tap would press nothing).
+    on(canvas, 'pointerleave', function () { Module._grove_mouse_leave(id); });
+  }
+  function fieldAt(e) {
+    var r = canvas.getBoundingClientRect(), x = e.clientX - r.left, y = e.clientY - r.top;
+    for (var i = 0; i < m.fields.length; i++) {
+      var f = m.fields[i];
+      if (f[5] && x >= f[1] && x < f[1] + f[3] && y >= f[2] && y < f[2] + f[4]) return m.dom.control(f[0]);
+    }
+    return null;
+  }
+  function cancelPress() {
+    Module._grove_mouse_move(id, -1e6, -1e6);
+    Module._grove_mouse_button(id, 0, 0, 0);
+  }
+  function canvasMove(e) {
+    if (touch && e.pointerId === touch.id) {
+      var dy = touch.y - e.clientY;
+      if (!touch.moved && Math.abs(dy) > 8) {
+        touch.moved = true;
+        cancelPress();
+      }
+      if (touch.moved && dy) {
+        if (!Module._grove_wheel(id, dy)) window.scrollBy(0, dy);
+        touch.y = e.clientY;
+      }
+      return;
+    }
+    pointer(e);
+  }
+  function canvasDown(e) {
+    var sel = window.getSelection();   // a press elsewhere ends a selection in the text layer
+    if (sel && sel.rangeCount && m.layer.contains(sel.anchorNode)) sel.removeAllRanges();
+    var field = e.pointerType === 'touch' ? null : fieldAt(e);
+    if (field) {
+      if (document.activeElement !== field) {
+        showField(field);
+        field.focus({ preventScroll: true });
+      }
+    } else if (!focused()) {
+      enterQuietly();   // a click focuses the widget without opening the composer
+    }
+    e.preventDefault();      // no focus change beyond this, no text selection
+    canvas.setPointerCapture(e.pointerId);
+    if (e.pointerType === 'touch') touch = { id: e.pointerId, y: e.clientY, moved: false };
+    pointer(e);
+    Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
+  }
+  function canvasUp(e) {
+    if (m.layerPress) return;   // the press began on the text layer: released below
+    var tap = touch && touch.id === e.pointerId && !touch.moved;
+    var dragged = touch && touch.id === e.pointerId && touch.moved;
+    if (touch && touch.id === e.pointerId) touch = null;
+    if (dragged) return;     // released already, away from every control
+    if (tap) {
+      var field = fieldAt(e);
+      if (field && document.activeElement !== field) {
+        showField(field);
+        field.focus({ preventScroll: true });
+      }
+      else if (!field && !focused()) enterQuietly();
+    }
+    pointer(e);
+    Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 0, mods(e));
+  }
+  // The text layer: the browser selects (no preventDefault, no capture) while the widget sees
+  // the pointer, the press and the release as on the canvas. Fingers act as on the canvas.
+  function followTextLayerPointer() {
     on(m.layer, 'pointermove', function (e) { if (e.pointerType !== 'touch') pointer(e); });
     on(m.layer, 'pointerdown', function (e) {
       if (e.pointerType === 'touch') return canvasDown(e);   // captured by the canvas from here
       m.layerPress = true;
-      if (!focused()) {
-        entering = true;   // focused without opening the composer (the browser focuses it too)
-        element.focus({ preventScroll: true });
-        entering = false;
-      }
+      if (!focused()) enterQuietly();   // (the browser focuses it too)
       pointer(e);
       Module._grove_mouse_button(id, [0, 2, 1][e.button] || 0, 1, mods(e));
     });
@@ -532,140 +578,150 @@ Module.groveAttach = function (id, element, canvas, config, hooks, root) {
     });
     on(m.layer, 'wheel', wheel, { passive: false });
     on(m.layer, 'pointerleave', function () { Module._grove_mouse_leave(id); });
-    // Touch screens send pointerleave right after every pointerup: the widget moves the pointer
-    // away only once a frame has seen the press and the release (or a tap would press nothing).
-    on(canvas, 'pointerleave', function () { Module._grove_mouse_leave(id); });
-    // The wheel over the widget scrolls its inner box (data-grove-height) as over any overflow
-    // box, focused or not, and never moves the focus: while the widget can scroll that way it
-    // takes the event; at either end the page scrolls instead. A wheel gesture that was scrolling
-    // the page (the page moved the widget under the pointer, or the widget reached its end) goes
-    // on scrolling the page until the wheel rests for GROVE_WHEEL_LATCH_MS, as browsers latch.
+  }
+  // The wheel over the widget scrolls its inner box (data-grove-height) as over any overflow
+  // box, focused or not, and never moves the focus: while the widget can scroll that way it
+  // takes the event; at either end the page scrolls instead. A wheel gesture that was scrolling
+  // the page (the page moved the widget under the pointer, or the widget reached its end) goes
+  // on scrolling the page until the wheel rests for GROVE_WHEEL_LATCH_MS, as browsers latch.
+  function followWheel() {
     m.pageWheelAt = -Infinity;
     on(window, 'wheel', function (e) {
       if (!e.defaultPrevented && e.deltaY) m.pageWheelAt = e.timeStamp;
     }, { passive: true });
-    function wheel(e) {   // over the canvas, and over the text layer's lines
-      if (!e.deltaY || e.ctrlKey) return;   // Ctrl+wheel (and a pinch) zooms the page
-      if (e.timeStamp - m.pageWheelAt < GROVE_WHEEL_LATCH_MS) return;
-      var px = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * canvas.clientHeight : e.deltaY;
-      if (Module._grove_wheel(id, px)) e.preventDefault();
-    }
     on(canvas, 'wheel', wheel, { passive: false });
-
-    // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
-    function resize() {
-      textSize();
-      m.dpr = window.devicePixelRatio || 1;
-      Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, m.dpr);
-    }
-    var ro = new ResizeObserver(resize);
+  }
+  function wheel(e) {   // over the canvas, and over the text layer's lines
+    if (!e.deltaY || e.ctrlKey) return;   // Ctrl+wheel (and a pinch) zooms the page
+    if (e.timeStamp - m.pageWheelAt < GROVE_WHEEL_LATCH_MS) return;
+    var px = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaMode === 2 ? e.deltaY * canvas.clientHeight : e.deltaY;
+    if (Module._grove_wheel(id, px)) e.preventDefault();
+  }
+  // Size and pixel ratio: the drawing buffer follows the canvas's CSS box in device pixels.
+  // Zoom and moving to another screen change devicePixelRatio: the resolution media query says
+  // so in most browsers, a window resize in the others.
+  function followCanvasSize() {
+    var ro = new ResizeObserver(resizeCanvas);
     ro.observe(canvas);
     m.observers.push(ro);
-    // Zoom and moving to another screen change devicePixelRatio: the resolution media query says
-    // so in most browsers, a window resize in the others.
     on(window, 'resize', function () {
-      if ((window.devicePixelRatio || 1) !== m.dpr) resize();
+      if ((window.devicePixelRatio || 1) !== m.dpr) resizeCanvas();
     });
-    function watchDpr() {
-      var mq = matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
-      var onChange = function () { mq.removeEventListener('change', onChange); resize(); watchDpr(); };
-      mq.addEventListener('change', onChange);
-      m.dprQuery = [mq, onChange];
-    }
     watchDpr();
     var coarse = matchMedia('(pointer: coarse)');
     var onCoarse = function () { Module._grove_set_coarse_pointer(id, coarse.matches ? 1 : 0); };
     on(coarse, 'change', onCoarse);
     onCoarse();
-    resize();
+    resizeCanvas();
+  }
+  function resizeCanvas() {
+    textSize();
+    m.dpr = window.devicePixelRatio || 1;
+    Module._grove_resize(id, canvas.clientWidth, canvas.clientHeight, m.dpr);
+  }
+  function watchDpr() {
+    var mq = matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
+    var onChange = function () { mq.removeEventListener('change', onChange); resizeCanvas(); watchDpr(); };
+    mq.addEventListener('change', onChange);
+    m.dprQuery = [mq, onChange];
   }
 
+  // ---- the page's settings ----
   // Text follows the mount element's font-size: the page's text size (and so its zoom, which
   // also changes the pixel ratio). Read again when the page may have changed it: a style or class
   // on the element or an ancestor, a resize, the window regaining focus, the tab shown again.
-  var textPx = 0;
   function textSize() {
     var px = parseFloat(getComputedStyle(element).fontSize);
     if (!(px > 0) || px === textPx) return;
     textPx = px;
     Module._grove_set_text_size(id, px);
   }
-  if (typeof MutationObserver === 'function') {
-    var mo = new MutationObserver(textSize);
-    for (var anc = element; anc && anc.nodeType === 1; anc = anc.parentElement)
-      mo.observe(anc, { attributes: true, attributeFilter: ['style', 'class'] });
-    m.observers.push(mo);
+  function followTextSize() {
+    if (typeof MutationObserver === 'function') {
+      var mo = new MutationObserver(textSize);
+      for (var anc = element; anc && anc.nodeType === 1; anc = anc.parentElement)
+        mo.observe(anc, { attributes: true, attributeFilter: ['style', 'class'] });
+      m.observers.push(mo);
+    }
+    on(window, 'resize', textSize);
+    on(window, 'focus', textSize);
+    on(document, 'visibilitychange', textSize);
+    textSize();
   }
-  on(window, 'resize', textSize);
-  on(window, 'focus', textSize);
-  on(document, 'visibilitychange', textSize);
-  textSize();
-  var still = matchMedia('(prefers-reduced-motion: reduce)');
-  var onMotion = function () { Module._grove_set_reduce_motion(id, still.matches ? 1 : 0); };
-  on(still, 'change', onMotion);
-  onMotion();
+  // Reduced motion and the dark scheme, as the page's media queries say.
+  function followPreferences() {
+    var still = matchMedia('(prefers-reduced-motion: reduce)');
+    var onMotion = function () { Module._grove_set_reduce_motion(id, still.matches ? 1 : 0); };
+    on(still, 'change', onMotion);
+    onMotion();
 
-  var dark = matchMedia('(prefers-color-scheme: dark)');
-  var onScheme = function () { Module._grove_set_prefers_dark(id, dark.matches ? 1 : 0); };
-  on(dark, 'change', onScheme);
-  onScheme();
-
+    var dark = matchMedia('(prefers-color-scheme: dark)');
+    var onScheme = function () { Module._grove_set_prefers_dark(id, dark.matches ? 1 : 0); };
+    on(dark, 'change', onScheme);
+    onScheme();
+  }
   // No frames while nobody can see them.
-  function visibility() { Module._grove_set_visible(id, m.onscreen && !document.hidden ? 1 : 0); }
-  if (typeof IntersectionObserver === 'function') {
-    var io = new IntersectionObserver(function (entries) {
-      m.onscreen = entries[entries.length - 1].isIntersecting;
-      visibility();
-    });
-    io.observe(canvas || view);
-    m.observers.push(io);
+  function followVisibility() {
+    function visibility() { Module._grove_set_visible(id, m.onscreen && !document.hidden ? 1 : 0); }
+    if (typeof IntersectionObserver === 'function') {
+      var io = new IntersectionObserver(function (entries) {
+        m.onscreen = entries[entries.length - 1].isIntersecting;
+        visibility();
+      });
+      io.observe(canvas || view);
+      m.observers.push(io);
+    }
+    on(document, 'visibilitychange', visibility);
   }
-  on(document, 'visibilitychange', visibility);
 
+  // ---- what the page gets ----
   // What this widget shows, for tests and tools.
-  element.groveDebug = {
-    controls: function () { return Module.groveControls(id); },
-    // A promise: the first call starts recording, and the text is there after the next frame.
-    screenText: function () {
-      var first = !m.capturing;
-      m.capturing = true;
-      var text = Module.groveScreenText(id, true);
-      if (!first) return Promise.resolve(text);
-      var start = m.frames;
-      return new Promise(function (resolve) {
-        (function wait() {
-          if (m.frames > start) resolve(Module.groveScreenText(id, true));
-          else requestAnimationFrame(wait);
-        })();
-      });
-    },
-    // A promise of every line of text drawn in the last frame: {text, x, y, w, h (its box, CSS
-    // px), baseline (from the box's top), size, strong, rtl, font (the CSS font, in device px)}.
-    textLines: function () {
-      return element.groveDebug.screenText().then(function () {
-        return JSON.parse(UTF8ToString(Module._grove_screen_lines(id)));
-      });
-    },
-    stats: function () { return Module.groveStats(id); },
-  };
-
-  return {
-    // The page's event stream (the loader's "Live" section): pull(spotlight) when the module (or
-    // the spotlight) changed; setLive(held) while the stream is (not) held, so that the widget
-    // polls only as a safety net while it is.
-    pull: function (spotlight) { Module._grove_live(id, spotlight ? 2 : 1); },
-    setLive: function (held) { Module._grove_live(id, held ? 3 : 4); },
-    // The loader's choice of the one widget on the page that shows the spotlight line.
-    setSpotlight: function (on) { Module._grove_set_spotlight(id, on ? 1 : 0); },
-    detach: function () {
-      m.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
-      m.observers.forEach(function (o) { o.disconnect(); });
-      if (m.dprQuery) m.dprQuery[0].removeEventListener('change', m.dprQuery[1]);
-      delete element.groveDebug;
-      undo();
-      Module._grove_unmount(id);
-    },
-  };
+  function debugTools() {
+    return {
+      controls: function () { return Module.groveControls(id); },
+      // A promise: the first call starts recording, and the text is there after the next frame.
+      screenText: function () {
+        var first = !m.capturing;
+        m.capturing = true;
+        var text = Module.groveScreenText(id, true);
+        if (!first) return Promise.resolve(text);
+        var start = m.frames;
+        return new Promise(function (resolve) {
+          (function wait() {
+            if (m.frames > start) resolve(Module.groveScreenText(id, true));
+            else requestAnimationFrame(wait);
+          })();
+        });
+      },
+      // A promise of every line of text drawn in the last frame: {text, x, y, w, h (its box, CSS
+      // px), baseline (from the box's top), size, strong, rtl, font (the CSS font, in device px)}.
+      textLines: function () {
+        return element.groveDebug.screenText().then(function () {
+          return JSON.parse(UTF8ToString(Module._grove_screen_lines(id)));
+        });
+      },
+      stats: function () { return Module.groveStats(id); },
+    };
+  }
+  function handle() {
+    return {
+      // The page's event stream (the loader's "Live" section): pull(spotlight) when the module (or
+      // the spotlight) changed; setLive(held) while the stream is (not) held, so that the widget
+      // polls only as a safety net while it is.
+      pull: function (spotlight) { Module._grove_live(id, spotlight ? 2 : 1); },
+      setLive: function (held) { Module._grove_live(id, held ? 3 : 4); },
+      // The loader's choice of the one widget on the page that shows the spotlight line.
+      setSpotlight: function (on) { Module._grove_set_spotlight(id, on ? 1 : 0); },
+      detach: function () {
+        m.listeners.forEach(function (l) { l[0].removeEventListener(l[1], l[2], l[3]); });
+        m.observers.forEach(function (o) { o.disconnect(); });
+        if (m.dprQuery) m.dprQuery[0].removeEventListener('change', m.dprQuery[1]);
+        delete element.groveDebug;
+        undo();
+        Module._grove_unmount(id);
+      },
+    };
+  }
 };
 
 // For tests and tools: what one widget shows right now.
