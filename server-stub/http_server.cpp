@@ -1,7 +1,10 @@
 // The HTTP front on Boost.Asio. What it decides itself, and why:
-//   - Threads: one io_context thread owns every connection (reading, screening, writing, event
-//     streams: little CPU each); two worker pools of --threads each run ApiRouter and file reads,
-//     one for reads and one for writes. Writes wait for SQLite's one writer (and an fsync), so in
+//   - Threads: the io_context runs on one thread per core, up to four, and every connection
+//     lives on its own strand of it (reading, screening, writing, event streams: little CPU each).
+//     One io thread was enough for requests, but one write fanned out to thousands of event
+//     streams is thousands of socket writes, and on one thread they queue behind each other
+//     (docs/BENCHMARKS.md, "Fan-out on two io threads"). Two worker pools of --threads each run
+//     ApiRouter and file reads, one for reads and one for writes. Writes wait for SQLite's one writer (and an fsync), so in
 //     one shared pool a burst of writes would hold every worker and reads would queue behind
 //     them. A GET whose answer is already in memory (a cached feed page) is answered on the
 //     io thread itself: handing it to a worker and back cost more than the answer. A
@@ -31,7 +34,7 @@
 #include <sys/resource.h>                // getrlimit, setrlimit (open files)
 #include <sys/socket.h>                  // setsockopt
 
-#include <algorithm>   // std::max
+#include <algorithm>   // std::clamp, std::max
 #include <atomic>      // std::atomic
 #include <optional>    // std::optional
 #include <thread>      // std::thread
@@ -52,9 +55,12 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr int kIoThreads = 1;
 constexpr int kDeferAcceptSeconds = 5;
 constexpr rlim_t kReservedFiles = 64;   // the database, its WAL, logs, accept retries
+
+int io_thread_count() {
+    return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+}
 
 int worker_count(const ServerOptions& o) {
     if (o.threads > 0) return o.threads;
@@ -104,7 +110,8 @@ struct HttpServer::Impl {
     asio::thread_pool readers;
     asio::thread_pool writers;
     HttpShared shared;
-    asio::io_context io{kIoThreads};
+    const int io_threads = io_thread_count();
+    asio::io_context io{io_threads};
     tcp::acceptor acceptor;
     asio::steady_timer accept_retry;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> running;
@@ -174,7 +181,7 @@ bool HttpServer::listen() {
     s.running.emplace(s.io.get_executor());
     s.accept();
     std::vector<std::thread> more;
-    for (int i = 1; i < kIoThreads; ++i) more.emplace_back([&s] { s.io.run(); });
+    for (int i = 1; i < s.io_threads; ++i) more.emplace_back([&s] { s.io.run(); });
     s.io.run();
     for (auto& t : more) t.join();
     return true;
