@@ -56,6 +56,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr int kDeferAcceptSeconds = 5;
+// Connections taken from the listen backlog at once when one arrives (see Impl::accept).
+constexpr int kAcceptBurst = 64;
 constexpr rlim_t kReservedFiles = 64;   // the database, its WAL, logs, accept retries
 
 int io_thread_count() {
@@ -100,6 +102,7 @@ struct HttpServer::Impl {
     }
 
     void accept();
+    void accept_waiting();
     void admit(HttpConnection::Socket socket);
 
     // Destroyed in reverse: io (and any connection still in a handler) before `shared` and
@@ -137,6 +140,7 @@ int HttpServer::bind() {
     s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
     s.acceptor.bind(endpoint, ec);
     if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec) s.acceptor.non_blocking(true, ec);   // accept_waiting() drains the backlog without waiting
     if (ec) {
         s.acceptor.close(ec);
         return -1;
@@ -158,8 +162,24 @@ void HttpServer::Impl::accept() {
             return;
         }
         admit(std::move(socket));
+        accept_waiting();
         accept();
     });
+}
+
+// Each completion of async_accept queues behind every other ready handler, so with thousands of
+// busy connections a crowd arriving at once (the end of a live training) would be let in one per
+// trip through that queue, its first requests waiting in the backlog meanwhile. So whoever else
+// is already waiting is accepted here, up to kAcceptBurst; errors (EAGAIN: nobody left; EMFILE)
+// are left to the next async_accept, which knows how to wait.
+void HttpServer::Impl::accept_waiting() {
+    for (int i = 0; i < kAcceptBurst && !shared.stopping; ++i) {
+        HttpConnection::Socket socket(asio::make_strand(io));
+        boost::system::error_code ec;
+        acceptor.accept(socket, ec);
+        if (ec) return;
+        admit(std::move(socket));
+    }
 }
 
 void HttpServer::Impl::admit(HttpConnection::Socket socket) {
