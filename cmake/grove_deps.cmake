@@ -78,6 +78,7 @@ if(NOT EMSCRIPTEN)
   find_package(Threads REQUIRED)
   find_package(OpenSSL REQUIRED)        # HMAC-SHA256 for JWT
   grove_require_version(OpenSSL "${OPENSSL_VERSION}" 1.1.1 "HMAC, CRYPTO_memcmp")
+  find_package(ZLIB REQUIRED)           # gzip for API answers
   find_package(SQLite3 REQUIRED)
   grove_require_version(SQLite "${SQLite3_VERSION}" 3.35.0 "UPDATE ... RETURNING, WAL checkpoints")
   # Boost.Beast (HTTP) and Boost.Asio (the event loop), header-only: the server's HTTP front.

@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   emscripten
-  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3 libboost-dev
+  nlohmann-json3-dev doctest-dev libcpp-httplib-dev libsqlite3-dev libssl-dev sqlite3 libboost-dev zlib1g-dev
   libpq-dev postgresql
   fonts-dejavu-core python3-fonttools
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji

@@ -14,6 +14,7 @@
 #include <cstdio>      // std::fprintf
 #include <optional>    // std::optional
 
+#include "compression.hpp"   // gzip_compress, accepts_gzip, compressible
 #include "grove/wire.hpp"   // Json, dump
 
 namespace grove {
@@ -79,6 +80,28 @@ std::string keep_alive_hint(int idle_timeout_s) {
 }
 
 bool has_no_body(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
+
+// Whether encode() would compress something now: an answer's own body, or a shared body whose
+// gzip form is not made yet.
+bool gzip_to_make(const ApiResponse& res, bool gzip_ok) {
+    if (!gzip_ok || res.stream || has_no_body(res.status) || !res.header("Content-Encoding").empty()) return false;
+    if (res.shared_body && res.shared_body->has_gzip()) return false;
+    return compressible(res.header("Content-Type"), res.shared_body ? res.shared_body->bytes().size() : res.body.size());
+}
+
+// Makes an API answer gzip for a client that takes it, and says that the answer varies with
+// Accept-Encoding. An answer's own body is compressed here (called on a worker); a shared body's
+// gzip form is made once for every request that shares it, and answer() sends it.
+void encode(ApiResponse& res, bool gzip_ok) {
+    if (res.stream || has_no_body(res.status) || !res.header("Content-Encoding").empty()) return;
+    const std::size_t size = res.shared_body ? res.shared_body->bytes().size() : res.body.size();
+    if (!compressible(res.header("Content-Type"), size)) return;
+    res.headers.emplace("Vary", "Accept-Encoding");
+    if (!gzip_ok) return;
+    if (res.shared_body) res.shared_body->gzip();
+    else res.body = gzip_compress(res.body);
+    res.headers.emplace("Content-Encoding", "gzip");
+}
 
 }  // namespace
 
@@ -152,7 +175,7 @@ void ConnectionRegistry::stop_when_empty(std::function<void()> done) {
 
 struct HttpConnection::Outgoing {
     http::response<http::string_body> full;
-    // A cached answer's bytes, written from where the cache keeps them.
+    // A cached answer's bytes (or their gzip form), written from where the cache keeps them.
     std::shared_ptr<const std::string> shared_body;
     http::response<http::span_body<const char>> shared;
     http::response<http::empty_body> head;   // HEAD answers, and an event stream's header
@@ -316,13 +339,20 @@ void HttpConnection::dispatch(HttpRequest request) {
     const bool is_api = ApiRouter::is_api_path(api_request.path);
     const std::string& m = api_request.method;
     const bool writes = is_api && (m == "POST" || m == "PUT" || m == "PATCH" || m == "DELETE");
-    // A cached answer needs no worker: answered here, it saves two thread hand-offs.
+    const bool gzip_ok = is_api && accepts_gzip(api_request.header("Accept-Encoding"));
+    // A cached answer needs no worker: answered here, it saves two thread hand-offs. Unless its
+    // gzip form is still to be made: compressing is a worker's job, not the event loop's.
     if (is_api && m == "GET")
-        if (auto res = shared_.api.answer_from_memory(api_request)) return answer(std::move(*res), shared_.response_timeout);
-    asio::post(writes ? shared_.writers : shared_.readers, [self = shared_from_this(), req = std::move(api_request), is_api]() {
+        if (auto res = shared_.api.answer_from_memory(api_request); res && !gzip_to_make(*res, gzip_ok)) {
+            encode(*res, gzip_ok);
+            return answer(std::move(*res), shared_.response_timeout);
+        }
+    asio::post(writes ? shared_.writers : shared_.readers,
+               [self = shared_from_this(), req = std::move(api_request), is_api, gzip_ok]() {
         ApiResponse res;
         try {
             res = is_api ? self->shared_.api.handle(req) : serve_static(req, self->shared_.site);
+            if (is_api) encode(res, gzip_ok);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "grove-server: internal error on %s %s: %s\n", req.method.c_str(), req.path.c_str(),
                          e.what());
@@ -357,10 +387,14 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
     phase_ = Phase::writing;
     set_deadline(Clock::now() + write_timeout);
     auto done = [self = shared_from_this(), keep](boost::system::error_code ec, std::size_t) { self->written(ec, keep); };
+    if (res.shared_body)   // encode() chose the form; the aliasing pointer keeps the SharedBody alive
+        outgoing_->shared_body = res.header("Content-Encoding") == "gzip"
+                                     ? res.shared_body->gzip()
+                                     : std::shared_ptr<const std::string>(res.shared_body, &res.shared_body->bytes());
     if (head_request_) {   // the same headers as GET, without the body
         auto& m = outgoing_->head;
         fill(m, res, version_);
-        if (!has_no_body(res.status)) m.content_length(res.shared_body ? res.shared_body->size() : res.body.size());
+        if (!has_no_body(res.status)) m.content_length(res.shared_body ? outgoing_->shared_body->size() : res.body.size());
         m.keep_alive(keep);
         if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));
@@ -368,7 +402,6 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
     if (res.shared_body) {
         auto& m = outgoing_->shared;
         fill(m, res, version_);
-        outgoing_->shared_body = std::move(res.shared_body);
         m.body() = boost::beast::span<const char>(outgoing_->shared_body->data(), outgoing_->shared_body->size());
         m.prepare_payload();
         m.keep_alive(keep);

@@ -244,6 +244,7 @@ ApiResponse ApiRouter::handle(const ApiRequest& request) {
     ApiResponse res;
     try {
         res = *impl_->dispatch(request, false);
+        if (res.shared_body) res.body = res.shared_body->bytes();   // callers in process read `body`
     } catch (const StorageError& e) {
         std::fprintf(stderr, "grove-server: storage error on %s %s: %s\n", request.method.c_str(),
                      request.path.c_str(), e.what());

@@ -20,6 +20,7 @@
 #include <string>        // std::string
 #include <string_view>
 
+#include "compression.hpp"   // SharedBody
 #include "options.hpp"
 #include "service/discussion_service.hpp"
 #include "service/event_hub.hpp"
@@ -53,9 +54,10 @@ struct ApiResponse {
     int status = 200;
     ApiHeaders headers;    // Content-Type, Retry-After, Access-Control-*, Allow, Cache-Control
     std::string body;      // JSON (empty for 204)
-    // Set instead of `body` by answer_from_memory(): the bytes of a cached answer, sent as they
-    // are, without a copy per request.
-    std::shared_ptr<const std::string> shared_body;
+    // A cached answer's bytes (and their gzip form, made once), which the HTTP front sends from
+    // where the cache keeps them. answer_from_memory() sets it instead of `body`; handle() sets
+    // both (the same bytes), so that callers in process can read `body`.
+    std::shared_ptr<const SharedBody> shared_body;
     std::shared_ptr<const EventStreamRequest> stream;   // set: `body` is empty, the stream follows
 
     std::string header(const std::string& name) const;

@@ -11,18 +11,20 @@
 #include <string>          // std::string
 #include <unordered_map>   // std::unordered_map
 
+#include "compression.hpp"   // SharedBody
+
 namespace grove {
 
 class FeedCache {
 public:
     // nullptr when absent or built at another rev.
-    std::shared_ptr<const std::string> find(const std::string& key, std::int64_t current_rev);
-    void store(const std::string& key, std::int64_t rev, std::shared_ptr<const std::string> body);
+    std::shared_ptr<const SharedBody> find(const std::string& key, std::int64_t current_rev);
+    void store(const std::string& key, std::int64_t rev, std::shared_ptr<const SharedBody> body);
 
 private:
     struct Entry {
         std::int64_t rev = 0;
-        std::shared_ptr<const std::string> body;
+        std::shared_ptr<const SharedBody> body;
     };
     static constexpr std::size_t kMaxEntries = 4096;
     static constexpr std::size_t kMaxBytes = 32 * 1024 * 1024;

@@ -35,7 +35,7 @@ std::string feed_cache_key(const FeedRequest& request, const Caller& caller) {
 }
 
 // Only where this process makes every write: another instance's commit would not invalidate it.
-std::shared_ptr<const std::string> cached_feed(ApiContext& ctx, const std::string& key) {
+std::shared_ptr<const SharedBody> cached_feed(ApiContext& ctx, const std::string& key) {
     return ctx.service.sole_writer() ? ctx.feed_cache.find(key, ctx.service.committed_rev()) : nullptr;
 }
 
@@ -54,16 +54,16 @@ ApiResponse feed(ApiContext& ctx, const RouteContext& rc) {
     if (!parsed) return error_response(parsed.error());
     const FeedRequest& request = parsed.value();
     const std::string key = feed_cache_key(request, *rc.caller);
-    if (auto cached = cached_feed(ctx, key)) return json_response(200, *cached);
+    ApiResponse res = json_response(200, std::string());
+    if ((res.shared_body = cached_feed(ctx, key))) return res;
     const bool cacheable = ctx.service.sole_writer();
 
     auto result = ctx.service.feed(*rc.caller, request);
     if (!result) return error_response(result.error());
     const FeedAnswer& a = result.value();
-    auto body = std::make_shared<const std::string>(
-        dump(feed_page_json(a.posts, a.cursor, a.has_more)));
-    if (cacheable) ctx.feed_cache.store(key, a.snapshot_rev, body);
-    return json_response(200, *body);
+    res.shared_body = std::make_shared<const SharedBody>(dump(feed_page_json(a.posts, a.cursor, a.has_more)));
+    if (cacheable) ctx.feed_cache.store(key, a.snapshot_rev, res.shared_body);
+    return res;
 }
 
 ApiResponse create(ApiContext& ctx, const RouteContext& rc) {

@@ -1,0 +1,49 @@
+#include "compression.hpp"
+
+#include <stdexcept>   // std::runtime_error
+
+#include <zlib.h>
+
+#include "static_files.hpp"   // choose_content_encoding
+
+namespace grove {
+
+std::string gzip_compress(std::string_view bytes, int level) {
+    z_stream z{};
+    // windowBits 15 + 16: a gzip header and trailer instead of zlib's; memLevel 8 is zlib's default.
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        throw std::runtime_error("gzip: deflateInit2 failed");
+    std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())), '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+    z.avail_in = static_cast<uInt>(bytes.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);   // deflateBound: one call always finishes
+    const std::size_t written = z.total_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END) throw std::runtime_error("gzip: deflate did not finish");
+    out.resize(written);
+    return out;
+}
+
+bool accepts_gzip(const std::string& accept_encoding) {
+    return !accept_encoding.empty() && choose_content_encoding(accept_encoding, false, true) == "gzip";
+}
+
+bool compressible(std::string_view content_type, std::size_t size) {
+    if (size < kMinCompressedAnswerBytes) return false;
+    return content_type.rfind("application/json", 0) == 0 || content_type.rfind("text/csv", 0) == 0;
+}
+
+std::shared_ptr<const std::string> SharedBody::gzip() const {
+    std::lock_guard lock(mutex_);
+    if (!gzip_) gzip_ = std::make_shared<const std::string>(gzip_compress(bytes_));
+    return gzip_;
+}
+
+bool SharedBody::has_gzip() const {
+    std::lock_guard lock(mutex_);
+    return gzip_ != nullptr;
+}
+
+}  // namespace grove
