@@ -160,6 +160,8 @@ else {
   if (srv.nginx_static) row('4. nginx, static 10 KB file (ceiling of this machine)', w(srv.nginx_static), 'context');
   const ceiling = (r) => (srv.nginx_static ? ` (${Math.round((100 * r.rps) / srv.nginx_static.rps)}% of nginx's)` : '');
   row(`4. grove-server GET feed, 200 posts (${kb(srv.feed_bytes)})`, w(srv.get_feed) + ceiling(srv.get_feed), '>= 10,000 req/s', verdict(srv.get_feed.rps >= 10000 && !srv.get_feed.non2xx));
+  if (srv.get_feed_gzip)
+    row(`4. grove-server GET feed, 200 posts, gzip as browsers ask (${kb(srv.feed_gzip_bytes)})`, w(srv.get_feed_gzip) + ceiling(srv.get_feed_gzip), 'context');
   row('4. grove-server POST create, --sqlite-sync normal', w(srv.post_normal) + ceiling(srv.post_normal), '>= 2,000 req/s', verdict(srv.post_normal.rps >= 2000 && !srv.post_normal.non2xx));
   row('4. grove-server POST create, --sqlite-sync full (default)', w(srv.post_full) + ceiling(srv.post_full), '>= 2,000 req/s', verdict(srv.post_full.rps >= 2000 && !srv.post_full.non2xx));
   // Group commit: full durability should cost little against normal in the same run.
@@ -169,6 +171,10 @@ else {
   if (srv.nginx_static) {
     const feed = (100 * srv.get_feed.rps) / srv.nginx_static.rps;
     row('4. GET feed against nginx static 10 KB', `${feed.toFixed(0)}% of nginx's req/s`, '>= 50%', verdict(feed >= 50));
+    if (srv.get_feed_gzip) {
+      const gz = (100 * srv.get_feed_gzip.rps) / srv.nginx_static.rps;
+      row('4. GET feed, gzip as browsers ask, against nginx static 10 KB', `${gz.toFixed(0)}% of nginx's req/s`, '>= 50%', verdict(gz >= 50 && !srv.get_feed_gzip.non2xx));
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 # Row group 4 of ./grove bench: grove-server throughput with wrk (2 threads, 32 connections),
 # side by side in one run with nginx serving a static 10 KB file on the same machine (the
 # ceiling of this machine for HTTP/1.1 keep-alive requests):
-#   nginx static 10 KB | GET feed of 200 posts | POST create, --sqlite-sync full and normal
+#   nginx static 10 KB | GET feed of 200 posts, as it is and gzip (what a browser asks for) |
+#   POST create, --sqlite-sync full and normal
 # Writes JSON to the file given as $1; work files (nginx config, pid, logs, databases) stay in $2.
 #   bench/server_bench.sh OUT.json WORKDIR [seconds per run, default 10]
 # Every process it starts is stopped by its PID, also when interrupted.
@@ -110,16 +111,26 @@ start_server() {   # $1: --sqlite-sync mode
 stop_server() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; }
 
 start_server normal
-echo "  seeding 200 posts" >&2
-for i in $(seq 1 200); do
-  curl -sf -o /dev/null -X POST "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" \
-    -H 'Content-Type: application/json' \
-    -d "{\"id\":\"seed-$i\",\"kind\":\"insight\",\"body\":\"Seed post $i: what I will do differently after this module, in a sentence or two.\"}"
+echo "  seeding 200 posts by 20 people (bench/lib/reflections.py: text that compresses as real text does)" >&2
+AUTHORS=()
+for a in $(seq 0 19); do
+  AUTHORS+=("$(curl -sf -X POST "$URL/api/v1/dev/token" -H 'Content-Type: application/json' \
+    -d "{\"sub\":\"author-$a\",\"name\":\"Bench Person $a\",\"role\":\"learner\"}" | sed 's/.*"token":"\([^"]*\)".*/\1/')")
 done
+i=0
+while IFS= read -r body; do
+  curl -sf -o /dev/null -X POST "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer ${AUTHORS[$((i % 20))]}" \
+    -H 'Content-Type: application/json' -d "$body"
+  i=$((i + 1))
+done < <(python3 bench/lib/reflections.py 200 seed)
 posts=$(curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" | grep -o '"id":"seed-' | wc -l)
 [ "$posts" -eq 200 ] || { echo "server_bench: expected 200 posts in the feed, got $posts" >&2; exit 1; }
 feed_bytes=$(curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" | wc -c)
+feed_gzip_bytes=$(curl -sf "$URL/api/v1/modules/bench/posts" -H "Authorization: Bearer $TOKEN" -H 'Accept-Encoding: gzip' | wc -c)
 run_wrk "GET feed of 200 posts" get.txt -H "Authorization: Bearer $TOKEN" "$URL/api/v1/modules/bench/posts"
+# What a browser sends with every fetch (Chromium's and Firefox's Accept-Encoding over http).
+run_wrk "GET feed of 200 posts, gzip" get-gzip.txt -H "Authorization: Bearer $TOKEN" \
+  -H 'Accept-Encoding: gzip, deflate, br' "$URL/api/v1/modules/bench/posts"
 run_wrk "POST create, --sqlite-sync normal" post-normal.txt -s bench/server_post.lua \
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/modules/bench-write/posts"
 stop_server
@@ -133,8 +144,10 @@ cat >"$OUT" <<EOF
 {
   "duration_s": $DURATION,
   "feed_bytes": $feed_bytes,
+  "feed_gzip_bytes": $feed_gzip_bytes,
   "nginx_static": $NGINX_RESULT,
   "get_feed": $(summarize "$WORK/get.txt"),
+  "get_feed_gzip": $(summarize "$WORK/get-gzip.txt"),
   "post_full": $(summarize "$WORK/post-full.txt"),
   "post_normal": $(summarize "$WORK/post-normal.txt")
 }
