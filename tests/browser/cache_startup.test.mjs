@@ -63,6 +63,18 @@ test('the packed copy of 4,000 posts is stored in pieces of at most 1 MiB', asyn
   assert.ok(pieces[1].bytes > 0 && pieces[1].bytes <= 1 << 20);
 });
 
+test('the first pull\'s pages came gzip: a fraction of their bytes on the wire', async () => {
+  // Chromium asks for gzip with every fetch; grove-server compresses answers of 1 KB and more.
+  const pages = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/api/v1/modules/') && e.name.includes('/posts'))
+    .map((e) => ({ url: e.name, wire: e.encodedBodySize, json: e.decodedBodySize })));
+  const big = pages.filter((p) => p.json >= 100000);
+  assert.ok(big.length >= 3, 'the pull of 4,000 posts took several large pages: ' + JSON.stringify(pages));
+  const wire = big.reduce((n, p) => n + p.wire, 0), json = big.reduce((n, p) => n + p.json, 0);
+  assert.ok(big.every((p) => p.wire > 0 && p.wire * 3 < p.json), JSON.stringify(big));
+  console.log(`# first pull: ${big.length} pages, ${json} bytes of JSON, ${wire} on the wire`);
+});
+
 test('a reload with the API unreachable opens from the loader\'s read, with every cached post', async () => {
   await apiDown();
   await page.reload();
