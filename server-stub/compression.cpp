@@ -37,7 +37,7 @@ bool compressible(std::string_view content_type, std::size_t size) {
 
 std::shared_ptr<const std::string> SharedBody::gzip() const {
     std::lock_guard lock(mutex_);
-    if (!gzip_) gzip_ = std::make_shared<const std::string>(gzip_compress(bytes_));
+    if (!gzip_) gzip_ = std::make_shared<const std::string>(gzip_compress(bytes_, kSharedGzipLevel));
     return gzip_;
 }
 

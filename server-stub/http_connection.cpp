@@ -99,7 +99,7 @@ void encode(ApiResponse& res, bool gzip_ok) {
     res.headers.emplace("Vary", "Accept-Encoding");
     if (!gzip_ok) return;
     if (res.shared_body) res.shared_body->gzip();
-    else res.body = gzip_compress(res.body);
+    else res.body = gzip_compress(res.body, kOneOffGzipLevel);
     res.headers.emplace("Content-Encoding", "gzip");
 }
 
