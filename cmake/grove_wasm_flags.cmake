@@ -20,3 +20,18 @@ if(GROVE_WASM_LTO)
   add_compile_options(-flto)
   add_link_options(-flto)
 endif()
+
+# No run-time type information: nothing in shared/ or widget/ uses typeid or dynamic_cast
+# (std::function does not need it), and every class with virtual functions otherwise carries a
+# type_info with its mangled name. -29 KB raw, -6 KB gzip (docs/BENCHMARKS.md "Smaller download").
+option(GROVE_WASM_RTTI "Run-time type information in the wasm build" OFF)
+option(GROVE_WASM_EXCEPTIONS "C++ exceptions in the wasm build (catching is disabled there anyway)" ON)
+if(NOT GROVE_WASM_RTTI)
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-fno-rtti>)
+  add_link_options(-fno-rtti)
+endif()
+if(NOT GROVE_WASM_EXCEPTIONS)
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions>)
+  add_compile_definitions(JSON_NOEXCEPTION)
+  add_link_options(-fno-exceptions)
+endif()
