@@ -20,3 +20,23 @@ if(GROVE_WASM_LTO)
   add_compile_options(-flto)
   add_link_options(-flto)
 endif()
+
+# No run-time type information: nothing in shared/ or widget/ uses typeid or dynamic_cast
+# (std::function does not need it), and every class with virtual functions otherwise carries a
+# type_info with its mangled name. -29 KB raw, -6 KB gzip (docs/BENCHMARKS.md "Smaller download").
+option(GROVE_WASM_RTTI "Run-time type information in the wasm build" OFF)
+# No exceptions either: Emscripten's default (DISABLE_EXCEPTION_CATCHING=1) already makes any
+# throw end the module, and libc++'s own throws already abort; shared/ decodes without throwing
+# (nlohmann::json parsed with allow_exceptions=false, types checked before get), so nothing
+# relies on one. What goes: nlohmann's throw sites (their messages) and the glue's throw support.
+# JSON_NOEXCEPTION turns those sites into abort(). -3.9 KB raw, -1.9 KB gzip wasm; -0.3 KB gzip glue.
+option(GROVE_WASM_EXCEPTIONS "C++ exceptions in the wasm build" OFF)
+if(NOT GROVE_WASM_RTTI)
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-fno-rtti>)
+  add_link_options(-fno-rtti)
+endif()
+if(NOT GROVE_WASM_EXCEPTIONS)
+  add_compile_options($<$<COMPILE_LANGUAGE:CXX>:-fno-exceptions>)
+  add_compile_definitions(JSON_NOEXCEPTION)
+  add_link_options(-fno-exceptions)
+endif()
