@@ -81,21 +81,24 @@ std::string keep_alive_hint(int idle_timeout_s) {
 
 bool has_no_body(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
 
+// Whether an answer is one that gzip applies to: a body of a compressible type and size, not
+// already encoded, not a stream.
+bool gzip_applies(const ApiResponse& res) {
+    if (res.stream || has_no_body(res.status) || !res.header("Content-Encoding").empty()) return false;
+    return compressible(res.header("Content-Type"), res.shared_body ? res.shared_body->bytes().size() : res.body.size());
+}
+
 // Whether encode() would compress something now: an answer's own body, or a shared body whose
 // gzip form is not made yet.
 bool gzip_to_make(const ApiResponse& res, bool gzip_ok) {
-    if (!gzip_ok || res.stream || has_no_body(res.status) || !res.header("Content-Encoding").empty()) return false;
-    if (res.shared_body && res.shared_body->has_gzip()) return false;
-    return compressible(res.header("Content-Type"), res.shared_body ? res.shared_body->bytes().size() : res.body.size());
+    return gzip_ok && !(res.shared_body && res.shared_body->has_gzip()) && gzip_applies(res);
 }
 
 // Makes an API answer gzip for a client that takes it, and says that the answer varies with
 // Accept-Encoding. An answer's own body is compressed here (called on a worker); a shared body's
 // gzip form is made once for every request that shares it, and answer() sends it.
 void encode(ApiResponse& res, bool gzip_ok) {
-    if (res.stream || has_no_body(res.status) || !res.header("Content-Encoding").empty()) return;
-    const std::size_t size = res.shared_body ? res.shared_body->bytes().size() : res.body.size();
-    if (!compressible(res.header("Content-Type"), size)) return;
+    if (!gzip_applies(res)) return;
     res.headers.emplace("Vary", "Accept-Encoding");
     if (!gzip_ok) return;
     if (res.shared_body) res.shared_body->gzip();
