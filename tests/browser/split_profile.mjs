@@ -4,7 +4,7 @@
 // demo data, as the demo learner: load, first pull, grove:ready, idle frames, scrolling the list;
 // with --compose also typing in the composer and posting. Then asks the module for its profile
 // (`__write_profile`, one entry per function: called or not, in order of first call) and writes it.
-//   node tests/browser/split_profile.mjs --widget-dir DIR --out FILE [--compose] [--browser firefox]
+//   node tests/browser/split_profile.mjs --widget-dir DIR --out FILE [--compose]
 import { writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
