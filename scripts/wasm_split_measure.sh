@@ -47,8 +47,10 @@ node "$ROOT/scripts/package_widget.mjs" --dist dist-instrumented --loader "$ROOT
 
 rows=("unsplit plain.wasm")
 for run in view compose; do
+  more=()
+  [ "$run" = compose ] && more=(--compose)
   node "$ROOT/tests/browser/split_profile.mjs" --widget-dir dist-instrumented --out "$run.profile" \
-    $([ $run = compose ] && echo --compose) | grep split_profile
+    "${more[@]}" | grep split_profile
   # Names of the functions the profile kept (wasm-split prints them escaped: \28 for "(").
   wasm-split named.wasm --profile "$run.profile" -o1 /dev/null -o2 /dev/null "${feat[@]}" -v 2>&1 \
     | sed -n 's/^Keeping functions: //p' | sed 's/, /\n/g' \
