@@ -85,7 +85,7 @@ Options:
   --max-connections N     open connections at once; idle ones make room for new ones
                           (default: what the open file limit allows)
   --ping-interval S       seconds between ': ping' lines on idle event streams   (default 25)
-  --sqlite-sync MODE      full: a write is on disk before it is answered (default);
+  --sqlite-sync MODE      full: fsync every commit, survives power loss (default);
                           normal: WAL without fsync per commit, survives a crash of this program
   --request-timeout S     seconds a request's head, or its body, may take to arrive (default 5)
   --idle-timeout S        seconds an idle keep-alive connection stays open       (default 15)
