@@ -10,13 +10,6 @@
 // read inside an open group (an idempotent retry that found its post) waits for the group too,
 // so that what it read is durable before its caller answers.
 //
-// An engine whose COMMIT does not wait for the disk itself (SQLite with --sqlite-sync full: the
-// writer commits at synchronous=NORMAL and the WAL is flushed afterwards, see sqlite_engine.cpp)
-// says so with syncs_after_commit(): the group's last member then flushes (sync_group()) after it
-// let go of the writer, so the next group's statements run while the disk works, and one flush
-// covers every group committed before it started. Either way groups end in the order they were
-// opened: observers hear them in commit order and a member wakes only once its group is durable.
-//
 // The engine supplies the SQL (GroupSql) and runs each member's statements itself; the writer's
 // mutex is held around open(), join() and lost(), and handed to leave().
 #pragma once
@@ -52,10 +45,6 @@ public:
     virtual void commit_group(const GroupWork& work) = 0;    // COMMIT; throws, leaving no transaction open
     virtual void abandon_group() noexcept = 0;               // ROLLBACK (an empty group)
     virtual void group_committed(const GroupWork& work) = 0; // after a durable COMMIT: observers
-    // true: COMMIT returns before the disk has the group; sync_group() makes every group committed
-    // so far durable (throws StorageError if it cannot). Called without the writer's mutex.
-    virtual bool syncs_after_commit() const { return false; }
-    virtual void sync_group() {}
 };
 
 class CommitGroup {
@@ -88,7 +77,7 @@ public:
     void lost(const std::string& why) {
         if (!open_) return;
         open_ = false;
-        end(group_, StorageError("a grouped commit was rolled back: " + why));
+        finish(group_, StorageError("a grouped commit was rolled back: " + why));
     }
 
     // The member (or a write transaction that ends without committing) lets go of the writer.
@@ -98,10 +87,8 @@ public:
     void leave(std::unique_lock<FifoMutex>& lock, std::uint64_t group, bool member) {
         const bool mine = open_ && group == group_;
         const bool has_members = mine && work_.members > 0;
-        std::optional<GroupWork> to_sync;
-        if (mine && (work_.members >= kMaxMembers || !writer_.contended())) to_sync = commit();
+        if (mine && (work_.members >= kMaxMembers || !writer_.contended())) commit();
         if (lock.owns_lock()) lock.unlock();
-        if (to_sync) settle(group, std::move(*to_sync));
         if (!has_members) return;
         std::unique_lock done(done_mutex_);
         done_cv_.wait(done, [&] { return done_group_ >= group; });
@@ -111,51 +98,25 @@ public:
     }
 
 private:
-    // With the writer's mutex held: COMMIT the open group (or roll back an empty one). Returns the
-    // group's work when it still has to be made durable (syncs_after_commit()): the caller settles
-    // it once it let go of the writer.
-    std::optional<GroupWork> commit() {
+    // With the writer's mutex held: COMMIT the open group (or roll back an empty one).
+    void commit() {
         open_ = false;
         if (work_.members == 0) {
             sql_.abandon_group();
-            end(group_, std::nullopt);
-            return std::nullopt;
+            finish(group_, std::nullopt);
+            return;
         }
         try {
             sql_.commit_group(work_);
         } catch (const StorageError& e) {
-            end(group_, e);
-            return std::nullopt;
+            finish(group_, e);
+            return;
         }
-        if (sql_.syncs_after_commit()) return std::move(work_);
         sql_.group_committed(work_);
-        end(group_, std::nullopt);
-        return std::nullopt;
+        finish(group_, std::nullopt);
     }
 
-    // Without the writer's mutex: flush the committed group to disk, then tell observers and wake
-    // its members in group order.
-    void settle(std::uint64_t group, GroupWork work) {
-        std::optional<StorageError> error;
-        try {
-            sql_.sync_group();
-        } catch (const StorageError& e) {
-            error = e;
-        }
-        wait_turn(group);
-        if (!error) sql_.group_committed(work);
-        end(group, std::move(error));
-    }
-
-    // Groups end in the order they were opened (each open() numbers the next): a group committed
-    // while an earlier one is still being flushed waits for it.
-    void wait_turn(std::uint64_t group) {
-        std::unique_lock done(done_mutex_);
-        done_cv_.wait(done, [&] { return done_group_ + 1 >= group; });
-    }
-
-    void end(std::uint64_t group, std::optional<StorageError> error) {
-        wait_turn(group);
+    void finish(std::uint64_t group, std::optional<StorageError> error) {
         {
             std::lock_guard done(done_mutex_);
             if (error) {

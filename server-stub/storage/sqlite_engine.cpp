@@ -44,18 +44,6 @@
 // transaction (BEGIN IMMEDIATE) as savepoints, committed once for all of them, each answered only
 // after that COMMIT and its fsync (storage/commit_group.hpp). ":memory:" commits one at a time.
 //
-// Durable commits without holding the writer (--sqlite-sync full): SQLite's synchronous=FULL
-// flushes the WAL inside COMMIT, while it holds the write lock, so no other group can run during
-// the flush. Instead the writer runs at synchronous=NORMAL (COMMIT appends to the WAL and
-// returns) and the group's last member flushes the WAL file itself once it let go of the writer
-// (WalSync below); members are answered only after that flush, and one flush covers every group
-// committed before it started. What is on disk for an acknowledged write is what FULL gives: in
-// WAL mode FULL differs from NORMAL only by that flush at each commit (checkpoints flush the WAL
-// and the database file in both modes, and the WAL header after a restart of the log). One
-// difference remains: other connections may read a group in the moment between its COMMIT and
-// its flush, before anyone is told it succeeded; after a power loss in that moment it is gone
-// with its unanswered writes. Live updates and the feed cache hear of it only after the flush.
-//
 // Privacy on disk: the database file is created 0600 (SQLite gives -wal and -shm the same mode).
 // secure_delete overwrites deleted and replaced content with zeros, and a commit that deleted or
 // edited a post's text truncates the WAL (a TRUNCATE checkpoint, waiting up to the busy timeout
@@ -64,7 +52,7 @@
 // text stays in the WAL until the next such commit or SQLite's own checkpoint reuses the file.
 //
 // Commits that changed posts are reported to the commit observer (module, rev, kind of each
-// post stamped in the transaction) once they are durable, in commit order.
+// post stamped in the transaction), while the writer's lock is still held: in commit order.
 //
 // Index (search for "[SECTION] <name>"):
 //   Migrations                 the schema, one entry per version
@@ -73,7 +61,7 @@
 //   Transactions               the StorageTransaction and StorageEngine implementations
 #include "storage/sqlite_engine.hpp"
 
-#include <fcntl.h>         // open: the database file is created 0600; the WAL, for fdatasync
+#include <fcntl.h>         // open: the database file is created 0600
 #include <sqlite3.h>       // the SQLite C API
 #include <sys/resource.h>  // getrlimit (the file size limit)
 #include <sys/stat.h>      // stat
@@ -83,9 +71,8 @@
 #include <cerrno>          // ENOSPC, EFBIG, EDQUOT, EROFS
 #include <cstdio>          // std::fprintf
 #include <cstring>         // std::strerror
-#include <unistd.h>        // close, fdatasync, fsync
+#include <unistd.h>        // close
 #include <atomic>          // std::atomic
-#include <condition_variable>  // std::condition_variable
 #include <map>             // std::map
 #include <mutex>           // std::mutex
 #include <optional>        // std::optional
@@ -562,96 +549,9 @@ private:
     std::unique_lock<FifoMutex> lock_;   // the writer's mutex (or the only connection's)
 };
 
-// Flushes the WAL file of a database to disk for commits made at synchronous=NORMAL (see the
-// top), shared by the threads that wait for it: a caller returns once a flush that started after
-// its call began has finished, so one flush serves every commit made before it started. fdatasync
-// on a descriptor of our own flushes the file's data whoever wrote it (Linux flushes the inode).
-// The file is opened at the first flush and again if SQLite replaced it; its folder is flushed
-// then too, so that the file's name survives a power loss. A failed flush leaves the page cache
-// in an unknown state, so it fails every later write too, until the server restarts.
-class WalSync {
-public:
-    WalSync(std::string db_path, std::function<void()> before_flush)
-        : path_(std::move(db_path) + "-wal"), before_flush_(std::move(before_flush)) {}
-    WalSync(const WalSync&) = delete;
-    WalSync& operator=(const WalSync&) = delete;
-    ~WalSync() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-
-    void sync() {
-        std::unique_lock lock(mutex_);
-        const std::uint64_t ticket = ++asked_;
-        while (done_ < ticket && failure_.empty()) {
-            if (running_) {
-                cv_.wait(lock);
-                continue;
-            }
-            running_ = true;
-            const std::uint64_t covers = asked_;
-            lock.unlock();
-            const std::string failure = flush();
-            lock.lock();
-            running_ = false;
-            if (failure.empty()) done_ = covers;
-            else failure_ = failure;
-            cv_.notify_all();
-        }
-        if (!failure_.empty()) throw StorageError(failure_);
-    }
-
-    // A flush failed: the reason, else empty.
-    std::string failure() {
-        std::lock_guard lock(mutex_);
-        return failure_;
-    }
-
-private:
-    // Only one thread at a time (running_).
-    std::string flush() {
-        if (before_flush_) {
-            try {
-                before_flush_();
-            } catch (const StorageError& e) {
-                return e.what();
-            }
-        }
-        struct stat now {}, open_one {};
-        if (fd_ >= 0 && (::stat(path_.c_str(), &now) != 0 || ::fstat(fd_, &open_one) != 0 ||
-                         now.st_ino != open_one.st_ino || now.st_dev != open_one.st_dev)) {
-            ::close(fd_);
-            fd_ = -1;
-        }
-        if (fd_ < 0) {
-            fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-            if (fd_ < 0) return "cannot open " + path_ + " to flush it: " + std::strerror(errno);
-            const std::string dir = path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
-            const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            const bool dir_ok = dfd >= 0 && ::fsync(dfd) == 0;
-            const int dir_errno = errno;
-            if (dfd >= 0) ::close(dfd);
-            if (!dir_ok) return "flushing the folder of " + path_ + " failed: " + std::strerror(dir_errno);
-        }
-        if (::fdatasync(fd_) != 0)
-            return "flushing " + path_ + " to disk failed (" + std::strerror(errno) +
-                   "); writes are refused until grove-server restarts";
-        return {};
-    }
-
-    const std::string path_;
-    const std::function<void()> before_flush_;
-    int fd_ = -1;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::uint64_t asked_ = 0;   // tickets handed out
-    std::uint64_t done_ = 0;    // every ticket up to it is on disk
-    bool running_ = false;
-    std::string failure_;       // a flush failed: sticky
-};
-
 class SqliteEngine final : public StorageEngine {
 public:
-    SqliteEngine(const SqliteOptions& options, std::function<void()> before_wal_flush) : options_(options) {
+    explicit SqliteEngine(const SqliteOptions& options) : options_(options) {
         single_ = options.path == ":memory:" || options.path.empty();
         if (sqlite3_libversion_number() < 3035000)
             throw StorageError(std::string("the SQLite library is version ") + sqlite3_libversion() +
@@ -669,13 +569,10 @@ public:
             if (!mode.next() || mode.text(0) != "wal")
                 throw StorageError("cannot switch the database '" + options.path + "' to WAL mode");
         }
-        // A file with --sqlite-sync full commits at NORMAL and flushes the WAL itself (see the top).
-        if (options.sync_full && !single_) wal_sync_ = std::make_unique<WalSync>(options.path, std::move(before_wal_flush));
-        writer_->exec(options.sync_full && single_ ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        writer_->exec(options.sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         writer_->exec("PRAGMA foreign_keys = ON");
         writer_->exec("PRAGMA secure_delete = ON");
         migrate();
-        if (wal_sync_) wal_sync_->sync();
         Query q = writer_->query(kLastRev);
         committed_rev_ = q.next() ? q.int64(0) : 0;
     }
@@ -686,8 +583,6 @@ public:
     }
 
     std::unique_ptr<StorageTransaction> begin_write() override {
-        if (wal_sync_)
-            if (std::string why = wal_sync_->failure(); !why.empty()) throw StorageError(why);
         return std::make_unique<SqliteTransaction>(*this, *writer_, true, std::unique_lock(writer_mutex_));
     }
 
@@ -700,8 +595,8 @@ public:
     bool grouped() const { return !single_; }
     CommitGroup& group() { return group_; }
 
-    // After a write transaction committed and is durable, in commit order.
-    void committed(const std::vector<CommittedChange>& changes) {
+    // After a write transaction committed, with the writer's lock still held.
+    void committed(const std::vector<CommittedChange>& changes, bool removed_text) {
         if (observer_ && !changes.empty()) {
             try {
                 observer_(changes);
@@ -709,6 +604,7 @@ public:
                 std::fprintf(stderr, "grove-server: telling event streams about a commit failed: %s\n", e.what());
             }
         }
+        if (removed_text && !single_) empty_wal();
     }
 
     // Called when a transaction ends, while a writer still holds the writer mutex, so
@@ -728,15 +624,13 @@ private:
     public:
         explicit GroupSqlite(SqliteEngine& engine) : engine_(engine) {}
         void begin_group() override { engine_.writer_->exec("BEGIN IMMEDIATE"); }
-        void commit_group(const GroupWork& work) override {
+        void commit_group(const GroupWork&) override {
             try {
                 engine_.writer_->exec("COMMIT");
             } catch (const StorageError&) {
                 abandon_group();
                 throw;
             }
-            // Before any member is answered, with the writer's connection still ours.
-            if (work.removes_text) engine_.empty_wal();
         }
         void abandon_group() noexcept override {
             if (sqlite3_get_autocommit(engine_.writer_->handle()) == 0)
@@ -744,10 +638,8 @@ private:
         }
         void group_committed(const GroupWork& work) override {
             if (work.last_rev > 0) engine_.committed_rev_.store(work.last_rev, std::memory_order_release);
-            engine_.committed(work.changes);
+            engine_.committed(work.changes, work.removes_text);
         }
-        bool syncs_after_commit() const override { return engine_.wal_sync_ != nullptr; }
-        void sync_group() override { engine_.wal_sync_->sync(); }
 
     private:
         SqliteEngine& engine_;
@@ -828,7 +720,6 @@ private:
     std::atomic<std::int64_t> committed_rev_{0};
     CommitObserver observer_;
 
-    std::unique_ptr<WalSync> wal_sync_;   // --sqlite-sync full on a file: the WAL flushed after COMMIT
     GroupSqlite group_sql_{*this};
     CommitGroup group_{writer_mutex_, group_sql_};
 };
@@ -889,7 +780,7 @@ void SqliteTransaction::commit() {
     conn_.exec("COMMIT");   // on failure the destructor rolls back
     open_ = false;
     engine_.finished(conn_, write_, stamped_rev_);
-    if (write_ && stamped_rev_ > 0) engine_.committed(changes);
+    if (write_ && stamped_rev_ > 0) engine_.committed(changes, removes_text_);
     if (lock_.owns_lock()) lock_.unlock();   // the next writer may start
 }
 
@@ -1302,8 +1193,8 @@ std::int64_t SqliteTransaction::update_resource(const ResourceUpdate& u) {
 
 }  // namespace
 
-std::unique_ptr<StorageEngine> open_sqlite_engine(const SqliteOptions& options, std::function<void()> before_wal_flush) {
-    return std::make_unique<SqliteEngine>(options, std::move(before_wal_flush));
+std::unique_ptr<StorageEngine> open_sqlite_engine(const SqliteOptions& options) {
+    return std::make_unique<SqliteEngine>(options);
 }
 
 }  // namespace grove

@@ -1,7 +1,6 @@
 // The SQLite storage engine (the default): one file, WAL mode, migrations on open.
 #pragma once
 
-#include <functional>   // std::function
 #include <memory>   // std::unique_ptr
 #include <string>   // std::string
 
@@ -20,10 +19,7 @@ struct SqliteOptions {
 
 // Opens (creating if missing) and migrates the database. Throws StorageError with a sentence
 // for the operator (unreadable file, a schema newer than this program, ...).
-// before_wal_flush, for tests only: runs before each flush of the WAL (sync_full on a file); it
-// may block, or throw StorageError to act as a failed flush.
-std::unique_ptr<StorageEngine> open_sqlite_engine(const SqliteOptions& options,
-                                                  std::function<void()> before_wal_flush = {});
+std::unique_ptr<StorageEngine> open_sqlite_engine(const SqliteOptions& options);
 
 // The schema version this program writes; stored in the table schema_migrations.
 constexpr int kSqliteSchemaVersion = 2;
