@@ -10,9 +10,9 @@ endfunction()
 
 # Fuzzing: the libFuzzer targets are built in the sanitized tree, beside its tests (one compile of
 # everything under ASan/UBSan instead of two). Only the libraries the fuzz targets drive carry
-# libFuzzer's coverage instrumentation (grove_fuzz_instrument), so the fuzzer sees into them; in
-# the tests that link them too it costs little (ASan's runtime has empty coverage callbacks). The
-# fuzz targets alone link libFuzzer's main (tests/fuzz/CMakeLists.txt).
+# libFuzzer's coverage instrumentation (grove_fuzz_instrument), so the fuzzer sees into them; the
+# tests that link them too get empty coverage callbacks from ASan's runtime. The fuzz targets
+# alone link libFuzzer's main (tests/fuzz/CMakeLists.txt).
 if(GROVE_FUZZ)
   if(EMSCRIPTEN)
     message(FATAL_ERROR "GROVE_FUZZ is for a native tree, not the Emscripten one")
