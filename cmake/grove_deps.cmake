@@ -8,13 +8,25 @@ function(grove_warnings target)
   endif()
 endfunction()
 
-# Fuzzing: everything in the build tree (grove_shared, grove_server_core, the targets) carries
-# libFuzzer's coverage instrumentation and ASan/UBSan, so the fuzzer sees into the libraries it
-# drives; the fuzz targets alone link libFuzzer's main (tests/fuzz/CMakeLists.txt).
+# Fuzzing: the libFuzzer targets are built in the sanitized tree, beside its tests (one compile of
+# everything under ASan/UBSan instead of two). Only the libraries the fuzz targets drive carry
+# libFuzzer's coverage instrumentation (grove_fuzz_instrument), so the fuzzer sees into them; the
+# tests that link them too get empty coverage callbacks from ASan's runtime. The fuzz targets
+# alone link libFuzzer's main (tests/fuzz/CMakeLists.txt).
 if(GROVE_FUZZ)
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=address,undefined)
+  if(EMSCRIPTEN)
+    message(FATAL_ERROR "GROVE_FUZZ is for a native tree, not the Emscripten one")
+  endif()
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "GROVE_FUZZ needs clang (libFuzzer): configure a new tree with CC=clang-14 CXX=clang++-14")
+  endif()
+  set(GROVE_SANITIZE ON)
 endif()
+function(grove_fuzz_instrument target)
+  if(GROVE_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
+endfunction()
 
 if(GROVE_SANITIZE AND NOT EMSCRIPTEN)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
@@ -94,9 +106,6 @@ if(NOT EMSCRIPTEN)
 endif()
 
 # Dear ImGui core, compiled once per build tree with Grove's config header.
-if(GROVE_FUZZ)
-  return()
-endif()
 if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
   message(FATAL_ERROR "IMGUI_DIR=${IMGUI_DIR} has no imgui.cpp; run ./grove setup or pass -DIMGUI_DIR=<ImGui 1.86 checkout>")
 endif()

@@ -1,5 +1,5 @@
 // Replays fuzz inputs (seed corpus and saved crashes) through a fuzz target in the ordinary
-// test builds (g++, ASan), so every input that ever crashed stays a regression test.
+// test builds (g++ native, clang ASan), so every input that ever crashed stays a regression test.
 // Usage: <target> CORPUS_DIR [REGRESSIONS_DIR]...
 //   CORPUS_DIR must exist and hold at least one input: an empty or misspelt corpus would
 //   otherwise replay nothing and still pass. A regressions folder may be missing (a target with

@@ -158,7 +158,10 @@ void check_after_crash(const std::string& db, const std::vector<ClientLog>& logs
                              std::find(maybe->second.begin(), maybe->second.end(), stored) != maybe->second.end());
             CHECK_MESSAGE(ok, "post " << id << " has body '" << stored << "', acknowledged '" << log.body.at(id) << "'");
         }
-        for (const auto& [id, on] : log.endorsed) {
+        // Plain variables, not structured bindings, in *_MESSAGE: clang 14 cannot capture those in its lambda.
+        for (const auto& entry : log.endorsed) {
+            const std::string& id = entry.first;
+            const bool on = entry.second;
             if (log.maybe_endorsed.count(id)) continue;
             const bool stored = a.endorsement.count({id, log.user}) > 0;
             CHECK_MESSAGE(stored == on, "endorsement of " << id << " by " << log.user << " is " << stored);

@@ -184,7 +184,10 @@ static void crash_during_writes(const std::vector<std::string>& flags) {
     std::map<std::string, Json> present;
     for (const Json& p : all_posts(again, "crash", HttpApi::token("auditor"))) present[p["id"].get<std::string>()] = p;
     for (const std::string& id : acknowledged_posts) CHECK_MESSAGE(present.count(id), "lost acknowledged post " << id);
-    for (const auto& [key, n] : acknowledged_endorsements) {
+    // Plain variables, not structured bindings, in *_MESSAGE: clang 14 cannot capture those in its lambda.
+    for (const auto& entry : acknowledged_endorsements) {
+        const std::string& key = entry.first;
+        const int n = entry.second;
         if (key.find('/') != std::string::npos) continue;
         REQUIRE(present.count(key));
         const auto count = present[key]["endorsements"].get<int>();

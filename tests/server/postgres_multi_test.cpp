@@ -132,13 +132,18 @@ TEST_CASE("postgres multi-instance: 8 writers on two instances, 4 followers on b
         CHECK(truth == whole_feed(b, module, reader));
         CHECK(cluster->query("multi_feed", "SELECT COUNT(*) FROM posts WHERE module = '" + module + "'") ==
               std::to_string(truth.size()));
-        for (const auto& [id, m] : acked)
-            if (m == module) CHECK_MESSAGE(truth.count(id) == 1, id);
+        // Plain variables, not structured bindings, in *_MESSAGE: clang 14 cannot capture those in its lambda.
+        for (const auto& entry : acked) {
+            const std::string& id = entry.first;
+            if (entry.second == module) CHECK_MESSAGE(truth.count(id) == 1, id);
+        }
         for (const Follower& f : followers) {
             if (f.module != module) continue;
             // Exactly the server's state: every acknowledged post at its rev, nothing else.
             CHECK(f.seen.size() == truth.size());
-            for (const auto& [id, rev] : truth) {
+            for (const auto& entry : truth) {
+                const std::string& id = entry.first;
+                const std::int64_t rev = entry.second;
                 const auto it = f.seen.find(id);
                 CHECK_MESSAGE(it != f.seen.end(), "a follower never saw " << id << " (rev " << rev << ")");
                 if (it != f.seen.end()) CHECK(it->second == rev);

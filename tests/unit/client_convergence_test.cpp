@@ -367,11 +367,15 @@ private:
             all[id] = post_from_json(Json::parse(a.body)).value();
         }
         // Every post on the server was created by someone through the widget, exactly once.
-        for (const auto& [id, p] : w.server_posts(admin)) {
+        // Plain variables, not structured bindings, in CAPTURE: its lambda cannot capture those in clang 14.
+        for (const auto& entry : w.server_posts(admin)) {
+            const std::string& id = entry.first;
             CAPTURE(id);
             CHECK(creates.count(id) == 1);
         }
-        for (const auto& [id, p] : all) {
+        for (const auto& entry : all) {
+            const std::string& id = entry.first;
+            const Post& p = entry.second;
             CAPTURE(id);
             CHECK(creates[id]->person == p.author.id);
             CHECK_FALSE(refused_creates_.count(id));
@@ -443,7 +447,9 @@ private:
                 case WriteOp::dismiss_flags: break;   // not among the writes this test makes
             }
         }
-        for (const auto& [id, p] : all) {
+        for (const auto& entry : all) {
+            const std::string& id = entry.first;
+            const Post& p = entry.second;
             CAPTURE(id);
             CHECK(p.deleted == deleted[id]);
             if (p.deleted) continue;
@@ -462,13 +468,17 @@ private:
                 CAPTURE(a.who.id);
                 std::map<std::string, const ShownPost*> view;
                 for (const ShownPost& p : t->engine->posts()) view[p.post().id] = &p;
-                for (const auto& [id, p] : view) {
+                for (const auto& entry : view) {
+                    const std::string& id = entry.first;
+                    const ShownPost* p = entry.second;
                     CAPTURE(id);
                     CAPTURE(static_cast<int>(p->state));
                     CAPTURE(p->error);
                     CHECK(expected.count(id) == 1);
                 }
-                for (const auto& [id, p] : expected) {
+                for (const auto& entry : expected) {
+                    const std::string& id = entry.first;
+                    const Post& p = entry.second;
                     CAPTURE(id);
                     REQUIRE(view.count(id));
                     CHECK(view[id]->state == LocalState::synced);
@@ -491,7 +501,9 @@ private:
             std::map<std::string, const ShownPost*> view;
             for (const ShownPost& p : t.engine->posts()) view[p.post().id] = &p;
             CHECK(view.size() == expected.size());
-            for (const auto& [id, p] : expected) {
+            for (const auto& entry : expected) {
+                const std::string& id = entry.first;
+                const Post& p = entry.second;
                 CAPTURE(id);
                 REQUIRE(view.count(id));
                 CHECK(view[id]->state == LocalState::synced);
@@ -508,7 +520,9 @@ private:
             CAPTURE(a.who.id);
             std::map<std::string, Post> view;
             for (const ShownPost& p : a.tabs.front()->engine->posts()) view[p.post().id] = p.post();
-            for (const auto& [id, p] : w.server_posts(a.who)) {
+            for (const auto& entry : w.server_posts(a.who)) {
+                const std::string& id = entry.first;
+                const Post& p = entry.second;
                 CAPTURE(id);
                 CHECK(view[id] == p);
             }

@@ -14,8 +14,6 @@ using namespace grove::testing;
 
 namespace {
 
-constexpr std::int64_t kMin = 60'000;
-
 WidgetConfig config() { return test_config(); }
 
 // The first post fully on screen and its top edge.
