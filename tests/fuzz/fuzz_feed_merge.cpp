@@ -11,7 +11,8 @@
 //   - the view shows each post once, only posts of this module;
 //   - a post's rev in the snapshot never goes back (an older copy never replaces a newer one);
 //   - what the engine stored reads back (decode_cache) without a warning, and a reload of the
-//     page (a new engine on the same storage, offline) shows exactly what was shown before.
+//     page (a new engine on the same storage, offline) shows exactly what was shown before, but
+//     for the text of hidden posts, which the cache never keeps (cache_format.cpp).
 #include <cstddef>   // std::size_t
 #include <cstdint>   // std::uint8_t
 #include <map>       // std::map
@@ -153,8 +154,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(contents.posts_usable);
     require(decode_post_records(post_values, kModule).bad == 0);
 
-    // A reload, offline, shows the same.
-    const auto before = seen(tab.engine->posts());
+    // A reload, offline, shows the same, without the text of the hidden posts the feed sent.
+    auto before = seen(tab.engine->posts());
+    for (auto& [id, post, state, error] : before)
+        if (post.hidden && state == LocalState::synced) post.body.clear();
     online = false;
     tab.reload();
     loop.advance(1'000);
