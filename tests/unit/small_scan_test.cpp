@@ -37,8 +37,8 @@ std::string format(const char* fmt, ...) {
 // Exactly halfway between a double and the next one up, as decimal text (x86's long double
 // holds the 54 bits exactly), then just above and just below it.
 void add_halfway(std::vector<std::string>& out, double x) {
-    const double next = std::nextafter(x, 1e309);
-    if (!(next < 1e309)) return;
+    const double next = std::nextafter(x, HUGE_VAL);
+    if (std::isinf(next)) return;
     const long double mid = (static_cast<long double>(x) + static_cast<long double>(next)) / 2;
     const std::string exact = format("%.780Le", mid);
     out.push_back(exact);
@@ -81,7 +81,7 @@ std::vector<std::string> number_texts() {
         "0x", "0X", "-0x", "0x.", "0x.p1", "0xp1", "0xg", "0x1p", "0x1p+", "0x1p-", "0x1P+3", "0x1.", "0x1.8",
         "0xABCDEFabcdef0123456789", "0x123456789abcdef123456789abcdefp-200", "0x1.000000000000080000000000001p0",
         "0x1.00000000000008p0", "0x1.00000000000018p0", "0x1.000001p0", "0x1.0000010000000001p0", "0x1.0000030p0",
-        "0x1p-126", "0x1p-149", "0x1p-150", "0x1.000001p-150", "0x1p128", "0x1.ffffffp127", "0x1p99999999999",
+        "0x1p-126", "0x1p-149", "0x1p-150", "0x1.000001p-150", "0x1.00000000000008p-1075", "-0x1.000001p-150", "0x1p128", "0x1.ffffffp127", "0x1p99999999999",
         "0x1p-99999999999", "0x0p99999999999", "0x1.fffffep-127",
         "  12", "\t\n\v\f\r-3.5e+2xyz", " +.5", "1e", "1e+", "1e-", "1E+x", "1ex", ".5", "5.", ".", "-.", "+",
         "-", "", "  ", "1..2", "1.2.3", "1e5.5", "1e5e5", "0001.000", "1_000", "1,5", "- 1", "--1", "+-1",
@@ -128,8 +128,8 @@ std::vector<std::string> number_texts() {
         add_halfway(t, std::fabs(x));
         if (kind == 1) {   // halfway between floats
             const float f = float(x);
-            const float next = std::nextafter(std::fabs(f), 1e39f);
-            if (next < 1e39f) t.push_back(format("%.60e", (double(std::fabs(f)) + double(next)) / 2));
+            const float next = std::nextafter(std::fabs(f), HUGE_VALF);
+            if (!std::isinf(next)) t.push_back(format("%.60e", (double(std::fabs(f)) + double(next)) / 2));
         }
     }
     while (t.size() < 32000) {   // long mantissas, any exponent
@@ -149,6 +149,16 @@ std::vector<std::string> number_texts() {
         t.push_back(s);
     }
     return t;
+}
+
+// glibc's hexadecimal path rounds these wrongly: each is a hair more than half the smallest
+// subnormal number (the bit after the mantissa set, nothing below it), so the nearest value is
+// that number, not zero. glibc drops that bit when the whole mantissa shifts out (round_and_return,
+// shift == MANT_DIG); its decimal path and musl round them right. small_scan must give the
+// smallest subnormal number: what the wasm build gave with musl.
+bool glibc_misrounds(const std::string& s, bool is_float) {
+    if (is_float) return s == "0x1.000001p-150" || s == "-0x1.000001p-150";
+    return s == "0x1.00000000000008p-1075";
 }
 
 int my_sscanf(const char* input, const char* fmt, ...) {
@@ -174,7 +184,10 @@ TEST_CASE("small_scan: strtod and strtof give glibc's bits, end and errno on 40,
         errno = 0;
         const double got = grove::small_scan::to_double(text, &got_end);
         const bool got_range = errno == ERANGE;
-        if (bits_of(want) != bits_of(got) || want_end != got_end) {
+        if (glibc_misrounds(s, false)) {
+            CHECK(bits_of(got) == bits_of(std::nextafter(0.0, 1.0)));
+            CHECK(got_end == want_end);
+        } else if (bits_of(want) != bits_of(got) || want_end != got_end) {
             if (++double_mismatches <= 10)
                 FAIL_CHECK("strtod(\"" << s.substr(0, 120) << "\"): glibc " << format("%a", want) << " end +"
                            << (want_end - text) << ", small_scan " << format("%a", got) << " end +" << (got_end - text));
@@ -190,7 +203,10 @@ TEST_CASE("small_scan: strtod and strtof give glibc's bits, end and errno on 40,
         errno = 0;
         const float got_f = grove::small_scan::to_float(text, &got_end);
         const bool got_f_range = errno == ERANGE;
-        if (bits_of(want_f) != bits_of(got_f) || want_end != got_end) {
+        if (glibc_misrounds(s, true)) {
+            CHECK(bits_of(std::fabs(got_f)) == bits_of(std::nextafter(0.0f, 1.0f)));
+            CHECK(got_end == want_end);
+        } else if (bits_of(want_f) != bits_of(got_f) || want_end != got_end) {
             if (++float_mismatches <= 10)
                 FAIL_CHECK("strtof(\"" << s.substr(0, 120) << "\"): glibc " << format("%a", double(want_f)) << " end +"
                            << (want_end - text) << ", small_scan " << format("%a", double(got_f)) << " end +" << (got_end - text));

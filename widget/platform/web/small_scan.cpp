@@ -244,6 +244,7 @@ std::uint64_t binary_bits(std::uint64_t mant, std::int64_t exp2, bool sticky, co
 }
 
 // glibc's NaN payload: the n-char-sequence read by strtoull(..., 0), used only if it reads all.
+// (An overflow leaves errno at ERANGE, as glibc's strtoull does.)
 bool nan_payload(const char* s, int len, std::uint64_t& out) {
     int base = 10, i = 0;
     if (len > 0 && s[0] == '0') {
@@ -258,10 +259,12 @@ bool nan_payload(const char* s, int len, std::uint64_t& out) {
     for (; i < len; ++i) {
         const int digit = digit_value(s[i]);
         if (digit >= base) return false;
-        if (v > (~std::uint64_t(0) - std::uint64_t(digit)) / std::uint64_t(base))
+        if (v > (~std::uint64_t(0) - std::uint64_t(digit)) / std::uint64_t(base)) {
             over = true;
-        else
+            errno = ERANGE;   // as strtoull sets it
+        } else {
             v = v * std::uint64_t(base) + std::uint64_t(digit);
+        }
     }
     out = over ? ~std::uint64_t(0) : v;
     return true;
