@@ -712,12 +712,16 @@ input_error:
 
 #ifdef __EMSCRIPTEN__
 // The C library's names, in the wasm build only: defined here, musl's strtod.o, sscanf.o,
-// vsscanf.o, vfscanf.o and floatscan.o are never linked.
-#include <cstdlib>   // strtod, strtof (their declarations)
+// vsscanf.o, vfscanf.o and floatscan.o are never linked. strtold has to be here too, or the
+// linker takes musl's strtod.o for it (libc++'s string.o refers to it for std::stold) and finds
+// strtod twice; nothing in the module parses a long double (LTO drops std::stold and this), so
+// it stops the module rather than answer with less than long double's precision.
+#include <cstdlib>   // strtod, strtof, strtold (their declarations), abort
 
 extern "C" {
 double strtod(const char* text, char** end) { return grove::small_scan::to_double(text, end); }
 float strtof(const char* text, char** end) { return grove::small_scan::to_float(text, end); }
+long double strtold(const char*, char**) { std::abort(); }
 int vsscanf(const char* input, const char* format, va_list args) { return grove::small_scan::scan(input, format, args); }
 int sscanf(const char* input, const char* format, ...) {
     va_list args;
