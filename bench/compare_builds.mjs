@@ -140,6 +140,11 @@ for (const b of builds) {
     `${median(b.ready).toFixed(0)} ms`.padStart(12) + `${median(b.scriptPerFrame).toFixed(2)} ms`.padStart(14) +
     (multilingual ? `${median(b.scrollPerFrame).toFixed(2)} ms`.padStart(14) : ''));
 }
+for (const b of builds) {   // every round, in the order measured: noise at a glance
+  console.log(`${b.label}: script/frame ${b.scriptPerFrame.map((x) => x.toFixed(2)).join(' ')} ms` +
+    (multilingual ? `; scroll/frame ${b.scrollPerFrame.map((x) => x.toFixed(2)).join(' ')} ms` : '') +
+    `; ready ${b.ready.map((x) => x.toFixed(0)).join(' ')} ms`);
+}
 if (multilingual) {
   for (const b of builds) {
     const t = b.text;

@@ -3,6 +3,7 @@
 #pragma once
 
 #define IMGUI_DISABLE_DEMO_WINDOWS       // not shipped: saves ~400 KB of wasm
-#define IMGUI_DISABLE_DEBUG_TOOLS        // metrics window off in 1.86
+#define IMGUI_DISABLE_METRICS_WINDOW     // 1.86's name: no metrics/debugger window, stack tool, item picker
+#define IMGUI_DISABLE_DEBUG_TOOLS        // the same from ImGui 1.88 on (1.86 does not read it)
 #define IMGUI_DISABLE_FILE_FUNCTIONS     // no file I/O in a browser; fonts come from memory
 #define IMGUI_DISABLE_OBSOLETE_FUNCTIONS
