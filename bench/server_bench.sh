@@ -92,19 +92,20 @@ else
 fi
 
 # --- grove-server
-start_server() {   # $1: --sqlite-sync mode
-  "$SERVER" --dev --port 0 --db "$WORK/grove-$1.db" --sqlite-sync "$1" --writes-per-minute 1000000 \
-    >"$WORK/server-$1.out" 2>"$WORK/server-$1.err" &
+start_server() {   # $1: --sqlite-sync mode, $2: a name for its database and logs (default: the mode)
+  local tag=${2:-$1}
+  "$SERVER" --dev --port 0 --db "$WORK/grove-$tag.db" --sqlite-sync "$1" --writes-per-minute 1000000 \
+    >"$WORK/server-$tag.out" 2>"$WORK/server-$tag.err" &
   SERVER_PID=$!
   PIDS+=("$SERVER_PID")
   URL=""
   for _ in $(seq 200); do
-    URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/server-$1.out" | head -n 1)
+    URL=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/server-$tag.out" | head -n 1)
     [ -n "$URL" ] && break
     sleep 0.05
   done
   URL=${URL%/}
-  [ -n "$URL" ] || { echo "server_bench: grove-server did not start:" >&2; cat "$WORK/server-$1.err" >&2; exit 1; }
+  [ -n "$URL" ] || { echo "server_bench: grove-server did not start:" >&2; cat "$WORK/server-$tag.err" >&2; exit 1; }
   TOKEN=$(curl -sf -X POST "$URL/api/v1/dev/token" -H 'Content-Type: application/json' \
           -d '{"sub":"bench","name":"Bench","role":"learner"}' | sed 's/.*"token":"\([^"]*\)".*/\1/')
 }
@@ -131,6 +132,11 @@ run_wrk "GET feed of 200 posts" get.txt -H "Authorization: Bearer $TOKEN" "$URL/
 # What a browser sends with every fetch (Chromium's and Firefox's Accept-Encoding over http).
 run_wrk "GET feed of 200 posts, gzip" get-gzip.txt -H "Authorization: Bearer $TOKEN" \
   -H 'Accept-Encoding: gzip, deflate, br' "$URL/api/v1/modules/bench/posts"
+stop_server
+
+# The two POST runs each on a fresh server and an empty database, so that neither mode gets a
+# server warmed by the runs before it.
+start_server normal post-normal
 run_wrk "POST create, --sqlite-sync normal" post-normal.txt -s bench/server_post.lua \
   -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' "$URL/api/v1/modules/bench-write/posts"
 stop_server
