@@ -15,6 +15,7 @@
 #include <cstring>    // memcpy
 #include <random>     // mt19937_64
 #include <string>     // string
+#include <type_traits>  // is_same_v
 #include <vector>     // vector
 
 #include "small_scan.hpp"
@@ -169,6 +170,33 @@ int my_sscanf(const char* input, const char* fmt, ...) {
     return n;
 }
 
+// Parses s with glibc's function and with small_scan's, and counts where they differ: bits, end
+// pointer, ERANGE. T is double or float; min_normal its DBL_MIN or FLT_MIN.
+template <typename T>
+void compare_parse(const std::string& s, const char* name, T (*glibc)(const char*, char**),
+                   T (*ours)(const char*, char**), T min_normal, int& mismatches, int& errno_mismatches) {
+    const char* text = s.c_str();
+    char *want_end, *got_end;
+    errno = 0;
+    const T want = glibc(text, &want_end);
+    const bool want_range = errno == ERANGE;
+    errno = 0;
+    const T got = ours(text, &got_end);
+    const bool got_range = errno == ERANGE;
+    if (glibc_misrounds(s, std::is_same_v<T, float>)) {
+        CHECK(bits_of(std::fabs(got)) == bits_of(std::nextafter(T(0), T(1))));
+        CHECK(got_end == want_end);
+    } else if (bits_of(want) != bits_of(got) || want_end != got_end) {
+        if (++mismatches <= 10)
+            FAIL_CHECK(name << "(\"" << s.substr(0, 120) << "\"): glibc " << format("%a", double(want)) << " end +"
+                       << (want_end - text) << ", small_scan " << format("%a", double(got)) << " end +" << (got_end - text));
+    } else if (want_range != got_range && std::fabs(want) != min_normal) {
+        // glibc decides tininess after rounding: a value rounding up to the smallest normal may differ
+        if (++errno_mismatches <= 10)
+            FAIL_CHECK(name << "(\"" << s.substr(0, 120) << "\") errno: glibc " << want_range << ", small_scan " << got_range);
+    }
+}
+
 }   // namespace
 
 TEST_CASE("small_scan: strtod and strtof give glibc's bits, end and errno on 40,000 texts") {
@@ -176,44 +204,8 @@ TEST_CASE("small_scan: strtod and strtof give glibc's bits, end and errno on 40,
     REQUIRE(texts.size() >= 40000);
     int double_mismatches = 0, float_mismatches = 0, errno_mismatches = 0;
     for (const std::string& s : texts) {
-        const char* text = s.c_str();
-        char *want_end, *got_end;
-        errno = 0;
-        const double want = std::strtod(text, &want_end);
-        const bool want_range = errno == ERANGE;
-        errno = 0;
-        const double got = grove::small_scan::to_double(text, &got_end);
-        const bool got_range = errno == ERANGE;
-        if (glibc_misrounds(s, false)) {
-            CHECK(bits_of(got) == bits_of(std::nextafter(0.0, 1.0)));
-            CHECK(got_end == want_end);
-        } else if (bits_of(want) != bits_of(got) || want_end != got_end) {
-            if (++double_mismatches <= 10)
-                FAIL_CHECK("strtod(\"" << s.substr(0, 120) << "\"): glibc " << format("%a", want) << " end +"
-                           << (want_end - text) << ", small_scan " << format("%a", got) << " end +" << (got_end - text));
-        } else if (want_range != got_range && std::fabs(want) != DBL_MIN) {
-            // glibc decides tininess after rounding: a value rounding up to DBL_MIN may differ
-            if (++errno_mismatches <= 10)
-                FAIL_CHECK("strtod(\"" << s.substr(0, 120) << "\") errno: glibc " << want_range << ", small_scan " << got_range);
-        }
-
-        errno = 0;
-        const float want_f = std::strtof(text, &want_end);
-        const bool want_f_range = errno == ERANGE;
-        errno = 0;
-        const float got_f = grove::small_scan::to_float(text, &got_end);
-        const bool got_f_range = errno == ERANGE;
-        if (glibc_misrounds(s, true)) {
-            CHECK(bits_of(std::fabs(got_f)) == bits_of(std::nextafter(0.0f, 1.0f)));
-            CHECK(got_end == want_end);
-        } else if (bits_of(want_f) != bits_of(got_f) || want_end != got_end) {
-            if (++float_mismatches <= 10)
-                FAIL_CHECK("strtof(\"" << s.substr(0, 120) << "\"): glibc " << format("%a", double(want_f)) << " end +"
-                           << (want_end - text) << ", small_scan " << format("%a", double(got_f)) << " end +" << (got_end - text));
-        } else if (want_f_range != got_f_range && std::fabs(want_f) != FLT_MIN) {
-            if (++errno_mismatches <= 10)
-                FAIL_CHECK("strtof(\"" << s.substr(0, 120) << "\") errno: glibc " << want_f_range << ", small_scan " << got_f_range);
-        }
+        compare_parse<double>(s, "strtod", std::strtod, grove::small_scan::to_double, DBL_MIN, double_mismatches, errno_mismatches);
+        compare_parse<float>(s, "strtof", std::strtof, grove::small_scan::to_float, FLT_MIN, float_mismatches, errno_mismatches);
     }
     CHECK(double_mismatches == 0);
     CHECK(float_mismatches == 0);
