@@ -3,10 +3,10 @@
 //     lives on its own strand of it (reading, screening, writing, event streams: little CPU each).
 //     One io thread was enough for requests, but one write fanned out to thousands of event
 //     streams is thousands of socket writes, and on one thread they queue behind each other
-//     (docs/BENCHMARKS.md, "Fan-out on two io threads"). Two worker pools of --threads each run
-//     ApiRouter and file reads, one for reads and one for writes. Writes wait for SQLite's one writer (and an fsync), so in
-//     one shared pool a burst of writes would hold every worker and reads would queue behind
-//     them. A GET whose answer is already in memory (a cached feed page) is answered on the
+//     (docs/BENCHMARKS.md, "Fan-out on two io threads"). Two worker pools run ApiRouter and
+//     file reads: --threads for reads, --write-threads for writes. Writes wait for SQLite's one
+//     writer (and an fsync), so in one shared pool a burst of writes would hold every worker and
+//     reads would queue behind them. A GET whose answer is already in memory (a cached feed page) is answered on the
 //     io thread itself: handing it to a worker and back cost more than the answer. A
 //     connection waiting for its next request, or holding an event stream, is a socket and a
 //     few hundred bytes.
@@ -43,6 +43,7 @@
 #include "api/api_router.hpp"
 #include "http_connection.hpp"
 #include "storage/open_engine.hpp"
+#include "storage/postgres_engine.hpp"   // is_postgres_uri
 
 // Beast's parser limits and request_parser conversion, and Asio's strand and thread_pool, as
 // used here and in http_connection.cpp / request_reader.cpp (CMake checks this too).
@@ -69,6 +70,17 @@ int worker_count(const ServerOptions& o) {
     return static_cast<int>(std::max(8u, 2 * std::thread::hardware_concurrency()));
 }
 
+// A write worker waits for SQLite's one writer, and writes that wait together commit as one
+// group with one fsync (storage/commit_group.hpp): a group cannot have more members than there
+// are write workers, so they are many (docs/BENCHMARKS.md, "Keeping freed memory, and 32 write
+// workers"). Waiting costs a thread little. On PostgreSQL each write worker may hold a pooled
+// connection of its own (write budgets), so there they stay as many as the read workers.
+int write_worker_count(const ServerOptions& o) {
+    if (o.write_threads > 0) return o.write_threads;
+    if (is_postgres_uri(o.db)) return worker_count(o);
+    return std::max(32, worker_count(o));
+}
+
 // Raises the soft limit of open files to the hard one; returns how many connections fit.
 std::size_t connection_limit(const ServerOptions& o) {
     rlimit files{};
@@ -90,7 +102,7 @@ struct HttpServer::Impl {
           storage(open_storage_engine(EngineChoice{options.db, options.sqlite_sync_full, options.test_commit_delay_ms})),
           api(std::make_unique<ApiRouter>(options, storage)),
           readers(static_cast<std::size_t>(worker_count(options))),
-          writers(static_cast<std::size_t>(worker_count(options))),
+          writers(static_cast<std::size_t>(write_worker_count(options))),
           shared(options, *api, readers, writers),
           acceptor(io),
           accept_retry(io),

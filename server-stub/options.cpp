@@ -80,8 +80,9 @@ Options:
   --writes-per-minute N   per-user write limit, then 429                     (default 30)
   --auto-hide-flags N     distinct flags that hide a post until a curator decides, 0 = off (default 3)
   --check-in-days N       days until a commitment's author is asked how it went   (default 7)
-  --threads N             workers for reads and files, and as many for writes
-                          (default: 8, or 2 per core if more)
+  --threads N             workers for reads and files        (default: 8, or 2 per core if more)
+  --write-threads N       workers for writes; writes that wait together share one commit
+                          (default: 32 with SQLite, as many as --threads with PostgreSQL)
   --max-connections N     open connections at once; idle ones make room for new ones
                           (default: what the open file limit allows)
   --ping-interval S       seconds between ': ping' lines on idle event streams   (default 25)
@@ -167,6 +168,9 @@ Expected<ServerOptions> parse_server_options(int argc, const char* const argv[])
         } else if (arg == "--threads") {
             if (!number(1, 1024, n)) return usage_error("--threads needs a number from 1 to 1024");
             o.threads = static_cast<int>(n);
+        } else if (arg == "--write-threads") {
+            if (!number(1, 1024, n)) return usage_error("--write-threads needs a number from 1 to 1024");
+            o.write_threads = static_cast<int>(n);
         } else if (arg == "--max-connections") {
             if (!number(1, 10000000, n)) return usage_error("--max-connections needs a number from 1 to 10000000");
             o.max_connections = static_cast<int>(n);

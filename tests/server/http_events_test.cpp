@@ -135,7 +135,7 @@ TEST_CASE("events: `: ping` every --ping-interval, and the stream ends when the 
 }
 
 TEST_CASE("events: 500 open streams and 500 idle keep-alive connections hold no threads - all hear one write") {
-    HttpApi api({"--threads", "2"});
+    HttpApi api({"--threads", "2", "--write-threads", "2"});
     const std::string bob = HttpApi::token("bob");
     std::vector<std::unique_ptr<EventStream>> streams;
     for (int i = 0; i < 500; ++i) streams.push_back(std::make_unique<EventStream>(api.port(), "fan", bob));
@@ -176,4 +176,24 @@ TEST_CASE("events: SIGTERM ends open streams cleanly and the server exits 0 at o
     CHECK(steady_clock::now() - start < seconds(3));
     CHECK(s.wait_closed(seconds(2)));
     CHECK(s.ended_cleanly());
+}
+
+TEST_CASE("events: writes get 32 workers of their own by default on SQLite, --write-threads sets them") {
+    // Writes that wait for the writer together commit as one group, which cannot have more
+    // members than there are write workers: so there are many (see the server's http_server.cpp).
+    const int io_threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
+    {
+        HttpApi api({"--threads", "2"});
+        const int threads = threads_of(api.server().pid());
+        MESSAGE("grove-server --threads 2 runs " << threads << " threads");
+        CHECK(threads >= 32 + 2);
+        CHECK(threads <= 32 + 5 + io_threads);
+    }
+    {
+        HttpApi api({"--threads", "2", "--write-threads", "3"});
+        const int threads = threads_of(api.server().pid());
+        CHECK(threads >= 3 + 2);
+        CHECK(threads <= 3 + 5 + io_threads);
+        CHECK(api.call("POST", "/api/v1/modules/w/posts", HttpApi::token("ann"), create_json("w1", "one")).status == 201);
+    }
 }

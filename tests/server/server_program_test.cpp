@@ -42,6 +42,9 @@ TEST_CASE("server program: refuses to start without a secret outside dev mode, a
     const std::string bad = run(std::string(GROVE_SERVER_BINARY) + " --dev --port abc", status);
     CHECK(status != 0);
     CHECK(bad.find("--port") != std::string::npos);
+    const std::string writers = run(std::string(GROVE_SERVER_BINARY) + " --dev --port 0 --write-threads 0", status);
+    CHECK(status != 0);
+    CHECK(writers.find("--write-threads needs a number from 1 to 1024") != std::string::npos);
 }
 
 TEST_CASE("server program: health answers over real HTTP, unknown API routes are JSON 404") {
