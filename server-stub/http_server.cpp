@@ -6,8 +6,9 @@
 //     (docs/BENCHMARKS.md, "Fan-out on two io threads"). Two worker pools run ApiRouter and
 //     file reads: --threads for reads, --write-threads for writes. Writes wait for SQLite's one
 //     writer (and an fsync), so in one shared pool a burst of writes would hold every worker and
-//     reads would queue behind them. A GET whose answer is already in memory (a cached feed page) is answered on the
-//     io thread itself: handing it to a worker and back cost more than the answer. A
+//     reads would queue behind them. A GET whose answer is already in memory (a cached feed
+//     page) is answered on the io thread itself: handing it to a worker and back cost more
+//     than the answer. A
 //     connection waiting for its next request, or holding an event stream, is a socket and a
 //     few hundred bytes.
 //   - Connections: at most --max-connections (by default what the open file limit allows, which
@@ -75,10 +76,12 @@ int worker_count(const ServerOptions& o) {
 // are write workers, so they are many (docs/BENCHMARKS.md, "Keeping freed memory, and 32 write
 // workers"). Waiting costs a thread little. On PostgreSQL each write worker may hold a pooled
 // connection of its own (write budgets), so there they stay as many as the read workers.
+constexpr int kSqliteWriteWorkers = 32;   // the clients of `./grove bench`'s POST rows
+
 int write_worker_count(const ServerOptions& o) {
     if (o.write_threads > 0) return o.write_threads;
     if (is_postgres_uri(o.db)) return worker_count(o);
-    return std::max(32, worker_count(o));
+    return std::max(kSqliteWriteWorkers, worker_count(o));
 }
 
 // Raises the soft limit of open files to the hard one; returns how many connections fit.

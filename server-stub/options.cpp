@@ -82,7 +82,7 @@ Options:
   --check-in-days N       days until a commitment's author is asked how it went   (default 7)
   --threads N             workers for reads and files        (default: 8, or 2 per core if more)
   --write-threads N       workers for writes; writes that wait together share one commit
-                          (default: 32 with SQLite, as many as --threads with PostgreSQL)
+                          (default: 32 with SQLite, or --threads' if more; --threads' with PostgreSQL)
   --max-connections N     open connections at once; idle ones make room for new ones
                           (default: what the open file limit allows)
   --ping-interval S       seconds between ': ping' lines on idle event streams   (default 25)

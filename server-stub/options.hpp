@@ -25,7 +25,7 @@ struct ServerOptions {
     int auto_hide_flags = 3;               // distinct flaggers that hide a post until reviewed
     int check_in_days = 7;                 // a commitment's author is asked how it went this much later
     int threads = 0;                       // read workers; 0: from the cores
-    int write_threads = 0;                 // write workers; 0: 32 on SQLite, as many as reads on PostgreSQL
+    int write_threads = 0;                 // write workers; 0: 32 on SQLite (or reads' if more), reads' on PostgreSQL
     int max_connections = 0;               // open connections at once; 0: from the file descriptor limit
     int ping_interval_s = 25;              // ": ping" on idle event streams
     bool sqlite_sync_full = true;          // fsync every commit (--sqlite-sync full|normal)
