@@ -65,7 +65,8 @@ for (const b of builds) {
   const loader = readFileSync(join(b.dist, 'grove.js'), 'utf8');
   const assets = JSON.parse(loader.match(/\{"core":[^}]*\}/)[0]);
   // The font counts only for a build whose loader always fetches it (before text used the
-  // reader's fonts): a loader that fetches it only as a fallback says groveTextMode.
+  // reader's fonts): a loader that fetches it only as a fallback says groveTextMode, and
+  // builds from 2026-12-06 on ship no font at all (no "font" in their asset names).
   const fetchesFont = !loader.includes('groveTextMode');
   b.gzip = [join(b.dist, 'grove.js'), ...Object.entries(assets).filter(([k]) => k !== 'font' || fetchesFont).map(([, f]) => join(b.dist, f))]
     .map((f) => gzipSync(readFileSync(f), { level: 9 }).length).reduce((x, y) => x + y, 0);

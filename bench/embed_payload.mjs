@@ -13,7 +13,8 @@ const kib = (n) => (n / 1024).toFixed(1).padStart(8) + ' KiB';
 // 1. Files as built.
 console.log(`Widget files in ${WIDGET_DIST}`);
 console.log('  file'.padEnd(24) + 'raw'.padStart(13) + 'gzip'.padStart(13) + 'brotli'.padStart(13));
-// The font is fetched only where canvas text cannot be read back: not part of the total.
+// (Builds before 2026-12-06 also had a fallback font, fetched only where canvas text cannot be
+// read back: listed when present, not part of the total.)
 const plain = ['grove.js', 'grove-core.js', 'grove-core.wasm'];
 const files = readdirSync(WIDGET_DIST);
 const total = { raw: 0, gz: 0, br: 0 };

@@ -38,9 +38,9 @@ function sum(rows) {
   return t;
 }
 
-// Grove: the loader plus the files it fetches (by their content-hashed names, as served). The
-// font is fetched only where canvas text cannot be read back (anti-fingerprinting modes): it is
-// listed on its own and not counted in the total.
+// Grove: the loader plus the files it fetches (by their content-hashed names, as served). Builds
+// before 2026-12-06 also had a font fetched only where canvas text cannot be read back: when a
+// dist folder has one, it is listed on its own and not counted in the total.
 const loaderText = readFileSync(join(dist, 'grove.js'), 'utf8');
 const grove = [];
 const served = { loader: 'grove.js' };

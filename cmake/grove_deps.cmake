@@ -109,9 +109,37 @@ endif()
 if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
   message(FATAL_ERROR "IMGUI_DIR=${IMGUI_DIR} has no imgui.cpp; run ./grove setup or pass -DIMGUI_DIR=<ImGui 1.86 checkout>")
 endif()
+# The web build compiles imgui_draw.cpp with two lines changed, so that nothing reaches ImGui's
+# built-in ProggyClean font (12 KB of base85 and its decompressor) or stb_truetype's rasterizer
+# (~25 KB of code): the widget draws text with the browser's fonts, and its atlas holds only the
+# shapes' pixels (build_shapes_atlas in widget/platform/web/web_text.cpp, set as the atlas's
+# FontBuilderIO). ImGui 1.86 otherwise adds its default font to an empty atlas and falls back
+# to stb_truetype when no builder is set. The native build (tests draw with a TTF through
+# stb_truetype) compiles the file as it is. Stops here if the lines are not found once each.
+set(GROVE_IMGUI_DRAW ${IMGUI_DIR}/imgui_draw.cpp)
+if(EMSCRIPTEN)
+  file(READ ${IMGUI_DIR}/imgui_draw.cpp imgui_draw)
+  macro(grove_patch_imgui_draw from to)
+    string(REPLACE "${from}" "@GROVE_PATCHED@" patched "${imgui_draw}")
+    string(REGEX MATCHALL "@GROVE_PATCHED@" hits "${patched}")
+    list(LENGTH hits n)
+    if(NOT n EQUAL 1)
+      message(FATAL_ERROR "${IMGUI_DIR}/imgui_draw.cpp: expected once, found ${n} times:\n${from}")
+    endif()
+    string(REPLACE "@GROVE_PATCHED@" "${to}" imgui_draw "${patched}")
+  endmacro()
+  grove_patch_imgui_draw("    if (ConfigData.Size == 0)\n        AddFontDefault();\n"
+    "    IM_ASSERT(ConfigData.Size > 0 && \"Grove's web build has no built-in font\");\n")
+  grove_patch_imgui_draw("        builder_io = ImFontAtlasGetBuilderForStbTruetype();\n"
+    "        return false; // Grove's web build: set FontBuilderIO (no stb_truetype)\n")
+  set(GROVE_IMGUI_DRAW ${CMAKE_BINARY_DIR}/imgui-web/imgui_draw.cpp)
+  file(WRITE ${CMAKE_BINARY_DIR}/imgui-web/imgui_draw.cpp.new "${imgui_draw}")
+  configure_file(${CMAKE_BINARY_DIR}/imgui-web/imgui_draw.cpp.new ${GROVE_IMGUI_DRAW} COPYONLY)
+  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${IMGUI_DIR}/imgui_draw.cpp)
+endif()
 add_library(imgui STATIC
   ${IMGUI_DIR}/imgui.cpp
-  ${IMGUI_DIR}/imgui_draw.cpp
+  ${GROVE_IMGUI_DRAW}
   ${IMGUI_DIR}/imgui_widgets.cpp
   ${IMGUI_DIR}/imgui_tables.cpp)
 target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)

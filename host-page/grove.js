@@ -21,7 +21,7 @@
   // The build (scripts/package_widget.mjs) replaces the null below with the content-hashed file
   // names it produced, which browsers may cache for a year; the plain names are the fallback.
   var HASHED_ASSETS = /*@GROVE_ASSETS@*/null;
-  var PLAIN_ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', font: 'grove-font.ttf' };
+  var PLAIN_ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm' };
   // The same for the page elements' code (host-page/pages/), which widgets never download.
   var HASHED_PAGE_ASSETS = /*@GROVE_PAGE_ASSETS@*/null;
   var PLAIN_PAGE_ASSETS = { pages: 'grove-pages.js', insights: 'grove-insights.js' };
@@ -105,18 +105,11 @@
     });
   }
 
-  function loadFont(name) {
-    return fetchAsset(name).then(function (res) { return res.arrayBuffer(); }).catch(function (e) {
-      console.warn('Grove: the font did not load, using the built-in one (' + e.message + ')');
-      return null;
-    });
-  }
-
   // The widget draws text with the reader's own fonts through Canvas 2D, which needs canvas text
   // it can read back. Anti-fingerprinting modes (Firefox's resistFingerprinting, Brave's and Tor's
-  // canvas protections) blank or randomize what is read back: there the widget draws with a
-  // bundled font instead, fetched only then. Checked once per page by drawing a known rectangle
-  // and a letter and reading them back twice.
+  // canvas protections) blank or randomize what is read back: there each discussion shows as its
+  // HTML view, whose text the browser draws itself. Checked once per page by drawing a known
+  // rectangle and a letter and reading them back twice.
   var canvasText = null;
   function canvasTextReadable() {
     if (canvasText !== null) return canvasText;
@@ -148,13 +141,11 @@
     return canvasText;
   }
 
-  // The glue, the wasm (and, only where canvas text cannot be read back, the font) are fetched in
-  // parallel; the wasm compiles while it downloads.
+  // The glue and the wasm are fetched in parallel; the wasm compiles while it downloads.
   function loadAssets(names) {
-    var fontNeeded = !canvasTextReadable();
     var glue = loadScript(names.core, 'createGroveCore').then(function (factory) { mark('glue'); return factory; });
-    return Promise.all([glue, compileWasm(names.wasm), fontNeeded ? loadFont(names.font) : null]).then(function (parts) {
-      var factory = parts[0], wasmModule = parts[1], font = parts[2];
+    return Promise.all([glue, compileWasm(names.wasm)]).then(function (parts) {
+      var factory = parts[0], wasmModule = parts[1];
       return new Promise(function (resolve, reject) {
         factory({
           locateFile: function (path) { return new URL(path, base).href; },
@@ -168,16 +159,8 @@
           },
           onAbort: onCoreAbort,
           groveCache: cachePrefetch,
-          groveTextMode: fontNeeded ? 'font' : 'canvas',   // read by library_grove_text.js
         }).then(function (core) {
           mark('core-ready');
-          if (font) {
-            var bytes = new Uint8Array(font);
-            var ptr = core._malloc(bytes.length);
-            core.HEAPU8.set(bytes, ptr);
-            core._grove_set_font(ptr, bytes.length);
-            core._free(ptr);
-          }
           resolve(core);
         }, reject);
       });
@@ -990,10 +973,10 @@
     var attrs = readAttributes(el);
     if (attrs.problems.length) return Promise.resolve(showProblems(entry, attrs.problems));
     prefetchCache(api.api, attrs.config.module);   // before the WebGL probe: the storage works meanwhile
-    // Without WebGL 2 (or in forced colours) the discussion is its HTML view: the same widget,
-    // store, sync and outbox, with no canvas.
+    // Without WebGL 2, in forced colours, or where canvas text cannot be read back, the discussion
+    // is its HTML view: the same widget, store, sync and outbox, with no canvas.
     watchForcedColors();
-    var htmlOnly = forcedColors() || !hasWebGL2();
+    var htmlOnly = forcedColors() || !hasWebGL2() || !canvasTextReadable();
     // Who is signed in, asked while the engine downloads: the widget takes no write until it
     // knows (SECURITY.md, "Shared computers"), so the answer should be there by its first frame.
     if (config().getToken) getToken(false).catch(function () { /* reported by askToken; asked again later */ });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Packages the built widget for serving (a build step of widget/CMakeLists.txt, after grove-core):
-//   1. copies grove-core.js, grove-core.wasm and grove-font.ttf, and the page elements' bundles
+//   1. copies grove-core.js and grove-core.wasm, and the page elements' bundles
 //      grove-pages.js and grove-insights.js (scripts/bundle_pages.mjs), to content-hashed names
 //      (grove-core.<sha256:12>.wasm, ...) that may be cached for a year, and removes older ones;
 //   2. writes the loader grove.js with those names filled in (it stays at /widget/grove.js):
@@ -41,9 +41,9 @@ function writeIfChanged(path, bytes) {
   writeFileSync(path, bytes);
 }
 
-const ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', font: 'grove-font.ttf' };
+const ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm' };
 const PAGE_ASSETS = { pages: 'grove-pages.js', insights: 'grove-insights.js' };
-const HASHED = /^(grove-core|grove-font|grove-pages|grove-insights)\.[0-9a-f]{12}\.(js|wasm|ttf)(\.gz|\.br)?$/;
+const HASHED = /^(grove-core|grove-pages|grove-insights)\.[0-9a-f]{12}\.(js|wasm)(\.gz|\.br)?$/;
 const COMPRESSED = /\.(gz|br)$/;
 
 const { dist, loader, stamp } = args();
@@ -57,6 +57,9 @@ function minify(source, file) {
     fail(`cannot minify ${file}: ${e.message}`);
   }
 }
+
+// Releases before 2026-12 also shipped a fallback font (grove-font.*.ttf): its copies go too.
+const RETIRED = /^grove-font\.([0-9a-f]{12}\.)?ttf(\.gz|\.br)?$/;
 
 // 1. Content-hashed copies (the glue minified first: its hash is that of the bytes served).
 const MINIFIED = new Set(['core']);
@@ -74,12 +77,12 @@ function hashedCopies(assets, missing) {
   }
   return out;
 }
-const names = hashedCopies(ASSETS, 'build grove-core and grove_font first');
+const names = hashedCopies(ASSETS, 'build grove-core first');
 const pageNames = hashedCopies(PAGE_ASSETS, 'run scripts/bundle_pages.mjs first');
 const current = new Set([...Object.values(names), ...Object.values(pageNames)]);
 for (const file of readdirSync(dist)) {
   const m = file.match(HASHED);
-  if (m && !current.has(file.replace(COMPRESSED, ''))) rmSync(join(dist, file));
+  if ((m && !current.has(file.replace(COMPRESSED, ''))) || RETIRED.test(file)) rmSync(join(dist, file));
 }
 
 // 2. The loader, told the hashed names. The markers are comments, which minifying drops: each

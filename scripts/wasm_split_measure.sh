@@ -41,7 +41,7 @@ wasm-opt grove-core.wasm.orig -Oz "${opt_extra[@]}" --low-memory-unused --zero-f
 wasm-opt named.wasm "${feat[@]}" --strip-debug -o plain.wasm
 wasm-split --instrument named.wasm -o instrumented.wasm "${feat[@]}"
 rm -rf dist-instrumented && mkdir dist-instrumented
-for f in grove-font.ttf grove-pages.js grove-insights.js; do cp "$ROOT/$tree/dist/widget/$f" dist-instrumented/; done
+for f in grove-pages.js grove-insights.js; do cp "$ROOT/$tree/dist/widget/$f" dist-instrumented/; done
 cp grove-core.js dist-instrumented/ && cp instrumented.wasm dist-instrumented/grove-core.wasm
 node "$ROOT/scripts/package_widget.mjs" --dist dist-instrumented --loader "$ROOT/host-page/grove.js" >/dev/null
 

@@ -50,7 +50,6 @@ test('widget files have the MIME types browsers require', async () => {
     [`/widget/${assets.core}`, /^text\/javascript/],
     [`/widget/${assets.wasm}`, /^application\/wasm$/],
     ['/widget/grove-core.wasm', /^application\/wasm$/],
-    [`/widget/${assets.font}`, /^font\/ttf$/],
     ['/', /^text\/html; charset=utf-8$/],
     ['/intranet.css', /^text\/css/],
     ['/snippet-builder.js', /^text\/javascript/],

@@ -1,7 +1,7 @@
 // Text in every script in Firefox ESR (a second engine: its own shaper, font fallback and
 // segmenter), checked by pixels as in Chromium (lib/text_checks.mjs), and Firefox's real
 // anti-fingerprinting mode (privacy.resistFingerprinting), where canvas reads are spoiled and the
-// widget falls back to its bundled font. Runs under Xvfb; see lib/firefox.mjs.
+// discussion shows as its HTML view, every script drawn by Firefox. Runs under Xvfb; see lib/firefox.mjs.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -63,18 +63,22 @@ test('Firefox: long posts break where their language allows', async () => {
   await page.close();
 });
 
-test('Firefox with resistFingerprinting: the bundled font is fetched and draws', async () => {
+test('Firefox with resistFingerprinting: the discussion is its HTML view, in every script', async () => {
   const guarded = await launchFirefox({ 'privacy.resistFingerprinting': true });
   try {
     const { page, errors } = await open(guarded, 'scripts.html', 760, 2400);
-    await waitForText(page, SCRIPTS.latin.slice(0, 6));
-    await settle(page);
-    const { text } = await ffDebug.stats(page);
-    assert.equal(text.mode, 'atlas', 'canvas reads are spoiled: the bundled font draws');
-    const fonts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /grove-font/.test(n)));
-    assert.equal(fonts.length, 1, 'fetched once, only now');
-    assert.ok(text.tofu > 20, 'scripts the font lacks are counted');
-    assert.ok((await ffDebug.text(page)).includes(SCRIPTS.latin));
+    // Each post's text in an element of the view, on screen (Firefox lays out and draws it).
+    const boxes = await until(page, (texts) => {
+      const view = document.querySelector('#w .grove-view');
+      if (!view) return null;
+      const found = texts.map((t) => [...view.querySelectorAll('*')].find((e) => e.textContent === t && e.children.length === 0));
+      if (found.some((e) => !e)) return null;
+      return found.map((e) => { const r = e.getBoundingClientRect(); return { w: r.width, h: r.height }; });
+    }, Object.values(SCRIPTS), 'every script in the HTML view');
+    boxes.forEach((b, i) => assert.ok(b.w > 20 && b.h > 10, `${Object.keys(SCRIPTS)[i]} is on screen: ${JSON.stringify(b)}`));
+    assert.equal(await page.$('#w canvas'), null, 'no canvas: canvas reads are spoiled');
+    const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    assert.deepEqual(fetched.filter((n) => /\.(ttf|woff2?)(\?|$)|grove-font/.test(n)), [], 'no font is fetched');
     await page.screenshot({ path: join(screenshotDir(), 'firefox-resist-fingerprinting.png'), clip: { x: 0, y: 0, width: 760, height: 1200 } });
     assert.deepEqual(errors, []);
   } finally {

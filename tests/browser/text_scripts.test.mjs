@@ -3,7 +3,8 @@
 // reverse), emoji keep their colours, right-to-left lines sit at the right edge, long posts
 // break where their language allows and their cards are as tall as their lines, no glyph is a
 // box (a character no font has is counted), and where canvas text cannot be read back the
-// widget draws with its bundled font, fetched only then. Firefox: firefox_text.test.mjs.
+// discussion is its HTML view, every script drawn by the browser, and no font is fetched.
+// Firefox: firefox_text.test.mjs.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, waitForText, screenshotDir } from './lib/ui_page.mjs';
 import { pageFor } from './lib/dev_people.mjs';
-import { SCRIPTS, LONG, reverse, checkLine, assertScripts, assertWrapping } from './lib/text_checks.mjs';
+import { SCRIPTS, LONG, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
 
 const { server, browser, dev } = await useGrove();
 before(async () => {
@@ -78,20 +79,22 @@ function noisyCanvasReads() {
   }
 }
 
-test('where canvas text cannot be read back, the bundled font is fetched and draws', async () => {
+test('where canvas text cannot be read back, the discussion is its HTML view, in every script', async () => {
   const { context, page, errors } = await openHost(browser, server, pageFor('sam', { module: 'scripts', height: '2300px' }),
     { viewport: { width: 760, height: 2400 } }, { initScript: noisyCanvasReads });
-  const lines = await drawnLines(page, [SCRIPTS.latin]);
-  const fonts = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /grove-font/.test(n)));
-  assert.equal(fonts.length, 1, 'the font is fetched once');
-  const { text } = await debug.stats(page);
-  assert.equal(text.mode, 'atlas');
-  const latin = lines.find((l) => l.text === SCRIPTS.latin);
-  const r = await checkLine({ ...forChromium(page), canvasBox: await page.locator('#w canvas').boundingBox(), line: latin });
-  assert.ok(r.ink > 100, `Latin text drawn with the bundled font (${r.ink} px of ink)`);
-  // Scripts the bundled font lacks show as "?" (docs/WIDGET.md), and are counted.
-  assert.ok(text.tofu > 20, `tofu counted: ${text.tofu}`);
-  await page.screenshot({ path: join(screenshotDir(), 'text-fallback-font.png') });
+  const view = page.locator('#w .grove-view');
+  for (const text of Object.values(SCRIPTS)) {
+    const post = view.getByText(text, { exact: true });
+    await post.waitFor();
+    const box = await post.boundingBox();
+    assert.ok(box && box.width > 20 && box.height > 10, `"${text}" is on screen (${JSON.stringify(box)})`);
+  }
+  assert.equal(await page.locator('#w canvas').count(), 0, 'no canvas: its text could not be checked');
+  assert.ok((await view.getByRole('textbox', { name: 'Your reflection' }).boundingBox()).height > 30, 'the composer is there');
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  assert.deepEqual(fetched.filter((n) => /\.(ttf|woff2?)(\?|$)|grove-font/.test(n)), [], 'no font is fetched');
+  assert.equal(fetched.filter((n) => /grove-core[.\w]*\.wasm$/.test(n)).length, 1, 'the engine runs the view');
+  await page.screenshot({ path: join(screenshotDir(), 'text-unreadable-canvas.png') });
   assert.deepEqual(errors, []);
   await context.close();
 });

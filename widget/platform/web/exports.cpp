@@ -19,11 +19,6 @@ std::map<int, std::unique_ptr<grove::WebMount>>& mounts() {
     return m;
 }
 
-grove::FontData& font() {
-    static grove::FontData f;
-    return f;
-}
-
 grove::WebMount* find(int id) {
     const auto it = mounts().find(id);
     return it == mounts().end() ? nullptr : it->second.get();
@@ -40,12 +35,6 @@ std::string returned;   // the last string handed to JS (valid until the next ca
 
 extern "C" {
 
-// Takes a copy of the TTF shared by all mounts; call before grove_mount. Only used where canvas
-// text cannot be read back (the loader fetches the font only then).
-EMSCRIPTEN_KEEPALIVE void grove_set_font(const unsigned char* data, int size) {
-    font() = std::make_shared<const std::vector<unsigned char>>(data, data + (size > 0 ? size : 0));
-}
-
 // Returns 1 on success; 0 with grove_last_error() set (bad config, no WebGL2). With canvas = 0
 // the widget shows as its HTML view alone (no WebGL 2, or forced colours): no GL context at all.
 EMSCRIPTEN_KEEPALIVE int grove_mount(int id, const char* config_json, int canvas) {
@@ -55,8 +44,7 @@ EMSCRIPTEN_KEEPALIVE int grove_mount(int id, const char* config_json, int canvas
         last_error = grove::dump(grove::to_json(config.error()));
         return 0;
     }
-    auto mount = std::make_unique<grove::WebMount>(id, grove::js_canvas_selector(id), std::move(config).value(), font(),
-                                                   canvas != 0);
+    auto mount = std::make_unique<grove::WebMount>(id, grove::js_canvas_selector(id), std::move(config).value(), canvas != 0);
     if (!mount->ok()) {
         last_error = grove::dump(grove::to_json(
             grove::ApiError{0, "no_webgl2", "This browser cannot show the discussion: WebGL 2 is not available.", {}}));

@@ -235,11 +235,6 @@ mergeInto(LibraryManager.library, {
     },
   },
 
-  grove_text_mode__deps: ['$GroveText'],
-  grove_text_mode: function () {
-    return Module.groveTextMode === 'font' ? 0 : 1;
-  },
-
   grove_text_font_metrics__deps: ['$GroveText'],
   grove_text_font_metrics: function (font, out) {
     var m = GroveText.fontMetrics(UTF8ToString(font));

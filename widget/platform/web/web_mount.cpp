@@ -27,7 +27,7 @@ std::string css_colour(unsigned rgb) {
 }
 }  // namespace
 
-WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, FontData font, bool canvas)
+WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, bool canvas)
     : id_(id), canvas_(canvas) {
     if (!canvas_) {   // the HTML view alone: an ImGui context to lay the widget out, no GL
         imgui_ = ImGui::CreateContext();
@@ -41,7 +41,7 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
         io.GetClipboardTextFn = [](void*) { return js_clipboard_read(); };
         io.DisplaySize = ImVec2(640, 640);
         discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
-        app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
+        app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(), discussion_.get());
         app_->set_mac(io.ConfigMacOSXBehaviors);
         app_->set_view(true, "grove" + std::to_string(id_) + "-");
         app_->set_canvas(false);
@@ -77,7 +77,7 @@ WebMount::WebMount(int id, const std::string& selector, WidgetConfig config, Fon
     js_mark("webgl");
 
     discussion_ = make_web_discussion(id_, config, [this] { request_frames(); });
-    app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(std::move(font)), discussion_.get());
+    app_ = std::make_unique<WidgetApp>(std::move(config), make_text_port(), discussion_.get());
     app_->set_mac(io.ConfigMacOSXBehaviors);
     app_->set_view(true, "grove" + std::to_string(id_) + "-");
     app_->set_overlay_fields(true);   // the page shows the edited field's own textarea over it
@@ -99,10 +99,9 @@ WebMount::~WebMount() {
     if (gl_ > 0) emscripten_webgl_destroy_context(gl_);
 }
 
-// The reader's fonts through Canvas 2D; the bundled font only where canvas text cannot be read
-// back (the loader fetched it then).
-std::unique_ptr<TextPort> WebMount::make_text_port(FontData font) {
-    if (!web_canvas_text_available()) return make_imgui_text_port(std::move(font));
+// The reader's fonts through Canvas 2D. Where canvas text cannot be read back the loader mounts
+// the HTML view instead (no canvas), whose text the browser draws itself.
+std::unique_ptr<TextPort> WebMount::make_text_port() {
     auto web = std::make_unique<WebTextPort>();
     web_text_ = web.get();
     return web;

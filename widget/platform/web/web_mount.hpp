@@ -22,7 +22,7 @@ class WebTextPort;
 class WebMount {
 public:
     // Creates the WebGL2 context on the canvas matching `selector` (unless !canvas); check ok().
-    WebMount(int id, const std::string& selector, WidgetConfig config, FontData font, bool canvas);
+    WebMount(int id, const std::string& selector, WidgetConfig config, bool canvas);
     ~WebMount();
     WebMount(const WebMount&) = delete;
     WebMount& operator=(const WebMount&) = delete;
@@ -58,7 +58,7 @@ public:
     void request_frames(int frames = 3);
 
 private:
-    std::unique_ptr<TextPort> make_text_port(FontData font);
+    std::unique_ptr<TextPort> make_text_port();
     static int on_animation_frame(double time_ms, void* user_data);
     static void on_minute(void* user_data);
     struct FrameHold;

@@ -10,10 +10,10 @@
 #include <iterator>      // std::next
 
 #include <imgui.h>
+#include <imgui_internal.h>   // ImFontAtlasBuildInit, ImFontAtlasBuildSetupFont, ImFontAtlasBuildFinish
 
 extern "C" {
 // Implemented in library_grove_text.js.
-int grove_text_mode();
 void grove_text_font_metrics(const char* font, float* out);
 double grove_text_measure(const char* font, const char* text, int len);
 int grove_text_break(const char* font, const char* text, int len, float max_width, int* out, int cap);
@@ -23,9 +23,41 @@ void grove_text_upload(unsigned texture, int colour, int x, int y, int src_x, in
 
 namespace grove {
 
-bool web_canvas_text_available() { return grove_text_mode() != 0; }
-
 namespace {
+
+// ImGui's atlas for a widget whose text the browser draws: the custom rectangles ImGui registers
+// (white pixel and mouse cursors, baked thick lines) stacked in one column, and each font set up
+// with the metrics ImGui 1.86's ProggyClean had at 13 px (ascent 10, descent -4, 7 px advance)
+// and a single invisible glyph, the space, so ImGui's layout is what it was with that font.
+// The web build's ImGui links no stb_truetype and no built-in font (cmake/grove_deps.cmake).
+bool build_shapes_atlas(ImFontAtlas* atlas) {
+    ImFontAtlasBuildInit(atlas);
+    atlas->TexID = nullptr;
+    atlas->ClearTexData();
+    int width = 1, height = 0;
+    for (ImFontAtlasCustomRect& r : atlas->CustomRects) {
+        r.X = static_cast<unsigned short>(atlas->TexGlyphPadding);
+        r.Y = static_cast<unsigned short>(height + atlas->TexGlyphPadding);
+        height += r.Height + atlas->TexGlyphPadding;
+        width = std::max(width, r.Width + 2 * atlas->TexGlyphPadding);
+    }
+    atlas->TexWidth = ImUpperPowerOfTwo(width);
+    atlas->TexHeight = ImUpperPowerOfTwo(height + atlas->TexGlyphPadding);
+    atlas->TexUvScale = ImVec2(1.0f / static_cast<float>(atlas->TexWidth), 1.0f / static_cast<float>(atlas->TexHeight));
+    const std::size_t bytes = static_cast<std::size_t>(atlas->TexWidth) * static_cast<std::size_t>(atlas->TexHeight);
+    atlas->TexPixelsAlpha8 = static_cast<unsigned char*>(IM_ALLOC(bytes));
+    std::memset(atlas->TexPixelsAlpha8, 0, bytes);
+    for (ImFontConfig& cfg : atlas->ConfigData) {
+        const float scale = cfg.SizePixels / 13.0f;
+        ImFontAtlasBuildSetupFont(atlas, cfg.DstFont, &cfg, std::floor(10.0f * scale + 0.5f), std::floor(-4.0f * scale + 0.5f));
+        cfg.DstFont->AddGlyph(&cfg, ' ', 0, 0, 0, 0, 0, 0, 0, 0, std::floor(7.0f * scale + 0.5f));
+    }
+    ImFontAtlasBuildFinish(atlas);
+    return true;
+}
+
+const ImFontBuilderIO kShapesAtlas{build_shapes_atlas};
+
 constexpr std::uint64_t kTexels = std::uint64_t(WebTextPort::kPageSize) * WebTextPort::kPageSize;
 constexpr std::uint64_t kMinBudget = 10u << 20, kMaxBudget = 40u << 20;
 
@@ -81,13 +113,19 @@ bool WebTextPort::prepare() {
         free_page(oldest);
     }
     if (atlas_built_) return false;
-    // ImGui still needs an atlas for the white pixel its shapes are drawn with: its small
-    // built-in font, never used for text.
+    // ImGui still needs an atlas for the white pixel, the thick lines and the mouse cursors its
+    // shapes are drawn with, and a font of some size for its layout: a font with no glyphs,
+    // built by build_shapes_atlas (no TTF, no rasterizer; ImGui's own text is never drawn).
     ImFontAtlas* atlas = ImGui::GetIO().Fonts;
     atlas->Clear();
+    atlas->FontBuilderIO = &kShapesAtlas;
+    static const unsigned char kNoFontData[1] = {0};   // AddFont wants bytes; the builder reads none
     ImFontConfig cfg;
-    cfg.SizePixels = 13.0f;
-    atlas->AddFontDefault(&cfg);
+    cfg.FontData = const_cast<unsigned char*>(kNoFontData);
+    cfg.FontDataSize = 1;
+    cfg.FontDataOwnedByAtlas = false;   // the atlas copies them
+    cfg.SizePixels = 13.0f;             // the size ImGui's default font had here: the same layout
+    atlas->AddFont(&cfg);
     atlas_built_ = true;
     return true;
 }

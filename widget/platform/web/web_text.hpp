@@ -23,10 +23,6 @@
 
 namespace grove {
 
-// Whether the page's canvas text can be read back (decided by the loader, see grove.js): when
-// it cannot, the mount uses the bundled font (make_imgui_text_port) instead.
-bool web_canvas_text_available();
-
 class WebTextPort final : public TextPort {
 public:
     static constexpr int kPageSize = 1024;
