@@ -10,7 +10,7 @@ import { useGrove } from './lib/grove.mjs';
 import { screenshotDir } from './lib/ui_page.mjs';
 import { pageFor } from './lib/dev_people.mjs';
 import { launchFirefox, RECORD_EVENTS, until, ffDebug, settle, waitForText } from './lib/firefox.mjs';
-import { SCRIPTS, LONG, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
+import { SCRIPTS, LONG, RTL, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
 
 const { server, site, dev, browser: firefox } = await useGrove({ site: true, browser: 'firefox' });
 before(async () => {
@@ -68,14 +68,26 @@ test('Firefox with resistFingerprinting: the discussion is its HTML view, in eve
   try {
     const { page, errors } = await open(guarded, 'scripts.html', 760, 2400);
     // Each post's text in an element of the view, on screen (Firefox lays out and draws it).
+    // Where its text sits in its paragraph: the gaps from the paragraph's edges to the text's ink.
     const boxes = await until(page, (texts) => {
       const view = document.querySelector('#w .grove-view');
       if (!view) return null;
       const found = texts.map((t) => [...view.querySelectorAll('*')].find((e) => e.textContent === t && e.children.length === 0));
       if (found.some((e) => !e)) return null;
-      return found.map((e) => { const r = e.getBoundingClientRect(); return { w: r.width, h: r.height }; });
+      return found.map((e) => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        const r = range.getBoundingClientRect(), p = e.getBoundingClientRect();
+        return { w: r.width, h: r.height, left: r.left - p.left, right: p.right - r.right };
+      });
     }, Object.values(SCRIPTS), 'every script in the HTML view');
-    boxes.forEach((b, i) => assert.ok(b.w > 20 && b.h > 10, `${Object.keys(SCRIPTS)[i]} is on screen: ${JSON.stringify(b)}`));
+    Object.keys(SCRIPTS).forEach((key, i) => {
+      const b = boxes[i];
+      assert.ok(b.w > 20 && b.h > 10, `${key} is on screen: ${JSON.stringify(b)}`);
+      // Right-to-left paragraphs start at the right (dir=auto), the others at the left.
+      if (RTL.includes(key)) assert.ok(b.right < 2 && b.left > 20, `${key} is aligned right: ${JSON.stringify(b)}`);
+      else assert.ok(b.left < 2, `${key} is aligned left: ${JSON.stringify(b)}`);
+    });
     assert.equal(await page.$('#w canvas'), null, 'no canvas: canvas reads are spoiled');
     const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.deepEqual(fetched.filter((n) => /\.(ttf|woff2?)(\?|$)|grove-font/.test(n)), [], 'no font is fetched');

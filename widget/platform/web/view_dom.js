@@ -133,7 +133,9 @@ var GROVE_VIEW_CSS = [
   // The text column stops at a readable line length; on a narrow page the indents give way.
   '.grove-html>div{max-width:38em}',
   '@media (max-width:520px){.grove-view.grove-html{padding:8px}.grove-html ul ul{margin-left:10px}.grove-html article{padding:8px 10px}}',
-  '.grove-html li{margin:0 0 10px}',
+  // text-align:start, not Firefox's match-parent for li (which resolves to the list's left and
+  // so left-aligned right-to-left posts): each paragraph aligns by its own direction (dir=auto).
+  '.grove-html li{margin:0 0 10px;text-align:start}',
   '.grove-html article{border:1px solid var(--grove-border);border-radius:10px;padding:10px 14px;background:var(--grove-surface)}',
   '.grove-html ul ul article{background:var(--grove-surface-alt)}',
   '.grove-html .grove-meta,.grove-html .grove-range{color:var(--grove-muted);font-size:.87em;margin:2px 0 6px}',
