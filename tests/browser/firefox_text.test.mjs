@@ -1,7 +1,8 @@
 // Text in every script in Firefox ESR (a second engine: its own shaper, font fallback and
 // segmenter), checked by pixels as in Chromium (lib/text_checks.mjs), and Firefox's real
 // anti-fingerprinting mode (privacy.resistFingerprinting), where canvas reads are spoiled and the
-// discussion shows as its HTML view, every script drawn by Firefox. Runs under Xvfb; see lib/firefox.mjs.
+// discussion shows as its HTML view, every script drawn by Firefox, and a reflection posted there
+// reaches the server. Runs under Xvfb; see lib/firefox.mjs.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -91,6 +92,25 @@ test('Firefox with resistFingerprinting: the discussion is its HTML view, in eve
     assert.equal(await page.$('#w canvas'), null, 'no canvas: canvas reads are spoiled');
     const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     assert.deepEqual(fetched.filter((n) => /\.(ttf|woff2?)(\?|$)|grove-font/.test(n)), [], 'no font is fetched');
+
+    // Taking part there: an Arabic reflection typed into the view's field and sent with its Post
+    // button reaches the server, and shows in the view, aligned right.
+    const mine = 'تدربنا على الإخلاء مرتين هذا الأسبوع';
+    await page.evaluate(() => document.querySelector('#w .grove-view textarea').focus());
+    await page.keyboard.type(mine);
+    const post = await page.evaluateHandle(() => [...document.querySelectorAll('#w .grove-view button')].find((b) => b.textContent.trim() === 'Post'));
+    await post.click();
+    const sent = await dev.until('scripts', (ps) => ps.find((p) => p.body === mine), 'the reflection posted from the HTML view');
+    assert.equal(sent.author.id, 'u-sam');
+    const gap = await until(page, (t) => {
+      const e = [...document.querySelectorAll('#w .grove-view .grove-body')].find((x) => x.textContent === t);
+      if (!e) return null;
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      return { left: range.getBoundingClientRect().left - e.getBoundingClientRect().left, right: e.getBoundingClientRect().right - range.getBoundingClientRect().right };
+    }, mine, 'the new reflection in the view');
+    assert.ok(gap.right < 2 && gap.left > 20, `the new reflection is aligned right: ${JSON.stringify(gap)}`);
+    assert.equal(await page.evaluate(() => document.querySelector('#w .grove-view textarea').value), '', 'the field is empty again');
     await page.screenshot({ path: join(screenshotDir(), 'firefox-resist-fingerprinting.png'), clip: { x: 0, y: 0, width: 760, height: 1200 } });
     assert.deepEqual(errors, []);
   } finally {

@@ -366,6 +366,39 @@ TEST_CASE("view: without a canvas the window's rows are laid out, and their cont
 }
 
 
+TEST_CASE("view: the reflection just posted is in the HTML view's window, not behind Show earlier") {
+    MemoryDiscussion d;
+    d.sign_in("u-sam", "Sam", Role::learner);
+    for (int i = 0; i < 40; ++i)
+        d.add(d.make("p" + std::to_string(i), "Ana", "Reflection number " + std::to_string(i), (i + 1) * kHour));
+    HeadlessWidget w(test_config(), &d);
+    w.app().set_view(true);
+    w.app().set_canvas(false);
+    w.settle();
+    REQUIRE(w.thread().window_first() == 0);
+    REQUIRE(w.thread().window_end() < w.thread().row_count());
+
+    const SemNode* field = find_named(w.app().view(), "Your reflection");
+    REQUIRE(field);
+    w.app().activate_control(field->control);
+    w.settle();
+    FieldInput in;
+    in.value = "Written in the HTML view";
+    w.app().field_input(field->control, in);
+    w.settle();
+    const SemNode* post = find_named(w.app().view(), "Post");
+    REQUIRE(post);
+    w.app().activate_control(post->control);
+    w.settle();
+    REQUIRE(std::count(d.calls.begin(), d.calls.end(), "create insight Written in the HTML view") == 1);
+    // Newest first: the new post is the thread's first row, and the window starts there.
+    CHECK(w.thread().window_first() == 0);
+    bool shown = false;
+    for (const SemNode& n : w.app().view().nodes()) shown = shown || n.text == "Written in the HTML view";
+    CHECK(shown);
+    CHECK_FALSE(find_named(w.app().view(), "Show earlier reflections"));
+}
+
 namespace {
 // A widget with no height limit: its canvas follows the content's height, as the page sizes it.
 void grow_to_content(HeadlessWidget& w) {

@@ -406,11 +406,19 @@ void ThreadPanel::settle(Ui& ui, Discussion& d, ThreadState& st, float width, Li
 }
 
 // The post the person just wrote: into view inside the widget's own scroll box (the page does
-// not move), once its row exists; left where it is when already in view.
+// not move), once its row exists; left where it is when already in view. The HTML view's window
+// takes it in too (starting at it when it was outside): a new post above the window's first row
+// would otherwise sit behind "Show earlier".
 void ThreadPanel::reveal_new_post(Ui& ui, ThreadState& st, const ListPlace& at) {
     if (st.reveal.empty()) return;
     const auto row_at = find_row(st.reveal);
     if (!row_at) return;
+    if (ui.sem->on() && !paged_) {
+        std::size_t first = 0;
+        if (!win_key_.empty())
+            if (const auto w = find_row(win_key_)) first = *w;
+        if (*row_at < first || *row_at >= first + win_size_) win_key_ = rows_[*row_at].key;
+    }
     const double y = list_.offset(*row_at), h = list_.height(*row_at);
     if (y < at.view_top || y + h > at.view_top + at.view_h) {
         // Above the view, or taller than it: its top shows; below: its bottom does.
