@@ -109,13 +109,17 @@ bool request_id(const Json& j, std::string& out, ApiError& err, const char* what
 
 }  // namespace
 
+Json parse_json(std::string_view text) {
+    return Json::parse(text.data(), text.data() + text.size(), nullptr, /*allow_exceptions=*/false);
+}
+
 Expected<Json> parse_json_object(std::string_view bytes) {
     if (!is_valid_utf8(bytes)) return ApiError::invalid_utf8();
     // nlohmann/json stops at a NUL byte as if the text ended there, so '{...}\0anything' would
     // pass. JSON never has a raw NUL (inside strings it is written \u0000).
     if (bytes.find('\0') != std::string_view::npos)
         return ApiError::invalid_json("The request body is not valid JSON (it contains a NUL byte).");
-    Json j = Json::parse(bytes.begin(), bytes.end(), nullptr, /*allow_exceptions=*/false);
+    Json j = parse_json(bytes);
     if (j.is_discarded()) return ApiError::invalid_json("The request body is not valid JSON.");
     if (!j.is_object()) return ApiError::bad_request("The request body must be a JSON object.");
     return j;
@@ -442,7 +446,7 @@ Json to_json(const ApiError& e) {
 ApiError error_from_response(int status, std::string_view body) {
     ApiError out{status, "http_" + std::to_string(status), "The server answered with status " + std::to_string(status) + ".", {}};
     if (!is_valid_utf8(body)) return out;
-    const Json j = Json::parse(body.begin(), body.end(), nullptr, false);
+    const Json j = parse_json(body);
     if (!j.is_object()) return out;
     const Json* e = field(j, "error");
     if (!e || !e->is_object()) return out;

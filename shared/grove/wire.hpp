@@ -20,6 +20,9 @@ using Json = nlohmann::json;
 
 // Request bodies: strict UTF-8 first (400 invalid_utf8), then JSON (400 invalid_json), then an object.
 Expected<Json> parse_json_object(std::string_view bytes);
+// JSON text as a Json value; a discarded one (is_discarded()) when the text is not JSON. Every
+// parse in shared/ goes through here, so the wasm links one instance of nlohmann's parser.
+Json parse_json(std::string_view text);
 // Serializes without throwing, even if a string somehow holds invalid UTF-8 (it is replaced).
 std::string dump(const Json& json);
 

@@ -13,7 +13,7 @@ namespace {
 // Post record flags, one bit each.
 enum : int { kEndorsedByMe = 1, kLeaderEndorsed = 2, kPinned = 4, kHidden = 8, kDeleted = 16 };
 
-Json parse(std::string_view text) { return Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false); }
+Json parse(std::string_view text) { return parse_json(text); }
 
 std::string excerpt(std::string_view text) {
     std::string s(prefix_code_points(is_valid_utf8(text) ? text : std::string_view{}, 200));

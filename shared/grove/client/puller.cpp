@@ -27,7 +27,7 @@ void Puller::next_page() {
 void Puller::answered(HttpResponse r) {
     const Answer answer = classify_status(r.status);
     if (answer == Answer::ok) {
-        auto page = decode_feed_page(Json::parse(r.body, nullptr, false));
+        auto page = decode_feed_page(parse_json(r.body));
         if (!page) {
             host_.warn("Grove: the changes feed answered something that is not a page of posts");
             fail(host_.retry_delay_ms(Answer::transient));

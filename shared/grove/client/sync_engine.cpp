@@ -414,7 +414,7 @@ void SyncEngine::broadcast_outbox() {
 // if this tab was at the sync record the change started from, it is now where that tab is;
 // otherwise the next cycle catches up from storage. The outbox is re-read either way.
 void SyncEngine::on_broadcast(const std::string& message) {
-    const Json j = Json::parse(message, nullptr, false);
+    const Json j = parse_json(message);
     if (!j.is_object() || !loaded_) return;
     const auto type = j.find("type");
     if (type == j.end() || !type->is_string() || *type != "changed") return;

@@ -95,7 +95,7 @@ void SyncEngine::bodies_phase() {
     send(HttpRequest{"GET", options_.api + "/posts/" + url_encode(wanted), {}, {}, 0}, [this, wanted](HttpResponse r) {
         const Answer answer = classify_status(r.status);
         if (answer == Answer::ok) {
-            auto p = post_from_json(Json::parse(r.body, nullptr, false));
+            auto p = post_from_json(parse_json(r.body));
             if (p && p->id == wanted && p->module == options_.module && store_.merge(std::move(p).value())) changed();
         } else if (answer != Answer::permanent) {
             bodies_tried_.erase(wanted);   // the next cycle asks again
@@ -117,7 +117,7 @@ void SyncEngine::spotlight_phase() {
     const std::string url = options_.api + "/spotlight?days=" + std::to_string(options_.spotlight_days);
     send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
-            if (auto list = decode_post_list(Json::parse(r.body, nullptr, false))) {
+            if (auto list = decode_post_list(parse_json(r.body))) {
                 std::vector<Post> posts = std::move(list->posts);
                 spotlight_at_ms_ = now;
                 if (!(posts == spotlight_)) {
@@ -149,7 +149,7 @@ void SyncEngine::flags_phase() {
     }
     send(HttpRequest{"GET", options_.api + "/flags", {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
-            auto queue = decode_flag_queue(Json::parse(r.body, nullptr, false));
+            auto queue = decode_flag_queue(parse_json(r.body));
             if (queue) {
                 // A post kept visible here whose dismissal is not sent yet (or was refused) stays
                 // out of the queue meanwhile.
@@ -177,7 +177,7 @@ void SyncEngine::check_ins_phase() {
     const std::uint64_t epoch = identity_epoch_;
     send(HttpRequest{"GET", options_.api + "/me/check-ins", {}, {}, 0}, [this, now, epoch](HttpResponse r) {
         if (epoch == identity_epoch_ && classify_status(r.status) == Answer::ok) {
-            if (auto list = decode_post_list(Json::parse(r.body, nullptr, false))) {
+            if (auto list = decode_post_list(parse_json(r.body))) {
                 std::vector<Post> due;
                 for (Post& p : list->posts) {
                     // Only the person's own commitments: anything else is not theirs to answer.
@@ -209,7 +209,7 @@ void SyncEngine::resources_phase() {
     const std::string url = options_.api + "/modules/" + url_encode(options_.module) + "/resources";
     send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
-            if (auto list = decode_resource_list(Json::parse(r.body, nullptr, false))) {
+            if (auto list = decode_resource_list(parse_json(r.body))) {
                 std::vector<Resource> shelf;
                 for (Resource& res : list->resources)
                     if (res.module == options_.module && !res.deleted) shelf.push_back(std::move(res));

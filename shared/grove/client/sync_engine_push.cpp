@@ -77,7 +77,7 @@ void SyncEngine::pushed() { pull_phase(); }
 void SyncEngine::retry_due() { request_cycle(true); }
 
 bool SyncEngine::take_answer(const OutboxEntry& e, const HttpResponse& r) {
-    const Json j = Json::parse(r.body, nullptr, false);
+    const Json j = parse_json(r.body);
     bool readable = true;
     switch (e.op) {
         case WriteOp::create:

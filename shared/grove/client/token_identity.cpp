@@ -61,7 +61,7 @@ std::optional<TokenIdentity> read_token_identity(std::string_view token) {
     if (second == std::string_view::npos) return std::nullopt;
     const auto payload = token_base64url_decode(token.substr(first + 1, second - first - 1));
     if (!payload) return std::nullopt;
-    const Json j = Json::parse(payload->begin(), payload->end(), nullptr, false);
+    const Json j = parse_json(*payload);
     auto identity = identity_from(j, "sub");
     if (!identity) return std::nullopt;
     TokenIdentity claims{*identity, std::nullopt};
@@ -71,7 +71,7 @@ std::optional<TokenIdentity> read_token_identity(std::string_view token) {
 }
 
 std::optional<Identity> identity_from_me_response(std::string_view body) {
-    return identity_from(Json::parse(body.begin(), body.end(), nullptr, false), "id");
+    return identity_from(parse_json(body), "id");
 }
 
 }  // namespace grove
