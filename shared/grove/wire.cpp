@@ -109,8 +109,16 @@ bool request_id(const Json& j, std::string& out, ApiError& err, const char* what
 
 }  // namespace
 
+// What Json::parse(first, last, nullptr, false) does, without its branch for a parser callback:
+// that branch (nlohmann's json_sax_dom_callback_parser and the std::vector<bool> it keeps) was
+// linked into the wasm though no parse passes a callback (~6 KB of code). Strict: the whole text
+// must be one JSON value.
 Json parse_json(std::string_view text) {
-    return Json::parse(text.data(), text.data() + text.size(), nullptr, /*allow_exceptions=*/false);
+    Json result;
+    nlohmann::detail::json_sax_dom_parser<Json> dom(result, /*allow_exceptions_=*/false);
+    const char* first = text.data();
+    if (!Json::sax_parse(first, first + text.size(), &dom) || dom.is_errored()) return Json(Json::value_t::discarded);
+    return result;
 }
 
 Expected<Json> parse_json_object(std::string_view bytes) {
