@@ -11,7 +11,7 @@ import { useGrove } from './lib/grove.mjs';
 import { screenshotDir } from './lib/ui_page.mjs';
 import { pageFor } from './lib/dev_people.mjs';
 import { launchFirefox, RECORD_EVENTS, until, ffDebug, settle, waitForText } from './lib/firefox.mjs';
-import { SCRIPTS, LONG, RTL, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
+import { SCRIPTS, LONG, RTL, reverse, assertScripts, assertWrapping, paragraphGaps, assertAligned } from './lib/text_checks.mjs';
 
 const { server, site, dev, browser: firefox } = await useGrove({ site: true, browser: 'firefox' });
 before(async () => {
@@ -69,25 +69,10 @@ test('Firefox with resistFingerprinting: the discussion is its HTML view, in eve
   try {
     const { page, errors } = await open(guarded, 'scripts.html', 760, 2400);
     // Each post's text in an element of the view, on screen (Firefox lays out and draws it).
-    // Where its text sits in its paragraph: the gaps from the paragraph's edges to the text's ink.
-    const boxes = await until(page, (texts) => {
-      const view = document.querySelector('#w .grove-view');
-      if (!view) return null;
-      const found = texts.map((t) => [...view.querySelectorAll('*')].find((e) => e.textContent === t && e.children.length === 0));
-      if (found.some((e) => !e)) return null;
-      return found.map((e) => {
-        const range = document.createRange();
-        range.selectNodeContents(e);
-        const r = range.getBoundingClientRect(), p = e.getBoundingClientRect();
-        return { w: r.width, h: r.height, left: r.left - p.left, right: p.right - r.right };
-      });
-    }, Object.values(SCRIPTS), 'every script in the HTML view');
+    const boxes = await until(page, paragraphGaps, Object.values(SCRIPTS), 'every script in the HTML view');
     Object.keys(SCRIPTS).forEach((key, i) => {
-      const b = boxes[i];
-      assert.ok(b.w > 20 && b.h > 10, `${key} is on screen: ${JSON.stringify(b)}`);
-      // Right-to-left paragraphs start at the right (dir=auto), the others at the left.
-      if (RTL.includes(key)) assert.ok(b.right < 2 && b.left > 20, `${key} is aligned right: ${JSON.stringify(b)}`);
-      else assert.ok(b.left < 2, `${key} is aligned left: ${JSON.stringify(b)}`);
+      assert.ok(boxes[i].w > 20 && boxes[i].h > 10, `${key} is on screen: ${JSON.stringify(boxes[i])}`);
+      assertAligned(key, boxes[i], RTL.includes(key));
     });
     assert.equal(await page.$('#w canvas'), null, 'no canvas: canvas reads are spoiled');
     const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
@@ -102,14 +87,8 @@ test('Firefox with resistFingerprinting: the discussion is its HTML view, in eve
     await post.click();
     const sent = await dev.until('scripts', (ps) => ps.find((p) => p.body === mine), 'the reflection posted from the HTML view');
     assert.equal(sent.author.id, 'u-sam');
-    const gap = await until(page, (t) => {
-      const e = [...document.querySelectorAll('#w .grove-view .grove-body')].find((x) => x.textContent === t);
-      if (!e) return null;
-      const range = document.createRange();
-      range.selectNodeContents(e);
-      return { left: range.getBoundingClientRect().left - e.getBoundingClientRect().left, right: e.getBoundingClientRect().right - range.getBoundingClientRect().right };
-    }, mine, 'the new reflection in the view');
-    assert.ok(gap.right < 2 && gap.left > 20, `the new reflection is aligned right: ${JSON.stringify(gap)}`);
+    const [gap] = await until(page, paragraphGaps, [mine], 'the new reflection in the view');
+    assertAligned('the new reflection', gap, true);
     assert.equal(await page.evaluate(() => document.querySelector('#w .grove-view textarea').value), '', 'the field is empty again');
     await page.screenshot({ path: join(screenshotDir(), 'firefox-resist-fingerprinting.png'), clip: { x: 0, y: 0, width: 760, height: 1200 } });
     assert.deepEqual(errors, []);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { useGrove } from './lib/grove.mjs';
 import { openHost, debug, settle, waitForText, screenshotDir } from './lib/ui_page.mjs';
 import { pageFor } from './lib/dev_people.mjs';
-import { SCRIPTS, LONG, RTL, reverse, assertScripts, assertWrapping } from './lib/text_checks.mjs';
+import { SCRIPTS, LONG, RTL, reverse, assertScripts, assertWrapping, paragraphGaps, assertAligned } from './lib/text_checks.mjs';
 
 const { server, browser, dev } = await useGrove();
 before(async () => {
@@ -89,19 +89,8 @@ test('where canvas text cannot be read back, the discussion is its HTML view, in
     const box = await post.boundingBox();
     assert.ok(box && box.width > 20 && box.height > 10, `"${text}" is on screen (${JSON.stringify(box)})`);
   }
-  // Right-to-left paragraphs start at the right (dir=auto), the others at the left: the gaps from
-  // each paragraph's edges to its text.
-  const gaps = await page.evaluate((texts) => texts.map((t) => {
-    const e = [...document.querySelectorAll('#w .grove-view *')].find((x) => x.textContent === t && x.children.length === 0);
-    const range = document.createRange();
-    range.selectNodeContents(e);
-    const r = range.getBoundingClientRect(), p = e.getBoundingClientRect();
-    return { left: r.left - p.left, right: p.right - r.right };
-  }), Object.values(SCRIPTS));
-  Object.keys(SCRIPTS).forEach((key, i) => {
-    if (RTL.includes(key)) assert.ok(gaps[i].right < 2 && gaps[i].left > 20, `${key} is aligned right: ${JSON.stringify(gaps[i])}`);
-    else assert.ok(gaps[i].left < 2, `${key} is aligned left: ${JSON.stringify(gaps[i])}`);
-  });
+  const gaps = await page.evaluate(paragraphGaps, Object.values(SCRIPTS));
+  Object.keys(SCRIPTS).forEach((key, i) => assertAligned(key, gaps[i], RTL.includes(key)));
   assert.equal(await page.locator('#w canvas').count(), 0, 'no canvas: its text could not be checked');
   assert.ok((await view.getByRole('textbox', { name: 'Your reflection' }).boundingBox()).height > 30, 'the composer is there');
   const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));

@@ -123,6 +123,21 @@ std::string text_of(const SemanticView& v, const SemNode& n) {
     return t;
 }
 
+// Text put into the view's field named `field` (as the page's field sends it), then the view's
+// button named `send` activated, as a screen reader user does.
+void type_and_send(HeadlessWidget& w, const std::string& field, const std::string& text, const std::string& send) {
+    const SemNode* f = find_named(w.app().view(), field);
+    REQUIRE(f);
+    FieldInput in;
+    in.value = text;
+    w.app().field_input(f->control, in);
+    w.settle();
+    const SemNode* b = find_named(w.app().view(), send);
+    REQUIRE(b);
+    w.app().activate_control(b->control);
+    w.settle();
+}
+
 struct Seeded {
     MemoryDiscussion d;
     Seeded() {
@@ -354,14 +369,7 @@ TEST_CASE("view: without a canvas the window's rows are laid out, and their cont
     const SemNode* field = find_named(w.app().view(), "Your reply");
     REQUIRE(field);
     CHECK(w.app().editing() == field->control);   // the reply's field takes the focus
-    FieldInput in;
-    in.value = "Thanks, Bea";
-    w.app().field_input(field->control, in);
-    w.settle();
-    const SemNode* send = find_named(w.app().view(), "Post reply");
-    REQUIRE(send);
-    w.app().activate_control(send->control);
-    w.settle();
+    type_and_send(w, "Your reply", "Thanks, Bea", "Post reply");
     CHECK(std::count(s.d.calls.begin(), s.d.calls.end(), "create insight reply-to p2 Thanks, Bea") == 1);
 }
 
@@ -382,14 +390,7 @@ TEST_CASE("view: the reflection just posted is in the HTML view's window, not be
     REQUIRE(field);
     w.app().activate_control(field->control);
     w.settle();
-    FieldInput in;
-    in.value = "Written in the HTML view";
-    w.app().field_input(field->control, in);
-    w.settle();
-    const SemNode* post = find_named(w.app().view(), "Post");
-    REQUIRE(post);
-    w.app().activate_control(post->control);
-    w.settle();
+    type_and_send(w, "Your reflection", "Written in the HTML view", "Post");
     REQUIRE(std::count(d.calls.begin(), d.calls.end(), "create insight Written in the HTML view") == 1);
     // Newest first: the new post is the thread's first row, and the window starts there.
     CHECK(w.thread().window_first() == 0);

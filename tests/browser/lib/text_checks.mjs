@@ -27,6 +27,27 @@ export const SCRIPTS = {
 };
 export const RTL = ['arabic', 'hebrew', 'mixed'];
 
+// In the page (pass it to evaluate): for each text, the element of the HTML view holding exactly
+// that text, its text's size and the gaps from the element's left and right edges to the text.
+// null while one of them is not there yet.
+export function paragraphGaps(texts) {
+  const all = [...document.querySelectorAll('#w .grove-view *')];
+  const found = texts.map((t) => all.find((e) => e.textContent === t && e.children.length === 0));
+  if (found.some((e) => !e)) return null;
+  return found.map((e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const r = range.getBoundingClientRect(), p = e.getBoundingClientRect();
+    return { w: r.width, h: r.height, left: r.left - p.left, right: p.right - r.right };
+  });
+}
+
+// Right-to-left paragraphs (dir=auto) start at the right, the others at the left.
+export function assertAligned(label, gap, rtl) {
+  if (rtl) assert.ok(gap.right < 2 && gap.left > 20, `${label} is aligned right: ${JSON.stringify(gap)}`);
+  else assert.ok(gap.left < 2, `${label} is aligned left: ${JSON.stringify(gap)}`);
+}
+
 // Reverses by grapheme cluster (reversing code units would break surrogates and marks apart).
 export function reverse(s) {
   return Array.from(new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s), (g) => g.segment)

@@ -174,8 +174,8 @@ EMSCRIPTEN_KEEPALIVE const char* grove_controls(int id) {
     return returned.c_str();
 }
 
-// The text port's counters, as JSON: mode ("canvas" or "atlas"), tofu (glyphs drawn with no font
-// for them), GPU bytes of the text pages and their budget.
+// The text port's counters, as JSON: mode ("canvas": the browser's fonts), tofu (glyphs drawn
+// with no font for them), GPU bytes of the text pages and their budget.
 EMSCRIPTEN_KEEPALIVE const char* grove_text_stats(int id) {
     auto* m = find(id);
     returned = m ? m->text_stats_json() : std::string("{}");
