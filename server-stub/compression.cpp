@@ -1,7 +1,11 @@
 #include "compression.hpp"
 
+#include <cerrno>      // errno, EINTR
 #include <stdexcept>   // std::runtime_error
 
+#include <fcntl.h>      // fcntl, F_ADD_SEALS, F_SEAL_*
+#include <sys/mman.h>   // memfd_create, MFD_CLOEXEC, MFD_ALLOW_SEALING
+#include <unistd.h>     // write, close
 #include <zlib.h>
 
 #include "static_files.hpp"   // choose_content_encoding
@@ -39,6 +43,35 @@ std::shared_ptr<const std::string> SharedBody::gzip() const {
     std::lock_guard lock(mutex_);
     if (!gzip_) gzip_ = std::make_shared<const std::string>(gzip_compress(bytes_, kSharedGzipLevel));
     return gzip_;
+}
+
+SharedBody::~SharedBody() {
+    if (file_ >= 0) ::close(file_);
+}
+
+int SharedBody::file() const {
+    if (bytes_.size() < kSendFileMinBytes) return -1;
+    std::lock_guard lock(mutex_);
+    if (file_tried_) return file_;
+    file_tried_ = true;
+    const int fd = ::memfd_create("grove-shared-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    std::size_t done = 0;
+    while (done < bytes_.size()) {
+        const ssize_t n = ::write(fd, bytes_.data() + done, bytes_.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            return -1;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    file_ = fd;
+    return file_;
 }
 
 bool SharedBody::has_gzip() const {

@@ -32,21 +32,37 @@ bool accepts_gzip(const std::string& accept_encoding);
 // kMinCompressedAnswerBytes.
 bool compressible(std::string_view content_type, std::size_t size);
 
+// Shared bodies at least this long are sent from a file with sendfile(2): the kernel then hands
+// the socket the file's pages instead of copying the bytes into it. A profile of a cached feed
+// page of 100 KB at 32 connections had 29 % of all samples in that copy.
+constexpr std::size_t kSendFileMinBytes = 32 * 1024;
+
 // The bytes of an answer shared by many requests (a cached feed page), with their gzip form made
-// once, by the first request that wants it, and shared from then on.
+// once, by the first request that wants it, and shared from then on; likewise a sealed in-memory
+// file holding the bytes (memfd), made by the first request that takes them as they are.
 class SharedBody {
 public:
     explicit SharedBody(std::string bytes) : bytes_(std::move(bytes)) {}
+    ~SharedBody();
+    SharedBody(const SharedBody&) = delete;
+    SharedBody& operator=(const SharedBody&) = delete;
     const std::string& bytes() const { return bytes_; }
     // Thread-safe; the first call compresses.
     std::shared_ptr<const std::string> gzip() const;
     // Whether gzip() has been made (it answers without compressing).
     bool has_gzip() const;
+    // Thread-safe: a read-only file descriptor whose contents are bytes(), sealed against any
+    // change, owned by this body (valid while it lives; read it with an offset of your own, e.g.
+    // sendfile's). -1 for bodies shorter than kSendFileMinBytes, or when the system refuses one
+    // (no memfd, out of descriptors): send bytes() instead. The first call makes it.
+    int file() const;
 
 private:
     const std::string bytes_;
     mutable std::mutex mutex_;
     mutable std::shared_ptr<const std::string> gzip_;
+    mutable int file_ = -1;
+    mutable bool file_tried_ = false;
 };
 
 }  // namespace grove

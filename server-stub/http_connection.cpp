@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>               // boost::asio::post
 #include <boost/asio/write.hpp>              // boost::asio::async_write
+#include <boost/beast/core/buffers_range.hpp> // buffers_range_ref
 #include <boost/beast/http/chunk_encode.hpp> // make_chunk, make_chunk_last
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
@@ -11,8 +12,12 @@
 #include <boost/beast/http/write.hpp>        // http::async_write, async_write_header
 
 #include <algorithm>   // std::min, std::max
+#include <cerrno>      // errno
 #include <cstdio>      // std::fprintf
 #include <optional>    // std::optional
+
+#include <sys/sendfile.h>   // sendfile
+#include <sys/socket.h>     // send, MSG_MORE, MSG_NOSIGNAL
 
 #include "compression.hpp"   // gzip_compress, accepts_gzip, compressible
 #include "grove/wire.hpp"   // Json, dump
@@ -77,6 +82,25 @@ void fill(Message& m, const ApiResponse& res, unsigned version) {
 std::string keep_alive_hint(int idle_timeout_s) {
     const int margin = std::max(2, idle_timeout_s / 3);
     return "timeout=" + std::to_string(std::max(1, idle_timeout_s - margin));
+}
+
+// The bytes of a header, as Beast writes them.
+std::string header_bytes(http::response<http::empty_body>& m) {
+    http::response_serializer<http::empty_body> sr(m);
+    sr.split(true);
+    std::string out;
+    boost::system::error_code ec;
+    while (!ec && !sr.is_header_done()) {
+        sr.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+            std::size_t n = 0;
+            for (const auto b : boost::beast::buffers_range_ref(buffers)) {
+                out.append(static_cast<const char*>(b.data()), b.size());
+                n += b.size();
+            }
+            sr.consume(n);
+        });
+    }
+    return out;
 }
 
 bool has_no_body(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
@@ -183,6 +207,11 @@ struct HttpConnection::Outgoing {
     http::response<http::span_body<const char>> shared;
     http::response<http::empty_body> head;   // HEAD answers, and an event stream's header
     std::optional<http::response_serializer<http::empty_body>> header_only;
+    // A large shared body sent as it is: its header's bytes, then the body's file with sendfile.
+    std::shared_ptr<const SharedBody> file_body;
+    std::string file_head;
+    std::size_t head_sent = 0;
+    off_t file_offset = 0;
 };
 
 struct HttpConnection::Stream {
@@ -402,6 +431,16 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
         if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));
     }
+    if (res.shared_body && res.header("Content-Encoding").empty() && res.shared_body->file() >= 0) {
+        auto& m = outgoing_->head;
+        fill(m, res, version_);
+        m.content_length(outgoing_->shared_body->size());
+        m.keep_alive(keep);
+        if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+        outgoing_->file_head = header_bytes(m);
+        outgoing_->file_body = std::move(res.shared_body);
+        return send_from_file(keep);
+    }
     if (res.shared_body) {
         auto& m = outgoing_->shared;
         fill(m, res, version_);
@@ -426,6 +465,40 @@ void HttpConnection::written(boost::system::error_code ec, bool keep_alive) {
     if (ec) return close();
     if (!keep_alive) return graceful_close();
     become_waiting();
+}
+
+// Writes the header with MSG_MORE (it leaves in the body's first segment), then the body's file
+// with sendfile: the socket gets the file's pages, not a copy of them. Both calls are
+// non-blocking; a full socket buffer waits for writability and carries on.
+void HttpConnection::send_from_file(bool keep_alive) {
+    if (closed_) return written(asio::error::operation_aborted, keep_alive);
+    Outgoing& o = *outgoing_;
+    const std::size_t size = o.file_body->bytes().size();
+    boost::system::error_code ec;
+    if (!socket_.native_non_blocking()) socket_.native_non_blocking(true, ec);
+    const int s = socket_.native_handle();
+    while (!ec) {
+        ssize_t n = 0;
+        if (o.head_sent < o.file_head.size()) {
+            n = ::send(s, o.file_head.data() + o.head_sent, o.file_head.size() - o.head_sent, MSG_MORE | MSG_NOSIGNAL);
+            if (n > 0) o.head_sent += static_cast<std::size_t>(n);
+        } else if (static_cast<std::size_t>(o.file_offset) < size) {
+            n = ::sendfile(s, o.file_body->file(), &o.file_offset, size - static_cast<std::size_t>(o.file_offset));
+            if (n == 0) ec = asio::error::eof;   // the sealed file cannot be shorter: never expected
+        } else {
+            break;   // all sent
+        }
+        if (n >= 0) continue;
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            return socket_.async_wait(Socket::wait_write, [self = shared_from_this(), keep_alive](boost::system::error_code e) {
+                if (e) return self->written(e, keep_alive);
+                self->send_from_file(keep_alive);
+            });
+        }
+        ec.assign(errno, boost::system::system_category());
+    }
+    written(ec, keep_alive);
 }
 
 void HttpConnection::become_waiting() {

@@ -112,6 +112,7 @@ private:
     void dispatch(HttpRequest request);
     void answer(ApiResponse response, std::chrono::milliseconds write_timeout);
     void written(boost::system::error_code ec, bool keep_alive);
+    void send_from_file(bool keep_alive);
     void refuse(const ApiError& error, const HttpRequest& partial);
     void become_waiting();
     void graceful_close();

@@ -2,12 +2,7 @@
 // CORS, slow clients that must not starve the worker pool, graceful shutdown.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>    // inet_pton
-#include <netinet/in.h>   // sockaddr_in
-#include <poll.h>         // poll
 #include <signal.h>       // kill, SIGTERM
-#include <sys/socket.h>   // socket, connect
-#include <unistd.h>       // close
 
 #include <atomic>         // std::atomic
 #include <chrono>         // std::chrono
@@ -16,6 +11,7 @@
 #include <thread>         // std::thread
 
 #include "http_test_support.hpp"
+#include "raw_socket.hpp"
 
 using namespace grove;
 using namespace grove::test;
@@ -23,84 +19,6 @@ using namespace grove::test;
 namespace {
 
 const std::string kAnn = HttpApi::token("ann");
-
-using Clock = std::chrono::steady_clock;
-// How long a test waits for something the server is sure to do: far longer than it takes, so
-// only a server that never does it fails the test, however loaded the machine.
-constexpr auto kPatience = std::chrono::seconds(60);
-
-sockaddr_in loopback(int port) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    return addr;
-}
-
-// Whether a new connection to the port is accepted (false: refused, nobody listens).
-bool accepts_connections(int port) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const sockaddr_in addr = loopback(port);
-    const bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
-
-// A raw TCP connection for what an HTTP client library would not do.
-class RawSocket {
-public:
-    explicit RawSocket(int port) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        const sockaddr_in addr = loopback(port);
-        REQUIRE(::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0);
-    }
-    ~RawSocket() { ::close(fd_); }
-    bool send_all(const std::string& data) {
-        std::size_t sent = 0;
-        while (sent < data.size()) {
-            const ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-            if (n <= 0) return false;
-            sent += static_cast<std::size_t>(n);
-        }
-        return true;
-    }
-    // Everything until the server closes the connection (EOF or reset), or `limit` passes;
-    // `closed` (if given) says which it was.
-    std::string read_until_closed(bool* closed = nullptr, Clock::duration limit = kPatience) {
-        std::string out;
-        const bool ended = read_until(out, [] { return false; }, limit);
-        if (closed) *closed = ended;
-        return out;
-    }
-    // Reads until `out` holds `text` (true), or the connection ends or `limit` passes (false).
-    bool read_until_text(std::string& out, const std::string& text, Clock::duration limit = kPatience) {
-        read_until(out, [&] { return out.find(text) != std::string::npos; }, limit);
-        return out.find(text) != std::string::npos;
-    }
-
-private:
-    // Appends what arrives until done() or the end of the connection (returns true) or `limit`.
-    template <class Done>
-    bool read_until(std::string& out, Done done, Clock::duration limit) {
-        const auto deadline = Clock::now() + limit;
-        char buf[4096];
-        while (!done()) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-            if (left <= 0) return false;
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
-            const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-            if (n <= 0) return true;   // EOF, or reset by the server
-            out.append(buf, static_cast<std::size_t>(n));
-        }
-        return false;
-    }
-
-public:
-
-private:
-    int fd_ = -1;
-};
 
 std::string post_head(const std::string& path, std::size_t length, const std::string& extra = "") {
     return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + kAnn +
