@@ -1,5 +1,6 @@
 #include "compression.hpp"
 
+#include <atomic>      // std::atomic
 #include <cerrno>      // errno, EINTR
 #include <stdexcept>   // std::runtime_error
 
@@ -45,30 +46,44 @@ std::shared_ptr<const std::string> SharedBody::gzip() const {
     return gzip_;
 }
 
+namespace {
+std::atomic<int> open_send_files{0};
+}  // namespace
+
 SharedBody::~SharedBody() {
-    if (file_ >= 0) ::close(file_);
+    if (file_ < 0) return;
+    ::close(file_);
+    open_send_files.fetch_sub(1);
 }
 
 int SharedBody::file() const {
     if (bytes_.size() < kSendFileMinBytes) return -1;
     std::lock_guard lock(mutex_);
-    if (file_tried_) return file_;
-    file_tried_ = true;
+    if (file_ >= 0 || file_failed_) return file_;
+    if (open_send_files.fetch_add(1) >= kMaxSendFiles) {   // no room now: maybe later
+        open_send_files.fetch_sub(1);
+        return -1;
+    }
+    const auto refuse = [](int fd) {
+        if (fd >= 0) ::close(fd);
+        open_send_files.fetch_sub(1);
+        return -1;
+    };
     const int fd = ::memfd_create("grove-shared-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-    if (fd < 0) return -1;
+    if (fd < 0) return refuse(fd);   // out of descriptors for now, or no memfd: memory it is
     std::size_t done = 0;
     while (done < bytes_.size()) {
         const ssize_t n = ::write(fd, bytes_.data() + done, bytes_.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            ::close(fd);
-            return -1;
+        if (n <= 0) {   // a file size limit, or no memory: this body goes from memory
+            file_failed_ = true;
+            return refuse(fd);
         }
         done += static_cast<std::size_t>(n);
     }
     if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
-        ::close(fd);
-        return -1;
+        file_failed_ = true;   // a kernel without seals: not worth trying for every request
+        return refuse(fd);
     }
     file_ = fd;
     return file_;

@@ -36,6 +36,9 @@ bool compressible(std::string_view content_type, std::size_t size);
 // the socket the file's pages instead of copying the bytes into it. A profile of a cached feed
 // page of 100 KB at 32 connections had 29 % of all samples in that copy.
 constexpr std::size_t kSendFileMinBytes = 32 * 1024;
+// Shared bodies' files open at once, at most: descriptors that connections cannot have (the
+// server keeps this many out of its connection limit). A body past it is sent from memory.
+constexpr int kMaxSendFiles = 256;
 
 // The bytes of an answer shared by many requests (a cached feed page), with their gzip form made
 // once, by the first request that wants it, and shared from then on; likewise a sealed in-memory
@@ -54,7 +57,8 @@ public:
     // Thread-safe: a read-only file descriptor whose contents are bytes(), sealed against any
     // change, owned by this body (valid while it lives; read it with an offset of your own, e.g.
     // sendfile's). -1 for bodies shorter than kSendFileMinBytes, or when the system refuses one
-    // (no memfd, out of descriptors): send bytes() instead. The first call makes it.
+    // (no memfd, out of descriptors, kMaxSendFiles open): send bytes() instead. The first call
+    // makes it; after a refusal for want of room, a later call tries again.
     int file() const;
 
 private:
@@ -62,7 +66,7 @@ private:
     mutable std::mutex mutex_;
     mutable std::shared_ptr<const std::string> gzip_;
     mutable int file_ = -1;
-    mutable bool file_tried_ = false;
+    mutable bool file_failed_ = false;   // this body's file cannot be made: never try again
 };
 
 }  // namespace grove

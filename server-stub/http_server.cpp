@@ -42,6 +42,7 @@
 #include <vector>      // std::vector
 
 #include "api/api_router.hpp"
+#include "compression.hpp"   // kMaxSendFiles
 #include "http_connection.hpp"
 #include "storage/open_engine.hpp"
 #include "storage/postgres_engine.hpp"   // is_postgres_uri
@@ -60,7 +61,8 @@ namespace {
 constexpr int kDeferAcceptSeconds = 5;
 // Connections taken from the listen backlog at once when one arrives (see Impl::accept).
 constexpr int kAcceptBurst = 64;
-constexpr rlim_t kReservedFiles = 64;   // the database, its WAL, logs, accept retries
+// The database, its WAL, logs, accept retries; and large cached pages' files (SharedBody::file).
+constexpr rlim_t kReservedFiles = 64 + kMaxSendFiles;
 
 int io_thread_count() {
     return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));

@@ -2,7 +2,7 @@
 // more taken as it is goes out whole and byte for byte what a fresh read gives, pipelined, to a
 // reader with a tiny window that reads slowly, over HTTP/1.0, and to clients that leave halfway;
 // a write makes the next page new. And SharedBody's file itself: its bytes, sealed, only for
-// large bodies.
+// large bodies, and never more than kMaxSendFiles of them.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>        // fcntl, F_GET_SEALS
@@ -10,6 +10,7 @@
 #include <sys/stat.h>     // fstat
 #include <unistd.h>       // pread, write
 
+#include <memory>   // std::unique_ptr
 #include <string>   // std::string
 #include <vector>   // std::vector
 
@@ -161,4 +162,17 @@ TEST_CASE("SharedBody::file: the bytes in a sealed file, made once, only for lar
     CHECK((seals & F_SEAL_GROW) != 0);
     CHECK((seals & F_SEAL_SHRINK) != 0);
     CHECK(::write(fd, "y", 1) == -1);   // sealed: what the cache sends cannot change under it
+}
+
+TEST_CASE("SharedBody::file: at most kMaxSendFiles at once; a body refused for want of room gets one later") {
+    const std::string bytes(kSendFileMinBytes, 'z');
+    std::vector<std::unique_ptr<SharedBody>> held;
+    for (int i = 0; i < kMaxSendFiles; ++i) {
+        held.push_back(std::make_unique<SharedBody>(bytes));
+        REQUIRE(held.back()->file() >= 0);
+    }
+    const SharedBody late(bytes);
+    CHECK(late.file() == -1);   // sent from memory meanwhile
+    held.pop_back();            // the cache dropped one
+    CHECK(late.file() >= 0);
 }
