@@ -36,8 +36,13 @@ if (!payload || payload.failed) {
     row(`1. Grove ${f.name}`, `${kb(f.raw)} raw, ${kb(f.gzip)} gzip, ${kb(f.brotli)} brotli`);
   }
   const t = payload.total;
-  row('1. Grove total (loader + glue + wasm)', `${kb(t.raw)} raw, **${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`,
-    '<= 200 KB gzip', verdict(t.gzip <= 200000));
+  // Judged on what the server sends (the build's .gz files, by zopfli); zlib level 9 is what the
+  // peers are measured with, for the ratios below.
+  const served = t.served_gzip ?? t.gzip;
+  const how = t.served_gzip != null
+    ? `**${kb(t.served_gzip)} gzip as served** (zopfli; zlib level 9: ${kb(t.gzip)}), ${kb(t.served_brotli ?? t.brotli)} brotli as served`
+    : `**${kb(t.gzip)} gzip**, ${kb(t.brotli)} brotli`;
+  row('1. Grove total (loader + glue + wasm)', `${kb(t.raw)} raw, ${how}`, '<= 200 KB gzip', verdict(served <= 200000));
   const f = payload.fallback_font;
   if (f) {
     row('1. fallback font grove-font.ttf (fetched only where canvas text cannot be read back; not in the total)',
@@ -47,7 +52,7 @@ if (!payload || payload.failed) {
     if (p.missing) { missing(`1. peer ${p.name}`, 'npm package not installed'); continue; }
     const files = p.files.map((f) => f.file.replace(/^dist\//, '')).join(' + ');
     row(`1. peer ${p.name} (${files})`, `${kb(p.raw)} raw, ${kb(p.gzip)} gzip, ${kb(p.brotli)} brotli`,
-      'context', `Grove ${(t.gzip / p.gzip).toFixed(2)}x its gzip`);
+      'context', `Grove ${(t.gzip / p.gzip).toFixed(2)}x its gzip (both zlib level 9)`);
   }
 }
 

@@ -16,7 +16,7 @@ APT_PACKAGES=(
   fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
   chromium firefox-esr xvfb xauth
   wrk clang-14 libclang-rt-14-dev libfuzzer-14-dev
-  xz-utils dpkg-dev
+  xz-utils dpkg-dev zopfli
 )
 
 # Node.js and npm: the machine's own if present (e.g. a newer packaged Node), else Debian's.
