@@ -164,7 +164,7 @@ TEST_CASE("SharedBody::file: the bytes in a sealed file, made once, only for lar
     CHECK(::write(fd, "y", 1) == -1);   // sealed: what the cache sends cannot change under it
 }
 
-TEST_CASE("SharedBody::file: at most kMaxSendFiles at once; a body refused for want of room gets one later") {
+TEST_CASE("SharedBody::file: at most kMaxSendFiles at once, and a body refused for want of room gets one later") {
     const std::string bytes(kSendFileMinBytes, 'z');
     std::vector<std::unique_ptr<SharedBody>> held;
     for (int i = 0; i < kMaxSendFiles; ++i) {
