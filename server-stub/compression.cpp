@@ -51,15 +51,28 @@ std::atomic<int> open_send_files{0};
 }  // namespace
 
 SharedBody::~SharedBody() {
-    if (file_ < 0) return;
-    ::close(file_);
-    open_send_files.fetch_sub(1);
+    for (const File* f : {&file_, &gzip_file_}) {
+        if (f->fd < 0) continue;
+        ::close(f->fd);
+        open_send_files.fetch_sub(1);
+    }
 }
 
 int SharedBody::file() const {
     if (bytes_.size() < kSendFileMinBytes) return -1;
     std::lock_guard lock(mutex_);
-    if (file_ >= 0 || file_failed_) return file_;
+    return file_of(bytes_, file_);
+}
+
+int SharedBody::gzip_file() const {
+    const auto packed = gzip();
+    if (packed->size() < kSendFileMinBytes) return -1;
+    std::lock_guard lock(mutex_);
+    return file_of(*packed, gzip_file_);
+}
+
+int SharedBody::file_of(const std::string& bytes, File& slot) const {
+    if (slot.fd >= 0 || slot.failed) return slot.fd;
     if (open_send_files.fetch_add(1) >= kMaxSendFiles) {   // no room now: maybe later
         open_send_files.fetch_sub(1);
         return -1;
@@ -72,21 +85,21 @@ int SharedBody::file() const {
     const int fd = ::memfd_create("grove-shared-body", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return refuse(fd);   // out of descriptors for now, or no memfd: memory it is
     std::size_t done = 0;
-    while (done < bytes_.size()) {
-        const ssize_t n = ::write(fd, bytes_.data() + done, bytes_.size() - done);
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {   // a file size limit, or no memory: this body goes from memory
-            file_failed_ = true;
+            slot.failed = true;
             return refuse(fd);
         }
         done += static_cast<std::size_t>(n);
     }
     if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
-        file_failed_ = true;   // a kernel without seals: not worth trying for every request
+        slot.failed = true;   // a kernel without seals: not worth trying for every request
         return refuse(fd);
     }
-    file_ = fd;
-    return file_;
+    slot.fd = fd;
+    return fd;
 }
 
 bool SharedBody::has_gzip() const {

@@ -207,8 +207,9 @@ struct HttpConnection::Outgoing {
     http::response<http::span_body<const char>> shared;
     http::response<http::empty_body> head;   // HEAD answers, and an event stream's header
     std::optional<http::response_serializer<http::empty_body>> header_only;
-    // A large shared body sent as it is: its header's bytes, then the body's file with sendfile.
-    std::shared_ptr<const SharedBody> file_body;
+    // A large shared body or its gzip form: its header's bytes, then that form's file with sendfile.
+    std::shared_ptr<const SharedBody> file_body;   // keeps file_fd open
+    int file_fd = -1;
     std::string file_head;
     std::size_t head_sent = 0;
     off_t file_offset = 0;
@@ -431,15 +432,19 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
         if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));
     }
-    if (res.shared_body && res.header("Content-Encoding").empty() && res.shared_body->file() >= 0) {
-        auto& m = outgoing_->head;
-        fill(m, res, version_);
-        m.content_length(outgoing_->shared_body->size());
-        m.keep_alive(keep);
-        if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
-        outgoing_->file_head = header_bytes(m);
-        outgoing_->file_body = std::move(res.shared_body);
-        return send_from_file(keep);
+    if (res.shared_body) {
+        const int fd = res.header("Content-Encoding") == "gzip" ? res.shared_body->gzip_file() : res.shared_body->file();
+        if (fd >= 0) {
+            auto& m = outgoing_->head;
+            fill(m, res, version_);
+            m.content_length(outgoing_->shared_body->size());
+            m.keep_alive(keep);
+            if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+            outgoing_->file_head = header_bytes(m);
+            outgoing_->file_fd = fd;
+            outgoing_->file_body = std::move(res.shared_body);
+            return send_from_file(keep);
+        }
     }
     if (res.shared_body) {
         auto& m = outgoing_->shared;
@@ -473,7 +478,7 @@ void HttpConnection::written(boost::system::error_code ec, bool keep_alive) {
 void HttpConnection::send_from_file(bool keep_alive) {
     if (closed_) return written(asio::error::operation_aborted, keep_alive);
     Outgoing& o = *outgoing_;
-    const std::size_t size = o.file_body->bytes().size();
+    const std::size_t size = o.shared_body->size();   // the form being sent
     boost::system::error_code ec;
     if (!socket_.native_non_blocking()) socket_.native_non_blocking(true, ec);
     const int s = socket_.native_handle();
@@ -483,7 +488,7 @@ void HttpConnection::send_from_file(bool keep_alive) {
             n = ::send(s, o.file_head.data() + o.head_sent, o.file_head.size() - o.head_sent, MSG_MORE | MSG_NOSIGNAL);
             if (n > 0) o.head_sent += static_cast<std::size_t>(n);
         } else if (static_cast<std::size_t>(o.file_offset) < size) {
-            n = ::sendfile(s, o.file_body->file(), &o.file_offset, size - static_cast<std::size_t>(o.file_offset));
+            n = ::sendfile(s, o.file_fd, &o.file_offset, size - static_cast<std::size_t>(o.file_offset));
             if (n == 0) ec = asio::error::eof;   // the sealed file cannot be shorter: never expected
         } else {
             break;   // all sent

@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 #include <zlib.h>
 
+#include <cstdint>  // std::uint32_t
 #include <string>   // std::string
 
+#include "compression.hpp"   // kSendFileMinBytes
 #include "http_test_support.hpp"
 
 using namespace grove;
@@ -117,6 +119,36 @@ TEST_CASE("http gzip: a feed page is gzip for clients that take it, the same JSO
     const auto after = raw_get(api, feed, kAnn, "gzip");
     CHECK(after.header("Content-Encoding") == "gzip");
     CHECK(Json::parse(gunzip(after.body))["posts"].size() == 31);
+}
+
+TEST_CASE("http gzip: a gzip form of 16 KiB and more goes out whole from its file, the same JSON") {
+    HttpApi api;
+    // Text that compresses as little as letters can (a fixed pseudo-random sequence), so the
+    // page's gzip form is past kSendFileMinBytes and is sent with sendfile.
+    std::uint32_t seed = 12345;
+    for (int i = 0; i < 150; ++i) {
+        std::string body;
+        while (body.size() < 300) {
+            seed = seed * 1664525u + 1013904223u;
+            const std::uint32_t r = seed >> 24;
+            body += r % 7 == 0 ? ' ' : static_cast<char>('a' + r % 26);
+        }
+        REQUIRE(api.call("POST", "/api/v1/modules/m/posts", kAnn, create_json("r" + std::to_string(i), body)).status == 201);
+    }
+    const std::string feed = "/api/v1/modules/m/posts?limit=200";
+    const auto plain = raw_get(api, feed, kAnn, "identity");
+    REQUIRE(plain.status == 200);
+    const auto first = raw_get(api, feed, kAnn, "gzip");    // a worker makes the gzip form
+    const auto second = raw_get(api, feed, kAnn, "gzip");   // from the cache, on the event loop
+    REQUIRE(first.body.size() >= kSendFileMinBytes);
+    for (const auto* a : {&first, &second}) {
+        REQUIRE(a->status == 200);
+        CHECK(a->header("Content-Encoding") == "gzip");
+        CHECK(a->header("Content-Length") == std::to_string(a->body.size()));
+        CHECK(gunzip(a->body) == plain.body);
+    }
+    CHECK(second.body == first.body);
+    CHECK(Json::parse(plain.body)["posts"].size() == 150);
 }
 
 TEST_CASE("http gzip: answers made for one request are compressed too, small ones never are") {

@@ -1,4 +1,4 @@
-// Large cached answers sent from a file (sendfile) over real sockets: a feed page of 32 KiB and
+// Large cached answers sent from a file (sendfile) over real sockets: a feed page of 16 KiB and
 // more taken as it is goes out whole and byte for byte what a fresh read gives, pipelined, to a
 // reader with a tiny window that reads slowly, over HTTP/1.0, and to clients that leave halfway;
 // a write makes the next page new. And SharedBody's file itself: its bytes, sealed, only for
