@@ -44,7 +44,7 @@ constexpr int kMaxSendFiles = 256;
 
 // The bytes of an answer shared by many requests (a cached feed page), with their gzip form made
 // once, by the first request that wants it, and shared from then on; likewise a sealed in-memory
-// file holding the bytes (memfd), made by the first request that takes them as they are.
+// file (memfd) holding either form, made by the first request sent that form from a file.
 class SharedBody {
 public:
     explicit SharedBody(std::string bytes) : bytes_(std::move(bytes)) {}

@@ -103,6 +103,13 @@ std::string header_bytes(http::response<http::empty_body>& m) {
     return out;
 }
 
+// Connection: keep-alive with the Keep-Alive hint, or Connection: close.
+template <class Message>
+void keep_or_close(Message& m, bool keep, const std::string& hint) {
+    m.keep_alive(keep);
+    if (keep) m.set(http::field::keep_alive, hint);
+}
+
 bool has_no_body(int status) { return status == 204 || status == 304 || (status >= 100 && status < 200); }
 
 // Whether an answer is one that gzip applies to: a body of a compressible type and size, not
@@ -208,8 +215,7 @@ struct HttpConnection::Outgoing {
     http::response<http::empty_body> head;   // HEAD answers, and an event stream's header
     std::optional<http::response_serializer<http::empty_body>> header_only;
     // A large shared body or its gzip form: its header's bytes, then that form's file with sendfile.
-    std::shared_ptr<const SharedBody> file_body;   // keeps file_fd open
-    int file_fd = -1;
+    int file_fd = -1;   // open while shared_body (which shares the SharedBody's ownership) lives
     std::string file_head;
     std::size_t head_sent = 0;
     off_t file_offset = 0;
@@ -428,8 +434,7 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
         auto& m = outgoing_->head;
         fill(m, res, version_);
         if (!has_no_body(res.status)) m.content_length(res.shared_body ? outgoing_->shared_body->size() : res.body.size());
-        m.keep_alive(keep);
-        if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+        keep_or_close(m, keep, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));
     }
     if (res.shared_body) {
@@ -438,11 +443,9 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
             auto& m = outgoing_->head;
             fill(m, res, version_);
             m.content_length(outgoing_->shared_body->size());
-            m.keep_alive(keep);
-            if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+            keep_or_close(m, keep, shared_.keep_alive_hint);
             outgoing_->file_head = header_bytes(m);
             outgoing_->file_fd = fd;
-            outgoing_->file_body = std::move(res.shared_body);
             return send_from_file(keep);
         }
     }
@@ -451,16 +454,14 @@ void HttpConnection::answer(ApiResponse res, std::chrono::milliseconds write_tim
         fill(m, res, version_);
         m.body() = boost::beast::span<const char>(outgoing_->shared_body->data(), outgoing_->shared_body->size());
         m.prepare_payload();
-        m.keep_alive(keep);
-        if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+        keep_or_close(m, keep, shared_.keep_alive_hint);
         return http::async_write(socket_, m, std::move(done));
     }
     auto& m = outgoing_->full;
     fill(m, res, version_);
     m.body() = std::move(res.body);
     m.prepare_payload();
-    m.keep_alive(keep);
-    if (keep) m.set(http::field::keep_alive, shared_.keep_alive_hint);
+    keep_or_close(m, keep, shared_.keep_alive_hint);
     http::async_write(socket_, m, std::move(done));
 }
 
