@@ -45,8 +45,8 @@ struct SharedPosts {
     std::atomic<int> acknowledged{0};                              // writes answered 2xx, all rounds
 };
 
-// Enough clients flagged the post that it is hidden until a curator looks: edits and
-// endorsements are refused, a correct answer under this load.
+// Enough clients flagged the post that it is hidden until a curator looks: edits, endorsements
+// and replies to it are refused, a correct answer under this load.
 bool hidden_by_flags(const httplib::Response& res) {
     return res.status == 403 && res.body.find("\"under_review\"") != std::string::npos;
 }
@@ -92,7 +92,8 @@ void run_client(int port, int round, int index, ClientLog& log, SharedPosts& sha
                     std::lock_guard lock(shared.mutex);
                     shared.top_level.emplace_back(id, log.user);
                 }
-            } else if (!(reply && res->status == 422)) {   // the parent may have been deleted
+            } else if (!(reply && (res->status == 422 || hidden_by_flags(*res)))) {
+                // A reply's parent may have been deleted (422) or hidden by flags (403) meanwhile.
                 unexpected("create " + std::to_string(res->status) + " " + res->body);
             }
         } else if (op == 4 && !mine.empty()) {
