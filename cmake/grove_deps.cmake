@@ -109,36 +109,69 @@ endif()
 if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
   message(FATAL_ERROR "IMGUI_DIR=${IMGUI_DIR} has no imgui.cpp; run ./grove setup or pass -DIMGUI_DIR=<ImGui 1.86 checkout>")
 endif()
-# The web build compiles imgui_draw.cpp with two lines changed, so that nothing reaches ImGui's
-# built-in ProggyClean font (12 KB of base85 and its decompressor) or stb_truetype's rasterizer
-# (~25 KB of code): the widget draws text with the browser's fonts, and its atlas holds only the
-# shapes' pixels (build_shapes_atlas in widget/platform/web/web_text.cpp, set as the atlas's
-# FontBuilderIO). ImGui 1.86 otherwise adds its default font to an empty atlas and falls back
-# to stb_truetype when no builder is set. The native build (tests draw with a TTF through
-# stb_truetype) compiles the file as it is. Stops here if the lines are not found once each.
+# The web build compiles three of ImGui's files with a few lines changed (each must be found
+# exactly once, or configuring stops); the native build (its tests draw with a TTF through
+# stb_truetype) compiles them as they are.
+# - imgui_draw.cpp: nothing reaches ImGui's built-in ProggyClean font (12 KB of base85 and its
+#   decompressor) or stb_truetype's rasterizer (~25 KB of code): the widget draws text with the
+#   browser's fonts, and its atlas holds only the shapes' pixels (build_shapes_atlas in
+#   widget/platform/web/web_text.cpp, set as the atlas's FontBuilderIO). ImGui 1.86 otherwise adds
+#   its default font to an empty atlas and falls back to stb_truetype when no builder is set.
+# - imgui.cpp: no .ini settings handlers for windows and tables. The widget sets no IniFilename
+#   (nothing to read or write in a browser), yet ImGui 1.86 registers both handlers, which link
+#   their readers and writers and, through them, sscanf.
+# - backends/imgui_impl_opengl3.cpp: the widget always asks for "#version 300 es" on WebGL 2, which
+#   reports GL_MAJOR_VERSION 3, so neither version string needs sscanf, and the other GLSL
+#   versions' shaders drop out.
+# docs/BENCHMARKS.md ("Smaller download, round 3" and "round 5") has what each saves.
+# grove_patch_begin(file), then grove_patch(from to) per change, then grove_patch_end(var): var
+# names the patched copy in <build>/imgui-web/. Macros, so that the C++ text's semicolons pass
+# through as they are.
+macro(grove_patch_begin src)
+  set(grove_patch_src ${src})
+  file(READ ${src} grove_patch_text)
+endmacro()
+macro(grove_patch from to)
+  string(REPLACE "${from}" "@GROVE_PATCHED@" grove_patched "${grove_patch_text}")
+  string(REGEX MATCHALL "@GROVE_PATCHED@" grove_patch_hits "${grove_patched}")
+  list(LENGTH grove_patch_hits grove_patch_n)
+  if(NOT grove_patch_n EQUAL 1)
+    message(FATAL_ERROR "${grove_patch_src}: expected once, found ${grove_patch_n} times:\n${from}")
+  endif()
+  string(REPLACE "@GROVE_PATCHED@" "${to}" grove_patch_text "${grove_patched}")
+endmacro()
+macro(grove_patch_end out_var)
+  get_filename_component(grove_patch_name ${grove_patch_src} NAME)
+  set(${out_var} ${CMAKE_BINARY_DIR}/imgui-web/${grove_patch_name})
+  file(WRITE ${${out_var}}.new "${grove_patch_text}")
+  configure_file(${${out_var}}.new ${${out_var}} COPYONLY)
+  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${grove_patch_src})
+endmacro()
+set(GROVE_IMGUI_CORE ${IMGUI_DIR}/imgui.cpp)
 set(GROVE_IMGUI_DRAW ${IMGUI_DIR}/imgui_draw.cpp)
+set(GROVE_IMGUI_GL3_BACKEND ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
 if(EMSCRIPTEN)
-  file(READ ${IMGUI_DIR}/imgui_draw.cpp imgui_draw)
-  macro(grove_patch_imgui_draw from to)
-    string(REPLACE "${from}" "@GROVE_PATCHED@" patched "${imgui_draw}")
-    string(REGEX MATCHALL "@GROVE_PATCHED@" hits "${patched}")
-    list(LENGTH hits n)
-    if(NOT n EQUAL 1)
-      message(FATAL_ERROR "${IMGUI_DIR}/imgui_draw.cpp: expected once, found ${n} times:\n${from}")
-    endif()
-    string(REPLACE "@GROVE_PATCHED@" "${to}" imgui_draw "${patched}")
-  endmacro()
-  grove_patch_imgui_draw("    if (ConfigData.Size == 0)\n        AddFontDefault();\n"
+  grove_patch_begin(${IMGUI_DIR}/imgui_draw.cpp)
+  grove_patch("    if (ConfigData.Size == 0)\n        AddFontDefault();\n"
     "    IM_ASSERT(ConfigData.Size > 0 && \"Grove's web build has no built-in font\");\n")
-  grove_patch_imgui_draw("        builder_io = ImFontAtlasGetBuilderForStbTruetype();\n"
+  grove_patch("        builder_io = ImFontAtlasGetBuilderForStbTruetype();\n"
     "        return false; // Grove's web build: set FontBuilderIO (no stb_truetype)\n")
-  set(GROVE_IMGUI_DRAW ${CMAKE_BINARY_DIR}/imgui-web/imgui_draw.cpp)
-  file(WRITE ${CMAKE_BINARY_DIR}/imgui-web/imgui_draw.cpp.new "${imgui_draw}")
-  configure_file(${CMAKE_BINARY_DIR}/imgui-web/imgui_draw.cpp.new ${GROVE_IMGUI_DRAW} COPYONLY)
-  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${IMGUI_DIR}/imgui_draw.cpp)
+  grove_patch_end(GROVE_IMGUI_DRAW)
+  grove_patch_begin(${IMGUI_DIR}/imgui.cpp)
+  grove_patch("        g.SettingsHandlers.push_back(ini_handler);\n"
+    "        (void)ini_handler; // Grove's web build: no .ini settings\n")
+  grove_patch("    TableSettingsInstallHandler(context);\n"
+    "    // Grove's web build: no .ini settings for tables\n")
+  grove_patch_end(GROVE_IMGUI_CORE)
+  grove_patch_begin(${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+  grove_patch("        const char* gl_version = (const char*)glGetString(GL_VERSION);\n        sscanf(gl_version, \"%d.%d\", &major, &minor);\n"
+    "        IM_ASSERT(0 && \"Grove's web build: WebGL 2 reports GL_MAJOR_VERSION\");\n")
+  grove_patch("    sscanf(bd->GlslVersionString, \"#version %d\", &glsl_version);\n"
+    "    IM_ASSERT(strcmp(bd->GlslVersionString, \"#version 300 es\\\\n\") == 0); glsl_version = 300; // Grove's web build\n")
+  grove_patch_end(GROVE_IMGUI_GL3_BACKEND)
 endif()
 add_library(imgui STATIC
-  ${IMGUI_DIR}/imgui.cpp
+  ${GROVE_IMGUI_CORE}
   ${GROVE_IMGUI_DRAW}
   ${IMGUI_DIR}/imgui_widgets.cpp
   ${IMGUI_DIR}/imgui_tables.cpp)
