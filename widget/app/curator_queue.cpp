@@ -1,12 +1,13 @@
 #include "curator_queue.hpp"
 
-#include <algorithm> // std::stable_sort, std::max
+#include <algorithm> // std::max
 #include <cstring>   // std::strlen
 #include <map>       // std::map
 
 #include <imgui.h>
 #include <imgui_internal.h>   // ImGui::GetItemID
 
+#include "grove/order.hpp"    // stable_order
 #include "grove/time.hpp"     // format_rfc3339_ms
 #include "view_model.hpp"
 
@@ -66,8 +67,8 @@ void CuratorQueue::draw(Ui& ui, Discussion& d, ThreadState& st, float width) {
     }
     // Most flagged first.
     std::vector<const FlagEntry*> order;
-    for (const FlagEntry& f : flags) order.push_back(&f);
-    std::stable_sort(order.begin(), order.end(), [](const FlagEntry* a, const FlagEntry* b) { return a->count > b->count; });
+    for (std::size_t i : stable_order(flags.size(), [&](std::size_t a, std::size_t b) { return flags[a].count > flags[b].count; }))
+        order.push_back(&flags[i]);
 
     SemanticView& v = *ui.sem;
     v.open("flagged", "ul");

@@ -1,11 +1,12 @@
 #include "view_model.hpp"
 
-#include <algorithm>       // std::stable_sort, std::partition_point, std::find_if
+#include <algorithm>       // std::partition_point, std::find_if
 #include <cmath>           // std::pow
 #include <cstdio>          // std::snprintf
 #include <unordered_map>   // std::unordered_map
 #include <unordered_set>   // std::unordered_set
 
+#include "grove/order.hpp"       // stable_order
 #include "grove/utf8.hpp"        // count_code_points, trim
 #include "grove/validation.hpp"  // validate_body
 
@@ -415,9 +416,8 @@ struct EntryOrder {
 void sort_entries(std::vector<ThreadEntry>& entries, const EntryOrder& order_of) {
     std::vector<Rank> rank(entries.size());
     for (std::size_t i = 0; i < entries.size(); ++i) rank[i] = order_of.rank(entries[i]);
-    std::vector<std::size_t> idx(entries.size());
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return order_of.before(rank[a], rank[b]); });
+    const std::vector<std::size_t> idx =
+        stable_order(entries.size(), [&](std::size_t a, std::size_t b) { return order_of.before(rank[a], rank[b]); });
     std::vector<ThreadEntry> sorted;
     sorted.reserve(idx.size());
     for (std::size_t i : idx) sorted.push_back(std::move(entries[i]));
@@ -476,8 +476,7 @@ ThreadModel build_thread(const std::vector<ShownPost>& posts, ThreadOrder order,
     }
 
     for (ThreadEntry& e : model.entries) {
-        std::stable_sort(e.replies.begin(), e.replies.end(),
-                         [&](std::size_t a, std::size_t b) { return reply_before(posts[a].post(), posts[b].post()); });
+        stable_order(e.replies, [&](std::size_t a, std::size_t b) { return reply_before(posts[a].post(), posts[b].post()); });
         model.visible_posts += (e.post ? 1 : 0) + e.replies.size();
     }
     sort_entries(model.entries, EntryOrder{posts, order, now_ms, first});

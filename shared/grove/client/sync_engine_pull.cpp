@@ -4,8 +4,7 @@
 // and the flag queue; then the person's due check-ins and the module's resource shelf (API 1.1).
 #include "grove/client/sync_engine.hpp"
 
-#include <algorithm>   // std::stable_sort
-
+#include "grove/order.hpp"  // stable_order
 #include "grove/wire.hpp"   // Json, decode_post_list, post_from_json
 
 namespace grove {
@@ -210,11 +209,14 @@ void SyncEngine::resources_phase() {
     send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
             if (auto list = decode_resource_list(parse_json(r.body))) {
+                std::vector<std::size_t> keep;
+                for (std::size_t i = 0; i < list->resources.size(); ++i)
+                    if (list->resources[i].module == options_.module && !list->resources[i].deleted) keep.push_back(i);
+                const std::vector<Resource>& all = list->resources;
+                stable_order(keep, [&](std::size_t a, std::size_t b) { return all[a].position < all[b].position; });
                 std::vector<Resource> shelf;
-                for (Resource& res : list->resources)
-                    if (res.module == options_.module && !res.deleted) shelf.push_back(std::move(res));
-                std::stable_sort(shelf.begin(), shelf.end(),
-                                 [](const Resource& a, const Resource& b) { return a.position < b.position; });
+                shelf.reserve(keep.size());
+                for (std::size_t i : keep) shelf.push_back(std::move(list->resources[i]));
                 resources_at_ms_ = now;
                 if (!(shelf == resources_)) {
                     resources_ = std::move(shelf);
