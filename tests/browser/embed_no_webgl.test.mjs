@@ -24,7 +24,15 @@ test('without WebGL 2 each widget shows its discussion as HTML, with no grove:er
     const field = view.getByRole('textbox', { name: 'Your reflection' });
     await field.waitFor();
     assert.ok((await field.boundingBox()).height > 30, 'the composer is a visible field');
-    assert.ok((await view.getByRole('button', { name: 'Post', exact: true }).boundingBox()).height > 20);
+    const post = await view.getByRole('button', { name: 'Post', exact: true }).boundingBox();
+    assert.ok(post.height > 20);
+    // As on the canvas: the counter at the line's start, Post at its end, both on one line.
+    const counter = await view.getByText('0 / 500', { exact: true }).boundingBox();
+    const box = await field.boundingBox();
+    assert.ok(counter.x - box.x < 4, `the counter starts the line (${counter.x} vs the field's ${box.x})`);
+    assert.ok(Math.abs(post.x + post.width - (box.x + box.width)) < 4,
+      `Post ends where the field ends (${post.x + post.width} vs ${box.x + box.width})`);
+    assert.ok(Math.abs(post.y + post.height / 2 - (counter.y + counter.height / 2)) < 4, 'the counter and Post share a line');
     assert.equal(await page.locator(`#${id} canvas`).count(), 0);
     assert.equal(await page.locator(`#${id} [data-grove-error]`).count(), 0);
     assert.equal(await page.getAttribute(`#${id}`, 'role'), 'region');

@@ -221,9 +221,9 @@ TEST_CASE("view: a seeded discussion as a screen reader gets it") {
     REQUIRE(field);
     CHECK(field->tag == "textarea");
     CHECK(attr_of(field, "dir") == "auto");
-    const int counter = v.find("root/composer/counter");
+    const int counter = v.find("root/composer/post-line/counter");
     REQUIRE(counter >= 0);
-    CHECK(attr_of(field, "aria-describedby").find(SemanticView::dom_id("g1-", "root/composer/counter")) == 0);
+    CHECK(attr_of(field, "aria-describedby").find(SemanticView::dom_id("g1-", "root/composer/post-line/counter")) == 0);
     CHECK(v.nodes()[static_cast<std::size_t>(counter)].text == "0 / 500");
     const SemNode* post = find_named(v, "Post");
     CHECK(attr_of(post, "aria-disabled") == "true");

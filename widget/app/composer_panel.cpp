@@ -171,10 +171,13 @@ float ComposerPanel::draw_post_line(Ui& ui, Discussion* d, ThreadState& st, cons
     const ImVec2 btn = ui::button_size(ui, "Post", post_btn);
     const ImVec2 row = ImGui::GetCursorScreenPos();
     draw_counter(ui, counter, reason.empty(), row, btn, width);
+    v.open("post-line", "div");   // in the HTML view too: the counter at the start, Post at the end
+    v.attr("class", "grove-post-line");
     const int counter_node = v.leaf("counter", "p", counter.text);
     std::string described = v.ref(counter_node);
     ImGui::SetCursorScreenPos(ImVec2(row.x + width - btn.x, row.y));
     const bool clicked = ui::button(ui, "Post", post_btn);
+    v.close();
     if (clicked || submit) post(ui, d, st);
 
     const std::string& why = !error_.empty() ? error_ : (!text_.empty() ? reason : error_);

@@ -157,6 +157,10 @@ var GROVE_VIEW_CSS = [
   '.grove-html textarea{display:block;width:100%;box-sizing:border-box;margin:6px 0;padding:8px 10px;font:inherit;resize:vertical;' +
     'color:var(--grove-text);background:var(--grove-surface);border:1px solid var(--grove-control-border);border-radius:6px}',
   '.grove-html textarea::placeholder{color:var(--grove-muted);opacity:1}',
+  // The composer's counter at the line's start and its Post button at the end, as on the canvas.
+  '.grove-html .grove-post-line{display:flex;align-items:center;gap:12px}',
+  '.grove-html .grove-post-line p{flex:1;margin:0}',
+  '.grove-html .grove-post-line button{margin-right:0}',
   '.grove-html :focus-visible,.grove-html textarea:focus{outline:2px solid var(--grove-focus);outline-offset:2px}',
   '.grove-html li:focus{outline:2px solid var(--grove-focus);outline-offset:2px;border-radius:10px}',
   '@media (pointer:coarse){.grove-html button{min-height:44px;min-width:44px}}',
