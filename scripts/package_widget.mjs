@@ -124,19 +124,25 @@ function gzipOf(file, bytes) {
   return gzipSync(bytes, { level: 9 });
 }
 const sizes = [];
+// The hashed and the plain-named copy of a file hold the same bytes: compress them once.
+const packedByContent = new Map();
 for (const file of readdirSync(dist).sort()) {
   if (file.startsWith('.') || COMPRESSED.test(file)) continue;
   const bytes = readFileSync(join(dist, file));
-  const variants = {
-    gz: gzipOf(file, bytes),
-    br: brotliCompressSync(bytes, {
-      params: {
-        [zlib.BROTLI_PARAM_QUALITY]: 11,
-        [zlib.BROTLI_PARAM_MODE]: brotliMode(file),
-        [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-      },
-    }),
-  };
+  const key = brotliMode(file) + ':' + createHash('sha256').update(bytes).digest('hex');
+  if (!packedByContent.has(key)) {
+    packedByContent.set(key, {
+      gz: gzipOf(file, bytes),
+      br: brotliCompressSync(bytes, {
+        params: {
+          [zlib.BROTLI_PARAM_QUALITY]: 11,
+          [zlib.BROTLI_PARAM_MODE]: brotliMode(file),
+          [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      }),
+    });
+  }
+  const variants = packedByContent.get(key);
   const row = { file, raw: bytes.length };
   for (const [ext, packed] of Object.entries(variants)) {
     const path = join(dist, `${file}.${ext}`);
