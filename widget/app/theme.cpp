@@ -1,9 +1,10 @@
 #include "theme.hpp"
 
-#include <cmath>     // std::pow
 #include <utility>   // std::swap
 
 #include <imgui.h>   // ImGuiStyle
+
+#include "math.hpp"  // power
 
 namespace grove {
 
@@ -11,7 +12,7 @@ namespace {
 
 double channel(unsigned c) {
     const double s = c / 255.0;
-    return s <= 0.04045 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
+    return s <= 0.04045 ? s / 12.92 : power((s + 0.055) / 1.055, 2.4);
 }
 
 ImVec4 rgb(unsigned c, float a = 1.0f) {

@@ -1,7 +1,7 @@
 #include "ui_kit.hpp"
 
 #include <algorithm>          // std::clamp, std::max, std::min
-#include <cmath>              // std::cos, std::sin, std::ceil, std::floor
+#include <cmath>              // std::ceil, std::floor
 #include <cstring>            // std::strlen
 #include <string_view>        // std::string_view
 
@@ -590,7 +590,7 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 colour, bo
             for (int i = 0; i < 10; ++i) {
                 const float r = (i % 2 ? 0.20f : 0.46f) * s;
                 const float a = -IM_PI / 2 + i * IM_PI / 5;
-                pts[i] = ImVec2(c.x + std::cos(a) * r, c.y + std::sin(a) * r);
+                pts[i] = ImVec2(c.x + ImCos(a) * r, c.y + ImSin(a) * r);   // ImGui's: JS Math on the web
             }
             for (int i = 0; i < 10; ++i) dl->AddTriangleFilled(c, pts[i], pts[(i + 1) % 10], colour);
             break;

@@ -1,7 +1,6 @@
 #include "view_model.hpp"
 
 #include <algorithm>       // std::partition_point, std::find_if
-#include <cmath>           // std::pow
 #include <cstdio>          // std::snprintf
 #include <unordered_map>   // std::unordered_map
 #include <unordered_set>   // std::unordered_set
@@ -9,6 +8,7 @@
 #include "grove/order.hpp"       // stable_order
 #include "grove/utf8.hpp"        // count_code_points, trim
 #include "grove/validation.hpp"  // validate_body
+#include "math.hpp"              // power
 
 namespace grove {
 
@@ -330,7 +330,7 @@ double post_score(const Post& p, std::int64_t now_ms) {
     const double weight = endorsements + (p.leader_endorsed ? kTrustedEndorsementWeight - 1.0 : 0.0) + 1.0;
     double age_hours = static_cast<double>(now_ms - p.created_at_ms) / static_cast<double>(kHour);
     if (age_hours < 0) age_hours = 0;
-    return weight * std::pow(0.5, age_hours / kScoreHalfLifeHours);
+    return weight * power(0.5, age_hours / kScoreHalfLifeHours);
 }
 
 bool question_answered(const Post& q, const std::vector<ShownPost>& posts, const std::vector<std::size_t>& replies) {

@@ -297,8 +297,8 @@ void WebMount::send_style() {
     vars["--grove-disabled-text"] = css_colour(p.disabled_text);
     // The edited field's textarea: the canvas's body text, its font, size and line spacing.
     const TextPort& text = app_->text_port();
-    vars["--grove-field-font"] = std::to_string(text.metrics(kBody).font_px / s) + "px";
-    vars["--grove-field-line"] = std::to_string(text.metrics(kBody).line_px / s) + "px";
+    vars["--grove-field-font"] = css_px(text.metrics(kBody).font_px / s);
+    vars["--grove-field-line"] = css_px(text.metrics(kBody).line_px / s);
     vars["--grove-font"] = text.config().family;
     vars["--grove-scheme"] = p.dark ? "dark" : "light";
     js_view_style(id_, dump(vars));

@@ -5,7 +5,6 @@
 #include <algorithm>     // std::clamp, std::min
 #include <cmath>         // std::ceil, std::floor
 #include <cstdint>       // std::intptr_t
-#include <cstdio>        // std::snprintf
 #include <cstring>       // std::memcpy
 #include <iterator>      // std::next
 
@@ -160,14 +159,23 @@ void WebTextPort::on_configure() {
     }
 }
 
+std::string css_px(float px) {
+    const double v = static_cast<double>(px);
+    const long long hundredths = static_cast<long long>((v < 0 ? -v : v) * 100.0 + 0.5);
+    std::string out = v < 0 && hundredths ? "-" : "";
+    out += std::to_string(hundredths / 100);
+    const int cents = static_cast<int>(hundredths % 100);
+    out += cents < 10 ? ".0" : ".";
+    out += std::to_string(cents);
+    return out + "px";
+}
+
 TextMetrics WebTextPort::compute_metrics(TextSize size) {
     const float ratio = size == TextSize::small ? kSmallRatio : size == TextSize::title ? kTitleRatio : 1.0f;
     TextMetrics m;
     m.font_px = config().base_css_px * ratio * config().scale;
     for (const bool heavy : {false, true}) {
-        char px[32];
-        std::snprintf(px, sizeof px, "%s %.2fpx ", heavy ? "600" : "400", m.font_px);
-        fonts_[TextStyle{size, heavy}.bits()] = px + config().family;
+        fonts_[TextStyle{size, heavy}.bits()] = (heavy ? "600 " : "400 ") + css_px(m.font_px) + " " + config().family;
     }
     float out[2] = {0, 0};
     grove_text_font_metrics(font(TextStyle{size, false}).c_str(), out);

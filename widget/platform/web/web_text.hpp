@@ -23,6 +23,10 @@
 
 namespace grove {
 
+// A CSS length in pixels with two decimals ("12.35px"), formatted without printf's floating
+// point, which the web build does not link (imgui_format.cpp).
+std::string css_px(float px);
+
 class WebTextPort final : public TextPort {
 public:
     static constexpr int kPageSize = 1024;
