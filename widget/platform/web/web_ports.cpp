@@ -4,6 +4,7 @@
 
 #include <cstdint>         // std::uintptr_t
 #include <cstdlib>         // std::free
+#include <memory>          // std::unique_ptr
 #include <unordered_map>   // std::unordered_map
 #include <utility>         // std::move
 
@@ -45,26 +46,51 @@ int next_id() {
     return ++n;
 }
 
-// Callbacks waiting for JS, by id. Each is taken out before it runs.
-template <class F>
-std::unordered_map<int, F>& waiting() {
-    static std::unordered_map<int, F> m;
+// Callbacks waiting for JS, by id, whatever their type: one id counter for all of them, so an id
+// names one callback. One map holds them all (a map per callback type put another ~1 KB of hash
+// table code per type into the wasm); each entry knows its type, and asking for an id with
+// another type finds nothing.
+using Erased = std::unique_ptr<void, void (*)(void*)>;
+struct Waiting {
+    const void* type;
+    Erased f;
+};
+
+std::unordered_map<int, Waiting>& waiting() {
+    static std::unordered_map<int, Waiting> m;
     return m;
 }
 
 template <class F>
-F take(int id) {
-    auto& m = waiting<F>();
-    const auto it = m.find(id);
-    if (it == m.end()) return nullptr;
-    F f = std::move(it->second);
-    m.erase(it);
-    return f;
+const void* type_of() {
+    static char tag;   // one per F: its address names the type
+    return &tag;
 }
 
 template <class F>
+void wait(int id, F f) {
+    waiting().insert_or_assign(id, Waiting{type_of<F>(), Erased(new F(std::move(f)), [](void* p) { delete static_cast<F*>(p); })});
+}
+
+template <class F>
+F* waiting_as(int id) {
+    const auto it = waiting().find(id);
+    if (it == waiting().end() || it->second.type != type_of<F>()) return nullptr;
+    return static_cast<F*>(it->second.f.get());
+}
+
+// Each callback is taken out before it runs.
+template <class F>
+F take(int id) {
+    F* f = waiting_as<F>(id);
+    if (!f) return nullptr;
+    F out = std::move(*f);
+    waiting().erase(id);
+    return out;
+}
+
 void forget(std::set<int>& ids) {
-    for (int id : ids) waiting<F>().erase(id);
+    for (int id : ids) waiting().erase(id);
     ids.clear();
 }
 
@@ -125,51 +151,46 @@ std::unordered_map<int, SyncEngine*>& watched() {
 // ---- storage ------------------------------------------------------------------------------------
 
 WebStorage::~WebStorage() {
-    for (int id : pending_) {   // one id counter for every kind, so erasing from all is exact
-        waiting<LoadDone>().erase(id);
-        waiting<PostsDone>().erase(id);
-        waiting<OutboxDone>().erase(id);
-        waiting<WriteDone>().erase(id);
-    }
+    forget(pending_);
 }
 
 void WebStorage::load(const std::string& module, LoadDone done) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<LoadDone>()[id] = [this, id, done = std::move(done)](StoredModule m) {
+    wait<LoadDone>(id, [this, id, done = std::move(done)](StoredModule m) {
         pending_.erase(id);
         done(std::move(m));
-    };
+    });
     grove_js_storage_load(db_.c_str(), module.c_str(), id);
 }
 
 void WebStorage::load_posts(const std::string& module, std::vector<std::string> ids, PostsDone done) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<PostsDone>()[id] = [this, id, done = std::move(done)](StoredPosts p) {
+    wait<PostsDone>(id, [this, id, done = std::move(done)](StoredPosts p) {
         pending_.erase(id);
         done(std::move(p));
-    };
+    });
     grove_js_storage_load_posts(db_.c_str(), module.c_str(), dump(Json(ids)).c_str(), id);
 }
 
 void WebStorage::load_outbox(const std::string& module, OutboxDone done) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<OutboxDone>()[id] = [this, id, done = std::move(done)](StoredOutbox o) {
+    wait<OutboxDone>(id, [this, id, done = std::move(done)](StoredOutbox o) {
         pending_.erase(id);
         done(std::move(o));
-    };
+    });
     grove_js_storage_load_outbox(db_.c_str(), module.c_str(), id);
 }
 
 void WebStorage::write(StorageBatch b, WriteDone done) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<WriteDone>()[id] = [this, id, done = std::move(done)](std::string error) {
+    wait<WriteDone>(id, [this, id, done = std::move(done)](std::string error) {
         pending_.erase(id);
         done(std::move(error));
-    };
+    });
     // Large meta values (the packed posts) are stored as bytes: handed over by pointer, not JSON.
     std::vector<int> blobs;
     Json meta = Json::array();
@@ -197,16 +218,16 @@ void WebStorage::write(StorageBatch b, WriteDone done) {
 
 WebHttp::~WebHttp() {
     for (int id : pending_) grove_js_http_cancel(id);
-    forget<HttpDone>(pending_);
+    forget(pending_);
 }
 
 void WebHttp::send(HttpRequest r, HttpDone done) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<HttpDone>()[id] = [this, id, done = std::move(done)](HttpResponse resp) {
+    wait<HttpDone>(id, [this, id, done = std::move(done)](HttpResponse resp) {
         pending_.erase(id);
         done(std::move(resp));
-    };
+    });
     Json headers = Json::array();
     for (const auto& [k, v] : r.headers) headers.push_back(Json::array({k, v}));
     const Json request{{"method", r.method}, {"url", r.url}, {"headers", headers}, {"body", r.body},
@@ -218,7 +239,7 @@ void WebHttp::send(HttpRequest r, HttpDone done) {
 
 WebTimers::~WebTimers() {
     for (int id : pending_) grove_js_timer_cancel(id);
-    forget<TimerFire>(pending_);
+    forget(pending_);
 }
 
 std::int64_t WebTimers::now_ms() { return static_cast<std::int64_t>(grove_js_now_ms()); }
@@ -226,10 +247,10 @@ std::int64_t WebTimers::now_ms() { return static_cast<std::int64_t>(grove_js_now
 std::uint64_t WebTimers::set_timeout(std::int64_t delay_ms, TimerFire fire) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<TimerFire>()[id] = [this, id, fire = std::move(fire)] {
+    wait<TimerFire>(id, [this, id, fire = std::move(fire)] {
         pending_.erase(id);
         fire();
-    };
+    });
     grove_js_timer_set(id, static_cast<double>(delay_ms));
     return static_cast<std::uint64_t>(id);
 }
@@ -238,7 +259,7 @@ void WebTimers::cancel(std::uint64_t id) {
     const int i = static_cast<int>(id);
     grove_js_timer_cancel(i);
     pending_.erase(i);
-    waiting<TimerFire>().erase(i);
+    waiting().erase(i);
 }
 
 std::uint64_t web_random64() {
@@ -247,29 +268,29 @@ std::uint64_t web_random64() {
 
 // ---- token --------------------------------------------------------------------------------------
 
-WebToken::~WebToken() { forget<TokenDone>(pending_); }
+WebToken::~WebToken() { forget(pending_); }
 
 void WebToken::get(bool force, TokenDone done) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<TokenDone>()[id] = [this, id, done = std::move(done)](std::optional<std::string> t, std::string e) {
+    wait<TokenDone>(id, [this, id, done = std::move(done)](std::optional<std::string> t, std::string e) {
         pending_.erase(id);
         done(std::move(t), std::move(e));
-    };
+    });
     grove_js_token_get(mount_, force ? 1 : 0, id);
 }
 
 // ---- locks and broadcast ------------------------------------------------------------------------
 
-WebLocks::~WebLocks() { forget<LockGranted>(pending_); }   // a late grant is released at once
+WebLocks::~WebLocks() { forget(pending_); }   // a late grant is released at once
 
 void WebLocks::acquire(const std::string& name, LockGranted granted) {
     const int id = next_id();
     pending_.insert(id);
-    waiting<LockGranted>()[id] = [this, id, granted = std::move(granted)](std::function<void()> release) {
+    wait<LockGranted>(id, [this, id, granted = std::move(granted)](std::function<void()> release) {
         pending_.erase(id);
         granted(std::move(release));
-    };
+    });
     grove_js_lock_acquire(name.c_str(), id);
 }
 
@@ -277,16 +298,16 @@ WebChannel::WebChannel(const std::string& name) : id_(next_id()) { grove_js_chan
 
 WebChannel::~WebChannel() {
     grove_js_channel_close(id_);
-    waiting<ChannelReceive>().erase(id_);
+    waiting().erase(id_);
 }
 
 void WebChannel::post(const std::string& message) { grove_js_channel_post(id_, message.c_str()); }
 
 void WebChannel::on_message(ChannelReceive receive) {
     if (receive) {
-        waiting<ChannelReceive>()[id_] = std::move(receive);
+        wait<ChannelReceive>(id_, std::move(receive));
     } else {
-        waiting<ChannelReceive>().erase(id_);
+        waiting().erase(id_);
     }
 }
 
@@ -390,10 +411,9 @@ EMSCRIPTEN_KEEPALIVE void grove_port_lock_granted(int cb, int lock_id) {
 
 EMSCRIPTEN_KEEPALIVE void grove_port_channel_message(int id, char* message) {
     const std::string m = adopt(message);
-    const auto& receivers = waiting<ChannelReceive>();
-    const auto it = receivers.find(id);
-    if (it == receivers.end()) return;
-    ChannelReceive receive = it->second;   // a copy: the receiver may replace itself
+    const ChannelReceive* receiver = waiting_as<ChannelReceive>(id);
+    if (!receiver) return;
+    ChannelReceive receive = *receiver;   // a copy: the receiver may replace itself
     receive(m);
 }
 
