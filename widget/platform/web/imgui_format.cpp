@@ -32,36 +32,36 @@ bool has_float_conversion(const char* fmt) {
     return false;
 }
 
+// snprintf's contract (the length the whole text needs; at most size - 1 bytes written and
+// terminated), integer conversions only.
+int format(char* buf, std::size_t size, const char* fmt, va_list args) {
+    if (has_float_conversion(fmt)) {
+        IM_ASSERT(false && "no floating-point formats in Grove's web build");
+        if (buf != nullptr && size > 0) buf[0] = 0;
+        return 0;
+    }
+    return vsniprintf(buf, size, fmt, args);
+}
+
 }  // namespace
+
+// snprintf for the whole web build, Grove's own calls included (dates, ids, colours), so that
+// nothing references musl's vsnprintf and its float code.
+extern "C" int snprintf(char* buf, std::size_t size, const char* fmt, ...) {
+    va_list args;
+    va_start(args, fmt);
+    const int w = format(buf, size, fmt, args);
+    va_end(args);
+    return w;
+}
 
 // ImGui's contract (imgui.cpp): with buf == NULL, the length the text needs; else the text,
 // cut to buf_size - 1 bytes and terminated, and its length as written.
 int ImFormatStringV(char* buf, std::size_t buf_size, const char* fmt, va_list args) {
-    if (has_float_conversion(fmt)) {
-        IM_ASSERT(false && "no floating-point formats in Grove's web build");
-        if (buf != nullptr && buf_size > 0) buf[0] = 0;
-        return 0;
-    }
-    int w = vsniprintf(buf, buf_size, fmt, args);
-    if (buf == nullptr) return w;
+    int w = format(buf, buf_size, fmt, args);
+    if (buf == nullptr || buf_size == 0) return w;
     if (w == -1 || w >= static_cast<int>(buf_size)) w = static_cast<int>(buf_size) - 1;
     buf[w] = 0;
-    return w;
-}
-
-// snprintf for the whole web build, Grove's own calls included (dates, ids, colours): the same
-// integer-only formatting, so that nothing references musl's vsnprintf and its float code.
-extern "C" int snprintf(char* buf, std::size_t size, const char* fmt, ...) {
-    va_list args;
-    va_start(args, fmt);
-    int w = 0;
-    if (has_float_conversion(fmt)) {
-        IM_ASSERT(false && "no floating-point formats in Grove's web build");
-        if (buf != nullptr && size > 0) buf[0] = 0;
-    } else {
-        w = vsniprintf(buf, size, fmt, args);
-    }
-    va_end(args);
     return w;
 }
 
