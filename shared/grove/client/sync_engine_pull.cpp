@@ -209,14 +209,14 @@ void SyncEngine::resources_phase() {
     send(HttpRequest{"GET", url, {}, {}, 0}, [this, now](HttpResponse r) {
         if (classify_status(r.status) == Answer::ok) {
             if (auto list = decode_resource_list(parse_json(r.body))) {
+                std::vector<Resource>& all = list->resources;
                 std::vector<std::size_t> keep;
-                for (std::size_t i = 0; i < list->resources.size(); ++i)
-                    if (list->resources[i].module == options_.module && !list->resources[i].deleted) keep.push_back(i);
-                const std::vector<Resource>& all = list->resources;
+                for (std::size_t i = 0; i < all.size(); ++i)
+                    if (all[i].module == options_.module && !all[i].deleted) keep.push_back(i);
                 stable_order(keep, [&](std::size_t a, std::size_t b) { return all[a].position < all[b].position; });
                 std::vector<Resource> shelf;
                 shelf.reserve(keep.size());
-                for (std::size_t i : keep) shelf.push_back(std::move(list->resources[i]));
+                for (std::size_t i : keep) shelf.push_back(std::move(all[i]));
                 resources_at_ms_ = now;
                 if (!(shelf == resources_)) {
                     resources_ = std::move(shelf);

@@ -72,20 +72,26 @@ void wait(int id, F f) {
     waiting().insert_or_assign(id, Waiting{type_of<F>(), Erased(new F(std::move(f)), [](void* p) { delete static_cast<F*>(p); })});
 }
 
+// The entry for id if it holds an F, else the map's end.
+template <class F>
+std::unordered_map<int, Waiting>::iterator find_waiting(int id) {
+    const auto it = waiting().find(id);
+    return it != waiting().end() && it->second.type == type_of<F>() ? it : waiting().end();
+}
+
 template <class F>
 F* waiting_as(int id) {
-    const auto it = waiting().find(id);
-    if (it == waiting().end() || it->second.type != type_of<F>()) return nullptr;
-    return static_cast<F*>(it->second.f.get());
+    const auto it = find_waiting<F>(id);
+    return it == waiting().end() ? nullptr : static_cast<F*>(it->second.f.get());
 }
 
 // Each callback is taken out before it runs.
 template <class F>
 F take(int id) {
-    F* f = waiting_as<F>(id);
-    if (!f) return nullptr;
-    F out = std::move(*f);
-    waiting().erase(id);
+    const auto it = find_waiting<F>(id);
+    if (it == waiting().end()) return nullptr;
+    F out = std::move(*static_cast<F*>(it->second.f.get()));
+    waiting().erase(it);
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>     // std::clamp, std::min
 #include <cmath>         // std::ceil, std::floor
 #include <cstdint>       // std::intptr_t
+#include <cstdio>        // std::snprintf
 #include <cstring>       // std::memcpy
 #include <iterator>      // std::next
 
@@ -162,12 +163,9 @@ void WebTextPort::on_configure() {
 std::string css_px(float px) {
     const double v = static_cast<double>(px);
     const long long hundredths = static_cast<long long>((v < 0 ? -v : v) * 100.0 + 0.5);
-    std::string out = v < 0 && hundredths ? "-" : "";
-    out += std::to_string(hundredths / 100);
-    const int cents = static_cast<int>(hundredths % 100);
-    out += cents < 10 ? ".0" : ".";
-    out += std::to_string(cents);
-    return out + "px";
+    char out[32];   // integer conversions only: imgui_format.cpp's snprintf has no floating point
+    std::snprintf(out, sizeof out, "%s%lld.%02lldpx", v < 0 && hundredths ? "-" : "", hundredths / 100, hundredths % 100);
+    return out;
 }
 
 TextMetrics WebTextPort::compute_metrics(TextSize size) {
