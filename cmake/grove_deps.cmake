@@ -117,13 +117,20 @@ endif()
 #   browser's fonts, and its atlas holds only the shapes' pixels (build_shapes_atlas in
 #   widget/platform/web/web_text.cpp, set as the atlas's FontBuilderIO). ImGui 1.86 otherwise adds
 #   its default font to an empty atlas and falls back to stb_truetype when no builder is set.
+#   Nor does the atlas hold ImGui's software mouse cursors (the browser draws the cursor; the
+#   widget never sets io.MouseDrawCursor), so their pixel art and RenderMouseCursor drop out.
 # - imgui.cpp: no .ini settings handlers for windows and tables. The widget sets no IniFilename
 #   (nothing to read or write in a browser), yet ImGui 1.86 registers both handlers, which link
 #   their readers and writers and, through them, sscanf.
+#   Features the widget never turns on return at once, so the linker drops their code: ImGui's
+#   keyboard and gamepad navigation (no ImGuiConfigFlags_Nav*, the one window is NoNav: Grove has
+#   its own focus ring, widget/app/focus_ring.hpp), resizing a window by hand, title bars, text
+#   logging; and StyleColorsDark, whose colours grove::apply_theme replaces with the ones the
+#   widget draws with (the others stay zero, unused).
 # - backends/imgui_impl_opengl3.cpp: the widget always asks for "#version 300 es" on WebGL 2, which
 #   reports GL_MAJOR_VERSION 3, so neither version string needs sscanf, and the other GLSL
 #   versions' shaders drop out.
-# docs/BENCHMARKS.md ("Smaller download, round 3" and "round 5") has what each saves.
+# docs/BENCHMARKS.md ("Smaller download", rounds 3, 5 and 6) has what each saves.
 # grove_patch_begin(file), then grove_patch(from to) per change, then grove_patch_end(var): var
 # names the patched copy in <build>/imgui-web/. Macros, so that the C++ text's semicolons pass
 # through as they are.
@@ -156,12 +163,32 @@ if(EMSCRIPTEN)
     "    IM_ASSERT(ConfigData.Size > 0 && \"Grove's web build has no built-in font\");\n")
   grove_patch("        builder_io = ImFontAtlasGetBuilderForStbTruetype();\n"
     "        return false; // Grove's web build: set FontBuilderIO (no stb_truetype)\n")
+  grove_patch("        if (!(atlas->Flags & ImFontAtlasFlags_NoMouseCursors))\n            atlas->PackIdMouseCursors"
+    "        if (false) // Grove's web build: no software mouse cursors in the atlas\n            atlas->PackIdMouseCursors")
+  grove_patch("    if (!(atlas->Flags & ImFontAtlasFlags_NoMouseCursors))\n    {\n        // Render/copy pixels"
+    "    if (false) // Grove's web build: no software mouse cursors in the atlas\n    {\n        // Render/copy pixels")
+  grove_patch("ImU32 col_fill, ImU32 col_border, ImU32 col_shadow)\n{\n"
+    "ImU32 col_fill, ImU32 col_border, ImU32 col_shadow)\n{\n    return; // Grove's web build: the browser draws the cursor\n")
   grove_patch_end(GROVE_IMGUI_DRAW)
   grove_patch_begin(${IMGUI_DIR}/imgui.cpp)
   grove_patch("        g.SettingsHandlers.push_back(ini_handler);\n"
     "        (void)ini_handler; // Grove's web build: no .ini settings\n")
   grove_patch("    TableSettingsInstallHandler(context);\n"
     "    // Grove's web build: no .ini settings for tables\n")
+  grove_patch("    ImGui::StyleColorsDark(this);\n"
+    "    // Grove's web build: no default colours (grove::apply_theme sets the ones the widget draws with)\n")
+  grove_patch("static void ImGui::NavUpdate()\n{\n    ImGuiContext& g = *GImGui;\n"
+    "static void ImGui::NavUpdate()\n{\n    ImGuiContext& g = *GImGui;\n    g.IO.WantSetMousePos = false; g.NavInitRequest = g.NavInitRequestFromMove = false; g.NavInitResultId = g.NavJustMovedToId = 0;\n    g.NavMoveSubmitted = g.NavMoveScoringItems = g.NavAnyRequest = g.NavIdIsAlive = false; g.NavTabbingCounter = 0;\n    return; // Grove's web build: no keyboard or gamepad navigation (the widget has its own focus ring)\n")
+  grove_patch("static void ImGui::NavProcessItem()\n{\n"
+    "static void ImGui::NavProcessItem()\n{\n    return; // Grove's web build: no navigation\n")
+  grove_patch("static void ImGui::NavEndFrame()\n{\n"
+    "static void ImGui::NavEndFrame()\n{\n    return; // Grove's web build: no navigation (no CTRL+TAB window list)\n")
+  grove_patch("int resize_grip_count, ImU32 resize_grip_col[4], const ImRect& visibility_rect)\n{\n"
+    "int resize_grip_count, ImU32 resize_grip_col[4], const ImRect& visibility_rect)\n{\n    return false; // Grove's web build: no window is resized by hand\n")
+  grove_patch("const ImRect& title_bar_rect, const char* name, bool* p_open)\n{\n"
+    "const ImRect& title_bar_rect, const char* name, bool* p_open)\n{\n    return; // Grove's web build: no window has a title bar\n")
+  grove_patch("void ImGui::LogRenderedText(const ImVec2* ref_pos, const char* text, const char* text_end)\n{\n"
+    "void ImGui::LogRenderedText(const ImVec2* ref_pos, const char* text, const char* text_end)\n{\n    return; // Grove's web build: no text logging\n")
   grove_patch_end(GROVE_IMGUI_CORE)
   grove_patch_begin(${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   grove_patch("        const char* gl_version = (const char*)glGetString(GL_VERSION);\n        sscanf(gl_version, \"%d.%d\", &major, &minor);\n"
