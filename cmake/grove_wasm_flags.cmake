@@ -40,3 +40,10 @@ if(NOT GROVE_WASM_EXCEPTIONS)
   add_compile_definitions(JSON_NOEXCEPTION)
   add_link_options(-fno-exceptions)
 endif()
+
+# libc++'s smaller std::function (_LIBCPP_ABI_OPTIMIZED_FUNCTION): one invoker per stored
+# callable and, for small trivially copyable ones (most of Grove's lambdas: `this` and a few
+# ids), no clone or destroy functions at all, where the default keeps a vtable of seven per
+# lambda. An ABI switch, so every C++ file of the wasm tree gets it (here, directory-wide); the
+# prebuilt libc++ passes no std::function across its boundary. -11 KB raw, -3.6 KB gzip.
+add_compile_definitions($<$<COMPILE_LANGUAGE:CXX>:_LIBCPP_ABI_OPTIMIZED_FUNCTION>)

@@ -58,7 +58,7 @@ public:
     // Registers ImGui's last item; returns true when the keyboard activated it this frame.
     bool control(const char* label, ControlKind kind, bool checked = false, bool disabled = false);
     // Before submitting a text field: true (once) when focus moved to it by keyboard, so the
-    // caller activates it (SetKeyboardFocusHere).
+    // caller starts editing it (text_field.cpp).
     bool take_text_activation(std::uint32_t id);
     void end_frame();
 
