@@ -1,15 +1,11 @@
 #include "hardening_support.hpp"
 
-#include "loopback.hpp"
-
-#include <poll.h>         // poll
 #include <signal.h>       // kill
 #include <sqlite3.h>      // the audit reads the database file directly
 #include <sys/mount.h>    // mount, umount2
 #include <sched.h>        // unshare, CLONE_NEWNS, CLONE_NEWUSER
-#include <sys/socket.h>   // socket, connect
 #include <sys/statvfs.h>  // statvfs: the flags of a mount
-#include <unistd.h>       // close, geteuid
+#include <unistd.h>       // geteuid, getegid
 
 #include <cerrno>         // errno
 #include <cstring>        // std::strerror
@@ -18,54 +14,6 @@
 #include <thread>         // std::this_thread
 
 namespace grove::test {
-
-// -- RawConnection ---------------------------------------------------------------------------
-
-RawConnection::RawConnection(int port) : fd_(connect_loopback(port)) {}
-
-RawConnection::~RawConnection() { ::close(fd_); }
-
-bool RawConnection::send_all(const std::string& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-        pollfd p{fd_, POLLOUT, 0};
-        if (::poll(&p, 1, 10000) <= 0 || (p.revents & (POLLERR | POLLHUP))) return false;
-        const ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-        if (n <= 0) return false;
-        sent += static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-bool RawConnection::read_some(std::string& out, std::chrono::milliseconds timeout) {
-    pollfd p{fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
-    if (ready <= 0) return true;   // nothing yet, still open
-    char buf[8192];
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return true;
-    if (n <= 0) return false;
-    out.append(buf, static_cast<std::size_t>(n));
-    received_.append(buf, static_cast<std::size_t>(n));
-    return true;
-}
-
-std::string RawConnection::read_until_closed(std::chrono::milliseconds timeout) {
-    std::string out;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline)
-        if (!read_some(out, std::chrono::milliseconds(50))) break;
-    return out;
-}
-
-bool RawConnection::closed_within(std::chrono::milliseconds timeout) {
-    std::string ignored;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline)
-        if (!read_some(ignored, std::chrono::milliseconds(50))) return true;
-    return false;
-}
 
 // -- processes -------------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 // Helpers for the hardening tests (tests/hardening/): on top of the server tests' HttpApi (the
 // real grove-server on a free loopback port, tests/server/http_test_support.hpp) they add what
-// fault and attack tests need: raw sockets that misbehave on purpose, the server's memory use,
-// a small tmpfs to fill up, a file size limit for the server, and a look inside the database
-// file after the server has stopped.
+// fault and attack tests need: the server's memory use, a small tmpfs to fill up, a file size
+// limit for the server, and a look inside the database file after the server has stopped. Raw
+// sockets that misbehave on purpose are tests/support/raw_socket.hpp, shared with tests/server/.
 #pragma once
 
 #include <sys/resource.h>   // rlim_t
@@ -17,30 +17,6 @@
 #include "http_test_support.hpp"
 
 namespace grove::test {
-
-// A raw TCP connection to 127.0.0.1:port, for requests no HTTP library would send.
-class RawConnection {
-public:
-    explicit RawConnection(int port);
-    ~RawConnection();
-    RawConnection(const RawConnection&) = delete;
-    RawConnection& operator=(const RawConnection&) = delete;
-
-    // Sends everything; false when the server closed or reset the connection.
-    bool send_all(const std::string& data);
-    // Waits up to `timeout` for bytes or the end of the connection; appends what arrived.
-    // Returns false when the connection is closed (EOF or reset).
-    bool read_some(std::string& out, std::chrono::milliseconds timeout);
-    // Everything until the server closes the connection, or `timeout` passes.
-    std::string read_until_closed(std::chrono::milliseconds timeout = std::chrono::seconds(10));
-    // True once the server has closed (EOF or reset) within `timeout`; bytes that arrive are kept.
-    bool closed_within(std::chrono::milliseconds timeout);
-    const std::string& received() const { return received_; }
-
-private:
-    int fd_ = -1;
-    std::string received_;
-};
 
 // The resident memory of a process in KiB (VmRSS), or -1.
 long rss_kib(int pid);

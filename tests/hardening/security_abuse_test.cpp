@@ -12,6 +12,7 @@
 
 #include "auth/jwt.hpp"
 #include "hardening_support.hpp"
+#include "raw_socket.hpp"
 
 using namespace grove;
 using namespace grove::test;
@@ -57,9 +58,9 @@ std::string many_ranges(int n) {
 
 // A raw request and everything the server sends back before it closes the connection.
 std::string raw_exchange(int port, const std::string& request) {
-    RawConnection c(port);
+    RawSocket c(port);
     REQUIRE(c.send_all(request));
-    return c.read_until_closed(seconds(10));
+    return c.read_until_closed(nullptr, seconds(10));
 }
 
 std::string sign_with_claims(const Json& extra, std::int64_t ttl_s = 600) {

@@ -8,6 +8,7 @@
 #include <thread>   // std::thread
 
 #include "hardening_support.hpp"
+#include "raw_socket.hpp"
 
 using namespace grove;
 using namespace grove::test;
@@ -60,18 +61,18 @@ TEST_CASE("smuggling: duplicate, conflicting or doubtful body lengths are refuse
     };
     for (const Case& c : cases) {
         CAPTURE(c.what);
-        RawConnection conn(api.port());
+        RawSocket conn(api.port());
         REQUIRE(conn.send_all(post_request(ann, c.headers, both)));
-        const std::string answer = conn.read_until_closed(seconds(10));
+        const std::string answer = conn.read_until_closed(nullptr, seconds(10));
         CHECK(answer.rfind("HTTP/1.1 400", 0) == 0);
         CHECK(count_responses(answer) == 1);   // the inner request never ran
         CHECK(answer.find("\"role\"") == std::string::npos);
     }
     CHECK(api.call("GET", "/api/v1/posts/smuggled", ann).status == 404);
     // An honest request on the same server works.
-    RawConnection ok(api.port());
+    RawSocket ok(api.port());
     REQUIRE(ok.send_all(post_request(ann, "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n", body)));
-    CHECK(ok.read_until_closed().rfind("HTTP/1.1 201", 0) == 0);
+    CHECK(ok.read_until_closed(nullptr, seconds(10)).rfind("HTTP/1.1 201", 0) == 0);
 }
 
 TEST_CASE("cors: origins that only look allowed get no allow headers, and none ever gets credentials or *") {

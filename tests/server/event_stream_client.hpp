@@ -12,7 +12,7 @@
 
 #include <doctest/doctest.h>
 
-#include "loopback.hpp"
+#include "raw_socket.hpp"
 
 namespace grove::test {
 
