@@ -125,7 +125,8 @@ endif()
 #   Features the widget never turns on return at once, so the linker drops their code: ImGui's
 #   keyboard and gamepad navigation (no ImGuiConfigFlags_Nav*, the one window is NoNav: Grove has
 #   its own focus ring, widget/app/focus_ring.hpp), resizing a window by hand, title bars, text
-#   logging; and StyleColorsDark, whose colours grove::apply_theme replaces with the ones the
+#   logging, modal dimming, old-style columns and tables' memory compaction (the widget has
+#   neither columns nor tables nor modal popups); and StyleColorsDark, whose colours grove::apply_theme replaces with the ones the
 #   widget draws with (the others stay zero, unused).
 # - backends/imgui_impl_opengl3.cpp: the widget always asks for "#version 300 es" on WebGL 2, which
 #   reports GL_MAJOR_VERSION 3, so neither version string needs sscanf, and the other GLSL
@@ -147,12 +148,24 @@ macro(grove_patch from to)
   endif()
   string(REPLACE "@GROVE_PATCHED@" "${to}" grove_patch_text "${grove_patched}")
 endmacro()
+# Every match of a regular expression, which must match at least `min` times.
+macro(grove_patch_all regex to min)
+  string(REGEX MATCHALL "${regex}" grove_patch_hits "${grove_patch_text}")
+  list(LENGTH grove_patch_hits grove_patch_n)
+  if(grove_patch_n LESS ${min})
+    message(FATAL_ERROR "${grove_patch_src}: expected at least ${min} times, found ${grove_patch_n}:\n${regex}")
+  endif()
+  string(REGEX REPLACE "${regex}" "${to}" grove_patch_text "${grove_patch_text}")
+endmacro()
+macro(grove_patch_end_at out)
+  file(WRITE ${out}.new "${grove_patch_text}")
+  configure_file(${out}.new ${out} COPYONLY)   # rewritten only when the text changed
+  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${grove_patch_src})
+endmacro()
 macro(grove_patch_end out_var)
   get_filename_component(grove_patch_name ${grove_patch_src} NAME)
   set(${out_var} ${CMAKE_BINARY_DIR}/imgui-web/${grove_patch_name})
-  file(WRITE ${${out_var}}.new "${grove_patch_text}")
-  configure_file(${${out_var}}.new ${${out_var}} COPYONLY)
-  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${grove_patch_src})
+  grove_patch_end_at(${${out_var}})
 endmacro()
 set(GROVE_IMGUI_CORE ${IMGUI_DIR}/imgui.cpp)
 set(GROVE_IMGUI_DRAW ${IMGUI_DIR}/imgui_draw.cpp)
@@ -189,6 +202,16 @@ if(EMSCRIPTEN)
     "const ImRect& title_bar_rect, const char* name, bool* p_open)\n{\n    return; // Grove's web build: no window has a title bar\n")
   grove_patch("void ImGui::LogRenderedText(const ImVec2* ref_pos, const char* text, const char* text_end)\n{\n"
     "void ImGui::LogRenderedText(const ImVec2* ref_pos, const char* text, const char* text_end)\n{\n    return; // Grove's web build: no text logging\n")
+  grove_patch("static void ImGui::RenderDimmedBackgrounds()\n{\n"
+    "static void ImGui::RenderDimmedBackgrounds()\n{\n    return; // Grove's web build: no modal windows, no CTRL+TAB window list\n")
+  grove_patch("    if (window->DC.CurrentColumns)\n        EndColumns();\n"
+    "    IM_ASSERT(window->DC.CurrentColumns == NULL); // Grove's web build: no columns\n")
+  grove_patch("    for (int i = 0; i < g.TablesLastTimeActive.Size; i++)\n"
+    "    for (int i = 0; i < 0; i++) // Grove's web build: no tables\n")
+  grove_patch("    for (int i = 0; i < g.TablesTempData.Size; i++)\n        if (g.TablesTempData[i].LastTimeActive"
+    "    for (int i = 0; i < 0; i++) // Grove's web build: no tables\n        if (g.TablesTempData[i].LastTimeActive")
+  grove_patch("    g.GroupStack.clear();\n    TableGcCompactSettings();\n"
+    "    g.GroupStack.clear(); // Grove's web build: no table settings to compact\n")
   grove_patch_end(GROVE_IMGUI_CORE)
   grove_patch_begin(${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   grove_patch("        const char* gl_version = (const char*)glGetString(GL_VERSION);\n        sscanf(gl_version, \"%d.%d\", &major, &minor);\n"
@@ -196,6 +219,28 @@ if(EMSCRIPTEN)
   grove_patch("    sscanf(bd->GlslVersionString, \"#version %d\", &glsl_version);\n"
     "    IM_ASSERT(strcmp(bd->GlslVersionString, \"#version 300 es\\\\n\") == 0); glsl_version = 300; // Grove's web build\n")
   grove_patch_end(GROVE_IMGUI_GL3_BACKEND)
+
+  # nlohmann/json: the web build reads a copy of its headers in which a parse error carries no
+  # message. Grove parses with allow_exceptions=false and only asks whether the text was JSON
+  # (shared/grove/wire.hpp, parse_json), so the messages were built on every bad input and never
+  # read: the lexer's ~50 explanations, and the parser's assembly of them. The native build (the
+  # server) keeps the headers as they are.
+  set(grove_json_web ${CMAKE_BINARY_DIR}/deps/grove_json_web/include)
+  set(grove_json_patched detail/input/lexer.hpp detail/input/parser.hpp detail/exceptions.hpp)
+  file(COPY /usr/include/nlohmann DESTINATION ${grove_json_web}
+       PATTERN lexer.hpp EXCLUDE PATTERN parser.hpp EXCLUDE PATTERN exceptions.hpp EXCLUDE)
+  grove_patch_begin(/usr/include/nlohmann/detail/input/lexer.hpp)
+  grove_patch_all("error_message = \"[^\"]*\"" "error_message = \"\"" 40)   # none holds a quote
+  grove_patch_end_at(${grove_json_web}/nlohmann/detail/input/lexer.hpp)
+  grove_patch_begin(/usr/include/nlohmann/detail/input/parser.hpp)
+  grove_patch("    std::string exception_message(const token_type expected, const std::string& context)\n    {\n"
+    "    std::string exception_message(const token_type expected, const std::string& context)\n    {\n        return {}; // Grove's web build: parse errors carry no message\n")
+  grove_patch_end_at(${grove_json_web}/nlohmann/detail/input/parser.hpp)
+  grove_patch_begin(/usr/include/nlohmann/detail/exceptions.hpp)
+  grove_patch("        std::string w = concat(exception::name(\"parse_error\", id_), \"parse error\",\n                               position_string(pos), \": \", exception::diagnostics(context), what_arg);\n        return {id_, pos.chars_read_total, w.c_str()};\n"
+    "        return {id_, pos.chars_read_total, \"\"}; // Grove's web build: parse errors carry no message\n")
+  grove_patch_end_at(${grove_json_web}/nlohmann/detail/exceptions.hpp)
+  target_include_directories(grove_json SYSTEM BEFORE INTERFACE ${grove_json_web})
 endif()
 add_library(imgui STATIC
   ${GROVE_IMGUI_CORE}
