@@ -110,7 +110,7 @@ if(NOT EXISTS "${IMGUI_DIR}/imgui.cpp")
   message(FATAL_ERROR "IMGUI_DIR=${IMGUI_DIR} has no imgui.cpp; run ./grove setup or pass -DIMGUI_DIR=<ImGui 1.86 checkout>")
 endif()
 # The web build compiles three of ImGui's files with a few lines changed (each must be found
-# exactly once, or configuring stops); the native build (its tests draw with a TTF through
+# where expected, or configuring stops); the native build (its tests draw with a TTF through
 # stb_truetype) compiles them as they are.
 # - imgui_draw.cpp: nothing reaches ImGui's built-in ProggyClean font (12 KB of base85 and its
 #   decompressor) or stb_truetype's rasterizer (~25 KB of code): the widget draws text with the
@@ -126,15 +126,16 @@ endif()
 #   keyboard and gamepad navigation (no ImGuiConfigFlags_Nav*, the one window is NoNav: Grove has
 #   its own focus ring, widget/app/focus_ring.hpp), resizing a window by hand, title bars, text
 #   logging, modal dimming, old-style columns and tables' memory compaction (the widget has
-#   neither columns nor tables nor modal popups); and StyleColorsDark, whose colours grove::apply_theme replaces with the ones the
-#   widget draws with (the others stay zero, unused).
+#   neither columns nor tables nor modal popups); and StyleColorsDark, whose colours
+#   grove::apply_theme replaces with the ones the widget draws with (the others stay zero, unused).
 # - backends/imgui_impl_opengl3.cpp: the widget always asks for "#version 300 es" on WebGL 2, which
 #   reports GL_MAJOR_VERSION 3, so neither version string needs sscanf, and the other GLSL
 #   versions' shaders drop out.
 # docs/BENCHMARKS.md ("Smaller download", rounds 3, 5 and 6) has what each saves.
-# grove_patch_begin(file), then grove_patch(from to) per change, then grove_patch_end(var): var
-# names the patched copy in <build>/imgui-web/. Macros, so that the C++ text's semicolons pass
-# through as they are.
+# grove_patch_begin(file), then per change grove_patch(from to) (a text found exactly once) or
+# grove_patch_all(regex to min) (every match, at least `min`), then grove_patch_end(var) (var
+# names the patched copy in <build>/imgui-web/) or grove_patch_end_at(path). Macros, so that the
+# C++ text's semicolons pass through as they are.
 macro(grove_patch_begin src)
   set(grove_patch_src ${src})
   file(READ ${src} grove_patch_text)
@@ -148,7 +149,6 @@ macro(grove_patch from to)
   endif()
   string(REPLACE "@GROVE_PATCHED@" "${to}" grove_patch_text "${grove_patched}")
 endmacro()
-# Every match of a regular expression, which must match at least `min` times.
 macro(grove_patch_all regex to min)
   string(REGEX MATCHALL "${regex}" grove_patch_hits "${grove_patch_text}")
   list(LENGTH grove_patch_hits grove_patch_n)
@@ -226,7 +226,6 @@ if(EMSCRIPTEN)
   # read: the lexer's ~50 explanations, and the parser's assembly of them. The native build (the
   # server) keeps the headers as they are.
   set(grove_json_web ${CMAKE_BINARY_DIR}/deps/grove_json_web/include)
-  set(grove_json_patched detail/input/lexer.hpp detail/input/parser.hpp detail/exceptions.hpp)
   file(COPY /usr/include/nlohmann DESTINATION ${grove_json_web}
        PATTERN lexer.hpp EXCLUDE PATTERN parser.hpp EXCLUDE PATTERN exceptions.hpp EXCLUDE)
   grove_patch_begin(/usr/include/nlohmann/detail/input/lexer.hpp)
