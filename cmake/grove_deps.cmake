@@ -132,10 +132,9 @@ endif()
 #   reports GL_MAJOR_VERSION 3, so neither version string needs sscanf, and the other GLSL
 #   versions' shaders drop out.
 # docs/BENCHMARKS.md ("Smaller download", rounds 3, 5 and 6) has what each saves.
-# grove_patch_begin(file), then per change grove_patch(from to) (a text found exactly once) or
-# grove_patch_all(regex to min) (every match, at least `min`), then grove_patch_end(var) (var
-# names the patched copy in <build>/imgui-web/) or grove_patch_end_at(path). Macros, so that the
-# C++ text's semicolons pass through as they are.
+# grove_patch_begin(file), then per change grove_patch(from to) (a text found exactly once), then
+# grove_patch_end(var) (var names the patched copy in <build>/imgui-web/). Macros, so that the C++
+# text's semicolons pass through as they are.
 macro(grove_patch_begin src)
   set(grove_patch_src ${src})
   file(READ ${src} grove_patch_text)
@@ -149,23 +148,12 @@ macro(grove_patch from to)
   endif()
   string(REPLACE "@GROVE_PATCHED@" "${to}" grove_patch_text "${grove_patched}")
 endmacro()
-macro(grove_patch_all regex to min)
-  string(REGEX MATCHALL "${regex}" grove_patch_hits "${grove_patch_text}")
-  list(LENGTH grove_patch_hits grove_patch_n)
-  if(grove_patch_n LESS ${min})
-    message(FATAL_ERROR "${grove_patch_src}: expected at least ${min} times, found ${grove_patch_n}:\n${regex}")
-  endif()
-  string(REGEX REPLACE "${regex}" "${to}" grove_patch_text "${grove_patch_text}")
-endmacro()
-macro(grove_patch_end_at out)
-  file(WRITE ${out}.new "${grove_patch_text}")
-  configure_file(${out}.new ${out} COPYONLY)   # rewritten only when the text changed
-  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${grove_patch_src})
-endmacro()
 macro(grove_patch_end out_var)
   get_filename_component(grove_patch_name ${grove_patch_src} NAME)
   set(${out_var} ${CMAKE_BINARY_DIR}/imgui-web/${grove_patch_name})
-  grove_patch_end_at(${${out_var}})
+  file(WRITE ${${out_var}}.new "${grove_patch_text}")
+  configure_file(${${out_var}}.new ${${out_var}} COPYONLY)   # rewritten only when the text changed
+  set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${grove_patch_src})
 endmacro()
 set(GROVE_IMGUI_CORE ${IMGUI_DIR}/imgui.cpp)
 set(GROVE_IMGUI_DRAW ${IMGUI_DIR}/imgui_draw.cpp)
@@ -219,27 +207,6 @@ if(EMSCRIPTEN)
   grove_patch("    sscanf(bd->GlslVersionString, \"#version %d\", &glsl_version);\n"
     "    IM_ASSERT(strcmp(bd->GlslVersionString, \"#version 300 es\\\\n\") == 0); glsl_version = 300; // Grove's web build\n")
   grove_patch_end(GROVE_IMGUI_GL3_BACKEND)
-
-  # nlohmann/json: the web build reads a copy of its headers in which a parse error carries no
-  # message. Grove parses with allow_exceptions=false and only asks whether the text was JSON
-  # (shared/grove/wire.hpp, parse_json), so the messages were built on every bad input and never
-  # read: the lexer's ~50 explanations, and the parser's assembly of them. The native build (the
-  # server) keeps the headers as they are.
-  set(grove_json_web ${CMAKE_BINARY_DIR}/deps/grove_json_web/include)
-  file(COPY /usr/include/nlohmann DESTINATION ${grove_json_web}
-       PATTERN lexer.hpp EXCLUDE PATTERN parser.hpp EXCLUDE PATTERN exceptions.hpp EXCLUDE)
-  grove_patch_begin(/usr/include/nlohmann/detail/input/lexer.hpp)
-  grove_patch_all("error_message = \"[^\"]*\"" "error_message = \"\"" 40)   # none holds a quote
-  grove_patch_end_at(${grove_json_web}/nlohmann/detail/input/lexer.hpp)
-  grove_patch_begin(/usr/include/nlohmann/detail/input/parser.hpp)
-  grove_patch("    std::string exception_message(const token_type expected, const std::string& context)\n    {\n"
-    "    std::string exception_message(const token_type expected, const std::string& context)\n    {\n        return {}; // Grove's web build: parse errors carry no message\n")
-  grove_patch_end_at(${grove_json_web}/nlohmann/detail/input/parser.hpp)
-  grove_patch_begin(/usr/include/nlohmann/detail/exceptions.hpp)
-  grove_patch("        std::string w = concat(exception::name(\"parse_error\", id_), \"parse error\",\n                               position_string(pos), \": \", exception::diagnostics(context), what_arg);\n        return {id_, pos.chars_read_total, w.c_str()};\n"
-    "        return {id_, pos.chars_read_total, \"\"}; // Grove's web build: parse errors carry no message\n")
-  grove_patch_end_at(${grove_json_web}/nlohmann/detail/exceptions.hpp)
-  target_include_directories(grove_json SYSTEM BEFORE INTERFACE ${grove_json_web})
 endif()
 add_library(imgui STATIC
   ${GROVE_IMGUI_CORE}

@@ -47,3 +47,8 @@ endif()
 # lambda. An ABI switch, so every C++ file of the wasm tree gets it (here, directory-wide); the
 # prebuilt libc++ passes no std::function across its boundary. -11 KB raw, -3.6 KB gzip.
 add_compile_definitions($<$<COMPILE_LANGUAGE:CXX>:_LIBCPP_ABI_OPTIMIZED_FUNCTION>)
+
+# JSON text read and written by shared/grove/json_text.cpp instead of nlohmann's lexer, parser and
+# serializer (wire.cpp's parse_json and dump): the same values and bytes in less code (json_text.hpp;
+# docs/BENCHMARKS.md "Smaller download, round 7"). nlohmann's value type stays.
+add_compile_definitions(GROVE_SMALL_JSON_TEXT)

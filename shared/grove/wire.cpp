@@ -1,5 +1,6 @@
 #include "grove/wire.hpp"
 
+#include "grove/json_text.hpp"
 #include "grove/time.hpp"
 #include "grove/utf8.hpp"
 #include "grove/validation.hpp"
@@ -109,16 +110,21 @@ bool request_id(const Json& j, std::string& out, ApiError& err, const char* what
 
 }  // namespace
 
-// What Json::parse(first, last, nullptr, false) does, without its branch for a parser callback:
-// that branch (nlohmann's json_sax_dom_callback_parser and the std::vector<bool> it keeps) was
-// linked into the wasm though no parse passes a callback (~6 KB of code). Strict: the whole text
-// must be one JSON value.
+// The web build reads with json_text (a fraction of the code of nlohmann's parser; the same values,
+// see json_text.hpp). Elsewhere: what Json::parse(first, last, nullptr, false) does, without its
+// branch for a parser callback (nlohmann's json_sax_dom_callback_parser and the std::vector<bool>
+// it keeps, ~6 KB of wasm code when the web build used this). Strict: the whole text must be one
+// JSON value.
 Json parse_json(std::string_view text) {
+#ifdef GROVE_SMALL_JSON_TEXT
+    return json_text::read(text);
+#else
     Json result;
     nlohmann::detail::json_sax_dom_parser<Json> dom(result, /*allow_exceptions_=*/false);
     const char* first = text.data();
     if (!Json::sax_parse(first, first + text.size(), &dom) || dom.is_errored()) return Json(Json::value_t::discarded);
     return result;
+#endif
 }
 
 Expected<Json> parse_json_object(std::string_view bytes) {
@@ -133,7 +139,13 @@ Expected<Json> parse_json_object(std::string_view bytes) {
     return j;
 }
 
-std::string dump(const Json& json) { return json.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string dump(const Json& json) {
+#ifdef GROVE_SMALL_JSON_TEXT
+    return json_text::write(json);   // the same bytes (json_text.hpp)
+#else
+    return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+#endif
+}
 
 Json to_json(const Author& a) { return Json{{"id", a.id}, {"name", a.name}, {"role", to_string(a.role)}}; }
 
