@@ -21,7 +21,9 @@
   // The build (scripts/package_widget.mjs) replaces the null below with the content-hashed file
   // names it produced, which browsers may cache for a year; the plain names are the fallback.
   var HASHED_ASSETS = /*@GROVE_ASSETS@*/null;
-  var PLAIN_ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm' };
+  // `deferred`: the functions the first view does not run (the wasm split by the build, see
+  // "Deferred module" below); absent when the build does not split it.
+  var PLAIN_ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', deferred: 'grove-core-deferred.wasm' };
   // The same for the page elements' code (host-page/pages/), which widgets never download.
   var HASHED_PAGE_ASSETS = /*@GROVE_PAGE_ASSETS@*/null;
   var PLAIN_PAGE_ASSETS = { pages: 'grove-pages.js', insights: 'grove-insights.js' };
@@ -72,18 +74,66 @@
     });
   }
 
-  function compileWasm(name) {
+  function compileWasm(name, marks) {
     return fetchAsset(name).then(function (res) {
-      mark('wasm-response');
+      if (marks) mark('wasm-response');
       var type = res.headers.get('Content-Type') || '';
       if (WebAssembly.compileStreaming && type.indexOf('application/wasm') === 0) return WebAssembly.compileStreaming(res);
       // Still one download, but compiled only once it has all arrived.
       console.warn('Grove: ' + res.url + ' is served as "' + type + '"; serve .wasm files as application/wasm for a faster start.');
       return res.arrayBuffer().then(function (bytes) { return WebAssembly.compile(bytes); });
     }).then(function (wasmModule) {
-      mark('wasm-compiled');
+      if (marks) mark('wasm-compiled');
       return wasmModule;
     });
+  }
+
+  // Deferred module: the build splits the wasm (scripts/split_wasm.py) into the functions a
+  // learner's first view runs and the rest (curator and leader panels, forms, rare paths), which
+  // the first view does not wait for. Its download starts once the first module has arrived, and
+  // it is instantiated as soon as both are ready: it writes its functions into the first
+  // module's table, in place of placeholders. A placeholder called before then (Emscripten's
+  // split glue calls Module.loadSplitModule) loads it on the spot: from the compiled module if
+  // it is there, else by a synchronous request, which the HTTP cache usually answers. If even
+  // that fails, the core cannot go on: the widgets say so, and nothing written is lost.
+  function deferredLoader(name, primaryExports, compiled) {
+    var state = { module: null, done: false };
+    function instantiate(wasmModule) {
+      if (state.done) return;
+      new WebAssembly.Instance(wasmModule, { primary: primaryExports });
+      state.done = true;
+      mark('deferred-ready');
+    }
+    compiled.then(function (wasmModule) {
+      state.module = wasmModule;
+      instantiate(wasmModule);
+    }).catch(function (err) {
+      console.warn('Grove: the rest of the widget was not loaded yet (' + (err && err.message || err) + '); it is loaded when it is needed.');
+    });
+    return function loadNow() {
+      if (state.done) return;
+      try {
+        if (!state.module) state.module = fetchWasmSync(name);
+        instantiate(state.module);
+      } catch (err) {
+        onCoreAbort('the deferred module could not be loaded: ' + (err && err.message || err),
+          'This part of the discussion could not be downloaded. Check the connection and reload the page; ' +
+          'anything you wrote is kept in this browser.');
+        throw err;
+      }
+    };
+  }
+
+  function fetchWasmSync(name) {
+    var url = new URL(name, base).href;
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', url, false);
+    xhr.overrideMimeType('text/plain; charset=x-user-defined');   // bytes as they are
+    xhr.send(null);
+    if (xhr.status !== 200) throw loadError(url + ' answered HTTP ' + xhr.status, { status: xhr.status });
+    var text = xhr.responseText, bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+    return new WebAssembly.Module(bytes);
   }
 
   // Loads one of Grove's scripts; resolves to the factory it defines as window[factory].
@@ -144,8 +194,12 @@
   // The glue and the wasm are fetched in parallel; the wasm compiles while it downloads.
   function loadAssets(names) {
     var glue = loadScript(names.core, 'createGroveCore').then(function (factory) { mark('glue'); return factory; });
-    return Promise.all([glue, compileWasm(names.wasm)]).then(function (parts) {
+    var primary = compileWasm(names.wasm, true);
+    var deferred = names.deferred ? primary.then(function () { return compileWasm(names.deferred, false); }) : null;
+    if (deferred) deferred.catch(function () { /* reported once the core is up; loaded again when needed */ });
+    return Promise.all([glue, primary]).then(function (parts) {
       var factory = parts[0], wasmModule = parts[1];
+      var loadDeferred = null;
       return new Promise(function (resolve, reject) {
         factory({
           locateFile: function (path) { return new URL(path, base).href; },
@@ -153,9 +207,14 @@
             mark('instantiate-start');
             WebAssembly.instantiate(wasmModule, imports).then(function (instance) {
               mark('instantiated');
+              if (deferred) loadDeferred = deferredLoader(names.deferred, instance.exports, deferred);
               receive(instance, wasmModule);
             }, reject);
             return {};
+          },
+          loadSplitModule: function () {
+            if (!loadDeferred) throw new Error('Grove: a deferred function was called, but this build names no deferred module');
+            loadDeferred();
           },
           onAbort: onCoreAbort,
           groveCache: cachePrefetch,
@@ -171,7 +230,9 @@
     if (corePromise) return corePromise;
     corePromise = loadAssets(HASHED_ASSETS || PLAIN_ASSETS).catch(function (err) {
       // A loader cached from the previous release may name hashed files that are gone.
-      if (HASHED_ASSETS && err && err.status === 404) return loadAssets(PLAIN_ASSETS);
+      if (HASHED_ASSETS && err && err.status === 404) {
+        return loadAssets(HASHED_ASSETS.deferred ? PLAIN_ASSETS : { core: PLAIN_ASSETS.core, wasm: PLAIN_ASSETS.wasm });
+      }
       throw err;
     }).catch(function (err) {
       corePromise = null;   // a later Grove.mount tries again
@@ -204,13 +265,13 @@
   }
 
   // The wasm trapped: every widget on the page is gone with it; say so instead of freezing.
-  function onCoreAbort(what) {
+  function onCoreAbort(what, message) {
     console.error('Grove stopped: ' + what);
     mounted.forEach(function (entry, el) {
       if (!entry.handle) return;
       entry.handle = null;   // nothing to detach from any more
       livePlan();
-      showMessage(entry, 'crashed', 'The discussion stopped because of an unexpected error. Reload the page to continue; ' +
+      showMessage(entry, 'crashed', message || 'The discussion stopped because of an unexpected error. Reload the page to continue; ' +
         'anything you wrote is kept in this browser.');
     });
   }

@@ -14,9 +14,9 @@ bodies repeat within the window. Two rules, in this order:
      full name.
 
 Needs the module linked with function names (em++ --profiling-funcs); writes it back without
-names. Behaviour is unchanged: calls name their target, the table (function pointers), the
+names, or with them (--keep-names) for a later step that needs them (scripts/split_wasm.py). Behaviour is unchanged: calls name their target, the table (function pointers), the
 exports and the imports keep their meaning; only function indices move.
-Usage: scripts/order_wasm_functions.py in.wasm -o out.wasm [--bin-dir DIR_OF_BINARYEN_TOOLS]
+Usage: scripts/order_wasm_functions.py in.wasm -o out.wasm [--keep-names] [--bin-dir DIR_OF_BINARYEN_TOOLS]
 """
 import argparse, collections, os, re, subprocess, sys, tempfile
 
@@ -82,6 +82,7 @@ def main():
     parser.add_argument("--bin-dir", default="", help="directory of wasm-dis and wasm-as (default: PATH)")
     parser.add_argument("--features", default="--mvp-features --enable-mutable-globals",
                         help="binaryen feature flags of the module")
+    parser.add_argument("--keep-names", action="store_true", help="write the name section back too")
     args = parser.parse_args()
     tool = lambda name: os.path.join(args.bin_dir, name) if args.bin_dir else name
     features = args.features.split()
@@ -122,7 +123,8 @@ def main():
         with open(text_out, "w", encoding="utf-8") as f:
             f.write("\n".join(head + [l for _, body in ordered for l in body] + tail))
         # Without -g, wasm-as writes no name section.
-        subprocess.run([tool("wasm-as"), text_out, "-o", args.output] + features, check=True)
+        names = ["-g"] if args.keep_names else []
+        subprocess.run([tool("wasm-as"), text_out, "-o", args.output] + names + features, check=True)
     print(f"order_wasm_functions: {len(functions)} functions reordered, {imported} imported")
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Packages the built widget for serving (a build step of widget/CMakeLists.txt, after grove-core):
-//   1. copies grove-core.js and grove-core.wasm, and the page elements' bundles
+//   1. copies grove-core.js and grove-core.wasm (and grove-core-deferred.wasm when the build
+//      splits the wasm), and the page elements' bundles
 //      grove-pages.js and grove-insights.js (scripts/bundle_pages.mjs), to content-hashed names
 //      (grove-core.<sha256:12>.wasm, ...) that may be cached for a year, and removes older ones;
 //   2. writes the loader grove.js with those names filled in (it stays at /widget/grove.js):
@@ -45,9 +46,12 @@ function writeIfChanged(path, bytes) {
   writeFileSync(path, bytes);
 }
 
-const ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm' };
+const ASSETS = { core: 'grove-core.js', wasm: 'grove-core.wasm', deferred: 'grove-core-deferred.wasm' };
+// Present only when the build splits the wasm (GROVE_WASM_SPLIT): the functions the first view
+// does not run, which the loader fetches once the widget is up.
+const OPTIONAL = new Set(['deferred']);
 const PAGE_ASSETS = { pages: 'grove-pages.js', insights: 'grove-insights.js' };
-const HASHED = /^(grove-core|grove-pages|grove-insights)\.[0-9a-f]{12}\.(js|wasm)(\.gz|\.br)?$/;
+const HASHED = /^(grove-core|grove-core-deferred|grove-pages|grove-insights)\.[0-9a-f]{12}\.(js|wasm)(\.gz|\.br)?$/;
 const COMPRESSED = /\.(gz|br)$/;
 
 const { dist, loader, stamp } = args();
@@ -71,6 +75,7 @@ function hashedCopies(assets, missing) {
   const out = {};
   for (const [key, file] of Object.entries(assets)) {
     const path = join(dist, file);
+    if (!existsSync(path) && OPTIONAL.has(key)) continue;
     if (!existsSync(path)) fail(`${path} is missing (${missing})`);
     let bytes = readFileSync(path);
     if (MINIFIED.has(key)) bytes = Buffer.from(minify(bytes.toString('utf8'), file));

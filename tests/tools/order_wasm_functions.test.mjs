@@ -78,6 +78,19 @@ test("orders alike functions together, keeps behaviour, drops names", async () =
   });
 });
 
+test("--keep-names writes the names back, in the new order", async () => {
+  await withTemp((dir) => {
+    writeFileSync(join(dir, "in.wat"), WAT);
+    execFileSync("wasm-as", ["-g", join(dir, "in.wat"), "-o", join(dir, "in.wasm"), ...features]);
+    execFileSync("python3", [script, join(dir, "in.wasm"), "-o", join(dir, "out.wasm"), "--keep-names",
+                             `--features=${features.join(" ")}`], { encoding: "utf8" });
+    const text = execFileSync("wasm-dis", [join(dir, "out.wasm"), ...features], { encoding: "utf8" });
+    const names = text.split("\n").filter((l) => /^ \(func /.test(l)).map((l) => l.match(/^ \(func \$(\S+)/)[1]);
+    assert.deepEqual(names, ["helper", "alpha\\28\\29", "ns::Box<float>::get\\28\\29", "ns::Box<int>::get\\28\\29",
+      "other::thing\\28int\\29", "zeta\\28\\29"]);
+  });
+});
+
 test("refuses a module without function names", async () => {
   await withTemp((dir) => {
     writeFileSync(join(dir, "in.wat"), WAT);
