@@ -25,6 +25,12 @@ for (const name of plain) {
   console.log('  ' + name.padEnd(22) + kib(row.raw) + kib(row.gz) + kib(row.br));
 }
 console.log('  ' + 'total'.padEnd(22) + kib(total.raw) + kib(total.gz) + kib(total.br));
+if (files.includes('grove-core-deferred.wasm')) {   // a split build: fetched once the widget is ready
+  const size = (f) => (files.includes(f) ? readFileSync(join(WIDGET_DIST, f)).length : NaN);
+  const d = 'grove-core-deferred.wasm';
+  console.log('  ' + '(deferred wasm'.padEnd(22) + kib(size(d)) + kib(size(d + '.gz')) + kib(size(d + '.br')) +
+    '  fetched once the widget is ready)');
+}
 if (files.includes('grove-font.ttf')) {
   const size = (f) => (files.includes(f) ? readFileSync(join(WIDGET_DIST, f)).length : NaN);
   console.log('  ' + '(fallback font'.padEnd(22) + kib(size('grove-font.ttf')) + kib(size('grove-font.ttf.gz')) +

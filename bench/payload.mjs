@@ -45,12 +45,18 @@ function sum(rows) {
 const loaderText = readFileSync(join(dist, 'grove.js'), 'utf8');
 const grove = [];
 const served = { loader: 'grove.js' };
-for (const [key, plain] of [['core', 'grove-core.js'], ['wasm', 'grove-core.wasm'], ['font', 'grove-font.ttf']]) {
+for (const [key, plain] of [['core', 'grove-core.js'], ['wasm', 'grove-core.wasm'], ['deferred', 'grove-core-deferred.wasm'],
+  ['font', 'grove-font.ttf']]) {
   const m = loaderText.match(new RegExp(`"${key}":"([^"]+)"`));
   served[key] = m && existsSync(join(dist, m[1])) ? m[1] : plain;
 }
-const labels = { loader: 'loader grove.js', core: 'glue grove-core.js', wasm: 'wasm grove-core.wasm', font: 'fallback font grove-font.ttf' };
-let fallbackFont = null;
+const labels = {
+  loader: 'loader grove.js', core: 'glue grove-core.js', wasm: 'wasm grove-core.wasm',
+  deferred: 'deferred wasm grove-core-deferred.wasm', font: 'fallback font grove-font.ttf',
+};
+// When the build splits the wasm, the deferred module (what the first view does not run) is
+// fetched once the widget is up: listed on its own, outside the first view's total.
+let fallbackFont = null, deferred = null;
 for (const [key, file] of Object.entries(served)) {
   if (!existsSync(join(dist, file))) continue;
   const bytes = readFileSync(join(dist, file));
@@ -60,6 +66,7 @@ for (const [key, file] of Object.entries(served)) {
     row[k] = existsSync(join(dist, file + ext)) ? readFileSync(join(dist, file + ext)).length : null;
   }
   if (key === 'font') fallbackFont = row;
+  else if (key === 'deferred') deferred = row;
   else grove.push(row);
 }
 
@@ -87,7 +94,10 @@ const total = sum(grove);
 for (const k of ['served_gzip', 'served_brotli']) {
   total[k] = grove.every((r) => r[k] !== null) ? grove.reduce((n, r) => n + r[k], 0) : null;
 }
-const result = { grove, total, fallback_font: fallbackFont, peers };
+// Everything, the deferred module included: what a page has fetched a few moments after ready.
+const all = deferred ? sum([...grove, deferred]) : null;
+if (all) for (const k of ['served_gzip', 'served_brotli']) all[k] = total[k] !== null && deferred[k] !== null ? total[k] + deferred[k] : null;
+const result = { grove, total, deferred, total_with_deferred: all, fallback_font: fallbackFont, peers };
 writeFileSync(out, JSON.stringify(result, null, 2));
 
 const kib = (n) => (n / 1024).toFixed(1).padStart(9);
@@ -97,6 +107,10 @@ console.log('  ' + 'Grove total'.padEnd(32) + kib(result.total.raw) + kib(result
 if (total.served_gzip !== null) {
   console.log('  ' + 'Grove total, as served'.padEnd(32) + ''.padStart(9) + kib(total.served_gzip) +
     (total.served_brotli !== null ? kib(total.served_brotli) : ''));
+}
+if (deferred) {
+  console.log('  ' + '(deferred wasm, after ready'.padEnd(32) + kib(deferred.raw) + kib(deferred.gzip) + kib(deferred.brotli) + ')');
+  console.log('  ' + 'Grove, deferred included'.padEnd(32) + kib(all.raw) + kib(all.gzip) + kib(all.brotli));
 }
 if (fallbackFont) {
   console.log('  ' + '(fallback font, not downloaded'.padEnd(32) + kib(fallbackFont.raw) + kib(fallbackFont.gzip) + kib(fallbackFont.brotli) +
