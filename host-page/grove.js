@@ -94,8 +94,9 @@
   // it is instantiated as soon as both are ready: it writes its functions into the first
   // module's table, in place of placeholders. A placeholder called before then (Emscripten's
   // split glue calls Module.loadSplitModule) loads it on the spot: from the compiled module if
-  // it is there, else by a synchronous request, which the HTTP cache usually answers. If even
-  // that fails, the core cannot go on: the widgets say so, and nothing written is lost.
+  // it is there, else by a synchronous request (a second download when the first is still on its
+  // way; the profile behind widget/split_keep.txt keeps that rare). If even that fails, the core
+  // cannot go on: the widgets say so, and nothing written is lost.
   function deferredLoader(name, primaryExports, compiled) {
     var state = { module: null, done: false };
     function instantiate(wasmModule) {
