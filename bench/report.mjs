@@ -85,7 +85,8 @@ if (!ss || ss.failed) {
   const NAMES = { loader_fetch: 'loader fetch', wasm_fetch: 'wasm fetch', glue_fetch: 'glue fetch',
     compile_after_download: 'compile after download', text_probe: 'text probe', cache_read: 'cache read (IndexedDB)',
     instantiate: 'instantiate', runtime_init: 'runtime init', webgl_context: 'WebGL context',
-    app_setup: 'widget setup (text, sync, UI)', first_frame: 'to the first frame (cache decode, layout, draw)' };
+    app_setup: 'widget setup (text, sync, UI)', first_frame: 'to the first frame (cache decode, layout, draw)',
+    deferred_after_ready: 'deferred wasm in place, from grove:ready (after it; a split build)' };
   const cases = ['cold_empty', 'warm_empty', 'cold_full', 'warm_full'].filter((k) => s[k] && s[k].phases);
   if (cases.length) {
     const label = { cold_empty: 'cold/0', warm_empty: 'warm/0', cold_full: `cold/${n}`, warm_full: `warm/${n}` };

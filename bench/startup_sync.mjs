@@ -59,9 +59,15 @@ const eventTime = (page, name, pred = '() => true') => page.waitForFunction(
 
 // Where the time to grove:ready went: the startup marks of the loader (grove.js), the glue
 // (platform.js) and the mount (web_mount.cpp), and the assets' Resource Timing; ms, or null.
+// After them, not part of the time to ready: when the deferred module (a split build) was in
+// place, from grove:ready (negative: before it); waited for up to 5 s.
 const PHASES = ['loader_fetch', 'wasm_fetch', 'glue_fetch', 'compile_after_download', 'text_probe', 'cache_read',
-  'instantiate', 'runtime_init', 'webgl_context', 'app_setup', 'first_frame'];
-const breakdown = (page) => page.evaluate(() => {
+  'instantiate', 'runtime_init', 'webgl_context', 'app_setup', 'first_frame', 'deferred_after_ready'];
+const breakdown = (page) => page.evaluate(async () => {
+  const deferred = performance.getEntriesByName('grove:deferred-start').length > 0;
+  for (let i = 0; deferred && i < 100 && !performance.getEntriesByName('grove:deferred-ready').length; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const m = {};
   for (const e of performance.getEntriesByType('mark'))
     if (e.name.startsWith('grove:') && !(e.name.slice(6) in m)) m[e.name.slice(6)] = e.startTime;
@@ -69,7 +75,7 @@ const breakdown = (page) => page.evaluate(() => {
   const asset = (re) => res.find((e) => re.test(new URL(e.name).pathname));
   const fetched = (e) => (e ? e.responseEnd - e.startTime : null);
   const span = (a, b) => (a !== undefined && b !== undefined && a !== null && b !== null ? b - a : null);
-  const wasm = asset(/grove-core[^/]*\.wasm$/);
+  const wasm = asset(/\/grove-core(\.[0-9a-f]{12})?\.wasm$/);
   return {
     loader_fetch: fetched(asset(/\/grove\.js$/)),
     wasm_fetch: fetched(wasm),
@@ -82,6 +88,7 @@ const breakdown = (page) => page.evaluate(() => {
     webgl_context: span(m['webgl-start'], m.webgl),
     app_setup: span(m.webgl, m.mounted),
     first_frame: span(m.mounted, m.ready),
+    deferred_after_ready: span(m.ready, m['deferred-ready']),
   };
 });
 

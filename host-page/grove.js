@@ -196,7 +196,7 @@
   function loadAssets(names) {
     var glue = loadScript(names.core, 'createGroveCore').then(function (factory) { mark('glue'); return factory; });
     var primary = compileWasm(names.wasm, true);
-    var deferred = names.deferred ? primary.then(function () { return compileWasm(names.deferred, false); }) : null;
+    var deferred = names.deferred ? primary.then(function () { mark('deferred-start'); return compileWasm(names.deferred, false); }) : null;
     if (deferred) deferred.catch(function () { /* reported once the core is up; loaded again when needed */ });
     return Promise.all([glue, primary]).then(function (parts) {
       var factory = parts[0], wasmModule = parts[1];
