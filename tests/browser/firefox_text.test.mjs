@@ -6,7 +6,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { WIDGET_DIST } from './lib/harness.mjs';
 import { useGrove } from './lib/grove.mjs';
 import { screenshotDir } from './lib/ui_page.mjs';
 import { pageFor } from './lib/dev_people.mjs';
@@ -53,6 +54,10 @@ test('Firefox: posts in twelve scripts draw as Firefox draws their text', async 
   const { page, errors } = await open(firefox, 'scripts.html', 760, 2400);
   await assertScripts({ ...await view(page, Object.values(SCRIPTS)), dpr: 1 });
   await page.screenshot({ path: join(screenshotDir(), 'firefox-text-scripts.png'), clip: { x: 0, y: 0, width: 760, height: 1800 } });
+  if (existsSync(join(WIDGET_DIST, 'grove-core-deferred.wasm'))) {
+    // A split build: Firefox fetches, compiles and instantiates the deferred wasm as well.
+    await until(page, () => performance.getEntriesByName('grove:deferred-ready').length > 0, null, 'the deferred wasm in place');
+  }
   assert.deepEqual(errors, []);
   await page.close();
 });
