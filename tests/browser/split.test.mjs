@@ -7,6 +7,8 @@
 //     deferred, then ends in a message in the element instead of a frozen widget.
 //   - Normally the deferred module is fetched once and instantiated before anyone needs it: the
 //     flag form opens without Emscripten's placeholder ever running.
+//   - Needed before its download is over (held here), it is fetched there and then, synchronously,
+//     and the widget goes on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -22,10 +24,11 @@ const skip = split ? false : 'this build does not split the wasm (GROVE_WASM_SPL
 const { server, browser, dev } = await useGrove();
 const DEFERRED = /\/widget\/grove-core-deferred(\.[0-9a-f]{12})?\.wasm$/;
 
-async function open(module, person, { deferredReachable }) {
+async function open(module, person, { deferredReachable, route = null }) {
   const context = await browser.newContext({ viewport: { width: 900, height: 800 } });
   await recordGroveEvents(context);
-  if (!deferredReachable) await context.route(DEFERRED, (route) => route.abort('failed'));
+  if (!deferredReachable) await context.route(DEFERRED, (r) => r.abort('failed'));
+  if (route) await context.route(DEFERRED, route);
   await context.route(server.url + '/ui-test.html', (route) =>
     route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: pageFor(person, { module }) }));
   const page = await context.newPage();
@@ -99,6 +102,35 @@ test('the deferred module is fetched once and in place before it is needed: no p
   assert.equal(log.requests.filter((p) => DEFERRED.test(p)).length, 1, 'downloaded once');
   assert.match(log.requests.find((p) => DEFERRED.test(p)), /grove-core-deferred\.[0-9a-f]{12}\.wasm$/, 'by its content-hashed name');
   assert.deepEqual(placeholderCalls(log), [], 'no placeholder ran: the deferred functions were in the table already');
+  assert.deepEqual(log.errors, []);
+  await context.close();
+});
+
+test('needed before its download is over, the deferred module is fetched on the spot and the widget goes on', { skip }, async () => {
+  const module = 'split-late';
+  await dev.seed('ana', module, 'Buy cheap watches at this address');
+  let release;
+  const held = new Promise((r) => { release = r; });
+  let seen = 0;
+  // The loader's own download is held; the synchronous request a placeholder makes is answered.
+  const route = async (r) => { if (seen++ === 0) await held; await r.continue(); };
+  const { context, page, log } = await open(module, 'sam', { deferredReachable: true, route });
+  await waitForText(page, 'Buy cheap watches at this address');
+  assert.equal(await marked(page, 'deferred-ready'), false, 'still on its way');
+
+  await openFlagForm(page);
+  await clickControl(page, 'Spam');
+  await clickControl(page, 'Send to curators');
+  await waitForText(page, 'Flagged for a curator.');
+  assert.equal(placeholderCalls(log).length, 1, 'one placeholder loaded it: ' + placeholderCalls(log).join(' | '));
+  assert.ok(await marked(page, 'deferred-ready'), 'in place');
+  assert.equal(log.requests.filter((p) => DEFERRED.test(p)).length, 2, 'the held download and the synchronous one');
+  release();
+  await page.waitForTimeout(300);   // the held download arrives: nothing more happens
+  await clickControl(page, 'Undo');
+  await waitForText(page, 'Buy cheap watches at this address');
+  assert.equal(placeholderCalls(log).length, 1);
+  assert.equal(await page.locator('#w [role="alert"]').count(), 0);
   assert.deepEqual(log.errors, []);
   await context.close();
 });
