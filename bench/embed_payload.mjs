@@ -13,29 +13,22 @@ const kib = (n) => (n / 1024).toFixed(1).padStart(8) + ' KiB';
 // 1. Files as built.
 console.log(`Widget files in ${WIDGET_DIST}`);
 console.log('  file'.padEnd(24) + 'raw'.padStart(13) + 'gzip'.padStart(13) + 'brotli'.padStart(13));
-// (Builds before 2026-12-06 also had a fallback font, fetched only where canvas text cannot be
-// read back: listed when present, not part of the total.)
 const plain = ['grove.js', 'grove-core.js', 'grove-core.wasm'];
 const files = readdirSync(WIDGET_DIST);
+const size = (f) => (files.includes(f) ? readFileSync(join(WIDGET_DIST, f)).length : NaN);
+const sizes = (name) => ({ raw: size(name), gz: size(name + '.gz'), br: size(name + '.br') });
+const line = (label, row, note = '') => console.log('  ' + label.padEnd(22) + kib(row.raw) + kib(row.gz) + kib(row.br) + note);
 const total = { raw: 0, gz: 0, br: 0 };
 for (const name of plain) {
-  const size = (f) => (files.includes(f) ? readFileSync(join(WIDGET_DIST, f)).length : NaN);
-  const row = { raw: size(name), gz: size(name + '.gz'), br: size(name + '.br') };
+  const row = sizes(name);
   for (const k of Object.keys(total)) total[k] += row[k];
-  console.log('  ' + name.padEnd(22) + kib(row.raw) + kib(row.gz) + kib(row.br));
+  line(name, row);
 }
-console.log('  ' + 'total'.padEnd(22) + kib(total.raw) + kib(total.gz) + kib(total.br));
-if (files.includes('grove-core-deferred.wasm')) {   // a split build: fetched once the widget is ready
-  const size = (f) => (files.includes(f) ? readFileSync(join(WIDGET_DIST, f)).length : NaN);
-  const d = 'grove-core-deferred.wasm';
-  console.log('  ' + '(deferred wasm'.padEnd(22) + kib(size(d)) + kib(size(d + '.gz')) + kib(size(d + '.br')) +
-    '  fetched once the widget is ready)');
-}
-if (files.includes('grove-font.ttf')) {
-  const size = (f) => (files.includes(f) ? readFileSync(join(WIDGET_DIST, f)).length : NaN);
-  console.log('  ' + '(fallback font'.padEnd(22) + kib(size('grove-font.ttf')) + kib(size('grove-font.ttf.gz')) +
-    kib(size('grove-font.ttf.br')) + '  only where canvas text cannot be read back)');
-}
+line('total', total);
+// Listed when present, not part of the total: the deferred wasm of a split build (fetched once
+// the widget is ready), and the fallback font of builds before 2026-12-06.
+if (files.includes('grove-core-deferred.wasm')) line('(deferred wasm', sizes('grove-core-deferred.wasm'), '  fetched once the widget is ready)');
+if (files.includes('grove-font.ttf')) line('(fallback font', sizes('grove-font.ttf'), '  only where canvas text cannot be read back)');
 
 // 2. In Chromium.
 const server = await startServer();
