@@ -51,26 +51,12 @@ for run in view compose; do
   [ "$run" = compose ] && more=(--compose)
   node "$ROOT/tests/browser/split_profile.mjs" --widget-dir dist-instrumented --out "$run.profile" \
     "${more[@]}" | grep split_profile
-  # Names of the functions the profile kept (wasm-split prints them escaped: \28 for "(").
-  wasm-split named.wasm --profile "$run.profile" -o1 /dev/null -o2 /dev/null "${feat[@]}" -v 2>&1 \
-    | sed -n 's/^Keeping functions: //p' | sed 's/, /\n/g' \
-    | python3 -c 'import re,sys; [print(re.sub(r"\\([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), l.rstrip("\n"))) for l in sys.stdin]' \
-    > "$run.keep.txt"
-  # Names to functions of the module without names, where binaryen calls the i-th function "i".
-  # A name the module does not have is skipped: that function would only load later.
-  python3 - "$ROOT/scripts/wasm_size.py" named.wasm "$run.keep.txt" "$run.indices" <<'PY'
-import importlib.util, sys
-spec = importlib.util.spec_from_file_location("wasm_size", sys.argv[1])
-ws = importlib.util.module_from_spec(spec); spec.loader.exec_module(ws)
-_, funcs = ws.parse(open(sys.argv[2], "rb").read())
-keep = set(l.rstrip("\n") for l in open(sys.argv[3], encoding="utf-8") if l.strip())
-idx = [str(i) for i, (name, _) in enumerate(funcs) if name in keep]
-missing = len(keep - {name for name, _ in funcs})
-open(sys.argv[4], "w").write("\n".join(idx) + "\n")
-print(f"wasm_split_measure: {len(keep)} names kept, {len(idx)} functions of {len(funcs)}, {missing} names not found")
-PY
-  wasm-split plain.wasm --keep-funcs @"$run.indices" --export-prefix=% -o1 "$run.primary.wasm" \
-    -o2 "$run.deferred.wasm" "${feat[@]}" >/dev/null
+  # The profile as a keep list of names (the form widget/split_keep.txt takes), and the split the
+  # build makes from such a list (scripts/split_wasm.py: names mapped to functions, then split
+  # without names).
+  python3 "$ROOT/scripts/split_wasm.py" named.wasm --profile-names "$run.profile" > "$run.keep.txt"
+  python3 "$ROOT/scripts/split_wasm.py" named.wasm --keep "$run.keep.txt" -o1 "$run.primary.wasm" \
+    -o2 "$run.deferred.wasm" "--features=${feat[*]}"
   rows+=("$run:primary $run.primary.wasm" "$run:deferred $run.deferred.wasm")
 done
 

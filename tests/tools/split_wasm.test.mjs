@@ -88,6 +88,25 @@ test("keeps the listed functions in the primary module, defers the rest, behaves
   });
 });
 
+test("--profile-names: the functions an instrumented run called; --names-in-module: a list's names still there", async () => {
+  await withTemp(async (dir) => {
+    build(dir);
+    execFileSync("wasm-split", ["--instrument", join(dir, "in.wasm"), "-o", join(dir, "instrumented.wasm"), ...features]);
+    const e = (await WebAssembly.instantiate(readFileSync(join(dir, "instrumented.wasm")), { env: { log() {} } })).instance.exports;
+    e.view();   // the first view: view::draw, view::row, helper; never the curator's panel
+    const at = e.memory.grow(1) * 65536;
+    const size = e.__write_profile(at, 65536);
+    writeFileSync(join(dir, "view.profile"), new Uint8Array(e.memory.buffer, at, size));
+    const names = execFileSync("python3", [script, join(dir, "in.wasm"), "--profile-names", join(dir, "view.profile"),
+      `--features=${features.join(" ")}`], { encoding: "utf8" });
+    assert.deepEqual(names.split("\n").filter(Boolean), ["helper", "view::draw()", "view::row()"]);
+
+    const still = execFileSync("python3", [script, join(dir, "in.wasm"), "--names-in-module", join(dir, "keep.txt")],
+      { encoding: "utf8" });
+    assert.deepEqual(still.split("\n").filter(Boolean), ["helper", "view::draw()", "view::row()"], "gone::since_the_profile() is dropped");
+  });
+});
+
 test("refuses a module without function names", async () => {
   await withTemp((dir) => {
     build(dir, false);
